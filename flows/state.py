@@ -1,0 +1,134 @@
+"""The saved state of one conversation: the user and the company they work on.
+
+Flows take a ``Conversation`` and return a new one; ``storage`` maps it to tables.
+Everything is plain pydantic so it can be copied, compared and serialised.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import Enum
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from flows.types import Lang
+
+AnswerValue = Literal["yes", "partly", "no", "na"]
+
+
+class Stage(str, Enum):
+    """Where the company said it stands at onboarding."""
+
+    NOT_STARTED = "not_started"
+    BUILDING = "building"
+    RUNNING = "running"  # system running since a date
+    APPLIED = "applied"
+    AUDITED = "audited"
+    CERTIFIED = "certified"
+
+
+class Answer(BaseModel):
+    question_id: str
+    value: AnswerValue
+    answered_at: datetime
+
+
+class Action(BaseModel):
+    """One line of the plan: from a gap (``question_id`` set) or added by the user."""
+
+    id: str  # "gap:A03", "rule:internal_audit", "own:3"
+    title_zh: str
+    title_en: str
+    owner_role_zh: str = ""
+    owner_role_en: str = ""
+    question_id: str | None = None
+    clause_ids: list[str] = Field(default_factory=list)
+    priority: int = 3  # 1 show-stopper, 2 weak chapter (<50%), 3 rest
+    due: date
+    done_on: date | None = None
+    custom: bool = False
+
+
+class Certificate(BaseModel):
+    number: str
+    edition: Literal["2023", "2013"] = "2023"
+    decision_date: date | None = None
+    issued: date
+    expires: date
+
+
+class Nonconformity(BaseModel):
+    id: str  # "nc:1"
+    description: str
+    grade: Literal["major", "minor"] = "minor"
+    raised_on: date
+    correction_due: date
+    evidence_due: date
+    closed_on: date | None = None
+
+
+class DatedEvent(BaseModel):
+    """A date that matters to the company: reminders are planned from these.
+
+    ``key`` is unique within a company so re-planning is idempotent, e.g.
+    ``internal_audit``, ``management_review``, ``stage1``, ``surveillance:1``,
+    ``recert:apply``, ``expiry``, ``action:gap:A03``, ``nc:1:evidence``.
+    """
+
+    key: str
+    kind: str  # one of knowledge rules' reminder kinds (internal_audit, surveillance, ...)
+    on: date
+    title_zh: str = ""
+    title_en: str = ""
+    step_id: str | None = None  # journey step to open from a reminder
+    done: bool = False
+
+
+class Pending(BaseModel):
+    """What the assistant is waiting for from this user (a question on screen)."""
+
+    flow: str  # "onboarding", "assess", "plan", "step", "date", ...
+    field: str = ""  # e.g. onboarding field, question id, step id
+    data: dict[str, str] = Field(default_factory=dict)
+
+
+class Company(BaseModel):
+    id: int | None = None  # assigned by storage
+    name: str = ""
+    headcount: int | None = None
+    industry: str = ""
+    sites: int | None = None
+    stage: Stage | None = None
+    phase: str = "prep"  # current journey phase id (knowledge journey phases)
+    current_step: str | None = None  # current journey step id
+    system_start: date | None = None  # date the system started running with records
+    target_date: date | None = None  # target certification date for back-scheduling
+    timezone: str = "Asia/Shanghai"
+    reminder_hour: int = 9  # local hour reminders are sent at
+    answers: dict[str, Answer] = Field(default_factory=dict)
+    checked: dict[str, list[str]] = Field(default_factory=dict)  # step id -> ticked checklist ids
+    steps_done: list[str] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    certificate: Certificate | None = None
+    nonconformities: list[Nonconformity] = Field(default_factory=list)
+    events: list[DatedEvent] = Field(default_factory=list)
+    onboarded: bool = False
+
+
+class User(BaseModel):
+    id: int | None = None  # assigned by storage
+    channel: str = "telegram"  # "telegram" or "terminal"
+    external_id: str = ""  # Telegram user id as text, or terminal user name
+    display_name: str = ""
+    lang: Lang = "zh"
+    lang_chosen: bool = False
+    pending: Pending | None = None
+    reminders_opt_in: bool = True
+    active: bool = True  # False once Telegram says the user blocked the bot
+    is_admin: bool = False
+
+
+class Conversation(BaseModel):
+    user: User
+    company: Company = Field(default_factory=Company)

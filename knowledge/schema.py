@@ -1,0 +1,187 @@
+"""Schema of the curated knowledge data (YAML files under ``knowledge/data``).
+
+Every user-facing text is a ``Text`` with both languages. Clause ids look like
+``2023:8.2`` or ``2013:7.6`` and must exist in ``clauses.yaml``.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+Confidence = Literal["H", "M", "L"]
+PhaseId = Literal["prep", "impl", "appl", "audit", "dec", "maint"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Text(Strict):
+    zh: str
+    en: str
+
+    @field_validator("zh", "en")
+    @classmethod
+    def _not_blank(cls, v: str) -> str:
+        if not v.strip():
+            raise ValueError("text must not be blank")
+        return v.strip()
+
+    def get(self, lang: str) -> str:
+        return self.zh if lang == "zh" else self.en
+
+
+class TextList(Strict):
+    zh: list[str]
+    en: list[str]
+
+    def get(self, lang: str) -> list[str]:
+        return self.zh if lang == "zh" else self.en
+
+
+# --- clauses.yaml -------------------------------------------------------------------------
+
+
+class Edition(Strict):
+    id: Literal["2023", "2013"]
+    title: Text
+    current: bool
+    note: Text
+
+
+class Clause(Strict):
+    id: str  # "2023:8.2"
+    edition: Literal["2023", "2013"]
+    number: str  # "8.2"
+    chapter: str  # "8"
+    title: Text
+    summary: Text  # plain-language, our own words
+    evidence: TextList  # typical records an auditor asks for
+    maps_to: list[str] = Field(default_factory=list)  # clause ids in the other edition
+    confidence: Confidence
+
+
+class ClauseCatalogue(Strict):
+    editions: list[Edition]
+    clauses: list[Clause]
+
+
+# --- assessment.yaml ----------------------------------------------------------------------
+
+
+class Question(Strict):
+    id: str  # "A01"
+    chapter: str  # 2023 chapter used for per-chapter readiness: "4".."10"
+    clauses: list[str]  # 2023 clause ids (first one is the primary)
+    clauses_2013: list[str] = Field(default_factory=list)
+    showstopper: bool = False
+    text: Text
+    why: Text  # purpose of the requirement
+    evidence: Text  # what an auditor wants to see
+    action: Text  # how to close the gap (becomes the plan action title)
+    owner_role: Text  # suggested owner role
+    effort_days: int = Field(ge=1, le=120)  # rough effort used for back-scheduling
+
+
+class Assessment(Strict):
+    questions: list[Question]
+
+
+# --- journey.yaml -------------------------------------------------------------------------
+
+
+class CheckItem(Strict):
+    id: str  # unique within the step
+    text: Text
+
+
+class Step(Strict):
+    id: str  # "prep.learn"
+    title: Text
+    what: Text  # what this step is
+    todo: Text  # what to do
+    records: TextList  # records an auditor will ask for
+    checklist: list[CheckItem]
+    clauses: list[str] = Field(default_factory=list)
+    # Special behaviour wired in flows: "assessment", "plan", "choose_cb", "dates", "audit",
+    # "nonconformities", "certificate", "maintenance" or "" for a plain checklist step.
+    kind: str = ""
+
+
+class Phase(Strict):
+    id: PhaseId
+    title: Text
+    goal: Text
+    steps: list[Step]
+
+
+class Journey(Strict):
+    phases: list[Phase]
+
+
+# --- rules.yaml: certification rules, one source of truth for flows and reminders -------------
+
+
+class ReminderKind(Strict):
+    id: str  # "internal_audit", "surveillance", "expiry", "action", ...
+    title: Text
+    lead_days: list[int]  # days before the date, e.g. [30, 7, 1]
+    overdue: bool = True  # also alert once the date has passed
+    prepare: Text  # what to prepare, shown in the reminder
+    step_id: str | None = None  # journey step opened from the reminder
+
+
+class Rules(Strict):
+    certificate_validity_years: int
+    min_operation_months: int
+    first_surveillance_within_months: int
+    surveillance_interval_max_months: int
+    recert_milestones_months: dict[str, int]  # name -> months before expiry
+    transition: dict[str, str]  # name -> ISO date (2013 -> 2023 transition)
+    nc_correction_days: int
+    nc_evidence_days: int
+    facts: dict[str, Text] = Field(default_factory=dict)  # short explanations with confidence
+    reminder_kinds: list[ReminderKind]
+
+
+# --- glossary.yaml ------------------------------------------------------------------------
+
+
+class Term(Strict):
+    id: str
+    zh: str
+    en: str
+    # Variants (abbreviations, colloquial forms, typos) in either language. The matcher
+    # rewrites each variant to the canonical ``zh`` / ``en`` forms before scoring.
+    variants: list[str] = Field(default_factory=list)
+    note: Text | None = None
+
+
+class Glossary(Strict):
+    terms: list[Term]
+
+
+# --- faq/*.yaml ---------------------------------------------------------------------------
+
+
+class FaqEntry(Strict):
+    id: str  # "faq.what-is-guanbiao"
+    phase: PhaseId
+    clauses: list[str] = Field(default_factory=list)  # 2023 (and 2013) clause ids
+    confidence: Confidence
+    questions: TextList  # at least 3 phrasings per language
+    answer: Text
+    related: list[str] = Field(default_factory=list)  # other FAQ ids
+
+    @field_validator("questions")
+    @classmethod
+    def _three_each(cls, v: TextList) -> TextList:
+        if len(v.zh) < 3 or len(v.en) < 3:
+            raise ValueError("at least 3 phrasings per language")
+        return v
+
+
+class FaqFile(Strict):
+    entries: list[FaqEntry]
