@@ -7,7 +7,7 @@ Everything is plain pydantic so it can be copied, compared and serialised.
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -17,7 +17,7 @@ from flows.types import Lang
 AnswerValue = Literal["yes", "partly", "no", "na"]
 
 
-class Stage(str, Enum):
+class Stage(StrEnum):
     """Where the company said it stands at onboarding."""
 
     NOT_STARTED = "not_started"

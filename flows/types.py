@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from typing import Literal
 
 Lang = Literal["zh", "en"]
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
 
-class EventKind(str, Enum):
+class EventKind(StrEnum):
     COMMAND = "command"  # value: command name without slash, args in ``args``
     BUTTON = "button"  # value: callback data of the pressed button
     TEXT = "text"  # value: free text typed by the user

@@ -108,6 +108,9 @@ class Step(Strict):
     # Special behaviour wired in flows: "assessment", "plan", "choose_cb", "dates", "audit",
     # "nonconformities", "certificate", "maintenance" or "" for a plain checklist step.
     kind: str = ""
+    # The dated event this step asks the user for (a rules.yaml reminder kind such as
+    # "internal_audit" or "stage2"); None when the step records no date.
+    event_kind: str | None = None
 
 
 class Phase(Strict):

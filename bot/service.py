@@ -1,0 +1,145 @@
+"""The application service every adapter calls: load state, run the flows, save, replan.
+
+Telegram and the terminal chat both go through ``Assistant.handle``; nothing about a user is
+kept in process memory between two calls.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.clock import Clock
+from flows.context import FlowOptions
+from flows.engine import handle as run_flows
+from flows.messages import t
+from flows.state import Conversation
+from flows.types import Button, Document, Event, EventKind, Reply
+from knowledge.loader import Knowledge
+from storage.repo import Store
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Who:
+    channel: str  # "telegram" or "terminal"
+    external_id: str
+    display_name: str = ""
+    lang_hint: str | None = None
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value)
+
+
+class Assistant:
+    def __init__(
+        self,
+        store: Store,
+        kb: Knowledge,
+        clock: Clock,
+        options: FlowOptions | None = None,
+        admin_ids: frozenset[str] = frozenset(),
+    ) -> None:
+        self.store = store
+        self.kb = kb
+        self.clock = clock
+        self.options = options or FlowOptions()
+        self.admin_ids = admin_ids
+
+    def event(
+        self, kind: EventKind, value: str, args: str = "", lang_hint: str | None = None
+    ) -> Event:
+        return Event(kind=kind, value=value, now=self.clock.now(), args=args, lang_hint=lang_hint)
+
+    async def handle(self, who: Who, event: Event) -> list[Reply]:
+        if event.kind is EventKind.BUTTON and event.value == "del:yes":
+            return await self._delete(who)
+        async with self.store.conversation(
+            who.channel, who.external_id, display_name=who.display_name, lang_hint=who.lang_hint
+        ) as h:
+            conv = h.conv
+            came_back = not conv.user.active
+            conv.user.active = True  # any message from a user who had blocked us: they're back
+            replies = await self._special(who, conv, event)
+            if replies is None:
+                conv, replies = run_flows(conv, event, self.kb, self.options)
+            saved = await h.save(conv)
+        await self.replan(saved or conv)
+        if came_back:
+            log.info("user %s:%s is active again", who.channel, who.external_id)
+        return replies
+
+    async def replan(self, conv: Conversation) -> None:
+        """Bring the company's reminder rows in line with its dates (idempotent)."""
+        try:
+            from storage.reminders import replan_for_company
+        except ImportError:  # reminders not installed in this build
+            return
+        if conv.company.id is not None:
+            await replan_for_company(self.store, conv.company, self.kb.rules, self.clock.now())
+
+    async def _special(self, who: Who, conv: Conversation, event: Event) -> list[Reply] | None:
+        """Commands and buttons that need storage, not just the conversation state."""
+        lang = conv.user.lang
+        if event.kind is EventKind.BUTTON:
+            if event.value == "del:no":
+                return [Reply(t(lang, "delete_cancelled"))]
+            if event.value.startswith("rem:"):
+                from bot.reminder_commands import handle_reminder_button
+
+                return await handle_reminder_button(
+                    self.store, conv.user, event.value, event.now
+                ) or [Reply(t(lang, "stale_button"))]
+            return None
+        if event.kind is not EventKind.COMMAND:
+            return None
+        name = event.value.lower()
+        if name == "export":
+            return [await self._export(who, lang)]
+        if name in ("deletedata", "delete"):
+            buttons = [
+                [Button(t(lang, "delete_yes"), "del:yes"), Button(t(lang, "delete_no"), "del:no")]
+            ]
+            return [Reply(t(lang, "delete_confirm"), buttons)]
+        if name == "reminders":
+            from bot.reminder_commands import reminders_reply
+
+            return [await reminders_reply(self.store, conv, self.kb, event.now)]
+        if name == "calendar":
+            from bot.reminder_commands import calendar_reply
+
+            return [calendar_reply(conv, self.kb, event.now)]
+        if name == "admin":
+            return [await self._admin(who, lang)]
+        return None
+
+    async def _export(self, who: Who, lang: str) -> Reply:
+        data = await self.store.export_user(who.channel, who.external_id)
+        body = json.dumps(data, ensure_ascii=False, indent=2, default=_json_default).encode()
+        doc = Document(
+            "ipms-export.json", body, "application/json", t(_lang(lang), "export_caption")
+        )
+        return Reply(t(_lang(lang), "export_caption"), document=doc)
+
+    async def _delete(self, who: Who) -> list[Reply]:
+        async with self.store.conversation(who.channel, who.external_id) as h:
+            lang = h.conv.user.lang
+        await self.store.delete_user(who.channel, who.external_id)
+        return [Reply(t(lang, "deleted"))]
+
+    async def _admin(self, who: Who, lang: str) -> Reply:
+        if who.channel != "telegram" or who.external_id not in self.admin_ids:
+            return Reply(t(_lang(lang), "admin_only"))
+        stats = await self.store.stats()
+        return Reply(t(_lang(lang), "admin_stats", **stats))
+
+
+def _lang(lang: str) -> Any:
+    return "zh" if lang == "zh" else "en"

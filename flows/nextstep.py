@@ -1,0 +1,218 @@
+"""\"What's next?\" and /status, computed from the saved state alone."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from flows.context import Ctx, fmt_date, progress_bar
+from flows.scoring import readiness
+from flows.types import Button, Reply
+
+UPCOMING_SHOWN = 5
+
+
+@dataclass
+class NextAction:
+    what: str
+    why: str
+    how: str
+    by: date | None = None
+    buttons: list[list[Button]] = field(default_factory=list)
+
+
+def _step_next(ctx: Ctx, step_id: str) -> NextAction:
+    step = ctx.kb.steps[step_id]
+    lang = ctx.lang
+    return NextAction(
+        what=step.title.get(lang),
+        why=step.what.get(lang),
+        how=step.todo.get(lang),
+        buttons=[[Button(ctx.t("open_step"), f"step:{step_id}")]],
+    )
+
+
+def _open_ncs(ctx: Ctx) -> NextAction | None:
+    open_ncs = sorted(
+        (nc for nc in ctx.company.nonconformities if nc.closed_on is None),
+        key=lambda nc: nc.evidence_due,
+    )
+    if not open_ncs:
+        return None
+    nc = open_ncs[0]
+    step = ctx.kb.steps["audit.nonconformities"]
+    return NextAction(
+        what=f"{nc.id}: {nc.description[:120]}",
+        why=step.what.get(ctx.lang),
+        how=step.todo.get(ctx.lang),
+        by=nc.evidence_due,
+        buttons=[
+            [Button(ctx.t("nc_close_btn", id=nc.id), f"nc:close:{nc.id}")],
+            [Button(ctx.t("open_step"), "step:audit.nonconformities")],
+        ],
+    )
+
+
+def _top_action(ctx: Ctx, overdue_only: bool) -> NextAction | None:
+    from flows.plan_flow import open_actions
+
+    actions = open_actions(ctx)
+    if overdue_only:
+        actions = [a for a in actions if a.due < ctx.today]
+    else:
+        actions.sort(key=lambda a: (a.priority, a.due))
+    if not actions:
+        return None
+    a = actions[0]
+    q = ctx.kb.question(a.question_id) if a.question_id else None
+    lang = ctx.lang
+    title = a.title_zh if lang == "zh" else a.title_en
+    owner = a.owner_role_zh if lang == "zh" else a.owner_role_en
+    return NextAction(
+        what=f"{title}" + (f" ({owner})" if owner else ""),
+        why=q.why.get(lang) if q else ctx.t("show_plan"),
+        how=q.evidence.get(lang) if q else title,
+        by=a.due,
+        buttons=[
+            [Button("✅", f"pl:done:{a.id}"), Button("📅", f"pl:date:{a.id}")],
+            [Button(ctx.t("show_plan"), "pl:show")],
+        ],
+    )
+
+
+def _upcoming_event(ctx: Ctx) -> NextAction | None:
+    from flows.journey import event_title
+    from flows.schedule import all_events
+
+    events = [
+        e
+        for e in all_events(ctx.company, ctx.kb.rules)
+        if not e.done and e.on >= ctx.today and not e.key.startswith("action:")
+    ]
+    if not events:
+        return None
+    ev = min(events, key=lambda e: e.on)
+    try:
+        kind = ctx.kb.reminder_kind(ev.kind)
+    except KeyError:
+        kind = None
+    step_id = ev.step_id or (kind.step_id if kind else None)
+    buttons = [[Button(ctx.t("open_step"), f"step:{step_id}")]] if step_id in ctx.kb.steps else []
+    return NextAction(
+        what=event_title(ctx, ev.key),
+        why=kind.title.get(ctx.lang) if kind else event_title(ctx, ev.key),
+        how=kind.prepare.get(ctx.lang) if kind else "",
+        by=ev.on,
+        buttons=buttons,
+    )
+
+
+def compute_next(ctx: Ctx) -> NextAction:
+    """The single most important thing to do now, most urgent rule first."""
+    for found in (_open_ncs(ctx), _top_action(ctx, overdue_only=True)):
+        if found:
+            return found
+    early = ctx.company.phase in ("prep", "impl")
+    if early and len(ctx.company.answers) < len(ctx.kb.questions):
+        found = _step_next(ctx, "prep.assess")
+        label = "continue_assess" if ctx.company.answers else "start_assess"
+        found.buttons = [[Button(ctx.t(label), "as:start")], *found.buttons]
+        return found
+    if early and not ctx.company.actions:
+        found = _step_next(ctx, "prep.plan")
+        found.buttons = [[Button(ctx.t("make_plan"), "pl:make")], *found.buttons]
+        return found
+    step_id = ctx.company.current_step
+    if ctx.company.phase == "maint" and (upcoming := _upcoming_event(ctx)):
+        return upcoming  # once certified, the next dated obligation is what matters
+    if step_id is None:
+        return _upcoming_event(ctx) or _step_next(ctx, "maint.improve")
+    step = ctx.kb.steps[step_id]
+    top = _top_action(ctx, False) if early else None
+    if top and (step.kind != "dates" or _has_date(ctx, step_id)):
+        return top
+    found = _step_next(ctx, step_id)
+    if step.kind == "dates" and step.event_kind and not _has_date(ctx, step_id):
+        found.buttons.insert(0, [Button(ctx.t("enter_date_btn"), f"evt:date:{step.event_kind}")])
+    return found
+
+
+def _has_date(ctx: Ctx, step_id: str) -> bool:
+    from flows.journey import event_date
+
+    kind = ctx.kb.steps[step_id].event_kind
+    return kind is None or event_date(ctx, kind) is not None
+
+
+def overall_progress(ctx: Ctx) -> int:
+    order = ctx.kb.step_order
+    return round(100 * len(set(ctx.company.steps_done) & set(order)) / len(order))
+
+
+def progress_line(ctx: Ctx) -> str:
+    pct = overall_progress(ctx)
+    phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[-1])
+    return ctx.t("progress_line", bar=progress_bar(pct), pct=pct, phase=phase.title.get(ctx.lang))
+
+
+def next_replies(ctx: Ctx) -> list[Reply]:
+    from flows.onboarding import ask
+
+    if not ctx.company.onboarded:
+        field_ = ctx.user.pending.field if ctx.user.pending else "name"
+        return [ctx.reply("need_onboarding"), ask(ctx, field_ or "name")]
+    if ctx.user.pending and ctx.user.pending.flow == "assess":
+        from flows.assessment import ask as ask_q
+
+        return [ask_q(ctx, ctx.kb.question(ctx.user.pending.field))]
+    n = compute_next(ctx)
+    if n.by is None:
+        by = ""
+    elif n.by < ctx.today:
+        by = ctx.t("overdue_by", date=fmt_date(n.by), days=(ctx.today - n.by).days)
+    else:
+        by = ctx.t("by", date=fmt_date(n.by))
+    text = ctx.t("next", what=n.what, why=n.why, how=n.how, by=by)
+    return [Reply(f"{text}\n\n{progress_line(ctx)}", n.buttons)]
+
+
+def status_replies(ctx: Ctx) -> list[Reply]:
+    from flows.journey import event_title
+    from flows.plan_flow import open_actions
+    from flows.schedule import all_events
+
+    kb, lang, company = ctx.kb, ctx.lang, ctx.company
+    done = set(company.steps_done)
+    lines = [ctx.t("status_header", company=company.name or "—"), progress_line(ctx), ""]
+    for phase in kb.journey.phases:
+        ids = [s.id for s in phase.steps]
+        pct = round(100 * len(done & set(ids)) / len(ids))
+        marker = "👉 " if company.current_step in ids else "   "
+        lines.append(f"{marker}{phase.title.get(lang)}: {progress_bar(pct)} {pct}%")
+    ready = readiness(company.answers, kb.questions)
+    lines += [
+        "",
+        ctx.t(
+            "status_readiness",
+            answered=ready.answered,
+            total=ready.total,
+            pct=ready.overall if ready.overall is not None else 0,
+        ),
+    ]
+    pending = open_actions(ctx)
+    overdue = sum(1 for a in pending if a.due < ctx.today)
+    lines.append(ctx.t("status_actions", open=len(pending), overdue=overdue))
+    if company.certificate:
+        c = company.certificate
+        lines.append(ctx.t("status_cert", number=c.number, expires=fmt_date(c.expires)))
+    upcoming = sorted(
+        (e for e in all_events(company, kb.rules) if not e.done and e.on >= ctx.today),
+        key=lambda e: e.on,
+    )[:UPCOMING_SHOWN]
+    if upcoming:
+        dates = "\n".join(f"• {fmt_date(e.on)} {event_title(ctx, e.key)}" for e in upcoming)
+        lines += ["", ctx.t("status_dates", lines=dates)]
+    else:
+        lines += ["", ctx.t("status_no_dates")]
+    buttons = [[Button("👉 /next", "next"), Button(ctx.t("journey_btn"), "journey")]]
+    return [Reply("\n".join(lines), buttons)]

@@ -1,0 +1,123 @@
+"""Steps, checklists, dates, nonconformities and the certificate, through to maintenance."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows.types import EventKind
+from tests.flows.conftest import Driver
+
+
+def test_step_view_has_what_todo_records_and_checklist(en: Driver) -> None:
+    en.onboard()
+    en.open_step("prep.learn")
+    step = en.kb.steps["prep.learn"]
+    said = en.said()
+    assert step.what.en in said and "Records an auditor will ask for" in said
+    assert len([b for b in en.buttons if b.data.startswith("ck:prep.learn:")]) == len(
+        step.checklist
+    )
+
+
+def test_ticking_edits_the_step_message_and_is_saved(en: Driver) -> None:
+    en.onboard()
+    en.open_step("prep.learn")
+    item = en.kb.steps["prep.learn"].checklist[0]
+    en.press(f"ck:prep.learn:{item.id}")
+    assert en.replies[0].edit and f"✅ {item.text.en}" in en.replies[0].text
+    assert en.conv.company.checked["prep.learn"] == [item.id]
+
+
+def test_step_done_asks_for_confirmation_when_checklist_incomplete(en: Driver) -> None:
+    en.onboard()
+    en.open_step("prep.learn")
+    en.press("sd:prep.learn")
+    assert "not ticked" in en.said()
+    assert "prep.learn" not in en.conv.company.steps_done
+    en.press("sd!:prep.learn")
+    assert "prep.learn" in en.conv.company.steps_done
+
+
+def test_dated_step_records_the_date(en: Driver) -> None:
+    en.onboard("Acme", "ob:stage:building")
+    en.open_step("impl.internal_audit")
+    en.press("evt:date:internal_audit")
+    en.text("2027-02-20")
+    ev = next(e for e in en.conv.company.events if e.key == "internal_audit")
+    assert ev.on == date(2027, 2, 20) and ev.kind == "internal_audit"
+    en.cmd("status")
+    assert "2027-02-20" in en.said()
+
+
+def test_nonconformity_recorded_with_deadlines_and_closed(en: Driver) -> None:
+    en.onboard("Acme", "ob:stage:audited")
+    en.text("2026-04-01")
+    en.open_step("audit.nonconformities")
+    en.press("nc:add")
+    en.text("Two R&D contracts without IP clause review")
+    en.press("Minor")
+    nc = en.conv.company.nonconformities[0]
+    assert nc.grade == "minor" and nc.evidence_due > en.now.date()
+    en.cmd("next")
+    assert nc.description in en.said()  # an open NC is the most urgent thing
+    en.press(f"nc:close:{nc.id}")
+    assert en.conv.company.nonconformities[0].closed_on == en.now.date()
+
+
+def test_certificate_at_decision_moves_to_maintenance_and_next_is_surveillance(en: Driver) -> None:
+    en.onboard("Acme", "ob:stage:audited")
+    en.text("2026-04-01")
+    en.open_step("dec.certificate")
+    en.press("cert:add")
+    en.text("165IP26000123")
+    en.text("2026-11-20")
+    en.press("2029-11-19")
+    c = en.conv.company
+    assert c.certificate is not None and c.phase == "maint"
+    assert "2027-11-20" in en.said()  # first surveillance within 12 months
+    for step in ("maint.improve", "maint.yearly", "maint.surveillance", "maint.recert"):
+        en.send(EventKind.BUTTON, f"sd!:{step}")
+    en.cmd("next")
+    assert "Next:" in en.said()
+
+
+def test_unknown_and_malformed_buttons_reshow_the_current_step(en: Driver) -> None:
+    en.onboard()
+    for data in (
+        "zzz",
+        "step:nope",
+        "pl:done:gap:Z99",
+        "ck:prep.learn",
+        "as:A01:maybe",
+        "",
+        "ob:name:x",
+    ):
+        en.send(EventKind.BUTTON, data)
+        assert "earlier message" in en.said(), data
+    assert en.conv.company.answers == {}
+
+
+def test_unsupported_inputs_get_a_hint_and_change_nothing(en: Driver) -> None:
+    en.onboard()
+    before = en.conv.model_copy(deep=True)
+    for what in ("sticker", "photo", "voice", "edited"):
+        en.send(EventKind.UNSUPPORTED, what)
+        assert en.replies and en.replies[0].text
+    en.text("x" * 5000)
+    assert "too long" in en.said()
+    assert en.conv == before
+
+
+def test_unknown_question_is_declined_honestly(en: Driver) -> None:
+    en.onboard()
+    en.text("what's the weather in Paris tomorrow?")
+    assert "outside what I know" in en.said()
+
+
+def test_pending_date_question_answered_with_a_question_gets_faq_then_prompt(en: Driver) -> None:
+    en.onboard("Acme", "ob:stage:building")
+    en.open_step("impl.internal_audit")
+    en.press("evt:date:internal_audit")
+    en.text("how often must we do an internal audit?")
+    assert "internal audit" in en.replies[-1].text.lower()
+    assert en.conv.user.pending is not None and en.conv.user.pending.flow == "date"

@@ -1,0 +1,116 @@
+"""Onboarding places the company on the journey; every answer is validated."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from flows.state import Stage
+from tests.flows.conftest import Driver
+
+
+def test_new_user_is_welcomed_and_asked_for_the_company_name(en: Driver) -> None:
+    en.cmd("start")
+    assert "GB/T 29490-2023" in en.said()
+    assert "company's name" in en.said()
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "name"
+
+
+def test_onboarding_records_every_answer_and_starts_preparation(en: Driver) -> None:
+    en.onboard("Acme Ltd", "ob:stage:not_started")
+    c = en.conv.company
+    assert (c.name, c.headcount, c.industry, c.sites) == ("Acme Ltd", 45, "software", 1)
+    assert c.onboarded and c.stage is Stage.NOT_STARTED
+    assert c.phase == "prep" and c.current_step == "prep.learn"
+    assert "Next:" in en.said()
+
+
+@pytest.mark.parametrize(
+    ("stage", "phase"),
+    [("building", "impl"), ("applied", "appl"), ("audited", "audit")],
+)
+def test_each_stage_moves_the_company_to_its_phase(en: Driver, stage: str, phase: str) -> None:
+    en.onboard("Beta", f"ob:stage:{stage}")
+    if stage != "building":
+        en.text("2026-05-01")  # system running since
+    assert en.conv.company.phase == phase
+    if stage != "building":
+        assert en.conv.company.system_start == date(2026, 5, 1)
+
+
+def test_certified_company_records_certificate_and_lands_in_maintenance(en: Driver) -> None:
+    en.onboard("Gamma", "ob:stage:certified")
+    en.press("GB/T 29490-2023")
+    en.text("165IP250001R0M")
+    en.text("2025-12-04")
+    assert "2028-12-03" in en.said()  # suggested expiry: 3 years less a day
+    en.press("2028-12-03")
+    c = en.conv.company
+    assert c.certificate is not None and c.certificate.expires == date(2028, 12, 3)
+    assert c.phase == "maint"
+
+
+def test_a_2013_certificate_is_not_treated_as_valid(en: Driver) -> None:
+    en.onboard("Delta", "ob:stage:certified")
+    en.press("GB/T 29490-2013")
+    said = en.said()
+    assert "2025-12-31" in said and "GB/T 29490-2023" in said
+    assert en.conv.company.certificate is None
+    assert en.conv.company.phase == "prep"
+
+
+def test_chinese_onboarding_speaks_chinese(zh: Driver) -> None:
+    zh.cmd("start")
+    assert "公司的名称" in zh.said()
+    zh.onboard("华夏科技", "ob:stage:not_started")
+    assert "下一步" in zh.said()
+
+
+@pytest.mark.parametrize("bad", ["2025-02-30", "next Tuesday", "31/12/2026", "明天"])
+def test_wrong_dates_are_refused_with_a_clear_message(en: Driver, bad: str) -> None:
+    en.onboard("Epsilon", "ob:stage:running")
+    en.text(bad)
+    assert "date" in en.said().lower()
+    assert en.conv.company.system_start is None
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "since"
+
+
+def test_future_start_date_is_refused(en: Driver) -> None:
+    en.onboard("Zeta", "ob:stage:running")
+    en.text("2027-01-01")
+    assert "future" in en.said()
+    assert en.conv.company.system_start is None
+
+
+def test_bad_headcount_is_asked_again(en: Driver) -> None:
+    en.cmd("start")
+    en.text("Acme")
+    en.text("lots of people")
+    assert "whole number" in en.said()
+    assert en.conv.company.headcount is None
+
+
+def test_second_start_mid_journey_keeps_progress(en: Driver) -> None:
+    en.onboard("Acme", "ob:stage:not_started")
+    en.press("as:start")
+    en.press("as:A01:y")
+    before = en.conv.company.model_copy(deep=True)
+    en.cmd("start")
+    assert "Welcome back, Acme" in en.said()
+    assert en.conv.company.answers == before.answers
+    assert en.conv.user.pending is not None and en.conv.user.pending.flow == "assess"
+
+
+def test_back_returns_to_the_previous_onboarding_question(en: Driver) -> None:
+    en.cmd("start")
+    en.text("Acme")
+    en.cmd("back")
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "name"
+
+
+def test_language_can_be_switched_any_time(en: Driver) -> None:
+    en.cmd("start")
+    en.press("lang:zh")
+    assert en.conv.user.lang == "zh"
+    assert "公司的名称" in en.said()  # the pending question is asked again, in Chinese
