@@ -1,0 +1,118 @@
+"""Database URLs and async engines for SQLite (one instance) and PostgreSQL (several).
+
+SQLite gets WAL, a busy timeout and enforced foreign keys on every connection, and we emit
+``BEGIN`` ourselves so callers can ask for ``BEGIN IMMEDIATE`` (see ``IMMEDIATE``): a deferred
+transaction that reads first and writes later fails at once with "database is locked" when
+another connection committed in between, instead of waiting.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import event
+from sqlalchemy.engine import URL, Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+
+APP_NAME = "ipms-bot"
+DATA_DIR_ENV = "IPMS_DATA_DIR"
+DB_FILE_NAME = "ipms.db"
+SQLITE_BUSY_TIMEOUT_MS = 5000
+
+# Execution option: pass ``{IMMEDIATE: True}`` when a session's first connection is
+# procured so its SQLite transaction takes the write lock up front. Ignored on PostgreSQL.
+IMMEDIATE = "ipms_sqlite_immediate"
+
+_ASYNC_DRIVERS = {
+    "sqlite": "sqlite+aiosqlite",
+    "sqlite+pysqlite": "sqlite+aiosqlite",
+    "postgres": "postgresql+asyncpg",
+    "postgresql": "postgresql+asyncpg",
+    "postgresql+psycopg": "postgresql+asyncpg",
+    "postgresql+psycopg2": "postgresql+asyncpg",
+}
+
+
+def default_data_dir() -> Path:
+    """Per-user data directory (``IPMS_DATA_DIR`` wins), created if missing."""
+    configured = os.environ.get(DATA_DIR_ENV)
+    path = (
+        Path(configured).expanduser() if configured else Path(platformdirs.user_data_dir(APP_NAME))
+    )
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def default_database_url() -> str:
+    """SQLite file in the per-user data directory."""
+    return f"sqlite+aiosqlite:///{default_data_dir() / DB_FILE_NAME}"
+
+
+def normalize_url(url: str | URL) -> URL:
+    """Map sync or shorthand driver names to the async drivers we ship with.
+
+    Hosted PostgreSQL URLs often carry libpq's ``sslmode``; asyncpg calls it ``ssl``.
+    """
+    parsed = make_url(url)
+    driver = _ASYNC_DRIVERS.get(parsed.drivername, parsed.drivername)
+    parsed = parsed.set(drivername=driver)
+    if driver == "postgresql+asyncpg" and "sslmode" in parsed.query:
+        query = dict(parsed.query)
+        query["ssl"] = query.pop("sslmode")
+        parsed = parsed.set(query=query)
+    return parsed
+
+
+def normalize_database_url(url: str | URL) -> str:
+    """String form of ``normalize_url`` (password kept: this is what engines connect with)."""
+    return normalize_url(url).render_as_string(hide_password=False)
+
+
+def safe_url(url: str | URL) -> str:
+    """The URL with its password masked, for logs and error messages."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def is_sqlite(url: str | URL) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def create_engine(url: str | URL, *, foreign_keys: bool = True, **kwargs: Any) -> AsyncEngine:
+    """Async engine for ``url`` (normalised first).
+
+    ``foreign_keys=False`` is for migrations only: SQLite's batch mode rebuilds tables, and
+    dropping a parent table with enforcement on would cascade-delete its children.
+    """
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        engine = create_async_engine(parsed, **kwargs)
+        _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
+        return engine
+    options: dict[str, Any] = {"pool_pre_ping": True}  # survive server restarts
+    if "poolclass" not in kwargs:  # sizing only applies to the default queue pool
+        options |= {"pool_size": 5, "max_overflow": 10, "pool_recycle": 1800, "pool_timeout": 30}
+    options.update(kwargs)
+    return create_async_engine(parsed, **options)
+
+
+def _install_sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Take transaction control away from the driver; "begin" below emits BEGIN.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+            cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL, far fewer fsyncs
+        finally:
+            cursor.close()
+
+    @event.listens_for(engine.sync_engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        immediate = conn.get_execution_options().get(IMMEDIATE, False)
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

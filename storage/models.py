@@ -1,0 +1,259 @@
+"""Tables behind ``flows.state.Conversation`` (SQLModel, in the fastapi template's style).
+
+``*Base`` classes hold the data fields; the ``table=True`` classes add keys and bookkeeping.
+All timestamps are timezone-aware UTC (``UTCDateTime``). List orders that the pydantic state
+cares about (plan actions, nonconformities, events, finished steps) are kept in ``position``
+/ ``done_order`` columns so a load returns exactly what was saved.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import JSON, BigInteger, DateTime, Dialect, TypeDecorator, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+# Stable constraint names on both databases; Alembic's SQLite batch mode needs named
+# constraints. Set before any table is declared (the reminders tables share this metadata).
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """``DateTime(timezone=True)`` that only accepts aware values and always returns UTC.
+
+    SQLite stores no offset and hands back naive datetimes, so values are converted to UTC
+    before writing and UTC is re-attached after reading. Naive input is a bug upstream
+    (flows get aware ``now`` values), so it is refused rather than guessed.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None or value.utcoffset() is None:
+            raise ValueError(f"naive datetime {value!r}: storage needs timezone-aware values")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class NullableJSON(JSON):
+    """JSON where Python ``None`` is SQL NULL (plain JSON would store the text ``null``)."""
+
+    def __init__(self) -> None:
+        super().__init__(none_as_null=True)
+
+
+def _company_fk() -> Any:
+    return Field(foreign_key="company.id", ondelete="CASCADE", index=True)
+
+
+# --- users and companies -------------------------------------------------------------
+
+
+class AppUserBase(SQLModel):
+    channel: str = Field(default="telegram")  # "telegram" or "terminal"
+    external_id: str  # Telegram user id as text, or terminal user name
+    telegram_id: int | None = Field(default=None, sa_type=BigInteger, index=True)
+    display_name: str = ""
+    lang: str = "zh"
+    lang_chosen: bool = False
+    pending: dict[str, Any] | None = Field(default=None, sa_type=NullableJSON)
+    reminders_opt_in: bool = True
+    active: bool = True
+    is_admin: bool = False
+
+
+class AppUser(AppUserBase, table=True):
+    __tablename__ = "app_user"
+    __table_args__ = (UniqueConstraint("channel", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class CompanyBase(SQLModel):
+    name: str = ""
+    headcount: int | None = None
+    industry: str = ""
+    sites: int | None = None
+    stage: str | None = None  # flows.state.Stage value
+    phase: str = "prep"
+    current_step: str | None = None
+    system_start: date | None = None
+    target_date: date | None = None
+    timezone: str = "Asia/Shanghai"
+    reminder_hour: int = 9
+    onboarded: bool = False
+
+
+class CompanyRecord(CompanyBase, table=True):
+    __tablename__ = "company"
+
+    id: int | None = Field(default=None, primary_key=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Membership(SQLModel, table=True):
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("user_id", "company_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE", index=True)
+    company_id: int = _company_fk()
+    role: str = "owner"  # "owner" or "member"
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# --- the company's collections -------------------------------------------------------
+
+
+class AnswerBase(SQLModel):
+    question_id: str
+    value: str  # "yes" | "partly" | "no" | "na"
+    answered_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class AnswerRecord(AnswerBase, table=True):
+    __tablename__ = "answer"
+    __table_args__ = (UniqueConstraint("company_id", "question_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = _company_fk()
+
+
+class StepProgressBase(SQLModel):
+    step_id: str
+    # Ticked checklist ids; NULL when the step has no entry in ``Company.checked``.
+    checked: list[str] | None = Field(default=None, sa_type=NullableJSON)
+    done: bool = False
+    done_order: int | None = None  # index in ``Company.steps_done`` when done
+
+
+class StepProgress(StepProgressBase, table=True):
+    __tablename__ = "step_progress"
+    __table_args__ = (UniqueConstraint("company_id", "step_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = _company_fk()
+
+
+class PlanActionBase(SQLModel):
+    action_id: str
+    title_zh: str
+    title_en: str
+    owner_role_zh: str = ""
+    owner_role_en: str = ""
+    question_id: str | None = None
+    clause_ids: list[str] = Field(default_factory=list, sa_type=JSON)
+    priority: int = 3
+    due: date
+    done_on: date | None = None
+    custom: bool = False
+    position: int = 0  # order in ``Company.actions``
+
+
+class PlanAction(PlanActionBase, table=True):
+    __tablename__ = "plan_action"
+    __table_args__ = (UniqueConstraint("company_id", "action_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = _company_fk()
+
+
+class CertificateBase(SQLModel):
+    number: str
+    edition: str = "2023"
+    decision_date: date | None = None
+    issued: date
+    expires: date
+
+
+class CertificateRecord(CertificateBase, table=True):
+    __tablename__ = "certificate"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = Field(foreign_key="company.id", ondelete="CASCADE", unique=True)
+
+
+class NonconformityBase(SQLModel):
+    nc_id: str
+    description: str
+    grade: str = "minor"  # "major" | "minor"
+    raised_on: date
+    correction_due: date
+    evidence_due: date
+    closed_on: date | None = None
+    position: int = 0  # order in ``Company.nonconformities``
+
+
+class NonconformityRecord(NonconformityBase, table=True):
+    __tablename__ = "nonconformity"
+    __table_args__ = (UniqueConstraint("company_id", "nc_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = _company_fk()
+
+
+class DatedEventBase(SQLModel):
+    key: str
+    kind: str
+    on: date
+    title_zh: str = ""
+    title_en: str = ""
+    step_id: str | None = None
+    done: bool = False
+    position: int = 0  # order in ``Company.events``
+
+
+class DatedEventRecord(DatedEventBase, table=True):
+    __tablename__ = "dated_event"
+    __table_args__ = (UniqueConstraint("company_id", "key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = _company_fk()
+
+
+# --- delivery bookkeeping ------------------------------------------------------------
+
+
+class ProcessedUpdate(SQLModel, table=True):
+    """Telegram update ids already handled: Telegram re-delivers after timeouts."""
+
+    __tablename__ = "processed_update"
+
+    update_id: int = Field(
+        sa_type=BigInteger, primary_key=True, sa_column_kwargs={"autoincrement": False}
+    )
+    processed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+COMPANY_CHILDREN: tuple[type[SQLModel], ...] = (
+    AnswerRecord,
+    StepProgress,
+    PlanAction,
+    CertificateRecord,
+    NonconformityRecord,
+    DatedEventRecord,
+)
