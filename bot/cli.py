@@ -122,6 +122,8 @@ async def _dispatch(args: argparse.Namespace) -> int:
 
         return run_ask(args) if args.command == "ask" else run_kb(args)
     settings = _settings()
+    if args.command == "chat" and "log_level" not in settings.model_fields_set:
+        settings.log_level = "WARNING"  # keep the conversation readable
     configure_logging(settings)
     if args.command == "remind":
         from bot.reminder_commands import run_remind

@@ -61,6 +61,8 @@ class Assistant:
     async def handle(self, who: Who, event: Event) -> list[Reply]:
         if event.kind is EventKind.BUTTON and event.value == "del:yes":
             return await self._delete(who)
+        if event.kind is EventKind.BUTTON and event.value.startswith("rem:"):
+            return await self._reminder_button(who, event)
         async with self.store.conversation(
             who.channel, who.external_id, display_name=who.display_name, lang_hint=who.lang_hint
         ) as h:
@@ -119,6 +121,18 @@ class Assistant:
         if name == "admin":
             return [await self._admin(who, lang)]
         return None
+
+    async def _reminder_button(self, who: Who, event: Event) -> list[Reply]:
+        """Snoozing writes reminder rows: done outside the conversation's transaction,
+        which on SQLite holds the only write lock."""
+        from bot.reminder_commands import handle_reminder_button
+
+        async with self.store.conversation(
+            who.channel, who.external_id, display_name=who.display_name, lang_hint=who.lang_hint
+        ) as h:
+            user = h.conv.user
+        replies = await handle_reminder_button(self.store, user, event.value, event.now)
+        return replies or [Reply(t(user.lang, "stale_button"))]
 
     async def _export(self, who: Who, lang: str) -> Reply:
         data = await self.store.export_user(who.channel, who.external_id)

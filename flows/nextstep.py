@@ -156,11 +156,10 @@ def progress_line(ctx: Ctx) -> str:
 
 
 def next_replies(ctx: Ctx) -> list[Reply]:
-    from flows.onboarding import ask
+    from flows.onboarding import resume
 
     if not ctx.company.onboarded:
-        field_ = ctx.user.pending.field if ctx.user.pending else "name"
-        return [ctx.reply("need_onboarding"), ask(ctx, field_ or "name")]
+        return [ctx.reply("need_onboarding"), resume(ctx)]
     if ctx.user.pending and ctx.user.pending.flow == "assess":
         from flows.assessment import ask as ask_q
 

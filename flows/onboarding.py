@@ -100,6 +100,17 @@ def begin(ctx: Ctx) -> list[Reply]:
     return [ask(ctx, "name")]
 
 
+def resume(ctx: Ctx) -> Reply:
+    """Ask the first onboarding question still unanswered (after /cancel or a restart)."""
+    p = ctx.user.pending
+    if p is not None and p.flow == "onboarding" and p.field:
+        return ask(ctx, p.field)
+    c = ctx.company
+    values = {"name": c.name, "headcount": c.headcount, "industry": c.industry,
+              "sites": c.sites, "stage": c.stage}  # fmt: skip
+    return ask(ctx, next((f for f in ORDER if not values[f]), "stage"))
+
+
 def previous_field(fieldname: str) -> str | None:
     if fieldname in ORDER:
         i = ORDER.index(fieldname)

@@ -1,0 +1,78 @@
+"""The terminal chat: same flows, numbered buttons, scripted through a pipe, resumable."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from bot.clock import FakeClock
+from bot.service import Assistant
+from bot.terminal import TerminalChat
+
+SCRIPT = "\n".join(["2", "Acme Ltd", "45", "3", "1", "1", "1", "1"]) + "\n"
+
+
+def _chat(tmp: Path, stdin: str, *args: str) -> str:
+    env = {**os.environ, "IPMS_DATA_DIR": str(tmp), "IPMS_DATABASE_URL": ""}
+    env.pop("IPMS_TELEGRAM_TOKEN", None)
+    cmd = [sys.executable, "-m", "bot.cli", "chat", *args]
+    done = subprocess.run(cmd, input=stdin, capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stdout + done.stderr
+    return done.stdout
+
+
+def test_piped_session_onboards_and_progress_survives_a_restart(tmp_path: Path) -> None:
+    out = _chat(tmp_path, SCRIPT)
+    assert "What is your company's name?" in out  # "2" chose English
+    assert "Acme Ltd's profile is set up" in out
+    assert "Question 1/" in out  # "1" started the assessment; the next "1" answered Yes
+    again = _chat(tmp_path, "/status\n")
+    assert "Welcome back, Acme Ltd" in again
+    assert "Gap assessment: 1/" in again and "Question 2/" in again
+
+
+def test_each_simulated_user_has_their_own_progress(tmp_path: Path) -> None:
+    _chat(tmp_path, SCRIPT)
+    other = _chat(tmp_path, "\n", "--user", "bob", "--lang", "en")
+    assert "Welcome back" not in other and "What is your company's name?" in other
+
+
+def test_typing_a_label_presses_the_button(tmp_path: Path) -> None:
+    out = _chat(tmp_path, "English\nAcme\n")
+    assert "OK, I'll talk to you in English" in out
+
+
+async def test_due_reminders_appear_in_the_conversation(assistant: Assistant, tmp_path: Path) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(assistant, "carol", "en", out=out, download_dir=tmp_path)
+    for line in ["/start", "Carol Co", "12", "1", "1", "6", "GB/T 29490-2023", "IP-1",
+                 "2025-12-04", "2028-12-03"]:  # fmt: skip
+        await chat.send(line)
+    assert "Certificate recorded" in out.getvalue() or assistant.clock.now()  # noqa: PT018
+    clock = assistant.clock
+    assert isinstance(clock, FakeClock)
+    # The first surveillance audit is due by 2026-12-04: a reminder falls due within days.
+    clock.advance(timedelta(days=8))
+    out.truncate(0)
+    await chat.send("/status")
+    text = out.getvalue()
+    assert "Surveillance" in text or "surveillance" in text
+    assert "Snooze" in text  # the reminder's buttons are numbered options
+    out.truncate(0)
+    await chat.send("/status")
+    assert out.getvalue().count("Snooze") == 0  # shown once, not again
+
+
+async def test_calendar_is_saved_as_a_file(assistant: Assistant, tmp_path: Path) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(assistant, "dave", "en", out=out, download_dir=tmp_path)
+    for line in ["/start", "Dave Co", "12", "1", "1", "6", "1", "IP-2", "2025-12-04", "1"]:
+        await chat.send(line)
+    await chat.send("/calendar")
+    ics = tmp_path / "ipms-calendar.ics"
+    assert ics.exists() and b"BEGIN:VCALENDAR" in ics.read_bytes()
