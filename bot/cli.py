@@ -140,11 +140,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return 130
     except Exception as exc:  # a clear message, not a traceback, for known start-up problems
+        from telegram.error import InvalidToken, TelegramError
+
+        from bot.telegram_logging import redact
         from storage.migrate import DatabaseNotMigrated
 
         if isinstance(exc, DatabaseNotMigrated):
             print(str(exc), file=sys.stderr)
             return 3
+        if isinstance(exc, InvalidToken):
+            print("Telegram rejected IPMS_TELEGRAM_TOKEN: check the token.", file=sys.stderr)
+            return 4
+        if isinstance(exc, TelegramError):
+            print(f"Could not talk to the Telegram Bot API: {redact(str(exc))}", file=sys.stderr)
+            return 4
         raise
 
 

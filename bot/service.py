@@ -72,8 +72,8 @@ class Assistant:
             replies = await self._special(who, conv, event)
             if replies is None:
                 conv, replies = run_flows(conv, event, self.kb, self.options)
-            saved = await h.save(conv)
-        await self.replan(saved or conv)
+            await h.save(conv)
+        await self.replan(conv)
         if came_back:
             log.info("user %s:%s is active again", who.channel, who.external_id)
         return replies

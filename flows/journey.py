@@ -139,6 +139,9 @@ def complete(ctx: Ctx, step_id: str, force: bool = False) -> list[Reply] | None:
     step = ctx.kb.steps.get(step_id)
     if step is None:
         return None
+    if step.id == "appl.submit" and not force and (problems := application_blockers(ctx)):
+        text = "\n".join([ctx.t("apply_blocked"), *(f"• {p}" for p in problems)])
+        return [Reply(text, [[Button(ctx.t("step_force_done"), f"sd!:{step_id}")]])]
     missing = {c.id for c in step.checklist} - set(ctx.company.checked.get(step_id, []))
     if missing and not force:
         return [
@@ -150,6 +153,9 @@ def complete(ctx: Ctx, step_id: str, force: bool = False) -> list[Reply] | None:
         ]
     if step_id not in ctx.company.steps_done:
         ctx.company.steps_done.append(step_id)
+    for ev in ctx.company.events:  # the step's date has happened: no more reminders for it
+        if step.event_kind and ev.kind == step.event_kind and ev.on <= ctx.today:
+            ev.done = True
     refresh_position(ctx)
     nxt = ctx.company.current_step
     next_title = ctx.kb.steps[nxt].title.get(ctx.lang) if nxt else "—"
@@ -157,6 +163,22 @@ def complete(ctx: Ctx, step_id: str, force: bool = False) -> list[Reply] | None:
         ctx.reply("step_done", title=step.title.get(ctx.lang), next=next_title),
         *next_replies(ctx),
     ]
+
+
+def application_blockers(ctx: Ctx) -> list[str]:
+    """The hard preconditions for applying that the saved state shows as unmet."""
+    months = ctx.kb.rules.min_operation_months
+    start = ctx.company.system_start
+    problems = []
+    if start is None or add_months(start, months) > ctx.today:
+        eligible = fmt_date(add_months(start, months)) if start else "—"
+        problems.append(ctx.t("blocker_operation", months=months, date=eligible))
+    done = set(ctx.company.steps_done)
+    if "impl.internal_audit" not in done:
+        problems.append(ctx.t("blocker_internal_audit"))
+    if "impl.management_review" not in done:
+        problems.append(ctx.t("blocker_management_review"))
+    return problems
 
 
 def refresh_position(ctx: Ctx) -> None:

@@ -284,6 +284,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The whole journey (tap a phase to see its steps):",
     },
     "journey_btn": {"zh": "🗺 全流程", "en": "🗺 Journey"},
+    "apply_blocked": {
+        "zh": "⚠️ 申请认证前的硬性条件尚未满足:",
+        "en": "⚠️ The hard preconditions for applying are not met yet:",
+    },
+    "blocker_operation": {
+        "zh": "体系需有记录地运行满 {months} 个月(最早 {date})",
+        "en": "the system must run {months} months with records (earliest {date})",
+    },
+    "blocker_internal_audit": {
+        "zh": "尚未完成覆盖全部条款和部门的内审",
+        "en": "no full-scope internal audit done yet",
+    },
+    "blocker_management_review": {"zh": "尚未完成管理评审", "en": "no management review done yet"},
     "step_done_btn": {"zh": "✅ 本步骤完成", "en": "✅ Step done"},
     "step_done": {
         "zh": "✅ “{title}”已完成。下一步:{next}",

@@ -98,9 +98,10 @@ def _upcoming_event(ctx: Ctx) -> NextAction | None:
         kind = None
     step_id = ev.step_id or (kind.step_id if kind else None)
     buttons = [[Button(ctx.t("open_step"), f"step:{step_id}")]] if step_id in ctx.kb.steps else []
+    step = ctx.kb.steps.get(step_id or "")
     return NextAction(
         what=event_title(ctx, ev.key),
-        why=kind.title.get(ctx.lang) if kind else event_title(ctx, ev.key),
+        why=step.what.get(ctx.lang) if step else event_title(ctx, ev.key),
         how=kind.prepare.get(ctx.lang) if kind else "",
         by=ev.on,
         buttons=buttons,

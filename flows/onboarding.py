@@ -278,12 +278,15 @@ def place_on_journey(ctx: Ctx, stage: Stage) -> None:
 def finish(ctx: Ctx) -> list[Reply]:
     from flows.nextstep import next_replies  # local: nextstep builds on every flow module
 
+    from flows.journey import certificate_recorded
+
     ctx.clear_pending()
     ctx.company.onboarded = True
     place_on_journey(ctx, ctx.company.stage or Stage.NOT_STARTED)
     phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[0])
     return [
         ctx.reply("onboarded", company=ctx.company.name),
+        *certificate_recorded(ctx),
         ctx.reply("stage_phase", phase=phase.title.get(ctx.lang)),
         *next_replies(ctx),
     ]

@@ -121,3 +121,14 @@ def test_pending_date_question_answered_with_a_question_gets_faq_then_prompt(en:
     en.text("how often must we do an internal audit?")
     assert "internal audit" in en.replies[-1].text.lower()
     assert en.conv.user.pending is not None and en.conv.user.pending.flow == "date"
+
+
+def test_applying_before_the_preconditions_is_flagged(en: Driver) -> None:
+    en.onboard("Acme", "ob:stage:running")
+    en.text("2026-10-01")  # running for under 2 months
+    en.open_step("appl.submit")
+    en.press("sd:appl.submit")
+    said = en.said()
+    assert "preconditions" in said and "2027-01-01" in said
+    assert "internal audit" in said and "management review" in said
+    assert "appl.submit" not in en.conv.company.steps_done
