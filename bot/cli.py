@@ -6,7 +6,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -66,14 +67,29 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         print("IPMS_TELEGRAM_TOKEN is not set. Get a token from @BotFather, or try `ipms chat`.")
         return 2
     assistant = await _open_assistant(settings, migrate=settings.auto_migrate)
+    hooks = [reminder_tick(settings, assistant)]
     try:
         if args.webhook or settings.webhook_url:
-            await run_webhook(settings, assistant)
+            await run_webhook(settings, assistant, on_startup=hooks)
         else:
-            await run_polling(settings, assistant)
+            await run_polling(settings, assistant, on_startup=hooks)
     finally:
         await assistant.store.close()
     return 0
+
+
+def reminder_tick(settings: Settings, assistant: Assistant) -> Callable[[Any], Awaitable[None]]:
+    """Start-up hook: every process runs one repeating dispatch tick (claims are exclusive)."""
+
+    async def hook(app: Any) -> None:
+        from bot.dispatcher import Dispatcher, TelegramSender
+
+        dispatcher = Dispatcher(
+            assistant.store, assistant.kb, TelegramSender(app.bot), assistant.clock
+        )
+        dispatcher.schedule(app.job_queue, interval=settings.reminder_interval_seconds)
+
+    return hook
 
 
 async def _migrate(args: argparse.Namespace, settings: Settings) -> int:

@@ -374,6 +374,9 @@ def _choice_value(fieldname: str, text: str) -> str | None:
 
 def _intent(ctx: Ctx, intent: Intent) -> list[Reply]:
     if intent is Intent.NEXT:
+        p = ctx.user.pending
+        if p is not None and p.flow not in ("onboarding", "assess"):
+            ctx.clear_pending()  # a side input (a date, a title) is abandoned, not a trap
         return prompt_for_pending(ctx)
     if intent is Intent.STATUS:
         return _status(ctx, "")

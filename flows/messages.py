@@ -146,7 +146,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "onboarded": {
         "zh": "谢谢!{company} 的档案已建立。",
-        "en": "Thank you! {company}'s profile is set up.",
+        "en": "Thank you! The profile of {company} is set up.",
     },
     "stage_phase": {
         "zh": "根据您的情况,我们从“{phase}”阶段开始。",

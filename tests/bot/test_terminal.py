@@ -29,7 +29,7 @@ def _chat(tmp: Path, stdin: str, *args: str) -> str:
 def test_piped_session_onboards_and_progress_survives_a_restart(tmp_path: Path) -> None:
     out = _chat(tmp_path, SCRIPT)
     assert "What is your company's name?" in out  # "2" chose English
-    assert "Acme Ltd's profile is set up" in out
+    assert "The profile of Acme Ltd is set up" in out
     assert "Question 1/" in out  # "1" started the assessment; the next "1" answered Yes
     again = _chat(tmp_path, "/status\n")
     assert "Welcome back, Acme Ltd" in again
