@@ -15,7 +15,7 @@ import pytest
 from e2e_harness import EmuClient, new_token
 
 from bot.clock import SystemClock
-from bot.service import Assistant, Who
+from bot.service import Assistant
 from flows.state import DatedEvent, Stage
 from knowledge.loader import load_knowledge
 from storage.repo import Store
