@@ -48,6 +48,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("start", "Start or resume", "开始或继续"),
     ("next", "What to do next", "下一步做什么"),
     ("status", "Progress, readiness and dates", "进度、准备度和近期日期"),
+    ("journey", "The whole journey, step by step", "认证全流程"),
     ("plan", "Your action plan", "整改计划"),
     ("reminders", "Upcoming reminders", "即将到来的提醒"),
     ("calendar", "Calendar file (.ics)", "导出日历(.ics)"),
