@@ -227,7 +227,7 @@ async def test_commands_menu_is_set_in_both_languages(tg: TgEnv) -> None:
     assert set(by_lang) == {None, "zh"}
     expected = [name for name, _, _ in COMMANDS]
     assert expected == [
-        "start", "next", "status", "plan", "reminders", "calendar",
+        "start", "next", "status", "journey", "plan", "reminders", "calendar",
         "lang", "help", "cancel", "back", "export", "deletedata",
     ]  # fmt: skip
     for lang, commands in by_lang.items():
