@@ -39,7 +39,11 @@ async def _open_assistant(settings: Settings, *, migrate: bool) -> Assistant:
         store,
         load_knowledge(),
         SystemClock(),
-        FlowOptions(operator_contact=settings.operator_contact),
+        FlowOptions(
+            operator_contact=settings.operator_contact,
+            default_timezone=settings.timezone,
+            default_reminder_hour=settings.reminder_hour,
+        ),
         admin_ids=frozenset(str(i) for i in settings.admin_ids),
     )
 

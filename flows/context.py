@@ -17,6 +17,8 @@ MAX_TEXT = 4000  # longer texts are refused by the adapters and by the flows
 @dataclass(frozen=True)
 class FlowOptions:
     operator_contact: str | None = None
+    default_timezone: str = "Asia/Shanghai"  # given to companies at onboarding
+    default_reminder_hour: int = 9
 
 
 @dataclass

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows import assessment, faq, journey, onboarding, plan_flow
 from flows.context import MAX_TEXT, Ctx, FlowOptions
@@ -17,6 +18,8 @@ from flows.state import Conversation
 from flows.types import LANGS, Button, Event, EventKind, Reply
 from knowledge.intents import Intent, detect_intent
 from knowledge.loader import Knowledge
+
+MIN_HOUR, MAX_HOUR = 8, 20  # reminders never go out at night
 
 # Text that is a question rather than the requested input (a name, a date...).
 _QUESTION = re.compile(
@@ -119,6 +122,39 @@ def _back(ctx: Ctx, _: str) -> list[Reply]:
     return [journey.step_view(ctx, prev_step)]
 
 
+def _timezone(ctx: Ctx, args: str) -> list[Reply]:
+    if not ctx.company.onboarded:
+        return next_replies(ctx)
+    name = args.strip()
+    if not name:
+        return [ctx.reply("timezone_show", tz=ctx.company.timezone, hour=ctx.company.reminder_hour)]
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return [ctx.reply("timezone_bad", tz=name[:60])]
+    ctx.company.timezone = name
+    return [ctx.reply("timezone_set", tz=name, hour=ctx.company.reminder_hour)]
+
+
+def _reminder_hour(ctx: Ctx, args: str) -> list[Reply]:
+    if not ctx.company.onboarded:
+        return next_replies(ctx)
+    s = args.strip()
+    if not (s.isdigit() and MIN_HOUR <= int(s) <= MAX_HOUR):
+        return [ctx.reply("hour_bad", lo=MIN_HOUR, hi=MAX_HOUR, hour=ctx.company.reminder_hour)]
+    ctx.company.reminder_hour = int(s)
+    return [ctx.reply("timezone_set", tz=ctx.company.timezone, hour=int(s))]
+
+
+def _set_lang(ctx: Ctx, lang: str) -> list[Reply]:
+    ctx.user.lang = "zh" if lang == "zh" else "en"
+    ctx.user.lang_chosen = True
+    out = [ctx.reply("lang_set")]
+    if ctx.user.pending:
+        out += prompt_for_pending(ctx)
+    return out
+
+
 _COMMANDS: dict[str, Callable[[Ctx, str], list[Reply]]] = {
     "start": _start,
     "next": _next,
@@ -129,17 +165,10 @@ _COMMANDS: dict[str, Callable[[Ctx, str], list[Reply]]] = {
     "help": _help,
     "cancel": _cancel,
     "back": _back,
+    "timezone": _timezone,
+    "reminderhour": _reminder_hour,
     "journey": lambda c, _: [journey.journey_view(c)] if c.company.onboarded else next_replies(c),
 }
-
-
-def _set_lang(ctx: Ctx, lang: str) -> list[Reply]:
-    ctx.user.lang = "zh" if lang == "zh" else "en"
-    ctx.user.lang_chosen = True
-    out = [ctx.reply("lang_set")]
-    if ctx.user.pending:
-        out += prompt_for_pending(ctx)
-    return out
 
 
 # --- pending prompt -----------------------------------------------------------------------------

@@ -38,12 +38,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "help": {
         "zh": "我能做的:\n"
         "/next 下一步做什么\n/status 进度、准备度和近期日期\n/journey 认证全流程\n/plan 整改计划\n"
-        "/reminders 即将到来的提醒\n/calendar 导出日历(.ics)\n/lang 切换语言\n"
+        "/reminders 即将到来的提醒\n/calendar 导出日历(.ics)\n/timezone、/reminderhour 提醒时区和时间\n/lang 切换语言\n"
         "/back 返回上一步  /cancel 取消当前输入\n/export 导出我的数据  /deletedata 删除我的数据\n"
         "也可以直接提问,例如“年审要准备什么”“内审员要证书吗”。",
         "en": "What I can do:\n"
         "/next what to do next\n/status progress, readiness and upcoming dates\n/journey the whole journey\n/plan your action plan\n"
-        "/reminders what is coming\n/calendar calendar file (.ics)\n/lang switch language\n"
+        "/reminders what is coming\n/calendar calendar file (.ics)\n/timezone, /reminderhour when reminders arrive\n/lang switch language\n"
         "/back go back one step  /cancel cancel the current input\n"
         "/export export my data  /deletedata delete my data\n"
         'Or just ask, e.g. "what do we need for the surveillance audit?" or '
@@ -297,6 +297,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "no full-scope internal audit done yet",
     },
     "blocker_management_review": {"zh": "尚未完成管理评审", "en": "no management review done yet"},
+    "timezone_show": {
+        "zh": "提醒按时区 {tz} 在当地 {hour}:00 发送。修改:/timezone Europe/Berlin 或 /reminderhour 10。",
+        "en": "Reminders go out at {hour}:00 local time in {tz}. Change with /timezone Europe/Berlin or /reminderhour 10.",
+    },
+    "timezone_set": {
+        "zh": "好的:提醒将按时区 {tz} 在当地 {hour}:00 发送。",
+        "en": "Done: reminders will go out at {hour}:00 local time in {tz}.",
+    },
+    "timezone_bad": {
+        "zh": "不认识时区“{tz}”。请使用 IANA 名称,如 Asia/Shanghai、Europe/Berlin。",
+        "en": 'I don\'t know the timezone "{tz}". Use an IANA name such as Asia/Shanghai or Europe/Berlin.',
+    },
+    "hour_bad": {
+        "zh": "请给出 {lo} 到 {hi} 之间的整点(夜间不发提醒),当前为 {hour}:00。",
+        "en": "Please give a whole hour from {lo} to {hi} (no reminders at night); it is now {hour}:00.",
+    },
     "step_done_btn": {"zh": "✅ 本步骤完成", "en": "✅ Step done"},
     "step_done": {
         "zh": "✅ “{title}”已完成。下一步:{next}",

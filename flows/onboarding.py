@@ -276,12 +276,13 @@ def place_on_journey(ctx: Ctx, stage: Stage) -> None:
 
 
 def finish(ctx: Ctx) -> list[Reply]:
-    from flows.nextstep import next_replies  # local: nextstep builds on every flow module
-
     from flows.journey import certificate_recorded
+    from flows.nextstep import next_replies  # local: nextstep builds on every flow module
 
     ctx.clear_pending()
     ctx.company.onboarded = True
+    ctx.company.timezone = ctx.options.default_timezone
+    ctx.company.reminder_hour = ctx.options.default_reminder_hour
     place_on_journey(ctx, ctx.company.stage or Stage.NOT_STARTED)
     phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[0])
     return [

@@ -114,3 +114,16 @@ def test_language_can_be_switched_any_time(en: Driver) -> None:
     en.press("lang:zh")
     assert en.conv.user.lang == "zh"
     assert "公司的名称" in en.said()  # the pending question is asked again, in Chinese
+
+
+def test_timezone_and_reminder_hour_are_configurable(en: Driver) -> None:
+    en.options = en.options.__class__(default_timezone="Europe/Berlin")
+    en.onboard()
+    assert en.conv.company.timezone == "Europe/Berlin"
+    en.cmd("timezone", "Mars/Base")
+    assert "don't know the timezone" in en.said() and en.conv.company.timezone == "Europe/Berlin"
+    en.cmd("timezone", "America/New_York")
+    en.cmd("reminderhour", "3")
+    assert "no reminders at night" in en.said() and en.conv.company.reminder_hour == 9
+    en.cmd("reminderhour", "10")
+    assert en.conv.company.timezone == "America/New_York" and en.conv.company.reminder_hour == 10
