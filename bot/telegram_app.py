@@ -52,6 +52,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("plan", "Your action plan", "整改计划"),
     ("reminders", "Upcoming reminders", "即将到来的提醒"),
     ("calendar", "Calendar file (.ics)", "导出日历(.ics)"),
+    ("timezone", "Timezone and hour of reminders", "提醒的时区和时间"),
     ("lang", "中文 / English", "切换语言 / English"),
     ("help", "What I can do", "使用帮助"),
     ("cancel", "Cancel the current input", "取消当前输入"),

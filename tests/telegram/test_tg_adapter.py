@@ -228,7 +228,7 @@ async def test_commands_menu_is_set_in_both_languages(tg: TgEnv) -> None:
     expected = [name for name, _, _ in COMMANDS]
     assert expected == [
         "start", "next", "status", "journey", "plan", "reminders", "calendar",
-        "lang", "help", "cancel", "back", "export", "deletedata",
+        "timezone", "lang", "help", "cancel", "back", "export", "deletedata",
     ]  # fmt: skip
     for lang, commands in by_lang.items():
         assert [c["command"] for c in commands] == expected  # type: ignore[index]
