@@ -1,0 +1,92 @@
+"""Short conversational intents (greeting, thanks, next, help, status, plan).
+
+Only whole, short messages count: the normalised text must match one of the patterns below
+from start to end, give or take polite fillers ("请", "呢", "please", "ok"). A longer
+question that merely contains "下一步" (e.g. "内审之后下一步是什么?") is a domain
+question for the FAQ, not the "next" intent.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+from knowledge.text import normalize
+
+
+class Intent(StrEnum):
+    GREETING = "greeting"
+    THANKS = "thanks"
+    NEXT = "next"
+    HELP = "help"
+    STATUS = "status"
+    PLAN = "plan"
+
+
+MAX_LEN = 40  # normalised characters; anything longer is a real question
+
+_ZH_PRE = r"(?:(?:请问|请|那么|那|好的|好|嗯|哦|呃|所以|ok|okay)\s*)*"
+_ZH_POST = r"(?:\s*(?:呢|吧|啊|呀|了|吗|啦|哈|哦|嘛|谢谢|please|pls))*"
+_EN_PRE = r"(?:(?:ok|okay|so|and|um|hey|hi|well|please|bot|right|alright)\s+)*"
+_EN_POST = r"(?:\s+(?:please|pls|then|thanks|bot|now))*"
+
+# Chinese building blocks for "what should I do (next/now)".
+_WHO = r"(?:我|我们|咱们|咱)?"
+_MODAL = r"(?:该|应该|应当|要|需要|得|可以)?"
+_DO_WHAT = r"(?:做什么|干什么|干嘛|干啥|做啥|怎么做|怎么办|做些什么|干些什么|是什么|是啥|去做什么)"
+
+_PATTERNS: dict[Intent, list[str]] = {
+    Intent.GREETING: [
+        r"你好|您好|你们好|大家好|嗨|哈喽|哈啰|哈罗|在吗|在不在|有人吗|早|早上好|上午好|下午好|晚上好",
+        r"hello|hi|hey|hiya|hallo|yo|greetings|good (?:morning|afternoon|evening|day)"
+        r"|hello there|hi there|hey there",
+    ],
+    Intent.THANKS: [
+        r"(?:好的|好)?\s*(?:谢谢(?:你|您|啦|了)?|多谢(?:了)?|感谢(?:你|您)?|谢了|谢啦|辛苦了|非常感谢)",
+        r"(?:ok |okay |great )?(?:thanks?(?: you)?(?: (?:so|very) much| a lot)?|thx|ty|tks|cheers"
+        r"|thank u|many thanks|much appreciated|appreciate it)",
+    ],
+    Intent.NEXT: [
+        r"下一步|下一步" + _MODAL + _DO_WHAT + r"?|" + _WHO + r"下一步" + _MODAL + _DO_WHAT,
+        r"接下来" + _WHO + _MODAL + _DO_WHAT + r"?|然后呢|然后" + _WHO + _MODAL + _DO_WHAT,
+        _WHO + r"(?:现在|目前|接下来)" + _MODAL + _DO_WHAT + r"|" + _WHO + _MODAL + r"做什么",
+        r"继续|下一个|往下走",
+        r"whats next|what is next|what next|next|next step|next steps|my next step"
+        r"|whats my next step|what is my next step|whats the next step|what is the next step"
+        r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"
+        r"|what do i need to do(?: now| next)?|what to do(?: now| next)?|go on|move on",
+    ],
+    Intent.HELP: [
+        r"帮助|求助|帮忙|帮帮我|怎么用|如何使用|使用说明|说明|菜单|指令|命令|功能"
+        r"|你能做什么|你会什么|你可以做什么|你能干什么|能做什么",
+        r"help|help me|menu|commands|options|what can you do|how does this work"
+        r"|how do i use (?:this|you|the bot)|what do you do|usage|instructions",
+    ],
+    Intent.STATUS: [
+        r"进度|我的进度|查看进度|看看进度|当前进度|进展|我的进展|状态|我到哪(?:一步|里)?了|做到哪(?:一步|里)?了",
+        r"status|my status|progress|my progress|show (?:my )?progress|where am i"
+        r"|how far am i|how am i doing|where are we",
+    ],
+    Intent.PLAN: [
+        r"计划|我的计划|查看计划|看看计划|行动计划|整改计划|我的行动计划|显示计划",
+        r"plan|my plan|show (?:me )?(?:my |the )?plan|view (?:my )?plan|action plan|my action plan"
+        r"|open (?:my )?plan|whats my plan|what is my plan",
+    ],
+}
+
+_COMPILED: list[tuple[Intent, re.Pattern[str]]] = [
+    (intent, re.compile(rf"(?:{_ZH_PRE}|{_EN_PRE})(?:{body})(?:{_ZH_POST}|{_EN_POST})"))
+    for intent, bodies in _PATTERNS.items()
+    for body in bodies
+]
+
+
+def detect_intent(text: str) -> Intent | None:
+    """The intent of a short message, or None for anything else (including real questions)."""
+    norm = normalize(text)
+    if not norm or len(norm) > MAX_LEN:
+        return None
+    for intent, pattern in _COMPILED:
+        if pattern.fullmatch(norm):
+            return intent
+    return None

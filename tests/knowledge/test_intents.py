@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import pytest
+
+from knowledge.intents import Intent, detect_intent
+from knowledge.loader import Knowledge
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("hi", Intent.GREETING),
+        ("Hello!", Intent.GREETING),
+        ("你好", Intent.GREETING),
+        ("在吗？", Intent.GREETING),
+        ("谢谢", Intent.THANKS),
+        ("thx", Intent.THANKS),
+        ("Thank you so much!", Intent.THANKS),
+        ("what's next", Intent.NEXT),
+        ("What should I do now?", Intent.NEXT),
+        ("next step", Intent.NEXT),
+        ("下一步", Intent.NEXT),
+        ("接下来做什么", Intent.NEXT),
+        ("现在该干嘛", Intent.NEXT),
+        ("那我下一步该做什么呢？", Intent.NEXT),
+        ("help", Intent.HELP),
+        ("你能做什么", Intent.HELP),
+        ("进度", Intent.STATUS),
+        ("my progress", Intent.STATUS),
+        ("我的计划", Intent.PLAN),
+        ("show plan", Intent.PLAN),
+        ("ＳＨＯＷ　ＭＹ　ＰＬＡＮ", Intent.PLAN),
+    ],
+)
+def test_short_messages_are_intents(text: str, intent: Intent) -> None:
+    assert detect_intent(text) is intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "内审完成之后下一步是什么？",  # a domain question that merely contains 下一步
+        "下一步要准备哪些认证材料",
+        "What is the next step after the stage 1 audit?",
+        "你好，请问贯标要多久？",  # greeting + real question: goes to the FAQ
+        "thanks, but how much does certification cost?",
+        "how do I plan the internal audit",
+        "监督审核的进度要求是什么",
+        "",
+    ],
+)
+def test_questions_are_not_intents(text: str) -> None:
+    assert detect_intent(text) is None
+
+
+def test_intents_are_never_matched_as_faq(mini_kb: Knowledge) -> None:
+    for text in ("hi", "下一步", "what's next", "谢谢", "进度"):
+        assert mini_kb.matcher.match(text).status == "unknown"
