@@ -93,12 +93,6 @@ class Assistant:
         if event.kind is EventKind.BUTTON:
             if event.value == "del:no":
                 return [Reply(t(lang, "delete_cancelled"))]
-            if event.value.startswith("rem:"):
-                from bot.reminder_commands import handle_reminder_button
-
-                return await handle_reminder_button(
-                    self.store, conv.user, event.value, event.now
-                ) or [Reply(t(lang, "stale_button"))]
             return None
         if event.kind is not EventKind.COMMAND:
             return None

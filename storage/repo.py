@@ -572,7 +572,9 @@ class Store:
                 "companies": await count(select(func.count()).select_from(CompanyRecord)),
                 "certified": await count(select(func.count()).select_from(CertificateRecord)),
                 "reminders": await count(
-                    select(func.count()).select_from(Reminder).where(col(Reminder.status) == "planned")
+                    select(func.count())
+                    .select_from(Reminder)
+                    .where(col(Reminder.status) == "planned")
                 ),
             }
 

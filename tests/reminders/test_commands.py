@@ -1,0 +1,196 @@
+"""/reminders, /calendar, the snooze buttons and ``ipms remind``."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import UTC, date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from icalendar import Calendar
+
+from bot.clock import FakeClock
+from bot.dispatcher import Dispatcher
+from bot.reminder_commands import (
+    add_remind_arguments,
+    calendar_reply,
+    handle_reminder_button,
+    reminders_reply,
+    run_remind,
+)
+from flows.state import Company, Conversation, DatedEvent
+from knowledge.loader import Knowledge
+from storage import reminders as rem
+from storage.repo import Store
+
+from .conftest import START, RecordingSender, certified, make_user
+
+
+def audit(on: date, key: str = "stage1", kind: str = "stage1", done: bool = False) -> DatedEvent:
+    return DatedEvent(key=key, kind=kind, on=on, done=done)
+
+
+# --- /calendar ------------------------------------------------------------------------------
+
+
+def test_calendar_file_parses_back_with_every_event(kb: Knowledge) -> None:
+    company = certified(id=42, events=[audit(date(2026, 12, 20), "stage2", "stage2", done=True)])
+    conv = Conversation.model_validate(
+        {"user": {"external_id": "1", "lang": "en"}, "company": company}
+    )
+    reply = calendar_reply(conv, kb, START)
+    assert reply.document is not None
+    assert reply.document.filename == "ipms-calendar.ics"
+    assert reply.document.mime_type == "text/calendar"
+    cal = Calendar.from_ical(reply.document.content)
+    events = {str(e["uid"]): e for e in cal.walk("VEVENT")}
+    assert "42-surveillance:1@ipms-bot" in events
+    assert "42-expiry@ipms-bot" in events
+    s1 = events["42-surveillance:1@ipms-bot"]
+    assert s1.decoded("dtstart") == date(2027, 1, 10)  # all-day
+    assert str(s1["summary"]) == "Surveillance audit 1"
+    # One alarm per lead time (rules: 120, 30, 7, 1 days), at 09:00.
+    triggers = sorted(a.decoded("trigger") for a in s1.walk("VALARM"))
+    assert triggers == [
+        timedelta(days=-120, hours=9),
+        timedelta(days=-30, hours=9),
+        timedelta(days=-7, hours=9),
+        timedelta(days=-1, hours=9),
+    ]
+    done = events["42-stage2@ipms-bot"]
+    assert str(done["summary"]).startswith("✅") and not done.walk("VALARM")
+    assert str(reply.document.content.count(b"BEGIN:VEVENT")) in reply.text
+
+
+def test_calendar_uids_are_stable_and_text_is_chinese_for_chinese_users(kb: Knowledge) -> None:
+    conv = Conversation.model_validate(
+        {"user": {"external_id": "1", "lang": "zh"}, "company": certified(id=7)}
+    )
+    a = calendar_reply(conv, kb, START)
+    b = calendar_reply(conv, kb, START + timedelta(days=3))
+    assert a.document and b.document
+    uids = [str(e["uid"]) for e in Calendar.from_ical(a.document.content).walk("VEVENT")]
+    assert uids == [str(e["uid"]) for e in Calendar.from_ical(b.document.content).walk("VEVENT")]
+    assert "监督审核" in a.document.content.decode()
+    assert "日历" in a.text
+
+
+def test_calendar_without_dates_explains_how_to_add_them(kb: Knowledge) -> None:
+    conv = Conversation.model_validate({"user": {"external_id": "1", "lang": "en"}})
+    reply = calendar_reply(conv, kb, START)
+    assert reply.document is None and "certificate" in reply.text
+
+
+# --- /reminders -----------------------------------------------------------------------------
+
+
+async def test_reminders_lists_what_is_coming_grouped_by_date(
+    sqlite_store: Store, kb: Knowledge
+) -> None:
+    company = Company(
+        events=[
+            audit(date(2026, 12, 3), "stage1", "stage1"),
+            audit(date(2026, 12, 3), "management_review", "management_review"),
+            audit(date(2026, 11, 20), "internal_audit", "internal_audit"),
+        ]
+    )
+    conv = await make_user(sqlite_store, "800", company)
+    await rem.replan_for_company(sqlite_store, conv.company, kb.rules, START)
+    reply = await reminders_reply(sqlite_store, conv, kb, START)
+    text = reply.text
+    assert text.index("Overdue") < text.index("Internal audit") < text.index("2026-12-03")
+    assert text.count("2026-12-03") == 1  # one heading for both events of that day
+    assert "Stage 1 audit" in text and "Management review" in text
+    assert "in 6 days" in text
+    assert "next reminder 12-02 09:00" in text  # the 1-day reminder, local time
+
+
+async def test_reminders_empty_state_in_both_languages(sqlite_store: Store, kb: Knowledge) -> None:
+    for lang, phrase in (("en", "No dates yet"), ("zh", "还没有任何日期")):
+        conv = await make_user(sqlite_store, f"empty-{lang}", lang=lang)
+        assert phrase in (await reminders_reply(sqlite_store, conv, kb, START)).text
+
+
+# --- snooze buttons -----------------------------------------------------------------------
+
+
+async def test_snooze_button_replies_with_the_new_time(sqlite_store: Store, kb: Knowledge) -> None:
+    store = sqlite_store
+    clock = FakeClock(START)
+    conv = await make_user(store, "801", Company(events=[audit(date(2026, 12, 20))]))
+    await rem.replan_for_company(store, conv.company, kb.rules, START)
+    sender = RecordingSender(clock)
+    await Dispatcher(store, kb, sender, clock, rate_limit=False).run_once()
+    [msg] = sender.sent
+    snooze_week = msg.buttons[1][1].data
+    [reply] = await handle_reminder_button(store, conv.user, snooze_week, START) or []
+    assert "2026-12-04" in reply.text and "09:00" in reply.text and "Stage 1" in reply.text
+    # The snoozed reminder arrives a week later, once.
+    clock.set(datetime(2026, 12, 4, 1, 0, 30, tzinfo=UTC))
+    await Dispatcher(store, kb, sender, clock, rate_limit=False).run_once()
+    assert len(sender.sent) == 2 and "Stage 1 audit" in sender.sent[1].text
+
+
+async def test_foreign_or_stale_snooze_gets_a_friendly_answer(
+    sqlite_store: Store, kb: Knowledge
+) -> None:
+    store = sqlite_store
+    owner = await make_user(store, "802", Company(events=[audit(date(2027, 3, 1))]))
+    stranger = await make_user(store, "803", lang="zh")
+    await rem.replan_for_company(store, owner.company, kb.rules, START)
+    upcoming = await rem.upcoming(store, owner.company.id or 0, START, 1)
+    data = f"rem:snooze:{upcoming[0].id}:1"
+    [reply] = await handle_reminder_button(store, stranger.user, data, START) or []
+    assert "不再有效" in reply.text
+    [reply] = await handle_reminder_button(store, owner.user, "rem:snooze:99999:1", START) or []
+    assert "no longer active" in reply.text
+    [reply] = await handle_reminder_button(store, owner.user, "rem:snooze:x:3", START) or []
+    assert "no longer active" in reply.text
+    assert await handle_reminder_button(store, owner.user, "evt:done:stage1", START) is None
+
+
+async def test_snooze_inside_the_conversation_transaction(
+    sqlite_store: Store, kb: Knowledge
+) -> None:
+    """The service handles buttons inside ``Store.conversation``: pass its session."""
+    store = sqlite_store
+    conv = await make_user(store, "804", Company(events=[audit(date(2027, 3, 1))]))
+    await rem.replan_for_company(store, conv.company, kb.rules, START)
+    [first] = await rem.upcoming(store, conv.company.id or 0, START, 1)
+    async with store.conversation("telegram", "804") as h:
+        replies = await handle_reminder_button(
+            store, h.conv.user, f"rem:snooze:{first.id}:1", START, session=h.session
+        )
+    assert replies and "remind you again" in replies[0].text
+
+
+# --- ipms remind ----------------------------------------------------------------------------
+
+
+def remind_args(*argv: str) -> argparse.Namespace:
+    parser = argparse.ArgumentParser()
+    add_remind_arguments(parser.add_subparsers(dest="command"))
+    return parser.parse_args(["remind", *argv])
+
+
+async def test_ipms_remind_list_and_no_token(
+    sqlite_url: str, sqlite_store: Store, kb: Knowledge, capsys: pytest.CaptureFixture[str]
+) -> None:
+    due = Company(name="Lotus Ltd", events=[audit(date(2025, 1, 1))])  # long overdue
+    conv = await make_user(sqlite_store, "805", due)
+    await rem.replan_for_company(sqlite_store, conv.company, kb.rules, START)
+    term = await make_user(sqlite_store, "bob", due, channel="terminal")
+    await rem.replan_for_company(sqlite_store, term.company, kb.rules, START)
+    settings: Any = SimpleNamespace(
+        resolved_database_url=lambda: sqlite_url,
+        auto_migrate=False,
+        telegram_token=None,
+        telegram_base_url=None,
+    )
+    assert await run_remind(remind_args("--list"), settings) == 0
+    listing = capsys.readouterr().out
+    assert "Lotus Ltd" in listing and "805" in listing and "stage1" in listing
+    assert await run_remind(remind_args(), settings) == 0
+    out = capsys.readouterr().out
+    assert "IPMS_TELEGRAM_TOKEN" in out and "1 due Telegram" in out and "1 terminal" in out
