@@ -159,6 +159,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return asyncio.run(_dispatch(args))
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # e.g. `ipms remind --list | head`: the reader has gone
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # a clear message, not a traceback, for known start-up problems
         from telegram.error import InvalidToken, TelegramError
 

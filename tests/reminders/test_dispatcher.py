@@ -227,7 +227,9 @@ async def test_faults_with_a_fake_sender(store: Store, kb: Knowledge) -> None:
     async with store.conversation("telegram", "602") as h:
         assert h.conv.user.active is False
     flaky = [r for r in rows if r.user_id == users["flaky"].user.id and r.status == rem.SENT]
-    assert max(r.attempts for r in flaky) == 3
+    # Each timeout costs at least one extra attempt, whichever of the user's rows it hit
+    # (a row claimed in a batch that a 429 stopped counts an attempt too).
+    assert sum(r.attempts for r in flaky) >= len(flaky) + 2
     assert any("TimedOut" in (r.last_error or "") for r in flaky)
     flood = [r for r in rows if r.user_id == users["flood"].user.id and r.status == rem.SENT]
     assert any("retry after 5" in (r.last_error or "") for r in flood)
