@@ -231,10 +231,12 @@ def event_title(ctx: Ctx, key: str) -> str:
     for a in ctx.company.actions:
         if key == f"action:{a.id}":
             return a.title_zh if ctx.lang == "zh" else a.title_en
+    from flows.schedule import all_events
+
     kind = key.split(":", 1)[0]
-    for ev in ctx.company.events:
+    for ev in all_events(ctx.company, ctx.kb.rules):  # explicit ones, then derived titles
         if ev.key == key and (ev.title_zh or ev.title_en):
-            return ev.title_zh if ctx.lang == "zh" else ev.title_en
+            return (ev.title_zh if ctx.lang == "zh" else ev.title_en) or ev.title_zh or ev.title_en
     try:
         return ctx.kb.reminder_kind(kind).title.get(ctx.lang)
     except KeyError:
@@ -314,8 +316,10 @@ def mark_event_done(ctx: Ctx, key: str) -> list[Reply]:
             return [ctx.reply("event_unknown")]
         ev = derived.model_copy()
         ctx.company.events.append(ev)
+    from flows.nextstep import next_replies
+
     ev.done = True
-    return [ctx.reply("event_done", title=event_title(ctx, key))]
+    return [ctx.reply("event_done", title=event_title(ctx, key)), *next_replies(ctx)]
 
 
 def _derived_event(ctx: Ctx, key: str) -> DatedEvent | None:

@@ -346,6 +346,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "📅 体系运行起始日:{date}。满 {months} 个月的日期是 {eligible}。",
         "en": "📅 System running since {date}. The {months}-month mark is {eligible}.",
     },
+    "mark_done_btn": {"zh": "✅ 已完成", "en": "✅ Done"},
     "open_step": {"zh": "打开步骤", "en": "Open the step"},
     "show_plan": {"zh": "查看计划", "en": "Show the plan"},
     "cert_btn": {"zh": "📜 登记证书", "en": "📜 Record the certificate"},

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from flows.context import Ctx, fmt_date, progress_bar
 from flows.scoring import readiness
 from flows.types import Button, Reply
 
 UPCOMING_SHOWN = 5
+OVERDUE_WINDOW_DAYS = 90  # older missed dates are history, not the next thing to do
 
 
 @dataclass
@@ -84,10 +85,12 @@ def _upcoming_event(ctx: Ctx) -> NextAction | None:
     from flows.journey import event_title
     from flows.schedule import all_events
 
+    # Recently missed dates first (the user may only need to confirm them), then the next one.
+    recent = ctx.today - timedelta(days=OVERDUE_WINDOW_DAYS)
     events = [
         e
         for e in all_events(ctx.company, ctx.kb.rules)
-        if not e.done and e.on >= ctx.today and not e.key.startswith("action:")
+        if not e.done and e.on >= recent and not e.key.startswith("action:")
     ]
     if not events:
         return None
@@ -97,7 +100,10 @@ def _upcoming_event(ctx: Ctx) -> NextAction | None:
     except KeyError:
         kind = None
     step_id = ev.step_id or (kind.step_id if kind else None)
-    buttons = [[Button(ctx.t("open_step"), f"step:{step_id}")]] if step_id in ctx.kb.steps else []
+    buttons = [[Button(ctx.t("mark_done_btn"), f"evt:done:{ev.key}"),
+                Button(ctx.t("enter_date_btn"), f"evt:date:{ev.key}")]]  # fmt: skip
+    if step_id in ctx.kb.steps:
+        buttons.append([Button(ctx.t("open_step"), f"step:{step_id}")])
     step = ctx.kb.steps.get(step_id or "")
     return NextAction(
         what=event_title(ctx, ev.key),

@@ -132,3 +132,22 @@ def test_applying_before_the_preconditions_is_flagged(en: Driver) -> None:
     assert "preconditions" in said and "2027-01-01" in said
     assert "internal audit" in said and "management review" in said
     assert "appl.submit" not in en.conv.company.steps_done
+
+
+def test_certified_company_is_asked_about_a_missed_yearly_audit_first(en: Driver) -> None:
+    en.onboard("Acme", "ob:stage:certified")
+    en.press("GB/T 29490-2023")
+    en.text("IP-7")
+    en.text("2025-12-04")
+    en.press("2028-12-03")
+    en.cmd("next")
+    said = en.said()
+    # Yearly internal audit was due 2026-10-04 (2 months before the first surveillance).
+    assert "Yearly internal audit" in said and "overdue by 54 days" in said
+    done = next(b for b in en.buttons if b.data.startswith("evt:done:"))
+    en.press(done.data)  # the reply goes straight on to what's next
+    assert "Marked done: Yearly internal audit" in en.said()
+    assert "Yearly management review" in en.said()
+    en.press(next(b for b in en.buttons if b.data.startswith("evt:done:")).data)
+    en.cmd("next")
+    assert "Surveillance audit 1" in en.said() and "2026-12-04" in en.said()
