@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -58,10 +59,18 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     migrate = settings.auto_migrate or not settings.database_url
     assistant = await _open_assistant(settings, migrate=migrate)
     try:
-        await TerminalChat(assistant, args.user, args.lang).run(stdin_reader())
+        await TerminalChat(assistant, args.user, args.lang or _locale_lang()).run(stdin_reader())
     finally:
         await assistant.store.close()
     return 0
+
+
+def _locale_lang() -> str | None:
+    """First-contact language for the terminal: the system locale, like Telegram's hint."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(var):
+            return value.split(".")[0].replace("_", "-")
+    return None
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
