@@ -30,7 +30,9 @@ def _settings() -> Settings:
         raise SystemExit(f"Configuration error: {problems}") from None
 
 
-async def _open_assistant(settings: Settings, *, migrate: bool) -> Assistant:
+async def _open_assistant(
+    settings: Settings, *, migrate: bool, telegram: bool = False
+) -> Assistant:
     from flows.context import FlowOptions
     from knowledge.loader import load_knowledge
     from storage.repo import Store
@@ -44,6 +46,8 @@ async def _open_assistant(settings: Settings, *, migrate: bool) -> Assistant:
             operator_contact=settings.operator_contact,
             default_timezone=settings.timezone,
             default_reminder_hour=settings.reminder_hour,
+            # Forwarding needs a Telegram operator chat; offline there is nobody to ask.
+            can_forward=telegram and settings.operator_chat_id is not None,
         ),
         admin_ids=frozenset(str(i) for i in settings.admin_ids),
     )
@@ -79,8 +83,8 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     if settings.telegram_token is None:
         print("IPMS_TELEGRAM_TOKEN is not set. Get a token from @BotFather, or try `ipms chat`.")
         return 2
-    assistant = await _open_assistant(settings, migrate=settings.auto_migrate)
-    hooks = [reminder_tick(settings, assistant)]
+    assistant = await _open_assistant(settings, migrate=settings.auto_migrate, telegram=True)
+    hooks = [reminder_tick(settings, assistant), operator_channel(settings, assistant)]
     try:
         if args.webhook or settings.webhook_url:
             await run_webhook(settings, assistant, on_startup=hooks)
@@ -101,6 +105,18 @@ def reminder_tick(settings: Settings, assistant: Assistant) -> Callable[[Any], A
             assistant.store, assistant.kb, TelegramSender(app.bot), assistant.clock
         )
         dispatcher.schedule(app.job_queue, interval=settings.reminder_interval_seconds)
+
+    return hook
+
+
+def operator_channel(settings: Settings, assistant: Assistant) -> Callable[[Any], Awaitable[None]]:
+    """Start-up hook: forwarded questions go to IPMS_OPERATOR_CHAT_ID through this bot."""
+
+    async def hook(app: Any) -> None:
+        if settings.operator_chat_id is not None:
+            from bot.telegram_operator import TelegramOperator
+
+            assistant.operator = TelegramOperator(app.bot, settings.operator_chat_id)
 
     return hook
 

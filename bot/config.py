@@ -25,6 +25,7 @@ class Settings(BaseSettings):
     webhook_listen: str = "127.0.0.1"
     webhook_port: int = 8443
     operator_contact: str | None = None  # e.g. @ipms_support; offered for unknown questions
+    operator_chat_id: int | None = None  # Telegram chat that receives forwarded questions
     log_level: str = "INFO"
 
     @field_validator("admin_ids", mode="before")

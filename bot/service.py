@@ -10,7 +10,7 @@ import json
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from bot.clock import Clock
 from flows.context import FlowOptions
@@ -22,6 +22,12 @@ from knowledge.loader import Knowledge
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
+
+
+class OperatorChannel(Protocol):
+    """Where questions the assistant cannot answer go when the user asks for a human."""
+
+    async def forward(self, who: Who, question: str) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -46,12 +52,14 @@ class Assistant:
         clock: Clock,
         options: FlowOptions | None = None,
         admin_ids: frozenset[str] = frozenset(),
+        operator: OperatorChannel | None = None,
     ) -> None:
         self.store = store
         self.kb = kb
         self.clock = clock
         self.options = options or FlowOptions()
         self.admin_ids = admin_ids
+        self.operator = operator
 
     def event(
         self, kind: EventKind, value: str, args: str = "", lang_hint: str | None = None
@@ -74,9 +82,24 @@ class Assistant:
                 conv, replies = run_flows(conv, event, self.kb, self.options)
             await h.save(conv)
         await self.replan(conv)
+        replies = await self._to_operator(who, replies)
         if came_back:
             log.info("user %s:%s is active again", who.channel, who.external_id)
         return replies
+
+    async def _to_operator(self, who: Who, replies: list[Reply]) -> list[Reply]:
+        """Hand operator-bound replies to the operator channel; the rest go to the user."""
+        for r in replies:
+            if r.to_operator is None:
+                continue
+            if self.operator is None:
+                log.warning("a question was to be forwarded, but no operator channel is set")
+                continue
+            try:
+                await self.operator.forward(who, r.to_operator)
+            except Exception:  # the user's answer must not fail because the operator's did
+                log.exception("forwarding a question to the operator failed")
+        return [r for r in replies if r.to_operator is None]
 
     async def replan(self, conv: Conversation) -> None:
         """Bring the company's reminder rows in line with its dates (idempotent)."""

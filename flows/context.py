@@ -17,6 +17,7 @@ MAX_TEXT = 4000  # longer texts are refused by the adapters and by the flows
 @dataclass(frozen=True)
 class FlowOptions:
     operator_contact: str | None = None
+    can_forward: bool = False  # an operator chat is configured: unknown questions can go there
     default_timezone: str = "Asia/Shanghai"  # given to companies at onboarding
     default_reminder_hour: int = 9
 

@@ -238,6 +238,7 @@ def _route_button(ctx: Ctx, data: str) -> list[Reply] | None:
         "nc": _nc_button,
         "cert": lambda c, r: journey.ask_certificate(c) if r == "add" else None,
         "faq": lambda c, r: faq.show_entry(c, r),
+        "fwd": lambda c, r: faq.forward(c) if r == "yes" else None,
     }
     route = routes.get(head)
     return route(ctx, rest) if route else None
@@ -328,6 +329,8 @@ def _text(ctx: Ctx, text: str) -> list[Reply]:
         return _unsupported(ctx, "too_long")
     if not text:
         return prompt_for_pending(ctx)
+    if ctx.user.pending and ctx.user.pending.flow == "forward":
+        ctx.clear_pending()  # the offer to forward lapses once the user moves on
     intent = detect_intent(text)
     p = ctx.user.pending
     if p and p.flow in _TEXT_INPUTS and intent is None:
@@ -340,8 +343,9 @@ def _text(ctx: Ctx, text: str) -> list[Reply]:
         # First words without /start: answer if it is a question, then get to know them.
         answer = faq.answer_text(ctx, text) if _QUESTION.search(text) else []
         return [*answer, *_start(ctx, "")]
+    was_waiting = ctx.user.pending is not None
     replies = faq.answer_text(ctx, text)
-    if ctx.user.pending:
+    if was_waiting:
         replies += [Reply(ctx.t("repeat_prompt")), *prompt_for_pending(ctx)]
     return replies
 

@@ -8,6 +8,7 @@ from flows.types import Button, Reply
 from knowledge.schema import FaqEntry
 
 RELATED_SHOWN = 3
+MAX_FORWARD = 1000  # characters of a question kept for the operator
 LABEL_MAX = 60
 
 
@@ -37,9 +38,22 @@ def answer_text(ctx: Ctx, text: str) -> list[Reply]:
         buttons = [[Button(_label(ctx, e), f"faq:{e.id}")] for e in match.suggestions[:3]]
         return [ctx.reply("faq_suggest", buttons)]
     out = [ctx.reply("faq_unknown")]
-    if ctx.options.operator_contact:
+    if ctx.options.can_forward and ctx.user.pending is None:
+        # Offer a human answer; the question waits in ``pending`` until the user decides.
+        ctx.wait_for("forward", "", q=text[:MAX_FORWARD])
+        out[-1].buttons = [[Button(ctx.t("forward_btn"), "fwd:yes")]]
+    elif ctx.options.operator_contact:
         out.append(ctx.reply("faq_operator", contact=ctx.options.operator_contact))
     return out
+
+
+def forward(ctx: Ctx) -> list[Reply] | None:
+    """The user accepted: the pending question goes to the operator."""
+    p = ctx.user.pending
+    if p is None or p.flow != "forward" or not p.data.get("q"):
+        return None
+    ctx.clear_pending()
+    return [ctx.reply("forwarded"), Reply(p.data["q"], to_operator=p.data["q"])]
 
 
 def show_entry(ctx: Ctx, entry_id: str) -> list[Reply] | None:

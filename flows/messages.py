@@ -430,6 +430,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "如需人工帮助,可以联系 {contact}。",
         "en": "For a human answer you can contact {contact}.",
     },
+    "forward_btn": {"zh": "📨 转给人工回答", "en": "📨 Ask a human"},
+    "forwarded": {
+        "zh": "已把您的问题转给我们的顾问,他们会尽快直接回复您。",
+        "en": "I've passed your question to our adviser, who will reply to you directly.",
+    },
     "need_onboarding": {
         "zh": "先完成公司信息登记吧,只需几个问题。",
         "en": "Let's finish setting up your company first; only a few questions.",

@@ -53,3 +53,6 @@ class Reply:
     # True: this reply replaces the message that carried the pressed button (the chat then
     # reads as a record: question + chosen answer). Adapters without editing just print it.
     edit: bool = False
+    # Set on a reply meant for the human operator (a question the user asked to forward),
+    # not for the user: the service hands it to the configured operator channel.
+    to_operator: str | None = None

@@ -151,3 +151,25 @@ def test_certified_company_is_asked_about_a_missed_yearly_audit_first(en: Driver
     en.press(next(b for b in en.buttons if b.data.startswith("evt:done:")).data)
     en.cmd("next")
     assert "Surveillance audit 1" in en.said() and "2026-12-04" in en.said()
+
+
+def test_unknown_question_can_go_to_a_human_when_an_operator_is_configured(en: Driver) -> None:
+    en.options = en.options.__class__(can_forward=True)
+    en.onboard()
+    en.text("can you draft our franchise agreement?")
+    assert "outside what I know" in en.said()
+    en.press("fwd:yes")
+    [ack, to_operator] = en.replies
+    assert "adviser" in ack.text and ack.to_operator is None
+    assert to_operator.to_operator == "can you draft our franchise agreement?"
+    assert en.conv.user.pending is None
+
+
+def test_forward_offer_lapses_when_the_user_moves_on(en: Driver) -> None:
+    en.options = en.options.__class__(can_forward=True)
+    en.onboard()
+    en.text("can you draft our franchise agreement?")
+    en.text("what's next")
+    assert en.conv.user.pending is None
+    en.send(EventKind.BUTTON, "fwd:yes")  # the old button
+    assert all(r.to_operator is None for r in en.replies)
