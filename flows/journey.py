@@ -309,23 +309,13 @@ def mark_event_done(ctx: Ctx, key: str) -> list[Reply]:
     if key.startswith("nc:"):
         nc_id = ":".join(key.split(":")[:2])
         return close_nc(ctx, nc_id) or [ctx.reply("event_unknown")]
-    ev = next((e for e in ctx.company.events if e.key == key), None)
-    if ev is None:
-        derived = _derived_event(ctx, key)
-        if derived is None:
-            return [ctx.reply("event_unknown")]
-        ev = derived.model_copy()
-        ctx.company.events.append(ev)
+    from flows import schedule
     from flows.nextstep import next_replies
 
-    ev.done = True
+    if schedule.find_event(ctx.company, ctx.kb.rules, key) is None:
+        return [ctx.reply("event_unknown")]
+    ctx.conv.company = schedule.mark_done(ctx.company, ctx.kb.rules, key, ctx.today)
     return [ctx.reply("event_done", title=event_title(ctx, key)), *next_replies(ctx)]
-
-
-def _derived_event(ctx: Ctx, key: str) -> DatedEvent | None:
-    from flows.schedule import all_events
-
-    return next((e for e in all_events(ctx.company, ctx.kb.rules) if e.key == key), None)
 
 
 # --- nonconformities and certificate ------------------------------------------------------------
