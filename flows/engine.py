@@ -249,7 +249,8 @@ def _onboarding_button(ctx: Ctx, rest: str) -> list[Reply] | None:
     p = ctx.user.pending
     if p is None or p.flow != "onboarding" or p.field != fieldname:
         return None
-    return onboarding.take(ctx, fieldname, value)
+    record = onboarding.answered(ctx, fieldname, value)
+    return [record, *onboarding.take(ctx, fieldname, value)]
 
 
 def _assessment_button(ctx: Ctx, rest: str) -> list[Reply] | None:

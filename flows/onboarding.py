@@ -96,6 +96,18 @@ def ask(ctx: Ctx, fieldname: str, **data: str) -> Reply:
     return ctx.reply(PROMPTS[fieldname], buttons)
 
 
+def answered(ctx: Ctx, fieldname: str, value: str) -> Reply:
+    """The question message rewritten with the choice, so the chat reads as a record."""
+    col = 1 if ctx.lang == "zh" else 2
+    label = next((o[col] for o in CHOICES.get(fieldname, []) if o[0] == value), value)
+    years = ctx.kb.rules.certificate_validity_years
+    p = ctx.user.pending
+    issued = p.data.get("issued") if p else None
+    default = fmt_date(default_expiry(date.fromisoformat(issued), years)) if issued else ""
+    question = ctx.t(PROMPTS[fieldname], years=years, default=default)
+    return Reply(ctx.t("answered", question=question, answer=label), edit=True)
+
+
 def begin(ctx: Ctx) -> list[Reply]:
     return [ask(ctx, "name")]
 

@@ -127,3 +127,13 @@ def test_timezone_and_reminder_hour_are_configurable(en: Driver) -> None:
     assert "no reminders at night" in en.said() and en.conv.company.reminder_hour == 9
     en.cmd("reminderhour", "10")
     assert en.conv.company.timezone == "America/New_York" and en.conv.company.reminder_hour == 10
+
+
+def test_a_tapped_choice_rewrites_its_question_with_the_answer(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("华夏科技")
+    zh.text("45")
+    zh.press("ob:industry:software")
+    record = zh.replies[0]
+    assert record.edit and "公司属于哪个行业" in record.text and "软件/互联网" in record.text
+    assert record.buttons == []
