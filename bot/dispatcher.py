@@ -47,6 +47,10 @@ from storage.repo import Store
 
 log = logging.getLogger(__name__)
 
+# SQLite: delivery marks are committed in groups (one transaction for this many sends).
+# A crash between sending and the group's commit re-sends those reminders once each.
+SQLITE_MARK_GROUP = 25
+
 
 class Sender(Protocol):
     async def send(self, chat_id: str, text: str, buttons: list[list[Button]]) -> None:
@@ -261,8 +265,9 @@ class Dispatcher:
         """Send one claimed batch; False when Telegram asked us to slow down.
 
         Rows go out in a few lanes (a user's reminders always share one, in order), so one
-        lane's database write overlaps another's send. Each lane marks a reminder before
-        sending its next one: a crash re-sends at most the reminders in flight, once each.
+        lane's database write overlaps another's send. On PostgreSQL each lane marks a reminder
+        before sending its next one; on SQLite marks are committed in groups of
+        ``SQLITE_MARK_GROUP``. A crash re-sends at most the unmarked ones, once each.
         """
         people = await rem.recipients(self.store, [r.user_id for r in rows])
         lanes: dict[int, list[rem.ClaimedReminder]] = {}
@@ -279,36 +284,48 @@ class Dispatcher:
         stats: DispatchStats,
         halt: _Halt,
     ) -> None:
-        async with rem.outcomes(self.store) as out:
-            for index, row in enumerate(rows):
-                if halt.until is not None:  # another lane hit Telegram's flood control
-                    await self._hold(rows[index:], halt.until, halt.reason, out, stats)
-                    return
-                person = people.get(row.user_id)
-                if person is None or not await self._deliverable(row, person, out, stats):
-                    continue
-                try:
-                    await self._send(row, person)
-                except Forbidden as exc:
-                    await self._blocked(row, person, exc, out, stats)
-                    people[row.user_id] = _inactive(person)
-                except RetryAfter as exc:
-                    self._flood(exc, halt)
-                    await self._hold(rows[index:], halt.until, halt.reason, out, stats)
-                    return
-                except BadRequest as exc:
-                    await out.failed(row.id, self.worker_id, f"bad request: {exc}")
-                    stats.failed += 1
-                except (NetworkError, TelegramError, OSError) as exc:
-                    await self._retry_later(row, exc, out, stats)
-                except Exception as exc:  # a bug must not stall the rest of the batch
-                    log.exception("sending reminder %s failed", row.id)
-                    await self._retry_later(row, exc, out, stats)
+        async with rem.outcomes(self.store, group=SQLITE_MARK_GROUP) as out:
+            await self._lane_rows(rows, people, stats, halt, out)
+        stats.sent -= out.lost  # grouped marks whose lease had meanwhile gone elsewhere
+        stats.lost_lease += out.lost
+
+    async def _lane_rows(
+        self,
+        rows: Sequence[rem.ClaimedReminder],
+        people: dict[int, rem.Recipient],
+        stats: DispatchStats,
+        halt: _Halt,
+        out: rem.Outcomes,
+    ) -> None:
+        for index, row in enumerate(rows):
+            if halt.until is not None:  # another lane hit Telegram's flood control
+                await self._hold(rows[index:], halt.until, halt.reason, out, stats)
+                return
+            person = people.get(row.user_id)
+            if person is None or not await self._deliverable(row, person, out, stats):
+                continue
+            try:
+                await self._send(row, person)
+            except Forbidden as exc:
+                await self._blocked(row, person, exc, out, stats)
+                people[row.user_id] = _inactive(person)
+            except RetryAfter as exc:
+                self._flood(exc, halt)
+                await self._hold(rows[index:], halt.until, halt.reason, out, stats)
+                return
+            except BadRequest as exc:
+                await out.failed(row.id, self.worker_id, f"bad request: {exc}")
+                stats.failed += 1
+            except (NetworkError, TelegramError, OSError) as exc:
+                await self._retry_later(row, exc, out, stats)
+            except Exception as exc:  # a bug must not stall the rest of the batch
+                log.exception("sending reminder %s failed", row.id)
+                await self._retry_later(row, exc, out, stats)
+            else:
+                if await out.sent(row.id, self.worker_id, self.clock.now()):
+                    stats.sent += 1
                 else:
-                    if await out.sent(row.id, self.worker_id, self.clock.now()):
-                        stats.sent += 1
-                    else:
-                        stats.lost_lease += 1
+                    stats.lost_lease += 1
 
     async def _deliverable(
         self,

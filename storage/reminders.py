@@ -352,20 +352,29 @@ _SQLITE_SENT = (
 
 
 class Outcomes:
-    """Writes delivery outcomes on one connection, each committed on its own.
+    """Writes delivery outcomes on one connection, each committed on its own (SQLite delivery
+    marks optionally in groups, see ``group``).
 
-    Every mark commits before the next message goes out, so a crash re-sends at most the
-    one reminder in flight. On PostgreSQL the connection runs in autocommit mode with
-    ``synchronous_commit=off``: a mark is one round trip and does not wait for the WAL
-    flush (a *server* crash could lose the last few hundred ms of marks, i.e. re-send those
-    reminders once; nothing is ever lost). The hot ``sent`` mark goes straight to the
-    driver (asyncpg, or aiosqlite in autocommit mode): one call instead of SQLAlchemy's
-    dozen thread hops (SQLite) or its statement overhead (PostgreSQL).
+    Every mark commits before the next message goes out, so a crash re-sends at most the one
+    reminder in flight (with grouping: the reminders of the unwritten group). On PostgreSQL
+    the connection runs in autocommit mode with ``synchronous_commit=off``: a mark is one
+    round trip and does not wait for the WAL flush (a *server* crash could lose the last few
+    hundred ms of marks, i.e. re-send those reminders once; nothing is ever lost). The hot
+    ``sent`` mark goes straight to the driver (asyncpg, or aiosqlite in autocommit mode):
+    one call instead of SQLAlchemy's dozen thread hops (SQLite) or its statement overhead
+    (PostgreSQL).
     """
 
-    def __init__(self, conn: AsyncConnection, autocommit: bool, raw: Any = None) -> None:
+    def __init__(
+        self, conn: AsyncConnection, autocommit: bool, raw: Any = None, group: int = 1
+    ) -> None:
         self.conn = conn
         self.autocommit = autocommit
+        # SQLite: marks are committed in groups of ``group`` (one WAL write instead of one
+        # per reminder). A crash re-sends at most that many reminders, each once.
+        self.group = group
+        self._grouped: list[tuple[Any, int, str]] = []
+        self.lost = 0  # grouped marks that found their lease taken (known after a flush)
         # asyncpg connection, or aiosqlite's (autocommit: storage.db sets isolation_level)
         self._raw = raw
         self._stamp = UTCDateTime().dialect_impl(conn.dialect).bind_processor(conn.dialect)
@@ -388,10 +397,31 @@ class Outcomes:
             status = await self._raw.execute(_PG_SENT, now, reminder_id, worker_id)
             return bool(status == "UPDATE 1")
         stamp = self._stamp(now) if self._stamp else now
+        if self.group > 1:
+            self._grouped.append((stamp, reminder_id, worker_id))
+            if len(self._grouped) >= self.group:
+                await self.flush()
+            return True  # a lost lease is counted in ``lost`` when the group is written
         cursor = await self._raw.execute(_SQLITE_SENT, (stamp, reminder_id, worker_id))
         count = cursor.rowcount
         await cursor.close()
         return bool(count == 1)
+
+    async def flush(self) -> None:
+        """Write the grouped marks in one transaction."""
+        rows, self._grouped = self._grouped, []
+        if not rows:
+            return
+        await self._raw.execute("BEGIN IMMEDIATE")
+        try:
+            cursor = await self._raw.executemany(_SQLITE_SENT, rows)
+            updated = cursor.rowcount
+            await cursor.close()
+            await self._raw.execute("COMMIT")
+        except BaseException:
+            await self._raw.execute("ROLLBACK")
+            raise
+        self.lost += len(rows) - max(updated, 0)
 
     async def failed(self, reminder_id: int, worker_id: str, error: str) -> bool:
         """Give up on a reminder (recorded with the error)."""
@@ -435,11 +465,15 @@ class Outcomes:
 
 
 @asynccontextmanager
-async def outcomes(store: Store) -> AsyncIterator[Outcomes]:
+async def outcomes(store: Store, group: int = 1) -> AsyncIterator[Outcomes]:
     async with store.engine.connect() as conn:
         if conn.dialect.name == "sqlite":
             raw = await conn.get_raw_connection()
-            yield Outcomes(conn, autocommit=False, raw=raw.driver_connection)
+            out = Outcomes(conn, autocommit=False, raw=raw.driver_connection, group=group)
+            try:
+                yield out
+            finally:
+                await out.flush()
             return
         await conn.execution_options(isolation_level="AUTOCOMMIT")
         await conn.exec_driver_sql("SET synchronous_commit TO OFF")

@@ -127,6 +127,30 @@ async def test_claim_leases_rows_to_one_worker(store: Store, rules: Rules) -> No
     assert row.status == rem.SENT and row.sent_at == later
 
 
+async def test_grouped_marks_are_written_at_the_end_and_respect_leases(
+    store: Store, rules: Rules
+) -> None:
+    conv = await make_user(store, "116")
+    company = with_event(conv, "stage1", "stage1", date(2027, 1, 10))
+    company = with_event(conv.model_copy(update={"company": company}), "stage2", "stage2",
+                         date(2027, 1, 20))  # fmt: skip
+    await replan(store, company, rules)
+    now = datetime(2026, 12, 22, 3, 0, tzinfo=UTC)  # both 30-day reminders are due
+    first, second = await rem.claim_due(store, "w1", now, lease=timedelta(minutes=5))
+    later = now + timedelta(minutes=6)
+    [taken] = await rem.claim_due(store, "w2", later, batch=1)  # w1's lease ran out on one
+    async with rem.outcomes(store, group=10) as out:
+        marked = [await out.sent(r.id, "w1", later) for r in (first, second)]
+        if store.is_sqlite:  # grouped: written when the group closes, lost leases counted then
+            assert marked == [True, True]
+            assert {r.status for r in await rows(store)} == {rem.PLANNED}
+        else:  # PostgreSQL marks one by one: the refusal is known at once
+            assert marked.count(False) == 1
+    assert out.lost == (1 if store.is_sqlite else 0)
+    sent = {r.id for r in await rows(store, status=rem.SENT)}
+    assert sent == {first.id, second.id} - {taken.id}
+
+
 async def test_claim_orders_overdue_then_nearest_event(store: Store, rules: Rules) -> None:
     conv = await make_user(store, "107")
     company = with_event(conv, "stage2", "stage2", date(2026, 12, 20))
