@@ -34,7 +34,8 @@ from telegram.request import BaseRequest, RequestData
 
 from bot.clock import FakeClock
 from bot.dispatcher import Dispatcher, TelegramSender
-from flows.schedule import add_months, all_events, plan_reminders
+from flows.dates import add_months
+from flows.schedule import all_events, plan_reminders
 from flows.state import Certificate, Company
 from knowledge.loader import load_knowledge
 from knowledge.schema import Rules

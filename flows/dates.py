@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import calendar
 import re
 import unicodedata
 from datetime import date, timedelta
@@ -32,17 +33,12 @@ def parse_date(text: str) -> date:
         raise DateError("invalid") from exc
 
 
-def add_months(d: date, months: int) -> date:
-    """Same day ``months`` later (or earlier), clamped to the month's last day."""
-    total = d.year * 12 + (d.month - 1) + months
-    year, month = divmod(total, 12)
-    month += 1
-    for day in (d.day, 30, 29, 28):
-        try:
-            return date(year, month, min(d.day, day))
-        except ValueError:
-            continue
-    raise AssertionError("unreachable")
+def add_months(day: date, months: int) -> date:
+    """Calendar months forward (negative: back); the day is clamped to the month's end."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    last = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(day.day, last))
 
 
 def add_years(d: date, years: int) -> date:

@@ -14,13 +14,13 @@ event marked done).
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from flows.dates import add_months
 from flows.state import Company, DatedEvent
 from knowledge.schema import ReminderKind, Rules, Text
 
@@ -64,14 +64,6 @@ class PlannedReminder:
 
 
 # --- dates --------------------------------------------------------------------------------
-
-
-def add_months(day: date, months: int) -> date:
-    """Calendar months forward (negative: back); the day is clamped to the month's end."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    last = calendar.monthrange(year, month + 1)[1]
-    return date(year, month + 1, min(day.day, last))
 
 
 def clamp_hour(hour: int) -> int:
