@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from flows.cite import cite
 from flows.context import Ctx, progress_bar
 from flows.scoring import gaps, readiness
 from flows.state import Answer, AnswerValue
 from flows.types import Button, Reply
+from knowledge.answers import cite
 from knowledge.schema import Question
 
 ANSWER_CODES: dict[str, AnswerValue] = {"y": "yes", "p": "partly", "n": "no", "na": "na"}

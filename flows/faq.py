@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flows.cite import cite
 from flows.context import Ctx
 from flows.types import Button, Reply
+from knowledge.answers import cite, confidence_note
 from knowledge.schema import FaqEntry
 
 RELATED_SHOWN = 3
@@ -19,8 +19,8 @@ def _label(ctx: Ctx, entry: FaqEntry) -> str:
 
 def entry_reply(ctx: Ctx, entry: FaqEntry) -> Reply:
     parts = [entry.answer.get(ctx.lang)]
-    if entry.confidence == "L":
-        parts.append(ctx.t("faq_uncertain"))
+    if note := confidence_note(entry, ctx.lang):
+        parts.append(note)
     if entry.clauses:
         parts.append(ctx.t("faq_clause", clauses=cite(ctx.kb, entry.clauses, ctx.lang)))
     related = [ctx.kb.faq[r] for r in entry.related if r in ctx.kb.faq][:RELATED_SHOWN]

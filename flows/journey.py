@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flows.cite import cite
 from flows.context import Ctx, fmt_date
 from flows.dates import DateError, add_months, parse_date
 from flows.state import DatedEvent, Nonconformity, Stage
 from flows.types import Button, Reply
+from knowledge.answers import cite
 from knowledge.schema import Step
 
 # Dates that lie in the past by nature (the system started running on that day).

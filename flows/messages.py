@@ -413,10 +413,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # --- FAQ -------------------------------------------------------------------------------
     "faq_clause": {"zh": "依据:{clauses}", "en": "Reference: {clauses}"},
-    "faq_uncertain": {
-        "zh": "(此信息把握度不高,请以认证机构或主管部门的答复为准。)",
-        "en": "(This is not fully certain; your certification body or the authority has the final word.)",
-    },
     "faq_related": {"zh": "相关问题:", "en": "Related questions:"},
     "faq_suggest": {"zh": "您是想问下面哪一个?", "en": "Did you mean one of these?"},
     "faq_unknown": {

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
+from knowledge.answers import confidence_note
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.matcher import Match
 from knowledge.schema import FaqEntry, Text
@@ -30,14 +31,6 @@ MSG: dict[str, Text] = {
     "unknown": Text(
         zh="这个问题我暂时答不上来。可以换个说法再问，或发送 /help 看看我能帮你做什么。",
         en="I don't know this one yet. Try rephrasing it, or send /help to see what I can do.",
-    ),
-    "conf_M": Text(
-        zh="（这是一般做法，具体要求请向你的认证机构确认。）",
-        en="(This is common practice; confirm the details with your certification body.)",
-    ),
-    "conf_L": Text(
-        zh="（此信息不确定，请务必向认证机构或当地知识产权主管部门核实。）",
-        en="(This is uncertain: please check with your certification body or local IP office.)",
     ),
     "withdrawn": Text(
         zh="（2013版，已不再作为认证依据）", en="(2013 edition, no longer a certification basis)"
@@ -59,8 +52,8 @@ def clause_label(kb: Knowledge, clause_id: str, lang: Lang) -> str:
 
 def format_answer(kb: Knowledge, entry: FaqEntry, lang: Lang) -> str:
     lines = [entry.answer.get(lang)]
-    if entry.confidence in ("M", "L"):
-        lines.append(MSG[f"conf_{entry.confidence}"].get(lang))
+    if note := confidence_note(entry, lang):
+        lines.append(note)
     if entry.clauses:
         lines.append("")
         prefix = MSG["clause"].get(lang) + ("" if lang == "zh" else " ")

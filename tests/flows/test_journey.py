@@ -173,3 +173,21 @@ def test_forward_offer_lapses_when_the_user_moves_on(en: Driver) -> None:
     assert en.conv.user.pending is None
     en.send(EventKind.BUTTON, "fwd:yes")  # the old button
     assert all(r.to_operator is None for r in en.replies)
+
+
+def test_uncertain_answers_say_so_in_chat_as_in_ipms_ask(en: Driver) -> None:
+    from flows.faq import entry_reply
+    from knowledge.answers import confidence_note
+    from knowledge.ask import format_answer
+
+    en.onboard()
+    for level in ("M", "L"):
+        entry = next(e for e in en.kb.faq.values() if e.confidence == level)
+        note = confidence_note(entry, "en")
+        assert note is not None
+        from flows.context import Ctx
+
+        chat = entry_reply(Ctx(en.conv, en.kb, en.now), entry).text
+        assert note in chat and note in format_answer(en.kb, entry, "en")
+    sure = next(e for e in en.kb.faq.values() if e.confidence == "H")
+    assert confidence_note(sure, "en") is None

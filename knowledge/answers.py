@@ -1,0 +1,52 @@
+"""How knowledge is shown to users, shared by the chat flows and ``ipms ask``:
+clause citations and the uncertainty note an answer carries."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from knowledge.loader import Knowledge
+from knowledge.schema import FaqEntry, Text
+from knowledge.text import Lang
+
+EDITION_NAMES = {"2023": "GB/T 29490-2023", "2013": "GB/T 29490-2013"}
+
+CONFIDENCE_NOTES: dict[str, Text] = {
+    "M": Text(
+        zh="（这是一般做法，具体要求请向你的认证机构确认。）",
+        en="(This is common practice; confirm the details with your certification body.)",
+    ),
+    "L": Text(
+        zh="（此信息不确定，请务必向认证机构或当地知识产权主管部门核实。）",
+        en="(This is uncertain: please check with your certification body or local IP office.)",
+    ),
+}
+
+
+def confidence_note(entry: FaqEntry, lang: Lang) -> str | None:
+    """What an answer of medium or low confidence must say about itself."""
+    note = CONFIDENCE_NOTES.get(entry.confidence)
+    return note.get(lang) if note else None
+
+
+def cite(kb: Knowledge, clause_ids: Iterable[str], lang: Lang) -> str:
+    """Compact citation: "GB/T 29490-2023 7.2, 9.2; GB/T 29490-2013 (superseded) 6.1.2"."""
+    ids = [c for c in clause_ids if c in kb.clauses]
+    if not ids:
+        return "—"
+    parts: list[str] = []
+    for edition in ("2023", "2013"):
+        nums = [kb.clauses[c].number for c in ids if kb.clauses[c].edition == edition]
+        if not nums:
+            continue
+        label = EDITION_NAMES[edition]
+        if not kb.editions[edition].current:
+            label += "(已废止)" if lang == "zh" else " (superseded)"
+        parts.append(f"{label} {', '.join(_annex(n, lang) for n in nums)}")
+    return "; ".join(parts)
+
+
+def _annex(number: str, lang: Lang) -> str:
+    if number.upper() == "B":
+        return "附录B" if lang == "zh" else "Annex B"
+    return number
