@@ -270,34 +270,14 @@ def set_event_date(ctx: Ctx, key: str, d: date) -> list[Reply]:
                 eligible=fmt_date(add_months(d, months)),
             )
         ]
-    kind = key.split(":", 1)[0]
-    step_id = _step_for_kind(ctx, kind)
-    ev = next((e for e in ctx.company.events if e.key == key), None)
-    if ev is None:
-        title = event_title(ctx, key)
-        ev = DatedEvent(key=key, kind=kind, on=d, title_zh=title, title_en=title, step_id=step_id)
-        if ctx.lang == "zh":
-            ev.title_en = _kind_title(ctx, kind, "en") or title
-        else:
-            ev.title_zh = _kind_title(ctx, kind, "zh") or title
-        ctx.company.events.append(ev)
-    ev.on = d
-    ev.done = False
+    from flows import schedule
+
+    if schedule.find_event(ctx.company, ctx.kb.rules, key) is not None:
+        # Known (entered before, or derived from the certificate): keep its kind and titles.
+        ctx.conv.company = schedule.set_date(ctx.company, ctx.kb.rules, key, d)
+    else:  # a first date for a step; titles come from the reminder kind
+        ctx.company.events.append(DatedEvent(key=key, kind=key.split(":", 1)[0], on=d))
     return [ctx.reply("event_saved", title=event_title(ctx, key), date=fmt_date(d))]
-
-
-def _kind_title(ctx: Ctx, kind: str, lang: str) -> str:
-    try:
-        return ctx.kb.reminder_kind(kind).title.get(lang)
-    except KeyError:
-        return ""
-
-
-def _step_for_kind(ctx: Ctx, kind: str) -> str | None:
-    try:
-        return ctx.kb.reminder_kind(kind).step_id
-    except KeyError:
-        return None
 
 
 def mark_event_done(ctx: Ctx, key: str) -> list[Reply]:

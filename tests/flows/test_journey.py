@@ -191,3 +191,18 @@ def test_uncertain_answers_say_so_in_chat_as_in_ipms_ask(en: Driver) -> None:
         assert note in chat and note in format_answer(en.kb, entry, "en")
     sure = next(e for e in en.kb.faq.values() if e.confidence == "H")
     assert confidence_note(sure, "en") is None
+
+
+def test_moving_a_derived_date_keeps_what_it_is(en: Driver) -> None:
+    from flows.schedule import all_events
+
+    en.onboard("Acme", "ob:stage:certified")
+    en.press("GB/T 29490-2023")
+    en.text("IP-8")
+    en.text("2025-12-04")
+    en.press("2028-12-03")
+    en.send(EventKind.BUTTON, "evt:date:recert:apply")  # "Change date" on a reminder
+    en.text("2028-07-15")
+    [moved] = [e for e in all_events(en.conv.company, en.kb.rules) if e.key == "recert:apply"]
+    assert (moved.kind, moved.on) == ("recert_apply", date(2028, 7, 15))
+    assert "Recertification" in en.said() and "2028-07-15" in en.said()
