@@ -48,8 +48,8 @@ async def _open_assistant(
             default_reminder_hour=settings.reminder_hour,
             # Forwarding needs a Telegram operator chat; offline there is nobody to ask.
             can_forward=telegram and settings.operator_chat_id is not None,
+            admin_ids=frozenset(str(i) for i in settings.admin_ids),
         ),
-        admin_ids=frozenset(str(i) for i in settings.admin_ids),
     )
 
 

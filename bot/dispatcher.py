@@ -30,7 +30,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.clock import Clock
-from bot.reminder_text import ReminderView, render_reminder
+from flows.reminders import ReminderView, render_reminder
 from flows.schedule import (
     EARLIEST_HOUR,
     LATEST_HOUR,

@@ -28,7 +28,9 @@ from bot.service import Who
 from bot.telegram_events import CHANNEL, event_of, who_of
 from bot.telegram_logging import install_secret_redaction, quiet_http_loggers
 from bot.telegram_render import render
-from flows.types import Event, Reply
+from flows.catalog import REGISTRY
+from flows.types import Event, Lang, Reply
+from knowledge.texts import load_catalogue
 
 logger = logging.getLogger(__name__)
 
@@ -43,32 +45,9 @@ ALLOWED_UPDATES = [
     Update.MY_CHAT_MEMBER,
 ]
 
-# (command, English description, Chinese description) — the menu shown by Telegram clients.
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("start", "Start or resume", "开始或继续"),
-    ("next", "What to do next", "下一步做什么"),
-    ("status", "Progress, readiness and dates", "进度、准备度和近期日期"),
-    ("journey", "The whole journey, step by step", "认证全流程"),
-    ("plan", "Your action plan", "整改计划"),
-    ("reminders", "Upcoming reminders", "即将到来的提醒"),
-    ("calendar", "Calendar file (.ics)", "导出日历(.ics)"),
-    ("timezone", "Timezone and hour of reminders", "提醒的时区和时间"),
-    ("lang", "中文 / English", "切换语言 / English"),
-    ("help", "What I can do", "使用帮助"),
-    ("cancel", "Cancel the current input", "取消当前输入"),
-    ("back", "Go back one step", "返回上一步"),
-    ("export", "Export my data", "导出我的数据"),
-    ("deletedata", "Delete my data", "删除我的数据"),
-)
-
 # Shown in both languages: when these are needed the user's language may be unknown.
-GROUP_NOTE = (
-    "我只在私聊中工作,请直接私聊我。\nI only work in private chats: please message me directly."
-)
-SORRY = (
-    "抱歉,出了点问题。您的进度已保存,请再试一次,或发送 /next 继续。\n"
-    "Sorry, something went wrong. Your progress is saved: please try again, or send /next."
-)
+GROUP_NOTE = load_catalogue().both("group_note")
+SORRY = load_catalogue().both("error_generic")
 _SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts
 
 
@@ -230,10 +209,15 @@ async def _answer_query(query: CallbackQuery, text: str | None) -> None:
         logger.info("Could not answer callback query: %s", exc.message)
 
 
+def menu(lang: Lang) -> list[BotCommand]:
+    """The command menu, made from the flows' command table (``flows.catalog``)."""
+    texts = load_catalogue()
+    return [BotCommand(cmd.name, texts.t(lang, f"cmd_{cmd.name}")) for cmd in REGISTRY.menu]
+
+
 async def set_commands(app: Application) -> None:
     """Register the commands menu in English (default) and Chinese; failures only warn."""
-    english = [BotCommand(name, en) for name, en, _ in COMMANDS]
-    chinese = [BotCommand(name, zh) for name, _, zh in COMMANDS]
+    english, chinese = menu("en"), menu("zh")
     try:
         await app.bot.set_my_commands(english)
         await app.bot.set_my_commands(chinese, language_code="zh")

@@ -1,21 +1,27 @@
 """Terminal chat: the very same flows as on Telegram, offline.
 
-Buttons become numbered options (type the number or the label); commands work as on
-Telegram; with stdin a pipe, each line is one user message, so sessions can be scripted.
+Buttons become options: the current question's buttons are numbered from 1, always; buttons
+of anything else in the same batch (related questions, reminders) get letters, so they never
+shift the numbers under the user's fingers. Type the number, the letter or the label.
+Commands work as on Telegram; with stdin a pipe, each line is one user message.
 """
 
 from __future__ import annotations
 
+import string
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
+from bot.dispatcher import pop_due_for_user
 from bot.service import Assistant, Who
 from flows.context import MAX_TEXT
 from flows.types import Button, EventKind, Reply
+from knowledge.texts import load_catalogue
 
 QUIT = {"/quit", "/exit", "quit", "exit"}
+LETTERS = string.ascii_lowercase
 
 
 class TerminalChat:
@@ -31,27 +37,38 @@ class TerminalChat:
         self.who = Who("terminal", user, display_name=user, lang_hint=lang)
         self.out = out
         self.download_dir = download_dir or Path.cwd()
-        self.options: list[Button] = []  # buttons of the latest reply that had any
+        self.options: list[Button] = []  # the current question's buttons: [1], [2], ...
+        self.extras: list[Button] = []  # other buttons of the latest batch: [a], [b], ...
+        self.lang = "zh" if (lang or "").startswith("zh") else "en"
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
         self.out.flush()
 
-    def render(self, replies: list[Reply]) -> None:
-        shown: list[Button] = []
-        for r in replies:
-            prefix = "  (updated) " if r.edit else ""
-            self._print(f"\n🤖 {prefix}{r.text}")
+    def render(self, replies: list[Reply], *, prompt: bool = True) -> None:
+        """Print what is new; ``prompt=False`` for replies that are not an answer (reminders)."""
+        shown = [r for r in replies if not r.record]  # the typed answer is on screen already
+        with_buttons = [r for r in shown if r.buttons]
+        current = with_buttons[-1] if prompt and with_buttons else None
+        extras: list[Button] = []
+        for r in shown:
+            self._print(f"\n🤖 {r.text}")
             if r.document is not None:
                 path = self.download_dir / r.document.filename
                 path.write_bytes(r.document.content)
                 self._print(f"   📎 {path}")
-            for row in r.buttons:
-                for b in row:
-                    shown.append(b)
-                    self._print(f"   [{len(shown)}] {b.label}")
-        if shown:
-            self.options = shown
+            buttons = [b for row in r.buttons for b in row]
+            if r is current:
+                for i, b in enumerate(buttons, 1):
+                    self._print(f"   [{i}] {b.label}")
+                continue
+            for b in buttons:
+                if len(extras) < len(LETTERS):
+                    self._print(f"   [{LETTERS[len(extras)]}] {b.label}")
+                    extras.append(b)
+        if current is not None:
+            self.options = [b for row in current.buttons for b in row]
+        self.extras = extras
 
     def to_event_args(self, line: str) -> tuple[EventKind, str, str]:
         """Map one typed line to (kind, value, args)."""
@@ -59,9 +76,11 @@ class TerminalChat:
         if s.startswith("/") and len(s) > 1:
             name, _, args = s[1:].partition(" ")
             return EventKind.COMMAND, name.split("@")[0], args
-        if s.isdigit() and self.options and 1 <= int(s) <= len(self.options):
+        if s.isdigit() and 1 <= int(s) <= len(self.options):
             return EventKind.BUTTON, self.options[int(s) - 1].data, ""
-        for b in self.options:
+        if len(s) == 1 and s in LETTERS[: len(self.extras)]:
+            return EventKind.BUTTON, self.extras[LETTERS.index(s)].data, ""
+        for b in [*self.options, *self.extras]:
             if s and s.lower() == b.label.lower():
                 return EventKind.BUTTON, b.data, ""
         if len(s) > MAX_TEXT:
@@ -77,17 +96,14 @@ class TerminalChat:
         return replies
 
     async def show_due_reminders(self) -> None:
-        try:
-            from bot.dispatcher import pop_due_for_user
-        except ImportError:
-            return
         replies = await pop_due_for_user(self.assistant.store, self.who, self.assistant.clock.now())
-        self.render(replies)
+        if replies:
+            self.render(replies, prompt=False)
 
     async def run(self, read_line: Callable[[], str | None]) -> None:
         interactive = sys.stdin.isatty()
         if interactive:
-            self._print("ipms-bot terminal chat. /help for commands, /quit to leave.")
+            self._print(load_catalogue().t("zh" if self.lang == "zh" else "en", "terminal_intro"))
         await self.send("/start")
         while True:
             line = read_line()

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from flows.messages import t
+from flows.callbacks import encode
 from flows.state import Company, Conversation, Pending, User
 from flows.types import Button, Lang, Reply
 from knowledge.loader import Knowledge
+from knowledge.texts import Catalogue, load_catalogue
+
+if TYPE_CHECKING:  # the registry's handlers take a Ctx: type-only, no cycle at run time
+    from flows.registry import Registry
 
 MAX_TEXT = 4000  # longer texts are refused by the adapters and by the flows
 
@@ -18,8 +23,9 @@ MAX_TEXT = 4000  # longer texts are refused by the adapters and by the flows
 class FlowOptions:
     operator_contact: str | None = None
     can_forward: bool = False  # an operator chat is configured: unknown questions can go there
-    default_timezone: str = "Asia/Shanghai"  # given to companies at onboarding
-    default_reminder_hour: int = 9
+    default_timezone: str = ""  # given to companies at onboarding; "" = the rules' default
+    default_reminder_hour: int | None = None  # None = the rules' default
+    admin_ids: frozenset[str] = frozenset()  # Telegram user ids allowed to use /admin
 
 
 @dataclass
@@ -28,6 +34,8 @@ class Ctx:
     kb: Knowledge
     now: datetime
     options: FlowOptions = field(default_factory=FlowOptions)
+    texts: Catalogue = field(default_factory=load_catalogue)
+    registry: Registry | None = None  # set by the engine: /help, /cancel and /back read it
 
     @property
     def user(self) -> User:
@@ -46,11 +54,19 @@ class Ctx:
         """Today in the company's timezone: dates users type are local dates."""
         return self.now.astimezone(ZoneInfo(self.company.timezone)).date()
 
+    @property
+    def pending(self) -> Pending | None:
+        return self.conv.user.pending
+
     def t(self, key: str, **values: object) -> str:
-        return t(self.lang, key, **values)
+        return self.texts.t(self.lang, key, **values)
 
     def reply(self, key: str, buttons: list[list[Button]] | None = None, **values: object) -> Reply:
         return Reply(self.t(key, **values), buttons or [])
+
+    def button(self, key: str, verb: str, *args: str | int, **values: object) -> Button:
+        """A button labelled with the text ``key`` that runs ``verb(*args)`` when pressed."""
+        return Button(self.t(key, **values), encode(verb, *args))
 
     def wait_for(self, flow: str, fieldname: str = "", **data: str) -> None:
         self.conv.user.pending = Pending(flow=flow, field=fieldname, data=dict(data))

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flows import dated, nonconformity, plan, schedule
 from flows.context import Ctx, fmt_date, progress_bar
+from flows.registry import Command, Flow, Verb
 from flows.scoring import readiness
-from flows.types import Button, Reply
+from flows.types import PROMPT, Button, Out, Reply
 
 UPCOMING_SHOWN = 5
 OVERDUE_WINDOW_DAYS = 90  # older missed dates are history, not the next thing to do
@@ -29,35 +31,30 @@ def _step_next(ctx: Ctx, step_id: str) -> NextAction:
         what=step.title.get(lang),
         why=step.what.get(lang),
         how=step.todo.get(lang),
-        buttons=[[Button(ctx.t("open_step"), f"step:{step_id}")]],
+        buttons=[[ctx.button("open_step", "step", step_id)]],
     )
 
 
 def _open_ncs(ctx: Ctx) -> NextAction | None:
-    open_ncs = sorted(
-        (nc for nc in ctx.company.nonconformities if nc.closed_on is None),
-        key=lambda nc: nc.evidence_due,
-    )
+    open_ncs = sorted(nonconformity.open_ncs(ctx), key=lambda nc: nc.evidence_due)
     if not open_ncs:
         return None
     nc = open_ncs[0]
     step = ctx.kb.steps["audit.nonconformities"]
     return NextAction(
-        what=f"{nc.id}: {nc.description[:120]}",
+        what=nonconformity.line(ctx, nc),
         why=step.what.get(ctx.lang),
         how=step.todo.get(ctx.lang),
         by=nc.evidence_due,
         buttons=[
-            [Button(ctx.t("nc_close_btn", id=nc.id), f"nc:close:{nc.id}")],
-            [Button(ctx.t("open_step"), "step:audit.nonconformities")],
+            [ctx.button("nc_close_btn", "nc.close", nc.id, n=nonconformity.number(nc))],
+            [ctx.button("open_step", "step", "audit.nonconformities")],
         ],
     )
 
 
 def _top_action(ctx: Ctx, overdue_only: bool) -> NextAction | None:
-    from flows.plan_flow import open_actions
-
-    actions = open_actions(ctx)
+    actions = plan.open_actions(ctx.company.actions)
     if overdue_only:
         actions = [a for a in actions if a.due < ctx.today]
     else:
@@ -67,48 +64,46 @@ def _top_action(ctx: Ctx, overdue_only: bool) -> NextAction | None:
     a = actions[0]
     q = ctx.kb.question(a.question_id) if a.question_id else None
     lang = ctx.lang
-    title = a.title_zh if lang == "zh" else a.title_en
+    title = plan.title_of(ctx, a)
     owner = a.owner_role_zh if lang == "zh" else a.owner_role_en
     return NextAction(
-        what=f"{title}" + (f" ({owner})" if owner else ""),
+        what=title + (ctx.t("owner_suffix", owner=owner) if owner else ""),
         why=q.why.get(lang) if q else ctx.t("show_plan"),
         how=q.evidence.get(lang) if q else title,
         by=a.due,
         buttons=[
-            [Button("✅", f"pl:done:{a.id}"), Button("📅", f"pl:date:{a.id}")],
-            [Button(ctx.t("show_plan"), "pl:show")],
+            [
+                ctx.button("mark_done_btn", "pl.done", a.id),
+                ctx.button("enter_date_btn", "pl.date", a.id),
+            ],
+            [ctx.button("show_plan", "pl.show")],
         ],
     )
 
 
 def _upcoming_event(ctx: Ctx) -> NextAction | None:
-    from flows.journey import event_title
-    from flows.schedule import all_events
-
     # Recently missed dates first (the user may only need to confirm them), then the next one.
     recent = ctx.today - timedelta(days=OVERDUE_WINDOW_DAYS)
     events = [
         e
-        for e in all_events(ctx.company, ctx.kb.rules)
+        for e in schedule.all_events(ctx.company, ctx.kb.rules)
         if not e.done and e.on >= recent and not e.key.startswith("action:")
     ]
     if not events:
         return None
     ev = min(events, key=lambda e: e.on)
-    try:
-        kind = ctx.kb.reminder_kind(ev.kind)
-    except KeyError:
-        kind = None
-    step_id = ev.step_id or (kind.step_id if kind else None)
-    buttons = [[Button(ctx.t("mark_done_btn"), f"evt:done:{ev.key}"),
-                Button(ctx.t("enter_date_btn"), f"evt:date:{ev.key}")]]  # fmt: skip
+    kind = schedule.reminder_kind(ctx.kb.rules, ev.kind)
+    step_id = ev.step_id or kind.step_id
+    buttons = [[ctx.button("mark_done_btn", "evt.done", ev.key),
+                ctx.button("enter_date_btn", "evt.date", ev.key)]]  # fmt: skip
     if step_id in ctx.kb.steps:
-        buttons.append([Button(ctx.t("open_step"), f"step:{step_id}")])
+        buttons.append([ctx.button("open_step", "step", step_id)])
     step = ctx.kb.steps.get(step_id or "")
+    title = dated.event_title(ctx, ev.key)
     return NextAction(
-        what=event_title(ctx, ev.key),
-        why=step.what.get(ctx.lang) if step else event_title(ctx, ev.key),
-        how=kind.prepare.get(ctx.lang) if kind else "",
+        what=title,
+        why=step.what.get(ctx.lang) if step else title,
+        how=kind.prepare.get(ctx.lang),
         by=ev.on,
         buttons=buttons,
     )
@@ -123,11 +118,11 @@ def compute_next(ctx: Ctx) -> NextAction:
     if early and len(ctx.company.answers) < len(ctx.kb.questions):
         found = _step_next(ctx, "prep.assess")
         label = "continue_assess" if ctx.company.answers else "start_assess"
-        found.buttons = [[Button(ctx.t(label), "as:start")], *found.buttons]
+        found.buttons = [[ctx.button(label, "as.start")], *found.buttons]
         return found
     if early and not ctx.company.actions:
         found = _step_next(ctx, "prep.plan")
-        found.buttons = [[Button(ctx.t("make_plan"), "pl:make")], *found.buttons]
+        found.buttons = [[ctx.button("make_plan", "pl.make")], *found.buttons]
         return found
     step_id = ctx.company.current_step
     if ctx.company.phase == "maint" and (upcoming := _upcoming_event(ctx)):
@@ -140,15 +135,13 @@ def compute_next(ctx: Ctx) -> NextAction:
         return top
     found = _step_next(ctx, step_id)
     if step.kind == "dates" and step.event_kind and not _has_date(ctx, step_id):
-        found.buttons.insert(0, [Button(ctx.t("enter_date_btn"), f"evt:date:{step.event_kind}")])
+        found.buttons.insert(0, [ctx.button("enter_date_btn", "evt.date", step.event_kind)])
     return found
 
 
 def _has_date(ctx: Ctx, step_id: str) -> bool:
-    from flows.journey import event_date
-
     kind = ctx.kb.steps[step_id].event_kind
-    return kind is None or event_date(ctx, kind) is not None
+    return kind is None or dated.event_date(ctx, kind) is not None
 
 
 def overall_progress(ctx: Ctx) -> int:
@@ -162,15 +155,11 @@ def progress_line(ctx: Ctx) -> str:
     return ctx.t("progress_line", bar=progress_bar(pct), pct=pct, phase=phase.title.get(ctx.lang))
 
 
-def next_replies(ctx: Ctx) -> list[Reply]:
-    from flows.onboarding import resume
-
+def show(ctx: Ctx) -> Out:
+    """What's next, as a reply (onboarding first for a company not set up yet)."""
     if not ctx.company.onboarded:
-        return [ctx.reply("need_onboarding"), resume(ctx)]
-    if ctx.user.pending and ctx.user.pending.flow == "assess":
-        from flows.assessment import ask as ask_q
-
-        return [ask_q(ctx, ctx.kb.question(ctx.user.pending.field))]
+        ctx.wait_for("onboarding")
+        return [ctx.reply("need_onboarding"), PROMPT]
     n = compute_next(ctx)
     if n.by is None:
         by = ""
@@ -182,11 +171,7 @@ def next_replies(ctx: Ctx) -> list[Reply]:
     return [Reply(f"{text}\n\n{progress_line(ctx)}", n.buttons)]
 
 
-def status_replies(ctx: Ctx) -> list[Reply]:
-    from flows.journey import event_title
-    from flows.plan_flow import open_actions
-    from flows.schedule import all_events
-
+def status(ctx: Ctx, _: str = "") -> Out:
     kb, lang, company = ctx.kb, ctx.lang, ctx.company
     done = set(company.steps_done)
     lines = [ctx.t("status_header", company=company.name or "—"), progress_line(ctx), ""]
@@ -194,8 +179,16 @@ def status_replies(ctx: Ctx) -> list[Reply]:
         ids = [s.id for s in phase.steps]
         pct = round(100 * len(done & set(ids)) / len(ids))
         marker = "👉 " if company.current_step in ids else "   "
-        lines.append(f"{marker}{phase.title.get(lang)}: {progress_bar(pct)} {pct}%")
-    ready = readiness(company.answers, kb.questions)
+        lines.append(
+            ctx.t(
+                "status_phase_line",
+                marker=marker,
+                phase=phase.title.get(lang),
+                bar=progress_bar(pct),
+                pct=pct,
+            )
+        )
+    ready = readiness(company.answers, kb.questions, kb.rules)
     lines += [
         "",
         ctx.t(
@@ -205,20 +198,30 @@ def status_replies(ctx: Ctx) -> list[Reply]:
             pct=ready.overall if ready.overall is not None else 0,
         ),
     ]
-    pending = open_actions(ctx)
+    pending = plan.open_actions(company.actions)
     overdue = sum(1 for a in pending if a.due < ctx.today)
     lines.append(ctx.t("status_actions", open=len(pending), overdue=overdue))
     if company.certificate:
         c = company.certificate
         lines.append(ctx.t("status_cert", number=c.number, expires=fmt_date(c.expires)))
     upcoming = sorted(
-        (e for e in all_events(company, kb.rules) if not e.done and e.on >= ctx.today),
+        (e for e in schedule.all_events(company, kb.rules) if not e.done and e.on >= ctx.today),
         key=lambda e: e.on,
     )[:UPCOMING_SHOWN]
     if upcoming:
-        dates = "\n".join(f"• {fmt_date(e.on)} {event_title(ctx, e.key)}" for e in upcoming)
+        dates = "\n".join(f"• {fmt_date(e.on)} {dated.event_title(ctx, e.key)}" for e in upcoming)
         lines += ["", ctx.t("status_dates", lines=dates)]
     else:
         lines += ["", ctx.t("status_no_dates")]
-    buttons = [[Button("👉 /next", "next"), Button(ctx.t("journey_btn"), "journey")]]
+    buttons = [[ctx.button("next_btn", "next"), ctx.button("journey_btn", "journey")]]
     return [Reply("\n".join(lines), buttons)]
+
+
+FLOW = Flow(
+    "next",
+    commands=(
+        Command("next", lambda ctx, _: [PROMPT]),
+        Command("status", status, needs_company=True),
+    ),
+    verbs=(Verb("next", lambda ctx: [PROMPT], needs_company=False),),
+)

@@ -2,7 +2,8 @@
 
 Hard rules (domain brief §3.2, [H]): the system runs at least ``min_operation_months`` with
 records before applying, and a full internal audit and a management review are done before
-applying. Lead times below are typical practice ([M]) and only place the milestones.
+applying. Lead times are typical practice ([M], ``rules.practice.planning``) and only place
+the milestones.
 """
 
 from __future__ import annotations
@@ -12,14 +13,9 @@ from datetime import date, timedelta
 
 from flows.context import Ctx
 from flows.dates import add_months
-from flows.messages import MESSAGES
 from flows.scoring import gaps
 from flows.state import Action
-
-APPLICATION_TO_CERTIFICATE_MONTHS = 3  # CB review, stage 1, stage 2, decision (brief §3.3)
-REVIEW_BEFORE_APPLY_DAYS = 14  # management review shortly before applying
-AUDIT_BEFORE_REVIEW_DAYS = 14  # the review takes the internal audit's results as input
-MIN_SETUP_DAYS = 30  # documents and training before the system can run with records
+from knowledge.schema import PlanningPractice
 
 # Gap questions whose closing action is tied to a milestone rather than to its effort.
 MILESTONE_QUESTIONS = {
@@ -39,29 +35,30 @@ class Milestones:
     target: date
 
 
-def milestones_for(target: date, rules_months: int) -> Milestones:
-    apply = add_months(target, -APPLICATION_TO_CERTIFICATE_MONTHS)
-    review = apply - timedelta(days=REVIEW_BEFORE_APPLY_DAYS)
-    audit = review - timedelta(days=AUDIT_BEFORE_REVIEW_DAYS)
+def milestones_for(target: date, rules_months: int, lead: PlanningPractice) -> Milestones:
+    apply = add_months(target, -lead.application_to_certificate_months)
+    review = apply - timedelta(days=lead.review_before_apply_days)
+    audit = review - timedelta(days=lead.audit_before_review_days)
     return Milestones(add_months(apply, -rules_months), audit, review, apply, target)
 
 
 def earliest_target(ctx: Ctx) -> date:
     """The first target date that respects every hard rule, from today."""
+    lead = ctx.kb.rules.practice.planning
     months = ctx.kb.rules.min_operation_months
-    start = ctx.company.system_start or ctx.today + timedelta(days=MIN_SETUP_DAYS)
-    audit_and_review = timedelta(days=AUDIT_BEFORE_REVIEW_DAYS + REVIEW_BEFORE_APPLY_DAYS)
+    start = ctx.company.system_start or ctx.today + timedelta(days=lead.min_setup_days)
+    audit_and_review = timedelta(days=lead.audit_before_review_days + lead.review_before_apply_days)
     apply = max(add_months(start, months), ctx.today + audit_and_review)
-    return add_months(apply, APPLICATION_TO_CERTIFICATE_MONTHS)
+    return add_months(apply, lead.application_to_certificate_months)
 
 
 def _rule_action(ctx: Ctx, key: str, due: date, role: str) -> Action:
     return Action(
         id=f"rule:{key}",
-        title_zh=MESSAGES[f"rule_{key}"]["zh"],
-        title_en=MESSAGES[f"rule_{key}"]["en"],
-        owner_role_zh=MESSAGES[role]["zh"],
-        owner_role_en=MESSAGES[role]["en"],
+        title_zh=ctx.texts.t("zh", f"rule_{key}"),
+        title_en=ctx.texts.t("en", f"rule_{key}"),
+        owner_role_zh=ctx.texts.t("zh", role),
+        owner_role_en=ctx.texts.t("en", role),
         priority=1,
         due=due,
     )
@@ -69,11 +66,12 @@ def _rule_action(ctx: Ctx, key: str, due: date, role: str) -> Action:
 
 def build_plan(ctx: Ctx, target: date) -> tuple[list[Action], Milestones]:
     """New plan for ``target``; keeps the user's own actions and what is already done."""
-    m = milestones_for(target, ctx.kb.rules.min_operation_months)
+    rules = ctx.kb.rules
+    m = milestones_for(target, rules.min_operation_months, rules.practice.planning)
     setup_deadline = max(m.system_start, ctx.today)
     previous = {a.id: a for a in ctx.company.actions}
     actions: list[Action] = []
-    for q, priority in gaps(ctx.company.answers, ctx.kb.questions):
+    for q, priority in gaps(ctx.company.answers, ctx.kb.questions, rules):
         milestone = MILESTONE_QUESTIONS.get(q.id)
         if milestone:
             due = getattr(m, milestone)

@@ -28,12 +28,6 @@ OVERDUE_LEAD = -1  # lead_days of the alert sent the day after a missed date
 SNOOZE_LEAD = -2  # lead_days of a reminder the user snoozed (not part of the plan)
 EARLIEST_HOUR = 8  # never remind at night: the configured hour is clamped to 8..20
 LATEST_HOUR = 20
-# The recertification audit date is not known up front; CBs audit between the latest
-# application (3 months before expiry) and the closure check (1 month before), so the
-# yearly internal audit and management review are anchored 2 months before expiry.
-RECERT_AUDIT_MONTHS_BEFORE_EXPIRY = 2
-YEARLY_INTERNAL_AUDIT_MONTHS_BEFORE = 2
-YEARLY_REVIEW_MONTHS_BEFORE = 1
 
 _NUMBERED_SURVEILLANCE = re.compile(r"^surveillance:(\d+)$")
 
@@ -200,6 +194,7 @@ def _surveillance_slots(
 
 
 def _yearly_events(rules: Rules, anchors: list[tuple[str, date, str, str]]) -> list[DatedEvent]:
+    practice = rules.practice.reminders
     out: list[DatedEvent] = []
     for suffix, audit_on, zh, en in anchors:
         out.append(
@@ -207,7 +202,7 @@ def _yearly_events(rules: Rules, anchors: list[tuple[str, date, str, str]]) -> l
                 rules,
                 f"yearly_internal_audit:{suffix}",
                 "yearly_internal_audit",
-                add_months(audit_on, -YEARLY_INTERNAL_AUDIT_MONTHS_BEFORE),
+                add_months(audit_on, -practice.yearly_internal_audit_months_before),
                 f"年度内部审核（迎接{zh}）",
                 f"Yearly internal audit (before {en})",
             )
@@ -217,7 +212,7 @@ def _yearly_events(rules: Rules, anchors: list[tuple[str, date, str, str]]) -> l
                 rules,
                 f"yearly_management_review:{suffix}",
                 "yearly_management_review",
-                add_months(audit_on, -YEARLY_REVIEW_MONTHS_BEFORE),
+                add_months(audit_on, -practice.yearly_review_months_before),
                 f"年度管理评审（迎接{zh}）",
                 f"Yearly management review (before {en})",
             )
@@ -232,7 +227,9 @@ def _certificate_events(
     # 2013-edition certificates ended on 2025-12-31: no cycle to keep alive.
     if cert is None or cert.edition != "2023":
         return []
-    recert_audit = add_months(cert.expires, -RECERT_AUDIT_MONTHS_BEFORE_EXPIRY)
+    recert_audit = add_months(
+        cert.expires, -rules.practice.reminders.recert_audit_months_before_expiry
+    )
     decision = cert.decision_date or cert.issued
     slots = _surveillance_slots(company, rules, explicit, decision, recert_audit)
     out = list(slots)

@@ -1,7 +1,8 @@
-"""Transport-neutral events and replies exchanged between adapters and flows.
+"""Transport-neutral events, replies and effects exchanged between adapters and flows.
 
 Adapters (Telegram, terminal) turn what the user did into an ``Event`` and render the
-``Reply`` objects the flows return. Nothing here knows about Telegram or the database.
+``Reply`` objects the flows return; the service carries out the ``Effect``s (things that need
+the database or another party). Nothing here knows about Telegram or the database.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
 
-Lang = Literal["zh", "en"]
+from knowledge.text import Lang
+
 LANGS: tuple[Lang, ...] = ("zh", "en")
+
+__all__ = ["LANGS", "Lang"]
 
 
 class EventKind(StrEnum):
@@ -34,7 +37,7 @@ class Event:
 @dataclass(frozen=True)
 class Button:
     label: str
-    data: str  # opaque callback data, at most 64 bytes (Telegram's limit)
+    data: str  # callback data from ``flows.callbacks.encode``, at most 64 bytes
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,74 @@ class Reply:
     buttons: list[list[Button]] = field(default_factory=list)
     document: Document | None = None
     # True: this reply replaces the message that carried the pressed button (the chat then
-    # reads as a record: question + chosen answer). Adapters without editing just print it.
+    # reads as a record: question + chosen answer).
     edit: bool = False
-    # Set on a reply meant for the human operator (a question the user asked to forward),
-    # not for the user: the service hands it to the configured operator channel.
-    to_operator: str | None = None
+    # True: the reply only records what the user just chose (an edited question); a medium
+    # that shows the user's own input already (the terminal) may leave it out.
+    record: bool = False
+
+
+# --- effects: what the service does for the flows, after the state is saved ----------------
+
+
+@dataclass(frozen=True)
+class Effect:
+    """Base class of everything a flow asks the service to do beyond replying."""
+
+
+@dataclass(frozen=True)
+class ExportData(Effect):
+    """Send the user a file with everything stored about them and their companies."""
+
+
+@dataclass(frozen=True)
+class DeleteData(Effect):
+    """Erase the user's data (the flow has taken a fresh, single-use confirmation)."""
+
+
+@dataclass(frozen=True)
+class AdminStats(Effect):
+    """Send usage counts to an administrator (the flow has checked the user is one)."""
+
+
+@dataclass(frozen=True)
+class Snooze(Effect):
+    """Move one stored reminder of this user ``days`` later."""
+
+    reminder_id: int
+    days: int
+
+
+@dataclass(frozen=True)
+class Forward(Effect):
+    """Pass a question the knowledge base cannot answer to the human operator."""
+
+    question: str
+
+
+# --- markers the engine expands into replies -----------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShowNext:
+    """Append "what's next" (flows never import the next-step logic to show it)."""
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """Append the prompt of whatever input is pending (set with ``Ctx.wait_for``)."""
+
+
+SHOW_NEXT = ShowNext()
+PROMPT = Prompt()
+
+Item = Reply | Effect | ShowNext | Prompt
+Out = list[Item]
+
+
+@dataclass
+class Outcome:
+    """What one event produced: replies for the user and effects for the service."""
+
+    replies: list[Reply]
+    effects: list[Effect]

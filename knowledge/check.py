@@ -20,6 +20,7 @@ from pydantic import BaseModel
 from knowledge.loader import RawData, collect_raw
 from knowledge.schema import FaqEntry, Text, TextList
 from knowledge.text import cjk_count, normalize
+from knowledge.texts_check import check_texts
 
 CLAUSE_IDS_DOC = Path(__file__).resolve().parents[1] / "docs" / "clause-ids.md"
 STEP_KINDS = {
@@ -57,6 +58,9 @@ def check_knowledge(data_dir: Path | None = None) -> list[str]:
     if raw is None:
         return errors
     problems: list[str] = []
+    texts_dir = raw.data_dir / "texts"
+    if texts_dir.is_dir():  # test fixtures may leave the text catalogue out
+        problems.extend(check_texts(texts_dir))
     for check in (
         _check_languages,
         _check_ids,

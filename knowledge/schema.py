@@ -136,6 +136,38 @@ class ReminderKind(Strict):
     step_id: str | None = None  # journey step opened from the reminder
 
 
+class PlanningPractice(Strict):
+    """Lead times that place plan milestones (typical practice [M], not rules)."""
+
+    application_to_certificate_months: int  # CB review, stage 1, stage 2, decision
+    review_before_apply_days: int  # management review shortly before applying
+    audit_before_review_days: int  # the review takes the internal audit's results as input
+    min_setup_days: int  # documents and training before the system can run with records
+
+
+class ReminderPractice(Strict):
+    default_timezone: str  # IANA name given to new companies
+    default_hour: int  # local hour reminders go out at
+    earliest_hour: int  # never remind at night: hours are clamped to this window
+    latest_hour: int
+    # The recertification audit date is not known up front; CBs audit between the latest
+    # application and the closure check, so the yearly cycle is anchored this long before expiry.
+    recert_audit_months_before_expiry: int
+    yearly_internal_audit_months_before: int  # before each external audit
+    yearly_review_months_before: int
+
+
+class ScoringPractice(Strict):
+    points: dict[str, int]  # answer value -> points; "na" answers are left out
+    weak_chapter_pct: int  # a chapter under this is a priority gap
+
+
+class Practice(Strict):
+    planning: PlanningPractice
+    reminders: ReminderPractice
+    scoring: ScoringPractice
+
+
 class Rules(Strict):
     certificate_validity_years: int
     min_operation_months: int
@@ -147,6 +179,7 @@ class Rules(Strict):
     nc_evidence_days: int
     facts: dict[str, Text] = Field(default_factory=dict)  # short explanations with confidence
     reminder_kinds: list[ReminderKind]
+    practice: Practice
 
 
 # --- glossary.yaml ------------------------------------------------------------------------

@@ -9,6 +9,7 @@ import pytest
 
 from bot.clock import FakeClock
 from bot.service import Assistant
+from flows.context import FlowOptions
 from knowledge.loader import load_knowledge
 from storage.repo import Store
 
@@ -19,6 +20,8 @@ START = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
 async def assistant(db_url: str) -> AsyncIterator[Assistant]:
     store = await Store.open(db_url, migrate=True)
     try:
-        yield Assistant(store, load_knowledge(), FakeClock(START), admin_ids=frozenset({"900"}))
+        yield Assistant(
+            store, load_knowledge(), FakeClock(START), FlowOptions(admin_ids=frozenset({"900"}))
+        )
     finally:
         await store.close()

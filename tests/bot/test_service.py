@@ -20,7 +20,7 @@ async def onboard(a: Assistant, who: Who, name: str) -> None:
     await say(a, who, EventKind.COMMAND, "start")
     for text in (name, "20"):
         await say(a, who, EventKind.TEXT, text)
-    for data in ("ob:industry:software", "ob:sites:1", "ob:stage:not_started"):
+    for data in ("2|ob|industry|software", "2|ob|sites|1", "2|ob|stage|not_started"):
         await say(a, who, EventKind.BUTTON, data)
 
 
@@ -36,11 +36,11 @@ async def test_language_comes_from_telegram_and_users_are_isolated(assistant: As
 async def test_interleaved_users_keep_their_own_assessment(assistant: Assistant) -> None:
     await onboard(assistant, ALICE, "A")
     await onboard(assistant, BOB, "B")
-    await say(assistant, ALICE, EventKind.BUTTON, "as:start")
-    await say(assistant, BOB, EventKind.BUTTON, "as:start")
-    await say(assistant, ALICE, EventKind.BUTTON, "as:A01:y")
-    await say(assistant, BOB, EventKind.BUTTON, "as:A01:n")
-    await say(assistant, ALICE, EventKind.BUTTON, "as:A02:p")
+    await say(assistant, ALICE, EventKind.BUTTON, "2|as.start")
+    await say(assistant, BOB, EventKind.BUTTON, "2|as.start")
+    await say(assistant, ALICE, EventKind.BUTTON, "2|as.answer|A01|y")
+    await say(assistant, BOB, EventKind.BUTTON, "2|as.answer|A01|n")
+    await say(assistant, ALICE, EventKind.BUTTON, "2|as.answer|A02|p")
     a = await assistant.store.export_user("telegram", ALICE.external_id)
     b = await assistant.store.export_user("telegram", BOB.external_id)
     a_answers = {x["question_id"]: x["value"] for x in a["companies"][0]["answers"]}
@@ -58,14 +58,31 @@ async def test_export_contains_everything_and_only_mine(assistant: Assistant) ->
     assert "Alice Widgets" in dumped and "Bob Gadgets" not in dumped
 
 
+def _choices(reply: Reply) -> dict[str, str]:
+    return {b.label: b.data for row in reply.buttons for b in row}
+
+
 async def test_delete_asks_first_and_then_removes_everything(assistant: Assistant) -> None:
     await onboard(assistant, ALICE, "Alice Widgets")
     [confirm] = await say(assistant, ALICE, EventKind.COMMAND, "deletedata")
-    assert {b.data for row in confirm.buttons for b in row} == {"del:yes", "del:no"}
-    await say(assistant, ALICE, EventKind.BUTTON, "del:no")
+    first = _choices(confirm)
+    assert set(first) == {"Yes, delete", "Cancel"}
+    [no] = await say(assistant, ALICE, EventKind.BUTTON, first["Cancel"])
+    assert no.edit and not no.buttons and "nothing was deleted" in no.text  # buttons removed
+    # The old "Yes" of an answered confirmation deletes nothing, however much later.
+    stale = await say(assistant, ALICE, EventKind.BUTTON, first["Yes, delete"])
+    assert "no longer applies" in stale[0].text
     assert await assistant.store.export_user("telegram", ALICE.external_id)
-    [done] = await say(assistant, ALICE, EventKind.BUTTON, "del:yes")
-    assert "deleted" in done.text
+    # A confirmation is withdrawn by anything else the user does in between.
+    [confirm] = await say(assistant, ALICE, EventKind.COMMAND, "deletedata")
+    await say(assistant, ALICE, EventKind.COMMAND, "status")
+    await say(assistant, ALICE, EventKind.BUTTON, _choices(confirm)["Yes, delete"])
+    assert await assistant.store.export_user("telegram", ALICE.external_id)
+    # A fresh confirmation, answered at once, deletes.
+    [confirm] = await say(assistant, ALICE, EventKind.COMMAND, "deletedata")
+    replies = await say(assistant, ALICE, EventKind.BUTTON, _choices(confirm)["Yes, delete"])
+    assert replies[0].edit and not replies[0].buttons
+    assert "deleted" in replies[-1].text
     assert await assistant.store.export_user("telegram", ALICE.external_id) == {}
     again = await say(assistant, ALICE, EventKind.COMMAND, "start")
     assert "Welcome back" not in again[0].text
@@ -81,7 +98,7 @@ async def test_admin_command_is_for_admins_only(assistant: Assistant) -> None:
 
 async def test_foreign_or_stale_reminder_button_is_answered_kindly(assistant: Assistant) -> None:
     await onboard(assistant, ALICE, "Alice Widgets")
-    replies = await say(assistant, ALICE, EventKind.BUTTON, "rem:snooze:999999:1")
+    replies = await say(assistant, ALICE, EventKind.BUTTON, "2|rem.snooze|999999|1")
     assert replies and "Traceback" not in replies[0].text
 
 
@@ -89,8 +106,8 @@ async def test_progress_survives_a_new_assistant_on_the_same_database(assistant:
     from storage.repo import Store
 
     await onboard(assistant, ALICE, "Alice Widgets")
-    await say(assistant, ALICE, EventKind.BUTTON, "as:start")
-    await say(assistant, ALICE, EventKind.BUTTON, "as:A01:y")
+    await say(assistant, ALICE, EventKind.BUTTON, "2|as.start")
+    await say(assistant, ALICE, EventKind.BUTTON, "2|as.answer|A01|y")
     url = assistant.store.engine.url.render_as_string(hide_password=False)
     fresh = Assistant(await Store.open(url), assistant.kb, assistant.clock)
     try:

@@ -24,7 +24,8 @@ from e2e_harness import (
 from emu_client import buttons_of, text_of
 from pydantic import SecretStr
 
-from bot.telegram_app import COMMANDS, SORRY
+from bot.telegram_app import SORRY
+from flows.catalog import REGISTRY
 
 pytestmark = pytest.mark.emulator
 
@@ -51,12 +52,12 @@ async def test_pressing_an_old_or_unknown_button_gets_a_reply(standin_bot: Runni
     await alice.press("English")
 
     # The keyboard is gone from the chat, but an old client may still send its data.
-    await alice.client.press("lang:en", welcome["messageId"])
+    await alice.client.press("2|lang|en", welcome["messageId"])
     alice.sent += 1
     [again] = await alice.settle()  # same answer: the edit is "not modified" and skipped
     assert text_of(again) == "Company name?"
 
-    await alice.client.press("step:removed-in-an-update", welcome["messageId"])
+    await alice.client.press("2|step|removed-in-an-update", welcome["messageId"])
     alice.sent += 1
     [reshown] = await alice.settle()
     assert text_of(reshown).startswith("That button is from an earlier message")
@@ -67,7 +68,7 @@ async def test_commands_menu_registered_in_both_languages(standin_bot: RunningBo
     alice = standin_bot.user(103)
     menus = await alice.client.commands()
     by_lang = {key.split("|")[1]: [c["command"] for c in cmds] for key, cmds in menus.items()}
-    expected = [name for name, _, _ in COMMANDS]
+    expected = [cmd.name for cmd in REGISTRY.menu]
     assert by_lang == {"": expected, "zh": expected}
 
 

@@ -18,9 +18,9 @@ from pydantic import SecretStr
 from bot.clock import FakeClock
 from bot.service import Assistant
 from bot.telegram_app import run_polling, run_webhook
-from flows.messages import t
 from flows.types import Lang
 from knowledge.loader import load_knowledge
+from knowledge.texts import t
 from storage.repo import Store
 
 pytestmark = pytest.mark.emulator
@@ -67,7 +67,7 @@ class Journey:
         await self.say(name)
         await self.press("11–50")
         await self.press(industry)
-        await self.press("1", exact=True)
+        await self.press(self.label("opt_sites_1"), exact=True)
         return await self.press(stage, exact=True)
 
     async def assess(self, answer_for: dict[int, str]) -> list[Record]:
@@ -129,9 +129,10 @@ class Journey:
         }
         await self.say(description[self.lang])
         saved = await self.press(self.label("nc_minor"), exact=True)
-        assert "nc:1" in text_of(saved[0])
-        [closed] = await self.press(self.label("nc_close_btn", id="nc:1"), exact=True)
-        assert "nc:1" in text_of(closed)
+        assert description[self.lang] in text_of(saved[0])
+        assert "nc:" not in text_of(saved[0])  # no internal ids in what the user reads
+        [closed] = await self.press(self.label("nc_close_btn", n=1), exact=True)
+        assert text_of(closed) == self.label("nc_closed", n=1)
 
     async def until_certified(self) -> None:
         """Follow "what's next?" until the certificate is recorded."""
@@ -139,8 +140,8 @@ class Journey:
             answer = await self.next()
             assert text_of(answer).startswith("👉")
             labels = [label for label, _ in buttons_of(answer)]
-            if "✅" in labels:  # a plan action: the user did it
-                await self.press("✅", exact=True)
+            if self.label("mark_done_btn") in labels:  # a plan action: the user did it
+                await self.press(self.label("mark_done_btn"), exact=True)
             elif self.label("open_step") in labels:
                 [view] = await self.press(self.label("open_step"))
                 await self.finish_current_step(view)
@@ -205,7 +206,7 @@ async def test_full_journey_in_chinese(real_bot: RunningBot, clock: FakeClock) -
     status = await me.say("/status")
     final = await me.next()
     assert "· 阶段 保持" in text_of(final)  # maintenance: yearly audits and surveillance ahead
-    assert "证书:165IP27000123" in text_of(status[0])
+    assert "证书：165IP27000123" in text_of(status[0])
     for phase in load_knowledge().journey.phases:  # the user went through all six phases
         assert f"· 阶段 {phase.title.zh}" in user.transcript(), phase.id
     assert "出了点问题" not in user.transcript()  # no handler error on the way

@@ -9,7 +9,7 @@ import pytest
 from flows.context import FlowOptions
 from flows.engine import handle
 from flows.state import Conversation, User
-from flows.types import Button, Event, EventKind, Reply
+from flows.types import Button, Effect, Event, EventKind, Reply
 from knowledge.loader import Knowledge, load_knowledge
 
 START = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -23,11 +23,13 @@ class Driver:
         self.now = now
         self.conv = Conversation(user=User(external_id="u1", lang=lang))  # type: ignore[arg-type]
         self.replies: list[Reply] = []
+        self.effects: list[Effect] = []
         self.options = FlowOptions()
 
     def send(self, kind: EventKind, value: str, args: str = "") -> list[Reply]:
         event = Event(kind=kind, value=value, now=self.now, args=args)
-        self.conv, self.replies = handle(self.conv, event, self.kb, self.options)
+        self.conv, outcome = handle(self.conv, event, self.kb, self.options)
+        self.replies, self.effects = outcome.replies, outcome.effects
         return self.replies
 
     def cmd(self, name: str, args: str = "") -> list[Reply]:
@@ -58,8 +60,8 @@ class Driver:
     def open_step(self, step_id: str) -> list[Reply]:
         """Navigate as a user would: journey -> phase -> step."""
         self.cmd("journey")
-        self.press(f"ph:{self.kb.phase_of(step_id).id}")
-        return self.press(f"step:{step_id}")
+        self.press(f"2|ph|{self.kb.phase_of(step_id).id}")
+        return self.press(f"2|step|{step_id}")
 
     def said(self) -> str:
         return "\n".join(r.text for r in self.replies)
@@ -67,19 +69,19 @@ class Driver:
     def advance(self, days: int) -> None:
         self.now += timedelta(days=days)
 
-    def onboard(self, name: str = "Acme Ltd", stage: str = "ob:stage:not_started") -> None:
+    def onboard(self, name: str = "Acme Ltd", stage: str = "2|ob|stage|not_started") -> None:
         self.cmd("start")
         self.text(name)
         self.text("45")
         self.press("Software" if self.conv.user.lang == "en" else "软件")
-        self.press("ob:sites:1")
+        self.press("2|ob|sites|1")
         self.press(stage)
 
     def answer_all(self, value: str = "y", overrides: dict[str, str] | None = None) -> None:
         overrides = overrides or {}
         while self.conv.user.pending and self.conv.user.pending.flow == "assess":
             qid = self.conv.user.pending.field
-            self.send(EventKind.BUTTON, f"as:{qid}:{overrides.get(qid, value)}")
+            self.send(EventKind.BUTTON, f"2|as.answer|{qid}|{overrides.get(qid, value)}")
 
 
 @pytest.fixture(scope="session")

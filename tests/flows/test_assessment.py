@@ -9,7 +9,7 @@ from tests.flows.conftest import Driver
 
 def _start(d: Driver) -> None:
     d.onboard()
-    d.press("as:start")
+    d.press("2|as.start")
 
 
 def test_questions_cover_every_chapter_with_at_least_fifty(en: Driver) -> None:
@@ -58,7 +58,7 @@ def test_free_text_during_assessment_is_answered_then_question_repeated(en: Driv
 def test_stale_answer_button_does_not_change_answers(en: Driver) -> None:
     _start(en)
     en.press("Yes")  # answers question 1
-    old = f"as:{en.kb.questions[0].id}:n"
+    old = f"2|as.answer|{en.kb.questions[0].id}|n"
     en.send(EventKind.BUTTON, old)
     assert en.conv.company.answers[en.kb.questions[0].id].value == "yes"
     assert "earlier message" in en.said()
@@ -71,9 +71,9 @@ def test_results_score_chapters_and_put_show_stoppers_first(en: Driver) -> None:
     en.answer_all("y", {stopper.id: "p", ordinary[0].id: "n", ordinary[1].id: "na"})
     said = en.said()
     assert "Gap assessment complete" in said and "Overall readiness" in said
-    found = gaps(en.conv.company.answers, en.kb.questions)
+    found = gaps(en.conv.company.answers, en.kb.questions, en.kb.rules)
     assert found[0][0].id == stopper.id and found[0][1] == 1
-    ready = readiness(en.conv.company.answers, en.kb.questions)
+    ready = readiness(en.conv.company.answers, en.kb.questions, en.kb.rules)
     assert ready.complete and ready.overall is not None and 90 <= ready.overall < 100
     assert "prep.assess" in en.conv.company.steps_done
 
@@ -90,6 +90,6 @@ def test_weak_chapter_gaps_come_before_the_rest(kb) -> None:  # type: ignore[no-
     for q in ch10:  # chapter 10 all "No": 0 %
         answers[q.id] = Answer(question_id=q.id, value="no", answered_at=now)
     answers[ch4[0].id] = Answer(question_id=ch4[0].id, value="partly", answered_at=now)
-    order = [(q.id, p) for q, p in gaps(answers, kb.questions)]
+    order = [(q.id, p) for q, p in gaps(answers, kb.questions, kb.rules)]
     assert order[-1] == (ch4[0].id, 3)
     assert all(p == 2 for _, p in order[:-1])

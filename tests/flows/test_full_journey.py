@@ -16,18 +16,18 @@ def _finish_current_step(d: Driver) -> str:
     d.open_step(step)
     kind = d.kb.steps[step].kind
     if kind == "dates":
-        d.press(f"evt:date:{d.kb.steps[step].event_kind}")
+        d.press(f"2|evt.date|{d.kb.steps[step].event_kind}")
         d.text("2026-11-20")  # the step's date (already happened)
         d.open_step(step)
     if kind == "certificate":
-        d.press("cert:add")
+        d.press("2|cert.add")
         d.text("165IP27000042")
         d.text("2026-11-20")
         d.press("2029-11-19")
         return step
-    d.press(f"sd:{step}")
-    if any(b.data == f"sd!:{step}" for b in d.buttons):
-        d.press(f"sd!:{step}")
+    d.press(f"2|sd|{step}")
+    if any(b.data == f"2|sd!|{step}" for b in d.buttons):
+        d.press(f"2|sd!|{step}")
     return step
 
 
@@ -36,15 +36,15 @@ def test_from_first_contact_to_maintenance(kb, lang: str) -> None:  # type: igno
     d = Driver(kb, lang)
     d.onboard("华夏精工" if lang == "zh" else "Cathay Precision")
     d.text("下一步" if lang == "zh" else "what's next")
-    d.press("as:start")
+    d.press("2|as.start")
     d.answer_all("y", {"A03": "n", "C02": "p", "D03": "n"})
     d.text("下一步" if lang == "zh" else "what should I do now")
-    d.press("pl:make")
-    d.press("pl:target:")
+    d.press("2|pl.make")
+    d.press("2|pl.target")
     assert d.conv.company.actions
     for action in list(d.conv.company.actions):
         d.cmd("plan", "all")
-        d.press(f"pl:done:{action.id}")
+        d.press(f"2|pl.done|{action.id}")
     visited = []
     while d.conv.company.phase != "maint" and len(visited) < 40:
         visited.append(_finish_current_step(d))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows.types import EventKind
+from flows.types import EventKind, Forward
 from tests.flows.conftest import Driver
 
 
@@ -14,7 +14,7 @@ def test_step_view_has_what_todo_records_and_checklist(en: Driver) -> None:
     step = en.kb.steps["prep.learn"]
     said = en.said()
     assert step.what.en in said and "Records an auditor will ask for" in said
-    assert len([b for b in en.buttons if b.data.startswith("ck:prep.learn:")]) == len(
+    assert len([b for b in en.buttons if b.data.startswith("2|ck|prep.learn|")]) == len(
         step.checklist
     )
 
@@ -23,25 +23,29 @@ def test_ticking_edits_the_step_message_and_is_saved(en: Driver) -> None:
     en.onboard()
     en.open_step("prep.learn")
     item = en.kb.steps["prep.learn"].checklist[0]
-    en.press(f"ck:prep.learn:{item.id}")
-    assert en.replies[0].edit and f"✅ {item.text.en}" in en.replies[0].text
+    en.press(f"2|ck|prep.learn|{item.id}")
+    view = en.replies[0]
+    assert view.edit and "Checklist (1/" in view.text
+    labels = [b.label for row in view.buttons for b in row]
+    assert f"✅ {item.text.en}" in labels  # shown once: as the button, not again as text
+    assert item.text.en not in view.text
     assert en.conv.company.checked["prep.learn"] == [item.id]
 
 
 def test_step_done_asks_for_confirmation_when_checklist_incomplete(en: Driver) -> None:
     en.onboard()
     en.open_step("prep.learn")
-    en.press("sd:prep.learn")
+    en.press("2|sd|prep.learn")
     assert "not ticked" in en.said()
     assert "prep.learn" not in en.conv.company.steps_done
-    en.press("sd!:prep.learn")
+    en.press("2|sd!|prep.learn")
     assert "prep.learn" in en.conv.company.steps_done
 
 
 def test_dated_step_records_the_date(en: Driver) -> None:
-    en.onboard("Acme", "ob:stage:building")
+    en.onboard("Acme", "2|ob|stage|building")
     en.open_step("impl.internal_audit")
-    en.press("evt:date:internal_audit")
+    en.press("2|evt.date|internal_audit")
     en.text("2027-02-20")
     ev = next(e for e in en.conv.company.events if e.key == "internal_audit")
     assert ev.on == date(2027, 2, 20) and ev.kind == "internal_audit"
@@ -50,25 +54,25 @@ def test_dated_step_records_the_date(en: Driver) -> None:
 
 
 def test_nonconformity_recorded_with_deadlines_and_closed(en: Driver) -> None:
-    en.onboard("Acme", "ob:stage:audited")
+    en.onboard("Acme", "2|ob|stage|audited")
     en.text("2026-04-01")
     en.open_step("audit.nonconformities")
-    en.press("nc:add")
+    en.press("2|nc.add")
     en.text("Two R&D contracts without IP clause review")
     en.press("Minor")
     nc = en.conv.company.nonconformities[0]
     assert nc.grade == "minor" and nc.evidence_due > en.now.date()
     en.cmd("next")
     assert nc.description in en.said()  # an open NC is the most urgent thing
-    en.press(f"nc:close:{nc.id}")
+    en.press(f"2|nc.close|{nc.id}")
     assert en.conv.company.nonconformities[0].closed_on == en.now.date()
 
 
 def test_certificate_at_decision_moves_to_maintenance_and_next_is_surveillance(en: Driver) -> None:
-    en.onboard("Acme", "ob:stage:audited")
+    en.onboard("Acme", "2|ob|stage|audited")
     en.text("2026-04-01")
     en.open_step("dec.certificate")
-    en.press("cert:add")
+    en.press("2|cert.add")
     en.text("165IP26000123")
     en.text("2026-11-20")
     en.press("2029-11-19")
@@ -76,7 +80,7 @@ def test_certificate_at_decision_moves_to_maintenance_and_next_is_surveillance(e
     assert c.certificate is not None and c.phase == "maint"
     assert "2027-11-20" in en.said()  # first surveillance within 12 months
     for step in ("maint.improve", "maint.yearly", "maint.surveillance", "maint.recert"):
-        en.send(EventKind.BUTTON, f"sd!:{step}")
+        en.send(EventKind.BUTTON, f"2|sd!|{step}")
     en.cmd("next")
     assert "Next:" in en.said()
 
@@ -85,12 +89,12 @@ def test_unknown_and_malformed_buttons_reshow_the_current_step(en: Driver) -> No
     en.onboard()
     for data in (
         "zzz",
-        "step:nope",
-        "pl:done:gap:Z99",
-        "ck:prep.learn",
-        "as:A01:maybe",
+        "2|step|nope",
+        "2|pl.done|gap:Z99",
+        "2|ck|prep.learn",
+        "2|as.answer|A01|maybe",
         "",
-        "ob:name:x",
+        "2|ob|name|x",
     ):
         en.send(EventKind.BUTTON, data)
         assert "earlier message" in en.said(), data
@@ -115,19 +119,19 @@ def test_unknown_question_is_declined_honestly(en: Driver) -> None:
 
 
 def test_pending_date_question_answered_with_a_question_gets_faq_then_prompt(en: Driver) -> None:
-    en.onboard("Acme", "ob:stage:building")
+    en.onboard("Acme", "2|ob|stage|building")
     en.open_step("impl.internal_audit")
-    en.press("evt:date:internal_audit")
+    en.press("2|evt.date|internal_audit")
     en.text("how often must we do an internal audit?")
     assert "internal audit" in en.replies[-1].text.lower()
     assert en.conv.user.pending is not None and en.conv.user.pending.flow == "date"
 
 
 def test_applying_before_the_preconditions_is_flagged(en: Driver) -> None:
-    en.onboard("Acme", "ob:stage:running")
+    en.onboard("Acme", "2|ob|stage|running")
     en.text("2026-10-01")  # running for under 2 months
     en.open_step("appl.submit")
-    en.press("sd:appl.submit")
+    en.press("2|sd|appl.submit")
     said = en.said()
     assert "preconditions" in said and "2027-01-01" in said
     assert "internal audit" in said and "management review" in said
@@ -135,7 +139,7 @@ def test_applying_before_the_preconditions_is_flagged(en: Driver) -> None:
 
 
 def test_certified_company_is_asked_about_a_missed_yearly_audit_first(en: Driver) -> None:
-    en.onboard("Acme", "ob:stage:certified")
+    en.onboard("Acme", "2|ob|stage|certified")
     en.press("GB/T 29490-2023")
     en.text("IP-7")
     en.text("2025-12-04")
@@ -144,11 +148,11 @@ def test_certified_company_is_asked_about_a_missed_yearly_audit_first(en: Driver
     said = en.said()
     # Yearly internal audit was due 2026-10-04 (2 months before the first surveillance).
     assert "Yearly internal audit" in said and "overdue by 54 days" in said
-    done = next(b for b in en.buttons if b.data.startswith("evt:done:"))
+    done = next(b for b in en.buttons if b.data.startswith("2|evt.done"))
     en.press(done.data)  # the reply goes straight on to what's next
     assert "Marked done: Yearly internal audit" in en.said()
     assert "Yearly management review" in en.said()
-    en.press(next(b for b in en.buttons if b.data.startswith("evt:done:")).data)
+    en.press(next(b for b in en.buttons if b.data.startswith("2|evt.done")).data)
     en.cmd("next")
     assert "Surveillance audit 1" in en.said() and "2026-12-04" in en.said()
 
@@ -158,10 +162,10 @@ def test_unknown_question_can_go_to_a_human_when_an_operator_is_configured(en: D
     en.onboard()
     en.text("can you draft our franchise agreement?")
     assert "outside what I know" in en.said()
-    en.press("fwd:yes")
-    [ack, to_operator] = en.replies
-    assert "adviser" in ack.text and ack.to_operator is None
-    assert to_operator.to_operator == "can you draft our franchise agreement?"
+    en.press("2|fwd")
+    [ack] = en.replies
+    assert "adviser" in ack.text
+    assert en.effects == [Forward("can you draft our franchise agreement?")]
     assert en.conv.user.pending is None
 
 
@@ -171,8 +175,9 @@ def test_forward_offer_lapses_when_the_user_moves_on(en: Driver) -> None:
     en.text("can you draft our franchise agreement?")
     en.text("what's next")
     assert en.conv.user.pending is None
-    en.send(EventKind.BUTTON, "fwd:yes")  # the old button
-    assert all(r.to_operator is None for r in en.replies)
+    en.send(EventKind.BUTTON, "2|fwd")  # the old button
+    assert not any(isinstance(e, Forward) for e in en.effects)
+    assert "no longer applies" in en.said()
 
 
 def test_uncertain_answers_say_so_in_chat_as_in_ipms_ask(en: Driver) -> None:
@@ -196,12 +201,12 @@ def test_uncertain_answers_say_so_in_chat_as_in_ipms_ask(en: Driver) -> None:
 def test_moving_a_derived_date_keeps_what_it_is(en: Driver) -> None:
     from flows.schedule import all_events
 
-    en.onboard("Acme", "ob:stage:certified")
+    en.onboard("Acme", "2|ob|stage|certified")
     en.press("GB/T 29490-2023")
     en.text("IP-8")
     en.text("2025-12-04")
     en.press("2028-12-03")
-    en.send(EventKind.BUTTON, "evt:date:recert:apply")  # "Change date" on a reminder
+    en.send(EventKind.BUTTON, "2|evt.date|recert:apply")  # "Change date" on a reminder
     en.text("2028-07-15")
     [moved] = [e for e in all_events(en.conv.company, en.kb.rules) if e.key == "recert:apply"]
     assert (moved.kind, moved.on) == ("recert_apply", date(2028, 7, 15))

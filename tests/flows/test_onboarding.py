@@ -18,7 +18,7 @@ def test_new_user_is_welcomed_and_asked_for_the_company_name(en: Driver) -> None
 
 
 def test_onboarding_records_every_answer_and_starts_preparation(en: Driver) -> None:
-    en.onboard("Acme Ltd", "ob:stage:not_started")
+    en.onboard("Acme Ltd", "2|ob|stage|not_started")
     c = en.conv.company
     assert (c.name, c.headcount, c.industry, c.sites) == ("Acme Ltd", 45, "software", 1)
     assert c.onboarded and c.stage is Stage.NOT_STARTED
@@ -31,7 +31,7 @@ def test_onboarding_records_every_answer_and_starts_preparation(en: Driver) -> N
     [("building", "impl"), ("applied", "appl"), ("audited", "audit")],
 )
 def test_each_stage_moves_the_company_to_its_phase(en: Driver, stage: str, phase: str) -> None:
-    en.onboard("Beta", f"ob:stage:{stage}")
+    en.onboard("Beta", f"2|ob|stage|{stage}")
     if stage != "building":
         en.text("2026-05-01")  # system running since
     assert en.conv.company.phase == phase
@@ -40,7 +40,7 @@ def test_each_stage_moves_the_company_to_its_phase(en: Driver, stage: str, phase
 
 
 def test_certified_company_records_certificate_and_lands_in_maintenance(en: Driver) -> None:
-    en.onboard("Gamma", "ob:stage:certified")
+    en.onboard("Gamma", "2|ob|stage|certified")
     en.press("GB/T 29490-2023")
     en.text("165IP250001R0M")
     en.text("2025-12-04")
@@ -52,7 +52,7 @@ def test_certified_company_records_certificate_and_lands_in_maintenance(en: Driv
 
 
 def test_a_2013_certificate_is_not_treated_as_valid(en: Driver) -> None:
-    en.onboard("Delta", "ob:stage:certified")
+    en.onboard("Delta", "2|ob|stage|certified")
     en.press("GB/T 29490-2013")
     said = en.said()
     assert "2025-12-31" in said and "GB/T 29490-2023" in said
@@ -63,13 +63,13 @@ def test_a_2013_certificate_is_not_treated_as_valid(en: Driver) -> None:
 def test_chinese_onboarding_speaks_chinese(zh: Driver) -> None:
     zh.cmd("start")
     assert "公司的名称" in zh.said()
-    zh.onboard("华夏科技", "ob:stage:not_started")
+    zh.onboard("华夏科技", "2|ob|stage|not_started")
     assert "下一步" in zh.said()
 
 
 @pytest.mark.parametrize("bad", ["2025-02-30", "next Tuesday", "31/12/2026", "明天"])
 def test_wrong_dates_are_refused_with_a_clear_message(en: Driver, bad: str) -> None:
-    en.onboard("Epsilon", "ob:stage:running")
+    en.onboard("Epsilon", "2|ob|stage|running")
     en.text(bad)
     assert "date" in en.said().lower()
     assert en.conv.company.system_start is None
@@ -77,7 +77,7 @@ def test_wrong_dates_are_refused_with_a_clear_message(en: Driver, bad: str) -> N
 
 
 def test_future_start_date_is_refused(en: Driver) -> None:
-    en.onboard("Zeta", "ob:stage:running")
+    en.onboard("Zeta", "2|ob|stage|running")
     en.text("2027-01-01")
     assert "future" in en.said()
     assert en.conv.company.system_start is None
@@ -92,9 +92,9 @@ def test_bad_headcount_is_asked_again(en: Driver) -> None:
 
 
 def test_second_start_mid_journey_keeps_progress(en: Driver) -> None:
-    en.onboard("Acme", "ob:stage:not_started")
-    en.press("as:start")
-    en.press("as:A01:y")
+    en.onboard("Acme", "2|ob|stage|not_started")
+    en.press("2|as.start")
+    en.press("2|as.answer|A01|y")
     before = en.conv.company.model_copy(deep=True)
     en.cmd("start")
     assert "Welcome back, Acme" in en.said()
@@ -111,7 +111,7 @@ def test_back_returns_to_the_previous_onboarding_question(en: Driver) -> None:
 
 def test_language_can_be_switched_any_time(en: Driver) -> None:
     en.cmd("start")
-    en.press("lang:zh")
+    en.press("2|lang|zh")
     assert en.conv.user.lang == "zh"
     assert "公司的名称" in en.said()  # the pending question is asked again, in Chinese
 
@@ -133,7 +133,7 @@ def test_a_tapped_choice_rewrites_its_question_with_the_answer(zh: Driver) -> No
     zh.cmd("start")
     zh.text("华夏科技")
     zh.text("45")
-    zh.press("ob:industry:software")
+    zh.press("2|ob|industry|software")
     record = zh.replies[0]
     assert record.edit and "公司属于哪个行业" in record.text and "软件/互联网" in record.text
     assert record.buttons == []

@@ -10,13 +10,13 @@ from tests.flows.conftest import Driver
 
 def _assessed(d: Driver, overrides: dict[str, str] | None = None) -> None:
     d.onboard()
-    d.press("as:start")
+    d.press("2|as.start")
     d.answer_all("y", overrides or {"A03": "n", "B01": "p", "C06": "n"})
 
 
 def test_plan_honours_the_hard_rules(en: Driver) -> None:
     _assessed(en)
-    en.press("pl:make")
+    en.press("2|pl.make")
     en.text("2027-12-31")
     acts = {a.id: a for a in en.conv.company.actions}
     assert {"gap:A03", "gap:B01", "gap:C06"} <= set(acts)
@@ -35,7 +35,7 @@ def test_plan_honours_the_hard_rules(en: Driver) -> None:
 
 def test_show_stoppers_are_first_in_the_plan_priority(en: Driver) -> None:
     _assessed(en)
-    en.press("pl:make")
+    en.press("2|pl.make")
     en.text("2027-12-31")
     acts = {a.id: a for a in en.conv.company.actions}
     assert acts["gap:A03"].priority == 1 and acts["gap:C06"].priority == 3
@@ -43,7 +43,7 @@ def test_show_stoppers_are_first_in_the_plan_priority(en: Driver) -> None:
 
 def test_too_early_target_is_moved_to_the_earliest_feasible_date(en: Driver) -> None:
     _assessed(en)
-    en.press("pl:make")
+    en.press("2|pl.make")
     en.text("2027-01-15")
     assert "too early" in en.said()
     target = en.conv.company.target_date
@@ -52,7 +52,7 @@ def test_too_early_target_is_moved_to_the_earliest_feasible_date(en: Driver) -> 
 
 def test_past_target_is_refused(en: Driver) -> None:
     _assessed(en)
-    en.press("pl:make")
+    en.press("2|pl.make")
     en.text("2020-01-01")
     assert "passed" in en.said()
     assert en.conv.company.target_date is None
@@ -60,22 +60,22 @@ def test_past_target_is_refused(en: Driver) -> None:
 
 def test_actions_can_be_done_redated_and_added(en: Driver) -> None:
     _assessed(en)
-    en.press("pl:make")
-    en.press("pl:target:")  # one of the "in N months" buttons
+    en.press("2|pl.make")
+    en.press("2|pl.target")  # one of the "in N months" buttons
     first = en.conv.company.actions[0]
-    en.press(f"pl:done:{first.id}")
+    en.press(f"2|pl.done|{first.id}")
     assert next(a for a in en.conv.company.actions if a.id == first.id).done_on == en.now.date()
     second = next(a for a in en.conv.company.actions if a.done_on is None)
-    en.press(f"pl:date:{second.id}")
+    en.press(f"2|pl.date|{second.id}")
     en.text("2027-03-03")
     assert next(a for a in en.conv.company.actions if a.id == second.id).due == date(2027, 3, 3)
-    en.press("pl:add")
+    en.press("2|pl.add")
     en.text("Buy a patent database subscription")
     en.text("2027-02-01")
     own = [a for a in en.conv.company.actions if a.custom]
     assert own and own[0].title_en == "Buy a patent database subscription"
     # Re-planning keeps the user's own action and what is done.
-    en.press("pl:add")
+    en.press("2|pl.add")
     en.cmd("cancel")
     en.cmd("plan")
     assert "Buy a patent database subscription" in en.said()
@@ -92,14 +92,14 @@ def test_chinese_next_phrases_route_to_next(zh: Driver) -> None:
     zh.onboard()
     for phrase in ("下一步", "接下来做什么", "我现在该做什么"):
         zh.text(phrase)
-        assert "下一步:" in zh.said(), phrase
+        assert "下一步：" in zh.said(), phrase
 
 
 def test_next_after_assessment_suggests_the_plan_then_the_top_action(en: Driver) -> None:
     _assessed(en)
     en.cmd("next")
-    assert "pl:make" in {b.data for b in en.buttons}
-    en.press("pl:make")
+    assert "2|pl.make" in {b.data for b in en.buttons}
+    en.press("2|pl.make")
     en.text("2027-12-31")
     en.cmd("next")
     top = min(
@@ -110,11 +110,11 @@ def test_next_after_assessment_suggests_the_plan_then_the_top_action(en: Driver)
 
 def test_overdue_action_comes_first(en: Driver) -> None:
     _assessed(en)
-    en.press("pl:make")
+    en.press("2|pl.make")
     en.text("2027-12-31")
     late = max(en.conv.company.actions, key=lambda a: a.due)
     en.cmd("plan")
-    en.press(f"pl:date:{late.id}")
+    en.press(f"2|pl.date|{late.id}")
     en.text(en.now.date().isoformat())
     en.advance(3)
     en.cmd("next")

@@ -1,4 +1,8 @@
-"""/reminders, /calendar, the snooze buttons and ``ipms remind``."""
+"""/reminders, /calendar, the snooze buttons and ``ipms remind``.
+
+/reminders and /calendar are flows (pure views of the company's dates); a snooze is an effect
+the service carries out on the stored reminder.
+"""
 
 from __future__ import annotations
 
@@ -12,19 +16,31 @@ from icalendar import Calendar
 
 from bot.clock import FakeClock
 from bot.dispatcher import Dispatcher
-from bot.reminder_commands import (
-    add_remind_arguments,
-    calendar_reply,
-    handle_reminder_button,
-    reminders_reply,
-    run_remind,
-)
+from bot.reminder_commands import add_remind_arguments, run_remind
+from bot.service import Assistant, Who
+from flows.engine import handle
 from flows.state import Company, Conversation, DatedEvent
+from flows.types import Event, EventKind, Reply
 from knowledge.loader import Knowledge
 from storage import reminders as rem
 from storage.repo import Store
 
 from .conftest import START, RecordingSender, certified, make_user
+
+
+def command(kb: Knowledge, conv: Conversation, name: str, now: datetime = START) -> Reply:
+    """One command through the flows; the single reply it gives."""
+    conv = conv.model_copy(update={"company": conv.company.model_copy(update={"onboarded": True})})
+    _, outcome = handle(conv, Event(EventKind.COMMAND, name, now), kb)
+    [reply] = outcome.replies
+    return reply
+
+
+async def press(store: Store, kb: Knowledge, who: str, data: str, now: datetime = START) -> Reply:
+    """A button pressed by Telegram user ``who``, through the service (effects included)."""
+    assistant = Assistant(store, kb, FakeClock(now))
+    replies = await assistant.handle(Who("telegram", who), Event(EventKind.BUTTON, data, now))
+    return Reply("\n".join(r.text for r in replies))
 
 
 def audit(on: date, key: str = "stage1", kind: str = "stage1", done: bool = False) -> DatedEvent:
@@ -39,7 +55,7 @@ def test_calendar_file_parses_back_with_every_event(kb: Knowledge) -> None:
     conv = Conversation.model_validate(
         {"user": {"external_id": "1", "lang": "en"}, "company": company}
     )
-    reply = calendar_reply(conv, kb, START)
+    reply = command(kb, conv, "calendar")
     assert reply.document is not None
     assert reply.document.filename == "ipms-calendar.ics"
     assert reply.document.mime_type == "text/calendar"
@@ -67,8 +83,8 @@ def test_calendar_uids_are_stable_and_text_is_chinese_for_chinese_users(kb: Know
     conv = Conversation.model_validate(
         {"user": {"external_id": "1", "lang": "zh"}, "company": certified(id=7)}
     )
-    a = calendar_reply(conv, kb, START)
-    b = calendar_reply(conv, kb, START + timedelta(days=3))
+    a = command(kb, conv, "calendar")
+    b = command(kb, conv, "calendar", START + timedelta(days=3))
     assert a.document and b.document
     uids = [str(e["uid"]) for e in Calendar.from_ical(a.document.content).walk("VEVENT")]
     assert uids == [str(e["uid"]) for e in Calendar.from_ical(b.document.content).walk("VEVENT")]
@@ -78,7 +94,7 @@ def test_calendar_uids_are_stable_and_text_is_chinese_for_chinese_users(kb: Know
 
 def test_calendar_without_dates_explains_how_to_add_them(kb: Knowledge) -> None:
     conv = Conversation.model_validate({"user": {"external_id": "1", "lang": "en"}})
-    reply = calendar_reply(conv, kb, START)
+    reply = command(kb, conv, "calendar")
     assert reply.document is None and "certificate" in reply.text
 
 
@@ -97,7 +113,7 @@ async def test_reminders_lists_what_is_coming_grouped_by_date(
     )
     conv = await make_user(sqlite_store, "800", company)
     await rem.replan_for_company(sqlite_store, conv.company, kb.rules, START)
-    reply = await reminders_reply(sqlite_store, conv, kb, START)
+    reply = command(kb, conv, "reminders")
     text = reply.text
     assert text.index("Overdue") < text.index("Internal audit") < text.index("2026-12-03")
     assert text.count("2026-12-03") == 1  # one heading for both events of that day
@@ -109,7 +125,7 @@ async def test_reminders_lists_what_is_coming_grouped_by_date(
 async def test_reminders_empty_state_in_both_languages(sqlite_store: Store, kb: Knowledge) -> None:
     for lang, phrase in (("en", "No dates yet"), ("zh", "还没有任何日期")):
         conv = await make_user(sqlite_store, f"empty-{lang}", lang=lang)
-        assert phrase in (await reminders_reply(sqlite_store, conv, kb, START)).text
+        assert phrase in command(kb, conv, "reminders").text
 
 
 # --- snooze buttons -----------------------------------------------------------------------
@@ -124,7 +140,7 @@ async def test_snooze_button_replies_with_the_new_time(sqlite_store: Store, kb: 
     await Dispatcher(store, kb, sender, clock, rate_limit=False).run_once()
     [msg] = sender.sent
     snooze_week = msg.buttons[1][1].data
-    [reply] = await handle_reminder_button(store, conv.user, snooze_week, START) or []
+    reply = await press(store, kb, "801", snooze_week)
     assert "2026-12-04" in reply.text and "09:00" in reply.text and "Stage 1" in reply.text
     # The snoozed reminder arrives a week later, once.
     clock.set(datetime(2026, 12, 4, 1, 0, 30, tzinfo=UTC))
@@ -137,32 +153,15 @@ async def test_foreign_or_stale_snooze_gets_a_friendly_answer(
 ) -> None:
     store = sqlite_store
     owner = await make_user(store, "802", Company(events=[audit(date(2027, 3, 1))]))
-    stranger = await make_user(store, "803", lang="zh")
+    await make_user(store, "803", lang="zh")  # a stranger pressing the owner's button
     await rem.replan_for_company(store, owner.company, kb.rules, START)
     upcoming = await rem.upcoming(store, owner.company.id or 0, START, 1)
-    data = f"rem:snooze:{upcoming[0].id}:1"
-    [reply] = await handle_reminder_button(store, stranger.user, data, START) or []
-    assert "不再有效" in reply.text
-    [reply] = await handle_reminder_button(store, owner.user, "rem:snooze:99999:1", START) or []
-    assert "no longer active" in reply.text
-    [reply] = await handle_reminder_button(store, owner.user, "rem:snooze:x:3", START) or []
-    assert "no longer active" in reply.text
-    assert await handle_reminder_button(store, owner.user, "evt:done:stage1", START) is None
-
-
-async def test_snooze_inside_the_conversation_transaction(
-    sqlite_store: Store, kb: Knowledge
-) -> None:
-    """The service handles buttons inside ``Store.conversation``: pass its session."""
-    store = sqlite_store
-    conv = await make_user(store, "804", Company(events=[audit(date(2027, 3, 1))]))
-    await rem.replan_for_company(store, conv.company, kb.rules, START)
-    [first] = await rem.upcoming(store, conv.company.id or 0, START, 1)
-    async with store.conversation("telegram", "804") as h:
-        replies = await handle_reminder_button(
-            store, h.conv.user, f"rem:snooze:{first.id}:1", START, session=h.session
-        )
-    assert replies and "remind you again" in replies[0].text
+    data = f"2|rem.snooze|{upcoming[0].id}|1"
+    assert "不再有效" in (await press(store, kb, "803", data)).text
+    assert "no longer active" in (await press(store, kb, "802", "2|rem.snooze|99999|1")).text
+    assert "no longer applies" in (await press(store, kb, "802", "2|rem.snooze|x|3")).text
+    [row] = await rem.upcoming(store, owner.company.id or 0, START, 1)
+    assert row.id == upcoming[0].id and row.due_at == upcoming[0].due_at  # nothing moved
 
 
 # --- ipms remind ----------------------------------------------------------------------------

@@ -38,7 +38,7 @@ def _forward_button(params: dict[str, object]) -> str | None:
         return None
     markup = raw if isinstance(raw, dict) else json.loads(str(raw))
     datas = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
-    return next((d for d in datas if d.startswith("fwd")), None)
+    return next((d for d in datas if d.endswith("|fwd")), None)
 
 
 async def _onboard(env: TgEnv) -> None:

@@ -114,7 +114,7 @@ class MemoryStore:
         self.active[f"{channel}:{external_id}"] = active
 
 
-LANG_BUTTONS = [[Button("中文", "lang:zh"), Button("English", "lang:en")]]
+LANG_BUTTONS = [[Button("中文", "2|lang|zh"), Button("English", "2|lang|en")]]
 SECRET_DETAIL = "internal detail: db password=hunter2"
 
 
@@ -139,8 +139,8 @@ class StandInAssistant:
         return [Reply(f"You said: {event.value}")]
 
     def _button(self, data: str) -> list[Reply]:
-        if data in ("lang:zh", "lang:en"):
-            chosen = "中文" if data == "lang:zh" else "English"
+        if data in ("2|lang|zh", "2|lang|en"):
+            chosen = "中文" if data == "2|lang|zh" else "English"
             return [Reply(f"Choose your language: ✅ {chosen}", edit=True), Reply("Company name?")]
         return [
             Reply("That button is from an earlier message. Where you are:", buttons=LANG_BUTTONS)

@@ -13,11 +13,11 @@ from icalendar import Alarm, Calendar, Event
 
 from flows.schedule import all_events, clamp_hour, reminder_kind
 from flows.state import Company, DatedEvent
+from flows.types import Lang
 from knowledge.schema import Rules
+from knowledge.texts import Catalogue, load_catalogue
 
 PRODID = "-//ipms-bot//IPMS reminders//EN"
-_NAMES = {"zh": "知识产权管理体系日程", "en": "IP management system dates"}
-_PREPARE = {"zh": "要准备的：", "en": "What to prepare: "}
 
 
 def event_uid(company: Company, key: str) -> str:
@@ -25,12 +25,14 @@ def event_uid(company: Company, key: str) -> str:
     return f"{owner}-{key}@ipms-bot"
 
 
-def _title(event: DatedEvent, rules: Rules, lang: str) -> str:
+def _title(event: DatedEvent, rules: Rules, lang: Lang) -> str:
     own = event.title_zh if lang == "zh" else event.title_en
     return own or reminder_kind(rules, event.kind).title.get(lang)
 
 
-def _vevent(company: Company, event: DatedEvent, rules: Rules, lang: str, now: datetime) -> Event:
+def _vevent(
+    company: Company, event: DatedEvent, rules: Rules, lang: Lang, now: datetime, texts: Catalogue
+) -> Event:
     kind = reminder_kind(rules, event.kind)
     title = _title(event, rules, lang)
     vevent = Event()
@@ -39,7 +41,7 @@ def _vevent(company: Company, event: DatedEvent, rules: Rules, lang: str, now: d
     vevent.add("dtstart", event.on)
     vevent.add("dtend", event.on + timedelta(days=1))
     vevent.add("summary", ("✅ " if event.done else "") + title)
-    vevent.add("description", _PREPARE[lang] + kind.prepare.get(lang))
+    vevent.add("description", texts.t(lang, "rem_prepare", text=kind.prepare.get(lang)))
     vevent.add("transp", "TRANSPARENT")  # a reminder date, not a busy block
     if event.done:
         return vevent
@@ -54,15 +56,17 @@ def _vevent(company: Company, event: DatedEvent, rules: Rules, lang: str, now: d
     return vevent
 
 
-def build_calendar(company: Company, rules: Rules, lang: str, now: datetime) -> bytes:
+def build_calendar(
+    company: Company, rules: Rules, lang: Lang, now: datetime, texts: Catalogue | None = None
+) -> bytes:
     """The .ics bytes of every dated event of the company (done ones without alarms)."""
-    lang = "zh" if lang == "zh" else "en"
+    texts = texts or load_catalogue()
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", f"{_NAMES[lang]} {company.name}".strip())
+    cal.add("x-wr-calname", texts.t(lang, "cal_name", company=company.name).strip())
     cal.add("x-wr-timezone", company.timezone)
     for event in all_events(company, rules):
-        cal.add_component(_vevent(company, event, rules, lang, now))
+        cal.add_component(_vevent(company, event, rules, lang, now, texts))
     return bytes(cal.to_ical())

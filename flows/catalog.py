@@ -1,0 +1,50 @@
+"""Every flow of the assistant; the engine, /help and the Telegram menu read this registry.
+
+The order is the order of the command menu and of /help.
+"""
+
+from __future__ import annotations
+
+from flows import (
+    account,
+    assessment,
+    basics,
+    certificate,
+    dated,
+    faq,
+    journey,
+    nextstep,
+    nonconformity,
+    onboarding,
+    plan,
+    reminders,
+)
+from flows.registry import Registry
+from flows.types import Lang
+from knowledge.texts import load_catalogue
+
+FLOWS = [
+    onboarding.FLOW,
+    nextstep.FLOW,
+    journey.FLOW,
+    plan.FLOW,
+    reminders.FLOW,
+    account.FLOW,
+    basics.FLOW,
+    assessment.FLOW,
+    certificate.FLOW,
+    dated.FLOW,
+    nonconformity.FLOW,
+    faq.FLOW,
+]
+REGISTRY = Registry.of(FLOWS)
+
+
+def commands_markdown(lang: Lang = "en") -> str:
+    """The README's command table, made from the same registry as /help and the menu."""
+    texts = load_catalogue()
+    rows = ["| Command | What it does |", "|---|---|"]
+    for cmd in REGISTRY.menu:
+        usage = f" {cmd.usage}" if cmd.usage else ""
+        rows.append(f"| `/{cmd.name}{usage}` | {texts.t(lang, f'cmd_{cmd.name}')} |")
+    return "\n".join(rows)

@@ -1,0 +1,145 @@
+"""Recording the certificate: edition, number, issue and expiry dates."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flows import position
+from flows.callbacks import encode
+from flows.context import Ctx, fmt_date
+from flows.dates import DateError, add_months, default_expiry, parse_date
+from flows.registry import Flow, Input, Verb
+from flows.state import Certificate, Stage
+from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
+
+INPUT = "certificate"
+MAX_NUMBER = 64
+EDITIONS = ("2023", "2013")
+
+
+def start(ctx: Ctx) -> Out:
+    """From the decision step: the edition is 2023 (2013 is no longer certified)."""
+    ctx.wait_for(INPUT, "number")
+    return [PROMPT]
+
+
+def ask(ctx: Ctx) -> Out:
+    p = ctx.pending
+    assert p is not None
+    fieldname = p.field or "number"
+    if fieldname == "edition":
+        buttons = [[Button(f"GB/T 29490-{e}", encode("cert.edition", e)) for e in EDITIONS]]
+        return [ctx.reply("ask_edition", buttons)]
+    if fieldname == "expires":
+        years = ctx.kb.rules.certificate_validity_years
+        default = default_expiry(date.fromisoformat(p.data["issued"]), years)
+        buttons = [[Button(fmt_date(default), encode("cert.expires", fmt_date(default)))]]
+        return [ctx.reply("ask_cert_expires", buttons, years=years, default=fmt_date(default))]
+    return [ctx.reply(f"ask_cert_{fieldname}")]
+
+
+def edition(ctx: Ctx, value: str) -> Out | None:
+    p = ctx.pending
+    if p is None or p.flow != INPUT or p.field != "edition" or value not in EDITIONS:
+        return None
+    record = Reply(
+        ctx.t("answered", question=ctx.t("ask_edition"), answer=f"GB/T 29490-{value}"),
+        edit=True,
+        record=True,
+    )
+    if value == "2013":
+        # 2013 certificates ended on 2025-12-31: not a valid basis, start again on 2023.
+        ctx.clear_pending()
+        ctx.company.stage = Stage.NOT_STARTED
+        ctx.company.steps_done = []
+        position.place(ctx, Stage.NOT_STARTED)
+        return [record, ctx.reply("cert_2013"), SHOW_NEXT]
+    ctx.wait_for(INPUT, "number")
+    return [record, PROMPT]
+
+
+def typed(ctx: Ctx, text: str) -> Out | None:
+    p = ctx.pending
+    assert p is not None
+    if p.field == "edition":
+        value = next((e for e in EDITIONS if e in text), None)
+        return edition(ctx, value) if value else None
+    if p.field == "number":
+        number = " ".join(text.split())
+        if not 1 <= len(number) <= MAX_NUMBER:
+            return [PROMPT]
+        ctx.wait_for(INPUT, "issued", number=number)
+        return [PROMPT]
+    return _date(ctx, p.field, text)
+
+
+def expires_pressed(ctx: Ctx, value: str) -> Out | None:
+    p = ctx.pending
+    if p is None or p.flow != INPUT or p.field != "expires" or "issued" not in p.data:
+        return None
+    years = ctx.kb.rules.certificate_validity_years
+    default = fmt_date(default_expiry(date.fromisoformat(p.data["issued"]), years))
+    question = ctx.t("ask_cert_expires", years=years, default=default)
+    record = Reply(ctx.t("answered", question=question, answer=value), edit=True, record=True)
+    return [record, *_date(ctx, "expires", value)]
+
+
+def _date(ctx: Ctx, fieldname: str, text: str) -> Out:
+    p = ctx.pending
+    assert p is not None
+    try:
+        d = parse_date(text)
+    except DateError as exc:
+        return [ctx.reply(f"bad_date_{exc.reason}"), PROMPT]
+    if fieldname == "issued":
+        if d > ctx.today:
+            return [ctx.reply("date_in_future"), PROMPT]
+        ctx.wait_for(INPUT, "expires", **{**p.data, "issued": fmt_date(d)})
+        return [PROMPT]
+    issued = date.fromisoformat(p.data["issued"])
+    if d <= issued:
+        return [ctx.reply("expiry_before_issue"), PROMPT]
+    ctx.company.certificate = Certificate(
+        number=p.data["number"], edition="2023", decision_date=issued, issued=issued, expires=d
+    )
+    ctx.clear_pending()
+    return [*recorded(ctx), SHOW_NEXT]
+
+
+def recorded(ctx: Ctx) -> Out:
+    """After the certificate is saved: the company is certified, the journey moves on."""
+    cert = ctx.company.certificate
+    if cert is None:
+        return []
+    ctx.company.stage = Stage.CERTIFIED
+    position.mark_done_up_to(ctx, "dec.certificate")
+    decision = cert.decision_date or cert.issued
+    surv = add_months(decision, ctx.kb.rules.first_surveillance_within_months)
+    return [
+        ctx.reply(
+            "cert_saved",
+            number=cert.number,
+            issued=fmt_date(cert.issued),
+            expires=fmt_date(cert.expires),
+            surv=fmt_date(surv),
+        )
+    ]
+
+
+def back(ctx: Ctx) -> Out:
+    p = ctx.pending
+    assert p is not None
+    previous = {"issued": "number", "expires": "issued"}.get(p.field, p.field)
+    ctx.wait_for(INPUT, previous, **p.data)
+    return [PROMPT]
+
+
+FLOW = Flow(
+    "certificate",
+    verbs=(
+        Verb("cert.add", start),
+        Verb("cert.edition", edition, arity=1),
+        Verb("cert.expires", expires_pressed, arity=1),
+    ),
+    inputs=(Input(INPUT, ask, take=typed, back=back),),
+)

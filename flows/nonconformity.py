@@ -1,0 +1,114 @@
+"""Nonconformities raised at an audit: recording them and closing them."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flows.context import Ctx, fmt_date
+from flows.phrasing import looks_like_question
+from flows.registry import Flow, Input, Verb
+from flows.state import Nonconformity
+from flows.types import PROMPT, Button, Out, Reply
+
+MAX_NC_TEXT = 500
+TEXT_INPUT, GRADE_INPUT = "nc_text", "nc_grade"
+
+
+def open_ncs(ctx: Ctx) -> list[Nonconformity]:
+    return [nc for nc in ctx.company.nonconformities if nc.closed_on is None]
+
+
+def number(nc: Nonconformity) -> str:
+    return nc.id.split(":", 1)[-1]
+
+
+def line(ctx: Ctx, nc: Nonconformity) -> str:
+    return ctx.t(
+        "nc_line",
+        mark="✅" if nc.closed_on else "⬜",
+        n=number(nc),
+        grade=ctx.t("nc_major" if nc.grade == "major" else "nc_minor"),
+        text=nc.description[:80],
+        evidence=fmt_date(nc.evidence_due),
+    )
+
+
+def buttons(ctx: Ctx) -> list[list[Button]]:
+    rows = [[ctx.button("nc_add_btn", "nc.add")]]
+    rows += [[ctx.button("nc_close_btn", "nc.close", nc.id, n=number(nc))] for nc in open_ncs(ctx)]
+    return rows
+
+
+def listing(ctx: Ctx) -> list[str]:
+    ncs = open_ncs(ctx)
+    return [line(ctx, nc) for nc in ncs] if ncs else [ctx.t("none_open_nc")]
+
+
+def ask_text(ctx: Ctx) -> Out:
+    ctx.wait_for(TEXT_INPUT)
+    return [PROMPT]
+
+
+def take_text(ctx: Ctx, text: str) -> Out | None:
+    if looks_like_question(text):
+        return None
+    description = " ".join(text.split())[:MAX_NC_TEXT]
+    if not description:
+        return [PROMPT]
+    ctx.wait_for(GRADE_INPUT, "", text=description)
+    return [PROMPT]
+
+
+def ask_grade(ctx: Ctx) -> Out:
+    grades = [
+        [ctx.button("nc_major", "nc.grade", "major"), ctx.button("nc_minor", "nc.grade", "minor")]
+    ]
+    return [ctx.reply("ask_nc_grade", grades)]
+
+
+def add(ctx: Ctx, grade: str) -> Out | None:
+    p = ctx.pending
+    if p is None or p.flow != GRADE_INPUT or grade not in ("major", "minor"):
+        return None
+    ctx.clear_pending()
+    rules = ctx.kb.rules
+    n = 1 + max((int(number(nc)) for nc in ctx.company.nonconformities), default=0)
+    nc = Nonconformity(
+        id=f"nc:{n}",
+        description=p.data.get("text", ""),
+        grade="major" if grade == "major" else "minor",
+        raised_on=ctx.today,
+        correction_due=ctx.today + timedelta(days=rules.nc_correction_days),
+        evidence_due=ctx.today + timedelta(days=rules.nc_evidence_days),
+    )
+    ctx.company.nonconformities.append(nc)
+    saved = ctx.t(
+        "nc_saved",
+        n=n,
+        correction=fmt_date(nc.correction_due),
+        evidence=fmt_date(nc.evidence_due),
+    )
+    return [Reply("\n\n".join([saved, *listing(ctx)]), buttons(ctx))]
+
+
+def close(ctx: Ctx, nc_id: str) -> Out | None:
+    nc = next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
+    if nc is None:
+        return None
+    if nc.closed_on is None:
+        nc.closed_on = ctx.today
+    return [ctx.reply("nc_closed", n=number(nc))]
+
+
+FLOW = Flow(
+    "nonconformity",
+    verbs=(
+        Verb("nc.add", ask_text),
+        Verb("nc.grade", add, arity=1),
+        Verb("nc.close", close, arity=1),
+    ),
+    inputs=(
+        Input(TEXT_INPUT, lambda ctx: [ctx.reply("ask_nc_text")], take=take_text),
+        Input(GRADE_INPUT, ask_grade),
+    ),
+)
