@@ -66,18 +66,24 @@ def _cn_pair_range(text: str) -> tuple[str, tuple[int, int] | None]:
     return text[: m.start()] + " " + text[m.end() :], (lo, hi)
 
 
-def _to_digits(text: str) -> str:
-    """Chinese numerals and English number words -> digits."""
+def cn_digits(text: str) -> str:
+    """Chinese numerals -> digits ("一百二十人" -> "120人"); the text unchanged if cn2an fails."""
     import cn2an
-    from text_to_num import alpha2digit
 
-    text = _BARE_UNIT_RE.sub(r"一\1", text)  # "百来人" -> "一百来人"
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # cn2an warns on fragments it cannot read
         try:
             text = cn2an.transform(text, "cn2an")
-        except (ValueError, KeyError, IndexError):
+        except Exception:  # cn2an raises assorted errors on fragments it cannot read
             pass
+    return text
+
+
+def to_digits(text: str) -> str:
+    """Chinese numerals and English number words -> digits."""
+    from text_to_num import alpha2digit
+
+    text = cn_digits(_BARE_UNIT_RE.sub(r"一\1", text))  # "百来人" -> "一百来人"
     try:
         text = alpha2digit(text, "en")
     except (ValueError, IndexError):
@@ -127,7 +133,7 @@ def parse_count(text: str) -> Count | None:
         return None
     folded, pair = _cn_pair_range(folded)
     early = _multiply(folded)  # "3 千人" before cn2an reads "千" on its own
-    digits = _multiply(_to_digits(early)) if early is not None else None
+    digits = _multiply(to_digits(early)) if early is not None else None
     if digits is None or _REFUSE_RE.search(digits):
         return None
     approx = _approximate(digits)
