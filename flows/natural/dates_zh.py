@@ -104,6 +104,7 @@ def _call(s: str, today: date) -> tuple[date, date] | None:
 def read_zh(text: str, today: date) -> Reading | DateProblem:
     """Read a Chinese date expression relative to ``today``."""
     s = _FILLERS_RE.sub("", text.replace(" ", ""))
+    typed_in_full = bool(_COMPLETE_RE.search(cn_digits(s)))
     edge: Edge | None = None
     if (m := _BEFORE_RE.search(s) or _SINCE_RE.search(s)) and m.start() > 0:
         edge, s = ("end" if m.re is _BEFORE_RE else "start"), s[: m.start()]
@@ -121,7 +122,7 @@ def read_zh(text: str, today: date) -> Reading | DateProblem:
     if span is None:
         return DateProblem("not_a_date")
     cycle = "year" if year_less else _open_cycle(s)
-    complete = bool(_COMPLETE_RE.search(cn_digits(s))) and span[0] == span[1] and not year_less
+    complete = typed_in_full and span[0] == span[1] and not year_less
     return Reading(span[0], span[1], complete=complete, cycle=cycle, edge=edge)
 
 
