@@ -45,7 +45,11 @@ def main() -> None:
     rng = random.Random(7)
     days = [date(2026, 1, 1) + timedelta(days=rng.randrange(5 * 365)) for _ in range(args.calls)]
     _rate("is_working_day", workdays.is_working_day, days)
-    _rate("shift_to_working_day (earlier)", lambda d: workdays.shift_to_working_day(d, "earlier"), days)
+    _rate(
+        "shift_to_working_day (earlier)",
+        lambda d: workdays.shift_to_working_day(d, "earlier"),
+        days,
+    )
     _rate("add_working_days(d, +10)", lambda d: workdays.add_working_days(d, 10), days)
     _rate("add_working_days(d, -10)", lambda d: workdays.add_working_days(d, -10), days)
 

@@ -123,7 +123,9 @@ def shift_to_working_day(d: date, direction: MoveDirection, country: Country = "
     """
     if is_working_day(d, country):
         return Shift(d, False, d)
-    moved = previous_working_day(d, country) if direction == "earlier" else next_working_day(d, country)
+    moved = (
+        previous_working_day(d, country) if direction == "earlier" else next_working_day(d, country)
+    )
     reason: Literal["weekend", "holiday"] = (
         "holiday" if d in _year(country, d.year).holidays else "weekend"
     )

@@ -74,14 +74,18 @@ def options_from(
     )
 
 
-_POSITION_RE = re.compile(r"^(?:第|选|选择|选第|no\.?|number|option|#|choice)?\s*(-?\d+)\s*(?:个|项|条|号|个选项)?$")
+_POSITION_RE = re.compile(
+    r"^(?:第|选|选择|选第|no\.?|number|option|#|choice)?\s*(-?\d+)\s*(?:个|项|条|号|个选项)?$"
+)
 
 
 def _position(s: str, size: int) -> int | None:
     """A 1-based position named by ``s`` (may be out of range), or None."""
     lex = load_lexicon().ordinals
     words = {**lex.zh, **lex.en}
-    bare = strip_edges(s, ("the", "选", "选择"), ("one", "option", "choice", "个", "项", "吧", "please"))
+    bare = strip_edges(
+        s, ("the", "选", "选择"), ("one", "option", "choice", "个", "项", "吧", "please")
+    )
     bare = s if s in words else bare
     if bare in words:
         n = words[bare]
@@ -94,7 +98,11 @@ def _by_count(count: Count | None, options: Sequence[Option]) -> str | None:
     if count is None:
         return None
     for o in options:
-        if o.counts and count.value >= o.counts[0] and (o.counts[1] is None or count.value <= o.counts[1]):
+        if (
+            o.counts
+            and count.value >= o.counts[0]
+            and (o.counts[1] is None or count.value <= o.counts[1])
+        ):
             return o.value
     return None
 
@@ -112,7 +120,9 @@ def _is_part(s: str, name: str) -> bool:
     """``s`` is a clear part of ``name``: a Chinese substring, or the start of an English word."""
     if has_cjk(s):
         return s in name
-    return len(s) >= 3 and any(w.startswith(s) for w in re.split(r"[\s/-]+", name)) or (len(s) >= 4 and s in name)
+    return (len(s) >= 3 and any(w.startswith(s) for w in re.split(r"[\s/-]+", name))) or (
+        len(s) >= 4 and s in name
+    )
 
 
 def _fuzzy(s: str, options: Sequence[Option]) -> str | None:

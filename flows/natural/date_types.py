@@ -8,6 +8,7 @@ from typing import Literal
 
 Direction = Literal["future", "past", "any"]
 Edge = Literal["start", "end"]
+Cycle = Literal["year", "month", "week"]
 ProblemKind = Literal["not_a_date", "impossible", "wrong_direction", "ambiguous", "out_of_range"]
 
 
@@ -48,14 +49,14 @@ class Reading:
     """What a language reader understood, before the direction rule is applied.
 
     ``cycle`` says the text left its year ("3月底", "March 15"), month ("the 15th", "20号") or
-    week ("Friday") open, so the date may move by whole years, months or weeks to honour the direction. ``edge`` is set when
-    the text itself chose a side of its span ("end of June", "early March").
+    week ("Friday") open, so the date may move by whole years, months or weeks to honour the
+    direction. ``edge`` is set when the text itself chose a side of its span ("end of June").
     ``force`` is a direction the words imposed ("last March", "next June").
     """
 
     start: date
     end: date
     complete: bool = False
-    cycle: Literal["year", "month", "week"] | None = None
+    cycle: Cycle | None = None
     edge: Edge | None = None
     force: Direction | None = None

@@ -26,12 +26,14 @@ from datetime import date, timedelta
 
 from flows.dates import DateError, add_months
 from flows.dates import parse_date as parse_iso
-from flows.natural.date_types import DateProblem, Direction, Edge, ParsedDate, Reading
+from flows.natural.date_types import Cycle, DateProblem, Direction, Edge, ParsedDate, Reading
 from flows.natural.text import MAX_INPUT, has_cjk
 
 __all__ = ["DateProblem", "Direction", "Edge", "ParsedDate", "format_date", "parse_date", "warm_up"]
 
-_YMD_RE = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$|^(\d{4})(\d{2})(\d{2})$")
+_YMD_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$|^(\d{4})(\d{2})(\d{2})$"
+)
 _DMY_RE = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})$")
 _DM_RE = re.compile(r"^(\d{1,2})\s*([/.])\s*(\d{1,2})$")
 _YM_RE = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
@@ -114,7 +116,7 @@ def _numeric(s: str) -> list[Reading] | DateProblem | None:
     found = [d for d in (_valid(year, b, a), _valid(year, a, b)) if d is not None]
     if not found:
         return DateProblem("impossible")
-    cycle = None if has_year else "year"
+    cycle: Cycle | None = None if has_year else "year"
     return [Reading(d, d, complete=has_year, cycle=cycle) for d in dict.fromkeys(found)]
 
 
@@ -141,7 +143,9 @@ def _candidates(r: Reading, today: date) -> list[Reading]:
     if r.cycle == "week":
         base = (today - r.start).days // 7
         for n in range(base - 2, base + 3):
-            out.append(Reading(r.start + timedelta(weeks=n), r.end + timedelta(weeks=n), r.complete))
+            out.append(
+                Reading(r.start + timedelta(weeks=n), r.end + timedelta(weeks=n), r.complete)
+            )
         return out
     if r.cycle == "month":
         for n in range(-2, 3):
@@ -167,14 +171,20 @@ def _choose(r: Reading, today: date, direction: Direction, edge: Edge) -> Readin
     if not cands:
         return r.end
     dist = lambda c: abs((_pick(c, edge) - today).days)  # noqa: E731
-    good = [c for c in cands if _ok(_pick(c, edge), today, direction) and _ok(_pick(c, edge), today, r.force)]
+    good = [
+        c
+        for c in cands
+        if _ok(_pick(c, edge), today, direction) and _ok(_pick(c, edge), today, r.force)
+    ]
     if good:
         return min(good, key=dist)
     forced = [c for c in cands if _ok(_pick(c, edge), today, r.force)] or cands
     return _pick(min(forced, key=dist), edge)
 
 
-def _resolve(readings: list[Reading], today: date, direction: Direction, edge: Edge) -> ParsedDate | DateProblem:
+def _resolve(
+    readings: list[Reading], today: date, direction: Direction, edge: Edge
+) -> ParsedDate | DateProblem:
     chosen: list[Reading] = []
     rejected: list[date] = []
     for r in readings:
@@ -192,7 +202,9 @@ def _resolve(readings: list[Reading], today: date, direction: Direction, edge: E
     return ParsedDate(value, complete=r.complete and r.cycle is None, span=span)
 
 
-_WRAP_RE = re.compile(r"^(?:by|before|on|until|till|due|截止到?|截至|到|在|于)?\s*(.*?)\s*(?:之前|以前|前|左右|吧|为止)?$")
+_WRAP_RE = re.compile(
+    r"^(?:by|before|on|until|till|due|截止到?|截至|到|在|于)?\s*(.*?)\s*(?:之前|以前|前|左右|吧|为止)?$"
+)
 
 
 def _clean(text: str) -> str:

@@ -18,14 +18,16 @@ from functools import lru_cache
 from typing import Any
 
 from flows.dates import add_months
-from flows.natural.date_types import DateProblem, Edge, Reading
+from flows.natural.date_types import Cycle, DateProblem, Direction, Edge, Reading
 
 LEAP_YEAR = 2024
-_MONTHS = ("january february march april may june july august september october november "
-           "december").split()  # fmt: skip
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
+           "september", "october", "november", "december"]  # fmt: skip
 _MONTH_ALT = "|".join([m for m in _MONTHS] + [m[:3] for m in _MONTHS] + ["sept"])
 _MONTH_RE = re.compile(rf"\b(?:{_MONTH_ALT})\b\.?")
-_WEEKDAY_RE = re.compile(r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\b")
+_WEEKDAY_RE = re.compile(
+    r"\b(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday)?\b"
+)
 _DATE_WORD_RE = re.compile(
     rf"\d|\b(?:{_MONTH_ALT}|today|tomorrow|yesterday|tonight|now|next|last|this|ago|week|month|"
     r"year|quarter|q[1-4]|weekend|fortnight)\b|" + _WEEKDAY_RE.pattern
@@ -37,10 +39,14 @@ _LEAD_RE = re.compile(
 _EDGE_RE = re.compile(
     r"^(?:the\s+)?(end|late|beginning|start|early|mid|middle)(?:\s+of)?[\s-]+(?:the\s+)?"
 )
-_EDGES: dict[str, Edge | None] = {"end": "end", "late": "end", "beginning": "start",
-                                  "start": "start", "early": "start", "mid": None, "middle": None}  # fmt: skip
+_EDGES: dict[str, Edge | None] = {
+    "end": "end", "late": "end", "beginning": "start", "start": "start", "early": "start",
+    "mid": None, "middle": None,
+}  # fmt: skip
 _REL_PERIOD_RE = re.compile(r"\b(this|next|last)\s+(month|year)\b|\b(the\s+)?(month|year)\b")
-_MONTH_YEAR_REL_RE = re.compile(rf"\b((?:{_MONTH_ALT})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?)\s+(this|next|last)\s+year\b")
+_MONTH_YEAR_REL_RE = re.compile(
+    rf"\b((?:{_MONTH_ALT})\.?(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?)\s+(this|next|last)\s+year\b"
+)
 _NEXT_LAST_MONTH_RE = re.compile(rf"^(next|last|this)\s+((?:{_MONTH_ALT})\b.*)$")
 _YEAR_RE = re.compile(r"\b\d{4}\b")
 _RELATIVE_WORD_RE = re.compile(r"\b(?:today|tomorrow|yesterday|next|last|this|ago|week|from now)\b")
@@ -64,7 +70,9 @@ def _rewrite(s: str, today: date) -> tuple[str, Edge | None, bool]:
         edge, mid, s = _EDGES[m.group(1)], m.group(1) in ("mid", "middle"), rest
     s = _MONTH_YEAR_REL_RE.sub(lambda m: f"{m.group(1)} {_shift(m.group(2), 'year', today)}", s)
     if edge is not None or mid or _REL_PERIOD_RE.fullmatch(s):
-        s = _REL_PERIOD_RE.sub(lambda m: _shift(m.group(1) or "this", m.group(2) or m.group(4), today), s)
+        s = _REL_PERIOD_RE.sub(
+            lambda m: _shift(m.group(1) or "this", m.group(2) or m.group(4), today), s
+        )
     return s.strip(), edge, mid
 
 
@@ -108,11 +116,12 @@ def _call(s: str, today: date) -> tuple[date, date, str] | None:
     return start, end, period
 
 
-def _force(s: str) -> tuple[str, str | None]:
+def _force(s: str) -> tuple[str, Direction | None]:
     m = _NEXT_LAST_MONTH_RE.match(s)
     if not m or _YEAR_RE.search(s):
         return s, None
-    return m.group(2), {"next": "future", "last": "past", "this": None}[m.group(1)]
+    forced: dict[str, Direction | None] = {"next": "future", "last": "past", "this": None}
+    return m.group(2), forced[m.group(1)]
 
 
 def read_en(text: str, today: date) -> Reading | DateProblem:
@@ -132,13 +141,13 @@ def read_en(text: str, today: date) -> Reading | DateProblem:
         start = end = start.replace(day=15) if period != "year" else start.replace(month=6, day=30)
     cycle = "year" if year_less else _open_cycle(s)
     complete = period == "day" and bool(_YEAR_RE.search(text)) and bool(_MONTH_RE.search(s))
-    return Reading(start, end, complete=complete, cycle=cycle, edge=edge, force=force)  # type: ignore[arg-type]
+    return Reading(start, end, complete=complete, cycle=cycle, edge=edge, force=force)
 
 
 _DAY_ONLY_RE = re.compile(r"^(?:the\s+)?\d{1,2}(?:st|nd|rd|th)(?:\s+of\s+the\s+month)?$")
 
 
-def _open_cycle(s: str) -> str | None:
+def _open_cycle(s: str) -> Cycle | None:
     if _WEEKDAY_RE.fullmatch(s):
         return "week"
     return "month" if _DAY_ONLY_RE.match(s) else None
@@ -149,7 +158,9 @@ def _impossible(s: str) -> bool:
     m = _MONTH_RE.search(s)
     if not m:
         return False
-    month = next(i for i, name in enumerate(_MONTHS, 1) if m.group(0).rstrip(".").startswith(name[:3]))
+    month = next(
+        i for i, name in enumerate(_MONTHS, 1) if m.group(0).rstrip(".").startswith(name[:3])
+    )
     days = [int(d) for d in re.findall(r"\b(\d{1,2})(?:st|nd|rd|th)?\b", s)]
     return any(d > monthrange(LEAP_YEAR, month)[1] for d in days)
 

@@ -23,13 +23,15 @@ from functools import lru_cache
 from typing import Any
 
 from flows.dates import add_months
-from flows.natural.date_types import DateProblem, Edge, Reading
+from flows.natural.date_types import Cycle, DateProblem, Edge, Reading
 from flows.natural.numbers import cn_digits
 
 LEAP_YEAR = 2024  # year-less texts are parsed in a leap year, then moved
 _MONTH_CN = {"十二": 12, "十一": 11, "十": 10, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
-_MONTH_WORD_RE = re.compile(r"(?<![个几第\d一二三四五六七八九十])(十二|十一|十|[一二三四五六七八九])(?=月)")
+_MONTH_WORD_RE = re.compile(
+    r"(?<![个几第\d一二三四五六七八九十])(十二|十一|十|[一二三四五六七八九])(?=月)"
+)
 _REL_MONTH_RE = re.compile(r"(下个?月|上个?月|本月|这个月|当月|这月)")
 _REL_MONTH = {"下": 1, "上": -1}
 _LONE_MONTH_EDGE_RE = re.compile(r"^(月底|月末|月初|月中)")
@@ -129,7 +131,7 @@ def read_zh(text: str, today: date) -> Reading | DateProblem:
 _DAY_ONLY_RE = re.compile(r"^\d{1,2}[日号]$|^[一二三四五六七八九十]{1,3}[日号]$")
 
 
-def _open_cycle(s: str) -> str | None:
+def _open_cycle(s: str) -> Cycle | None:
     if _WEEKDAY_ONLY_RE.match(s):
         return "week"
     return "month" if _DAY_ONLY_RE.match(s) else None

@@ -15,6 +15,7 @@ Rules:
 
 from __future__ import annotations
 
+import contextlib
 import re
 import warnings
 from dataclasses import dataclass
@@ -37,15 +38,15 @@ _MULT = {"k": 1_000, "千": 1_000, "thousand": 1_000, "万": 10_000, "w": 10_000
 _MULT_RE = re.compile(r"(\d+(?:\.\d+)?)\s*(k|千|万|w|m|thousand)(?![a-z])")
 _THOUSANDS_RE = re.compile(r"(?<=\d)[,，'](?=\d{3}(?!\d))")
 _NUM_RE = re.compile(r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d.])")
-_RANGE_RE = re.compile(
-    r"(?:between\s+)?(\d+)\s*(?:-|–|—|~|〜|～|到|至|to|and|或)\s*(\d+)(?![\d.])"
-)
+_RANGE_RE = re.compile(r"(?:between\s+)?(\d+)\s*(?:-|–|—|~|〜|～|到|至|to|and|或)\s*(\d+)(?![\d.])")
 _APPROX_SUFFIX_RE = re.compile(r"\d\s*(?:多|来|余|几|出头)")
 _CN_PAIR_RE = re.compile(r"([一二两三四五六七八九])([二两三四五六七八九])([十百千万])")
 _CN_DIGIT = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 _CN_UNIT = {"十": 10, "百": 100, "千": 1000, "万": 10000}
 _BARE_UNIT_RE = re.compile(r"(?<![零一二两三四五六七八九十百千万\d])([百千])")
-_VAGUE_RE = re.compile(r"几\s*[十百千万]|[数好]\s*[十百千万]|很多|不少|许多|several|many|lots|dozens")
+_VAGUE_RE = re.compile(
+    r"几\s*[十百千万]|[数好]\s*[十百千万]|很多|不少|许多|several|many|lots|dozens"
+)
 _REFUSE_RE = re.compile(r"第\s*\d|%|％|percent|百分之")
 
 
@@ -55,7 +56,7 @@ def _words() -> NumberWords:
 
 
 def _cn_pair_range(text: str) -> tuple[str, tuple[int, int] | None]:
-    """"二三十" -> range (20, 30); the pair is removed from the text."""
+    """ "二三十" -> range (20, 30); the pair is removed from the text."""
     m = _CN_PAIR_RE.search(text)
     if not m:
         return text, None
@@ -70,12 +71,10 @@ def cn_digits(text: str) -> str:
     """Chinese numerals -> digits ("一百二十人" -> "120人"); the text unchanged if cn2an fails."""
     import cn2an
 
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # cn2an warns on fragments it cannot read
-        try:
-            text = cn2an.transform(text, "cn2an")
-        except Exception:  # cn2an raises assorted errors on fragments it cannot read
-            pass
+    # cn2an warns on fragments it cannot read, and raises assorted errors on some.
+    with warnings.catch_warnings(), contextlib.suppress(Exception):
+        warnings.simplefilter("ignore")
+        text = cn2an.transform(text, "cn2an")
     return text
 
 
@@ -84,10 +83,8 @@ def to_digits(text: str) -> str:
     from text_to_num import alpha2digit
 
     text = cn_digits(_BARE_UNIT_RE.sub(r"一\1", text))  # "百来人" -> "一百来人"
-    try:
+    with contextlib.suppress(ValueError, IndexError):
         text = alpha2digit(text, "en")
-    except (ValueError, IndexError):
-        pass
     for word, n in sorted(_words().en_words.items(), key=lambda kv: -len(kv[0])):
         if contains_word(text, word):
             text = re.sub(rf"(?<![a-z]){re.escape(word)}(?![a-z])", str(n), text)

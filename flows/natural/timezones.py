@@ -71,7 +71,9 @@ def _tables() -> _Tables:
     )
 
 
-_OFFSET_RE = re.compile(r"^(?:utc|gmt|ut|z)?\s*([+-])\s*(\d{1,2})(?:\s*[:：.]?\s*(\d{2}))?\s*(?:h|小时)?$")
+_OFFSET_RE = re.compile(
+    r"^(?:utc|gmt|ut|z)?\s*([+-])\s*(\d{1,2})(?:\s*[:：.]?\s*(\d{2}))?\s*(?:h|小时)?$"
+)
 _ZH_OFFSET_RE = re.compile(r"^(东|西)\s*(\d{1,2})\s*区$")
 _SUFFIX_RE = re.compile(r"\s*(?:时间|时区|time zone|timezone|time|tz)$")
 
