@@ -9,7 +9,8 @@ is fixed here, before or after the call:
   rewritten to explicit "YYYY年M月" / "3月" first;
 - a weekday alone ("周一") is this week's, possibly past: marked ``cycle="week"``;
 - jionlp prints a banner on import and logs a traceback for some unparsable texts: both are
-  silenced here.
+  silenced here. Its first import unpacks dictionaries into its own package directory, so it
+  must happen once where that directory is writable (the Docker build does it as root).
 """
 
 from __future__ import annotations
@@ -90,7 +91,11 @@ def _to_date(value: str, fallback: date) -> date:
 def _call(s: str, today: date) -> tuple[date, date] | None:
     base = datetime(today.year, today.month, today.day, 12)
     try:
-        result = _jio().parse_time(s, time_base=base)
+        jio = _jio()
+    except (ImportError, OSError):  # e.g. jionlp cannot unpack its dictionaries; warm_up() raises
+        return None
+    try:
+        result = jio.parse_time(s, time_base=base)
     except Exception:  # jionlp raises ValueError, and sometimes others, on what it cannot read
         return None
     if result.get("type") not in ("time_point", "time_span"):
