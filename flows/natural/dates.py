@@ -37,10 +37,13 @@ _YMD_RE = re.compile(
 _DMY_RE = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})$")
 _DM_RE = re.compile(r"^(\d{1,2})\s*([/.])\s*(\d{1,2})$")
 _YM_RE = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
-_UNITS = {"天": "d", "日": "d", "周": "w", "星期": "w", "礼拜": "w", "月": "m", "年": "y",
+_UNITS = {"天": "d", "日": "d", "周": "w", "星期": "w", "礼拜": "w", "个月": "m", "年": "y",
+          "个星期": "w", "个礼拜": "w",
           "day": "d", "week": "w", "fortnight": "f", "month": "m", "year": "y"}  # fmt: skip
 _ZH_OFFSET_RE = re.compile(
-    r"^(?:大概|大约|约)?(\d+|半)\s*个?\s*(天|日|周|星期|礼拜|月|年)\s*(以后|之后|后|以内|之内|内|以前|之前|前)$"
+    # "3个月后" needs 个: "3月前" means "before March", not "three months ago".
+    r"^(?:大概|大约|约)?(\d+|0\.5|半)\s*(个月|个星期|个礼拜|天|日|周|星期|礼拜|年)\s*"
+    r"(以后|之后|后|以内|之内|内|以前|之前|前)$"
 )
 _EN_OFFSET_RE = re.compile(
     r"^(?:(?:in|within)\s+(\d+|a|an)\s+(day|week|fortnight|month|year)s?(?:\s+time)?"
@@ -71,7 +74,7 @@ def _relative(s: str, today: date) -> Reading | None:
     else:
         amount, word = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         unit, sign = _UNITS[word], (-1 if m.group(5) in ("ago", "before") else 1)
-    if amount == "半":  # 半年 = 6 months, 半个月 = 15 days
+    if amount in ("半", "0.5"):  # 半年 = 6 months, 半个月 = 15 days (cn2an reads 半 as 0.5)
         d = add_months(today, 6 * sign) if unit == "y" else today + timedelta(days=15 * sign)
     else:
         n = 1 if amount in ("a", "an") else int(amount)

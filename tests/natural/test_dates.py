@@ -42,7 +42,8 @@ ZH = [
     ("2月30日", "future", "impossible"), ("2027年2月30日", "future", "impossible"),
     ("13月1日", "any", "impossible"), ("有", "future", "not_a_date"),
     ("不知道", "future", "not_a_date"), ("大概120人吧", "future", "not_a_date"),
-    ("2月29日", "future", "2028-02-29~"),
+    ("2月29日", "future", "2028-02-29~"), ("3月前", "future", "2027-03-31~"),
+    ("半个月后", "future", "2026-12-17~"), ("两个星期后", "future", "2026-12-16~"),
 ]  # fmt: skip
 
 EN = [
