@@ -10,7 +10,8 @@ COPY bot ./bot
 COPY flows ./flows
 COPY knowledge ./knowledge
 COPY storage ./storage
-RUN pip install . && useradd --create-home --uid 10001 ipms && mkdir -p /data && chown ipms /data
+# jionlp unpacks its dictionaries on first import: do it now, while site-packages is writable.
+RUN pip install . && python -c "import jionlp" >/dev/null && useradd --create-home --uid 10001 ipms && mkdir -p /data && chown ipms /data
 
 USER ipms
 VOLUME ["/data"]

@@ -1,0 +1,101 @@
+"""Yes / partly / no / not applicable / not sure, as people type them, in both languages.
+
+``parse_answer("有，去年制定的")`` is ``AnswerKind.YES``; ``parse_answer("有什么用？")`` is None
+(a question, not an answer). The words are data (``knowledge/data/lexicon.yaml``).
+
+Rules, in order:
+1. The text is folded (full-width -> half-width, lowercase) and cut into clauses at punctuation.
+2. The first clause decides: it must be an answer phrase, possibly with fillers before it
+   ("我觉得有") and particles after it ("有吧"), or start with a phrase of at least two Chinese
+   characters / one English word followed by an explanation ("没有正在写", "no we don't").
+   A first clause that contains a question marker ("有什么用", "是不是") is a question: None.
+3. A single clause ending with "?" is a question ("有？"): None.
+4. A later clause that is itself an answer phrase can turn yes or no into partly: "有，但不全",
+   "有，也没有", "没有，只有一部分". Mixed answers ("有的有，有的没有") are partly.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+
+from flows.natural.text import MAX_INPUT, clauses, contains_word, has_cjk, prefix_match, strip_edges
+from knowledge.lexicon import AnswerWords, fold, load_lexicon
+
+
+class AnswerKind(StrEnum):
+    YES = "yes"
+    PARTLY = "partly"
+    NO = "no"
+    NA = "na"
+    UNSURE = "unsure"
+
+
+class _Words:
+    """Folded look-up tables built once from the lexicon."""
+
+    def __init__(self, data: AnswerWords) -> None:
+        self.kind_of: dict[str, AnswerKind] = {}
+        for kind, words in data.kinds.items():
+            for phrase in words.both:
+                self.kind_of[phrase] = AnswerKind(kind)
+        self.keep = frozenset(ch for p in self.kind_of for ch in p if not ch.isalnum())
+        self.markers = data.question_markers.both
+        self.fillers = data.fillers.both
+        self.particles = data.particles.both
+        self.connectives = data.connectives.both
+
+
+@lru_cache(maxsize=1)
+def _words() -> _Words:
+    return _Words(load_lexicon().answers)
+
+
+def _is_question(clause: str, w: _Words) -> bool:
+    return any(contains_word(clause, m) for m in w.markers)
+
+
+def _exact(clause: str, w: _Words, lead: tuple[str, ...]) -> AnswerKind | None:
+    if clause in w.kind_of:
+        return w.kind_of[clause]
+    stripped = strip_edges(clause, lead, w.particles)
+    no_space = stripped.replace(" ", "") if has_cjk(stripped) else stripped
+    return w.kind_of.get(stripped) or w.kind_of.get(no_space)
+
+
+def _head_kind(clause: str, w: _Words) -> AnswerKind | None:
+    kind = _exact(clause, w, w.fillers)
+    if kind is not None:
+        return kind
+    if _is_question(clause, w):
+        return None
+    body = strip_edges(clause, w.fillers, ())
+    phrase = prefix_match(body, w.kind_of)
+    return w.kind_of[phrase] if phrase is not None else None
+
+
+def _combine(head: AnswerKind, later: list[AnswerKind]) -> AnswerKind:
+    if head is AnswerKind.YES and (AnswerKind.NO in later or AnswerKind.PARTLY in later):
+        return AnswerKind.PARTLY
+    if head is AnswerKind.NO and (AnswerKind.YES in later or AnswerKind.PARTLY in later):
+        return AnswerKind.PARTLY
+    return head
+
+
+def parse_answer(text: str) -> AnswerKind | None:
+    """The answer kind of ``text``, or None when it is not clearly an answer."""
+    if not text or len(text) > MAX_INPUT:
+        return None
+    w = _words()
+    parts = clauses(text, keep=w.keep)
+    while parts and parts[0] in w.fillers:  # "well, yes"
+        parts = parts[1:]
+    if not parts:
+        return None
+    head = _head_kind(parts[0], w)
+    if head is None:
+        return None
+    if len(parts) == 1 and fold(text).rstrip().endswith("?"):
+        return None
+    later = [k for p in parts[1:] if (k := _exact(p, w, w.connectives)) is not None]
+    return _combine(head, later)

@@ -1,0 +1,272 @@
+"""Dates as people type them, resolved toward the future or the past as the question asks.
+
+``parse_date(text, today, direction, edge=None) -> ParsedDate | DateProblem``
+
+- Chinese goes to jionlp (``dates_zh``), English to dateparser (``dates_en``); numeric forms
+  and "in N days/weeks/months/years" / "N个月后" are read here, the same for both languages.
+- ``direction``: "future" accepts today or later, "past" today or earlier, "any" both. A text
+  that names its year ("2025年3月") keeps it: if that breaks the direction the answer is a
+  ``wrong_direction`` problem. A year-less date ("3月底", "March 15") takes the nearest year
+  that honours the direction (on 2026-12-02: future -> 2027-03-31, past -> 2026-03-31, any ->
+  the nearest of the two); a lone weekday ("周一", "Friday") the nearest such week.
+- ``edge``: a text naming a period ("2027年3月", "明年6月底", "June 2027") gives its end or its
+  start. Default: "end" (deadline-like questions), "start" when direction is "past" ("since
+  when..."). "end of"/"early"/"月初" in the text narrow the period first.
+- Day and month order (``31/12/2026``, ``12/31/2026``, ``3/4/2027``): a year first is always
+  year-month-day. Otherwise, when only one of day-first and month-first is a valid date in the
+  right direction it is taken; when both are, the answer is an ``ambiguous`` problem carrying
+  both readings (day-first first) so the flow can ask; we never guess between 3 April and 4 March.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from flows.dates import DateError, add_months
+from flows.dates import parse_date as parse_iso
+from flows.natural.date_types import Cycle, DateProblem, Direction, Edge, ParsedDate, Reading
+from flows.natural.text import MAX_INPUT, has_cjk
+
+__all__ = ["DateProblem", "Direction", "Edge", "ParsedDate", "format_date", "parse_date", "warm_up"]
+
+_YMD_RE = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?$|^(\d{4})(\d{2})(\d{2})$"
+)
+_DMY_RE = re.compile(r"^(\d{1,2})\s*([-/.])\s*(\d{1,2})\s*\2\s*(\d{4}|\d{2})$")
+_DM_RE = re.compile(r"^(\d{1,2})\s*([/.])\s*(\d{1,2})$")
+_YM_RE = re.compile(r"^(\d{4})\s*[-/.]\s*(\d{1,2})$")
+_UNITS = {"天": "d", "日": "d", "周": "w", "星期": "w", "礼拜": "w", "个月": "m", "年": "y",
+          "个星期": "w", "个礼拜": "w",
+          "day": "d", "week": "w", "fortnight": "f", "month": "m", "year": "y"}  # fmt: skip
+_ZH_OFFSET_RE = re.compile(
+    # "3个月后" needs 个: "3月前" means "before March", not "three months ago".
+    r"^(?:大概|大约|约)?(\d+|0\.5|半)\s*(个月|个星期|个礼拜|天|日|周|星期|礼拜|年)\s*"
+    r"(以后|之后|后|以内|之内|内|以前|之前|前)$"
+)
+_EN_OFFSET_RE = re.compile(
+    r"^(?:(?:in|within)\s+(\d+|a|an)\s+(day|week|fortnight|month|year)s?(?:\s+time)?"
+    r"|(\d+|a|an)\s+(day|week|fortnight|month|year)s?\s+(from now|from today|later|ago|before))$"
+)
+_MIN_YEAR_GAP = 100
+
+
+def _offset(today: date, n: int, unit: str) -> date:
+    if unit == "d":
+        return today + timedelta(days=n)
+    if unit in ("w", "f"):
+        return today + timedelta(weeks=n * (2 if unit == "f" else 1))
+    return add_months(today, n * (12 if unit == "y" else 1))
+
+
+def _relative(s: str, today: date) -> Reading | None:
+    """'N个月后', '3天前', 'in two weeks', '3 days ago': exact arithmetic from today."""
+    from flows.natural.numbers import to_digits
+
+    s = to_digits(s) if not has_cjk(s) else _zh_digits(s.replace("两", "2"))
+    m = _ZH_OFFSET_RE.match(s.replace(" ", "")) if has_cjk(s) else _EN_OFFSET_RE.match(s)
+    if not m:
+        return None
+    if has_cjk(s):
+        amount, unit, way = m.group(1), _UNITS[m.group(2)], m.group(3)
+        sign = -1 if way.endswith("前") else 1
+    else:
+        amount, word = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        unit, sign = _UNITS[word], (-1 if m.group(5) in ("ago", "before") else 1)
+    if amount in ("半", "0.5"):  # 半年 = 6 months, 半个月 = 15 days (cn2an reads 半 as 0.5)
+        d = add_months(today, 6 * sign) if unit == "y" else today + timedelta(days=15 * sign)
+    else:
+        n = 1 if amount in ("a", "an") else int(amount)
+        d = _offset(today, sign * n, unit)
+    return Reading(d, d)
+
+
+def _zh_digits(s: str) -> str:
+    from flows.natural.numbers import cn_digits
+
+    return cn_digits(s)
+
+
+def _valid(y: int, m: int, d: int) -> date | None:
+    try:
+        return date(y, m, d)
+    except ValueError:
+        return None
+
+
+def _numeric(s: str) -> list[Reading] | DateProblem | None:
+    """Digit-only forms; None when ``s`` is not one of them."""
+    if _YMD_RE.match(s):
+        try:
+            d = parse_iso(s)
+        except DateError:
+            return DateProblem("impossible")
+        return [Reading(d, d, complete=True)]
+    if m := _YM_RE.match(s):
+        month = int(m.group(2))
+        if not 1 <= month <= 12:
+            return DateProblem("impossible")
+        first = date(int(m.group(1)), month, 1)
+        return [Reading(first, add_months(first, 1) - timedelta(days=1))]
+    m = _DMY_RE.match(s) or _DM_RE.match(s)
+    if not m:
+        return None
+    a, b = int(m.group(1)), int(m.group(3))
+    has_year = m.re is _DMY_RE
+    year = int(m.group(4)) if has_year else 2024
+    year += 2000 if year < 100 else 0
+    found = [d for d in (_valid(year, b, a), _valid(year, a, b)) if d is not None]
+    if not found:
+        return DateProblem("impossible")
+    cycle: Cycle | None = None if has_year else "year"
+    return [Reading(d, d, complete=has_year, cycle=cycle) for d in dict.fromkeys(found)]
+
+
+def _ok(d: date, today: date, direction: Direction | None) -> bool:
+    if direction == "future":
+        return d >= today
+    if direction == "past":
+        return d <= today
+    return True
+
+
+def _shift_year(d: date, years: int, is_span: bool) -> date | None:
+    y = d.year + years
+    if is_span and (d + timedelta(days=1)).month != d.month:  # a month's end stays its end
+        return add_months(date(y, d.month, 1), 1) - timedelta(days=1)
+    return _valid(y, d.month, d.day)
+
+
+def _candidates(r: Reading, today: date) -> list[Reading]:
+    """The reading moved by whole years or weeks around today (itself when nothing is open)."""
+    if r.cycle is None:
+        return [r]
+    out = []
+    if r.cycle == "week":
+        base = (today - r.start).days // 7
+        for n in range(base - 2, base + 3):
+            out.append(
+                Reading(r.start + timedelta(weeks=n), r.end + timedelta(weeks=n), r.complete)
+            )
+        return out
+    if r.cycle == "month":
+        for n in range(-2, 3):
+            d = _valid(*(add_months(r.start.replace(day=1), n).timetuple()[:2]), r.start.day)
+            if d is not None:
+                out.append(Reading(d, d, r.complete))
+        return out
+    is_span = r.start != r.end
+    for n in range(today.year - r.start.year - 4, today.year - r.start.year + 5):
+        start, end = _shift_year(r.start, n, is_span), _shift_year(r.end, n, is_span)
+        if start is not None and end is not None:
+            out.append(Reading(start, end, r.complete, None, r.edge, r.force))
+    return out
+
+
+def _pick(r: Reading, edge: Edge) -> date:
+    return r.start if (r.edge or edge) == "start" else r.end
+
+
+def _choose(r: Reading, today: date, direction: Direction, edge: Edge) -> Reading | date:
+    """The candidate nearest to today that honours the direction, else the date that did not."""
+    cands = _candidates(r, today)
+    if not cands:
+        return r.end
+    dist = lambda c: abs((_pick(c, edge) - today).days)  # noqa: E731
+    good = [
+        c
+        for c in cands
+        if _ok(_pick(c, edge), today, direction) and _ok(_pick(c, edge), today, r.force)
+    ]
+    if good:
+        return min(good, key=dist)
+    forced = [c for c in cands if _ok(_pick(c, edge), today, r.force)] or cands
+    return _pick(min(forced, key=dist), edge)
+
+
+def _resolve(
+    readings: list[Reading], today: date, direction: Direction, edge: Edge
+) -> ParsedDate | DateProblem:
+    chosen: list[Reading] = []
+    rejected: list[date] = []
+    for r in readings:
+        got = _choose(r, today, direction, edge)
+        (rejected if isinstance(got, date) else chosen).append(got)  # type: ignore[arg-type]
+    if not chosen:
+        return DateProblem("wrong_direction", (rejected[0],))
+    values = [_pick(c, edge) for c in chosen]
+    if len(set(values)) > 1:
+        return DateProblem("ambiguous", tuple(values))
+    r, value = chosen[0], values[0]
+    if abs(value.year - today.year) > _MIN_YEAR_GAP:
+        return DateProblem("out_of_range", (value,))
+    span = (r.start, r.end) if r.start != r.end else None
+    return ParsedDate(value, complete=r.complete and r.cycle is None, span=span)
+
+
+_WRAP_RE = re.compile(
+    r"^(?:by|before|on|until|till|due|截止到?|截至|到|在|于)?\s*(.*?)\s*(?:之前|以前|前|左右|吧|为止)?$"
+)
+
+
+def _clean(text: str) -> str:
+    s = unicodedata.normalize("NFKC", text).strip().lower()
+    s = re.sub(r"[\s。.!?！？,，、~～]+$", "", s)
+    return " ".join(s.split())
+
+
+def parse_date(
+    text: str, today: date, direction: Direction = "any", edge: Edge | None = None
+) -> ParsedDate | DateProblem:
+    """The date ``text`` names, relative to ``today``, honouring ``direction`` (see module doc)."""
+    s = _clean(text) if text and len(text) <= MAX_INPUT else ""
+    if not s:
+        return DateProblem("not_a_date")
+    edge = edge or ("start" if direction == "past" else "end")
+    m = _WRAP_RE.match(s)
+    numeric = _numeric(m.group(1) if m else s)
+    if isinstance(numeric, DateProblem):
+        return numeric
+    if numeric is None and re.fullmatch(r"[\d\s.,/-]+", s):
+        return DateProblem("not_a_date")  # "120", "1.5": numbers, not dates
+    readings = numeric
+    if readings is None:
+        rel = _relative(s, today)
+        read = rel if rel is not None else _read_language(s, today)
+        if isinstance(read, DateProblem):
+            return read
+        readings = [read]
+    return _resolve(readings, today, direction, edge)
+
+
+def _read_language(s: str, today: date) -> Reading | DateProblem:
+    if has_cjk(s):
+        from flows.natural.dates_zh import read_zh
+
+        return read_zh(s, today)
+    from flows.natural.dates_en import read_en
+
+    return read_en(s, today)
+
+
+_WEEKDAYS_ZH = "一二三四五六日"
+_WEEKDAYS_EN = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+_MONTHS_EN = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def format_date(d: date, lang: str) -> str:
+    """'2027-06-30（周三）' in Chinese, 'Wed 30 Jun 2027' in English."""
+    if lang == "zh":
+        return f"{d.isoformat()}（周{_WEEKDAYS_ZH[d.weekday()]}）"
+    return f"{_WEEKDAYS_EN[d.weekday()]} {d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
+
+
+def warm_up() -> None:
+    """Import and initialise every parser (jionlp alone takes ~0.5 s) before the first message."""
+    from flows.natural import dates_en, dates_zh
+
+    dates_zh.warm_up()
+    dates_en.warm_up()
+    parse_date("明年6月底", date(2026, 12, 2), "future")
+    parse_date("end of June next year", date(2026, 12, 2), "future")

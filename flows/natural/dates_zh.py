@@ -1,0 +1,146 @@
+"""Chinese dates through jionlp's time parser, with the rewrites it needs.
+
+jionlp (``jio.parse_time``) reads 明年6月底, 下个月15号, 下周二, 2027年3月 well. What it gets wrong
+is fixed here, before or after the call:
+- a year-less month ("3月底", "12月20日") is read in the base year whatever the direction: the
+  text is parsed in a fixed leap year (so 2月29日 exists) and marked ``cycle="year"``; the
+  caller moves it to the right year;
+- bare "下个月", "上个月", "本月" raise, and "三月" is read as "three months": month words are
+  rewritten to explicit "YYYY年M月" / "3月" first;
+- a weekday alone ("周一") is this week's, possibly past: marked ``cycle="week"``;
+- jionlp prints a banner on import and logs a traceback for some unparsable texts: both are
+  silenced here. Its first import unpacks dictionaries into its own package directory, so it
+  must happen once where that directory is writable (the Docker build does it as root).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import re
+from datetime import date, datetime
+from functools import lru_cache
+from typing import Any
+
+from flows.dates import add_months
+from flows.natural.date_types import Cycle, DateProblem, Edge, Reading
+from flows.natural.numbers import cn_digits
+
+LEAP_YEAR = 2024  # year-less texts are parsed in a leap year, then moved
+_MONTH_CN = {"十二": 12, "十一": 11, "十": 10, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
+             "六": 6, "七": 7, "八": 8, "九": 9}  # fmt: skip
+_MONTH_WORD_RE = re.compile(
+    r"(?<![个几第\d一二三四五六七八九十])(十二|十一|十|[一二三四五六七八九])(?=月)"
+)
+_REL_MONTH_RE = re.compile(r"(下个?月|上个?月|本月|这个月|当月|这月)")
+_REL_MONTH = {"下": 1, "上": -1}
+_LONE_MONTH_EDGE_RE = re.compile(r"^(月底|月末|月初|月中)")
+_MONTH_NUM_RE = re.compile(r"(\d{1,2})\s*月")
+_MONTH_DAY_RE = re.compile(r"(?:(\d{2,4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
+_COMPLETE_RE = re.compile(r"\d{2,4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
+_WEEKDAY_ONLY_RE = re.compile(r"^(?:周|星期|礼拜)[一二三四五六日天1-7]$")
+_FILLERS_RE = re.compile(
+    r"^(?:大概|大约|约|差不多|估计|应该|可能|预计|计划|打算|争取|就|在|于|是|从)+|(?:吧|呢|啊|了|左右|前后)+$"
+)
+# "6月30号之前" is a deadline (jionlp reads "from today to 6-30"); "2025年3月起" is a start.
+_BEFORE_RE = re.compile(r"(?:之前|以前|前|为止|截止)$")
+_SINCE_RE = re.compile(r"(?:开始|以来|起)$")
+
+
+@lru_cache(maxsize=1)
+def _jio() -> Any:
+    """Import jionlp once: its banner goes nowhere and its error log stays out of ours."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        import jionlp
+        from jionlp.gadget import time_parser
+
+    quiet = logging.getLogger("jionlp")
+    quiet.setLevel(logging.CRITICAL)
+    time_parser.logging = quiet  # the module calls logging.error(traceback) on the root logger
+    return jionlp
+
+
+def _rewrite(s: str, today: date) -> str:
+    s = _MONTH_WORD_RE.sub(lambda m: str(_MONTH_CN[m.group(1)]), s)
+
+    def rel(m: re.Match[str]) -> str:
+        d = add_months(today, _REL_MONTH.get(m.group(1)[0], 0))
+        return f"{d.year}年{d.month}月"
+
+    s = _REL_MONTH_RE.sub(rel, s)
+    return _LONE_MONTH_EDGE_RE.sub(lambda m: f"{today.year}年{today.month}{m.group(1)}", s)
+
+
+def _impossible(s: str) -> bool:
+    for m in _MONTH_DAY_RE.finditer(s):
+        year = int(m.group(1)) if m.group(1) and len(m.group(1)) == 4 else LEAP_YEAR
+        try:
+            date(year, int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            return True
+    return any(not 1 <= int(m) <= 12 for m in _MONTH_NUM_RE.findall(s))
+
+
+def _to_date(value: str, fallback: date) -> date:
+    if "inf" in value:  # open span: "6月30号之前" -> (-inf, 06-30)
+        return fallback
+    return datetime.strptime(value[:10], "%Y-%m-%d").date()
+
+
+def _call(s: str, today: date) -> tuple[date, date] | None:
+    base = datetime(today.year, today.month, today.day, 12)
+    try:
+        jio = _jio()
+    except (ImportError, OSError):  # e.g. jionlp cannot unpack its dictionaries; warm_up() raises
+        return None
+    try:
+        result = jio.parse_time(s, time_base=base)
+    except Exception:  # jionlp raises ValueError, and sometimes others, on what it cannot read
+        return None
+    if result.get("type") not in ("time_point", "time_span"):
+        return None
+    first, second = result["time"]
+    if "inf" in first and "inf" in second:
+        return None
+    end = _to_date(second, today) if "inf" not in second else None
+    start = _to_date(first, end or today)
+    return start, end or start
+
+
+def read_zh(text: str, today: date) -> Reading | DateProblem:
+    """Read a Chinese date expression relative to ``today``."""
+    s = _FILLERS_RE.sub("", text.replace(" ", ""))
+    typed_in_full = bool(_COMPLETE_RE.search(cn_digits(s)))
+    edge: Edge | None = None
+    if (m := _BEFORE_RE.search(s) or _SINCE_RE.search(s)) and m.start() > 0:
+        edge, s = ("end" if m.re is _BEFORE_RE else "start"), s[: m.start()]
+    s = _rewrite(s, today)
+    if edge is None and re.search(r"[底末]", s):
+        edge = "end"
+    elif edge is None and "初" in s:
+        edge = "start"
+    year_less = bool(_MONTH_NUM_RE.search(s)) and "年" not in s and not re.search(r"\d{4}", s)
+    if year_less:
+        s = _MONTH_NUM_RE.sub(lambda m: f"{LEAP_YEAR}年{m.group(0)}", s, count=1)
+    if _impossible(s):
+        return DateProblem("impossible")
+    span = _call(s, date(LEAP_YEAR, 6, 15) if year_less else today)
+    if span is None:
+        return DateProblem("not_a_date")
+    cycle = "year" if year_less else _open_cycle(s)
+    complete = typed_in_full and span[0] == span[1] and not year_less
+    return Reading(span[0], span[1], complete=complete, cycle=cycle, edge=edge)
+
+
+_DAY_ONLY_RE = re.compile(r"^\d{1,2}[日号]$|^[一二三四五六七八九十]{1,3}[日号]$")
+
+
+def _open_cycle(s: str) -> Cycle | None:
+    if _WEEKDAY_ONLY_RE.match(s):
+        return "week"
+    return "month" if _DAY_ONLY_RE.match(s) else None
+
+
+def warm_up() -> None:
+    _jio().parse_time("明年6月底", time_base=datetime(2026, 12, 2, 12))
