@@ -8,11 +8,12 @@ import logging
 import os
 import sys
 from collections.abc import Awaitable, Callable, Sequence
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
-from bot.clock import SystemClock
+from bot.clock import ShiftedClock, SystemClock
 from bot.config import Settings
 from bot.logging_setup import configure_logging
 from bot.service import Assistant
@@ -62,11 +63,20 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     # The embedded SQLite default is the user's own file: migrate it without asking.
     migrate = settings.auto_migrate or not settings.database_url
     assistant = await _open_assistant(settings, migrate=migrate)
+    if args.today is not None:  # the terminal may pretend to be another day; `ipms run` never
+        assistant.clock = ShiftedClock(args.today)
     try:
         await TerminalChat(assistant, args.user, args.lang or _locale_lang()).run(stdin_reader())
     finally:
         await assistant.store.close()
     return 0
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
 def _locale_lang() -> str | None:
@@ -137,6 +147,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     chat = sub.add_parser("chat", help="chat in the terminal (offline, same flows as Telegram)")
     chat.add_argument("--user", default="me", help="simulated user name (each has own progress)")
+    chat.add_argument(
+        "--today",
+        type=_iso_date,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="chat as if it were that day (try later phases; /today DATE changes it in the chat)",
+    )
     chat.add_argument(
         "--lang", choices=["zh", "en"], default=None, help="language on first contact"
     )

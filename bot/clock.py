@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 
 
@@ -35,3 +35,21 @@ class FakeClock:
         if when.tzinfo is None:
             raise ValueError("FakeClock needs a timezone-aware time")
         self._now = when.astimezone(UTC)
+
+
+class ShiftedClock:
+    """Real time moved to another day: ``ipms chat --today 2027-06-01`` tries later phases.
+
+    Time still runs (minutes pass as usual), only the date is moved; terminal only.
+    """
+
+    def __init__(self, day: date, base: Clock | None = None) -> None:
+        self._base = base or SystemClock()
+        self.move_to(day)
+
+    def move_to(self, day: date) -> None:
+        real = self._base.now()
+        self._offset = datetime.combine(day, real.timetz()) - real
+
+    def now(self) -> datetime:
+        return self._base.now() + self._offset

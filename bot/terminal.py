@@ -11,13 +11,15 @@ from __future__ import annotations
 import string
 import sys
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
+from bot.clock import ShiftedClock
 from bot.dispatcher import pop_due_for_user
 from bot.service import Assistant, Who
 from flows.context import MAX_TEXT
-from flows.types import Button, EventKind, Reply
+from flows.types import Button, EventKind, Lang, Reply
 from knowledge.texts import load_catalogue
 
 QUIT = {"/quit", "/exit", "quit", "exit"}
@@ -39,7 +41,7 @@ class TerminalChat:
         self.download_dir = download_dir or Path.cwd()
         self.options: list[Button] = []  # the current question's buttons: [1], [2], ...
         self.extras: list[Button] = []  # other buttons of the latest batch: [a], [b], ...
-        self.lang = "zh" if (lang or "").startswith("zh") else "en"
+        self.lang: Lang = "zh" if (lang or "").startswith("zh") else "en"
 
     def _print(self, text: str) -> None:
         self.out.write(text + "\n")
@@ -88,12 +90,31 @@ class TerminalChat:
         return EventKind.TEXT, s, ""
 
     async def send(self, line: str) -> list[Reply]:
+        if line.strip().startswith("/today"):
+            return self.set_today(line.strip().removeprefix("/today").strip())
         kind, value, args = self.to_event_args(line)
         event = self.assistant.event(kind, value, args, lang_hint=self.who.lang_hint)
         replies = await self.assistant.handle(self.who, event)
         self.render(replies)
         await self.show_due_reminders()
         return replies
+
+    def set_today(self, text: str) -> list[Reply]:
+        """Terminal only: pretend it is another day, to try later phases and reminders."""
+        texts = load_catalogue()
+        lang = self.lang
+        try:
+            day = date.fromisoformat(text)
+        except ValueError:
+            self._print(f"\n🤖 {texts.t(lang, 'today_usage')}")
+            return []
+        clock = self.assistant.clock
+        if isinstance(clock, ShiftedClock):
+            clock.move_to(day)
+        else:
+            self.assistant.clock = ShiftedClock(day)
+        self._print(f"\n🤖 {texts.t(lang, 'today_set', date=day.isoformat())}")
+        return []
 
     async def show_due_reminders(self) -> None:
         replies = await pop_due_for_user(self.assistant.store, self.who, self.assistant.clock.now())
@@ -103,7 +124,7 @@ class TerminalChat:
     async def run(self, read_line: Callable[[], str | None]) -> None:
         interactive = sys.stdin.isatty()
         if interactive:
-            self._print(load_catalogue().t("zh" if self.lang == "zh" else "en", "terminal_intro"))
+            self._print(load_catalogue().t(self.lang, "terminal_intro"))
         await self.send("/start")
         while True:
             line = read_line()

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flows.callbacks import encode
 from flows.context import Ctx
+from flows.natural import TimezoneProblem, resolve_timezone
 from flows.registry import Command, Flow, Input, Verb
 from flows.types import LANGS, PROMPT, AdminStats, Button, DeleteData, ExportData, Out, Reply
 
@@ -40,12 +40,12 @@ def timezone_command(ctx: Ctx, args: str) -> Out:
     company = ctx.company
     if not name:
         return [ctx.reply("timezone_show", tz=company.timezone, hour=company.reminder_hour)]
-    try:
-        ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Asia" is a directory, not a zone
-        return [ctx.reply("timezone_bad", tz=name[:60])]
-    company.timezone = name
-    return [ctx.reply("timezone_set", tz=name, hour=company.reminder_hour)]
+    found = resolve_timezone(name)
+    if isinstance(found, TimezoneProblem):
+        key = "timezone_region" if found.kind in ("region", "ambiguous") else "timezone_bad"
+        return [ctx.reply(key, tz=name[:60])]
+    company.timezone = found
+    return [ctx.reply("timezone_set", tz=found, hour=company.reminder_hour)]
 
 
 def reminder_hour_command(ctx: Ctx, args: str) -> Out:

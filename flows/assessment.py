@@ -1,75 +1,159 @@
-"""The gap assessment: one question at a time, answers saved as they come."""
+"""The gap assessment: a quick set first, then the rest chapter by chapter; answers saved as
+they come, typed in words ("有", "还没有", "不清楚") or tapped."""
 
 from __future__ import annotations
 
 from flows.callbacks import encode
 from flows.context import Ctx, progress_bar
+from flows.natural import AnswerKind, parse_answer
+from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
 from flows.scoring import gaps, readiness
 from flows.state import Answer, AnswerValue
-from flows.types import Button, Out, Reply
+from flows.types import PROMPT, Button, Out, Reply
 from knowledge.answers import cite
 from knowledge.schema import Question
 
 INPUT = "assess"
-ANSWER_CODES: dict[str, AnswerValue] = {"y": "yes", "p": "partly", "n": "no", "na": "na"}
+ANSWER_CODES: dict[str, AnswerValue] = {
+    "y": "yes",
+    "p": "partly",
+    "n": "no",
+    "na": "na",
+    "u": "unsure",
+}
+TYPED: dict[AnswerKind, AnswerValue] = {
+    AnswerKind.YES: "yes",
+    AnswerKind.PARTLY: "partly",
+    AnswerKind.NO: "no",
+    AnswerKind.NA: "na",
+    AnswerKind.UNSURE: "unsure",
+}
 TOP_GAPS_SHOWN = 5
+QUICK, ALL, CLARIFY = "quick", "all", "clarify"  # question sets; "ch:8" = rest of chapter 8
 
 
-def _question_text(ctx: Ctx, q: Question) -> str:
+# --- which questions -----------------------------------------------------------------------
+
+
+def question_set(ctx: Ctx, which: str) -> list[Question]:
     qs = ctx.kb.questions
+    if which == QUICK:
+        return [q for q in qs if q.quick]
+    if which == CLARIFY:
+        return [q for q in qs if _value(ctx, q) == "unsure"]
+    if which.startswith("ch:"):
+        return [q for q in qs if q.chapter == which[3:] and not q.quick]
+    return list(qs)
+
+
+def _value(ctx: Ctx, q: Question) -> AnswerValue | None:
+    a = ctx.company.answers.get(q.id)
+    return a.value if a else None
+
+
+def quick_done(ctx: Ctx) -> bool:
+    return all(q.id in ctx.company.answers for q in question_set(ctx, QUICK))
+
+
+def remaining_by_chapter(ctx: Ctx) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for q in ctx.kb.questions:
+        if q.id not in ctx.company.answers:
+            out[q.chapter] = out.get(q.chapter, 0) + 1
+    return out
+
+
+def chapter_title(ctx: Ctx, chapter: str) -> str:
+    clause = ctx.kb.clauses.get(f"2023:{chapter}")
+    title = clause.title.get(ctx.lang) if clause else ""
+    return ctx.t("chapter_label", n=chapter, title=title)
+
+
+# --- asking --------------------------------------------------------------------------------
+
+
+def _current_set(ctx: Ctx) -> str:
+    p = ctx.pending
+    return p.data.get("set", QUICK) if p and p.flow == INPUT else QUICK
+
+
+def _question_text(ctx: Ctx, q: Question, which: str) -> str:
+    qs = question_set(ctx, which) if which != CLARIFY else [q]
+    i = next((n for n, x in enumerate(qs, 1) if x.id == q.id), 1)
     return ctx.t(
         "assess_q",
-        i=qs.index(q) + 1,
+        i=i,
         n=len(qs),
-        chapter=q.chapter,
+        chapter=chapter_title(ctx, q.chapter),
         star=ctx.t("star") if q.showstopper else "",
         text=q.text.get(ctx.lang),
         clauses=cite(ctx.kb, [*q.clauses, *q.clauses_2013], ctx.lang),
     )
 
 
-def ask(ctx: Ctx) -> Out:
-    p = ctx.pending
-    assert p is not None
-    if p.field not in {q.id for q in ctx.kb.questions}:
-        q = first_unanswered(ctx)
-        if q is None:
-            ctx.clear_pending()
-            return results(ctx)
-    else:
-        q = ctx.kb.question(p.field)
-    return [_ask_reply(ctx, q)]
-
-
-def _ask_reply(ctx: Ctx, q: Question) -> Reply:
-    ctx.wait_for(INPUT, q.id)
+def _ask_reply(ctx: Ctx, q: Question, which: str) -> Reply:
+    ctx.wait_for(INPUT, q.id, set=which)
     row = [
         Button(ctx.t(f"answer_{v}"), encode("as.answer", q.id, code))
         for code, v in ANSWER_CODES.items()
     ]
     why = [Button(ctx.t("why"), encode("as.why", q.id))]
-    return Reply(_question_text(ctx, q), [row, why])
+    return Reply(_question_text(ctx, q, which), [row[:3], [*row[3:], *why]])
 
 
-def first_unanswered(ctx: Ctx) -> Question | None:
-    return next((q for q in ctx.kb.questions if q.id not in ctx.company.answers), None)
+def ask(ctx: Ctx) -> Out:
+    p = ctx.pending
+    assert p is not None
+    which = _current_set(ctx)
+    if p.field in {q.id for q in ctx.kb.questions}:
+        return [_ask_reply(ctx, ctx.kb.question(p.field), which)]
+    q = _next_in(ctx, which, after=None)
+    if q is None:
+        ctx.clear_pending()
+        return results(ctx, which)
+    return [_ask_reply(ctx, q, which)]
+
+
+def _next_in(ctx: Ctx, which: str, after: Question | None) -> Question | None:
+    """The next question of the set: unanswered ones, or every one in a full retake."""
+    qs = question_set(ctx, which)
+    start = qs.index(after) + 1 if after in qs else 0
+    if which == ALL and ctx.pending and ctx.pending.data.get("retake"):
+        return qs[start] if start < len(qs) else None
+    if which == CLARIFY:
+        later = qs[start:] if after is not None else qs
+        return later[0] if later else None
+    return next((q for q in qs[start:] + qs[:start] if q.id not in ctx.company.answers), None)
 
 
 def start(ctx: Ctx) -> Out:
-    """Begin or resume; once every question is answered, show the results."""
-    q = first_unanswered(ctx)
+    """Begin or resume the quick set; once it is done, offer the rest by chapter."""
+    q = _next_in(ctx, QUICK, after=None)
+    if q is not None:
+        n = len(question_set(ctx, QUICK))
+        intro = [] if ctx.company.answers else [ctx.reply("assess_intro", n=n)]
+        return [*intro, _ask_reply(ctx, q, QUICK)]
+    return results(ctx, QUICK)
+
+
+def start_set(ctx: Ctx, which: str) -> Out | None:
+    if which not in (ALL, CLARIFY) and not which.startswith("ch:"):
+        return None
+    q = _next_in(ctx, which, after=None)
     if q is None:
-        return results(ctx)
-    intro = [ctx.reply("assess_intro", n=len(ctx.kb.questions))] if not ctx.company.answers else []
-    return [*intro, _ask_reply(ctx, q)]
+        return results(ctx, which)
+    return [_ask_reply(ctx, q, which)]
 
 
 def retake(ctx: Ctx) -> Out:
-    """Go through every question again (earlier answers shown as they stand)."""
+    """Go through every question again (earlier answers are replaced as the user goes)."""
     ctx.company.checked.pop("prep.assess", None)
     qs = ctx.kb.questions
-    return [ctx.reply("assess_intro", n=len(qs)), _ask_reply(ctx, qs[0])]
+    reply = _ask_reply(ctx, qs[0], ALL)
+    assert ctx.pending is not None
+    ctx.pending.data["retake"] = "1"
+    return [ctx.reply("assess_retake", n=len(qs)), reply]
 
 
 def why(ctx: Ctx, qid: str) -> Out | None:
@@ -79,55 +163,96 @@ def why(ctx: Ctx, qid: str) -> Out | None:
     return [ctx.reply("why_text", why=q.why.get(ctx.lang), evidence=q.evidence.get(ctx.lang))]
 
 
+# --- answering -----------------------------------------------------------------------------
+
+
 def answer(ctx: Ctx, qid: str, code: str) -> Out | None:
-    """Record an answer; None when the button is not for the question on screen."""
+    """A tapped answer; None when the button is not for the question on screen."""
     p = ctx.pending
     value = ANSWER_CODES.get(code)
     if value is None or p is None or p.flow != INPUT or p.field != qid:
         return None
-    q = ctx.kb.question(qid)
-    ctx.company.answers[qid] = Answer(question_id=qid, value=value, answered_at=ctx.now)
-    record = Reply(
-        ctx.t("answered", question=_question_text(ctx, q), answer=ctx.t(f"answer_{value}")),
-        edit=True,
-        record=True,
-    )
-    qs = ctx.kb.questions
-    following = qs[qs.index(q) + 1 :]
-    # During a retake every later question is asked again; otherwise skip answered ones.
-    retaking = bool(following) and following[0].id in ctx.company.answers
-    nxt = following[0] if retaking else first_unanswered(ctx)
+    return _record(ctx, ctx.kb.question(qid), value, tapped=True)
+
+
+def typed(ctx: Ctx, text: str) -> Out | None:
+    """An answer in words; a question goes to the FAQ; anything else is asked again."""
+    p = ctx.pending
+    assert p is not None
+    kind = parse_answer(text)
+    if kind is None:
+        if looks_like_question(text):
+            return None
+        return [ctx.reply("answer_not_understood"), PROMPT]
+    if p.field not in {q.id for q in ctx.kb.questions}:
+        return [PROMPT]
+    return _record(ctx, ctx.kb.question(p.field), TYPED[kind], tapped=False)
+
+
+FLIPPED: dict[AnswerValue, AnswerValue] = {"yes": "no", "no": "yes"}
+
+
+def met(q: Question, said: AnswerValue) -> AnswerValue:
+    """What the user said, as "is the requirement met" (a negated question flips yes/no)."""
+    return FLIPPED.get(said, said) if q.negated else said
+
+
+def _record(ctx: Ctx, q: Question, value: AnswerValue, tapped: bool) -> Out:
+    which = _current_set(ctx)
+    ctx.company.answers[q.id] = Answer(question_id=q.id, value=met(q, value), answered_at=ctx.now)
+    label = ctx.t(f"answer_{value}")  # the user's own answer, as they gave it
+    text = ctx.t("answered", question=_question_text(ctx, q, which), answer=label)
+    out: Out = [Reply(text, edit=True, record=True)] if tapped else []
+    nxt = _next_in(ctx, which, after=q)
     if nxt is not None:
-        return [record, _ask_reply(ctx, nxt)]
+        retake = ctx.pending.data.get("retake") if ctx.pending else None
+        reply = _ask_reply(ctx, nxt, which)
+        if retake and ctx.pending:
+            ctx.pending.data["retake"] = retake
+        return [*out, reply]
     ctx.clear_pending()
-    return [record, *results(ctx)]
+    return [*out, *results(ctx, which)]
 
 
 def back(ctx: Ctx) -> Out:
     p = ctx.pending
     assert p is not None
-    qs = ctx.kb.questions
+    which = _current_set(ctx)
+    qs = question_set(ctx, which) or ctx.kb.questions
     ids = [q.id for q in qs]
     i = max(0, ids.index(p.field) - 1) if p.field in ids else 0
-    return [_ask_reply(ctx, qs[i])]
+    return [_ask_reply(ctx, qs[i], which)]
+
+
+# --- results ---------------------------------------------------------------------------------
 
 
 def chapter_lines(ctx: Ctx) -> str:
     ready = readiness(ctx.company.answers, ctx.kb.questions, ctx.kb.rules)
     return "\n".join(
-        f"  {ch}: {progress_bar(p)} {p}%" if p is not None else f"  {ch}: —"
+        ctx.t(
+            "chapter_line",
+            chapter=chapter_title(ctx, ch),
+            bar=progress_bar(p or 0),
+            pct=f"{p}%" if p is not None else "—",
+        )
         for ch, p in ready.chapters.items()
     )
 
 
-def results(ctx: Ctx) -> Out:
+def to_clarify(ctx: Ctx) -> list[Question]:
+    return question_set(ctx, CLARIFY)
+
+
+def results(ctx: Ctx, which: str = ALL) -> Out:
     qs, rules = ctx.kb.questions, ctx.kb.rules
     ready = readiness(ctx.company.answers, qs, rules)
     found = gaps(ctx.company.answers, qs, rules)
-    if "prep.assess" not in ctx.company.steps_done:
+    if quick_done(ctx) and "prep.assess" not in ctx.company.steps_done:
         ctx.company.steps_done.append("prep.assess")
+    complete = ready.answered >= ready.total
     summary = ctx.reply(
-        "assess_done",
+        "assess_done" if complete else "assess_done_quick",
         overall=ready.overall if ready.overall is not None else 0,
         chapters=chapter_lines(ctx),
         gaps=len(found),
@@ -140,20 +265,32 @@ def results(ctx: Ctx) -> Out:
             for q, _ in found[:TOP_GAPS_SHOWN]
         )
         out.append(ctx.reply("top_gaps", lines=lines))
-    out[-1].buttons = [
-        [Button(ctx.t("make_plan"), encode("pl.make"))],
-        [Button(ctx.t("retake"), encode("as.retake"))],
-    ]
+    if unsure := to_clarify(ctx):
+        out.append(ctx.reply("to_clarify", n=len(unsure)))
+    out[-1].buttons = _next_buttons(ctx, complete, len(unsure))
     return list(out)
+
+
+def _next_buttons(ctx: Ctx, complete: bool, unsure: int) -> list[list[Button]]:
+    rows = [[Button(ctx.t("make_plan"), encode("pl.make"))]]
+    if unsure:
+        rows.append([Button(ctx.t("clarify_btn", n=unsure), encode("as.set", CLARIFY))])
+    for chapter, n in remaining_by_chapter(ctx).items():
+        label = ctx.t("deepen_btn", chapter=chapter_title(ctx, chapter), n=n)
+        rows.append([Button(label, encode("as.set", f"ch:{chapter}"))])
+    if complete:
+        rows.append([Button(ctx.t("retake"), encode("as.retake"))])
+    return rows
 
 
 FLOW = Flow(
     "assessment",
     verbs=(
         Verb("as.start", start),
+        Verb("as.set", start_set, arity=1),
         Verb("as.retake", retake),
         Verb("as.answer", answer, arity=2),
         Verb("as.why", why, arity=1),
     ),
-    inputs=(Input(INPUT, ask, back=back, resumable=True),),
+    inputs=(Input(INPUT, ask, take=typed, back=back, resumable=True),),
 )

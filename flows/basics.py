@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flows import journey
 from flows.context import Ctx
-from flows.registry import Command, Flow, Input, Registry
+from flows.registry import Command, Flow, Input, Registry, Verb
 from flows.types import PROMPT, Out, Reply
 
 
@@ -52,6 +52,14 @@ def back(ctx: Ctx, _: str) -> Out:
     return journey.back_to_previous_step(ctx)
 
 
+def pick(ctx: Ctx, value: str) -> Out | None:
+    """A value offered as a button for the pending input (e.g. one of two readings of a date)."""
+    inp = _input(ctx)
+    if inp is None or inp.take is None:
+        return None
+    return inp.take(ctx, value)
+
+
 FLOW = Flow(
     "basics",
     commands=(
@@ -59,4 +67,5 @@ FLOW = Flow(
         Command("cancel", cancel),
         Command("back", back),
     ),
+    verbs=(Verb("pick", pick, arity=1, needs_company=False),),
 )

@@ -7,7 +7,8 @@ from datetime import date
 from flows import position
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
-from flows.dates import DateError, add_months, default_expiry, parse_date
+from flows.dates import add_months, default_expiry
+from flows.reading import Got, read_date
 from flows.registry import Flow, Input, Verb
 from flows.state import Certificate, Stage
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
@@ -81,21 +82,20 @@ def expires_pressed(ctx: Ctx, value: str) -> Out | None:
     default = fmt_date(default_expiry(date.fromisoformat(p.data["issued"]), years))
     question = ctx.t("ask_cert_expires", years=years, default=default)
     record = Reply(ctx.t("answered", question=question, answer=value), edit=True, record=True)
-    return [record, *_date(ctx, "expires", value)]
+    return [record, *(_date(ctx, "expires", value) or [])]
 
 
-def _date(ctx: Ctx, fieldname: str, text: str) -> Out:
+def _date(ctx: Ctx, fieldname: str, text: str) -> Out | None:
     p = ctx.pending
     assert p is not None
-    try:
-        d = parse_date(text)
-    except DateError as exc:
-        return [ctx.reply(f"bad_date_{exc.reason}"), PROMPT]
+    got = read_date(ctx, text, "past" if fieldname == "issued" else "any")
+    if not isinstance(got, Got):
+        return got
+    echo: Out = [got.echo] if got.echo else []
+    d = got.value
     if fieldname == "issued":
-        if d > ctx.today:
-            return [ctx.reply("date_in_future"), PROMPT]
         ctx.wait_for(INPUT, "expires", **{**p.data, "issued": fmt_date(d)})
-        return [PROMPT]
+        return [*echo, PROMPT]
     issued = date.fromisoformat(p.data["issued"])
     if d <= issued:
         return [ctx.reply("expiry_before_issue"), PROMPT]
@@ -103,7 +103,7 @@ def _date(ctx: Ctx, fieldname: str, text: str) -> Out:
         number=p.data["number"], edition="2023", decision_date=issued, issued=issued, expires=d
     )
     ctx.clear_pending()
-    return [*recorded(ctx), SHOW_NEXT]
+    return [*echo, *recorded(ctx), SHOW_NEXT]
 
 
 def recorded(ctx: Ctx) -> Out:

@@ -6,8 +6,8 @@ from datetime import date
 
 from flows import nonconformity, plan, schedule
 from flows.context import Ctx, fmt_date
-from flows.dates import DateError, add_months, parse_date
-from flows.phrasing import looks_like_question
+from flows.dates import add_months
+from flows.reading import Got, read_date
 from flows.registry import Flow, Input, Verb
 from flows.state import DatedEvent
 from flows.types import PROMPT, SHOW_NEXT, Out
@@ -61,16 +61,12 @@ def ask(ctx: Ctx) -> Out:
 def take(ctx: Ctx, text: str) -> Out | None:
     p = ctx.pending
     assert p is not None
-    try:
-        d = parse_date(text)
-    except DateError as exc:
-        if looks_like_question(text):
-            return None
-        return [ctx.reply(f"bad_date_{exc.reason}"), PROMPT]
-    if p.field in PAST_ONLY and d > ctx.today:
-        return [ctx.reply("date_in_future"), PROMPT]
+    past = p.field in PAST_ONLY
+    got = read_date(ctx, text, "past" if past else "any", "start" if past else None)
+    if not isinstance(got, Got):
+        return got
     ctx.clear_pending()
-    return set_event_date(ctx, p.field, d)
+    return [*([got.echo] if got.echo else []), *set_event_date(ctx, p.field, got.value)]
 
 
 def set_event_date(ctx: Ctx, key: str, d: date) -> Out:

@@ -8,6 +8,8 @@ show what comes next.
 
 from __future__ import annotations
 
+import unicodedata
+
 from flows import faq, nextstep, position
 from flows.callbacks import decode
 from flows.catalog import REGISTRY
@@ -130,6 +132,10 @@ def text(ctx: Ctx, raw: str) -> Out:
         taken = inp.take(ctx, value)
         if taken is not None:
             return taken
+    elif unicodedata.normalize("NFKC", value).isdigit():  # an option number, nothing to choose
+        if inp is not None:
+            return [ctx.reply("choice_not_understood"), Prompt()]
+        return [ctx.reply("number_alone", n=value[:12])]
     if not ctx.company.onboarded and ctx.pending is None:
         # First words without /start: answer if it is a question, then get to know them.
         answer = faq.answer_if_question(ctx, value)

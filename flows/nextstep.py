@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from flows import dated, nonconformity, plan, schedule
+from flows import assessment, dated, nonconformity, plan, schedule
 from flows.context import Ctx, fmt_date, progress_bar
 from flows.registry import Command, Flow, Verb
 from flows.scoring import readiness
@@ -115,7 +115,7 @@ def compute_next(ctx: Ctx) -> NextAction:
         if found:
             return found
     early = ctx.company.phase in ("prep", "impl")
-    if early and len(ctx.company.answers) < len(ctx.kb.questions):
+    if early and not assessment.quick_done(ctx):
         found = _step_next(ctx, "prep.assess")
         label = "continue_assess" if ctx.company.answers else "start_assess"
         found.buttons = [[ctx.button(label, "as.start")], *found.buttons]

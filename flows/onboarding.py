@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flows import position
 from flows.callbacks import encode
 from flows.context import Ctx
-from flows.dates import DateError, parse_date
-from flows.phrasing import looks_like_question
+from flows.natural import Option, match_choice, options_from
+from flows.phrasing import clean_name, looks_like_question
+from flows.reading import Got, read_choice, read_count, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.state import Stage
-from flows.types import LANGS, PROMPT, SHOW_NEXT, Button, Out, Reply
+from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
 
 MAX_NAME = 120
 MAX_HEADCOUNT = 1_000_000
@@ -70,115 +73,115 @@ def _record(ctx: Ctx, fieldname: str, label: str) -> Reply:
 
 # --- answers ------------------------------------------------------------------------------
 
+# Counts each headcount/sites button stands for, so "120" typed or tapped means the same.
+COUNTS: dict[str, tuple[tuple[int, int | None], ...]] = {
+    "headcount": ((1, 10), (11, 50), (51, 200), (201, 500), (501, None)),
+    "sites": ((1, 1), (2, 2), (3, 3), (4, None)),
+}
+
+
+def options(ctx: Ctx, fieldname: str) -> tuple[Option, ...]:
+    """The choice list as the natural-answer matcher sees it (labels + synonyms)."""
+    triples = [
+        (v, ctx.texts.t("zh", f"opt_{fieldname}_{v}"), ctx.texts.t("en", f"opt_{fieldname}_{v}"))
+        for v in CHOICES[fieldname]
+    ]
+    group = fieldname if fieldname in ("industry", "stage") else None
+    return options_from(triples, group, COUNTS.get(fieldname))
+
 
 def pressed(ctx: Ctx, fieldname: str, value: str) -> Out | None:
     p = ctx.pending
     if p is None or p.flow != INPUT or p.field != fieldname or value not in CHOICES[fieldname]:
         return None
-    return [
-        _record(ctx, fieldname, option_label(ctx, fieldname, value)),
-        *take(ctx, fieldname, value),
-    ]
+    record = _record(ctx, fieldname, option_label(ctx, fieldname, value))
+    return [record, *(take(ctx, fieldname, value, pressed=True) or [PROMPT])]
 
 
 def typed(ctx: Ctx, text: str) -> Out | None:
     p = ctx.pending
     assert p is not None
-    fieldname = p.field or first_missing(ctx)
-    if fieldname in ("name", "industry", "since") and looks_like_question(text):
-        return None  # a question asked on the way: answered, then the question comes back
-    if fieldname in ("stage",):
-        value = _typed_choice(ctx, fieldname, text)
-        return take(ctx, fieldname, value) if value else None
-    return take(ctx, fieldname, text)
+    return take(ctx, p.field or first_missing(ctx), text)
 
 
-def _typed_choice(ctx: Ctx, fieldname: str, text: str) -> str | None:
-    """A typed choice: its number in the list, its value, or its label in either language."""
-    options = CHOICES[fieldname]
-    s = text.strip().lower()
-    if s.isdigit():
-        i = int(s) - 1
-        return options[i] if 0 <= i < len(options) else None
-    for value in options:
-        labels = {ctx.texts.t(lang, f"opt_{fieldname}_{value}").lower() for lang in LANGS}
-        if s == value.lower() or s in labels:
-            return value
-    return None
-
-
-def take(ctx: Ctx, fieldname: str, value: str) -> Out:
+def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | None:
     """Store one onboarding answer (typed or tapped) and ask the next question."""
     handler = _HANDLERS.get(fieldname)
     if handler is None:
         return _ask_next(ctx, "name")
-    ctx.user.lang_chosen = True  # answering in the language shown accepts it: no more asking
-    return handler(ctx, value.strip())
+    out = handler(ctx, value.strip(), pressed)
+    if out is not None:
+        ctx.user.lang_chosen = True  # answering in the language shown accepts it
+    return out
 
 
-def _name(ctx: Ctx, v: str) -> Out:
-    name = " ".join(v.split())
+def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    if looks_like_question(v):
+        return None  # a question asked on the way: answered, then the question comes back
+    name = clean_name(v)
     if not 1 <= len(name) <= MAX_NAME:
-        return [ctx.reply("bad_name"), PROMPT]
+        return [ctx.reply("bad_name", max=MAX_NAME), PROMPT]
     ctx.company.name = name
     return _ask_next(ctx, "headcount")
 
 
-def _number(v: str, maximum: int) -> int | None:
-    digits = v.replace(",", "").replace("人", "").replace("+", "").strip()
-    if not digits.isdigit():
-        return None
-    n = int(digits)
-    return n if 1 <= n <= maximum else None
+def _bucket_or_count(ctx: Ctx, fieldname: str, v: str, maximum: int) -> int | Out | None:
+    if v in CHOICES[fieldname]:  # a button: the upper end of its bucket stands for it
+        return int(v)
+    return read_count(ctx, v, maximum, f"count_examples_{fieldname}")
 
 
-def _headcount(ctx: Ctx, v: str) -> Out:
-    n = _number(v, MAX_HEADCOUNT)
-    if n is None:
-        return [ctx.reply("bad_number", max=MAX_HEADCOUNT), PROMPT]
+def _headcount(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    n = _bucket_or_count(ctx, "headcount", v, MAX_HEADCOUNT)
+    if not isinstance(n, int):
+        return n
     ctx.company.headcount = n
     return _ask_next(ctx, "industry")
 
 
-def _industry(ctx: Ctx, v: str) -> Out:
-    name = " ".join(v.split())[:MAX_NAME]
-    if not name:
-        return [PROMPT]
-    ctx.company.industry = _typed_choice(ctx, "industry", name) or name
+def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    found = match_choice(v, options(ctx, "industry"))
+    if isinstance(found, str):
+        ctx.company.industry = found
+    elif looks_like_question(v):
+        return None
+    else:  # any other industry, in the user's own words
+        name = clean_name(v)[:MAX_NAME]
+        if not name:
+            return [PROMPT]
+        ctx.company.industry = name
     return _ask_next(ctx, "sites")
 
 
-def _sites(ctx: Ctx, v: str) -> Out:
-    n = _number(v, MAX_SITES)
-    if n is None:
-        return [ctx.reply("bad_number", max=MAX_SITES), PROMPT]
+def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    n = _bucket_or_count(ctx, "sites", v, MAX_SITES)
+    if not isinstance(n, int):
+        return n
     ctx.company.sites = n
     return _ask_next(ctx, "stage")
 
 
-def _stage(ctx: Ctx, v: str) -> Out:
-    try:
-        stage = Stage(v)
-    except ValueError:
-        return [PROMPT]
+def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    found = v if v in CHOICES["stage"] else read_choice(ctx, v, options(ctx, "stage"))
+    if not isinstance(found, str):
+        return found
+    stage = Stage(found)
+    out: Out = [] if pressed else [_record(ctx, "stage", option_label(ctx, "stage", found))]
     ctx.company.stage = stage
     if stage in (Stage.RUNNING, Stage.APPLIED, Stage.AUDITED):
-        return _ask_next(ctx, "since")
-    return finish(ctx)
+        return [*out, *_ask_next(ctx, "since")]
+    return [*out, *finish(ctx)]
 
 
-def _since(ctx: Ctx, v: str) -> Out:
-    try:
-        d = parse_date(v)
-    except DateError as exc:
-        return [ctx.reply(f"bad_date_{exc.reason}"), PROMPT]
-    if d > ctx.today:
-        return [ctx.reply("date_in_future"), PROMPT]
-    ctx.company.system_start = d
-    return finish(ctx)
+def _since(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    got = read_date(ctx, v, "past", "start")
+    if not isinstance(got, Got):
+        return got
+    ctx.company.system_start = got.value
+    return [*([got.echo] if got.echo else []), *finish(ctx)]
 
 
-_HANDLERS = {
+_HANDLERS: dict[str, Callable[[Ctx, str, bool], Out | None]] = {
     "name": _name,
     "headcount": _headcount,
     "industry": _industry,

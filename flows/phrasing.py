@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # Text that is a question rather than the requested input (a name, a date...).
 _QUESTION = re.compile(
@@ -14,3 +15,18 @@ _QUESTION = re.compile(
 
 def looks_like_question(text: str) -> bool:
     return bool(_QUESTION.search(text.strip()))
+
+
+# Control, format (zero-width, bidi overrides), private-use, surrogate and unassigned code points.
+_INVISIBLE = {"Cc", "Cf", "Co", "Cs", "Cn"}
+
+
+def clean_name(text: str) -> str:
+    """A name as stored: no invisible or control characters (NUL, U+200B, U+202E...), single
+    spaces. A name made only of such characters becomes empty and is refused by the caller."""
+    visible = "".join(
+        " " if ch.isspace() else ch
+        for ch in text
+        if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE
+    )
+    return " ".join(visible.split())

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
-from flows.dates import DateError, add_months, parse_date
+from flows.dates import add_months
 from flows.phrasing import looks_like_question
 from flows.planning import build_plan, earliest_target
+from flows.reading import Got, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.state import Action
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
@@ -192,36 +194,28 @@ def add_action(ctx: Ctx, title: str, due: date) -> Out:
 # --- typed dates ----------------------------------------------------------------------------
 
 
-def _future_date(ctx: Ctx, text: str) -> date | Out | None:
-    """A date today or later; replies explaining the problem; None for a question."""
-    try:
-        d = parse_date(text)
-    except DateError as exc:
-        if looks_like_question(text):
-            return None
-        return [ctx.reply(f"bad_date_{exc.reason}"), PROMPT]
-    if d < ctx.today:
-        return [ctx.reply("date_in_past"), PROMPT]
-    return d
+def _future(ctx: Ctx, text: str, then: Callable[[date], Out]) -> Out | None:
+    """A date today or later (the end of a period: "明年6月底", "March"), then ``then``."""
+    got = read_date(ctx, text, "future", "end")
+    if not isinstance(got, Got):
+        return got
+    return [*([got.echo] if got.echo else []), *then(got.value)]
 
 
 def take_target(ctx: Ctx, text: str) -> Out | None:
-    d = _future_date(ctx, text)
-    return set_target(ctx, d) if isinstance(d, date) else d
+    return _future(ctx, text, lambda d: set_target(ctx, d))
 
 
 def take_action_date(ctx: Ctx, text: str) -> Out | None:
-    d = _future_date(ctx, text)
     p = ctx.pending
     assert p is not None
-    return set_date(ctx, p.field, d) if isinstance(d, date) else d
+    return _future(ctx, text, lambda d: set_date(ctx, p.field, d))
 
 
 def take_action_due(ctx: Ctx, text: str) -> Out | None:
-    d = _future_date(ctx, text)
     p = ctx.pending
     assert p is not None
-    return add_action(ctx, p.data.get("title", "?"), d) if isinstance(d, date) else d
+    return _future(ctx, text, lambda d: add_action(ctx, p.data.get("title", "?"), d))
 
 
 def _ask_action_date(ctx: Ctx) -> Out:

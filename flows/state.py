@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 from flows.types import Lang
 
-AnswerValue = Literal["yes", "partly", "no", "na"]
+AnswerValue = Literal["yes", "partly", "no", "na", "unsure"]  # unsure: to clarify, not a "no"
 
 
 class Stage(StrEnum):

@@ -77,6 +77,8 @@ class Question(Strict):
     clauses: list[str]  # 2023 clause ids (first one is the primary)
     clauses_2013: list[str] = Field(default_factory=list)
     showstopper: bool = False
+    quick: bool = False  # asked in the quick assessment (the first readiness in ~10 minutes)
+    negated: bool = False  # asks about something to avoid: answering "no" meets the requirement
     text: Text
     why: Text  # purpose of the requirement
     evidence: Text  # what an auditor wants to see

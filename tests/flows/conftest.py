@@ -77,11 +77,27 @@ class Driver:
         self.press("2|ob|sites|1")
         self.press(stage)
 
-    def answer_all(self, value: str = "y", overrides: dict[str, str] | None = None) -> None:
+    def answer_all(
+        self, value: str = "y", overrides: dict[str, str] | None = None, full: bool = True
+    ) -> None:
+        """Answer the quick set, then (``full``) every chapter offered afterwards.
+
+        ``value`` says whether requirements are met ("y") or not ("n"): for a negated
+        question ("have you been penalised?") the button pressed is the opposite.
+        """
         overrides = overrides or {}
-        while self.conv.user.pending and self.conv.user.pending.flow == "assess":
-            qid = self.conv.user.pending.field
-            self.send(EventKind.BUTTON, f"2|as.answer|{qid}|{overrides.get(qid, value)}")
+        flip = {"y": "n", "n": "y"}
+        while True:
+            while self.conv.user.pending and self.conv.user.pending.flow == "assess":
+                qid = self.conv.user.pending.field
+                code = overrides.get(qid, value)
+                if self.kb.question(qid).negated:
+                    code = flip.get(code, code)
+                self.send(EventKind.BUTTON, f"2|as.answer|{qid}|{code}")
+            more = [b for b in self.buttons if b.data.startswith("2|as.set|ch:")]
+            if not full or not more:
+                return
+            self.send(EventKind.BUTTON, more[0].data)
 
 
 @pytest.fixture(scope="session")

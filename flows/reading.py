@@ -1,0 +1,113 @@
+"""Reading what the user typed into an awaited input: dates, counts, choices, yes/no.
+
+Each reader returns the value, or replies that say what is expected (with examples valid
+today) and ask the same question again, or ``None`` when the text is really a question for
+the FAQ. The parsing itself is ``flows.natural``; this module is the conversation around it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flows.callbacks import encode
+from flows.context import Ctx
+from flows.dates import add_months
+from flows.natural import (
+    Ambiguous,
+    DateProblem,
+    Direction,
+    Edge,
+    Option,
+    OutOfRange,
+    format_date,
+    match_choice,
+    parse_count,
+    parse_date,
+)
+from flows.phrasing import looks_like_question
+from flows.types import PROMPT, Button, Out, Reply
+
+
+@dataclass(frozen=True)
+class Got:
+    """A value read from the text, and the echo to show when the user gave less than it."""
+
+    value: date
+    echo: Reply | None = None
+
+
+def date_examples(ctx: Ctx, direction: Direction) -> str:
+    """Three ways to write a date, all valid today for this question."""
+    past = direction == "past"
+    full = add_months(ctx.today, -3).replace(day=1) if past else add_months(ctx.today, 6)
+    spelled = add_months(ctx.today, -2 if past else 3)
+    if ctx.lang == "zh":
+        phrases = ("上个月1号", "去年9月") if past else ("下个月15号", "明年6月底")
+        return "、".join([full.isoformat(), *(f"“{p}”" for p in phrases)])
+    words = f"{spelled.day} {spelled:%B %Y}"
+    relative = "last month" if past else "end of June next year"
+    return ", ".join([full.isoformat(), f'"{words}"', f'"{relative}"'])
+
+
+def read_date(
+    ctx: Ctx, text: str, direction: Direction, edge: Edge | None = None
+) -> Got | Out | None:
+    """A date for a question that wants one in the past, the future or either."""
+    result = parse_date(text, ctx.today, direction, edge)
+    if isinstance(result, DateProblem):
+        return _date_problem(ctx, text, result, direction)
+    echo = None
+    if not result.complete:
+        echo = ctx.reply("date_echo", date=format_date(result.value, ctx.lang))
+    return Got(result.value, echo)
+
+
+def _date_problem(ctx: Ctx, text: str, problem: DateProblem, direction: Direction) -> Out | None:
+    if problem.kind == "not_a_date":
+        if looks_like_question(text):
+            return None
+        return [ctx.reply("date_not_understood", examples=date_examples(ctx, direction)), PROMPT]
+    if problem.kind == "impossible":
+        return [ctx.reply("bad_date_invalid"), PROMPT]
+    if problem.kind == "ambiguous":
+        choices = [
+            Button(format_date(d, ctx.lang), encode("pick", d.isoformat()))
+            for d in problem.candidates
+        ]
+        return [ctx.reply("date_ambiguous", [choices], text=text.strip()[:40])]
+    if problem.kind == "wrong_direction" and problem.candidates:
+        key = "date_in_past" if direction == "future" else "date_in_future"
+        return [ctx.reply(key, date=format_date(problem.candidates[0], ctx.lang)), PROMPT]
+    return [ctx.reply("date_not_understood", examples=date_examples(ctx, direction)), PROMPT]
+
+
+def read_count(ctx: Ctx, text: str, maximum: int, examples_key: str) -> int | Out | None:
+    """A whole number such as a headcount: "大概120人吧", "一百二十", "about 60"."""
+    count = parse_count(text)
+    if count is not None and 1 <= count.value <= maximum:
+        return count.value
+    if count is None and looks_like_question(text):
+        return None
+    examples = ctx.t(examples_key)
+    return [ctx.reply("count_not_understood", examples=examples, max=f"{maximum:,}"), PROMPT]
+
+
+def read_choice(ctx: Ctx, text: str, options: tuple[Option, ...]) -> str | Out | None:
+    """One of the options shown: typed in full, a clear part of it, a synonym or its number."""
+    found = match_choice(text, options)
+    if isinstance(found, str):
+        return found
+    if isinstance(found, OutOfRange):
+        return [ctx.reply("choice_out_of_range", n=found.size), PROMPT]
+    if found is None and looks_like_question(text):
+        return None
+    if isinstance(found, Ambiguous):
+        sep = "、" if ctx.lang == "zh" else ", "
+        names = sep.join(_label(ctx, o) for o in options if o.value in found.values)
+        return [ctx.reply("choice_ambiguous", options=names), PROMPT]
+    return [ctx.reply("choice_not_understood"), PROMPT]
+
+
+def _label(ctx: Ctx, option: Option) -> str:
+    return option.zh if ctx.lang == "zh" else option.en

@@ -1,0 +1,213 @@
+"""Answers typed as people type them are understood in every awaited input (issue 8).
+
+Each case below was seen in a real try-out; the parsers themselves have their own tables in
+tests/natural. These tests go through the flows: what the user types, what is stored, what
+the assistant says back.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from flows.types import EventKind
+from tests.flows.conftest import Driver
+
+ASSESSMENT_WORDS = [
+    ("有", "yes"), ("有的", "yes"), ("是", "yes"), ("是的", "yes"), ("对", "yes"),
+    ("已经有了", "yes"), ("基本有", "yes"), ("部分", "partly"), ("一部分", "partly"),
+    ("有一些", "partly"), ("没有", "no"), ("还没有", "no"), ("无", "no"), ("否", "no"),
+    ("不适用", "na"), ("不清楚", "unsure"), ("不确定", "unsure"), ("不知道", "unsure"),
+    ("跳过", "unsure"), ("N/A", "na"), ("yes", "yes"), ("yep", "yes"), ("partly", "partly"),
+    ("somewhat", "partly"), ("no", "no"), ("not yet", "no"), ("n/a", "na"),
+    ("not sure", "unsure"), ("skip", "unsure"), ("有，去年制定的", "yes"),
+]  # fmt: skip
+
+
+def _in_assessment(d: Driver) -> str:
+    d.onboard()
+    d.press("2|as.start")
+    assert d.conv.user.pending is not None
+    return d.conv.user.pending.field
+
+
+@pytest.mark.parametrize(("typed", "stored"), ASSESSMENT_WORDS)
+def test_assessment_answers_in_words(zh: Driver, typed: str, stored: str) -> None:
+    qid = _in_assessment(zh)
+    zh.text(typed)
+    assert zh.conv.company.answers[qid].value == stored
+    assert "您是想问" not in zh.said() and "超出了我掌握" not in zh.said()  # never the FAQ
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field != qid  # moved on
+
+
+def test_not_sure_is_counted_apart_and_offered_for_clarification(en: Driver) -> None:
+    _in_assessment(en)
+    en.text("not sure")
+    en.answer_all("y", full=False)
+    said = en.said()
+    assert '1 questions are marked "not sure"' in said or "1 question" in said
+    clarify = [b for b in en.buttons if b.data == "2|as.set|clarify"]
+    assert clarify, "a way to revisit the not-sure answers"
+    en.press("2|as.set|clarify")
+    unsure = [q for q, a in en.conv.company.answers.items() if a.value == "unsure"]
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == unsure[0]
+    en.text("yes")
+    assert en.conv.company.answers[unsure[0]].value == "yes"
+
+
+def test_unsure_is_not_scored_as_no(en: Driver) -> None:
+    from flows.scoring import readiness
+
+    _in_assessment(en)
+    en.answer_all("y", full=False)
+    before = readiness(en.conv.company.answers, en.kb.questions, en.kb.rules).overall
+    qid = next(iter(en.conv.company.answers))
+    en.conv.company.answers[qid] = en.conv.company.answers[qid].model_copy(
+        update={"value": "unsure"}
+    )
+    after = readiness(en.conv.company.answers, en.kb.questions, en.kb.rules).overall
+    assert before == after == 100  # a "no" would have lowered it
+
+
+def test_unclear_answer_is_asked_again_with_examples(zh: Driver) -> None:
+    qid = _in_assessment(zh)
+    zh.text("嗯嗯")
+    said = zh.said()
+    assert "没看懂这个回答" in said and "还没有" in said  # what is expected, with examples
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == qid
+    assert qid not in zh.conv.company.answers
+
+
+def test_a_real_question_mid_assessment_is_answered_and_the_question_comes_back(
+    zh: Driver,
+) -> None:
+    qid = _in_assessment(zh)
+    zh.text("内审员需要证书吗？")
+    assert "内审" in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == qid
+
+
+@pytest.mark.parametrize(
+    ("typed", "headcount"),
+    [("大概120人吧", 120), ("一百二十人左右", 120), ("50来个", 50), ("about 60", 60),
+     ("around 200 people", 200), ("1,200", 1200), ("两百", 200)],
+)  # fmt: skip
+def test_headcount_as_people_say_it(zh: Driver, typed: str, headcount: int) -> None:
+    zh.cmd("start")
+    zh.text("华光精密")
+    zh.text(typed)
+    assert zh.conv.company.headcount == headcount
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "industry"
+
+
+@pytest.mark.parametrize(
+    ("typed", "industry"),
+    [("制造", "manufacturing"), ("我们是做注塑的工厂", "manufacturing"), ("软件", "software"),
+     ("Pharma", "biomed"), ("半导体", "electronics"), ("2", "electronics")],
+)  # fmt: skip
+def test_industry_by_word_synonym_or_number(zh: Driver, typed: str, industry: str) -> None:
+    zh.cmd("start")
+    zh.text("华光精密")
+    zh.text("120")
+    zh.text(typed)
+    assert zh.conv.company.industry == industry
+
+
+def test_a_number_that_matches_no_option_asks_for_one_in_range(zh: Driver) -> None:
+    zh.cmd("start")
+    for answer in ("华光精密", "120", "制造", "2"):
+        zh.text(answer)
+    assert zh.conv.company.sites == 2  # "2" means 2 sites, never a language switch
+    zh.text("7")
+    assert "1–6" in zh.said() and "成文信息" not in zh.said()
+    assert zh.conv.company.stage is None
+
+
+def test_stage_in_words(zh: Driver) -> None:
+    zh.cmd("start")
+    for answer in ("华光精密", "120", "制造", "2", "已经拿证了"):
+        zh.text(answer)
+    assert zh.conv.company.stage == "certified"
+
+
+@pytest.mark.parametrize(
+    ("typed", "start"),
+    [("2026年9月", date(2026, 9, 1)), ("上个月1号", date(2026, 10, 1)),
+     ("2026-06-01", date(2026, 6, 1)), ("去年9月", date(2025, 9, 1))],
+)  # fmt: skip
+def test_system_start_in_words_is_echoed(zh: Driver, typed: str, start: date) -> None:
+    zh.onboard("华光精密", "2|ob|stage|running")
+    zh.text(typed)
+    assert zh.conv.company.system_start == start
+    if typed.count("-") != 2:
+        assert f"记为 {start.isoformat()}" in zh.said()
+
+
+def test_target_date_in_words(zh: Driver) -> None:
+    zh.onboard()
+    zh.press("2|as.start")
+    zh.answer_all("y", full=False)
+    zh.press("2|pl.make")
+    zh.text("明年6月底")
+    assert zh.conv.company.target_date is not None
+    assert "记为 2027-06-30（周三）" in zh.said()
+
+
+def test_date_not_understood_gives_examples_valid_today(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|running")
+    en.text("since forever-ish")
+    said = en.said()
+    assert "couldn't read that date" in said
+    examples = [s for s in said.split() if s[:4].isdigit() and len(s) >= 10]
+    assert examples and all(date.fromisoformat(e[:10]) <= en.now.date() for e in examples)
+    assert en.conv.company.system_start is None
+
+
+def test_ambiguous_day_and_month_are_offered_as_buttons(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|running")
+    en.text("3/4/2026")
+    picks = [b for b in en.buttons if b.data.startswith("2|pick|")]
+    assert len(picks) == 2
+    en.send(EventKind.BUTTON, picks[1].data)
+    assert en.conv.company.system_start in (date(2026, 3, 4), date(2026, 4, 3))
+
+
+@pytest.mark.parametrize(
+    ("typed", "zone"),
+    [("北京", "Asia/Shanghai"), ("Beijing", "Asia/Shanghai"), ("上海", "Asia/Shanghai"),
+     ("深圳", "Asia/Shanghai"), ("berlin", "Europe/Berlin"), ("Asia/Tokyo", "Asia/Tokyo")],
+)  # fmt: skip
+def test_timezone_by_place_name(zh: Driver, typed: str, zone: str) -> None:
+    zh.onboard()
+    zh.cmd("timezone", typed)
+    assert zh.conv.company.timezone == zone
+
+
+@pytest.mark.parametrize("bad", ["Asia", "Europe", "America", "x" * 300, "../../etc/passwd"])
+def test_odd_timezones_get_a_clear_answer_and_change_nothing(en: Driver, bad: str) -> None:
+    en.onboard()
+    before = en.conv.company.timezone
+    en.cmd("timezone", bad)
+    assert "time zone" in en.said()
+    assert en.conv.company.timezone == before
+
+
+def test_a_bare_number_with_nothing_to_choose_is_not_sent_to_the_faq(zh: Driver) -> None:
+    zh.onboard()
+    zh.text("7")
+    assert "数字" in zh.said() and "成文信息" not in zh.said()
+
+
+@pytest.mark.parametrize(("typed", "stored"), [("没有", "yes"), ("从来没有", "yes"), ("有", "no")])
+def test_a_question_about_something_to_avoid_takes_no_as_the_good_answer(
+    zh: Driver, typed: str, stored: str
+) -> None:
+    penalty = next(q for q in zh.kb.questions if q.negated)
+    qid = _in_assessment(zh)
+    while qid != penalty.id:
+        zh.text("有")
+        assert zh.conv.user.pending is not None
+        qid = zh.conv.user.pending.field
+    zh.text(typed)
+    assert zh.conv.company.answers[penalty.id].value == stored
