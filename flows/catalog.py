@@ -16,7 +16,9 @@ from flows import (
     nextstep,
     nonconformity,
     onboarding,
+    overdue,
     plan,
+    preconditions,
     reminders,
 )
 from flows.registry import Registry
@@ -34,6 +36,8 @@ FLOWS = [
     assessment.FLOW,
     certificate.FLOW,
     dated.FLOW,
+    overdue.FLOW,
+    preconditions.FLOW,
     nonconformity.FLOW,
     faq.FLOW,
 ]

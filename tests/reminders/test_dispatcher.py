@@ -132,7 +132,7 @@ async def test_stale_lead_reminders_are_not_sent_after_the_date(
     store = sqlite_store
     clock = FakeClock(START)
     conv = await make_user(
-        store, "502", Company(events=[event("system_start", "system_start", date(2026, 11, 30))])
+        store, "502", Company(events=[event("eligible", "eligible", date(2026, 11, 30))])
     )
     await replan(store, conv, kb, clock.now())
     clock.advance(timedelta(days=5))  # system_start has no overdue alert
@@ -386,8 +386,9 @@ async def test_terminal_user_sees_due_reminders_once(store: Store, kb: Knowledge
     assert replies[0].buttons
     assert await pop_due_for_user(store, conv.user, clock.now(), kb) == []
     clock.advance(timedelta(days=2))
-    [overdue] = await pop_due_for_user(store, conv.user, clock.now(), kb)
-    assert "Overdue" in overdue.text
+    [after] = await pop_due_for_user(store, conv.user, clock.now(), kb)
+    # The certification body ran the audit: asked how it went, not told it is overdue.
+    assert "how did it go" in after.text and "Overdue" not in after.text
 
 
 # --- PTB JobQueue wiring --------------------------------------------------------------------
