@@ -98,6 +98,8 @@ def _digest(
     if len(views) > len(ordered):
         lines += ["", texts.t(lang, "digest_more", n=len(views) - len(ordered))]
     lines += ["", texts.t(lang, "digest_hint")]
+    if any(v in external for v in ordered[:WITH_BUTTONS]):
+        lines.append(texts.t(lang, "digest_hint_outcome"))
     return Reply("\n".join(lines), _buttons(ordered[:WITH_BUTTONS], external, lang, texts))
 
 

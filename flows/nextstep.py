@@ -193,13 +193,16 @@ def status(ctx: Ctx, _: str = "") -> Out:
     tl = timeline_of(ctx)
     lines = [ctx.t("status_header", company=company.name or "—"), progress_line(ctx), ""]
     lines += _phase_lines(ctx)
-    ready = readiness(company.answers, kb.questions, kb.rules)
-    pct = ready.overall if ready.overall is not None else 0
-    lines += ["", ctx.t("status_readiness", answered=ready.answered, total=ready.total, pct=pct)]
+    lines.append("")
+    if company.answers or company.certificate is None:
+        ready = readiness(company.answers, kb.questions, kb.rules)
+        pct = ready.overall if ready.overall is not None else 0
+        lines.append(ctx.t("status_readiness", answered=ready.answered, total=ready.total, pct=pct))
     actions = [i for i in tl.items if i.key.startswith("action:")]
     open_actions = [i for i in actions if not i.done]
-    late = sum(1 for i in open_actions if state(i, ctx.today) is State.MISSED)
-    lines.append(ctx.t("status_actions", open=len(open_actions), overdue=late))
+    if actions:
+        late = sum(1 for i in open_actions if state(i, ctx.today) is State.MISSED)
+        lines.append(ctx.t("status_actions", open=len(open_actions), overdue=late))
     if company.certificate:
         c = company.certificate
         lines.append(ctx.t("status_cert", number=c.number, expires=fmt_date(c.expires)))

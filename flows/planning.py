@@ -83,11 +83,22 @@ class _Load:
 def _schedule_theme(
     theme: Theme, start: date, todo: dict[str, Question], load: _Load, due: dict[str, date]
 ) -> date:
-    """Place the theme's open gaps from ``start``; returns the last due date (or ``start``)."""
+    """Place the theme's open gaps from ``start``; returns the last due date (or ``start``).
+
+    ``todo`` is in priority order: each person's show-stoppers are due before the rest of
+    their actions in the theme.
+    """
     end = start
+    stoppers: dict[str, date] = {}  # lane -> last show-stopper due
     for qid in [q for q in todo if q in theme.questions]:
         q = todo[qid]
-        due[qid] = load.place(load.lane(q), start + timedelta(days=q.effort_days))
+        lane = load.lane(q)
+        earliest = start + timedelta(days=q.effort_days)
+        if not q.showstopper:
+            earliest = max(earliest, stoppers.get(lane, earliest))
+        due[qid] = load.place(lane, earliest)
+        if q.showstopper:
+            stoppers[lane] = max(stoppers.get(lane, due[qid]), due[qid])
         end = max(end, due[qid])
     return end
 

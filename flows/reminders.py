@@ -57,6 +57,8 @@ def relative_days(day: date, today: date, lang: Lang, texts: Catalogue | None = 
         return texts.t(lang, "rem_today")
     if delta == 1:
         return texts.t(lang, "rem_tomorrow")
+    if delta == -1:
+        return texts.t(lang, "rem_yesterday")
     if delta > 1:
         return texts.t(lang, "rem_in_days", n=delta)
     return texts.t(lang, "rem_ago", n=-delta)

@@ -144,6 +144,8 @@ def test_overdue_action_of_the_current_step_comes_first(en: Driver) -> None:
 
 def test_status_shows_phases_readiness_actions(en: Driver) -> None:
     _assessed(en)
+    en.press("2|pl.make")
+    en.text("2027-12-31")
     en.cmd("status")
     said = en.said()
     assert "Acme Ltd" in said and "▓" in said and "readiness" in said and "open actions" in said

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
+from flows.digest import render_digest
+from flows.reminders import ReminderView
+from flows.schedule import PlannedReminder, all_events, plan_reminders
 from flows.timeline import State, state
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
@@ -134,3 +137,102 @@ def _do_on_its_day(d: Driver, key: str) -> None:
     one_next(d)
     d.press(f"2|evt.done|{key}")
     assert timeline(d).get(key).done, key  # type: ignore[union-attr]
+
+
+def _certified(d: Driver, issued: str, expires: str) -> None:
+    d.onboard("华夏精工" if d.conv.user.lang == "zh" else "Acme", "2|ob|stage|certified")
+    d.press("GB/T 29490-2023")
+    d.text("IP-2025-001")
+    d.text(issued)
+    d.press(f"2|cert.expires|{expires}")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_certified_company_that_missed_its_surveillance_audit(kb: Knowledge, lang: str) -> None:
+    d = Driver(kb, lang)
+    advance_to(d, date(2026, 12, 2))  # the first surveillance was due by 2026-09-01: 92 days ago
+    _certified(d, "2025-09-01", "2028-08-31")
+    said = one_next(d)
+    if lang == "zh":
+        assert "第1次监督审核已逾期 92 天" in said and "暂停" in said and "认证机构" in said
+        assert "IP-2025-001" in said  # what to say, with the certificate number
+    else:
+        assert "Surveillance audit 1 is 92 days overdue" in said and "suspend" in said
+    assert "2|evt.date|surveillance:1" in {b.data for b in d.buttons}
+    d.cmd("status")
+    assert "⚠️" in d.said()
+    # The daily reminders send the risk as a message of its own, the rest as one digest.
+    company, rules = d.conv.company, kb.rules
+    rows = plan_reminders(company, all_events(company, rules), rules, d.now, [1])
+    due = [_view(n, r, company.timezone) for n, r in enumerate(rows, 1) if r.due_at <= d.now]
+    messages = render_digest(due, rules, lang, d.now)  # type: ignore[arg-type]
+    assert "surveillance:1" in messages[0].buttons[0][0].data or any(
+        "surveillance:1" in b.data for row in messages[0].buttons for b in row
+    )
+    assert len(messages) <= 2
+    # Held late on 2026-11-20 after all: recorded, the risk is gone.
+    one_next(d)
+    d.press("2|evt.date|surveillance:1")
+    d.text("2026-11-20")
+    said = one_next(d)
+    assert "⚠️" not in said.split("\n")[0]
+    assert timeline(d).get("surveillance:1").done  # type: ignore[union-attr]
+
+
+def _view(n: int, r: PlannedReminder, tz: str) -> ReminderView:
+    return ReminderView(
+        n, r.event_key, r.kind, r.lead_days, r.event_date, r.title_zh, r.title_en, r.step_id,
+        tz, r.due_at,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_company_that_applied_too_early_is_warned(kb: Knowledge, lang: str) -> None:
+    d = Driver(kb, lang)
+    d.onboard("华夏精工" if lang == "zh" else "Acme", "2|ob|stage|applied")
+    d.text((today(d) - timedelta(days=45)).isoformat())  # 1.5 months of operation
+    said = d.said()
+    if lang == "zh":
+        assert "您说已经提交了申请" in said and "约 1.5 个月" in said and "❌" in said
+    else:
+        assert "You said you have applied" in said and "about 1.5 months" in said
+    data = {b.data for b in d.buttons}
+    assert "2|evt.date|operate" in data and "2|pre.ok|no_blacklist" in data
+    labels = {b.label for b in d.buttons}
+    assert labels != {"是的，已完成"} and labels != {"Yes, it's done"}
+    # The warning comes back before applying, however the owner gets there.
+    one_next(d)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_company_that_records_everything_late(kb: Knowledge, lang: str) -> None:
+    d = Driver(kb, lang)
+    d.onboard("华夏精工" if lang == "zh" else "Acme", "2|ob|stage|building")
+    assess_and_plan(d)
+    start = today(d)
+    advance_to(d, start + timedelta(days=150))  # five months without a word
+    said = one_next(d)
+    bulk = next(b for b in d.buttons if b.data.startswith("2|tl.alldone|"))
+    d.press(bulk.data)  # the actions were done, just not recorded
+    one_next(d)
+    # Then the dates, all in the past: records, not alarms.
+    for key, step, ago in (
+        ("operate", "impl.operate", 120),
+        ("internal_audit", "impl.internal_audit", 20),
+        ("management_review", "impl.management_review", 10),
+    ):
+        d.open_step(step)
+        record(d, key, today(d) - timedelta(days=ago))
+        said = d.said()
+        assert ("已完成" in said) if lang == "zh" else ("(done)" in said), said
+        assert "提醒您" not in said and "remind you" not in said
+    tl = timeline(d)
+    assert all(tl.get(k).done for k in ("operate", "internal_audit", "management_review"))  # type: ignore[union-attr]
+    company, rules = d.conv.company, kb.rules
+    rows = plan_reminders(company, all_events(company, rules), rules, d.now, [1])
+    assert not [
+        r for r in rows if r.event_key in ("operate", "internal_audit", "management_review")
+    ]
+    # Applying is what's next now, with its check (3 months of operation are there).
+    said = one_next(d)
+    assert ("申请" in said) if lang == "zh" else ("appl" in said.lower())
