@@ -137,10 +137,9 @@ def toggle(ctx: Ctx, step_id: str, item_id: str) -> Out | None:
     own = ctx.company.checked.setdefault(step_id, [])
     if item_id in own:
         own.remove(item_id)
-    elif item_known(ctx, item, timeline_of(ctx)) or step_id in ctx.company.steps_done:
-        return [ctx.reply("ticked_by_records")]
-    else:
+    elif step_id not in ctx.company.steps_done and not item_known(ctx, item, timeline_of(ctx)):
         own.append(item_id)
+    # Otherwise the item is ticked by what was recorded: the press only refreshes the view.
     view = step_view(ctx, step_id)
     view.edit = True
     return [view]

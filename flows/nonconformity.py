@@ -8,7 +8,7 @@ from flows.context import Ctx, fmt_date
 from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
 from flows.state import Nonconformity
-from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
+from flows.types import PROMPT, Button, Out, Reply
 
 MAX_NC_TEXT = 500
 TEXT_INPUT, GRADE_INPUT = "nc_text", "nc_grade"
@@ -97,7 +97,7 @@ def close(ctx: Ctx, nc_id: str) -> Out | None:
         return None
     if nc.closed_on is None:
         nc.closed_on = ctx.today
-    return [ctx.reply("nc_closed", n=number(nc)), SHOW_NEXT]
+    return [ctx.reply("nc_closed", n=number(nc))]
 
 
 FLOW = Flow(
