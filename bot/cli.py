@@ -179,10 +179,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 async def _dispatch(args: argparse.Namespace) -> int:
     if args.command in ("ask", "kb"):
+        from flows.contract import CONTRACT
         from knowledge.ask import run_ask
         from knowledge.check import run_kb
 
-        return run_ask(args) if args.command == "ask" else run_kb(args)
+        return run_ask(args) if args.command == "ask" else run_kb(args, CONTRACT)
     settings = _settings()
     if args.command == "chat" and "log_level" not in settings.model_fields_set:
         settings.log_level = "WARNING"  # keep the conversation readable
