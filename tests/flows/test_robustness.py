@@ -31,8 +31,10 @@ PHRASES = [
     "about 60", "yes", "not sure", "what's next", "status", "end of June next year", "7",
     "3/4/2026", "北京", "贯标要多少钱", "\u0000", "\u200b\u202e", "🙂", "a" * 5000, "",
 ]  # fmt: skip
-GARBAGE_DATA = ["", "2|", "2||", "9|as.start", "as:A01:y", "del:yes", "2|del.yes|x", "x" * 80,
-                "2|as.answer|Z99|y", "2|pl.done|own:999", "2|step|nope", "2|rem.snooze|1|99"]  # fmt: skip
+GARBAGE_DATA = [
+    "", "2|", "2||", "9|as.start", "as:A01:y", "del:yes", "2|del.yes|x", "x" * 80,
+    "2|as.answer|Z99|y", "2|pl.done|own:999", "2|step|nope", "2|rem.snooze|1|99",
+]  # fmt: skip
 
 
 def _event_strategy(shown: list[Button]) -> st.SearchStrategy[tuple[EventKind, str, str]]:
