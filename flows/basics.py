@@ -6,6 +6,7 @@ from flows import journey
 from flows.callbacks import decode
 from flows.context import Ctx
 from flows.natural import AnswerKind, parse_answer
+from flows.phrasing import looks_like_question
 from flows.registry import Command, Flow, Input, Registry, Verb
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 from knowledge.lexicon import fold, load_lexicon
@@ -63,9 +64,12 @@ def _offer_words(group: str) -> tuple[str, ...]:
 
 
 def take_offer(ctx: Ctx, text: str) -> Out | None:
-    """ "好的" / "ok" / "start" runs the proposed action; "not now" declines; else it lapses."""
+    """Accept ("好的", "ok", "start") runs the proposed action; "not now" declines; a question
+    is answered and the offer stays; anything else withdraws it."""
     p = ctx.pending
     assert p is not None
+    if looks_like_question(text):
+        return None
     data = p.data.get("data", "")
     ctx.clear_pending()
     said = fold(text).strip(" .!?~。！？～、，,")

@@ -244,3 +244,10 @@ def test_a_greeting_mid_onboarding_says_hello_and_asks_again(en: Driver) -> None
     said = en.said()
     assert "Hello!" in said and said.count("I'm the IPMS certification assistant") == 0
     assert "company's name" in said and en.conv.company.name == ""
+
+
+def test_a_question_in_between_keeps_the_offer(en: Driver) -> None:
+    en.onboard()
+    en.text("what is IPMS certification?")
+    en.text("ok")
+    assert en.conv.user.pending is not None and en.conv.user.pending.flow == "assess"
