@@ -4,14 +4,15 @@ Questions about *other* schemes, documents and business-admin chores (ISO 9001, 
 passports, 营业执照年审, 公司注销, tax) share our vocabulary (审核, 证书, 年审, renewal) and
 would otherwise match well. Such a question is declined unless it also names our domain (an
 ``ANCHOR_CONCEPTS`` glossary concept): "can the IP system be audited together with ISO 9001"
-stays in scope.
+stays in scope. Questions about prosecuting or litigating one IP right (claims, PCT,
+invalidation) are declined unless they name the management system itself.
 """
 
 from __future__ import annotations
 
 import re
 
-__all__ = ["ANCHOR_CONCEPTS", "names_other_scheme"]
+__all__ = ["ANCHOR_CONCEPTS", "SYSTEM_CONCEPTS", "names_other_scheme"]
 
 # The list the matcher shipped with until 2026-12-01 (written after reading the dev set).
 _OTHER_SCHEMES_LATIN = (
@@ -84,7 +85,14 @@ _OTHER_SCHEMES_ZH = (
 # examples: 营业执照年审, 公司注销, tax, visas). Not: 劳动合同/employment contracts, which carry
 # IP clauses and are in scope.
 _LOOKALIKES_ZH = (
-    "营业执照",
+    "营业执照年审",
+    "营业执照年检",
+    "营业执照变更",
+    "营业执照过期",
+    "营业执照到期",
+    "营业执照丢",
+    "换营业执照",
+    "办营业执照",
     "工商年检",
     "工商年报",
     "企业年报",
@@ -116,8 +124,10 @@ _LOOKALIKES_ZH = (
     "工作签",
 )
 _LOOKALIKES_LATIN = (
-    "business license",
-    "business licence",
+    "renew our business license",
+    "renew our business licence",
+    "business license renewal",
+    "business licence renewal",
     "annual report",
     "deregister",
     "deregistration",
@@ -140,6 +150,45 @@ _LOOKALIKES_LATIN = (
     "bank loan",
 )
 
+# Obtaining or litigating one IP right (drafting claims, reexamination, invalidation, opposition,
+# registrations, PCT filings, damages): IP questions, but not about managing IP under the
+# standard. Declined unless the text also names the management system (SYSTEM_CONCEPTS).
+# Kept narrow: 实用新型, 授权, 异议 and 价值评估 also occur in covered questions.
+_PROSECUTION_ZH = (
+    "权利要求",
+    "复审",
+    "宣告无效",
+    "无效宣告",
+    "专利代理师",
+    "著作权登记",
+    "版权登记",
+    "软著登记",
+    "商标异议",
+    "外观设计",
+    "多久能授权",
+    "授权周期",
+    "pct",
+)
+_PROSECUTION_LATIN = (
+    "patent claims",
+    "draft claims",
+    "reexamination",
+    "invalidation",
+    "opposition period",
+    "trademark opposition",
+    "design patent",
+    "copyright registration",
+    "register copyright",
+    "register software copyright",
+    "patent attorney",
+    "patent agent",
+    "damages",
+    "to be granted",
+)
+SYSTEM_CONCEPTS = frozenset(
+    {"guanbiao", "gbt29490", "ipms", "ip_compliance_ms", "edition_2013", "edition_2023"}
+)
+
 
 def _regex(latin: tuple[str, ...], zh: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(
@@ -152,6 +201,7 @@ def _regex(latin: tuple[str, ...], zh: tuple[str, ...]) -> re.Pattern[str]:
 
 _OTHER_SCHEME_RE = _regex(_OTHER_SCHEMES_LATIN, _OTHER_SCHEMES_ZH)
 _LOOKALIKE_RE = _regex(_LOOKALIKES_LATIN, _LOOKALIKES_ZH)
+_PROSECUTION_RE = _regex(_PROSECUTION_LATIN, _PROSECUTION_ZH)
 # ISO standards that belong to our domain (innovation/IP management, certification bodies).
 _OUR_ISO = {"56000", "56001", "56002", "56005", "17021", "19011"}
 _ISO_RE = re.compile(r"(?<![a-z0-9])iso\s*(?:iec\s*)?(\d{4,5})")
@@ -192,4 +242,6 @@ def names_other_scheme(norm: str, concepts: set[str], *, lookalikes: bool = True
     hit = bool(_OTHER_SCHEME_RE.search(norm) or _other_iso(norm))
     if lookalikes and not hit:
         hit = bool(_LOOKALIKE_RE.search(norm))
-    return hit and not concepts & ANCHOR_CONCEPTS
+    if hit:
+        return not concepts & ANCHOR_CONCEPTS
+    return lookalikes and bool(_PROSECUTION_RE.search(norm)) and not concepts & SYSTEM_CONCEPTS
