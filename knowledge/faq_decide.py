@@ -22,8 +22,9 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["FEATURES", "Calibration", "features", "fuse", "sigmoid"]
+__all__ = ["FEATURES", "PACKAGED_CALIBRATION", "Calibration", "features", "fuse", "sigmoid"]
 
+PACKAGED_CALIBRATION = Path(__file__).parent / "data" / "faq" / "index" / "calibration.json"
 # Features of the best fused candidate (see ``features``).
 FEATURES = ("fused", "lead", "lex", "lex_best", "sem", "agree", "concept", "length")
 

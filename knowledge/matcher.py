@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from knowledge.faq_clauses import clause_entry, parse_clause_question
-from knowledge.faq_decide import Calibration, features, fuse
+from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration, features, fuse
 from knowledge.faq_guard import names_other_scheme
 from knowledge.faq_lexical import LexicalMatcher
 from knowledge.intents import detect_intent
@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "MAX_SUGGESTIONS",
+    "PACKAGED_CALIBRATION",
     "CalibratedScores",
     "FaqMatcher",
     "Match",
@@ -51,7 +52,6 @@ __all__ = [
 ]
 
 MAX_SUGGESTIONS = 3
-PACKAGED_CALIBRATION = Path(__file__).parent / "data" / "faq" / "index" / "calibration.json"
 
 Status = Literal["answered", "suggest", "unknown"]
 
@@ -92,6 +92,7 @@ class FaqMatcher:
         self.entries = list(entries)
         self.lexical = LexicalMatcher(self.entries, glossary)
         self.calibration = calibration or _load_calibration(data_dir)
+        # The calibration names its models; kb check verifies they are SEMANTIC_MODELS.
         self.semantic: list[SemanticIndex] = [
             load_index(self.entries, data_dir, name) for name in self.calibration.models
         ]

