@@ -17,7 +17,8 @@ from pydantic import SecretStr
 
 from bot.clock import FakeClock
 from bot.service import Assistant
-from bot.telegram_app import run_polling, run_webhook
+from bot.serve_commands import run_webhook
+from bot.telegram_app import run_polling
 from flows.messages import t
 from flows.types import Lang
 from knowledge.loader import load_knowledge
