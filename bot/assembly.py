@@ -81,7 +81,8 @@ def reminder_tick(settings: Settings, assistant: Assistant) -> Hook:
         dispatcher = Dispatcher(
             assistant.store, assistant.kb, TelegramSender(app.bot), assistant.clock
         )
-        dispatcher.schedule(app.job_queue, interval=settings.reminder_interval_seconds)
+        interval = settings.reminder_interval_seconds
+        dispatcher.schedule(app.job_queue, interval=interval, first=min(interval, 5))
         app.bot_data["dispatcher"] = dispatcher
 
     return hook

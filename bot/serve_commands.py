@@ -19,7 +19,13 @@ from telegram.ext import Application
 from bot.assembly import Hook, make_assistant, operator_channel, reminder_tick, warm_knowledge
 from bot.config import Settings
 from bot.health import probe_database, schema_problem
-from bot.serve import HealthCheck, WebhookServer, always_healthy, run_server
+from bot.serve import (
+    SCHEMA_POLL_SECONDS,
+    HealthCheck,
+    WebhookServer,
+    always_healthy,
+    run_server,
+)
 from bot.telegram_app import ALLOWED_UPDATES, AssistantPort, build_application
 from bot.telegram_logging import install_secret_redaction
 from storage.db import create_engine
@@ -39,10 +45,33 @@ def health_of(store: object) -> HealthCheck:
     return check
 
 
+def build_server(
+    settings: Settings,
+    store: Store,
+    *,
+    schema_poll: float = SCHEMA_POLL_SECONDS,
+    **builder_overrides: Any,
+) -> WebhookServer:
+    """The ``ipms serve`` server: warm-up (knowledge, FAQ index) happens in ``prepare``,
+    after the port is open and before the first update is accepted."""
+    _, path, secret = settings.webhook()
+    builder_overrides.setdefault("updater", None)
+
+    async def prepare() -> Application:  # type: ignore[type-arg]
+        kb = await asyncio.to_thread(warm_knowledge)
+        assistant = make_assistant(settings, store, kb, telegram=True)
+        hooks = [reminder_tick(settings, assistant), operator_channel(settings, assistant)]
+        return build_application(settings, assistant, on_startup=hooks, **builder_overrides)
+
+    return WebhookServer(
+        prepare, path=path, secret=secret, health=health_of(store), schema_poll=schema_poll
+    )
+
+
 async def serve(settings: Settings) -> int:
     """``ipms serve``: the webhook service until SIGTERM/SIGINT."""
     settings.token()  # ConfigError before anything starts
-    _, path, secret = settings.webhook()
+    settings.webhook()
     url = settings.resolved_database_url()
     await probe_database(url)  # unreachable: one clear line, exit
     if settings.auto_migrate:
@@ -50,17 +79,9 @@ async def serve(settings: Settings) -> int:
     # The Store is opened without the schema check: /healthz reports an un-migrated
     # database and updates wait for `ipms migrate` instead of the process exiting.
     store = Store(create_engine(url))
-
-    async def prepare() -> Application:  # type: ignore[type-arg]
-        kb = await asyncio.to_thread(warm_knowledge)
-        assistant = make_assistant(settings, store, kb, telegram=True)
-        hooks = [reminder_tick(settings, assistant), operator_channel(settings, assistant)]
-        return build_application(settings, assistant, on_startup=hooks, updater=None)
-
-    server = WebhookServer(prepare, path=path, secret=secret, health=health_of(store))
     try:
         await run_server(
-            server,
+            build_server(settings, store),
             settings.webhook_listen,
             settings.webhook_port,
             shutdown_timeout=settings.shutdown_timeout_seconds,

@@ -20,7 +20,9 @@ from bot.config import Settings
 from bot.service import Who
 from bot.telegram_app import build_application
 from flows.types import Button, Document, Event, EventKind, Reply
+from tests.support import updates
 from tests.support.fake_bot_api import BOT_USER, FakeBotApi
+from tests.support.updates import tg_user
 
 TOKEN = "123456789:AAFakeTokenForTests_x9Yz-SECRETPART"
 USER_ID = 4242
@@ -94,57 +96,17 @@ class StandInAssistant:
 
 
 def _user(user_id: int, lang: str | None) -> dict[str, Any]:
-    u: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": "Li", "last_name": "Wei"}
-    return u | ({"language_code": lang} if lang else {})
+    return tg_user(user_id, lang)
 
 
-def message_update(
-    update_id: int,
-    *,
-    text: str | None = None,
-    user_id: int = USER_ID,
-    lang: str | None = "zh-hans",
-    chat_type: str = "private",
-    key: str = "message",
-    **content: Any,
-) -> dict[str, Any]:
-    chat_id = user_id if chat_type == "private" else -100123
-    msg: dict[str, Any] = {
-        "message_id": update_id,
-        "date": int(time.time()),
-        "from": _user(user_id, lang),
-        "chat": {"id": chat_id, "type": chat_type},
-        **content,
-    }
-    if text is not None:
-        msg["text"] = text
-        if text.startswith("/"):
-            length = len(text.split()[0])
-            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-    if key == "edited_message":
-        msg["edit_date"] = int(time.time())
-    return {"update_id": update_id, key: msg}
+def message_update(update_id: int, *, user_id: int = USER_ID, **kwargs: Any) -> dict[str, Any]:
+    return updates.message_update(update_id, user_id=user_id, **kwargs)
 
 
 def callback_update(
     update_id: int, data: str, message_id: int, *, text: str = "", user_id: int = USER_ID
 ) -> dict[str, Any]:
-    return {
-        "update_id": update_id,
-        "callback_query": {
-            "id": f"cq{update_id}",
-            "from": _user(user_id, "zh-hans"),
-            "chat_instance": "ci-1",
-            "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "from": BOT_USER,
-                "chat": {"id": user_id, "type": "private"},
-                "text": text,
-            },
-        },
-    }
+    return updates.callback_update(update_id, data, message_id, text=text, user_id=user_id)
 
 
 def member_update(update_id: int, status: str, user_id: int = USER_ID) -> dict[str, Any]:
