@@ -142,6 +142,7 @@ async def run_webhook(
 async def set_webhook(args: argparse.Namespace, settings: Settings) -> int:
     """``ipms set-webhook``: register (or delete, or show) the webhook, once per deployment."""
     token = settings.token()
+    url, _, secret = settings.webhook() if not (args.info or args.delete) else ("", "", "")
     base_url = settings.telegram_base_url or "https://api.telegram.org/bot"
     async with Bot(token, base_url=base_url) as bot:
         if args.info:
@@ -154,7 +155,6 @@ async def set_webhook(args: argparse.Namespace, settings: Settings) -> int:
             await bot.delete_webhook(drop_pending_updates=args.drop_pending)
             print("Webhook removed.")
             return 0
-        url, _, secret = settings.webhook()
         await bot.set_webhook(
             url,
             secret_token=secret,

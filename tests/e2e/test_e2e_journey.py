@@ -16,8 +16,8 @@ from emu_client import ChatUser, Record, buttons_of, text_of
 from pydantic import SecretStr
 
 from bot.clock import FakeClock
-from bot.service import Assistant
 from bot.serve_commands import run_webhook
+from bot.service import Assistant
 from bot.telegram_app import run_polling
 from flows.messages import t
 from flows.types import Lang
