@@ -45,6 +45,8 @@ class Settings(BaseSettings):
 
     telegram_token: SecretStr | None = None
     telegram_base_url: str | None = None  # e.g. http://127.0.0.1:9001/bot (emulator)
+    # Telegram's 30 messages/s per bot, applied per process; off only for emulators/benchmarks
+    telegram_rate_limit: bool = True
     database_url: str = ""  # empty: SQLite file in the per-user data directory
     timezone: str = "Asia/Shanghai"
     admin_ids: Annotated[list[int], NoDecode] = Field(default_factory=list)

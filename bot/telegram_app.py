@@ -274,7 +274,8 @@ def build_application(
             builder = builder.base_file_url(file_url)
     builder = builder.concurrent_updates(PerChatUpdateProcessor())
     builder = builder.post_init(adapter.post_init).post_shutdown(adapter.post_shutdown)
-    builder_overrides.setdefault("rate_limiter", AIORateLimiter(max_retries=3))
+    limiter = AIORateLimiter(max_retries=3) if settings.telegram_rate_limit else None
+    builder_overrides.setdefault("rate_limiter", limiter)
     for name, value in builder_overrides.items():
         if name == "rate_limiter" and value is None:
             continue
