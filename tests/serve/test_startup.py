@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import pytest
 from serve_harness import free_port, post_update, running, serve_settings, wait_healthy
 
 import bot.assembly as assembly
+import bot.cli as cli
 import bot.serve_commands as serve_commands
 from bot.service import Assistant
 from knowledge.loader import PACKAGED_DATA_DIR, Knowledge, build_knowledge, read_raw
@@ -87,53 +89,74 @@ def _spying(seen: list[bool]) -> Callable[..., Assistant]:
 # --- configuration errors: one line on stderr, no traceback ---------------------------------
 
 
-def _serve(tmp: Path, **env: str) -> subprocess.CompletedProcess[str]:
+BAD_SETTINGS = [
+    ({"IPMS_TIMEZONE": "Asia"}, "IPMS_TIMEZONE"),
+    ({"IPMS_TIMEZONE": "Europe/" + "x" * 300}, "IPMS_TIMEZONE"),
+    ({"IPMS_WEBHOOK_SECRET": "has spaces in it!"}, "IPMS_WEBHOOK_SECRET"),
+    ({"IPMS_WEBHOOK_SECRET": "short"}, "IPMS_WEBHOOK_SECRET is too short"),
+    ({"IPMS_WEBHOOK_SECRET": ""}, "IPMS_WEBHOOK_SECRET is not set"),
+    ({"IPMS_WEBHOOK_URL": ""}, "IPMS_WEBHOOK_URL is not set"),
+    ({"IPMS_WEBHOOK_URL": "bot.example.com/x"}, "IPMS_WEBHOOK_URL"),
+    ({"IPMS_TELEGRAM_TOKEN": "Bearer abc"}, "IPMS_TELEGRAM_TOKEN"),
+    ({"IPMS_TELEGRAM_TOKEN": ""}, "IPMS_TELEGRAM_TOKEN is not set"),
+    ({"IPMS_LOG_FORMAT": "xml"}, "IPMS_LOG_FORMAT"),
+    (
+        {"IPMS_DATABASE_URL": "postgresql://nobody:pw-9x@127.0.0.1:9/none"},
+        "Cannot reach the database postgresql+asyncpg://nobody:***@127.0.0.1:9/none",
+    ),
+]
+
+
+@pytest.mark.parametrize(("env", "expected"), BAD_SETTINGS)
+def test_configuration_errors_are_one_clear_line(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    env: dict[str, str],
+    expected: str,
+) -> None:
+    for name, value in _env(tmp_path, **env).items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.chdir(tmp_path)  # no stray .env
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    try:
+        assert cli.main(["serve"]) == 2
+    finally:  # main() configures process-wide logging: leave none of it to later tests
+        root.handlers[:] = handlers
+        root.setLevel(level)
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and expected in lines[0], err
+    assert "pw-9x" not in err and "Bearer" not in err  # never echo secrets
+
+
+@pytest.mark.parametrize(("env", "expected"), [BAD_SETTINGS[0], BAD_SETTINGS[-1]])
+def test_the_real_process_prints_no_traceback(
+    tmp_path: Path, env: dict[str, str], expected: str
+) -> None:
     full = {k: v for k, v in os.environ.items() if not k.startswith("IPMS_")}
-    full |= {
+    done = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "serve"],
+        capture_output=True,
+        text=True,
+        env=full | _env(tmp_path, **env),
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert done.stderr.strip().splitlines() == [done.stderr.strip()]
+    assert expected in done.stderr and "Traceback" not in done.stderr + done.stdout
+
+
+def _env(tmp: Path, **env: str) -> dict[str, str]:
+    return {
         "IPMS_DATA_DIR": str(tmp),
         "IPMS_TELEGRAM_TOKEN": "123456:ABCdefGHI_jkl-mno",
         "IPMS_WEBHOOK_URL": "https://bot.example.com/telegram",
         "IPMS_WEBHOOK_SECRET": "a-good-secret-0123456789",
         "IPMS_WEBHOOK_PORT": str(free_port()),
         "IPMS_DATABASE_URL": f"sqlite+aiosqlite:///{tmp / 'x.db'}",
-    }
-    full |= env
-    return subprocess.run(
-        [sys.executable, "-m", "bot.cli", "serve"],
-        capture_output=True,
-        text=True,
-        env=full,
-        timeout=60,
-    )
-
-
-@pytest.mark.parametrize(
-    ("env", "expected"),
-    [
-        ({"IPMS_TIMEZONE": "Asia"}, "IPMS_TIMEZONE"),
-        ({"IPMS_TIMEZONE": "Europe/" + "x" * 300}, "IPMS_TIMEZONE"),
-        ({"IPMS_WEBHOOK_SECRET": "has spaces in it!"}, "IPMS_WEBHOOK_SECRET"),
-        ({"IPMS_WEBHOOK_SECRET": "short"}, "IPMS_WEBHOOK_SECRET is too short"),
-        ({"IPMS_WEBHOOK_SECRET": ""}, "IPMS_WEBHOOK_SECRET is not set"),
-        ({"IPMS_WEBHOOK_URL": ""}, "IPMS_WEBHOOK_URL is not set"),
-        ({"IPMS_TELEGRAM_TOKEN": "Bearer abc"}, "IPMS_TELEGRAM_TOKEN"),
-        ({"IPMS_TELEGRAM_TOKEN": ""}, "IPMS_TELEGRAM_TOKEN is not set"),
-        ({"IPMS_LOG_FORMAT": "xml"}, "IPMS_LOG_FORMAT"),
-        (
-            {"IPMS_DATABASE_URL": "postgresql://nobody:pw-9x@127.0.0.1:9/none"},
-            "Cannot reach the database postgresql+asyncpg://nobody:***@127.0.0.1:9/none",
-        ),
-    ],
-)
-def test_configuration_errors_are_one_clear_line(
-    tmp_path: Path, env: dict[str, str], expected: str
-) -> None:
-    done = _serve(tmp_path, **env)
-    assert done.returncode == 2
-    lines = done.stderr.strip().splitlines()
-    assert len(lines) == 1 and expected in lines[0], done.stderr
-    assert "Traceback" not in done.stderr + done.stdout
-    assert "pw-9x" not in done.stderr and "Bearer" not in done.stderr  # never echo secrets
+    } | env
 
 
 def test_set_webhook_needs_url_and_secret(tmp_path: Path) -> None:
