@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import os
 import sys
 
@@ -218,3 +219,21 @@ async def _wait_ok(client: httpx.AsyncClient) -> None:
             return
         await asyncio.sleep(0.05)
     raise AssertionError((await client.get("/healthz")).text)
+
+
+async def test_logs_hold_no_wrong_secret_and_bounded_message_texts(
+    served: Served, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level("DEBUG")
+    wrong = "attacker-guess-0123456789abcdef"
+    huge = "长" * 300_000  # a large message text (under the 1 MiB body limit in UTF-8)
+    await served.client.post(
+        HOOK_PATH, json={"update_id": 1}, headers={"X-Telegram-Bot-Api-Secret-Token": wrong}
+    )
+    response = await post_update(served.client, message_update(2, text=huge, user_id=USER))
+
+    assert response.status_code == 200
+    assert wrong not in caplog.text and SECRET not in caplog.text
+    assert max(len(r.getMessage()) for r in caplog.records) < 2100  # DEBUG records are cut
+    above_debug = [r.getMessage() for r in caplog.records if r.levelno > logging.DEBUG]
+    assert not any("长长长" in m for m in above_debug)  # message texts only at DEBUG
