@@ -55,6 +55,7 @@ class FakeBotApi(BaseRequest):
         self.blocked: set[int] = set()
         self.retry_after = 3
         self.count = 0  # every call, recorded or not
+        self.sent = 0  # messages delivered (sendMessage answered ok), recorded or not
         self._ids = itertools.count(1000)
 
     # --- BaseRequest ----------------------------------------------------------------------
@@ -95,6 +96,7 @@ class FakeBotApi(BaseRequest):
         if self.delay and name.startswith(("send", "edit")):
             await asyncio.sleep(self.delay)
         result: Any = True
+        self.sent += name == "sendMessage"
         if name.startswith(("send", "edit")) and name not in _NOT_A_MESSAGE:
             result = self._message(params)
         return 200, _ok(result)
