@@ -27,8 +27,9 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 from sqlalchemy.engine import make_url
+from sqlmodel.ext.asyncio.session import AsyncSession
 from telegram import Bot
 from telegram.request import BaseRequest, RequestData
 
@@ -95,26 +96,23 @@ async def bench_insert(n: int, planned: list[Any], url: str) -> None:
     store = await Store.open(url)
     try:
         start = time.perf_counter()
-        async with store.engine.begin() as conn:
-            users = [
-                {"id": i + 1, "channel": "telegram", "external_id": str(i + 1)} for i in range(n)
+        async with store.session(write=True) as session:
+            await bulk(session, AppUser, [_user(i + 1, str(i + 1)) for i in range(n)])
+            await bulk(session, CompanyRecord, [_company(i) for i in range(n)])
+            members = [
+                {"user_id": i + 1, "company_id": i + 1, "role": "owner", "created_at": NOW}
+                for i in range(n)
             ]
-            await conn.execute(insert(AppUser), [_user(u) for u in users])
-            await conn.execute(insert(CompanyRecord), [_company(i) for i in range(n)])
-            await conn.execute(
-                insert(Membership),
-                [
-                    {"user_id": i + 1, "company_id": i + 1, "role": "owner", "created_at": NOW}
-                    for i in range(n)
-                ],
-            )
+            await bulk(session, Membership, members)
+            await session.commit()
         setup = time.perf_counter() - start
         start = time.perf_counter()
         chunk = 20_000
         for at in range(0, len(planned), chunk):
             rows = [_row(p) for p in planned[at : at + chunk]]
-            async with store.engine.begin() as conn:
-                await rem.insert_rows(conn, rows)
+            async with store.session(write=True) as session:
+                await rem.insert_rows(session, rows)
+                await session.commit()
         elapsed = time.perf_counter() - start
         print(
             f"  insert into SQLite: {len(planned):,} rows in {elapsed:.1f} s "
@@ -124,8 +122,13 @@ async def bench_insert(n: int, planned: list[Any], url: str) -> None:
         await store.close()
 
 
-def _user(u: dict[str, Any]) -> dict[str, Any]:
-    return u | {
+async def bulk(session: AsyncSession, model: Any, rows: list[dict[str, Any]]) -> None:
+    await session.exec(insert(model.__table__), params=rows)
+
+
+def _user(user_id: int, external_id: str) -> dict[str, Any]:
+    return {
+        "id": user_id, "channel": "telegram", "external_id": external_id,
         "display_name": "", "lang": "en", "lang_chosen": True, "reminders_opt_in": True,
         "active": True, "is_admin": False, "created_at": NOW, "updated_at": NOW,
     }  # fmt: skip
@@ -202,20 +205,14 @@ def due_rows(m: int, users: int) -> Iterator[dict[str, Any]]:
 async def seed(url: str, m: int, users: int) -> Store:
     await upgrade(url)
     store = await Store.open(url)
-    async with store.engine.begin() as conn:
-        await conn.execute(
-            insert(AppUser),
-            [
-                _user({"id": u, "channel": "telegram", "external_id": str(10_000 + u)})
-                for u in range(1, users + 1)
-            ],
-        )
-        await conn.execute(insert(CompanyRecord), [_company(u - 1) for u in range(1, users + 1)])
+    async with store.session(write=True) as session:
+        await bulk(session, AppUser, [_user(u, str(10_000 + u)) for u in range(1, users + 1)])
+        await bulk(session, CompanyRecord, [_company(u - 1) for u in range(1, users + 1)])
         rows = list(due_rows(m, users))
         for at in range(0, len(rows), 20_000):
-            await rem.insert_rows(conn, rows[at : at + 20_000])
-    async with store.engine.begin() as conn:
-        await conn.exec_driver_sql("ANALYZE reminder")  # as autovacuum would after a bulk load
+            await rem.insert_rows(session, rows[at : at + 20_000])
+        await session.exec(text("ANALYZE reminder"))  # as autovacuum would after a bulk load
+        await session.commit()
     return store
 
 

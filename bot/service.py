@@ -16,9 +16,11 @@ from bot.clock import Clock
 from flows.context import FlowOptions
 from flows.engine import handle as run_flows
 from flows.messages import t
+from flows.reconcile import plan_fingerprint
 from flows.state import Conversation
 from flows.types import Button, Document, Event, EventKind, Reply
 from knowledge.loader import Knowledge
+from storage import faults
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
@@ -66,22 +68,38 @@ class Assistant:
     ) -> Event:
         return Event(kind=kind, value=value, now=self.clock.now(), args=args, lang_hint=lang_hint)
 
-    async def handle(self, who: Who, event: Event) -> list[Reply]:
+    async def handle(self, who: Who, event: Event, update_id: int | None = None) -> list[Reply]:
+        """Answer one event. ``update_id`` (Telegram's) is claimed in the transaction that
+        saves the answer: a re-delivery of a committed update returns no replies."""
         if event.kind is EventKind.BUTTON and event.value == "del:yes":
+            if update_id is not None and not await self.store.claim_update(update_id):
+                return []
             return await self._delete(who)
         if event.kind is EventKind.BUTTON and event.value.startswith("rem:"):
+            if update_id is not None and not await self.store.claim_update(update_id):
+                return []
             return await self._reminder_button(who, event)
         async with self.store.conversation(
-            who.channel, who.external_id, display_name=who.display_name, lang_hint=who.lang_hint
+            who.channel,
+            who.external_id,
+            display_name=who.display_name,
+            lang_hint=who.lang_hint,
+            update_id=update_id,
         ) as h:
+            if not h.claimed:
+                log.debug("update %s was already processed; ignoring the repeat", update_id)
+                return []
             conv = h.conv
+            plan_before = plan_fingerprint(conv, self.kb.rules)
             came_back = not conv.user.active
             conv.user.active = True  # any message from a user who had blocked us: they're back
             replies = await self._special(who, conv, event)
             if replies is None:
                 conv, replies = run_flows(conv, event, self.kb, self.options)
+            faults.checkpoint("flows")
             await h.save(conv)
-        await self.replan(conv)
+            if plan_fingerprint(h.conv, self.kb.rules) != plan_before:  # else nothing to re-plan
+                await h.replan(self.kb.rules, self.clock.now())
         replies = await self._to_operator(who, replies)
         if came_back:
             log.info("user %s:%s is active again", who.channel, who.external_id)

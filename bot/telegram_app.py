@@ -29,6 +29,7 @@ from bot.telegram_events import CHANNEL, event_of, who_of
 from bot.telegram_logging import install_secret_redaction, quiet_http_loggers
 from bot.telegram_render import render
 from flows.types import Event, Reply
+from storage.repo import valid_update_id
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,9 @@ _SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accept
 class UpdateStore(Protocol):
     async def claim_update(self, update_id: int) -> bool: ...
 
-    async def set_user_active(self, channel: str, external_id: str, active: bool) -> object: ...
+    async def set_user_active(
+        self, channel: str, external_id: str, active: bool, *, update_id: int | None = None
+    ) -> object: ...
 
 
 class AssistantPort(Protocol):
@@ -87,7 +90,7 @@ class AssistantPort(Protocol):
     @property
     def clock(self) -> Clock: ...
 
-    async def handle(self, who: Who, event: Event) -> list[Reply]: ...
+    async def handle(self, who: Who, event: Event, update_id: int | None = None) -> list[Reply]: ...
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -142,11 +145,11 @@ class TelegramAdapter:
         private = (
             update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
         )
+        if not valid_update_id(update.update_id):  # forged: Telegram's ids are far smaller
+            logger.warning("Ignoring an update with an out-of-range update_id")
+            return
         if query is not None:  # answer at once: the client shows a spinner until we do
             await _answer_query(query, None if private else GROUP_NOTE)
-        if not await self.assistant.store.claim_update(update.update_id):
-            logger.debug("Update %s was already processed; ignoring the repeat", update.update_id)
-            return
         if update.my_chat_member is not None:
             await self._membership_changed(update)
             return
@@ -154,12 +157,14 @@ class TelegramAdapter:
         if user is None or chat is None or user.is_bot:
             return
         if not private:
-            await self._group_note(update)
+            if await self.assistant.store.claim_update(update.update_id):
+                await self._group_note(update)
             return
         event = event_of(update, self.assistant.clock.now())
         if event is None:
             return
-        replies = await self.assistant.handle(who_of(user), event)
+        # The update id is claimed in the transaction that saves the answer (exactly once).
+        replies = await self.assistant.handle(who_of(user), event, update_id=update.update_id)
         await render(context.bot, chat.id, replies, pressed=query.message if query else None)
 
     async def _group_note(self, update: Update) -> None:
@@ -176,7 +181,9 @@ class TelegramAdapter:
         status = change.new_chat_member.status
         if status in (ChatMemberStatus.BANNED, ChatMemberStatus.MEMBER):
             active = status == ChatMemberStatus.MEMBER
-            await self.assistant.store.set_user_active(CHANNEL, str(change.from_user.id), active)
+            await self.assistant.store.set_user_active(
+                CHANNEL, str(change.from_user.id), active, update_id=update.update_id
+            )
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log without secrets (see ``bot.telegram_logging``) and apologise; never re-raise."""

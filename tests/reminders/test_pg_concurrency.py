@@ -47,8 +47,9 @@ async def _seed(url: str) -> None:
                         "timezone": "Asia/Shanghai",
                     }
                 )
-        async with store.engine.begin() as conn:
-            assert await rem.insert_rows(conn, rows) == REMINDERS
+        async with store.session(write=True) as session:
+            assert await rem.insert_rows(session, rows) == REMINDERS
+            await session.commit()
     finally:
         await store.close()
 
