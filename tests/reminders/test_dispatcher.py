@@ -417,3 +417,34 @@ async def test_tick_runs_as_a_ptb_repeating_job(sqlite_store: Store, kb: Knowled
         await job.run(app)  # what the scheduler does every 30 s
         await job.run(app)
     assert len(api.sent_to(620)) == 1
+
+
+# --- housekeeping ---------------------------------------------------------------------------
+
+
+async def test_the_reminder_tick_prunes_old_processed_update_ids_hourly(
+    store: Store, kb: Knowledge
+) -> None:
+    from storage.models import ProcessedUpdate
+
+    clock = FakeClock(START)
+
+    async def processed(*rows: tuple[int, timedelta]) -> set[int]:
+        async with store.session(write=True) as session:
+            for update_id, age in rows:
+                session.add(ProcessedUpdate(update_id=update_id, processed_at=clock.now() - age))
+            await session.commit()
+            found = (await session.exec(select(ProcessedUpdate.update_id))).all()
+            return {update_id for (update_id,) in found}
+
+    await processed((1, timedelta(hours=72)), (2, timedelta(hours=47)))
+    d = dispatcher(store, kb, RecordingSender(clock), clock)
+    await d.run_once()
+    assert await processed() == {2}  # Telegram no longer re-delivers after 24 h: kept 48 h
+    assert await processed((3, timedelta(hours=72))) == {2, 3}
+    clock.advance(timedelta(minutes=30))
+    await d.tick()
+    assert await processed() == {2, 3}  # at most once an hour
+    clock.advance(timedelta(minutes=31))
+    await d.tick()
+    assert await processed() == set()  # 2 is 48 h 1 min old now
