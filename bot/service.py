@@ -71,6 +71,7 @@ class Assistant:
     async def handle(self, who: Who, event: Event, update_id: int | None = None) -> list[Reply]:
         """Answer one event. ``update_id`` (Telegram's) is claimed in the transaction that
         saves the answer: a re-delivery of a committed update returns no replies."""
+        # These two write outside the conversation, so their claim commits on its own.
         if event.kind is EventKind.BUTTON and event.value == "del:yes":
             if update_id is not None and not await self.store.claim_update(update_id):
                 return []

@@ -9,7 +9,6 @@ per crash is ``Outcomes``' business (see there).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import AsyncIterator, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -23,7 +22,7 @@ from flows.reconcile import ReminderStatus
 from flows.schedule import OVERDUE_LEAD
 from storage.models import AppUser, UTCDateTime
 from storage.reminder_plan import TABLE, select_columns
-from storage.repo import Store
+from storage.repo import Store, WriterLock
 
 R = TABLE.c
 PLANNED = ReminderStatus.PLANNED.value
@@ -182,7 +181,7 @@ class Outcomes:
     def __init__(
         self,
         session: AsyncSession,
-        writer: asyncio.Lock | None,
+        writer: WriterLock | None,
         group: int,
         asyncpg: Any = None,
     ) -> None:

@@ -67,6 +67,27 @@ def _telegram_id(channel: str, external_id: str) -> int | None:
         return None
 
 
+class WriterLock:
+    """SQLite's single writer, in-process: waiters are served in order, and a task that
+    already holds it gets an error instead of waiting for itself forever (a second write
+    transaction inside ``conversation()``: pass the conversation's session instead)."""
+
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
+
+    async def __aenter__(self) -> None:
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            raise RuntimeError("nested write transaction on SQLite: use the open session")
+        await self._lock.acquire()
+        self._owner = task
+
+    async def __aexit__(self, *_: object) -> None:
+        self._owner = None
+        self._lock.release()
+
+
 class Store:
     """Database access for the bot. Create with ``await Store.open(url)``."""
 
@@ -76,7 +97,7 @@ class Store:
         self._locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
-        self.writer: asyncio.Lock | None = asyncio.Lock() if self.is_sqlite else None
+        self.writer = WriterLock() if self.is_sqlite else None
 
     @classmethod
     async def open(cls, url: str | None = None, *, migrate: bool = False) -> Store:
