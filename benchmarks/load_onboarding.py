@@ -23,24 +23,26 @@ import argparse
 import asyncio
 import io
 import itertools
-import json
 import logging
 import os
 import statistics
 import tempfile
 import time
-import uuid
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 from pydantic import SecretStr
+
+# benchmarks/ is on sys.path when this runs as a script
+from reminders_bench import (  # type: ignore[import-not-found]
+    RecordingBotApi,
+    drop_pg_database,
+    with_pg_database,
+)
 from sqlalchemy import func
-from sqlalchemy.engine import make_url
 from sqlmodel import col, select
 from telegram import Update
 from telegram.ext import Application, ContextTypes, TypeHandler
-from telegram.request import BaseRequest, RequestData
 
 from bot.clock import SystemClock
 from bot.config import Settings
@@ -52,54 +54,7 @@ from storage.models import CompanyRecord
 from storage.repo import Store
 
 TOKEN = "123456:LOADTEST"
-BOT_USER = {"id": 1, "is_bot": True, "first_name": "Load", "username": "load_bot"}
 FIRST_USER = 7_100_000_000
-
-
-class RecordingBotApi(BaseRequest):
-    """In-process Bot API: remembers each chat's latest inline keyboard (to press it)."""
-
-    def __init__(self) -> None:
-        self.ids = itertools.count(1)
-        self.keyboards: dict[int, tuple[int, list[str]]] = {}  # chat -> (message id, data)
-        self.texts: dict[int, list[str]] = defaultdict(list)
-
-    @property
-    def read_timeout(self) -> float:
-        return 1.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(  # type: ignore[override]  # timeouts are irrelevant in-process
-        self, url: str, method: str, request_data: RequestData | None = None, **_: Any
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        if name == "getMe":
-            return 200, json.dumps({"ok": True, "result": BOT_USER}).encode()
-        params = dict(request_data.parameters) if request_data else {}
-        if name not in ("sendMessage", "editMessageText", "sendDocument"):
-            return 200, json.dumps({"ok": True, "result": True}).encode()
-        chat = int(str(params.get("chat_id", 0)))
-        mid = int(str(params["message_id"])) if "message_id" in params else next(self.ids)
-        self.texts[chat].append(str(params.get("text", "")))
-        markup = params.get("reply_markup")
-        if isinstance(markup, str):
-            markup = json.loads(markup)
-        if isinstance(markup, dict) and markup.get("inline_keyboard"):
-            data = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
-            self.keyboards[chat] = (mid, data)
-        message = {
-            "message_id": mid,
-            "date": int(time.time()),
-            "from": BOT_USER,
-            "chat": {"id": chat, "type": "private"},
-            "text": params.get("text", ""),
-        }
-        return 200, json.dumps({"ok": True, "result": message}).encode()
 
 
 def _from(user_id: int) -> dict[str, Any]:
@@ -120,6 +75,7 @@ def text_update(update_id: int, user_id: int, text: str) -> dict[str, Any]:
 
 
 def press_update(update_id: int, user_id: int, api: RecordingBotApi) -> dict[str, Any]:
+    assert api.keyboards is not None
     message_id, data = api.keyboards.get(user_id, (0, ["?"]))
     return {
         "update_id": update_id,
@@ -192,7 +148,7 @@ class Load:
 
 async def run_load(url: str, kb: Knowledge, users: int, think: float) -> dict[str, Any]:
     store = await Store.open(url, migrate=True)
-    api = RecordingBotApi()
+    api = RecordingBotApi(keyboards=True)
     settings = Settings(telegram_token=SecretStr(TOKEN), _env_file=None)  # type: ignore[call-arg]
     assistant = Assistant(store, kb, SystemClock())
     app = build_application(
@@ -242,25 +198,6 @@ def report(label: str, r: dict[str, Any]) -> None:
         print(f"    e.g. {failure[:150]}")
 
 
-async def pg_database(admin_url: str, name: str, *, drop: bool = False) -> str:
-    import asyncpg
-
-    url = make_url(admin_url)
-    conn = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-        database=url.database or "postgres",
-    )  # fmt: skip
-    try:
-        if drop:
-            await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        else:
-            await conn.execute(f'CREATE DATABASE "{name}"')
-    finally:
-        await conn.close()
-    db = url.set(drivername="postgresql+asyncpg", database=name)
-    return db.render_as_string(hide_password=False)
-
-
 async def bench_load(args: argparse.Namespace, kb: Knowledge, tmp: Path) -> None:
     n = args.users
     print(f"load: {n} users x {len(SCRIPT)} updates = {n * len(SCRIPT):,} updates at once, "
@@ -270,12 +207,11 @@ async def bench_load(args: argparse.Namespace, kb: Knowledge, tmp: Path) -> None
     if not admin:
         print("  PostgreSQL: skipped (set IPMS_TEST_PG_URL)")
         return
-    name = f"ipms_load_{uuid.uuid4().hex[:8]}"
-    url = await pg_database(admin, name)
+    url, name = await with_pg_database(admin)
     try:
         report("PostgreSQL:", await run_load(url, kb, n, args.think))
     finally:
-        await pg_database(admin, name, drop=True)
+        await drop_pg_database(admin, name)
 
 
 async def bench_terminal(messages: int, kb: Knowledge, tmp: Path) -> None:

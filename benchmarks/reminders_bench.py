@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import itertools
 import json
 import os
 import tempfile
@@ -156,11 +157,17 @@ def _row(p: Any) -> dict[str, Any]:
 
 
 class RecordingBotApi(BaseRequest):
-    """In-process Bot API: counts sendMessage calls and answers with a minimal Message."""
+    """In-process Bot API: counts sendMessage calls and answers with a minimal Message.
 
-    def __init__(self) -> None:
+    With ``keyboards=True`` it also keeps each chat's latest inline keyboard (message id and
+    callback data), so a load test can press its buttons.
+    """
+
+    def __init__(self, *, keyboards: bool = False) -> None:
         self.sent = 0
         self.chats: set[int] = set()
+        self.ids = itertools.count(1)
+        self.keyboards: dict[int, tuple[int, list[str]]] | None = {} if keyboards else None
 
     @property
     def read_timeout(self) -> float:
@@ -175,19 +182,37 @@ class RecordingBotApi(BaseRequest):
     async def do_request(  # type: ignore[override]  # timeouts are irrelevant in-process
         self, url: str, method: str, request_data: RequestData | None = None, **_: Any
     ) -> tuple[int, bytes]:
-        if url.endswith("getMe"):
+        name = url.rsplit("/", 1)[-1]
+        if name == "getMe":
             return 200, json.dumps({"ok": True, "result": BOT_USER}).encode()
+        if name not in ("sendMessage", "editMessageText", "sendDocument"):
+            return 200, json.dumps({"ok": True, "result": True}).encode()
         params = request_data.parameters if request_data else {}
         chat = int(str(params["chat_id"]))
-        self.sent += 1
-        self.chats.add(chat)
+        mid = int(str(params["message_id"])) if "message_id" in params else next(self.ids)
+        if name == "sendMessage":
+            self.sent += 1
+            self.chats.add(chat)
+        if self.keyboards is not None:
+            self._keep_keyboard(chat, mid, params.get("reply_markup"))
         message = {
-            "message_id": self.sent,
+            "message_id": mid,
             "date": 0,
             "chat": {"id": chat, "type": "private"},
             "text": params.get("text", ""),
         }
         return 200, json.dumps({"ok": True, "result": message}).encode()
+
+    def _keep_keyboard(self, chat: int, message_id: int, markup: Any) -> None:
+        if isinstance(markup, str):
+            markup = json.loads(markup)
+        if (
+            isinstance(markup, dict)
+            and markup.get("inline_keyboard")
+            and self.keyboards is not None
+        ):
+            data = [b["callback_data"] for row in markup["inline_keyboard"] for b in row]
+            self.keyboards[chat] = (message_id, data)
 
 
 def due_rows(m: int, users: int) -> Iterator[dict[str, Any]]:

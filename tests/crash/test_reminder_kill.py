@@ -10,44 +10,19 @@ message of a group whose marks were not yet written.
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 from bot.dispatcher import SQLITE_MARK_GROUP
 from storage import reminders as rem
-from storage.migrate import upgrade
 from storage.repo import Store
 from tests.crash.conftest import ForkServer
-from tests.crash.harness import NOW
-from tests.reminders.conftest import make_user
+from tests.reminders.conftest import START, seed_due_reminders
 
 USERS = 40
 REMINDERS = 120
-
-
-async def _seed(url: str) -> None:
-    await upgrade(url)
-    store = await Store.open(url)
-    try:
-        rows = []
-        for u in range(USERS):
-            conv = await make_user(store, str(9_100 + u))
-            assert conv.company.id is not None and conv.user.id is not None
-            for i in range(u, REMINDERS, USERS):
-                rows.append({
-                    "company_id": conv.company.id, "user_id": conv.user.id,
-                    "channel": "telegram", "event_key": f"e{i}", "kind": "stage1",
-                    "lead_days": 7, "event_date": date(2026, 12, 10),
-                    "due_at": NOW - timedelta(minutes=i), "dedup_key": f"e{i}|7|2026-12-10",
-                    "title_en": f"R#{i}", "title_zh": f"R#{i}", "timezone": "Asia/Shanghai",
-                })  # fmt: skip
-        async with store.session(write=True) as session:
-            assert await rem.insert_rows(session, rows) == REMINDERS
-            await session.commit()
-    finally:
-        await store.close()
 
 
 def _kill_points() -> list[tuple[str, int, int]]:
@@ -76,15 +51,15 @@ async def test_kill_mid_dispatch_resends_at_most_the_stated_bound(
     forkserver: ForkServer, tmp_path: Path, url: str, kill_after: int, duplicates: int
 ) -> None:
     bound = 1 if url.startswith("postgresql") else SQLITE_MARK_GROUP
-    await _seed(url)
+    await seed_due_reminders(url, USERS, REMINDERS, title="R#{}")
     out = tmp_path / "delivered"
     first = forkserver.run(
-        job="dispatch", url=url, now=NOW.isoformat(), worker="w1", out=str(out),
+        job="dispatch", url=url, now=START.isoformat(), worker="w1", out=str(out),
         kill_after=kill_after,
     )  # fmt: skip
     assert first == {"signal": 9}
     assert len(out.read_text().split()) == kill_after
-    after_lease = NOW + timedelta(minutes=6)  # the dead worker's 5-minute lease has run out
+    after_lease = START + timedelta(minutes=6)  # the dead worker's 5-minute lease has run out
     second = forkserver.run(
         job="dispatch", url=url, now=after_lease.isoformat(), worker="w2", out=str(out)
     )
