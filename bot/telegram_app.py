@@ -31,6 +31,7 @@ from bot.telegram_render import render
 from flows.catalog import REGISTRY
 from flows.types import Event, Lang, Reply
 from knowledge.texts import load_catalogue
+from storage.repo import valid_update_id
 
 logger = logging.getLogger(__name__)
 
@@ -53,7 +54,9 @@ SORRY = load_catalogue().both("error_generic")
 class UpdateStore(Protocol):
     async def claim_update(self, update_id: int) -> bool: ...
 
-    async def set_user_active(self, channel: str, external_id: str, active: bool) -> object: ...
+    async def set_user_active(
+        self, channel: str, external_id: str, active: bool, *, update_id: int | None = None
+    ) -> object: ...
 
 
 class AssistantPort(Protocol):
@@ -65,7 +68,7 @@ class AssistantPort(Protocol):
     @property
     def clock(self) -> Clock: ...
 
-    async def handle(self, who: Who, event: Event) -> list[Reply]: ...
+    async def handle(self, who: Who, event: Event, update_id: int | None = None) -> list[Reply]: ...
 
 
 class PerChatUpdateProcessor(BaseUpdateProcessor):
@@ -120,12 +123,11 @@ class TelegramAdapter:
         private = (
             update.effective_chat is not None and update.effective_chat.type == ChatType.PRIVATE
         )
+        if not valid_update_id(update.update_id):  # forged: Telegram's ids are far smaller
+            logger.warning("Ignoring an update with an out-of-range update_id")
+            return
         if query is not None:  # answer at once: the client shows a spinner until we do
             await _answer_query(query, None if private else GROUP_NOTE)
-        if not await self.assistant.store.claim_update(update.update_id):
-            metrics.duplicate_update()
-            logger.debug("Update %s was already processed; ignoring the repeat", update.update_id)
-            return
         if update.my_chat_member is not None:
             await self._membership_changed(update)
             return
@@ -133,12 +135,14 @@ class TelegramAdapter:
         if user is None or chat is None or user.is_bot:
             return
         if not private:
-            await self._group_note(update)
+            if await self.assistant.store.claim_update(update.update_id):
+                await self._group_note(update)
             return
         event = event_of(update, self.assistant.clock.now())
         if event is None:
             return
-        replies = await self.assistant.handle(who_of(user), event)
+        # The update id is claimed in the transaction that saves the answer (exactly once).
+        replies = await self.assistant.handle(who_of(user), event, update_id=update.update_id)
         await render(context.bot, chat.id, replies, pressed=query.message if query else None)
 
     async def _group_note(self, update: Update) -> None:
@@ -155,7 +159,9 @@ class TelegramAdapter:
         status = change.new_chat_member.status
         if status in (ChatMemberStatus.BANNED, ChatMemberStatus.MEMBER):
             active = status == ChatMemberStatus.MEMBER
-            await self.assistant.store.set_user_active(CHANNEL, str(change.from_user.id), active)
+            await self.assistant.store.set_user_active(
+                CHANNEL, str(change.from_user.id), active, update_id=update.update_id
+            )
 
     async def on_error(self, update: object, context: Context) -> None:
         """Log without secrets (see ``bot.telegram_logging``) and apologise; never re-raise."""

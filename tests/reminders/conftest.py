@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +13,7 @@ from flows.state import Certificate, Company, Conversation
 from flows.types import Button
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.schema import Rules
+from storage import reminders as rem
 from storage.migrate import upgrade
 from storage.repo import Store
 from tests.support.fake_bot_api import FakeBotApi
@@ -77,6 +78,34 @@ async def make_user(
         conv.user.reminders_opt_in = opt_in
         await h.save(conv)
         return h.conv
+
+
+async def seed_due_reminders(
+    url: str, users: int, count: int, *, title: str = "R{}", first_user: int = 9000
+) -> None:
+    """Migrate ``url`` and store ``count`` due reminders spread over ``users`` users; the
+    i-th is titled ``title.format(i)`` and due i seconds before ``START``."""
+    await upgrade(url)
+    store = await Store.open(url)
+    try:
+        rows = []
+        for u in range(users):
+            conv = await make_user(store, str(first_user + u))
+            assert conv.company.id is not None and conv.user.id is not None
+            for i in range(u, count, users):
+                rows.append({
+                    "company_id": conv.company.id, "user_id": conv.user.id,
+                    "channel": "telegram", "event_key": f"e{i}", "kind": "stage1",
+                    "lead_days": 7, "event_date": date(2026, 12, 10),
+                    "due_at": START - timedelta(seconds=i), "dedup_key": f"e{i}|7|2026-12-10",
+                    "title_en": title.format(i), "title_zh": title.format(i),
+                    "timezone": "Asia/Shanghai",
+                })  # fmt: skip
+        async with store.session(write=True) as session:
+            assert await rem.insert_rows(session, rows) == count
+            await session.commit()
+    finally:
+        await store.close()
 
 
 @dataclass

@@ -46,8 +46,11 @@ class Call:
 class FakeBotApi(BaseRequest):
     """Records Bot API calls and answers like Telegram would (see the module docstring)."""
 
-    def __init__(self, *, record: bool = True, delay: float = 0.0) -> None:
+    def __init__(self, *, record: bool = True, delay: float = 0.0, keyboards: bool = False) -> None:
         self.record = record
+        # With ``keyboards``: each chat's latest inline keyboard (message id, callback data),
+        # kept even when calls are not recorded, so a load test can press what users see.
+        self.keyboards: dict[int, tuple[int, list[str]]] | None = {} if keyboards else None
         self.delay = delay
         self.calls: list[Call] = []
         self.fail_next: dict[str, tuple[int, str]] = {}
@@ -99,7 +102,17 @@ class FakeBotApi(BaseRequest):
         self.sent += name == "sendMessage"
         if name.startswith(("send", "edit")) and name not in _NOT_A_MESSAGE:
             result = self._message(params)
+            self._keep_keyboard(result)
         return 200, _ok(result)
+
+    def _keep_keyboard(self, message: dict[str, Any]) -> None:
+        markup = message.get("reply_markup")
+        if self.keyboards is None or not markup:
+            return
+        rows = json.loads(markup) if isinstance(markup, str) else markup
+        datas = [b["callback_data"] for row in rows["inline_keyboard"] for b in row]
+        if datas:
+            self.keyboards[message["chat"]["id"]] = (message["message_id"], datas)
 
     def _failure(self, name: str, params: dict[str, Any]) -> tuple[int, bytes] | Exception | None:
         if name in self.fail_next:

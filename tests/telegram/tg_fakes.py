@@ -39,8 +39,11 @@ class MemoryStore:
         self.claimed.add(update_id)
         return True
 
-    async def set_user_active(self, channel: str, external_id: str, active: bool) -> None:
-        self.active[f"{channel}:{external_id}"] = active
+    async def set_user_active(
+        self, channel: str, external_id: str, active: bool, *, update_id: int | None = None
+    ) -> None:
+        if update_id is None or await self.claim_update(update_id):
+            self.active[f"{channel}:{external_id}"] = active
 
 
 LANG_BUTTONS = [[Button("中文", "2|lang|zh"), Button("English", "2|lang|en")]]
@@ -55,7 +58,9 @@ class StandInAssistant:
         self.clock = FakeClock(datetime(2026, 11, 27, 1, 0, tzinfo=UTC))
         self.seen: list[tuple[Who, Event]] = []
 
-    async def handle(self, who: Who, event: Event) -> list[Reply]:
+    async def handle(self, who: Who, event: Event, update_id: int | None = None) -> list[Reply]:
+        if update_id is not None and not await self.store.claim_update(update_id):
+            return []  # as the real service: a repeated update is dropped
         self.seen.append((who, event))
         if event.kind is EventKind.UNSUPPORTED:
             return [Reply(f"我只能读文字 / I can only read text ({event.value})")]
