@@ -18,18 +18,16 @@ import asyncio
 import logging
 import os
 import socket
-import time
-import warnings
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
-from telegram.warnings import PTBDeprecationWarning
 
+from bot import metrics
 from bot.clock import Clock
+from bot.sending import RateLimiter, Sender, TelegramSender, retry_after_seconds
 from flows.reminders import ReminderView, render_reminder
 from flows.schedule import (
     EARLIEST_HOUR,
@@ -40,80 +38,27 @@ from flows.schedule import (
     zone,
 )
 from flows.state import User
-from flows.types import Button, Lang, Reply
+from flows.types import Lang, Reply
 from knowledge.loader import Knowledge, load_knowledge
 from storage import reminders as rem
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
 
-# SQLite: delivery marks are committed in groups (one transaction for this many sends).
-# A crash between sending and the group's commit re-sends those reminders once each.
+__all__ = [  # TelegramSender and RateLimiter live in bot.sending; importable from here too
+    "DispatchStats", "Dispatcher", "RateLimiter", "Sender", "TelegramSender", "pop_due_for_user",
+]  # fmt: skip
+
+# Duplicates after a crash (kill -9, power cut) between sending a reminder and recording it:
+# reminders go out one at a time, each recorded before the next is sent, so a kill re-sends
+# at most 1 reminder on PostgreSQL. SQLite records its "sent" marks in groups of
+# SQLITE_MARK_GROUP (one write transaction per group instead of per reminder): a kill
+# re-sends at most that many, each once. tests/crash/test_reminder_kill.py holds both bounds.
 SQLITE_MARK_GROUP = 25
-
-
-class Sender(Protocol):
-    async def send(self, chat_id: str, text: str, buttons: list[list[Button]]) -> None:
-        """Deliver one message; raise ``telegram.error`` exceptions on failure."""
-        ...
-
-
-class TelegramSender:
-    """``Sender`` over a PTB ``Bot`` (plain text, inline keyboard)."""
-
-    def __init__(self, bot: Any) -> None:
-        self.bot = bot
-
-    async def send(self, chat_id: str, text: str, buttons: list[list[Button]]) -> None:
-        rows = [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row] for row in buttons
-        ]
-        markup = InlineKeyboardMarkup(rows) if rows else None
-        await self.bot.send_message(chat_id=int(chat_id), text=text, reply_markup=markup)
-
-
-class RateLimiter:
-    """Spaces sends: at most ``per_second`` overall and one per ``per_chat`` seconds per chat.
-
-    Reservation based (each call books the next free overall slot), so it needs no
-    background task. Time and sleep are injectable: tests drive it with a fake clock.
-    """
-
-    def __init__(
-        self,
-        per_second: float = 30.0,
-        per_chat: float = 1.0,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-        sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
-    ) -> None:
-        self.interval = 1.0 / per_second
-        self.per_chat = per_chat
-        self._clock = clock
-        self._sleep = sleep
-        self._next = 0.0
-        self._next_chat: dict[str, float] = {}
-
-    async def acquire(self, chat_id: str) -> None:
-        # Wait for the chat first without holding an overall slot, so one busy chat does
-        # not hold up the others; then book the next overall slot (no await in between).
-        while True:
-            now = self._clock()
-            ready = self._next_chat.get(chat_id, 0.0)
-            if ready <= now:
-                break
-            await self._sleep(ready - now)
-        start = max(now, self._next)
-        self._next = start + self.interval
-        self._next_chat[chat_id] = start + self.per_chat
-        if len(self._next_chat) > 10_000:
-            self._next_chat = {c: t for c, t in self._next_chat.items() if t > now}
-        if start > now:
-            await self._sleep(start - now)
-
-    def pause(self, seconds: float) -> None:
-        """After a 429 nothing may be sent for ``seconds``."""
-        self._next = max(self._next, self._clock() + seconds)
+# Processed Telegram update ids are kept this long (Telegram stops re-delivering after 24 h)
+# and pruned at most this often, from the reminder tick.
+PROCESSED_UPDATES_KEPT = timedelta(hours=48)
+PRUNE_EVERY = timedelta(hours=1)
 
 
 @dataclass
@@ -126,12 +71,12 @@ class DispatchStats:
     lost_lease: int = 0  # sent, but another worker had taken the row over (lease expired)
 
 
-def retry_after_seconds(exc: RetryAfter) -> float:
-    """PTB 22 gives an int (deprecated, warns) or a timedelta with PTB_TIMEDELTA=true."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", PTBDeprecationWarning)
-        value: int | float | timedelta = exc.retry_after
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+class _SlowDown(Exception):
+    """Telegram's flood control: nothing more may be sent until ``until``."""
+
+    def __init__(self, until: datetime) -> None:
+        super().__init__(until)
+        self.until = until
 
 
 def _interleave(rows: Sequence[rem.ClaimedReminder]) -> list[rem.ClaimedReminder]:
@@ -203,7 +148,6 @@ class Dispatcher:
         max_backoff: timedelta = timedelta(hours=1),
         max_attempts: int = 20,
         max_batches: int | None = None,
-        lanes: int = 4,
     ) -> None:
         self.store = store
         self.kb = kb
@@ -218,12 +162,18 @@ class Dispatcher:
         self.max_backoff = max_backoff
         self.max_attempts = max_attempts
         self.max_batches = max_batches
-        self.lanes = max(lanes, 1)
         self._running = asyncio.Lock()
+        self._stopping = False
+        self._pruned_at: datetime | None = None
+
+    def stop(self) -> None:
+        """Shutting down: the message being sent finishes, the rest of the batch is released
+        (its lease ends now, so another process sends it at once) and no batch follows."""
+        self._stopping = True
 
     async def tick(self, context: object = None) -> None:
         """PTB job callback: one dispatch run; errors are logged, the job keeps running."""
-        if self._running.locked():
+        if self._running.locked() or self._stopping:
             return
         async with self._running:
             try:
@@ -231,6 +181,7 @@ class Dispatcher:
             except Exception:
                 log.exception("reminder dispatch failed")
                 return
+        metrics.observe_dispatch(stats)
         if stats.claimed:
             log.info("reminders: %s", stats)
 
@@ -245,10 +196,11 @@ class Dispatcher:
 
     async def run_once(self) -> DispatchStats:
         """Send everything due now (batch after batch); stops early on a 429."""
+        await self._prune()
         stats = DispatchStats()
         stats.cancelled += await rem.cancel_superseded(self.store, self.clock.now())
         batches = 0
-        while self.max_batches is None or batches < self.max_batches:
+        while not self._stopping and (self.max_batches is None or batches < self.max_batches):
             now = self.clock.now()
             rows = await rem.claim_due(
                 self.store, self.worker_id, now, self.batch, self.lease, channel=self.channel
@@ -261,71 +213,74 @@ class Dispatcher:
                 break
         return stats
 
+    async def _prune(self) -> None:
+        """Housekeeping: forget processed update ids Telegram can no longer re-deliver."""
+        now = self.clock.now()
+        if self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY:
+            return
+        self._pruned_at = now
+        pruned = await self.store.prune_processed_updates(now - PROCESSED_UPDATES_KEPT)
+        if pruned:
+            log.info("pruned %s processed update ids", pruned)
+
     async def _send_batch(self, rows: Sequence[rem.ClaimedReminder], stats: DispatchStats) -> bool:
-        """Send one claimed batch; False when Telegram asked us to slow down.
-
-        Rows go out in a few lanes (a user's reminders always share one, in order), so one
-        lane's database write overlaps another's send. On PostgreSQL each lane marks a reminder
-        before sending its next one; on SQLite marks are committed in groups of
-        ``SQLITE_MARK_GROUP``. A crash re-sends at most the unmarked ones, once each.
-        """
+        """Send one claimed batch, one reminder at a time (see ``SQLITE_MARK_GROUP``); False
+        when Telegram asked us to slow down (the rest of the batch is then deferred)."""
         people = await rem.recipients(self.store, [r.user_id for r in rows])
-        lanes: dict[int, list[rem.ClaimedReminder]] = {}
-        for row in _interleave(rows):
-            lanes.setdefault(row.user_id % self.lanes, []).append(row)
-        halt = _Halt()
-        await asyncio.gather(*(self._lane(lane, people, stats, halt) for lane in lanes.values()))
-        return halt.until is None
-
-    async def _lane(
-        self,
-        rows: Sequence[rem.ClaimedReminder],
-        people: dict[int, rem.Recipient],
-        stats: DispatchStats,
-        halt: _Halt,
-    ) -> None:
+        ordered = _interleave(rows)
+        halted = False
         async with rem.outcomes(self.store, group=SQLITE_MARK_GROUP) as out:
-            await self._lane_rows(rows, people, stats, halt, out)
+            for index, row in enumerate(ordered):
+                if self._stopping:
+                    await self._hold(ordered[index:], self.clock.now(), out, stats, "released")
+                    break
+                person = people.get(row.user_id)
+                if person is None or not await self._deliverable(row, person, out, stats):
+                    continue
+                try:
+                    reachable = await self._deliver(row, person, out, stats)
+                except _SlowDown as flood:
+                    await self._hold(ordered[index:], flood.until, out, stats)
+                    halted = True
+                    break
+                if not reachable:  # blocked: their other rows in this batch are cancelled
+                    people[row.user_id] = replace(person, active=False)
         stats.sent -= out.lost  # grouped marks whose lease had meanwhile gone elsewhere
         stats.lost_lease += out.lost
+        return not halted
 
-    async def _lane_rows(
+    async def _deliver(
         self,
-        rows: Sequence[rem.ClaimedReminder],
-        people: dict[int, rem.Recipient],
-        stats: DispatchStats,
-        halt: _Halt,
+        row: rem.ClaimedReminder,
+        person: rem.Recipient,
         out: rem.Outcomes,
-    ) -> None:
-        for index, row in enumerate(rows):
-            if halt.until is not None:  # another lane hit Telegram's flood control
-                await self._hold(rows[index:], halt.until, halt.reason, out, stats)
-                return
-            person = people.get(row.user_id)
-            if person is None or not await self._deliverable(row, person, out, stats):
-                continue
-            try:
-                await self._send(row, person)
-            except Forbidden as exc:
-                await self._blocked(row, person, exc, out, stats)
-                people[row.user_id] = _inactive(person)
-            except RetryAfter as exc:
-                self._flood(exc, halt)
-                await self._hold(rows[index:], halt.until, halt.reason, out, stats)
-                return
-            except BadRequest as exc:
-                await out.failed(row.id, self.worker_id, f"bad request: {exc}")
-                stats.failed += 1
-            except (NetworkError, TelegramError, OSError) as exc:
-                await self._retry_later(row, exc, out, stats)
-            except Exception as exc:  # a bug must not stall the rest of the batch
-                log.exception("sending reminder %s failed", row.id)
-                await self._retry_later(row, exc, out, stats)
+        stats: DispatchStats,
+    ) -> bool:
+        """Send one reminder and record the outcome; False if the user blocked the bot.
+
+        Raises ``_SlowDown`` on a 429 (the reminder stays planned).
+        """
+        try:
+            await self._send(row, person)
+        except Forbidden as exc:
+            await self._blocked(row, person, exc, out, stats)
+            return False
+        except RetryAfter as exc:
+            raise _SlowDown(self._flood(exc)) from exc
+        except BadRequest as exc:
+            await out.failed(row.id, self.worker_id, f"bad request: {exc}")
+            stats.failed += 1
+        except (NetworkError, TelegramError, OSError) as exc:
+            await self._retry_later(row, exc, out, stats)
+        except Exception as exc:  # a bug must not stall the rest of the batch
+            log.exception("sending reminder %s failed", row.id)
+            await self._retry_later(row, exc, out, stats)
+        else:
+            if await out.sent(row.id, self.worker_id, self.clock.now()):
+                stats.sent += 1
             else:
-                if await out.sent(row.id, self.worker_id, self.clock.now()):
-                    stats.sent += 1
-                else:
-                    stats.lost_lease += 1
+                stats.lost_lease += 1
+        return True
 
     async def _deliverable(
         self,
@@ -370,27 +325,28 @@ class Dispatcher:
         await self.store.set_user_active(person.channel, person.external_id, False)
         stats.cancelled += await out.stop_user(person.id, "recipient blocked the bot")
         stats.failed += 1
+        metrics.reminder_blocked()
         log.info("user %s blocked the bot: reminders stopped", person.id)
 
-    def _flood(self, exc: RetryAfter, halt: _Halt) -> None:
+    def _flood(self, exc: RetryAfter) -> datetime:
         seconds = retry_after_seconds(exc)
-        until = self.clock.now() + timedelta(seconds=seconds)
-        if halt.until is None or until > halt.until:
-            halt.until, halt.reason = until, f"retry after {seconds:g}s"
         if self.limiter is not None:
             self.limiter.pause(seconds)
         log.warning("Telegram flood control: %s", exc)
+        return self.clock.now() + timedelta(seconds=seconds)
 
     async def _hold(
         self,
         rows: Sequence[rem.ClaimedReminder],
-        until: datetime | None,
-        reason: str,
+        until: datetime,
         out: rem.Outcomes,
         stats: DispatchStats,
+        why: str = "",
     ) -> None:
-        """After a 429 the rest of the batch waits as told (deferred, not failed)."""
-        assert until is not None
+        """After a 429 the rest of the batch waits as told (deferred, not failed); at shutdown
+        it is released at once for another process."""
+        wait = (until - self.clock.now()).total_seconds()
+        reason = "released at shutdown" if why else f"retry after {wait:g}s"
         for row in rows:
             await out.defer(row.id, until, reason, self.worker_id)
         stats.deferred += len(rows)
@@ -412,20 +368,6 @@ class Dispatcher:
         stats.deferred += 1
 
 
-@dataclass
-class _Halt:
-    """Shared by a batch's lanes: set when Telegram says "retry after"."""
-
-    until: datetime | None = None
-    reason: str = ""
-
-
-def _inactive(person: rem.Recipient) -> rem.Recipient:
-    return rem.Recipient(
-        person.id, person.channel, person.external_id, person.lang, False, person.reminders_opt_in
-    )
-
-
 async def pop_due_for_user(
     store: Store, user: User | Any, now: datetime, kb: Knowledge | None = None
 ) -> list[Reply]:
@@ -433,20 +375,18 @@ async def pop_due_for_user(
 
     ``user`` is anything with ``channel`` and ``external_id`` (a ``flows.state.User`` or the
     service's ``Who``). The user is chatting right now, so night-time catch-ups show too.
+    Called after every terminal message: when nothing is due it costs one indexed read.
     """
-    person = await rem.recipient_by_identity(store, user.channel, user.external_id)
+    person = await rem.recipient_by_identity(store, user.channel, user.external_id, due_by=now)
     if person is None or not person.reminders_opt_in:
         return []
     rules = (kb or load_knowledge()).rules
     await rem.cancel_superseded(store, now, user_id=person.id)
     worker = f"chat:{person.channel}:{person.id}"
     rows = await rem.claim_due(store, worker, now, 50, channel=None, user_id=person.id)
-    stale = [r.id for r in rows if is_stale(r, now)]
-    await rem.cancel(store, stale, "stale: the date has passed")
-    replies: list[Reply] = []
-    for row in rows:
-        if row.id in stale:
-            continue
-        replies.append(render_reminder(view_of(row), rules, _lang(person.lang), now))
-        await rem.mark_sent(store, row.id, worker, now)
-    return replies
+    stale = [r for r in rows if is_stale(r, now)]
+    shown = [r for r in rows if r not in stale]
+    async with rem.outcomes(store) as out:
+        await out.cancel([r.id for r in stale], "stale: the date has passed")
+        await out.sent_all([r.id for r in shown], worker, now)
+    return [render_reminder(view_of(r), rules, _lang(person.lang), now) for r in shown]

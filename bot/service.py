@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Protocol
 
+from bot import metrics
 from bot.clock import Clock
 from flows.context import FlowOptions
 from flows.engine import handle as run_flows
+from flows.reconcile import plan_fingerprint
 from flows.reminders import snoozed_text
 from flows.state import Conversation
 from flows.types import (
@@ -34,6 +36,7 @@ from flows.types import (
 )
 from knowledge.loader import Knowledge
 from knowledge.texts import load_catalogue
+from storage import faults
 from storage import reminders as rem
 from storage.repo import Store
 
@@ -81,29 +84,36 @@ class Assistant:
     ) -> Event:
         return Event(kind=kind, value=value, now=self.clock.now(), args=args, lang_hint=lang_hint)
 
-    async def handle(self, who: Who, event: Event) -> list[Reply]:
+    async def handle(self, who: Who, event: Event, update_id: int | None = None) -> list[Reply]:
+        """Answer one event. ``update_id`` (Telegram's) is claimed in the transaction that
+        saves the answer: a re-delivery of a committed update returns no replies. Effects
+        (export, delete, snooze...) are carried out once the state is saved."""
         async with self.store.conversation(
-            who.channel, who.external_id, display_name=who.display_name, lang_hint=who.lang_hint
+            who.channel,
+            who.external_id,
+            display_name=who.display_name,
+            lang_hint=who.lang_hint,
+            update_id=update_id,
         ) as h:
+            if not h.claimed:
+                metrics.duplicate_update()
+                log.debug("update %s was already processed; ignoring the repeat", update_id)
+                return []
             conv = h.conv
+            plan_before = plan_fingerprint(conv, self.kb.rules)
             came_back = not conv.user.active
             conv.user.active = True  # any message from a user who had blocked us: they're back
             conv, outcome = run_flows(conv, event, self.kb, self.options)
+            faults.checkpoint("flows")
             await h.save(conv)
+            if plan_fingerprint(h.conv, self.kb.rules) != plan_before:  # else nothing to re-plan
+                await h.replan(self.kb.rules, self.clock.now())
         if came_back:
             log.info("user %s:%s is active again", who.channel, who.external_id)
         replies = list(outcome.replies)
-        deleted = any(isinstance(e, DeleteData) for e in outcome.effects)
-        if not deleted:
-            await self.replan(conv)
         for effect in outcome.effects:
             replies += await self._carry_out(who, conv, effect, event)
         return replies
-
-    async def replan(self, conv: Conversation) -> None:
-        """Bring the company's reminder rows in line with its dates (idempotent)."""
-        if conv.company.id is not None:
-            await rem.replan_for_company(self.store, conv.company, self.kb.rules, self.clock.now())
 
     async def _carry_out(
         self, who: Who, conv: Conversation, effect: Effect, event: Event

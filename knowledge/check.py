@@ -17,23 +17,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from knowledge.contract import Contract, check_contract
+from knowledge.faq_check import faq_problems
 from knowledge.loader import RawData, collect_raw
 from knowledge.schema import FaqEntry, Text, TextList
+from knowledge.semantic_cli import add_embed_arguments, run_embed
 from knowledge.text import cjk_count, normalize
 from knowledge.texts_check import check_texts
 
 CLAUSE_IDS_DOC = Path(__file__).resolve().parents[1] / "docs" / "clause-ids.md"
-STEP_KINDS = {
-    "",
-    "assessment",
-    "plan",
-    "choose_cb",
-    "dates",
-    "audit",
-    "nonconformities",
-    "certificate",
-    "maintenance",
-}
 MIN_PHRASINGS = 3
 
 # A sentence naming the 2013 edition together with "current" words and no negation words is
@@ -52,12 +44,15 @@ _NEGATION = re.compile(
 _SENTENCE_SPLIT = re.compile(r"[，,;；。!?！？\n]|\.\s")
 
 
-def check_knowledge(data_dir: Path | None = None) -> list[str]:
-    """All problems found in the data (schema first; cross checks only on schema-valid data)."""
+def check_knowledge(data_dir: Path | None = None, contract: Contract | None = None) -> list[str]:
+    """All problems found in the data (schema first; cross checks only on schema-valid data).
+
+    ``contract``: the ids the code relies on (``flows.contract.CONTRACT``), checked too.
+    """
     raw, errors = collect_raw(data_dir)
     if raw is None:
         return errors
-    problems: list[str] = []
+    problems: list[str] = check_contract(raw, contract) if contract else []
     texts_dir = raw.data_dir / "texts"
     if texts_dir.is_dir():  # test fixtures may leave the text catalogue out
         problems.extend(check_texts(texts_dir))
@@ -70,6 +65,7 @@ def check_knowledge(data_dir: Path | None = None) -> list[str]:
         _check_glossary,
         _check_rules,
         _check_editions,
+        faq_problems,
         _check_themes,
     ):
         problems.extend(check(raw))
@@ -248,8 +244,6 @@ def _check_references(raw: RawData) -> list[str]:
                 f"journey.yaml: step {step.id}: event_kind {step.event_kind!r} "
                 "is not a rules.yaml reminder kind"
             )
-        if step.kind not in STEP_KINDS:
-            problems.append(f"journey.yaml: step {step.id}: unknown kind {step.kind!r}")
     return problems
 
 
@@ -347,15 +341,18 @@ def add_kb_arguments(subparsers: Any) -> None:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", help="validate the knowledge data files")
     check.add_argument("--data-dir", type=Path, default=None, help="data directory to check")
+    add_embed_arguments(kb_sub)
     kb.set_defaults(func=run_kb)
 
 
-def run_kb(args: argparse.Namespace) -> int:
+def run_kb(args: argparse.Namespace, contract: Contract | None = None) -> int:
+    if getattr(args, "kb_command", "check") == "embed":
+        return run_embed(args)
     if getattr(args, "kb_command", "check") != "check":
         print(f"unknown kb command: {args.kb_command}")
         return 2
     data_dir = getattr(args, "data_dir", None)
-    problems = check_knowledge(data_dir)
+    problems = check_knowledge(data_dir, contract)
     if problems:
         for problem in problems:
             print(problem)

@@ -1,26 +1,22 @@
 """The ``reminder`` table: one row per planned message to one user (the source of truth).
 
-Planning (``storage.reminders.replan_company``) inserts rows idempotently; dispatchers claim
-due rows with a lease (``FOR UPDATE SKIP LOCKED`` on PostgreSQL), send them and mark them
-sent. Titles, step and timezone are copied onto the row so sending needs no company lookup.
+Planning (``flows.reconcile`` decides, ``storage.reminder_plan`` writes) keeps the rows in
+line with the company's dates; dispatchers claim due rows with a lease (``FOR UPDATE SKIP
+LOCKED`` on PostgreSQL), send them and mark them sent. Titles, step and timezone are copied
+onto the row so sending needs no company lookup.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from flows.reconcile import ReminderStatus
 from storage.models import UTCDateTime, utcnow
 
-
-class ReminderStatus(StrEnum):
-    PLANNED = "planned"  # waiting for its due time (or claimed and being sent)
-    SENT = "sent"
-    FAILED = "failed"  # gave up: blocked by the user, bad request, too many attempts
-    CANCELLED = "cancelled"  # no longer applies: date changed, done, opted out, superseded
+__all__ = ["Reminder", "ReminderStatus"]
 
 
 class Reminder(SQLModel, table=True):

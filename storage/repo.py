@@ -1,9 +1,17 @@
 """``Store``: the only way the bot reads and writes its database.
 
-A conversation is loaded and saved in one transaction per incoming event. Serialisation per
-user: an in-process ``asyncio.Lock`` per (channel, external_id) on every database, plus
-``SELECT … FOR UPDATE`` on the user row on PostgreSQL (several bot instances) and
-``BEGIN IMMEDIATE`` on SQLite (one instance; the database serialises writers).
+A conversation is loaded and saved in one transaction per incoming event, together with
+the claim of its Telegram update id and the re-plan of its reminders, so a crash at any
+point leaves either all of it or none of it. Serialisation per user: an in-process
+``asyncio.Lock`` per (channel, external_id), plus ``SELECT … FOR UPDATE`` on the user row on
+PostgreSQL (several bot instances).
+
+SQLite has one writer at a time. Every write transaction of a process queues on one
+``asyncio.Lock`` before it takes SQLite's lock (``BEGIN IMMEDIATE``): waiting happens in the
+event loop, in order, with no timeout, instead of in SQLite's busy handler, which polls and
+gives up with "database is locked" after ``SQLITE_BUSY_TIMEOUT_MS`` (seen under load when
+the event loop was busy while a transaction held the lock). The busy timeout still covers
+other processes (``ipms remind`` from cron next to ``ipms run``).
 """
 
 from __future__ import annotations
@@ -11,51 +19,31 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator, Callable, Mapping
-from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from sqlalchemy import delete, func, update
+from sqlalchemy import delete, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from flows.state import (
-    Action,
-    Answer,
-    Certificate,
-    Company,
-    Conversation,
-    DatedEvent,
-    Nonconformity,
-    Pending,
-    User,
-)
+from flows.state import User
+from storage import accounts, faults
+from storage.conversation import ConversationHandle, assign
 from storage.db import IMMEDIATE, create_engine, default_database_url, normalize_database_url
 from storage.db import safe_url as _safe_url
+from storage.mapping import CompanyRows, clean_text
 from storage.migrate import ensure_migrated, upgrade
-from storage.models import (
-    AnswerRecord,
-    AppUser,
-    CertificateRecord,
-    CompanyRecord,
-    DatedEventRecord,
-    Membership,
-    NonconformityRecord,
-    PlanAction,
-    ProcessedUpdate,
-    StepProgress,
-    utcnow,
-)
+from storage.models import AppUser, CompanyRecord, Membership, ProcessedUpdate, utcnow
 
 log = logging.getLogger(__name__)
 
-RowT = TypeVar("RowT", bound=SQLModel)
 UserKey = tuple[str, str]
-EXPORT_FORMAT = "ipms-bot-export/1"
+EXPORT_FORMAT = accounts.EXPORT_FORMAT
+MAX_UPDATE_ID = 2**63 - 1  # BIGINT; Telegram's ids are far below, larger ones are forged
 
 
 def lang_from_hint(hint: str | None) -> str:
@@ -63,6 +51,11 @@ def lang_from_hint(hint: str | None) -> str:
     if hint is None:
         return "zh"
     return "zh" if hint.strip().lower().startswith("zh") else "en"
+
+
+def valid_update_id(update_id: int) -> bool:
+    """Whether an update id can be recorded (adapters ignore updates with other ids)."""
+    return 0 <= update_id <= MAX_UPDATE_ID
 
 
 def _telegram_id(channel: str, external_id: str) -> int | None:
@@ -74,323 +67,25 @@ def _telegram_id(channel: str, external_id: str) -> int | None:
         return None
 
 
-def _assign(row: SQLModel, values: Mapping[str, Any]) -> bool:
-    """Set only the attributes that differ (so unchanged rows emit no UPDATE)."""
-    changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
-            changed = True
-    return changed
+class WriterLock:
+    """SQLite's single writer, in-process: waiters are served in order, and a task that
+    already holds it gets an error instead of waiting for itself forever (a second write
+    transaction inside ``conversation()``: pass the conversation's session instead)."""
 
+    def __init__(self) -> None:
+        self._lock = asyncio.Lock()
+        self._owner: asyncio.Task[Any] | None = None
 
-def _keyed(items: list[Any], key: Callable[[Any], str], what: str) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for item in items:
-        k = key(item)
-        if k in out:
-            raise ValueError(f"duplicate {what} {k!r} in conversation state")
-        out[k] = item
-    return out
+    async def __aenter__(self) -> None:
+        task = asyncio.current_task()
+        if task is not None and task is self._owner:
+            raise RuntimeError("nested write transaction on SQLite: use the open session")
+        await self._lock.acquire()
+        self._owner = task
 
-
-# --- table rows <-> flows.state ------------------------------------------------------
-
-
-@dataclass
-class _CompanyRows:
-    """Everything stored for one company, keyed the way ``flows.state.Company`` keys it."""
-
-    answers: dict[str, AnswerRecord] = field(default_factory=dict)
-    steps: dict[str, StepProgress] = field(default_factory=dict)
-    actions: dict[str, PlanAction] = field(default_factory=dict)
-    certificate: CertificateRecord | None = None
-    ncs: dict[str, NonconformityRecord] = field(default_factory=dict)
-    events: dict[str, DatedEventRecord] = field(default_factory=dict)
-
-    @classmethod
-    async def load(cls, session: AsyncSession, company_id: int) -> _CompanyRows:
-        answers = await session.exec(
-            select(AnswerRecord)
-            .where(AnswerRecord.company_id == company_id)
-            .order_by(col(AnswerRecord.id))
-        )
-        steps = await session.exec(
-            select(StepProgress)
-            .where(StepProgress.company_id == company_id)
-            .order_by(col(StepProgress.id))
-        )
-        actions = await session.exec(
-            select(PlanAction)
-            .where(PlanAction.company_id == company_id)
-            .order_by(col(PlanAction.position), col(PlanAction.id))
-        )
-        certificate = await session.exec(
-            select(CertificateRecord).where(CertificateRecord.company_id == company_id)
-        )
-        ncs = await session.exec(
-            select(NonconformityRecord)
-            .where(NonconformityRecord.company_id == company_id)
-            .order_by(col(NonconformityRecord.position), col(NonconformityRecord.id))
-        )
-        events = await session.exec(
-            select(DatedEventRecord)
-            .where(DatedEventRecord.company_id == company_id)
-            .order_by(col(DatedEventRecord.position), col(DatedEventRecord.id))
-        )
-        return cls(
-            answers={r.question_id: r for r in answers},
-            steps={r.step_id: r for r in steps},
-            actions={r.action_id: r for r in actions},
-            certificate=certificate.first(),
-            ncs={r.nc_id: r for r in ncs},
-            events={r.key: r for r in events},
-        )
-
-
-# Row columns that map 1:1 onto fields of the pydantic state (ids are mapped explicitly).
-_ANSWER_FIELDS = set(Answer.model_fields)
-_ACTION_FIELDS = set(Action.model_fields) - {"id"}
-_CERT_FIELDS = set(Certificate.model_fields)
-_NC_FIELDS = set(Nonconformity.model_fields) - {"id"}
-_EVENT_FIELDS = set(DatedEvent.model_fields)
-_USER_FIELDS = ("display_name", "lang", "lang_chosen", "reminders_opt_in", "active", "is_admin")
-_COMPANY_FIELDS = (
-    "name",
-    "headcount",
-    "industry",
-    "sites",
-    "phase",
-    "current_step",
-    "system_start",
-    "target_date",
-    "timezone",
-    "reminder_hour",
-    "onboarded",
-)
-
-
-def _user_state(row: AppUser) -> User:
-    return User.model_validate(
-        {
-            "id": row.id,
-            "channel": row.channel,
-            "external_id": row.external_id,
-            "pending": Pending.model_validate(row.pending) if row.pending is not None else None,
-            **{name: getattr(row, name) for name in _USER_FIELDS},
-        }
-    )
-
-
-def _user_values(user: User) -> dict[str, Any]:
-    values = {name: getattr(user, name) for name in _USER_FIELDS}
-    values["pending"] = user.pending.model_dump(mode="json") if user.pending else None
-    return values
-
-
-def _company_state(row: CompanyRecord, rows: _CompanyRows) -> Company:
-    done = sorted(
-        (s for s in rows.steps.values() if s.done),
-        key=lambda s: (s.done_order is None, s.done_order or 0, s.id or 0),
-    )
-    cert = rows.certificate
-    return Company.model_validate(
-        {
-            "id": row.id,
-            "stage": row.stage,
-            **{name: getattr(row, name) for name in _COMPANY_FIELDS},
-            "answers": {
-                qid: Answer.model_validate(a.model_dump(include=_ANSWER_FIELDS))
-                for qid, a in rows.answers.items()
-            },
-            "checked": {
-                s.step_id: list(s.checked) for s in rows.steps.values() if s.checked is not None
-            },
-            "steps_done": [s.step_id for s in done],
-            "actions": [
-                Action.model_validate({"id": a.action_id, **a.model_dump(include=_ACTION_FIELDS)})
-                for a in rows.actions.values()
-            ],
-            "certificate": (
-                Certificate.model_validate(cert.model_dump(include=_CERT_FIELDS)) if cert else None
-            ),
-            "nonconformities": [
-                Nonconformity.model_validate({"id": n.nc_id, **n.model_dump(include=_NC_FIELDS)})
-                for n in rows.ncs.values()
-            ],
-            "events": [
-                DatedEvent.model_validate(e.model_dump(include=_EVENT_FIELDS))
-                for e in rows.events.values()
-            ],
-        }
-    )
-
-
-def _company_values(company: Company) -> dict[str, Any]:
-    values = {name: getattr(company, name) for name in _COMPANY_FIELDS}
-    values["stage"] = company.stage.value if company.stage is not None else None
-    return values
-
-
-def _wanted_rows(company: Company) -> dict[str, dict[str, dict[str, Any]]]:
-    """Row values per collection, keyed like ``_CompanyRows``."""
-    done_order: dict[str, int] = {}
-    for step_id in company.steps_done:
-        done_order.setdefault(step_id, len(done_order))
-    steps = {
-        step_id: {
-            "step_id": step_id,
-            "checked": list(company.checked[step_id]) if step_id in company.checked else None,
-            "done": step_id in done_order,
-            "done_order": done_order.get(step_id),
-        }
-        for step_id in [*company.checked, *(s for s in done_order if s not in company.checked)]
-    }
-    actions = _keyed(company.actions, lambda a: a.id, "action id")
-    ncs = _keyed(company.nonconformities, lambda n: n.id, "nonconformity id")
-    events = _keyed(company.events, lambda e: e.key, "event key")
-    for answer in company.answers.values():
-        if answer.answered_at.utcoffset() is None:
-            raise ValueError(f"naive datetime in answer {answer.question_id}: use aware UTC")
-    return {
-        "answers": {
-            qid: {"question_id": qid, "value": a.value, "answered_at": a.answered_at}
-            for qid, a in company.answers.items()
-        },
-        "steps": steps,
-        "actions": {
-            k: {"action_id": k, **a.model_dump(exclude={"id"}), "position": i}
-            for i, (k, a) in enumerate(actions.items())
-        },
-        "ncs": {
-            k: {"nc_id": k, **n.model_dump(exclude={"id"}), "position": i}
-            for i, (k, n) in enumerate(ncs.items())
-        },
-        "events": {k: {**e.model_dump(), "position": i} for i, (k, e) in enumerate(events.items())},
-    }
-
-
-async def _sync(
-    session: AsyncSession,
-    existing: dict[str, RowT],
-    wanted: dict[str, dict[str, Any]],
-    make: Callable[..., RowT],
-    company_id: int,
-) -> bool:
-    """Insert new keys, update changed rows, delete rows whose key disappeared."""
-    changed = False
-    for key in [k for k in existing if k not in wanted]:
-        await session.delete(existing.pop(key))
-        changed = True
-    for key, values in wanted.items():
-        row = existing.get(key)
-        if row is None:
-            existing[key] = row = make(company_id=company_id, **values)
-            session.add(row)
-            changed = True
-        else:
-            changed |= _assign(row, values)
-    return changed
-
-
-# --- the conversation handle ---------------------------------------------------------
-
-
-class ConversationHandle:
-    """One user's state inside the transaction opened by ``Store.conversation``.
-
-    ``session`` is that transaction: do any other database work for this event through it
-    (on SQLite a second session would wait for this one's write lock and time out).
-    """
-
-    def __init__(
-        self,
-        session: AsyncSession,
-        user: AppUser,
-        company: CompanyRecord,
-        rows: _CompanyRows,
-        insert: Callable[[type[SQLModel]], Any],
-    ) -> None:
-        self.session = session
-        self._user = user
-        self._company = company
-        self._rows = rows
-        self._insert = insert
-        self.conv = Conversation(user=_user_state(user), company=_company_state(company, rows))
-
-    @property
-    def company_id(self) -> int:
-        assert self._company.id is not None
-        return self._company.id
-
-    async def save(self, conv: Conversation) -> None:
-        """Write ``conv`` back: changed fields and rows only; removed rows are deleted.
-
-        Committed when the ``conversation()`` block ends without an exception.
-        """
-        # Validate everything before touching the session: a refused save changes nothing.
-        self._check_identity(conv)
-        wanted = _wanted_rows(conv.company)
-        now = utcnow()
-        if _assign(self._user, _user_values(conv.user)):
-            self._user.updated_at = now
-        changed = _assign(self._company, _company_values(conv.company))
-        rows, cid, session = self._rows, self.company_id, self.session
-        changed |= await _sync(session, rows.answers, wanted["answers"], AnswerRecord, cid)
-        changed |= await _sync(session, rows.steps, wanted["steps"], StepProgress, cid)
-        changed |= await _sync(session, rows.actions, wanted["actions"], PlanAction, cid)
-        changed |= await _sync(session, rows.ncs, wanted["ncs"], NonconformityRecord, cid)
-        changed |= await _sync(session, rows.events, wanted["events"], DatedEventRecord, cid)
-        changed |= await self._save_certificate(conv.company.certificate)
-        if changed:  # any of the company's data: tells "last activity" for reminders/admin
-            self._company.updated_at = now
-        await self.session.flush()
-        self.conv = conv
-
-    async def claim_update(self, update_id: int) -> bool:
-        """``Store.claim_update`` inside this transaction: the claim commits with the state."""
-        return await _claim(self.session, self._insert, update_id)
-
-    def _check_identity(self, conv: Conversation) -> None:
-        user, company = conv.user, conv.company
-        if user.id not in (None, self._user.id) or (user.channel, user.external_id) != (
-            self._user.channel,
-            self._user.external_id,
-        ):
-            raise ValueError("save(): the conversation belongs to another user")
-        if company.id not in (None, self._company.id):
-            raise ValueError("save(): the conversation belongs to another company")
-
-    async def _save_certificate(self, cert: Certificate | None) -> bool:
-        row = self._rows.certificate
-        if cert is None:
-            if row is None:
-                return False
-            await self.session.delete(row)
-            self._rows.certificate = None
-            return True
-        values = cert.model_dump()
-        if row is None:
-            row = CertificateRecord(company_id=self.company_id, **values)
-            self.session.add(row)
-            self._rows.certificate = row
-            return True
-        return _assign(row, values)
-
-
-async def _claim(
-    session: AsyncSession, insert: Callable[[type[SQLModel]], Any], update_id: int
-) -> bool:
-    stmt = (
-        insert(ProcessedUpdate)
-        .values(update_id=update_id, processed_at=utcnow())
-        .on_conflict_do_nothing(index_elements=["update_id"])
-        .returning(col(ProcessedUpdate.update_id))
-    )
-    return (await session.exec(stmt)).scalar_one_or_none() is not None
-
-
-# --- the store -----------------------------------------------------------------------
+    async def __aexit__(self, *_: object) -> None:
+        self._owner = None
+        self._lock.release()
 
 
 class Store:
@@ -402,6 +97,7 @@ class Store:
         self._locks: weakref.WeakValueDictionary[UserKey, asyncio.Lock] = (
             weakref.WeakValueDictionary()
         )
+        self.writer = WriterLock() if self.is_sqlite else None
 
     @classmethod
     async def open(cls, url: str | None = None, *, migrate: bool = False) -> Store:
@@ -423,16 +119,32 @@ class Store:
 
     @asynccontextmanager
     async def session(self, *, write: bool = False) -> AsyncIterator[AsyncSession]:
-        """A plain session; commit yourself. Don't open one inside ``conversation()``.
+        """A session; commit yourself. Don't open a writing one inside ``conversation()``.
 
-        ``write=True`` takes SQLite's write lock at BEGIN: use it when the transaction reads
-        and then writes, or SQLite fails it with "database is locked" if another connection
-        commits in between. No effect on PostgreSQL.
+        ``write=True`` for any transaction that writes: on SQLite it queues on the process's
+        writer lock and takes SQLite's write lock at BEGIN (a deferred transaction that reads
+        and then writes fails at once if another connection committed in between). On
+        PostgreSQL it changes nothing.
         """
-        async with AsyncSession(self.engine, expire_on_commit=False) as session:
+        async with AsyncExitStack() as stack:
+            if write and self.writer is not None:
+                await stack.enter_async_context(self.writer)
+            session = AsyncSession(self.engine, expire_on_commit=False)
+            await stack.enter_async_context(session)
             if write:
                 await session.connection(execution_options={IMMEDIATE: True})
             yield session
+
+    @asynccontextmanager
+    async def pinned_session(self, *, autocommit: bool = False) -> AsyncIterator[AsyncSession]:
+        """A session that keeps one connection across its commits (for a run of many small
+        writes); ``autocommit`` makes each statement its own transaction. Writers on SQLite
+        take ``self.writer`` around each of their transactions themselves."""
+        async with self.engine.connect() as conn:
+            if autocommit:
+                await conn.execution_options(isolation_level="AUTOCOMMIT")
+            async with AsyncSession(bind=conn, expire_on_commit=False) as session:
+                yield session
 
     def _insert(self, model: type[SQLModel]) -> Any:
         dialect = postgresql if self._dialect == "postgresql" else sqlite
@@ -440,12 +152,25 @@ class Store:
 
     @asynccontextmanager
     async def _write(self, key: UserKey) -> AsyncIterator[AsyncSession]:
-        """Per-user lock + a session whose transaction holds SQLite's write lock."""
+        """Per-user lock + a writing session."""
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
         async with lock, self.session(write=True) as session:
             yield session
+
+    async def _claim(self, session: AsyncSession, update_id: int) -> bool:
+        if not valid_update_id(update_id):
+            raise ValueError(f"update id {update_id} out of range: ignore such updates")
+        stmt = (
+            self._insert(ProcessedUpdate)
+            .values(update_id=update_id, processed_at=utcnow())
+            .on_conflict_do_nothing(index_elements=["update_id"])
+            .returning(col(ProcessedUpdate.update_id))
+        )
+        claimed = (await session.exec(stmt)).scalar_one_or_none() is not None
+        faults.checkpoint("claim")
+        return claimed
 
     @asynccontextmanager
     async def conversation(
@@ -454,24 +179,33 @@ class Store:
         external_id: str,
         display_name: str = "",
         lang_hint: str | None = None,
+        *,
+        update_id: int | None = None,
     ) -> AsyncIterator[ConversationHandle]:
         """Load the user's conversation, creating user + company on first contact.
 
         The block runs in one transaction, serialised per user; it commits when the block
-        ends normally and rolls back on an exception.
+        ends normally and rolls back on an exception. With ``update_id`` the update is
+        claimed in that transaction: ``handle.claimed`` is False for one already committed
+        (drop it), and a crash before the commit leaves it unclaimed for re-delivery.
         """
+        external_id, display_name = clean_text(external_id), clean_text(display_name)
         async with self._write((channel, external_id)) as session:
+            claimed = True if update_id is None else await self._claim(session, update_id)
             user = await self._lock_user(session, channel, external_id)
             if user is None:
                 await self._create_user(session, channel, external_id, display_name, lang_hint)
                 user = await self._lock_user(session, channel, external_id)
                 assert user is not None
-            elif display_name and _assign(user, {"display_name": display_name}):
+            elif display_name and assign(user, {"display_name": display_name}):
                 user.updated_at = utcnow()
             company = await self._company_of(session, user)
-            rows = await _CompanyRows.load(session, company.id or 0)
-            yield ConversationHandle(session, user, company, rows, self._insert)
+            rows = await CompanyRows.load(session, company.id or 0)
+            handle = ConversationHandle(session, user, company, rows, claimed)
+            faults.checkpoint("load")
+            yield handle
             await session.commit()
+            faults.checkpoint("commit")
 
     async def _lock_user(
         self, session: AsyncSession, channel: str, external_id: str
@@ -532,24 +266,33 @@ class Store:
         return company if company is not None else await self._add_company(session, user.id)
 
     async def claim_update(self, update_id: int) -> bool:
-        """True the first time ``update_id`` is seen, False for a re-delivery."""
-        async with self.session() as session:
-            claimed = await _claim(session, self._insert, update_id)
+        """True the first time ``update_id`` is seen, False for a re-delivery.
+
+        For updates that change nothing stored; state changes claim in their own
+        transaction (``conversation(update_id=...)``, ``set_user_active(update_id=...)``).
+        """
+        async with self.session(write=True) as session:
+            claimed = await self._claim(session, update_id)
             await session.commit()
         return claimed
 
     async def prune_processed_updates(self, before: datetime) -> int:
         """Forget update ids processed before ``before`` (Telegram retries for ~24 h)."""
-        async with self.session() as session:
+        async with self.session(write=True) as session:
             result = await session.exec(
                 delete(ProcessedUpdate).where(col(ProcessedUpdate.processed_at) < before)
             )
             await session.commit()
         return int(result.rowcount)
 
-    async def set_user_active(self, channel: str, external_id: str, active: bool) -> bool:
-        """Flag a user (in)active, e.g. after Telegram's 403; False if there is no such user."""
-        async with self.session() as session:
+    async def set_user_active(
+        self, channel: str, external_id: str, active: bool, *, update_id: int | None = None
+    ) -> bool:
+        """Flag a user (in)active, e.g. after Telegram's 403; False if there is no such user
+        (or ``update_id`` was already processed: then nothing changes)."""
+        async with self.session(write=True) as session:
+            if update_id is not None and not await self._claim(session, update_id):
+                return False
             result = await session.exec(
                 update(AppUser)
                 .where(col(AppUser.channel) == channel, col(AppUser.external_id) == external_id)
@@ -560,56 +303,17 @@ class Store:
 
     async def stats(self) -> dict[str, int]:
         """Counts for the admin command: nothing that identifies anyone."""
-        from storage.reminder_models import Reminder
-
         async with self.session() as session:
-
-            async def count(stmt: Any) -> int:
-                return int((await session.exec(stmt)).one())
-
-            return {
-                "users": await count(select(func.count()).select_from(AppUser)),
-                "companies": await count(select(func.count()).select_from(CompanyRecord)),
-                "certified": await count(select(func.count()).select_from(CertificateRecord)),
-                "reminders": await count(
-                    select(func.count())
-                    .select_from(Reminder)
-                    .where(col(Reminder.status) == "planned")
-                ),
-            }
+            return await accounts.counts(session)
 
     async def company_members(self, company_id: int) -> list[User]:
         async with self.session() as session:
-            rows = await session.exec(
-                select(AppUser)
-                .join(Membership, col(Membership.user_id) == col(AppUser.id))
-                .where(Membership.company_id == company_id)
-                .order_by(col(Membership.id))
-            )
-            return [_user_state(row) for row in rows]
+            return await accounts.load_members(session, company_id)
 
     async def export_user(self, channel: str, external_id: str) -> dict[str, Any]:
-        """Everything stored about the user and their companies, JSON-ready ({} if unknown).
-
-        Other members of a shared company are not included, only the company's own data.
-        """
+        """Everything stored about the user and their companies, JSON-ready ({} if unknown)."""
         async with self.session() as session:
-            stmt = select(AppUser).where(
-                AppUser.channel == channel, AppUser.external_id == external_id
-            )
-            user = (await session.exec(stmt)).first()
-            if user is None:
-                return {}
-            memberships = await session.exec(
-                select(Membership).where(Membership.user_id == user.id).order_by(col(Membership.id))
-            )
-            companies = [await _export_company(session, m) for m in memberships.all()]
-        return {
-            "format": EXPORT_FORMAT,
-            "exported_at": utcnow().isoformat(),
-            "user": user.model_dump(mode="json"),
-            "companies": companies,
-        }
+            return await accounts.export_user(session, channel, external_id)
 
     async def delete_user(self, channel: str, external_id: str) -> bool:
         """Delete the user; their companies too unless another member remains."""
@@ -617,46 +321,6 @@ class Store:
             user = await self._lock_user(session, channel, external_id)
             if user is None:
                 return False
-            memberships = await session.exec(
-                select(Membership).where(Membership.user_id == user.id)
-            )
-            company_ids = [m.company_id for m in memberships.all()]
-            await session.exec(delete(Membership).where(col(Membership.user_id) == user.id))
-            for company_id in company_ids:
-                await _delete_company_if_orphan(session, company_id)
-            await session.exec(delete(AppUser).where(col(AppUser.id) == user.id))
+            await accounts.delete_user(session, user)
             await session.commit()
         return True
-
-
-async def _export_company(session: AsyncSession, membership: Membership) -> dict[str, Any]:
-    company = await session.get(CompanyRecord, membership.company_id)
-    assert company is not None
-    rows = await _CompanyRows.load(session, membership.company_id)
-
-    def dump(items: Any) -> list[dict[str, Any]]:
-        return [r.model_dump(mode="json") for r in items]
-
-    return {
-        "role": membership.role,
-        "company": company.model_dump(mode="json"),
-        "answers": dump(rows.answers.values()),
-        "step_progress": dump(rows.steps.values()),
-        "plan_actions": dump(rows.actions.values()),
-        "certificate": rows.certificate.model_dump(mode="json") if rows.certificate else None,
-        "nonconformities": dump(rows.ncs.values()),
-        "events": dump(rows.events.values()),
-    }
-
-
-async def _delete_company_if_orphan(session: AsyncSession, company_id: int) -> None:
-    # Lock the company first so two members leaving at once can't both see the other.
-    await session.exec(
-        select(CompanyRecord.id).where(CompanyRecord.id == company_id).with_for_update()
-    )
-    remaining = await session.exec(
-        select(func.count()).select_from(Membership).where(Membership.company_id == company_id)
-    )
-    if remaining.one() == 0:
-        # Child rows (and the reminders module's) go with it: ON DELETE CASCADE.
-        await session.exec(delete(CompanyRecord).where(col(CompanyRecord.id) == company_id))

@@ -325,9 +325,9 @@ async def test_rate_limiter_spaces_sends() -> None:
     assert every[-1] - every[0] == pytest.approx(89 / 30)  # full speed: 30/s
 
 
-@pytest.mark.parametrize(("batch", "lanes"), [(25, 4), (100, 4), (100, 1)])
+@pytest.mark.parametrize("batch", [25, 100])
 async def test_dispatcher_respects_telegram_limits(
-    sqlite_store: Store, kb: Knowledge, batch: int, lanes: int
+    sqlite_store: Store, kb: Knowledge, batch: int
 ) -> None:
     store = sqlite_store
     clock = FakeClock(START)
@@ -350,9 +350,7 @@ async def test_dispatcher_respects_telegram_limits(
 
     sender = Timed(clock)
     limiter = RateLimiter(30, 1.0, clock=ft, sleep=ft.sleep)
-    stats = await Dispatcher(
-        store, kb, sender, clock, limiter=limiter, batch=batch, lanes=lanes
-    ).run_once()
+    stats = await Dispatcher(store, kb, sender, clock, limiter=limiter, batch=batch).run_once()
     assert stats.sent == len(sender.sent) == 70
     times = sorted(s.at.timestamp() for s in sender.sent)
     for i, t in enumerate(times):  # at most 30 in any one-second window
@@ -362,7 +360,7 @@ async def test_dispatcher_respects_telegram_limits(
         by_chat[s.chat_id].append(s.at.timestamp())
     for ts in by_chat.values():
         assert all(b - a >= 1.0 for a, b in itertools.pairwise(ts))
-    if lanes == 1:  # (the fake clock jumps when one of several lanes sleeps)
+    if batch == 100:  # all in one batch
         # Interleaving users keeps 30/s; only a user's third message waits out the
         # per-chat second (round robin: 50 users, then 10, then 10).
         assert times[59] - times[0] == pytest.approx(59 / 30)
@@ -420,3 +418,34 @@ async def test_tick_runs_as_a_ptb_repeating_job(sqlite_store: Store, kb: Knowled
         await job.run(app)  # what the scheduler does every 30 s
         await job.run(app)
     assert len(api.sent_to(620)) == 1
+
+
+# --- housekeeping ---------------------------------------------------------------------------
+
+
+async def test_the_reminder_tick_prunes_old_processed_update_ids_hourly(
+    store: Store, kb: Knowledge
+) -> None:
+    from storage.models import ProcessedUpdate
+
+    clock = FakeClock(START)
+
+    async def processed(*rows: tuple[int, timedelta]) -> set[int]:
+        async with store.session(write=True) as session:
+            for update_id, age in rows:
+                session.add(ProcessedUpdate(update_id=update_id, processed_at=clock.now() - age))
+            await session.commit()
+            found = (await session.exec(select(ProcessedUpdate.update_id))).all()
+            return {update_id for (update_id,) in found}
+
+    await processed((1, timedelta(hours=72)), (2, timedelta(hours=47)))
+    d = dispatcher(store, kb, RecordingSender(clock), clock)
+    await d.run_once()
+    assert await processed() == {2}  # Telegram no longer re-delivers after 24 h: kept 48 h
+    assert await processed((3, timedelta(hours=72))) == {2, 3}
+    clock.advance(timedelta(minutes=30))
+    await d.tick()
+    assert await processed() == {2, 3}  # at most once an hour
+    clock.advance(timedelta(minutes=31))
+    await d.tick()
+    assert await processed() == set()  # 2 is 48 h 1 min old now

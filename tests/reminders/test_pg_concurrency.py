@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 import sys
 from collections import Counter
-from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
 from storage import reminders as rem
-from storage.migrate import upgrade
 from storage.repo import Store
 
-from .conftest import START, make_user
+from .conftest import START, seed_due_reminders
 
 WORKER = Path(__file__).with_name("pg_worker.py")
 PROCESSES = 4
@@ -22,42 +20,11 @@ REMINDERS = 10_000
 USERS = 40
 
 
-async def _seed(url: str) -> None:
-    await upgrade(url)
-    store = await Store.open(url)
-    try:
-        rows = []
-        for u in range(USERS):
-            conv = await make_user(store, str(9000 + u))
-            assert conv.company.id is not None and conv.user.id is not None
-            for i in range(u, REMINDERS, USERS):
-                rows.append(
-                    {
-                        "company_id": conv.company.id,
-                        "user_id": conv.user.id,
-                        "channel": "telegram",
-                        "event_key": f"e{i}",
-                        "kind": "stage1",
-                        "lead_days": 7,
-                        "event_date": date(2026, 12, 10),
-                        "due_at": START - timedelta(seconds=i),
-                        "dedup_key": f"e{i}|7|2026-12-10",
-                        "title_en": f"R{i}",
-                        "title_zh": f"R{i}",
-                        "timezone": "Asia/Shanghai",
-                    }
-                )
-        async with store.engine.begin() as conn:
-            assert await rem.insert_rows(conn, rows) == REMINDERS
-    finally:
-        await store.close()
-
-
 @pytest.mark.pg
 async def test_four_processes_send_ten_thousand_reminders_exactly_once(
     pg_url: str, tmp_path: Path
 ) -> None:
-    await _seed(pg_url)
+    await seed_due_reminders(pg_url, USERS, REMINDERS)
     go = tmp_path / "go"
     procs = []
     for n in range(PROCESSES):

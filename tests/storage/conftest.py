@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 
 import pytest
 
@@ -21,3 +22,6 @@ async def store(migrated_url: str) -> AsyncIterator[Store]:
     s = await Store.open(migrated_url)
     yield s
     await s.close()
+
+
+NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)

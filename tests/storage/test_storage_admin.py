@@ -6,11 +6,12 @@ import asyncio
 import json
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import func
 from sqlmodel import SQLModel, select
 
 from storage.models import COMPANY_CHILDREN, AppUser, CompanyRecord, Membership, ProcessedUpdate
-from storage.repo import Store
+from storage.repo import Store, valid_update_id
 from tests.storage.factories import BIG_TG_ID, load, save_full
 
 
@@ -37,13 +38,71 @@ async def test_claim_update_concurrent_across_stores(migrated_url: str) -> None:
 
 async def test_claim_inside_conversation_rolls_back_with_it(store: Store) -> None:
     try:
-        async with store.conversation("telegram", BIG_TG_ID) as handle:
-            assert await handle.claim_update(5) is True
-            assert await handle.claim_update(5) is False
+        async with store.conversation("telegram", BIG_TG_ID, update_id=5) as handle:
+            assert handle.claimed
+            handle.conv.company.name = "lost"
+            await handle.save(handle.conv)
             raise RuntimeError("handler failed")
     except RuntimeError:
         pass
-    assert await store.claim_update(5) is True  # the failed attempt did not consume it
+    async with store.conversation("telegram", BIG_TG_ID, update_id=5) as handle:
+        assert handle.claimed  # the failed attempt consumed neither the id nor the answer
+        assert handle.conv.company.name == ""
+        handle.conv.company.name = "kept"
+        await handle.save(handle.conv)
+    async with store.conversation("telegram", BIG_TG_ID, update_id=5) as handle:
+        assert not handle.claimed  # committed: a re-delivery is a duplicate
+        assert handle.conv.company.name == "kept"
+        with pytest.raises(RuntimeError, match="already processed"):
+            await handle.save(handle.conv)
+    assert await store.claim_update(5) is False
+
+
+async def test_concurrent_deliveries_of_one_update_are_handled_once(migrated_url: str) -> None:
+    """Two processes (stores) get the same update at once: exactly one applies it."""
+    stores = [await Store.open(migrated_url) for _ in range(2)]
+
+    async def deliver(store: Store) -> bool:
+        async with store.conversation("telegram", BIG_TG_ID, update_id=42) as handle:
+            if not handle.claimed:
+                return False
+            handle.conv.company.headcount = (handle.conv.company.headcount or 0) + 1
+            await handle.save(handle.conv)
+            return True
+
+    try:
+        applied = await asyncio.gather(*(deliver(s) for s in stores for _ in range(3)))
+        assert sorted(applied) == [False] * 5 + [True]
+        async with stores[0].conversation("telegram", BIG_TG_ID) as handle:
+            assert handle.conv.company.headcount == 1
+    finally:
+        for s in stores:
+            await s.close()
+
+
+@pytest.mark.parametrize("update_id", [-1, 2**63, 2**64 + 5])
+async def test_out_of_range_update_ids_are_refused_before_any_write(
+    store: Store, update_id: int
+) -> None:
+    assert not valid_update_id(update_id)
+    with pytest.raises(ValueError, match="out of range"):
+        await store.claim_update(update_id)
+    with pytest.raises(ValueError, match="out of range"):
+        async with store.conversation("telegram", BIG_TG_ID, update_id=update_id):
+            pass
+    assert await count(store, AppUser) == 0 and await count(store, ProcessedUpdate) == 0
+    assert valid_update_id(0) and valid_update_id(2**63 - 1)
+
+
+async def test_user_activity_change_claims_its_update(store: Store) -> None:
+    async with store.conversation("telegram", BIG_TG_ID):
+        pass
+    assert await store.set_user_active("telegram", BIG_TG_ID, False, update_id=7)
+    assert await store.set_user_active("telegram", BIG_TG_ID, True, update_id=8)
+    # A late re-delivery of update 7 must not block the user again.
+    assert not await store.set_user_active("telegram", BIG_TG_ID, False, update_id=7)
+    async with store.conversation("telegram", BIG_TG_ID) as handle:
+        assert handle.conv.user.active
 
 
 async def test_prune_processed_updates(store: Store) -> None:

@@ -1,0 +1,248 @@
+"""``flows.state`` ↔ table rows: the one place that knows which field is stored where.
+
+The fields themselves are defined twice by necessity, in ``flows.state`` (what the flows
+work with) and ``storage.models`` (the tables). ``PAIRINGS`` declares how the two correspond:
+fields with the same name map onto each other (derived, not listed), ``renamed`` fields map
+onto a differently named column, and everything else must be declared as living on one side
+only. ``tests/storage/test_storage_mapping.py`` checks the declaration covers every field, so
+a field added on one side only fails the suite instead of being silently dropped.
+
+Text never reaches the database with U+0000 in it (PostgreSQL refuses NUL in text and JSON):
+``without_nul`` strips it from a conversation before it is saved.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel
+from sqlmodel import SQLModel, col, select
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from flows.state import (
+    Action,
+    Answer,
+    Certificate,
+    Company,
+    Conversation,
+    DatedEvent,
+    Nonconformity,
+    Pending,
+    User,
+)
+from storage.models import (
+    AnswerRecord,
+    AppUser,
+    CertificateRecord,
+    CompanyRecord,
+    DatedEventRecord,
+    NonconformityRecord,
+    PlanAction,
+    StepProgress,
+)
+
+NUL = "\x00"
+
+
+@dataclass(frozen=True)
+class Pairing:
+    """How one pydantic state model corresponds to one table."""
+
+    state: type[BaseModel]
+    table: type[SQLModel]
+    renamed: dict[str, str] = field(default_factory=dict)  # state field -> column
+    state_only: frozenset[str] = frozenset()  # kept elsewhere (child tables, identity)
+    table_only: frozenset[str] = frozenset()  # bookkeeping: keys, order, timestamps
+
+    @property
+    def shared(self) -> tuple[str, ...]:
+        """Fields stored 1:1 under the same name, in the state model's order."""
+        columns = set(self.table.model_fields) - self.table_only - set(self.renamed.values())
+        skip = self.state_only | set(self.renamed)
+        return tuple(n for n in self.state.model_fields if n not in skip and n in columns)
+
+
+_CHILD = frozenset({"id", "company_id"})
+_ORDERED_CHILD = _CHILD | {"position"}  # list order in the state is kept in ``position``
+_COLLECTIONS = frozenset(
+    {"answers", "checked", "steps_done", "actions", "certificate", "nonconformities", "events"}
+)
+
+_STAMPS = frozenset({"created_at", "updated_at"})
+USER = Pairing(User, AppUser, table_only=_STAMPS | {"telegram_id"})
+COMPANY = Pairing(Company, CompanyRecord, state_only=_COLLECTIONS, table_only=_STAMPS)
+ANSWER = Pairing(Answer, AnswerRecord, table_only=_CHILD)
+ACTION = Pairing(Action, PlanAction, renamed={"id": "action_id"}, table_only=_ORDERED_CHILD)
+CERTIFICATE = Pairing(Certificate, CertificateRecord, table_only=_CHILD)
+NONCONFORMITY = Pairing(
+    Nonconformity, NonconformityRecord, renamed={"id": "nc_id"}, table_only=_ORDERED_CHILD
+)
+EVENT = Pairing(DatedEvent, DatedEventRecord, table_only=_ORDERED_CHILD)
+PAIRINGS = (USER, COMPANY, ANSWER, ACTION, CERTIFICATE, NONCONFORMITY, EVENT)
+# ``Company.checked`` and ``Company.steps_done`` share one row per step.
+STEP_COLUMNS = frozenset({"id", "company_id", "step_id", "checked", "done", "done_order"})
+
+# Written on save; a user's identity (id, channel, external id) never changes.
+_USER_WRITTEN = tuple(n for n in USER.shared if n not in ("id", "channel", "external_id"))
+_COMPANY_WRITTEN = tuple(n for n in COMPANY.shared if n != "id")
+
+
+# --- NUL ----------------------------------------------------------------------------------
+
+
+def _strip(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.replace(NUL, "")
+    if isinstance(value, list):
+        return [_strip(v) for v in value]
+    if isinstance(value, dict):
+        return {_strip(k): _strip(v) for k, v in value.items()}
+    return value
+
+
+def clean_text(value: str) -> str:
+    return value.replace(NUL, "") if NUL in value else value
+
+
+def without_nul(conv: Conversation) -> Conversation:
+    """``conv`` with U+0000 removed from every string (the same object when there is none)."""
+    if "\\u0000" not in conv.model_dump_json():  # fast path: JSON escapes NUL this way
+        return conv
+    return Conversation.model_validate(_strip(conv.model_dump()))
+
+
+# --- loading ------------------------------------------------------------------------------
+
+
+@dataclass
+class CompanyRows:
+    """Everything stored for one company, keyed the way ``flows.state.Company`` keys it."""
+
+    answers: dict[str, AnswerRecord] = field(default_factory=dict)
+    steps: dict[str, StepProgress] = field(default_factory=dict)
+    actions: dict[str, PlanAction] = field(default_factory=dict)
+    certificate: CertificateRecord | None = None
+    ncs: dict[str, NonconformityRecord] = field(default_factory=dict)
+    events: dict[str, DatedEventRecord] = field(default_factory=dict)
+
+    @classmethod
+    async def load(cls, session: AsyncSession, company_id: int) -> CompanyRows:
+        async def rows(table: Any, *order: Any) -> list[Any]:
+            stmt = select(table).where(table.company_id == company_id)
+            return list(await session.exec(stmt.order_by(*order, col(table.id))))
+
+        certificate = await rows(CertificateRecord)
+        return cls(
+            answers={r.question_id: r for r in await rows(AnswerRecord)},
+            steps={r.step_id: r for r in await rows(StepProgress)},
+            actions={r.action_id: r for r in await rows(PlanAction, col(PlanAction.position))},
+            certificate=certificate[0] if certificate else None,
+            ncs={
+                r.nc_id: r
+                for r in await rows(NonconformityRecord, col(NonconformityRecord.position))
+            },
+            events={r.key: r for r in await rows(DatedEventRecord, col(DatedEventRecord.position))},
+        )
+
+
+def _state(pairing: Pairing, row: SQLModel, **extra: Any) -> Any:
+    values = {name: getattr(row, name) for name in pairing.shared}
+    values |= {name: getattr(row, column) for name, column in pairing.renamed.items()}
+    return pairing.state.model_validate(values | extra)
+
+
+def user_state(row: AppUser) -> User:
+    pending = Pending.model_validate(row.pending) if row.pending is not None else None
+    return _state(USER, row, pending=pending)  # type: ignore[no-any-return]
+
+
+def company_state(row: CompanyRecord, rows: CompanyRows) -> Company:
+    done = sorted(
+        (s for s in rows.steps.values() if s.done),
+        key=lambda s: (s.done_order is None, s.done_order or 0, s.id or 0),
+    )
+    cert = rows.certificate
+    return _state(  # type: ignore[no-any-return]
+        COMPANY,
+        row,
+        answers={qid: _state(ANSWER, a) for qid, a in rows.answers.items()},
+        checked={s.step_id: list(s.checked) for s in rows.steps.values() if s.checked is not None},
+        steps_done=[s.step_id for s in done],
+        actions=[_state(ACTION, a) for a in rows.actions.values()],
+        certificate=_state(CERTIFICATE, cert) if cert else None,
+        nonconformities=[_state(NONCONFORMITY, n) for n in rows.ncs.values()],
+        events=[_state(EVENT, e) for e in rows.events.values()],
+    )
+
+
+# --- saving -------------------------------------------------------------------------------
+
+
+def user_values(user: User) -> dict[str, Any]:
+    values = {name: getattr(user, name) for name in _USER_WRITTEN}
+    values["pending"] = user.pending.model_dump(mode="json") if user.pending else None
+    return values
+
+
+def company_values(company: Company) -> dict[str, Any]:
+    values = {name: getattr(company, name) for name in _COMPANY_WRITTEN}
+    values["stage"] = company.stage.value if company.stage is not None else None
+    return values
+
+
+def certificate_values(cert: Certificate) -> dict[str, Any]:
+    return _values(CERTIFICATE, cert)
+
+
+def _values(pairing: Pairing, item: BaseModel, **extra: Any) -> dict[str, Any]:
+    values = {name: getattr(item, name) for name in pairing.shared}
+    values |= {column: getattr(item, name) for name, column in pairing.renamed.items()}
+    return values | extra
+
+
+def _keyed(items: list[Any], key: Callable[[Any], str], what: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for item in items:
+        k = key(item)
+        if k in out:
+            raise ValueError(f"duplicate {what} {k!r} in conversation state")
+        out[k] = item
+    return out
+
+
+def _ordered(pairing: Pairing, items: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {k: _values(pairing, item, position=i) for i, (k, item) in enumerate(items.items())}
+
+
+def _step_rows(company: Company) -> dict[str, dict[str, Any]]:
+    done_order: dict[str, int] = {}
+    for step_id in company.steps_done:
+        done_order.setdefault(step_id, len(done_order))
+    steps = [*company.checked, *(s for s in done_order if s not in company.checked)]
+    return {
+        step_id: {
+            "step_id": step_id,
+            "checked": list(company.checked[step_id]) if step_id in company.checked else None,
+            "done": step_id in done_order,
+            "done_order": done_order.get(step_id),
+        }
+        for step_id in steps
+    }
+
+
+def wanted_rows(company: Company) -> dict[str, dict[str, dict[str, Any]]]:
+    """Child row values per collection, keyed like ``CompanyRows``; raises on bad state."""
+    for answer in company.answers.values():
+        if answer.answered_at.utcoffset() is None:
+            raise ValueError(f"naive datetime in answer {answer.question_id}: use aware UTC")
+    return {
+        "answers": {qid: _values(ANSWER, a) for qid, a in company.answers.items()},
+        "steps": _step_rows(company),
+        "actions": _ordered(ACTION, _keyed(company.actions, lambda a: a.id, "action id")),
+        "ncs": _ordered(
+            NONCONFORMITY, _keyed(company.nonconformities, lambda n: n.id, "nonconformity id")
+        ),
+        "events": _ordered(EVENT, _keyed(company.events, lambda e: e.key, "event key")),
+    }

@@ -1,0 +1,196 @@
+"""Reminder rows a user or an operator asks about: snoozing, upcoming, listings, counts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select, update
+from sqlmodel.ext.asyncio.session import AsyncSession
+
+from flows.schedule import SNOOZE_LEAD, clamp_hour, local_instant, local_today, zone
+from storage.models import AppUser, CompanyRecord
+from storage.reminder_dispatch import CANCELLED, PLANNED, SENT, due
+from storage.reminder_plan import TABLE, UNIQUE, insert_dialect, select_columns
+from storage.repo import Store
+
+R = TABLE.c
+
+
+@dataclass(frozen=True, slots=True)
+class Snoozed:
+    reminder_id: int
+    due_at: datetime
+    title_zh: str
+    title_en: str
+    timezone: str
+
+
+async def snooze(
+    store: Store,
+    reminder_id: int,
+    user_id: int,
+    days: int,
+    now: datetime,
+    *,
+    session: AsyncSession | None = None,
+) -> Snoozed | None:
+    """Remind the owner again ``days`` later at the usual local hour.
+
+    One snooze row per event and user (snoozing again moves it). A pending original is
+    cancelled. None when the reminder is unknown, someone else's, or no longer active.
+    Pass ``session`` to run inside that (conversation) transaction.
+    """
+    if session is not None:
+        return await _snooze(session, reminder_id, user_id, days, now)
+    async with store.session(write=True) as own:
+        snoozed = await _snooze(own, reminder_id, user_id, days, now)
+        await own.commit()
+    return snoozed
+
+
+_COPIED = (
+    "company_id",
+    "user_id",
+    "channel",
+    "event_key",
+    "kind",
+    "event_date",
+    "title_zh",
+    "title_en",
+    "step_id",
+    "timezone",
+)
+_RESET = {
+    "status": PLANNED,
+    "claimed_by": None,
+    "lease_until": None,
+    "sent_at": None,
+    "attempts": 0,
+    "last_error": None,
+}
+
+
+async def _snooze(
+    session: AsyncSession, reminder_id: int, user_id: int, days: int, now: datetime
+) -> Snoozed | None:
+    row = (await session.exec(select_columns(TABLE).where(R.id == reminder_id))).first()
+    if row is None or row.user_id != user_id or row.status not in (PLANNED, SENT):
+        return None
+    tz = zone(row.timezone)
+    hour = clamp_hour(row.due_at.astimezone(tz).hour)
+    due_at = local_instant(local_today(now, tz) + timedelta(days=max(days, 1)), hour, tz)
+    values = {name: getattr(row, name) for name in _COPIED}
+    values |= {
+        "lead_days": SNOOZE_LEAD,
+        "dedup_key": f"{row.event_key}|snooze|{row.event_date.isoformat()}",
+        "due_at": due_at,
+    }
+    stmt = (
+        (await insert_dialect(session))
+        .values(**values)
+        .on_conflict_do_update(index_elements=UNIQUE, set_={"due_at": due_at, **_RESET})
+        .returning(R.id)
+    )
+    new_id = (await session.exec(stmt)).scalar_one()
+    if row.status == PLANNED and new_id != row.id:
+        await session.exec(
+            update(TABLE)
+            .where(R.id == row.id, R.status == PLANNED)
+            .values(status=CANCELLED, last_error="snoozed", lease_until=None)
+        )
+    return Snoozed(new_id, due_at, row.title_zh, row.title_en, row.timezone)
+
+
+@dataclass(frozen=True, slots=True)
+class Upcoming:
+    id: int
+    user_id: int
+    event_key: str
+    kind: str
+    lead_days: int
+    event_date: date
+    due_at: datetime
+    title_zh: str
+    title_en: str
+    timezone: str
+
+
+async def _read(store: Store, stmt: Any) -> list[Any]:
+    async with store.session() as session:
+        return list((await session.exec(stmt)).all())
+
+
+async def upcoming(
+    store: Store, company_id: int, now: datetime, limit: int = 20, *, user_id: int | None = None
+) -> list[Upcoming]:
+    """Planned reminders of a company (optionally one member), soonest first."""
+    conditions = [R.company_id == company_id, R.status == PLANNED, R.due_at >= now]
+    if user_id is not None:
+        conditions.append(R.user_id == user_id)
+    stmt = (
+        select(*[R[name] for name in Upcoming.__dataclass_fields__])
+        .where(*conditions)
+        .order_by(R.due_at, R.id)
+        .limit(limit)
+    )
+    return [Upcoming(*r) for r in await _read(store, stmt)]
+
+
+@dataclass(frozen=True, slots=True)
+class Listed:
+    id: int
+    due_at: datetime
+    company_id: int
+    company: str
+    recipient: str
+    channel: str
+    kind: str
+    event_key: str
+    status: str
+    attempts: int
+    last_error: str | None
+
+
+_LISTED_FIELDS = [n for n in Listed.__dataclass_fields__ if n not in ("company", "recipient")]
+_LISTED = [R[n] for n in _LISTED_FIELDS]
+
+
+async def list_planned(
+    store: Store, limit: int = 200, *, statuses: Sequence[str] = (PLANNED,)
+) -> list[Listed]:
+    """Reminders for ``ipms remind --list``: soonest first, with company and recipient."""
+    users = AppUser.__table__  # type: ignore[attr-defined]
+    companies = CompanyRecord.__table__  # type: ignore[attr-defined]
+    u, c = users.c, companies.c
+    stmt = (
+        select(*_LISTED, c.name, u.display_name, u.external_id)
+        .join(users, u.id == R.user_id)
+        .join(companies, c.id == R.company_id)
+        .where(R.status.in_(list(statuses)))
+        .order_by(R.due_at, R.id)
+        .limit(limit)
+    )
+    return [
+        Listed(
+            **{name: getattr(r, name) for name in _LISTED_FIELDS},
+            company=r.name or f"#{r.company_id}",
+            recipient=r.display_name or r.external_id,
+        )
+        for r in await _read(store, stmt)
+    ]
+
+
+async def count_by_status(store: Store, company_id: int | None = None) -> dict[str, int]:
+    stmt = select(R.status, func.count()).group_by(R.status)
+    if company_id is not None:
+        stmt = stmt.where(R.company_id == company_id)
+    return {status: n for status, n in await _read(store, stmt)}
+
+
+async def count_due(store: Store, now: datetime) -> dict[str, int]:
+    """Due, unclaimed reminders per channel (``ipms remind`` without a token reports them)."""
+    stmt = select(R.channel, func.count()).where(due(now)).group_by(R.channel)
+    return {channel: n for channel, n in await _read(store, stmt)}
