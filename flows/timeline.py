@@ -248,6 +248,12 @@ def _action_item(a: Action, themes: dict[str, Theme]) -> Item:
     )
 
 
+_NC_TITLES = {  # what to do, then the finding in the user's own words
+    "correction": ("不符合项纠正：", "Correct nonconformity: "),
+    "evidence": ("不符合项证据提交：", "Send nonconformity evidence: "),
+}
+
+
 def _nc_items(company: Company, rules: Rules) -> list[Item]:
     out: list[Item] = []
     for nc in company.nonconformities:
@@ -256,7 +262,7 @@ def _nc_items(company: Company, rules: Rules) -> list[Item]:
             ("correction", "nc_correction", nc.correction_due),
             ("evidence", "nc_evidence", nc.evidence_due),
         ):
-            rk = reminder_kind(rules, kind)
+            zh, en = _NC_TITLES[part]
             out.append(
                 _kind_item(
                     rules,
@@ -266,8 +272,8 @@ def _nc_items(company: Company, rules: Rules) -> list[Item]:
                     done=nc.closed_on is not None,
                     done_on=nc.closed_on,
                     fixed=True,
-                    title_zh=f"{rk.title.zh}：{label}",
-                    title_en=f"{rk.title.en}: {label}",
+                    title_zh=zh + label,
+                    title_en=en + label,
                 )
             )
     return out
