@@ -35,13 +35,13 @@ async def _open_assistant(
     settings: Settings, *, migrate: bool, telegram: bool = False
 ) -> Assistant:
     from flows.context import FlowOptions
-    from knowledge.loader import load_knowledge
+    from knowledge.matcher import warm_up
     from storage.repo import Store
 
     store = await Store.open(settings.resolved_database_url(), migrate=migrate)
     return Assistant(
         store,
-        load_knowledge(),
+        warm_up(),  # the FAQ models load now, not on the first question
         SystemClock(),
         FlowOptions(
             operator_contact=settings.operator_contact,
