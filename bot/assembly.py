@@ -16,9 +16,9 @@ from bot.dispatcher import Dispatcher, TelegramSender
 from bot.health import probe_database
 from bot.service import Assistant
 from bot.telegram_operator import TelegramOperator
+from flows import natural
 from flows.context import FlowOptions
 from flows.types import Lang
-from flows import natural
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.matcher import warm_up
 from storage.repo import Store
