@@ -38,7 +38,6 @@ from reminders_bench import (  # type: ignore[import-not-found]
     drop_pg_database,
     with_pg_database,
 )
-from tests.support.fake_bot_api import FakeBotApi
 from sqlalchemy import func
 from sqlmodel import col, select
 from telegram import Update
@@ -52,6 +51,7 @@ from bot.terminal import TerminalChat
 from knowledge.loader import Knowledge, load_knowledge
 from storage.models import CompanyRecord
 from storage.repo import Store
+from tests.support.fake_bot_api import FakeBotApi
 
 TOKEN = "123456:LOADTEST"
 FIRST_USER = 7_100_000_000

@@ -115,6 +115,12 @@ class Assistant:
             replies += await self._carry_out(who, conv, effect, event)
         return replies
 
+    async def replan(self, conv: Conversation) -> None:
+        """Bring the company's reminder rows in line with its dates (idempotent); for state
+        changed outside ``handle`` (tests, imports)."""
+        if conv.company.id is not None:
+            await rem.replan_for_company(self.store, conv.company, self.kb.rules, self.clock.now())
+
     async def _carry_out(
         self, who: Who, conv: Conversation, effect: Effect, event: Event
     ) -> list[Reply]:

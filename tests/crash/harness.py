@@ -28,7 +28,8 @@ from storage.models import ProcessedUpdate
 from storage.reminder_models import Reminder
 from storage.reminder_plan import select_columns
 from storage.repo import Store
-from tests.telegram.tg_fakes import FakeTelegram, callback_update, make_settings, message_update
+from tests.support.fake_bot_api import FakeBotApi
+from tests.telegram.tg_fakes import callback_update, make_settings, message_update
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 
@@ -50,8 +51,8 @@ SCENARIO: list[tuple[str, str]] = [
 KILLED = 9
 
 
-class KillingTelegram(FakeTelegram):
-    """``FakeTelegram`` that can die: ``kill="send"`` before Telegram gets the first
+class KillingTelegram(FakeBotApi):
+    """``FakeBotApi`` that can die: ``kill="send"`` before Telegram gets the first
     message, ``kill="sent"`` right after Telegram accepted it."""
 
     def __init__(self, kill: str | None = None) -> None:

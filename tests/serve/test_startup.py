@@ -76,9 +76,9 @@ def _spying(seen: list[bool]) -> Callable[..., Assistant]:
         assistant = real(*args, **kwargs)
         handle = assistant.handle
 
-        async def spy(who: Any, event: Any) -> Any:
+        async def spy(who: Any, event: Any, **kwargs: Any) -> Any:
             seen.append("matcher" in assistant.kb.__dict__)
-            return await handle(who, event)
+            return await handle(who, event, **kwargs)
 
         assistant.handle = spy  # type: ignore[method-assign]
         return assistant
