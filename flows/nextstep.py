@@ -79,7 +79,10 @@ def _precheck_next(ctx: Ctx, open_ones: list[preconditions.Condition]) -> NextAc
         what=ctx.t("pre_next_what", n=len(open_ones)),
         why=ctx.t("pre_next_why"),
         how="\n".join(preconditions.lines(ctx, open_ones)),
-        buttons=preconditions.buttons(ctx, open_ones),
+        buttons=[
+            *preconditions.buttons(ctx, open_ones),
+            [ctx.button("pre_show_btn", "pre.show")],
+        ],
     )
 
 

@@ -55,7 +55,8 @@ def evaluate(ctx: Ctx, on: date | None = None) -> list[Condition]:
     ticked = set(ctx.company.checked.get(STEP, []))
     out: list[Condition] = []
     for item in (c for c in step.checklist if c.precondition):
-        if item.id in ticked or (item.id != "months" and item_known(ctx, item, tl)):
+        # The months of operation are a fact from the start date, not a box to tick.
+        if item.id != "months" and (item.id in ticked or item_known(ctx, item, tl)):
             out.append(Condition(item.id, Status.MET))
         else:
             out.append(_open(ctx, item.id, on, tl))
