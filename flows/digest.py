@@ -1,5 +1,8 @@
 """The daily digest: one message per user per day with everything that is due or overdue.
 
+A digest of a single item is that item's own card (what to prepare, snooze for a day or a
+week, open the step).
+
 The dispatcher claims all of a user's due reminder rows together and sends what
 ``render_digest`` returns: each risk to the certificate as its own message (a surveillance
 audit missed, the certificate expiring, a nonconformity past its deadline), everything else
@@ -43,11 +46,31 @@ def one_per_event(views: list[ReminderView]) -> list[ReminderView]:
     return sorted(best.values(), key=lambda v: (v.event_date, v.id))
 
 
-def split(views: list[ReminderView], rules: Rules) -> tuple[list[ReminderView], list[ReminderView]]:
-    """(risks to the certificate, the rest of the digest)."""
-    risks = [v for v in views if is_risk(rules, v.kind, v.lead_days)]
+def compose(
+    views: list[ReminderView],
+    rules: Rules,
+    lang: Lang,
+    now: datetime,
+    texts: Catalogue | None = None,
+) -> list[tuple[Reply, list[int]]]:
+    """One user's due reminders as messages, each with the ids of the rows it delivers:
+    a card per risk to the certificate, then one digest for all the rest (an event's
+    several rows are covered by the one line that shows it)."""
+    texts = texts or load_catalogue()
+    risky = [v for v in views if is_risk(rules, v.kind, v.lead_days)]
     rest = [v for v in views if not is_risk(rules, v.kind, v.lead_days)]
-    return one_per_event(risks), one_per_event(rest)
+    out: list[tuple[Reply, list[int]]] = []
+    for view in one_per_event(risky):
+        same = [
+            v.id for v in risky if (v.event_key, v.event_date) == (view.event_key, view.event_date)
+        ]
+        out.append((render_reminder(view, rules, lang, now, texts), same))
+    events = one_per_event(rest)
+    if len(events) == 1:  # a digest of one thing is that thing's own card
+        out.append((render_reminder(events[0], rules, lang, now, texts), [v.id for v in rest]))
+    elif events:
+        out.append((_digest(events, rules, lang, now, texts), [v.id for v in rest]))
+    return out
 
 
 def render_digest(
@@ -58,12 +81,7 @@ def render_digest(
     texts: Catalogue | None = None,
 ) -> list[Reply]:
     """The messages for one user's due reminders: the risks, then one digest."""
-    texts = texts or load_catalogue()
-    risks, rest = split(views, rules)
-    replies = [render_reminder(v, rules, lang, now, texts) for v in risks]
-    if rest:
-        replies.append(_digest(rest, rules, lang, now, texts))
-    return replies
+    return [reply for reply, _ in compose(views, rules, lang, now, texts)]
 
 
 def _digest(

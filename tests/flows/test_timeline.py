@@ -211,11 +211,16 @@ def test_the_certification_bodys_audit_asks_for_its_outcome(en: Driver) -> None:
     assert {"2|tl.passed|stage1", "2|tl.findings|stage1"} <= {b.data for b in en.buttons}
     view = ReminderView(1, "stage1", "stage1", -1, today(en) - timedelta(days=1),
                         "", "", "audit.stage1", "Asia/Shanghai")  # fmt: skip
-    [digest] = render_digest([view], en.kb.rules, "en", en.now)
-    assert "Audit outcomes to confirm" in digest.text and "Overdue" not in digest.text
+    [card] = render_digest([view], en.kb.rules, "en", en.now)  # the one item: its card
+    assert "how did it go" in card.text and "Overdue" not in card.text
     assert {"2|tl.passed|stage1", "2|tl.findings|stage1"} <= {
-        b.data for row in digest.buttons for b in row
+        b.data for row in card.buttons for b in row
     }
+    other = ReminderView(2, "internal_audit", "internal_audit", 1, today(en) + timedelta(days=1),
+                         "", "", None, "Asia/Shanghai")  # fmt: skip
+    [digest] = render_digest([view, other], en.kb.rules, "en", en.now)
+    assert "Audit outcomes to confirm" in digest.text and "Overdue" not in digest.text
+    assert "2|tl.passed|stage1" in {b.data for row in digest.buttons for b in row}
 
 
 # --- the plan a small company can carry out ---------------------------------------------------
