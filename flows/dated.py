@@ -89,7 +89,15 @@ def set_event_date(ctx: Ctx, key: str, d: date) -> Out:
     item = timeline_of(ctx).get(key)
     lines: list[str] = []
     buttons = []
-    if d <= ctx.today and item is not None and item.done:
+    eligible = timeline_of(ctx).get("eligible")
+    if key == "operate" and eligible is not None:
+        months = ctx.kb.rules.min_operation_months
+        reached = "operate_reached" if eligible.on <= ctx.today else "operate_saved"
+        lines.append(
+            ctx.t(reached, date=format_date(d, ctx.lang, ctx.texts), months=months,
+                  eligible=format_date(eligible.on, ctx.lang, ctx.texts))
+        )  # fmt: skip
+    elif d <= ctx.today and item is not None and item.done:
         lines.append(ctx.t("event_recorded_done", title=title, date=fmt_date(d)))
         if item is not None and item.external:
             lines.append(ctx.t("ask_findings"))

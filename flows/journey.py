@@ -31,7 +31,7 @@ def step_view(ctx: Ctx, step_id: str) -> Reply:
         title=step.title.get(lang),
         what=step.what.get(lang),
         todo=step.todo.get(lang),
-        records="; ".join(step.records.get(lang)),
+        records=("、" if lang == "zh" else "; ").join(step.records.get(lang)),
         clauses=cite(kb, step.clauses, lang),
         ticked=len(marks & {c.id for c in step.checklist}),
         total=len(step.checklist),

@@ -36,7 +36,7 @@ def step_next(ctx: Ctx, step_id: str) -> NextAction:
         what=step.title.get(lang),
         why=step.what.get(lang),
         how=step.todo.get(lang),
-        evidence="; ".join(step.records.get(lang)),
+        evidence=("、" if lang == "zh" else "; ").join(step.records.get(lang)),
         buttons=[[ctx.button("open_step", "step", step_id)]],
     )
 
@@ -46,7 +46,8 @@ def how_steps(ctx: Ctx, item: Item) -> str:
     theme = next((t for t in ctx.kb.journey.themes if t.id == item.theme), None)
     if theme is None:
         return ctx.t("own_action_how")
-    return "\n".join(f"{n}. {s}" for n, s in enumerate(theme.how.get(ctx.lang), 1))
+    steps = theme.how_for.get(item.question_id or "", theme.how).get(ctx.lang)
+    return "\n".join(f"{n}. {s}" for n, s in enumerate(steps, 1))
 
 
 def item_buttons(ctx: Ctx, item: Item) -> list[list[Button]]:

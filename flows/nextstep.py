@@ -57,8 +57,13 @@ def _on_the_way(ctx: Ctx, tl: Timeline) -> NextAction:
     mine = [i for i in tl.open_items() if i.step_id == step_id and _on_way(i)]
     if mine:
         return item_next(ctx, min(mine, key=lambda i: (i.on, i.priority, i.key)))
-    found = step_next(ctx, step_id)
     step = ctx.kb.steps[step_id]
+    started = tl.get(step.event_kind or "")
+    if started is not None and started.done:  # e.g. the system runs: the next date ahead
+        ahead = [i for i in tl.open_items() if _on_way(i)]
+        if ahead:
+            return item_next(ctx, min(ahead, key=lambda i: (i.on, i.priority, i.key)))
+    found = step_next(ctx, step_id)
     if step.kind == "dates" and step.event_kind and tl.get(step.event_kind) is None:
         found.buttons.insert(0, [ctx.button("enter_date_btn", "evt.date", step.event_kind)])
     return found

@@ -25,7 +25,8 @@ from flows.state import Action
 from flows.timeline import RULE_PREFIX, Item, State, state
 from flows.types import PROMPT, Button, Out, Reply
 
-PLAN_SHOWN = 10  # actions listed in one message (Telegram keyboards stay readable)
+PLAN_SHOWN = 10  # actions listed in one message
+PLAN_BUTTONS = 5  # of them, the first ones get buttons (the keyboard stays readable)
 MAX_TITLE = 200
 LATER_CHOICES = (3, 6)  # months after the earliest feasible target offered as buttons
 
@@ -193,7 +194,7 @@ def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Re
         lines.append(_line(ctx, n, item))
     if len(items) > len(listed):
         lines.append("\n" + ctx.t("plan_more", n=len(items) - len(listed)))
-    return Reply("\n".join(lines), _buttons(ctx, items[:PLAN_SHOWN]))
+    return Reply("\n".join(lines), _buttons(ctx, items[:PLAN_BUTTONS]))
 
 
 def _buttons(ctx: Ctx, items: list[Item]) -> list[list[Button]]:

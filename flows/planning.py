@@ -111,11 +111,8 @@ def draft(ctx: Ctx) -> Draft:
     load = _Load(cap, practice.top_role)
     done = {a.question_id for a in ctx.company.actions if a.done_on and a.question_id}
     closed_by = {q for qs in kb.journey.milestones.values() for q in qs}
-    todo = {
-        q.id: q
-        for q, _ in gaps(ctx.company.answers, kb.questions, rules)
-        if q.id not in done and q.id not in closed_by
-    }
+    open_gaps = [q for q, _ in gaps(ctx.company.answers, kb.questions, rules) if q.id not in done]
+    todo = {q.id: q for q in open_gaps if q.id not in closed_by}
     due: dict[str, date] = {}
     # Nothing due before the day after tomorrow: a new plan brings no reminder the same day.
     start = next_working_day(ctx.today + timedelta(days=2))
@@ -136,7 +133,7 @@ def draft(ctx: Ctx) -> Draft:
     review, apply = _after_audit(ctx, audit, eligible, todo, load, due)
     target = add_months(apply, practice.application_to_certificate_months)
     earliest = Milestones(operate, eligible, audit, review, apply, target)
-    return Draft(due, earliest, cap.per_week, running, len(todo))
+    return Draft(due, earliest, cap.per_week, running, len(open_gaps))
 
 
 def _after_audit(

@@ -65,7 +65,7 @@ def evaluate(ctx: Ctx, on: date | None = None) -> list[Condition]:
 
 def _open(ctx: Ctx, cid: str, on: date, tl: Timeline) -> Condition:
     if cid == "months":
-        return _months(ctx, on)
+        return _months(ctx, on, tl)
     if cid in ("ia", "mr"):
         planned = tl.get(CONFIRMABLE[cid])
         if planned is not None and not planned.done:
@@ -77,12 +77,13 @@ def _open(ctx: Ctx, cid: str, on: date, tl: Timeline) -> Condition:
     return Condition(cid, Status.UNKNOWN)
 
 
-def _months(ctx: Ctx, on: date) -> Condition:
+def _months(ctx: Ctx, on: date, tl: Timeline) -> Condition:
     start = ctx.company.system_start
     if start is None:
         return Condition("months", Status.UNKNOWN, ctx.t("pre_no_start"))
     months = ctx.kb.rules.min_operation_months
-    eligible = add_months(start, months)
+    mark = tl.get("eligible")  # the same day the plan and the calendar show
+    eligible = mark.on if mark is not None else add_months(start, months)
     if eligible <= on:
         return Condition("months", Status.MET)
     ran = max((on - start).days, 0) / 30.4
@@ -125,7 +126,8 @@ def buttons(ctx: Ctx, conditions: list[Condition]) -> list[list[Button]]:
         if c.status is Status.MET:
             continue
         if c.id == "months":
-            rows.append([ctx.button("pre_btn_start", "evt.date", "operate")])
+            if c.status is Status.UNKNOWN:  # a known start only needs time
+                rows.append([ctx.button("pre_btn_start", "evt.date", "operate")])
         elif CONFIRMABLE.get(c.id):
             rows.append(
                 [

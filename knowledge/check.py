@@ -389,6 +389,8 @@ def _check_themes(raw: RawData) -> list[str]:
             problems.append(f"journey.yaml: theme {theme.id}: unknown milestone {theme.after!r}")
         for qid in theme.questions:
             placed.setdefault(qid, f"theme {theme.id}")
+        for qid in sorted(set(theme.how_for) - set(theme.questions)):
+            problems.append(f"journey.yaml: theme {theme.id}: how_for {qid} is not in the theme")
     for milestone, qids in journey.milestones.items():
         if milestone not in MILESTONES:
             problems.append(f"journey.yaml: milestones: unknown milestone {milestone!r}")

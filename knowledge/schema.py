@@ -135,6 +135,8 @@ class Theme(Strict):
     title: Text
     how: TextList  # how to do an action of this theme, step by step (evidence is apart)
     questions: list[str]  # gap questions whose actions fall in this theme
+    # Actions that are not done like the rest of their theme, with their own steps.
+    how_for: dict[str, TextList] = Field(default_factory=dict)
     # A milestone the theme's actions follow ("operate": records are kept once the system
     # runs; "internal_audit": findings are closed after the audit). None: the previous theme.
     after: str | None = None

@@ -182,7 +182,7 @@ def test_the_start_of_operation_is_asked_as_such_and_may_be_ahead(zh: Driver) ->
     ahead = today(zh) + timedelta(days=20)
     zh.text(ahead.isoformat())
     assert zh.conv.company.system_start == ahead
-    assert "定在" in zh.said()
+    assert "开始有记录地运行" in zh.said() and "满 3 个月是" in zh.said()
 
 
 # --- past and external dates are records ----------------------------------------------------
