@@ -8,6 +8,7 @@ from flows import position
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
+from flows.known import timeline_of
 from flows.reading import Got, date_examples, read_date
 from flows.registry import Flow, Input, Verb
 from flows.state import Certificate, Stage
@@ -115,6 +116,9 @@ def recorded(ctx: Ctx) -> Out:
     position.mark_done_up_to(ctx, "dec.certificate")
     decision = cert.decision_date or cert.issued
     surv = add_months(decision, ctx.kb.rules.first_surveillance_within_months)
+    first = timeline_of(ctx).get("surveillance:1")  # on a working day, as /calendar has it
+    if first is not None and first.deadline is not None:
+        surv = first.deadline
     return [
         ctx.reply(
             "cert_saved",

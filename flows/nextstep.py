@@ -66,6 +66,8 @@ def _on_the_way(ctx: Ctx, tl: Timeline) -> NextAction:
     found = step_next(ctx, step_id)
     if step.kind == "dates" and step.event_kind and tl.get(step.event_kind) is None:
         found.buttons.insert(0, [ctx.button("enter_date_btn", "evt.date", step.event_kind)])
+    if step.kind == "certificate":
+        found.buttons.insert(0, [ctx.button("cert_btn", "cert.add")])
     return found
 
 
