@@ -60,6 +60,9 @@ def ask(ctx: Ctx) -> Out:
     examples = date_examples(ctx, "future")
     if p.field == "operate":
         return [ctx.reply("ask_operate_date", examples=examples)]
+    if p.field.startswith("surveillance:"):  # the audit's own day, not the deadline's
+        n = p.field.split(":")[1]
+        return [ctx.reply("ask_surveillance_date", n=n, examples=examples)]
     return [ctx.reply("ask_event_date", title=event_title(ctx, p.field), examples=examples)]
 
 

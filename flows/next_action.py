@@ -58,6 +58,11 @@ def item_buttons(ctx: Ctx, item: Item) -> list[list[Button]]:
             [ctx.button("change_date_btn", "evt.date", item.key)],
             [ctx.button("open_step", "step", "audit.nonconformities")],
         ]
+    if item.kind == "surveillance":  # a deadline: the audit's own date is what to record
+        return [
+            [ctx.button("risk_btn_audit_date", "evt.date", item.key)],
+            [ctx.button("open_step", "step", "maint.surveillance")],
+        ]
     rows = [
         [
             ctx.button("mark_done_btn", "evt.done", item.key),

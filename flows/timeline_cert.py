@@ -193,8 +193,9 @@ def _yearly(
     for suffix, key, zh, en, audit_raw, review_raw in anchors:
         audit_key = f"yearly_internal_audit:{suffix}"
         review_key = f"yearly_management_review:{suffix}"
-        audit_on, audit_moved = _earlier(audit_raw)
-        review_on, review_moved = _earlier(review_raw)
+        audit_on, _ = _earlier(audit_raw)
+        review_on, _ = _earlier(review_raw)
+        # Recommended timing, not a deadline: moved to a working day without a word.
         yearly.append(
             CertItem(
                 audit_key,
@@ -202,7 +203,6 @@ def _yearly(
                 audit_on,
                 f"年度内部审核（迎接{zh}）",
                 f"Yearly internal audit (before {en})",
-                moved_from=audit_moved,
             )
         )
         yearly.append(
@@ -213,7 +213,6 @@ def _yearly(
                 f"年度管理评审（迎接{zh}）",
                 f"Yearly management review (before {en})",
                 after=(audit_key,),
-                moved_from=review_moved,
             )
         )
         anchored[key] = (audit_key, review_key)
