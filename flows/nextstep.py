@@ -143,9 +143,10 @@ def render(ctx: Ctx, n: NextAction) -> str:
         return ctx.t("risk_next", what=n.what, why=n.why, how=n.how, say=n.say)
     evidence = ctx.t("next_evidence", evidence=n.evidence) if n.evidence else ""
     how = f"\n{n.how}" if "\n" in n.how else n.how  # a list starts on its own line
-    return ctx.t(
+    text = ctx.t(
         "next", what=n.what, why=n.why, how=how, evidence=evidence, by=_by(ctx, n.by, n.on_date)
     )
+    return text.replace(" \n", "\n")  # "How: " before a list that starts on its own line
 
 
 def show(ctx: Ctx) -> Out:
@@ -172,7 +173,9 @@ def overall_progress(ctx: Ctx) -> int:
 
 def progress_line(ctx: Ctx) -> str:
     pct = overall_progress(ctx)
-    phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[-1])
+    # The company's phase (it never moves back while an earlier step is caught up on).
+    step_phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[-1])
+    phase = next((p for p in ctx.kb.journey.phases if p.id == ctx.company.phase), step_phase)
     return ctx.t("progress_line", bar=progress_bar(pct), pct=pct, phase=phase.title.get(ctx.lang))
 
 

@@ -72,8 +72,13 @@ def _button(texts: Catalogue, lang: Lang, key: str, verb: str, *args: str | int)
 
 
 def reminder_buttons(view: ReminderView, lang: Lang, texts: Catalogue) -> list[list[Button]]:
+    done = (  # a surveillance deadline is met by recording the audit's day
+        _button(texts, lang, "risk_btn_audit_date", "evt.date", view.event_key)
+        if view.kind == "surveillance"
+        else _button(texts, lang, "rem_done", "evt.done", view.event_key)
+    )
     rows = [
-        [_button(texts, lang, "rem_done", "evt.done", view.event_key)],
+        [done],
         [_button(texts, lang, f"rem_snooze_{d}", "rem.snooze", view.id, d) for d in SNOOZE_DAYS],
         [_button(texts, lang, "rem_change", "evt.date", view.event_key)],
     ]

@@ -159,62 +159,56 @@ def _recertification(
     return out
 
 
-def _yearly(
-    rules: Rules, slots: list[CertItem], recert: list[CertItem]
-) -> tuple[list[CertItem], list[CertItem], list[CertItem]]:
-    """The yearly internal audit and review before each surveillance audit and before the
-    recertification application; the anchors get them as dependencies."""
+Anchor = tuple[str, str, str, str, date, date]  # suffix, key, zh, en, audit date, review date
+
+
+def _anchors(rules: Rules, slots: list[CertItem], recert: list[CertItem]) -> list[Anchor]:
+    """What each yearly audit and review prepares for, and their (raw) dates."""
     practice = rules.practice.reminders
-    yearly: list[CertItem] = []
-    anchored: dict[str, tuple[str, str]] = {}
-    anchors = [
+    anchors: list[Anchor] = [
         (
-            f"s{i}",
-            s.key,
-            f"第{i}次监督审核",
-            f"surveillance audit {i}",
+            f"s{i}", s.key, f"第{i}次监督审核", f"surveillance audit {i}",
             add_months(s.on, -practice.yearly_internal_audit_months_before),
             add_months(s.on, -practice.yearly_review_months_before),
         )
         for i, s in enumerate(slots, 1)
-    ]
+    ]  # fmt: skip
     apply = next((r for r in recert if r.key == "recert:apply"), None)
     if apply is not None:
         anchors.append(
             (
-                "recert",
-                apply.key,
-                "再认证申请",
-                "the recertification application",
+                "recert", apply.key, "再认证申请", "the recertification application",
                 apply.on - timedelta(days=practice.recert_internal_audit_days_before_apply),
                 apply.on - timedelta(days=practice.recert_review_days_before_apply),
             )
-        )
-    for suffix, key, zh, en, audit_raw, review_raw in anchors:
+        )  # fmt: skip
+    return anchors
+
+
+def _yearly(
+    rules: Rules, slots: list[CertItem], recert: list[CertItem]
+) -> tuple[list[CertItem], list[CertItem], list[CertItem]]:
+    """The yearly internal audit and review before each surveillance audit and before the
+    recertification application; the anchors get them as dependencies. Their dates are
+    recommended timing, not deadlines: moved to a working day without a word."""
+    yearly: list[CertItem] = []
+    anchored: dict[str, tuple[str, str]] = {}
+    for suffix, key, zh, en, audit_raw, review_raw in _anchors(rules, slots, recert):
         audit_key = f"yearly_internal_audit:{suffix}"
         review_key = f"yearly_management_review:{suffix}"
-        audit_on, _ = _earlier(audit_raw)
-        review_on, _ = _earlier(review_raw)
-        # Recommended timing, not a deadline: moved to a working day without a word.
         yearly.append(
             CertItem(
-                audit_key,
-                "yearly_internal_audit",
-                audit_on,
-                f"年度内部审核（迎接{zh}）",
-                f"Yearly internal audit (before {en})",
+                audit_key, "yearly_internal_audit", _earlier(audit_raw)[0],
+                f"年度内部审核（迎接{zh}）", f"Yearly internal audit (before {en})",
             )
-        )
+        )  # fmt: skip
         yearly.append(
             CertItem(
-                review_key,
-                "yearly_management_review",
-                review_on,
-                f"年度管理评审（迎接{zh}）",
-                f"Yearly management review (before {en})",
+                review_key, "yearly_management_review", _earlier(review_raw)[0],
+                f"年度管理评审（迎接{zh}）", f"Yearly management review (before {en})",
                 after=(audit_key,),
             )
-        )
+        )  # fmt: skip
         anchored[key] = (audit_key, review_key)
     slots = [replace(s, after=(*s.after, *anchored.get(s.key, ()))) for s in slots]
     recert = [replace(r, after=(*r.after, *anchored.get(r.key, ()))) for r in recert]
