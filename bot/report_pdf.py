@@ -95,6 +95,7 @@ class _Writer:
     def table(self, rows: list[list[Any]], widths: list[float], header: bool = True) -> Table:
         t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
         style = [
+            ("FONTNAME", (0, 0), (-1, -1), FONT),  # else Helvetica is referenced, unembedded
             ("VALIGN", (0, 0), (-1, -1), "TOP"),
             ("LINEBELOW", (0, 0), (-1, -1), 0.4, RULE),
             ("TOPPADDING", (0, 0), (-1, -1), 3),
