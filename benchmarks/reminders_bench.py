@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
+import sys
 import tempfile
 import time
 import tracemalloc
@@ -30,7 +30,8 @@ from typing import Any
 from sqlalchemy import insert
 from sqlalchemy.engine import make_url
 from telegram import Bot
-from telegram.request import BaseRequest, RequestData
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # tests/support: the fake Bot API
 
 from bot.clock import FakeClock
 from bot.dispatcher import Dispatcher, TelegramSender
@@ -43,10 +44,10 @@ from storage import reminders as rem
 from storage.migrate import upgrade
 from storage.models import AppUser, CompanyRecord, Membership
 from storage.repo import Store
+from tests.support.fake_bot_api import FakeBotApi
 
 NOW = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
 ZONES = ("Asia/Shanghai", "Europe/Berlin", "America/New_York")
-BOT_USER = {"id": 1, "is_bot": True, "first_name": "Bench", "username": "bench_bot"}
 TOKEN = "123456:BENCH"
 
 
@@ -152,41 +153,6 @@ def _row(p: Any) -> dict[str, Any]:
 # --- 2. and 3. dispatch -------------------------------------------------------------------
 
 
-class RecordingBotApi(BaseRequest):
-    """In-process Bot API: counts sendMessage calls and answers with a minimal Message."""
-
-    def __init__(self) -> None:
-        self.sent = 0
-        self.chats: set[int] = set()
-
-    @property
-    def read_timeout(self) -> float:
-        return 1.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(  # type: ignore[override]  # timeouts are irrelevant in-process
-        self, url: str, method: str, request_data: RequestData | None = None, **_: Any
-    ) -> tuple[int, bytes]:
-        if url.endswith("getMe"):
-            return 200, json.dumps({"ok": True, "result": BOT_USER}).encode()
-        params = request_data.parameters if request_data else {}
-        chat = int(str(params["chat_id"]))
-        self.sent += 1
-        self.chats.add(chat)
-        message = {
-            "message_id": self.sent,
-            "date": 0,
-            "chat": {"id": chat, "type": "private"},
-            "text": params.get("text", ""),
-        }
-        return 200, json.dumps({"ok": True, "result": message}).encode()
-
-
 def due_rows(m: int, users: int) -> Iterator[dict[str, Any]]:
     for i in range(m):
         u = i % users + 1
@@ -228,7 +194,7 @@ async def dispatch(
     """
     store = await seed(url, m, users)
     try:
-        api = RecordingBotApi()
+        api = FakeBotApi(record=False)
         async with Bot(TOKEN, request=api, get_updates_request=api) as bot:
             d = Dispatcher(
                 store, load_knowledge(), TelegramSender(bot), FakeClock(NOW), "bench",

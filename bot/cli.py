@@ -1,4 +1,4 @@
-"""The ``ipms`` command: chat, run, ask, kb, migrate, remind."""
+"""The ``ipms`` command: chat, run, serve, set-webhook, ask, kb, migrate, remind."""
 
 from __future__ import annotations
 
@@ -7,62 +7,28 @@ import asyncio
 import logging
 import os
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from datetime import date
-from typing import Any
 
-from pydantic import ValidationError
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot.clock import ShiftedClock, SystemClock
-from bot.config import Settings
+from bot.clock import ShiftedClock
+from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
-from bot.service import Assistant
 
 log = logging.getLogger("ipms")
-
-
-def _settings() -> Settings:
-    try:
-        return Settings()
-    except ValidationError as exc:
-        problems = "; ".join(
-            f"IPMS_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors()
-        )
-        raise SystemExit(f"Configuration error: {problems}") from None
-
-
-async def _open_assistant(
-    settings: Settings, *, migrate: bool, telegram: bool = False
-) -> Assistant:
-    from flows.context import FlowOptions
-    from knowledge.loader import load_knowledge
-    from storage.repo import Store
-
-    store = await Store.open(settings.resolved_database_url(), migrate=migrate)
-    return Assistant(
-        store,
-        load_knowledge(),
-        SystemClock(),
-        FlowOptions(
-            operator_contact=settings.operator_contact,
-            default_timezone=settings.timezone,
-            default_reminder_hour=settings.reminder_hour,
-            # Forwarding needs a Telegram operator chat; offline there is nobody to ask.
-            can_forward=telegram and settings.operator_chat_id is not None,
-            admin_ids=frozenset(str(i) for i in settings.admin_ids),
-        ),
-    )
 
 
 # --- subcommands ----------------------------------------------------------------------------
 
 
 async def _chat(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.assembly import open_assistant
     from bot.terminal import TerminalChat, stdin_reader
 
     # The embedded SQLite default is the user's own file: migrate it without asking.
     migrate = settings.auto_migrate or not settings.database_url
-    assistant = await _open_assistant(settings, migrate=migrate)
+    assistant = await open_assistant(settings, migrate=migrate)
     if args.today is not None:  # the terminal may pretend to be another day; `ipms run` never
         assistant.clock = ShiftedClock(args.today)
     try:
@@ -88,15 +54,18 @@ def _locale_lang() -> str | None:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.telegram_app import run_polling, run_webhook
+    from bot.assembly import open_assistant, operator_channel, reminder_tick
+    from bot.serve_commands import run_webhook
+    from bot.telegram_app import run_polling
 
-    if settings.telegram_token is None:
-        print("IPMS_TELEGRAM_TOKEN is not set. Get a token from @BotFather, or try `ipms chat`.")
-        return 2
-    assistant = await _open_assistant(settings, migrate=settings.auto_migrate, telegram=True)
+    settings.token()
+    webhook = args.webhook or bool(settings.webhook_url)
+    if webhook and not settings.webhook_url:
+        settings.webhook()  # raises the ConfigError saying what to set
+    assistant = await open_assistant(settings, migrate=settings.auto_migrate, telegram=True)
     hooks = [reminder_tick(settings, assistant), operator_channel(settings, assistant)]
     try:
-        if args.webhook or settings.webhook_url:
+        if webhook:
             await run_webhook(settings, assistant, on_startup=hooks)
         else:
             await run_polling(settings, assistant, on_startup=hooks)
@@ -105,36 +74,12 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
-def reminder_tick(settings: Settings, assistant: Assistant) -> Callable[[Any], Awaitable[None]]:
-    """Start-up hook: every process runs one repeating dispatch tick (claims are exclusive)."""
-
-    async def hook(app: Any) -> None:
-        from bot.dispatcher import Dispatcher, TelegramSender
-
-        dispatcher = Dispatcher(
-            assistant.store, assistant.kb, TelegramSender(app.bot), assistant.clock
-        )
-        dispatcher.schedule(app.job_queue, interval=settings.reminder_interval_seconds)
-
-    return hook
-
-
-def operator_channel(settings: Settings, assistant: Assistant) -> Callable[[Any], Awaitable[None]]:
-    """Start-up hook: forwarded questions go to IPMS_OPERATOR_CHAT_ID through this bot."""
-
-    async def hook(app: Any) -> None:
-        if settings.operator_chat_id is not None:
-            from bot.telegram_operator import TelegramOperator
-
-            assistant.operator = TelegramOperator(app.bot, settings.operator_chat_id)
-
-    return hook
-
-
 async def _migrate(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.health import probe_database
     from storage.migrate import upgrade
 
     url = settings.resolved_database_url()
+    await probe_database(url)
     await upgrade(url)
     print("Database is up to date.")
     return 0
@@ -160,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="run the Telegram bot (polling, or webhook)")
     run.add_argument("--webhook", action="store_true", help="use a webhook (IPMS_WEBHOOK_URL)")
     sub.add_parser("migrate", help="create or upgrade the database schema")
+    sub.add_parser("serve", help="serve Telegram webhooks, /healthz and /metrics (production)")
+    hook = sub.add_parser("set-webhook", help="register IPMS_WEBHOOK_URL with Telegram, once")
+    hook.add_argument("--drop-pending", action="store_true", help="discard queued updates")
+    hook.add_argument("--delete", action="store_true", help="remove the webhook instead")
+    hook.add_argument("--info", action="store_true", help="show what Telegram has registered")
     try:
         from knowledge.ask import add_ask_arguments
         from knowledge.check import add_kb_arguments
@@ -184,7 +134,7 @@ async def _dispatch(args: argparse.Namespace) -> int:
         from knowledge.check import run_kb
 
         return run_ask(args) if args.command == "ask" else run_kb(args, CONTRACT)
-    settings = _settings()
+    settings = load_settings()
     if args.command == "chat" and "log_level" not in settings.model_fields_set:
         settings.log_level = "WARNING"  # keep the conversation readable
     configure_logging(settings)
@@ -192,8 +142,24 @@ async def _dispatch(args: argparse.Namespace) -> int:
         from bot.reminder_commands import run_remind
 
         return await run_remind(args, settings)
+    if args.command == "serve":
+        from bot.serve_commands import serve
+
+        return await serve(settings)
+    if args.command == "set-webhook":
+        from bot.serve_commands import set_webhook
+
+        return await set_webhook(args, settings)
     handlers = {"chat": _chat, "run": _run, "migrate": _migrate}
     return await handlers[args.command](args, settings)
+
+
+def _one_line(exc: BaseException) -> str:
+    from bot.telegram_logging import redact
+
+    cause = getattr(exc, "orig", None) or exc
+    text = str(cause).strip().splitlines()
+    return redact(text[0]) if text else type(cause).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -205,6 +171,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # e.g. `ipms remind --list | head`: the reader has gone
         sys.stderr.close()
         return 0
+    except ConfigError as exc:  # includes an unreachable database
+        print(str(exc), file=sys.stderr)
+        return 2
+    except (OSError, SQLAlchemyError) as exc:  # e.g. the database went away mid-command
+        print(f"Database or network error: {_one_line(exc)}", file=sys.stderr)
+        return 5
     except Exception as exc:  # a clear message, not a traceback, for known start-up problems
         from telegram.error import InvalidToken, TelegramError
 

@@ -29,6 +29,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot import metrics
 from bot.clock import Clock
 from flows.reminders import ReminderView, render_reminder
 from flows.schedule import (
@@ -220,10 +221,16 @@ class Dispatcher:
         self.max_batches = max_batches
         self.lanes = max(lanes, 1)
         self._running = asyncio.Lock()
+        self._stopping = False
+
+    def stop(self) -> None:
+        """Shutting down: messages being sent finish, the rest of the batch is released
+        (its lease ends now, so another process sends it at once) and no batch follows."""
+        self._stopping = True
 
     async def tick(self, context: object = None) -> None:
         """PTB job callback: one dispatch run; errors are logged, the job keeps running."""
-        if self._running.locked():
+        if self._running.locked() or self._stopping:
             return
         async with self._running:
             try:
@@ -231,6 +238,7 @@ class Dispatcher:
             except Exception:
                 log.exception("reminder dispatch failed")
                 return
+        metrics.observe_dispatch(stats)
         if stats.claimed:
             log.info("reminders: %s", stats)
 
@@ -248,7 +256,7 @@ class Dispatcher:
         stats = DispatchStats()
         stats.cancelled += await rem.cancel_superseded(self.store, self.clock.now())
         batches = 0
-        while self.max_batches is None or batches < self.max_batches:
+        while not self._stopping and (self.max_batches is None or batches < self.max_batches):
             now = self.clock.now()
             rows = await rem.claim_due(
                 self.store, self.worker_id, now, self.batch, self.lease, channel=self.channel
@@ -298,6 +306,9 @@ class Dispatcher:
         out: rem.Outcomes,
     ) -> None:
         for index, row in enumerate(rows):
+            if self._stopping:
+                await self._hold(rows[index:], self.clock.now(), "released at shutdown", out, stats)
+                return
             if halt.until is not None:  # another lane hit Telegram's flood control
                 await self._hold(rows[index:], halt.until, halt.reason, out, stats)
                 return
@@ -370,6 +381,7 @@ class Dispatcher:
         await self.store.set_user_active(person.channel, person.external_id, False)
         stats.cancelled += await out.stop_user(person.id, "recipient blocked the bot")
         stats.failed += 1
+        metrics.reminder_blocked()
         log.info("user %s blocked the bot: reminders stopped", person.id)
 
     def _flood(self, exc: RetryAfter, halt: _Halt) -> None:

@@ -1,5 +1,7 @@
 """The Telegram adapter: a thin python-telegram-bot 22 ``Application`` around the assistant.
 
+Long polling lives here (``run_polling``); webhooks are served by ``bot.serve``.
+
 Every update becomes one ``Event`` for ``Assistant.handle(who, event)``; the replies are
 rendered by ``bot.telegram_render``. Nothing about a user is kept in process memory: the
 assistant loads and saves the conversation per update, so any instance can serve any update.
@@ -10,18 +12,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import re
-import secrets
 import signal
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from telegram import BotCommand, CallbackQuery, Update
 from telegram.constants import ChatMemberStatus, ChatType
 from telegram.error import Forbidden, NetworkError, TelegramError
 from telegram.ext import AIORateLimiter, Application, BaseUpdateProcessor, ContextTypes, TypeHandler
 
+from bot import metrics
 from bot.clock import Clock
 from bot.config import Settings
 from bot.service import Who
@@ -48,7 +48,6 @@ ALLOWED_UPDATES = [
 # Shown in both languages: when these are needed the user's language may be unknown.
 GROUP_NOTE = load_catalogue().both("group_note")
 SORRY = load_catalogue().both("error_generic")
-_SECRET_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{1,256}$")  # what Telegram accepts
 
 
 class UpdateStore(Protocol):
@@ -84,13 +83,13 @@ class PerChatUpdateProcessor(BaseUpdateProcessor):
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = update.effective_chat if isinstance(update, Update) else None
         if chat is None:
-            await coroutine
+            await metrics.observe_update(update, coroutine)
             return
         lock = self._locks.setdefault(chat.id, asyncio.Lock())
         self._waiting[chat.id] = self._waiting.get(chat.id, 0) + 1
         try:
             async with lock:
-                await coroutine
+                await metrics.observe_update(update, coroutine)
         finally:
             self._waiting[chat.id] -= 1
             if not self._waiting[chat.id]:  # forget idle chats so the dicts stay small
@@ -124,6 +123,7 @@ class TelegramAdapter:
         if query is not None:  # answer at once: the client shows a spinner until we do
             await _answer_query(query, None if private else GROUP_NOTE)
         if not await self.assistant.store.claim_update(update.update_id):
+            metrics.duplicate_update()
             logger.debug("Update %s was already processed; ignoring the repeat", update.update_id)
             return
         if update.my_chat_member is not None:
@@ -247,6 +247,7 @@ def build_application(
         raise ValueError("IPMS_TELEGRAM_TOKEN is not set: the Telegram bot needs a bot token")
     token = settings.telegram_token.get_secret_value()
     install_secret_redaction(token)
+    metrics.set_user_hash_key(token)
     quiet_http_loggers()
     adapter = TelegramAdapter(assistant, on_startup, on_shutdown)
     builder = Application.builder().token(token)
@@ -257,7 +258,8 @@ def build_application(
             builder = builder.base_file_url(file_url)
     builder = builder.concurrent_updates(PerChatUpdateProcessor())
     builder = builder.post_init(adapter.post_init).post_shutdown(adapter.post_shutdown)
-    builder_overrides.setdefault("rate_limiter", AIORateLimiter(max_retries=3))
+    limiter = AIORateLimiter(max_retries=3) if settings.telegram_rate_limit else None
+    builder_overrides.setdefault("rate_limiter", limiter)
     for name, value in builder_overrides.items():
         if name == "rate_limiter" and value is None:
             continue
@@ -266,6 +268,7 @@ def build_application(
     app.bot_data["adapter"] = adapter
     app.add_handler(TypeHandler(Update, adapter.on_update))
     app.add_error_handler(adapter.on_error)
+    app.add_error_handler(metrics.count_error)
     return app
 
 
@@ -316,6 +319,8 @@ async def _serve(
         finally:
             if app.updater and app.updater.running:
                 await app.updater.stop()
+            if (dispatcher := app.bot_data.get("dispatcher")) is not None:
+                dispatcher.stop()  # unsent claims of a running tick are handed back
             if app.running:
                 await app.stop()
             await app.shutdown()
@@ -347,59 +352,4 @@ async def run_polling(
         )
 
     logger.info("Starting the Telegram bot (polling)")
-    await _serve(app, start, stop, ready)
-
-
-def webhook_secret(settings: Settings) -> str:
-    """The configured secret, or a random one (PTB registers it with Telegram at start-up)."""
-    if settings.webhook_secret is None:
-        logger.info("IPMS_WEBHOOK_SECRET not set: using a random secret for this run")
-        return secrets.token_urlsafe(32)
-    secret = settings.webhook_secret.get_secret_value()
-    if not _SECRET_TOKEN_RE.match(secret):
-        raise ValueError("IPMS_WEBHOOK_SECRET may only hold A-Z, a-z, 0-9, _ and - (1-256 chars)")
-    return secret
-
-
-async def run_webhook(
-    settings: Settings,
-    assistant: AssistantPort,
-    *,
-    on_startup: Sequence[Hook] = (),
-    on_shutdown: Sequence[Hook] = (),
-    stop: asyncio.Event | None = None,
-    ready: asyncio.Event | None = None,
-    **builder_overrides: Any,
-) -> None:
-    """Serve Telegram through PTB's built-in webhook server (terminate TLS at a proxy).
-
-    Listens on ``webhook_listen:webhook_port`` at the path of ``webhook_url`` and registers
-    ``webhook_url`` with Telegram, with a secret token checked on every delivery.
-    """
-    if not settings.webhook_url:
-        raise ValueError("IPMS_WEBHOOK_URL is not set: webhook mode needs the public URL")
-    secret = webhook_secret(settings)
-    install_secret_redaction(secret)
-    app = build_application(
-        settings, assistant, on_startup=on_startup, on_shutdown=on_shutdown, **builder_overrides
-    )
-    assert app.updater is not None
-    updater = app.updater
-    webhook_url = settings.webhook_url
-
-    async def start() -> object:
-        return await updater.start_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=urlsplit(webhook_url).path.strip("/"),
-            webhook_url=webhook_url,
-            secret_token=secret,
-            allowed_updates=ALLOWED_UPDATES,
-        )
-
-    logger.info(
-        "Starting the Telegram bot (webhook on %s:%s)",
-        settings.webhook_listen,
-        settings.webhook_port,
-    )
     await _serve(app, start, stop, ready)

@@ -16,6 +16,8 @@ from urllib.parse import quote
 
 REDACTED = "[REDACTED]"
 _MIN_SECRET_LEN = 8  # shorter strings would redact ordinary words
+# DEBUG records (PTB logs whole updates there, message texts included) are cut to this size.
+MAX_DEBUG_CHARS = 2000
 _secrets: set[str] = set()
 _installed = False
 _formatter = logging.Formatter()
@@ -33,10 +35,12 @@ def _scrub(record: logging.LogRecord) -> None:
         message = record.getMessage()
     except Exception:  # a malformed record is the logging module's problem to report
         return
-    clean = redact(message)
+    clean = redact(message) if _secrets else message
+    if record.levelno <= logging.DEBUG and len(clean) > MAX_DEBUG_CHARS:
+        clean = f"{clean[:MAX_DEBUG_CHARS]}… [{len(clean)} characters, cut]"
     if clean != message:
         record.msg, record.args = clean, ()
-    if record.exc_info and record.exc_info[1] is not None:
+    if record.exc_info and record.exc_info[1] is not None and _secrets:
         # Formatters reuse exc_text when it is set, so the traceback is printed redacted.
         record.exc_text = redact(_formatter.formatException(record.exc_info))
     if record.stack_info:
@@ -44,7 +48,7 @@ def _scrub(record: logging.LogRecord) -> None:
 
 
 def install_secret_redaction(*secrets: str | None) -> None:
-    """Register secrets to scrub from all log records (idempotent, process-wide)."""
+    """Register secrets to scrub from all log records and bound DEBUG records (idempotent)."""
     global _installed
     for secret in secrets:
         if secret and len(secret) >= _MIN_SECRET_LEN:
@@ -55,8 +59,7 @@ def install_secret_redaction(*secrets: str | None) -> None:
 
     def factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
         record = previous(*args, **kwargs)
-        if _secrets:
-            _scrub(record)
+        _scrub(record)
         return record
 
     logging.setLogRecordFactory(factory)

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from flows import journey
+from flows.callbacks import decode
 from flows.context import Ctx
+from flows.natural import AnswerKind, parse_answer
+from flows.phrasing import looks_like_question
 from flows.registry import Command, Flow, Input, Registry, Verb
-from flows.types import PROMPT, Out, Reply
+from flows.types import PROMPT, SHOW_NEXT, Out, Reply
+from knowledge.lexicon import fold, load_lexicon
 
 
 def _registry(ctx: Ctx) -> Registry:
@@ -52,6 +56,34 @@ def back(ctx: Ctx, _: str) -> Out:
     return journey.back_to_previous_step(ctx)
 
 
+OFFER = "offer"  # an action proposed by the last reply (what's next), acceptable in words
+
+
+def _offer_words(group: str) -> tuple[str, ...]:
+    return load_lexicon().synonyms("offer", group)
+
+
+def take_offer(ctx: Ctx, text: str) -> Out | None:
+    """Accept ("好的", "ok", "start") runs the proposed action; "not now" declines; a question
+    is answered and the offer stays; anything else withdraws it."""
+    p = ctx.pending
+    assert p is not None
+    if looks_like_question(text):
+        return None
+    data = p.data.get("data", "")
+    ctx.clear_pending()
+    said = fold(text).strip(" .!?~。！？～、，,")
+    if said in _offer_words("accept") or parse_answer(text) is AnswerKind.YES:
+        cb = decode(data)
+        verb = _registry(ctx).verbs.get(cb.verb) if cb else None
+        if cb is None or verb is None or len(cb.args) != verb.arity:
+            return [SHOW_NEXT]
+        return verb.handler(ctx, *cb.args) or [SHOW_NEXT]
+    if said in _offer_words("decline") or parse_answer(text) is AnswerKind.NO:
+        return [ctx.reply("offer_declined")]
+    return None
+
+
 def pick(ctx: Ctx, value: str) -> Out | None:
     """A value offered as a button for the pending input (e.g. one of two readings of a date)."""
     inp = _input(ctx)
@@ -68,4 +100,7 @@ FLOW = Flow(
         Command("back", back),
     ),
     verbs=(Verb("pick", pick, arity=1, needs_company=False),),
+    inputs=(
+        Input(OFFER, lambda ctx: [SHOW_NEXT], take=take_offer, lapses=True, before_intents=True),
+    ),
 )

@@ -8,7 +8,7 @@ from flows import position
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
-from flows.reading import Got, read_date
+from flows.reading import Got, date_examples, read_date
 from flows.registry import Flow, Input, Verb
 from flows.state import Certificate, Stage
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
@@ -36,7 +36,7 @@ def ask(ctx: Ctx) -> Out:
         default = default_expiry(date.fromisoformat(p.data["issued"]), years)
         buttons = [[Button(fmt_date(default), encode("cert.expires", fmt_date(default)))]]
         return [ctx.reply("ask_cert_expires", buttons, years=years, default=fmt_date(default))]
-    return [ctx.reply(f"ask_cert_{fieldname}")]
+    return [ctx.reply(f"ask_cert_{fieldname}", examples=date_examples(ctx, "past"))]
 
 
 def edition(ctx: Ctx, value: str) -> Out | None:

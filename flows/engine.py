@@ -11,9 +11,11 @@ from __future__ import annotations
 import unicodedata
 
 from flows import faq, nextstep, position
+from flows.basics import OFFER
 from flows.callbacks import decode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
+from flows.natural import parse_answer
 from flows.state import Conversation
 from flows.types import Effect, Event, EventKind, Out, Outcome, Prompt, Reply, ShowNext
 from knowledge.intents import Intent, detect_intent
@@ -29,6 +31,7 @@ def handle(
     ctx.registry = REGISTRY
     out = _dispatch(ctx, event)
     outcome = expand(ctx, out)
+    _remember_offer(ctx, outcome)
     if ctx.company.onboarded:
         position.refresh(ctx)
     return ctx.conv, outcome
@@ -45,10 +48,22 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
     return unsupported(ctx, event.value)
 
 
+def _next_with_offer(ctx: Ctx) -> Out:
+    """What's next; its first button is the action "好的" / "ok" accepts."""
+    out = nextstep.show(ctx)
+    for item in out:
+        if isinstance(item, Reply) and item.buttons and item.buttons[0] and not ctx.pending:
+            item.offer = item.buttons[0][0].data
+    return out
+
+
 def _withdraw_lapsed(ctx: Ctx, event: Event) -> None:
-    """A pending confirmation or offer holds only until the user does something else."""
+    """A pending confirmation or offer holds only until the user does something else
+    (typed text goes to the input first when it reads text: "好的" accepts an offer)."""
     inp = REGISTRY.inputs.get(ctx.pending.flow) if ctx.pending else None
     if inp is None or not inp.lapses:
+        return
+    if event.kind is EventKind.UNSUPPORTED or (event.kind is EventKind.TEXT and inp.take):
         return
     cb = decode(event.value) if event.kind is EventKind.BUTTON else None
     if cb is None or cb.verb not in inp.own_verbs:
@@ -65,11 +80,18 @@ def expand(ctx: Ctx, out: Out, depth: int = 0) -> Outcome:
         elif isinstance(item, Effect):
             effects.append(item)
         elif depth < MAX_EXPANSIONS:
-            more = prompt(ctx) if isinstance(item, Prompt) else nextstep.show(ctx)
+            more = prompt(ctx) if isinstance(item, Prompt) else _next_with_offer(ctx)
             sub = expand(ctx, more, depth + 1)
             replies += sub.replies
             effects += sub.effects
     return Outcome(replies, effects)
+
+
+def _remember_offer(ctx: Ctx, outcome: Outcome) -> None:
+    """When nothing else is awaited, the last proposed action can be accepted in words."""
+    offers = [r.offer for r in outcome.replies if r.offer]
+    if ctx.pending is None and offers:
+        ctx.wait_for(OFFER, "", data=offers[-1])
 
 
 def prompt(ctx: Ctx) -> Out:
@@ -123,11 +145,17 @@ def text(ctx: Ctx, raw: str) -> Out:
         return unsupported(ctx, "too_long")
     if not value:
         return [Prompt()]
+    p = ctx.pending
+    inp = REGISTRY.inputs.get(p.flow) if p else None
+    if inp is not None and inp.take is not None and inp.before_intents:
+        taken = inp.take(ctx, value)
+        if taken is not None:
+            return taken
+        p = ctx.pending
+        inp = REGISTRY.inputs.get(p.flow) if p else None
     intent = detect_intent(value)
     if intent is not None:
         return _intent(ctx, intent)
-    p = ctx.pending
-    inp = REGISTRY.inputs.get(p.flow) if p else None
     if inp is not None and inp.take is not None:
         taken = inp.take(ctx, value)
         if taken is not None:
@@ -136,6 +164,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         if inp is not None:
             return [ctx.reply("choice_not_understood"), Prompt()]
         return [ctx.reply("number_alone", n=value[:12])]
+    if ctx.pending is None and parse_answer(value) is not None:  # "yes" to nothing asked
+        return [ctx.reply("nothing_asked")]
     if not ctx.company.onboarded and ctx.pending is None:
         # First words without /start: answer if it is a question, then get to know them.
         answer = faq.answer_if_question(ctx, value)
@@ -157,7 +187,9 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
     if intent in names:
         return command(ctx, names[intent], "")
     if intent is Intent.THANKS:
-        return [ctx.reply("thanks")]
+        return [ctx.reply("thanks"), Prompt()] if ctx.pending else [ctx.reply("thanks")]
+    if ctx.pending is not None:  # a greeting mid-question: say hello and ask it again
+        return [ctx.reply("hello"), Prompt()]
     if not ctx.company.onboarded:
         return command(ctx, "start", "")
     return [ctx.reply("greeting")]

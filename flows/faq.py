@@ -42,7 +42,7 @@ def answer(ctx: Ctx, text: str) -> Out:
         buttons = [[Button(_label(ctx, e), encode("faq", e.id))] for e in match.suggestions[:3]]
         return [ctx.reply("faq_suggest", buttons)]
     out = ctx.reply("faq_unknown")
-    if ctx.options.can_forward and ctx.pending is None:
+    if ctx.options.can_forward and _nothing_awaited(ctx):
         # Offer a human answer; the question waits in ``pending`` until the user decides.
         ctx.wait_for(FORWARD_INPUT, "", q=text[:MAX_FORWARD])
         out.buttons = [[ctx.button("forward_btn", "fwd")]]
@@ -50,6 +50,13 @@ def answer(ctx: Ctx, text: str) -> Out:
     if ctx.options.operator_contact:
         return [out, ctx.reply("faq_operator", contact=ctx.options.operator_contact)]
     return [out]
+
+
+def _nothing_awaited(ctx: Ctx) -> bool:
+    """No input is open, or only a soft one (an offer) that the forward offer may replace."""
+    p = ctx.pending
+    inp = ctx.registry.inputs.get(p.flow) if p and ctx.registry else None
+    return p is None or (inp is not None and inp.lapses)
 
 
 def answer_if_question(ctx: Ctx, text: str) -> Out:

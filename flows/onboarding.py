@@ -9,7 +9,7 @@ from flows.callbacks import encode
 from flows.context import Ctx
 from flows.natural import Option, match_choice, options_from
 from flows.phrasing import clean_name, looks_like_question
-from flows.reading import Got, read_choice, read_count, read_date
+from flows.reading import Got, date_examples, read_choice, read_count, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.state import Stage
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
@@ -50,7 +50,8 @@ def ask(ctx: Ctx) -> Out:
         per_row = 1 if fieldname == "stage" else 2 if len(opts) > 4 else len(opts)
         flat = [Button(option_label(ctx, fieldname, v), encode("ob", fieldname, v)) for v in opts]
         buttons = [flat[i : i + per_row] for i in range(0, len(flat), per_row)]
-    return [ctx.reply(f"ask_{fieldname}", buttons)]
+    examples = date_examples(ctx, "past")  # only the date question shows them
+    return [ctx.reply(f"ask_{fieldname}", buttons, examples=examples)]
 
 
 def first_missing(ctx: Ctx) -> str:
@@ -67,7 +68,8 @@ def _ask_next(ctx: Ctx, fieldname: str) -> Out:
 
 def _record(ctx: Ctx, fieldname: str, label: str) -> Reply:
     """The question message rewritten with the choice, so the chat reads as a record."""
-    text = ctx.t("answered", question=ctx.t(f"ask_{fieldname}"), answer=label)
+    question = ctx.t(f"ask_{fieldname}", examples=date_examples(ctx, "past"))
+    text = ctx.t("answered", question=question, answer=label)
     return Reply(text, edit=True, record=True)
 
 

@@ -55,6 +55,8 @@ class Input:
     # Withdrawn by any other event (a confirmation, an offer): only its own buttons answer it.
     lapses: bool = False
     own_verbs: tuple[str, ...] = ()
+    # Reads typed words before the intents do ("继续" accepts an offer rather than re-showing it).
+    before_intents: bool = False
 
 
 @dataclass(frozen=True)

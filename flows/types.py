@@ -63,6 +63,8 @@ class Reply:
     # True: the reply only records what the user just chose (an edited question); a medium
     # that shows the user's own input already (the terminal) may leave it out.
     record: bool = False
+    # Callback data of the action this reply proposes: typing "好的" / "ok" / "start" runs it.
+    offer: str | None = None
 
 
 # --- effects: what the service does for the flows, after the state is saved ----------------

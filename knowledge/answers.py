@@ -6,27 +6,43 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from knowledge.loader import Knowledge
-from knowledge.schema import FaqEntry, Text
+from knowledge.schema import Clause, FaqEntry, Text
 from knowledge.text import Lang
 
 EDITION_NAMES = {"2023": "GB/T 29490-2023", "2013": "GB/T 29490-2013"}
 
+# {authority} is the entry's own authority (FaqEntry.authority) or the default below.
 CONFIDENCE_NOTES: dict[str, Text] = {
     "M": Text(
-        zh="（这是一般做法，具体要求请向你的认证机构确认。）",
-        en="(This is common practice; confirm the details with your certification body.)",
+        zh="（这是一般做法，具体要求请向{authority}确认。）",
+        en="(This is common practice; confirm the details with {authority}.)",
     ),
     "L": Text(
-        zh="（此信息不确定，请务必向认证机构或当地知识产权主管部门核实。）",
-        en="(This is uncertain: please check with your certification body or local IP office.)",
+        zh="（此信息不确定，请务必向{authority}核实。）",
+        en="(This is uncertain: please check with {authority}.)",
     ),
+}
+DEFAULT_AUTHORITY: dict[str, Text] = {
+    "M": Text(zh="您的认证机构", en="your certification body"),
+    "L": Text(zh="您的认证机构或当地知识产权局", en="your certification body or local IP office"),
 }
 
 
 def confidence_note(entry: FaqEntry, lang: Lang) -> str | None:
-    """What an answer of medium or low confidence must say about itself."""
+    """What an answer of medium or low confidence must say about itself, naming who decides."""
     note = CONFIDENCE_NOTES.get(entry.confidence)
-    return note.get(lang) if note else None
+    if note is None:
+        return None
+    authority = entry.authority or DEFAULT_AUTHORITY[entry.confidence]
+    return note.get(lang).format(authority=authority.get(lang))
+
+
+def cited_number(clause: Clause, lang: Lang) -> str:
+    """A clause number as cited: an uncertain (L) sub-clause number is cited as its chapter,
+    since the catalogue could not confirm the numbering below it."""
+    if clause.confidence == "L" and clause.number != clause.chapter:
+        return _annex(clause.chapter, lang)
+    return _annex(clause.number, lang)
 
 
 def cite(kb: Knowledge, clause_ids: Iterable[str], lang: Lang) -> str:
@@ -36,13 +52,14 @@ def cite(kb: Knowledge, clause_ids: Iterable[str], lang: Lang) -> str:
         return "—"
     parts: list[str] = []
     for edition in ("2023", "2013"):
-        nums = [kb.clauses[c].number for c in ids if kb.clauses[c].edition == edition]
+        nums = [cited_number(kb.clauses[c], lang) for c in ids if kb.clauses[c].edition == edition]
+        nums = list(dict.fromkeys(nums))  # "8.2, 8.3" (both uncertain) -> "8"
         if not nums:
             continue
         label = EDITION_NAMES[edition]
         if not kb.editions[edition].current:
-            label += "(已废止)" if lang == "zh" else " (superseded)"
-        parts.append(f"{label} {', '.join(_annex(n, lang) for n in nums)}")
+            label += "（已废止）" if lang == "zh" else " (superseded)"
+        parts.append(f"{label} {', '.join(nums)}")
     return "; ".join(parts)
 
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, TextIO
 
-from knowledge.answers import confidence_note
+from knowledge.answers import cited_number, confidence_note
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.matcher import Match
 from knowledge.schema import FaqEntry, Text
@@ -23,13 +23,13 @@ from knowledge.text import Lang, detect_lang
 MSG: dict[str, Text] = {
     "clause": Text(zh="条款：", en="Clause:"),
     "related": Text(zh="相关问题：", en="Related questions:"),
-    "did_you_mean": Text(zh="你是不是想问：", en="Did you mean:"),
+    "did_you_mean": Text(zh="您是不是想问：", en="Did you mean:"),
     "pick_one": Text(
         zh="请用其中一个问法再问一次，或换个说法。",
         en="Ask again with one of these, or rephrase your question.",
     ),
     "unknown": Text(
-        zh="这个问题我暂时答不上来。可以换个说法再问，或发送 /help 看看我能帮你做什么。",
+        zh="这个问题我暂时答不上来。可以换个说法再问，或发送 /help 看看我能帮您做什么。",
         en="I don't know this one yet. Try rephrasing it, or send /help to see what I can do.",
     ),
     "withdrawn": Text(
@@ -43,7 +43,10 @@ def clause_label(kb: Knowledge, clause_id: str, lang: Lang) -> str:
     clause = kb.clauses.get(clause_id)
     if clause is None:
         return clause_id
-    label = f"GB/T 29490-{clause.edition} {clause.number} {clause.title.get(lang)}"
+    number = cited_number(clause, lang)
+    if number != clause.number:  # an uncertain sub-clause is cited as its chapter
+        clause = kb.clauses.get(f"{clause.edition}:{clause.chapter}", clause)
+    label = f"GB/T 29490-{clause.edition} {number} {clause.title.get(lang)}"
     edition = kb.editions.get(clause.edition)
     if edition is not None and not edition.current:
         label += " " + MSG["withdrawn"].get(lang)

@@ -18,8 +18,10 @@ from typing import Any
 from pydantic import BaseModel
 
 from knowledge.contract import Contract, check_contract
+from knowledge.faq_check import faq_problems
 from knowledge.loader import RawData, collect_raw
 from knowledge.schema import FaqEntry, Text, TextList
+from knowledge.semantic_cli import add_embed_arguments, run_embed
 from knowledge.text import cjk_count, normalize
 from knowledge.texts_check import check_texts
 
@@ -63,6 +65,7 @@ def check_knowledge(data_dir: Path | None = None, contract: Contract | None = No
         _check_glossary,
         _check_rules,
         _check_editions,
+        faq_problems,
     ):
         problems.extend(check(raw))
     return problems
@@ -337,10 +340,13 @@ def add_kb_arguments(subparsers: Any) -> None:
     kb_sub = kb.add_subparsers(dest="kb_command", required=True)
     check = kb_sub.add_parser("check", help="validate the knowledge data files")
     check.add_argument("--data-dir", type=Path, default=None, help="data directory to check")
+    add_embed_arguments(kb_sub)
     kb.set_defaults(func=run_kb)
 
 
 def run_kb(args: argparse.Namespace, contract: Contract | None = None) -> int:
+    if getattr(args, "kb_command", "check") == "embed":
+        return run_embed(args)
     if getattr(args, "kb_command", "check") != "check":
         print(f"unknown kb command: {args.kb_command}")
         return 2

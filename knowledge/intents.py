@@ -49,12 +49,30 @@ _PATTERNS: dict[Intent, list[str]] = {
     Intent.NEXT: [
         r"下一步|下一步" + _MODAL + _DO_WHAT + r"?|" + _WHO + r"下一步" + _MODAL + _DO_WHAT,
         r"接下来" + _WHO + _MODAL + _DO_WHAT + r"?|然后呢|然后" + _WHO + _MODAL + _DO_WHAT,
-        _WHO + r"(?:现在|目前|接下来)" + _MODAL + _DO_WHAT + r"|" + _WHO + _MODAL + r"做什么",
+        _WHO
+        + r"(?:现在|目前|接下来)"
+        + _MODAL
+        + _DO_WHAT
+        + r"|"
+        + _WHO
+        + _MODAL
+        + r"做什么"
+        + r"|"
+        + _WHO
+        + r"(?:该|应该|应当|需要)"
+        + _DO_WHAT,
+        # "where are we" asks what to do from here: the next step, with where we stand.
+        _WHO
+        + r"(?:现在)?(?:到|在)哪(?:一步|儿|里)了?"
+        + r"|"
+        + _WHO
+        + r"进行到哪(?:一步|儿|里)了?",
         r"继续|下一个|往下走",
         r"whats next|what is next|what next|next|next step|next steps|my next step"
         r"|whats my next step|what is my next step|whats the next step|what is the next step"
         r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"
-        r"|what do i need to do(?: now| next)?|what to do(?: now| next)?|go on|move on",
+        r"|what do i need to do(?: now| next)?|what to do(?: now| next)?|go on|move on"
+        r"|where are we(?: at| now)?|where do we stand|and then|then what|what then",
     ],
     Intent.HELP: [
         r"帮助|求助|帮忙|帮帮我|怎么用|如何使用|使用说明|说明|菜单|指令|命令|功能"
@@ -63,9 +81,9 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|how do i use (?:this|you|the bot)|what do you do|usage|instructions",
     ],
     Intent.STATUS: [
-        r"进度|我的进度|查看进度|看看进度|当前进度|进展|我的进展|状态|我到哪(?:一步|里)?了|做到哪(?:一步|里)?了",
+        r"进度|我的进度|查看进度|看看进度|当前进度|进展|我的进展|状态|做到哪(?:一步|里)?了",
         r"status|my status|progress|my progress|show (?:my )?progress|where am i"
-        r"|how far am i|how am i doing|where are we",
+        r"|how far am i|how am i doing",
     ],
     Intent.PLAN: [
         r"计划|我的计划|查看计划|看看计划|行动计划|整改计划|我的行动计划|显示计划",

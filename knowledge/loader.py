@@ -224,10 +224,10 @@ class Knowledge:
 
     @cached_property
     def matcher(self) -> FaqMatcher:
-        # Built on first use: indexing ~1,500 phrasings costs a few hundred ms.
-        from knowledge.matcher import FaqMatcher
+        # Built on first use; servers build it before serving with knowledge.matcher.warm_up().
+        from knowledge.matcher import build_matcher
 
-        return FaqMatcher(list(self.faq.values()), self.glossary)
+        return build_matcher(self)
 
 
 def build_knowledge(raw: RawData) -> Knowledge:

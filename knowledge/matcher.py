@@ -1,205 +1,57 @@
 """FAQ matcher: maps a free-text question (Chinese, English or mixed) to a curated FAQ entry.
 
-Pipeline, applied alike to every stored phrasing and answer (at build time) and to a query:
+For each question, in this order:
 
-1. ``normalize``: NFKC (full-width -> half-width), lowercase, punctuation -> space; then
-   generic colloquial forms are rewritten ("啥时候" -> "什么时候", "cert" -> "certificate").
-2. English typo repair (query only): an unknown word becomes the closest vocabulary word with
-   the same first letter within 1-2 edits (rapidfuzz, transpositions count once).
-3. Glossary concepts: every glossary form (canonical zh/en, variants such as 内审, 年审, 换证,
-   "annual audit", and regular English inflections) becomes one concept token, found by a
-   trie-shaped regex. "内审" and "internal audit" are then the same feature.
-4. Features: concepts, Snowball-stemmed English words and adjacent word pairs, Chinese words
-   (jieba), bigrams inside long Chinese words and single characters. Each is weighted by its
-   inverse document frequency over FAQ entries (and a kind multiplier, see ``Params``).
-5. Scores (0..100): a phrasing scores by weighted overlap with the query (query coverage
-   counted more than phrasing coverage); an entry blends its best phrasing, the query share
-   covered by all its phrasings together and by its answer. Inverted indexes visit only
-   phrasings/entries sharing a feature with the query, so a match takes well under 1 ms.
+1. ``guard``: empty text, a short conversational intent (``knowledge.intents``) or a
+   question about another scheme or a business-admin chore (``knowledge.faq_guard``) is never
+   matched ("unknown").
+2. Clause questions ("9.2条款要求什么", "what does clause 7.3 require?") are answered from the
+   clause catalogue (``knowledge.faq_clauses``) as a synthesized entry ``clause.<id>``.
+3. Every entry is scored lexically (``knowledge.faq_lexical``) and semantically
+   (``knowledge.semantic``: multilingual sentence embeddings, cross-lingual), the scores are
+   fused and two calibrated probabilities decide (``knowledge.faq_decide``):
+   - answered: the best entry is right with probability >= ``p_answer``;
+   - suggest: otherwise, the question is in scope with probability >= ``p_suggest``: the
+     three best entries ("did you mean");
+   - unknown: otherwise.
 
-Outcomes (thresholds chosen on benchmarks/data/dev_*.yaml, see benchmarks/README.md):
-- answered: best score >= T_ANSWER and it leads the best *different* entry by >= MARGIN;
-- suggest: best score >= T_SUGGEST: up to three distinct entries ("did you mean");
-- unknown: otherwise; always for short chit-chat/commands (``knowledge.intents``) and for
-  questions about other schemes (ISO 9001, CE, passports...) that do not name our domain.
+Everything heavy (models, phrasing vectors, jieba) is loaded by ``warm_up()``, which the
+servers call before accepting updates; ``Knowledge.matcher`` builds the same object lazily.
 """
 
 from __future__ import annotations
 
-import itertools
-import math
-import re
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-from typing import Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
-from rapidfuzz import process
-from rapidfuzz.distance import OSA
+import numpy as np
 
+from knowledge.faq_clauses import clause_entry, parse_clause_question
+from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration, features, fuse
+from knowledge.faq_guard import names_other_scheme
+from knowledge.faq_lexical import LexicalMatcher
 from knowledge.intents import detect_intent
-from knowledge.schema import FaqEntry, Glossary
-from knowledge.text import (
-    CJK_RE,
-    CONCEPT_MARK,
-    EN_STOPWORDS,
-    TOKEN_RE,
-    ZH_STOPCHARS,
-    Lang,
-    decolloquialize,
-    detect_lang,
-    normalize,
-)
+from knowledge.schema import Clause, Edition, FaqEntry, Glossary
+from knowledge.semantic import SemanticIndex, load_index
+from knowledge.text import Lang, decolloquialize, detect_lang, normalize
 
-__all__ = ["MARGIN", "T_ANSWER", "T_SUGGEST", "FaqMatcher", "Match", "detect_lang"]
+if TYPE_CHECKING:
+    from knowledge.loader import Knowledge
 
-# Thresholds on the 0..100 score, chosen on the dev sets by `benchmarks/faq_eval.py --sweep`
-# (2026-11-27, 478 dev questions): T_SUGGEST maximises the balanced accuracy of declining
-# (in-scope kept vs out-of-scope declined); T_ANSWER/MARGIN maximise right answers minus 3x
-# wrong answers. The sweep put T_ANSWER at T_SUGGEST: a clear lead matters more than the
-# absolute score once a question is in scope.
-T_ANSWER = 28.0
-MARGIN = 5.0
-T_SUGGEST = 28.0
+__all__ = [
+    "MAX_SUGGESTIONS",
+    "PACKAGED_CALIBRATION",
+    "CalibratedScores",
+    "FaqMatcher",
+    "Match",
+    "build_matcher",
+    "detect_lang",
+    "warm_up",
+]
+
 MAX_SUGGESTIONS = 3
-
-
-@dataclass(frozen=True)
-class Params:
-    """Scoring weights, tuned by random search on the dev sets (benchmarks/README.md)."""
-
-    # Weight multipliers per feature kind (on top of IDF): C glossary concept, E English
-    # word, P English word pair, W Chinese word, Z character bigram inside a long Chinese
-    # word, U Chinese character.
-    w_concept: float = 2.4
-    w_word: float = 1.0
-    w_pair: float = 0.4
-    w_zhword: float = 0.85
-    w_bigram: float = 0.25
-    w_unigram: float = 0.5
-    # Query features never seen in the FAQ, as a share of the rarest known feature's IDF.
-    # Unseen words are often names of other things ("HACCP", "护照") and weigh more than
-    # unseen characters.
-    unknown_word: float = 2.2
-    unknown_char: float = 0.75
-    # Phrasing score = (query covered)^e * (phrasing covered)^(1-e): the query side counts
-    # more, since a stored phrasing may carry detail the user left out.
-    query_exponent: float = 0.55
-    # Entry score = weighted mean of: its best phrasing; the query covered by all its
-    # phrasings together; the query covered by its answer text.
-    w_phrase: float = 1.0
-    w_union: float = 1.3
-    w_answer: float = 0.5
-    other_scheme_guard: bool = True
-
-
-DEFAULT_PARAMS = Params()
-
-# Other certification schemes, standards, documents and exams: questions about them are out
-# of scope unless they also name our domain (an ANCHOR_CONCEPTS glossary term).
-_OTHER_SCHEMES_LATIN = (
-    "iatf",
-    "as9100",
-    "haccp",
-    "brc",
-    "gmp",
-    "fsc",
-    "ce",
-    "ul",
-    "fcc",
-    "rohs",
-    "3c",
-    "ccc",
-    "ssl",
-    "tls",
-    "aws",
-    "azure",
-    "cmmi",
-    "pmp",
-    "fda",
-    "510k",
-    "gdpr",
-    "soc 2",
-    "pci dss",
-    "passport",
-    "visa",
-    "driving licence",
-    "driving license",
-    "drivers license",
-    "id card",
-    "toefl",
-    "ielts",
-    "bar exam",
-    "tax",
-    "financial audit",
-    "financial statement",
-)
-_OTHER_SCHEMES_ZH = (
-    "驾照",
-    "驾驶证",
-    "身份证",
-    "护照",
-    "签证",
-    "户口",
-    "社保",
-    "公积金",
-    "个税",
-    "所得税",
-    "税务",
-    "财务审计",
-    "财务报表",
-    "年报",
-    "车辆",
-    "汽车",
-    "机动车",
-    "四级",
-    "六级",
-    "考研",
-    "高考",
-    "查重",
-    "等保",
-    "食品安全",
-    "ce认证",
-    "3c认证",
-    "淘宝",
-)
-_OTHER_SCHEME_RE = re.compile(
-    "|".join(
-        [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" for w in _OTHER_SCHEMES_LATIN]
-        + [re.escape(w) for w in _OTHER_SCHEMES_ZH]
-    )
-)
-# ISO standards that belong to our domain (innovation/IP management, certification bodies).
-_OUR_ISO = {"56000", "56001", "56002", "56005", "17021", "19011"}
-_ISO_RE = re.compile(r"(?<![a-z0-9])iso\s*(?:iec\s*)?(\d{4,5})")
-ANCHOR_CONCEPTS = frozenset(
-    {
-        "guanbiao",
-        "gbt29490",
-        "ipms",
-        "ip_compliance_ms",
-        "ip",
-        "patent",
-        "trademark",
-        "copyright",
-        "trade_secret",
-        "integration",
-        "edition_2013",
-        "edition_2023",
-        "iso56005",
-        "iso56001",
-        "iso56002",
-        "grading",
-        "cnipa",
-        "local_ip_office",
-    }
-)
-
-
-def _other_iso(norm: str) -> bool:
-    return any(n not in _OUR_ISO for n in _ISO_RE.findall(norm))
-
 
 Status = Literal["answered", "suggest", "unknown"]
 
@@ -208,317 +60,158 @@ Status = Literal["answered", "suggest", "unknown"]
 class Match:
     status: Status
     entry: FaqEntry | None  # set only when answered
-    score: float  # best candidate's score, 0..100
+    score: float  # 0..100: the calibrated chance that the best candidate is right
     suggestions: list[FaqEntry] = field(default_factory=list)  # set only for "suggest"
-    # Best-first (entry, score) candidates, one per entry, whatever the status.
+    # Best-first (entry, fused score x 100) candidates, one per entry, whatever the status.
     ranked: list[tuple[FaqEntry, float]] = field(default_factory=list)
+    p_scope: float = 0.0  # 0..1: the calibrated chance that the question is in scope
 
 
 @dataclass(frozen=True)
-class _Phrasing:
-    entry_idx: int
-    weight: float  # sum of feature weights
+class CalibratedScores:
+    """Everything the decision reads, for one question (also used by the benchmark)."""
 
-
-def _concept_key(term_id: str) -> str:
-    return f"C:{term_id}"
+    order: np.ndarray  # entry indexes, best first
+    fused: np.ndarray  # fused score per entry
+    row: np.ndarray  # decision features of the best candidate
+    p_right: float
+    p_scope: float
 
 
 class FaqMatcher:
-    """Precomputes an inverted index over every phrasing (both languages) of every entry."""
-
     def __init__(
-        self, entries: Sequence[FaqEntry], glossary: Glossary, params: Params = DEFAULT_PARAMS
+        self,
+        entries: Sequence[FaqEntry],
+        glossary: Glossary,
+        *,
+        data_dir: Path,
+        calibration: Calibration | None = None,
+        clauses: dict[str, Clause] | None = None,
+        editions: dict[str, Edition] | None = None,
     ) -> None:
         self.entries = list(entries)
-        self.params = params
-        self._concept_re, self._concept_of = _build_concept_regex(glossary)
-        texts = [
-            (i, q) for i, e in enumerate(self.entries) for q in (*e.questions.zh, *e.questions.en)
+        self.lexical = LexicalMatcher(self.entries, glossary)
+        self.calibration = calibration or _load_calibration(data_dir)
+        # The calibration names its models; kb check verifies they are SEMANTIC_MODELS.
+        self.semantic: list[SemanticIndex] = [
+            load_index(self.entries, data_dir, name) for name in self.calibration.models
         ]
-        answers = [f"{e.answer.zh} {e.answer.en}" for e in self.entries]
-        # Vocabulary for typo repair: English words of phrasings, answers and glossary forms.
-        vocab: set[str] = set()
-        for text in (*(q for _, q in texts), *answers, *self._concept_of):
-            vocab.update(re.findall(r"[a-z]{2,}", normalize(text)))
-        self._vocab_set = frozenset(vocab)
-        self._vocab_by_initial: dict[str, list[str]] = defaultdict(list)
-        for word in sorted(vocab):
-            self._vocab_by_initial[word[0]].append(word)
-        self._repair = lru_cache(maxsize=4096)(self._repair_word)
-        phrasing_feats = [(i, self.features(q, repair=False)) for i, q in texts]
-        answer_feats = [self.features(a, repair=False) for a in answers]
-        self._idf = _idf(phrasing_feats, len(self.entries))
-        self._max_idf = math.log(1 + len(self.entries))
-        # Features seen only in answers weigh as rare words; unseen ones as set in Params.
-        self._answer_only = {f for feats in answer_feats for f in feats} - set(self._idf)
-        self._phrasings: list[_Phrasing] = []
-        self._postings: dict[str, list[int]] = defaultdict(list)
-        union: list[set[str]] = [set() for _ in self.entries]
-        for entry_idx, feats in phrasing_feats:
-            if not feats:
-                continue
-            pid = len(self._phrasings)
-            weight = sum(self._weight(f) for f in feats)
-            self._phrasings.append(_Phrasing(entry_idx, weight))
-            union[entry_idx] |= feats
-            for f in feats:
-                self._postings[f].append(pid)
-        self._union_postings = _entry_postings(union)
-        self._answer_postings = _entry_postings(answer_feats)
+        self.clauses = clauses or {}
+        self.editions = editions or {}
 
-    # --- text -> features -------------------------------------------------------------------
-
-    def _repair_word(self, word: str) -> str:
-        """Closest vocabulary word for an unknown word (typos keep the first letter)."""
-        if len(word) < 4 or word in self._vocab_set or word.isdigit():
-            return word
-        max_dist = 1 if len(word) < 8 else 2
-        candidates = self._vocab_by_initial.get(word[0], ())
-        best = process.extractOne(word, candidates, scorer=OSA.distance, score_cutoff=max_dist)
-        return best[0] if best else word
-
-    def prepare(self, text: str, *, repair: bool = True) -> str:
-        """Normalised text with typos repaired and glossary forms replaced by concepts."""
-        norm = decolloquialize(normalize(text))
-        if repair:
-            norm = re.sub(r"[a-z]{4,}", lambda m: self._repair(m.group(0)), norm)
-        if self._concept_re is not None:
-            norm = self._concept_re.sub(self._concept_token, norm)
-        return norm
-
-    def _concept_token(self, m: re.Match[str]) -> str:
-        return f" {CONCEPT_MARK}{self._concept_of[m.group(0)]}{CONCEPT_MARK} "
-
-    def features(self, text: str, *, repair: bool = True) -> set[str]:
-        feats: set[str] = set()
-        words: list[str] = []
-        for concept, cjk, latin in TOKEN_RE.findall(self.prepare(text, repair=repair)):
-            if concept:
-                feats.add(_concept_key(concept))
-                words.append("")
-            elif cjk:
-                feats.update(f"U:{c}" for c in cjk if c not in ZH_STOPCHARS)
-                for w in _segment(cjk):
-                    if len(w) >= 2:
-                        feats.add(f"W:{w}")
-                    if len(w) >= 3:  # "知识产权" also matches "产权"
-                        feats.update(f"Z:{w[k : k + 2]}" for k in range(len(w) - 1))
-                words.append("")
-            elif latin not in EN_STOPWORDS:
-                word = _stem(latin)
-                feats.add(f"E:{word}")
-                words.append(word)
-        feats.update(f"P:{a}_{b}" for a, b in itertools.pairwise(words) if a and b)
-        return feats
-
-    def _weight(self, feature: str) -> float:
-        p = self.params
-        kind = feature[0]
-        mult = {
-            "C": p.w_concept,
-            "E": p.w_word,
-            "P": p.w_pair,
-            "Z": p.w_bigram,
-            "W": p.w_zhword,
-        }.get(kind, p.w_unigram)
-        idf = self._idf.get(feature)
-        if idf is None:
-            if feature in self._answer_only:
-                idf = self._max_idf
-            elif kind in "EPW":
-                idf = self._max_idf * p.unknown_word
-            else:
-                idf = self._max_idf * p.unknown_char
-        return mult * idf
-
-    # --- scoring ------------------------------------------------------------------------------
-
-    def rank(self, text: str, limit: int = 5) -> list[tuple[FaqEntry, float]]:
-        """Best-first (entry, score) pairs, one per entry, scores 0..100."""
-        feats = self.features(text)
-        if not feats:
-            return []
-        p = self.params
-        weights = {f: self._weight(f) for f in feats}
-        q_weight = sum(weights.values())
-        overlap: dict[int, float] = defaultdict(float)
-        for f, w in weights.items():
-            for pid in self._postings.get(f, ()):
-                overlap[pid] += w
-        phrase: dict[int, float] = {}
-        for pid, inter in overlap.items():
-            ph = self._phrasings[pid]
-            score = _combine(inter / q_weight, inter / ph.weight, p.query_exponent)
-            if score > phrase.get(ph.entry_idx, 0.0):
-                phrase[ph.entry_idx] = score
-        total = p.w_phrase + p.w_union + p.w_answer
-        scores = {i: p.w_phrase * s / total for i, s in phrase.items()}
-        for postings, w_part in (
-            (self._union_postings, p.w_union),
-            (self._answer_postings, p.w_answer),
-        ):
-            if not w_part:
-                continue
-            for f, w in weights.items():
-                for i in postings.get(f, ()):
-                    scores[i] = scores.get(i, 0.0) + w_part * w / q_weight / total
-        top = sorted(scores.items(), key=lambda kv: kv[1], reverse=True)[:limit]
-        return [(self.entries[i], round(100 * s, 2)) for i, s in top]
+    # --- decisions ---------------------------------------------------------------------------
 
     def match(self, text: str, lang: Lang | None = None) -> Match:
         """Classify a question as answered / suggest / unknown.
 
-        ``lang`` is accepted for callers that know the user's language; scoring indexes both
+        ``lang`` is accepted for callers that know the user's language; scoring covers both
         languages and does not need it.
         """
         del lang
         if self.guard(text) is not None:
             return Match("unknown", None, 0.0)
-        return decide(self.rank(text, limit=MAX_SUGGESTIONS + 2))
+        if (entry := self.clause_answer(text)) is not None:
+            return Match("answered", entry, 100.0, ranked=[(entry, 100.0)], p_scope=1.0)
+        scored = self.scores(text)
+        if scored is None:
+            return Match("unknown", None, 0.0)
+        return self.decide(scored)
 
-    def guard(self, text: str) -> str | None:
+    def decide(
+        self,
+        scored: CalibratedScores,
+        p_answer: float | None = None,
+        p_suggest: float | None = None,
+    ) -> Match:
+        """Apply the thresholds (overridable so the benchmark can sweep them)."""
+        cal = self.calibration
+        p_answer = cal.p_answer if p_answer is None else p_answer
+        p_suggest = cal.p_suggest if p_suggest is None else p_suggest
+        ranked = [
+            (self.entries[i], round(100 * float(scored.fused[i]), 2))
+            for i in scored.order[: MAX_SUGGESTIONS + 2]
+        ]
+        score = round(100 * scored.p_right, 1)
+        if scored.p_right >= p_answer:
+            return Match("answered", ranked[0][0], score, ranked=ranked, p_scope=scored.p_scope)
+        if scored.p_scope >= p_suggest:
+            suggestions = [e for e, _ in ranked[:MAX_SUGGESTIONS]]
+            return Match("suggest", None, score, suggestions, ranked, scored.p_scope)
+        return Match("unknown", None, score, ranked=ranked, p_scope=scored.p_scope)
+
+    def scores(self, text: str) -> CalibratedScores | None:
+        """Fused scores, features and probabilities of a question (None: nothing to score)."""
+        lex = np.zeros(len(self.entries))
+        for i, s in self.lexical.scores(text).items():
+            lex[i] = s
+        sems = [index.entry_scores(text) for index in self.semantic]
+        if not self.entries or (not lex.any() and not sems):
+            return None
+        return self.calibrated(text, lex, sems)
+
+    def calibrated(
+        self, text: str, lex: np.ndarray, sems: Sequence[np.ndarray]
+    ) -> CalibratedScores:
+        cal = self.calibration
+        fused = fuse(lex, sems, cal.weights)
+        concept = bool(self.lexical.concepts(text))
+        order, row = features(lex, sems, fused, concept=concept, length=len(normalize(text)))
+        p_right, p_scope = cal.probabilities(row[None, :])
+        return CalibratedScores(order, fused, row, float(p_right[0]), float(p_scope[0]))
+
+    # --- guards and clause questions -----------------------------------------------------------
+
+    def guard(self, text: str, *, lookalikes: bool = True) -> str | None:
         """Why a text must not be matched at all ("empty", "intent", "other-scheme"), or None."""
-        if not normalize(text):
+        norm = normalize(text)
+        if not norm:
             return "empty"
         if detect_intent(text) is not None:
             return "intent"
-        if self.params.other_scheme_guard and self._other_scheme(text):
+        concepts = self.lexical.concepts(text)
+        if names_other_scheme(decolloquialize(norm), concepts, lookalikes=lookalikes):
             return "other-scheme"
         return None
 
-    def _other_scheme(self, text: str) -> bool:
-        """A question about another scheme (ISO 9001, CE, passports...) with no IP anchor.
-
-        Such questions share our vocabulary (审核, 证书, renewal) and would otherwise match
-        well; "can the IP system be audited together with ISO 9001" keeps its IP anchor.
-        """
-        norm = decolloquialize(normalize(text))
-        if not (_OTHER_SCHEME_RE.search(norm) or _other_iso(norm)):
-            return False
-        concepts = {c for c, _, _ in TOKEN_RE.findall(self.prepare(text)) if c}
-        return not concepts & ANCHOR_CONCEPTS
-
-
-def decide(
-    ranked: list[tuple[FaqEntry, float]],
-    t_answer: float = T_ANSWER,
-    margin: float = MARGIN,
-    t_suggest: float = T_SUGGEST,
-) -> Match:
-    """Apply the thresholds to a ranking (separate so the benchmark can sweep them)."""
-    if not ranked or ranked[0][1] < t_suggest:
-        return Match("unknown", None, ranked[0][1] if ranked else 0.0, ranked=ranked)
-    best_entry, best = ranked[0]
-    runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-    if best >= t_answer and best - runner_up >= margin:
-        return Match("answered", best_entry, best, ranked=ranked)
-    suggestions = [e for e, s in ranked[:MAX_SUGGESTIONS] if s >= t_suggest]
-    return Match("suggest", None, best, suggestions=suggestions, ranked=ranked)
+    def clause_answer(self, text: str) -> FaqEntry | None:
+        """A synthesized entry when the text asks what a catalogued clause says."""
+        parsed = parse_clause_question(text)
+        if parsed is None:
+            return None
+        edition_id, number, mapping = parsed
+        clause = self.clauses.get(f"{edition_id}:{number}")
+        edition = self.editions.get(edition_id)
+        if clause is None or edition is None:
+            return None
+        mapped = [self.clauses[c] for c in clause.maps_to if c in self.clauses]
+        return clause_entry(clause, edition, mapped, mapping)
 
 
-@lru_cache(maxsize=1)
-def _jieba() -> Any:
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
+def _load_calibration(data_dir: Path) -> Calibration:
+    """The data directory's calibration, else the packaged one (fitted on the real FAQ)."""
+    own = Path(data_dir) / "faq" / "index" / "calibration.json"
+    return Calibration.load(own if own.is_file() else PACKAGED_CALIBRATION)
 
 
-@lru_cache(maxsize=8192)
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
+def build_matcher(kb: Knowledge) -> FaqMatcher:
+    return FaqMatcher(
+        list(kb.faq.values()),
+        kb.glossary,
+        data_dir=kb.data_dir,
+        clauses=kb.clauses,
+        editions=kb.editions,
+    )
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> Any:
-    import snowballstemmer
+def warm_up(kb: Knowledge | None = None) -> Knowledge:
+    """Load the knowledge, the models and the phrasing vectors, and answer one question.
 
-    return snowballstemmer.stemmer("english")
-
-
-def _segment(text: str) -> list[str]:
-    return _jieba().lcut(text, HMM=True)
-
-
-def _combine(query_cov: float, phrasing_cov: float, exponent: float) -> float:
-    return query_cov**exponent * phrasing_cov ** (1 - exponent)
-
-
-def _entry_postings(entry_feats: list[set[str]]) -> dict[str, list[int]]:
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, feats in enumerate(entry_feats):
-        for f in feats:
-            postings[f].append(i)
-    return postings
-
-
-def _idf(phrasing_feats: Iterable[tuple[int, set[str]]], n_entries: int) -> dict[str, float]:
-    """IDF over entries (not phrasings), so an entry's many phrasings don't dilute it."""
-    entries_with: dict[str, set[int]] = defaultdict(set)
-    for entry_idx, feats in phrasing_feats:
-        for f in feats:
-            entries_with[f].add(entry_idx)
-    return {f: math.log(1 + n_entries / len(ids)) for f, ids in entries_with.items()}
-
-
-def _inflections(form: str) -> list[str]:
-    """Regular English inflections of a Latin form's last word ("certify" -> "certified")."""
-    if CJK_RE.search(form) or not form[-1].isalpha():
-        return []
-    if len(form) < 4:  # abbreviations: only plurals ("ncs")
-        return [form + "s"]
-    if form.endswith("y"):
-        return [form[:-1] + "ies", form[:-1] + "ied", form + "ing"]
-    if form.endswith("e"):
-        return [form + "s", form + "d", form[:-1] + "ing"]
-    return [form + "s", form + "es", form + "ed", form + "ing"]
-
-
-def _build_concept_regex(glossary: Glossary) -> tuple[re.Pattern[str] | None, dict[str, str]]:
-    """A trie-shaped regex over all glossary forms (longest match first).
-
-    A plain alternation of ~1,000 forms costs ~1 ms per query because ``re`` tries every
-    alternative at every position; the trie shares prefixes and costs microseconds. Latin
-    forms must start and end on word edges ("ia" must not match inside "media").
+    Call it before serving: afterwards the first user question costs what any other does.
     """
-    concept_of: dict[str, str] = {}
-    for term in glossary.terms:
-        for form in (term.zh, term.en, *term.variants):
-            norm = normalize(form)
-            if norm:
-                concept_of.setdefault(norm, term.id)
-    # Inflected forms never override a form the glossary lists explicitly.
-    for form, term_id in list(concept_of.items()):
-        for inflected in _inflections(form):
-            concept_of.setdefault(inflected, term_id)
-    if not concept_of:
-        return None, concept_of
-    trie: dict[str, Any] = {}
-    for form in concept_of:
-        node = trie
-        for ch in form:
-            node = node.setdefault(ch, {})
-        node[""] = True
-    return re.compile(_trie_regex(trie, prev="")), concept_of
+    from knowledge.loader import load_knowledge
 
-
-def _is_word_char(ch: str) -> bool:
-    return ch.isascii() and ch.isalnum()
-
-
-def _trie_regex(node: dict[str, Any], prev: str) -> str:
-    """Regex for a trie node: longer continuations first, then the end of a form."""
-    alternatives = []
-    for ch in sorted(k for k in node if k):
-        head = re.escape(ch)
-        if not prev and _is_word_char(ch):
-            head = rf"(?<![a-z0-9]){head}"  # a Latin form starts on a word edge
-        alternatives.append(head + _trie_regex(node[ch], prev=ch))
-    if "" in node:
-        alternatives.append(r"(?![a-z0-9])" if _is_word_char(prev) else "")
-    if len(alternatives) == 1 and "" not in node:
-        return alternatives[0]
-    return "(?:" + "|".join(alternatives) + ")"
+    kb = kb or load_knowledge()
+    matcher = kb.matcher
+    for text in ("贯标要多长时间", "how long does certification take"):
+        matcher.match(text)
+    return kb

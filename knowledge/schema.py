@@ -212,6 +212,9 @@ class FaqEntry(Strict):
     questions: TextList  # at least 3 phrasings per language
     answer: Text
     related: list[str] = Field(default_factory=list)  # other FAQ ids
+    # Who decides the details, named in the footer of a medium/low-confidence answer
+    # ("请向国家知识产权局确认"); None = the certification body.
+    authority: Text | None = None
 
     @field_validator("questions")
     @classmethod

@@ -35,7 +35,7 @@ def test_unmigrated_database_is_refused_with_a_clear_message(tmp_path: Path) -> 
 
 def test_run_without_token_explains_what_to_do(tmp_path: Path) -> None:
     done = _ipms(tmp_path, "run")
-    assert done.returncode == 2 and "IPMS_TELEGRAM_TOKEN" in done.stdout
+    assert done.returncode == 2 and "IPMS_TELEGRAM_TOKEN" in done.stderr
 
 
 def test_bad_configuration_is_reported_plainly(tmp_path: Path) -> None:

@@ -47,7 +47,8 @@ from telegram.ext import Application, TypeHandler  # noqa: E402
 from tg_fakes import StandInAssistant  # noqa: E402
 
 from bot.config import Settings  # noqa: E402
-from bot.telegram_app import run_polling, run_webhook  # noqa: E402
+from bot.serve_commands import run_webhook  # noqa: E402
+from bot.telegram_app import run_polling  # noqa: E402
 
 __all__ = [
     "ChatUser",

@@ -16,8 +16,9 @@ from emu_client import ChatUser, Record, buttons_of, text_of
 from pydantic import SecretStr
 
 from bot.clock import FakeClock
+from bot.serve_commands import run_webhook
 from bot.service import Assistant
-from bot.telegram_app import run_polling, run_webhook
+from bot.telegram_app import run_polling
 from flows.types import Lang
 from knowledge.loader import load_knowledge
 from knowledge.texts import t

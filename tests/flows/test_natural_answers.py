@@ -211,3 +211,44 @@ def test_a_question_about_something_to_avoid_takes_no_as_the_good_answer(
         qid = zh.conv.user.pending.field
     zh.text(typed)
     assert zh.conv.company.answers[penalty.id].value == stored
+
+
+@pytest.mark.parametrize("word", ["好的", "开始", "继续", "行", "ok", "start", "yes", "let's go"])
+def test_what_is_next_is_accepted_in_words(word: str, en: Driver) -> None:
+    en.onboard()  # ends with "what's next: the gap assessment" and its button
+    en.text(word)
+    assert en.conv.user.pending is not None and en.conv.user.pending.flow == "assess"
+    assert "Question 1/20" in en.said()
+
+
+def test_what_is_next_can_be_declined_and_anything_else_is_answered_normally(zh: Driver) -> None:
+    zh.onboard()
+    zh.text("先不用")
+    assert "先不做" in zh.said() and zh.conv.user.pending is None
+    zh.cmd("next")
+    zh.text("内审员需要证书吗？")  # a question, not an answer to the offer: the offer stays
+    assert "内审" in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.flow == "offer"
+
+
+def test_yes_or_no_to_nothing_asked_is_not_sent_to_the_faq(en: Driver) -> None:
+    en.onboard()
+    en.text("hmm")  # the offer lapses
+    for word in ("yes", "no", "not sure"):
+        en.text(word)
+        assert "wasn't waiting for an answer" in en.said(), word
+
+
+def test_a_greeting_mid_onboarding_says_hello_and_asks_again(en: Driver) -> None:
+    en.cmd("start")
+    en.text("Hi there")
+    said = en.said()
+    assert "Hello!" in said and said.count("I'm the IPMS certification assistant") == 0
+    assert "company's name" in said and en.conv.company.name == ""
+
+
+def test_a_question_in_between_keeps_the_offer(en: Driver) -> None:
+    en.onboard()
+    en.text("what is IPMS certification?")
+    en.text("ok")
+    assert en.conv.user.pending is not None and en.conv.user.pending.flow == "assess"

@@ -79,7 +79,7 @@ def test_wrong_dates_are_refused_with_a_clear_message(en: Driver, bad: str) -> N
 def test_future_start_date_is_refused(en: Driver) -> None:
     en.onboard("Zeta", "2|ob|stage|running")
     en.text("2027-01-01")
-    assert "still ahead" in en.said() and "Since which date" in en.said()  # asked again
+    assert "still ahead" in en.said() and "Since when" in en.said()  # asked again
     assert en.conv.company.system_start is None
 
 

@@ -37,7 +37,7 @@ def test_batch_json_prints_one_object_per_question_and_nothing_else(
     first, second, third = rows
     assert first["status"] == "answered"
     assert first["entry_id"] == "faq.internal-audit-how"
-    assert first["answer"] == "先制定计划,再按计划检查并记录。"  # language detected: zh
+    assert first["answer"] == "先制定计划，再按计划检查并记录。"  # language detected: zh
     assert first["clauses"] == ["2023:9.2"]
     assert second["entry_id"] == "faq.surveillance-when"
     assert second["answer"] == "Usually once a year."

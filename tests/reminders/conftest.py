@@ -1,17 +1,13 @@
-"""Reminder fixtures: rules, a migrated store, companies with dates, fake senders and Bot API."""
+"""Reminder fixtures: rules, a migrated store, companies with dates, fake senders."""
 
 from __future__ import annotations
 
-import itertools
-import json
-import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
-from telegram.request import BaseRequest, RequestData
 
 from flows.state import Certificate, Company, Conversation
 from flows.types import Button
@@ -19,10 +15,12 @@ from knowledge.loader import Knowledge, load_knowledge
 from knowledge.schema import Rules
 from storage.migrate import upgrade
 from storage.repo import Store
+from tests.support.fake_bot_api import FakeBotApi
+
+__all__ = ["FakeBotApi"]  # the project's one fake Bot API, re-exported for these tests
 
 # 2026-11-27 10:00 in Shanghai (the project's "today").
 START = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)
-BOT_USER = {"id": 666, "is_bot": True, "first_name": "IPMS Bot", "username": "ipms_test_bot"}
 
 
 @pytest.fixture(scope="session")
@@ -108,71 +106,6 @@ class RecordingSender:
 
     def texts(self, chat_id: str | None = None) -> list[str]:
         return [s.text for s in self.sent if chat_id is None or s.chat_id == chat_id]
-
-
-class FakeBotApi(BaseRequest):
-    """PTB's public request hook: the real ``Bot`` serialises calls, this records them.
-
-    ``script`` maps a chat id to a list of outcomes for its next sendMessage calls:
-    an int HTTP status with a JSON error body, or an exception to raise (e.g. TimedOut).
-    """
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[str, dict[str, Any]]] = []
-        self.script: dict[int, list[int | Exception]] = {}
-        self.blocked: set[int] = set()
-        self.retry_after = 3
-        self._ids = itertools.count(1000)
-
-    @property
-    def read_timeout(self) -> float:
-        return 1.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    def _error(self, status: int) -> tuple[int, bytes]:
-        body: dict[str, Any] = {"ok": False, "error_code": status}
-        if status == 403:
-            body["description"] = "Forbidden: bot was blocked by the user"
-        elif status == 429:
-            body["description"] = f"Too Many Requests: retry after {self.retry_after}"
-            body["parameters"] = {"retry_after": self.retry_after}
-        else:
-            body["description"] = "Bad Request: chat not found"
-        return status, json.dumps(body).encode()
-
-    async def do_request(
-        self, url: str, method: str, request_data: RequestData | None = None, **_: Any
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        if name == "getMe":
-            return 200, json.dumps({"ok": True, "result": BOT_USER}).encode()
-        chat = int(params.get("chat_id", 0))
-        if chat in self.blocked:
-            return self._error(403)
-        queue = self.script.get(chat)
-        if queue:
-            outcome = queue.pop(0)
-            if isinstance(outcome, Exception):
-                raise outcome
-            return self._error(outcome)
-        self.calls.append((name, params))
-        message = {
-            "message_id": next(self._ids),
-            "date": int(time.time()),
-            "from": BOT_USER,
-            "chat": {"id": chat, "type": "private"},
-            "text": params.get("text", ""),
-        }
-        return 200, json.dumps({"ok": True, "result": message}).encode()
-
-    def sent_to(self, chat: int) -> list[dict[str, Any]]:
-        return [p for name, p in self.calls if name == "sendMessage" and int(p["chat_id"]) == chat]
 
 
 class FakeTime:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import asyncio
 
 import pytest
-from pydantic import SecretStr
+from pydantic import SecretStr, ValidationError
 from telegram import Update
 from tg_fakes import StandInAssistant, make_settings, message_update
 
 from bot.config import Settings
-from bot.telegram_app import PerChatUpdateProcessor, build_application, webhook_secret
+from bot.serve_commands import webhook_secret
+from bot.telegram_app import PerChatUpdateProcessor, build_application
 from bot.telegram_render import TEXT_LIMIT, split_text, utf16_len
 
 
@@ -82,5 +83,5 @@ def test_webhook_secret_is_validated_or_generated() -> None:
     assert webhook_secret(make_settings(webhook_secret=SecretStr("s3cr3t_-OK"))) == "s3cr3t_-OK"
     generated = webhook_secret(make_settings())
     assert len(generated) >= 32 and generated != webhook_secret(make_settings())
-    with pytest.raises(ValueError, match="IPMS_WEBHOOK_SECRET"):
-        webhook_secret(make_settings(webhook_secret=SecretStr("has space")))
+    with pytest.raises(ValidationError, match="webhook_secret"):
+        make_settings(webhook_secret=SecretStr("has space"))

@@ -1,102 +1,31 @@
-"""Test doubles for in-process Telegram tests: a recording Bot API and a scripted assistant.
+"""Test doubles for in-process Telegram tests: a scripted assistant and update builders.
 
-``FakeTelegram`` is a ``telegram.request.BaseRequest`` (PTB's public extension point): PTB's
-real ``Bot`` serialises every call, the fake records it and answers with canned JSON, so the
-real ``Application`` runs without any network.
+The recording Bot API is the project's one fake, ``tests.support.fake_bot_api.FakeBotApi``.
 """
 
 from __future__ import annotations
 
-import itertools
-import json
 import time
 from collections.abc import AsyncIterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from pydantic import SecretStr
 from telegram import Update
 from telegram.ext import Application, ContextTypes
-from telegram.request import BaseRequest, RequestData
 
 from bot.clock import FakeClock
 from bot.config import Settings
 from bot.service import Who
 from bot.telegram_app import build_application
 from flows.types import Button, Document, Event, EventKind, Reply
+from tests.support import updates
+from tests.support.fake_bot_api import BOT_USER, FakeBotApi
+from tests.support.updates import tg_user
 
 TOKEN = "123456789:AAFakeTokenForTests_x9Yz-SECRETPART"
-BOT_USER = {"id": 666, "is_bot": True, "first_name": "IPMS Bot", "username": "ipms_test_bot"}
 USER_ID = 4242
-
-
-@dataclass
-class Call:
-    method: str
-    params: dict[str, Any]
-    files: dict[str, Any] = field(default_factory=dict)
-
-
-class FakeTelegram(BaseRequest):
-    """Records Bot API calls; ``fail_next[method] = (status, description)`` injects an error."""
-
-    def __init__(self) -> None:
-        self.calls: list[Call] = []
-        self.fail_next: dict[str, tuple[int, str]] = {}
-        self._ids = itertools.count(1000)
-
-    def _message(self, p: dict[str, Any]) -> dict[str, Any]:
-        mid = int(p["message_id"]) if "message_id" in p else next(self._ids)
-        m = {
-            "message_id": mid,
-            "date": int(time.time()),
-            "from": BOT_USER,
-            "chat": {"id": int(p.get("chat_id", 0)), "type": "private"},
-        }
-        return m | {k: p[k] for k in ("text", "caption", "reply_markup") if k in p}
-
-    @property
-    def read_timeout(self) -> float:
-        return 1.0
-
-    async def initialize(self) -> None:
-        return None
-
-    async def shutdown(self) -> None:
-        return None
-
-    async def do_request(
-        self,
-        url: str,
-        method: str,
-        request_data: RequestData | None = None,
-        read_timeout: Any = None,
-        write_timeout: Any = None,
-        connect_timeout: Any = None,
-        pool_timeout: Any = None,
-    ) -> tuple[int, bytes]:
-        name = url.rsplit("/", 1)[-1]
-        params = dict(request_data.parameters) if request_data else {}
-        files = dict(request_data.multipart_data) if request_data else {}
-        self.calls.append(Call(name, params, files))
-        if name in self.fail_next:
-            status, description = self.fail_next.pop(name)
-            body = {"ok": False, "error_code": status, "description": description}
-            return status, json.dumps(body).encode()
-        result: Any = True
-        if name == "getMe":
-            result = BOT_USER
-        elif name.startswith(("send", "edit")) and name != "sendChatAction":
-            result = self._message(params)
-        return 200, json.dumps({"ok": True, "result": result}).encode()
-
-    def named(self, *methods: str) -> list[Call]:
-        return [c for c in self.calls if c.method in methods]
-
-    def outgoing(self) -> list[Call]:
-        """What the user would see: messages, edits and documents, in order."""
-        return self.named("sendMessage", "editMessageText", "sendDocument")
 
 
 class MemoryStore:
@@ -167,57 +96,17 @@ class StandInAssistant:
 
 
 def _user(user_id: int, lang: str | None) -> dict[str, Any]:
-    u: dict[str, Any] = {"id": user_id, "is_bot": False, "first_name": "Li", "last_name": "Wei"}
-    return u | ({"language_code": lang} if lang else {})
+    return tg_user(user_id, lang)
 
 
-def message_update(
-    update_id: int,
-    *,
-    text: str | None = None,
-    user_id: int = USER_ID,
-    lang: str | None = "zh-hans",
-    chat_type: str = "private",
-    key: str = "message",
-    **content: Any,
-) -> dict[str, Any]:
-    chat_id = user_id if chat_type == "private" else -100123
-    msg: dict[str, Any] = {
-        "message_id": update_id,
-        "date": int(time.time()),
-        "from": _user(user_id, lang),
-        "chat": {"id": chat_id, "type": chat_type},
-        **content,
-    }
-    if text is not None:
-        msg["text"] = text
-        if text.startswith("/"):
-            length = len(text.split()[0])
-            msg["entities"] = [{"type": "bot_command", "offset": 0, "length": length}]
-    if key == "edited_message":
-        msg["edit_date"] = int(time.time())
-    return {"update_id": update_id, key: msg}
+def message_update(update_id: int, *, user_id: int = USER_ID, **kwargs: Any) -> dict[str, Any]:
+    return updates.message_update(update_id, user_id=user_id, **kwargs)
 
 
 def callback_update(
     update_id: int, data: str, message_id: int, *, text: str = "", user_id: int = USER_ID
 ) -> dict[str, Any]:
-    return {
-        "update_id": update_id,
-        "callback_query": {
-            "id": f"cq{update_id}",
-            "from": _user(user_id, "zh-hans"),
-            "chat_instance": "ci-1",
-            "data": data,
-            "message": {
-                "message_id": message_id,
-                "date": int(time.time()),
-                "from": BOT_USER,
-                "chat": {"id": user_id, "type": "private"},
-                "text": text,
-            },
-        },
-    }
+    return updates.callback_update(update_id, data, message_id, text=text, user_id=user_id)
 
 
 def member_update(update_id: int, status: str, user_id: int = USER_ID) -> dict[str, Any]:
@@ -247,7 +136,7 @@ def make_settings(**extra: Any) -> Settings:
 @dataclass
 class TgEnv:
     app: Application  # type: ignore[type-arg]
-    fake: FakeTelegram
+    fake: FakeBotApi
     assistant: Any
     errors: list[BaseException]
 
@@ -257,7 +146,7 @@ class TgEnv:
 
 
 async def open_env(assistant: Any) -> AsyncIterator[TgEnv]:
-    fake = FakeTelegram()
+    fake = FakeBotApi()
     app = build_application(
         make_settings(), assistant, request=fake, get_updates_request=fake, updater=None
     )

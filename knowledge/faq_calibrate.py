@@ -1,0 +1,290 @@
+"""Fitting the fusion weights, the decision models and their thresholds (development only).
+
+Training pool (never an evaluation set):
+- every FAQ phrasing, scored by 5-fold cross-validation: each fold's phrasings are removed
+  from the lexical and the semantic index and asked as questions;
+- the development questions (``benchmarks/data/dev_*.yaml``, in and out of scope).
+
+Steps: the fusion weight of each model maximises top-1 over the pool; the two logistic
+models (``knowledge.faq_decide``) are fitted fold by fold, so every item gets out-of-fold
+probabilities; the thresholds are chosen on those: ``p_answer`` maximises right answers minus
+``WRONG_COST`` x wrong answers, ``p_suggest`` the balanced accuracy of declining (in-scope
+kept vs out-of-scope declined). The final models are then fitted on the whole pool.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+import yaml
+
+from knowledge.faq_decide import FEATURES, Calibration, features, fuse, sigmoid
+from knowledge.faq_lexical import LexicalMatcher
+from knowledge.schema import FaqEntry, Glossary, TextList
+from knowledge.semantic import SemanticIndex
+from knowledge.text import normalize
+
+if TYPE_CHECKING:
+    from knowledge.loader import Knowledge
+
+__all__ = ["Pool", "calibrate", "calibrate_files", "dev_pool", "phrasing_pool"]
+
+FOLDS = 5
+WRONG_COST = 3.0  # a wrong direct answer costs this many right ones (as before 2026-12)
+L2 = 1e-2
+WEIGHT_GRID = (0.5, 1.0, 1.5, 2.0, 3.0)
+SOURCE_WEIGHT = {"phrasing": 0.5, "dev": 1.0, "oos": 2.0}
+
+
+@dataclass
+class Pool:
+    """Raw scores of training questions (re-fused for every candidate weight)."""
+
+    lex: list[np.ndarray]
+    sems: list[list[np.ndarray]]
+    expect: list[frozenset[int]]  # acceptable entry indexes; empty = out of scope
+    concept: list[bool]
+    length: list[int]
+    source: list[str]
+
+    @classmethod
+    def empty(cls) -> Pool:
+        return cls([], [], [], [], [], [])
+
+    def add(self, other: Pool) -> None:
+        for name in ("lex", "sems", "expect", "concept", "length", "source"):
+            getattr(self, name).extend(getattr(other, name))
+
+    def __len__(self) -> int:
+        return len(self.lex)
+
+
+def _lex_vector(lexical: LexicalMatcher, text: str, n: int) -> np.ndarray:
+    out = np.zeros(n)
+    for i, s in lexical.scores(text).items():
+        out[i] = s
+    return out
+
+
+def dev_pool(
+    lexical: LexicalMatcher,
+    semantic: Sequence[SemanticIndex],
+    questions: Sequence[tuple[str, frozenset[int]]],
+) -> Pool:
+    """Development questions (text, acceptable entries) scored by the full indexes."""
+    pool = Pool.empty()
+    n = len(lexical.entries)
+    for text, expect in questions:
+        pool.lex.append(_lex_vector(lexical, text, n))
+        pool.sems.append([index.entry_scores(text) for index in semantic])
+        pool.expect.append(expect)
+        pool.concept.append(bool(lexical.concepts(text)))
+        pool.length.append(len(normalize(text)))
+        pool.source.append("dev" if expect else "oos")
+    return pool
+
+
+def phrasing_pool(
+    entries: Sequence[FaqEntry], glossary: Glossary, semantic: Sequence[SemanticIndex]
+) -> Pool:
+    """Every phrasing asked against indexes built without its fold."""
+    texts: list[tuple[int, str]] = [
+        (i, q) for i, e in enumerate(entries) for q in (*e.questions.zh, *e.questions.en)
+    ]
+    fold = np.arange(len(texts)) % FOLDS
+    pool = Pool.empty()
+    for f in range(FOLDS):
+        held = fold == f
+        kept = [
+            _without(e, {q for (i, q), h in zip(texts, held, strict=True) if h and i == k})
+            for k, e in enumerate(entries)
+        ]
+        lexical = LexicalMatcher(kept, glossary)
+        for row in np.flatnonzero(held):
+            i, q = texts[row]
+            pool.lex.append(_lex_vector(lexical, q, len(entries)))
+            pool.sems.append([_masked(index, int(row), held) for index in semantic])
+            pool.expect.append(frozenset({i}))
+            pool.concept.append(bool(lexical.concepts(q)))
+            pool.length.append(len(normalize(q)))
+            pool.source.append("phrasing")
+    return pool
+
+
+def _without(entry: FaqEntry, removed: set[str]) -> FaqEntry:
+    keep = TextList(
+        zh=[q for q in entry.questions.zh if q not in removed],
+        en=[q for q in entry.questions.en if q not in removed],
+    )
+    return entry.model_copy(update={"questions": keep})
+
+
+def _masked(index: SemanticIndex, row: int, held: np.ndarray) -> np.ndarray:
+    """Entry scores of stored phrasing ``row`` against the phrasings not held out."""
+    sims = index.vectors @ index.vectors[row]
+    sims[held] = -1.0
+    starts = np.flatnonzero(np.r_[True, index.owners[1:] != index.owners[:-1]])
+    out = np.full(index.n_entries, -1.0, dtype=np.float32)
+    out[index.owners[starts]] = np.maximum.reduceat(sims, starts)
+    return out
+
+
+# --- fitting -------------------------------------------------------------------------------
+
+
+def _matrix(pool: Pool, weights: Sequence[float]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature rows and "best candidate is acceptable" per item."""
+    rows, right = [], []
+    for k in range(len(pool)):
+        fused = fuse(pool.lex[k], pool.sems[k], weights)
+        order, row = features(
+            pool.lex[k], pool.sems[k], fused, concept=pool.concept[k], length=pool.length[k]
+        )
+        rows.append(row)
+        right.append(int(order[0]) in pool.expect[k])
+    return np.array(rows), np.array(right)
+
+
+def _top1(pool: Pool, weights: Sequence[float]) -> float:
+    hits = [
+        int(np.argmax(fuse(pool.lex[k], pool.sems[k], weights))) in pool.expect[k]
+        for k in range(len(pool))
+        if pool.expect[k]
+    ]
+    return float(np.mean(hits)) if hits else 0.0
+
+
+def _fit_logistic(z: np.ndarray, y: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """Weighted L2 logistic regression by Newton's method; returns coefficients + intercept."""
+    x = np.hstack([z, np.ones((len(z), 1))])
+    beta = np.zeros(x.shape[1])
+    reg = L2 * np.eye(x.shape[1])
+    reg[-1, -1] = 0.0
+    for _ in range(50):
+        p = sigmoid(x @ beta)
+        grad = x.T @ (w * (p - y)) + reg @ beta
+        hess = (x * (w * p * (1 - p))[:, None]).T @ x + reg
+        step = np.linalg.solve(hess + 1e-9 * np.eye(len(beta)), grad)
+        beta -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return beta
+
+
+def _best_thresholds(
+    p_right: np.ndarray, p_scope: np.ndarray, right: np.ndarray, in_scope: np.ndarray, w: np.ndarray
+) -> tuple[float, float]:
+    grid = np.linspace(0.05, 0.99, 95)
+    gain = [np.sum(w * (p_right >= t) * np.where(right, 1.0, -WRONG_COST)) for t in grid]
+    p_answer = float(grid[int(np.argmax(gain))])
+    rest = p_right < p_answer
+    best, p_suggest = -1.0, 0.0
+    for t in grid:
+        kept = (p_scope[rest & in_scope] >= t).mean() if (rest & in_scope).any() else 1.0
+        declined = (p_scope[rest & ~in_scope] < t).mean() if (rest & ~in_scope).any() else 1.0
+        score = (kept + declined) / 2
+        if score > best + 1e-12:  # ties keep the lower threshold: declining is the worse error
+            best, p_suggest = score, float(t)
+    return p_answer, p_suggest
+
+
+def calibrate(
+    pool: Pool, models: Sequence[str], seed: int = 0
+) -> tuple[Calibration, dict[str, float]]:
+    """Fit everything on ``pool``; also returns out-of-fold estimates of the outcomes."""
+    weights = max(
+        itertools.product(WEIGHT_GRID, repeat=len(models)), key=lambda ws: _top1(pool, ws)
+    )
+    x, right = _matrix(pool, weights)
+    in_scope = np.array([bool(e) for e in pool.expect])
+    sw = np.array([SOURCE_WEIGHT[s] for s in pool.source])
+    mean, scale = x.mean(0), x.std(0) + 1e-9
+    z = (x - mean) / scale
+    folds = np.random.default_rng(seed).permutation(len(pool)) % FOLDS
+    p_r, p_s = np.zeros(len(pool)), np.zeros(len(pool))
+    for f in range(FOLDS):
+        tr, te = folds != f, folds == f
+        cr = _fit_logistic(z[tr], (right & in_scope)[tr].astype(float), sw[tr])
+        cs = _fit_logistic(z[tr], in_scope[tr].astype(float), _balanced(sw[tr], in_scope[tr]))
+        p_r[te] = sigmoid(z[te] @ cr[:-1] + cr[-1])
+        p_s[te] = sigmoid(z[te] @ cs[:-1] + cs[-1])
+    p_answer, p_suggest = _best_thresholds(p_r, p_s, right & in_scope, in_scope, sw)
+    right_coef = _fit_logistic(z, (right & in_scope).astype(float), sw)
+    scope_coef = _fit_logistic(z, in_scope.astype(float), _balanced(sw, in_scope))
+    cal = Calibration(
+        models=tuple(models),
+        weights=tuple(float(w) for w in weights),
+        mean=tuple(map(float, mean)),
+        scale=tuple(map(float, scale)),
+        right_coef=tuple(map(float, right_coef)),
+        scope_coef=tuple(map(float, scope_coef)),
+        p_answer=p_answer,
+        p_suggest=p_suggest,
+    )
+    return cal, _cv_summary(pool, p_r, p_s, right, in_scope, p_answer, p_suggest)
+
+
+def _balanced(w: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Sample weights rescaled so both classes weigh the same in total."""
+    out = w.astype(float).copy()
+    for cls in (True, False):
+        mask = y == cls
+        if mask.any():
+            out[mask] *= w.sum() / 2 / w[mask].sum()
+    return out
+
+
+def _cv_summary(
+    pool: Pool,
+    p_r: np.ndarray,
+    p_s: np.ndarray,
+    right: np.ndarray,
+    in_scope: np.ndarray,
+    p_answer: float,
+    p_suggest: float,
+) -> dict[str, float]:
+    """Out-of-fold outcome shares per source (what the thresholds do on unseen items)."""
+    answered = p_r >= p_answer
+    suggested = ~answered & (p_s >= p_suggest)
+    out: dict[str, float] = {}
+    src = np.array(pool.source)
+    for name in ("phrasing", "dev"):
+        m = (src == name) & in_scope
+        if m.any():
+            out[f"{name}_answered_right"] = float((answered & right)[m].mean())
+            out[f"{name}_answered_wrong"] = float((answered & ~right)[m].mean())
+            out[f"{name}_declined"] = float((~answered & ~suggested)[m].mean())
+    m = ~in_scope
+    if m.any():
+        out["oos_declined"] = float((~answered & ~suggested)[m].mean())
+    out["features"] = float(len(FEATURES))
+    return out
+
+
+def calibrate_files(kb: Knowledge, dev_paths: Sequence[Path], out: Path) -> dict[str, float]:
+    """Fit on the FAQ phrasings and the given development files; write the calibration."""
+    entries = list(kb.faq.values())
+    index = {e.id: i for i, e in enumerate(entries)}
+    questions: list[tuple[str, frozenset[int]]] = []
+    for path in dev_paths:
+        for row in yaml.safe_load(Path(path).read_text("utf-8")) or []:
+            if kb.matcher.guard(str(row["q"])) is not None:
+                continue  # declined before any scoring, whatever the calibration
+            right = [row.get("expect"), *(row.get("also") or [])]
+            questions.append((str(row["q"]), frozenset(index[r] for r in right if r)))
+    matcher = kb.matcher
+    pool = phrasing_pool(entries, kb.glossary, matcher.semantic)
+    pool.add(dev_pool(matcher.lexical, matcher.semantic, questions))
+    cal, cv = calibrate(pool, matcher.calibration.models)
+    cal.dump(out)
+    return {
+        "weights": cal.weights[0] if cal.weights else 0.0,
+        "p_answer": cal.p_answer,
+        "p_suggest": cal.p_suggest,
+        **cv,
+    }

@@ -1,0 +1,40 @@
+"""The FAQ's part of ``ipms kb check``: house style of texts, phrasing vectors, calibration."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration
+from knowledge.faq_style import style_problems
+from knowledge.loader import RawData
+from knowledge.semantic import SEMANTIC_MODELS, index_problems
+
+
+def faq_problems(raw: RawData) -> list[str]:
+    entries = [e for faq_file in raw.faq_files.values() for e in faq_file.entries]
+    authority = [
+        f"{e.id}: authority given for a high-confidence answer (it is never shown)"
+        for e in entries
+        if e.authority is not None and e.confidence == "H"
+    ]
+    return (
+        style_problems(raw)
+        + authority
+        + index_problems(entries, raw.data_dir)
+        + _calibration_problems(raw.data_dir)
+    )
+
+
+def _calibration_problems(data_dir: Path) -> list[str]:
+    own = Path(data_dir) / "faq" / "index" / "calibration.json"
+    path = own if own.is_file() else PACKAGED_CALIBRATION
+    try:
+        cal = Calibration.load(path)
+    except (OSError, ValueError, TypeError) as exc:
+        return [f"faq/index/calibration.json: unreadable ({exc})"]
+    if cal.models != SEMANTIC_MODELS:
+        return [
+            f"faq/index/calibration.json: fitted for {list(cal.models)}, but the matcher uses "
+            f"{list(SEMANTIC_MODELS)}; run `python benchmarks/faq_eval.py --calibrate`"
+        ]
+    return []

@@ -1,0 +1,106 @@
+"""Fusing lexical and semantic scores, and deciding answer / did-you-mean / don't-know.
+
+Ranking: an entry's fused score is its lexical score (0..1) plus, per semantic model, a
+weight times its best cosine over the entry's phrasings.
+
+Decision: two logistic models read the same few features of the best candidate:
+``p_right`` (the best candidate is the right answer) and ``p_scope`` (the question is one the
+FAQ covers). Answered when ``p_right`` reaches its threshold; otherwise three suggestions
+when ``p_scope`` reaches its own; otherwise "I don't know". Weights, coefficients and
+thresholds are data (``faq/index/calibration.json``), fitted by cross-validation over the
+FAQ phrasings and the development sets (``benchmarks/faq_eval.py --calibrate``), never on an
+evaluation set.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["FEATURES", "PACKAGED_CALIBRATION", "Calibration", "features", "fuse", "sigmoid"]
+
+PACKAGED_CALIBRATION = Path(__file__).parent / "data" / "faq" / "index" / "calibration.json"
+# Features of the best fused candidate (see ``features``).
+FEATURES = ("fused", "lead", "lex", "lex_best", "sem", "agree", "concept", "length")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    models: tuple[str, ...]  # semantic models, in fusion order
+    weights: tuple[float, ...]  # fused = lex + sum(weight * cosine), one weight per model
+    mean: tuple[float, ...]  # feature standardisation
+    scale: tuple[float, ...]
+    right_coef: tuple[float, ...]  # logistic coefficients, the last one is the intercept
+    scope_coef: tuple[float, ...]
+    p_answer: float  # answer when p_right >= p_answer
+    p_suggest: float  # otherwise suggest when p_scope >= p_suggest
+
+    @classmethod
+    def load(cls, path: Path) -> Calibration:
+        raw: dict[str, Any] = json.loads(Path(path).read_text("utf-8"))
+        fields: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in raw.items()}
+        return cls(**fields)
+
+    def dump(self, path: Path) -> None:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        Path(path).write_text(json.dumps(asdict(self), indent=1) + "\n", encoding="utf-8")
+
+    def probabilities(self, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(p_right, p_scope) for feature rows ``x`` (n, len(FEATURES))."""
+        z = (x - np.asarray(self.mean)) / np.asarray(self.scale)
+        return _predict(z, self.right_coef), _predict(z, self.scope_coef)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def _predict(z: np.ndarray, coef: Sequence[float]) -> np.ndarray:
+    c = np.asarray(coef)
+    return sigmoid(z @ c[:-1] + c[-1])
+
+
+def fuse(lex: np.ndarray, sems: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
+    """Fused score per entry: lexical (0..1) + weighted best cosines."""
+    fused = lex.astype(np.float64).copy()
+    for sem, w in zip(sems, weights, strict=True):
+        fused += w * np.maximum(sem, 0.0)
+    return fused
+
+
+def features(
+    lex: np.ndarray,
+    sems: Sequence[np.ndarray],
+    fused: np.ndarray,
+    *,
+    concept: bool,
+    length: int,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Best-first entry order and the feature row of the best candidate.
+
+    ``lead`` is the gap to the runner-up; ``agree`` the share of the single signals (lexical,
+    each model) whose own best entry is the fused best; ``sem`` the mean cosine of the best
+    entry; ``concept`` whether the text names a glossary concept; ``length`` log characters.
+    """
+    order = np.argsort(-fused, kind="stable")
+    best = order[0]
+    runner_up = fused[order[1]] if len(order) > 1 else 0.0
+    tops = ([int(np.argmax(lex))] if lex.max() > 0 else []) + [int(np.argmax(s)) for s in sems]
+    row = np.array(
+        [
+            fused[best],
+            fused[best] - runner_up,
+            lex[best],
+            lex.max(),
+            float(np.mean([s[best] for s in sems])) if sems else 0.0,
+            np.mean([t == best for t in tops]) if tops else 0.0,
+            float(concept),
+            np.log1p(length),
+        ]
+    )
+    return order, row
