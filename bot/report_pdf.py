@@ -126,11 +126,10 @@ class _Writer:
     def readiness(self) -> list[Flowable]:
         m, s = self.m, self.s
         out: list[Flowable] = [self.p(m.label("rp_h_readiness"), s.h2)]
-        png = chart_png(m, width_in=7.0, dpi=200)
-        img = Image(io.BytesIO(png))
-        ratio = img.imageHeight / img.imageWidth
-        img.drawWidth, img.drawHeight = WIDTH, WIDTH * ratio
-        out.append(img)
+        if m.overall is not None:  # before any answer the chart would be empty bars
+            img = Image(io.BytesIO(chart_png(m, width_in=7.0, dpi=200)))
+            img.drawWidth, img.drawHeight = WIDTH, WIDTH * img.imageHeight / img.imageWidth
+            out.append(img)
         rows: list[list[Any]] = [
             self.head_row("rp_col_chapter", "rp_col_readiness", "rp_col_status")
         ]

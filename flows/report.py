@@ -43,8 +43,8 @@ LABELS = (
 TEMPLATES = ("rp_page",)
 
 
-def _pct(value: int | None) -> str:
-    return f"{value}%" if value is not None else "—"
+def _pct(ctx: Ctx, value: int | None) -> str:
+    return f"{value}%" if value is not None else ctx.t("rp_na")
 
 
 def _profile(ctx: Ctx) -> str:
@@ -178,7 +178,10 @@ def _summary(ctx: Ctx, ready: Readiness, lines: tuple[PlanLine, ...]) -> list[tu
         "rp_phase_value", phase=current_phase_title(ctx), pct=nextstep.overall_progress(ctx)
     )
     score = ctx.t(
-        "rp_readiness_value", pct=_pct(ready.overall), answered=ready.answered, total=ready.total
+        "rp_readiness_value",
+        pct=_pct(ctx, ready.overall),
+        answered=ready.answered,
+        total=ready.total,
     )
     actions = ctx.t(
         "rp_actions_value",
@@ -204,7 +207,7 @@ def _captions(ctx: Ctx, ready: Readiness) -> tuple[str, str]:
     values = {
         "company": ctx.company.name or "—",
         "date": fmt_date(ctx.today),
-        "pct": _pct(ready.overall),
+        "pct": _pct(ctx, ready.overall),
     }
     return ctx.t("report_caption", **values), ctx.t("chart_caption", **values)
 

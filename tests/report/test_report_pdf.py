@@ -147,9 +147,19 @@ def test_an_empty_company_still_gets_a_report(kb: Knowledge) -> None:
     d.onboard(name="新公司")
     m = report_of(d)
     assert m.overall is None and not m.gaps and not m.plan
-    find = finder(pdf_text(render_pdf(m)))
+    assert m.caption.endswith("总体准备度 尚未评估。")
+    pdf = render_pdf(m)
+    find = finder(pdf_text(pdf))
     for key in ("rp_no_gaps", "rp_no_plan", "rp_no_clarify", "rp_na"):
         find(m.label(key))
+    first = PdfReader(io.BytesIO(pdf)).pages[0]
+    assert "/XObject" not in first["/Resources"]  # no chart of empty bars
+
+
+def test_the_chart_is_in_the_report(pdfs: dict[str, bytes]) -> None:
+    first = PdfReader(io.BytesIO(pdfs["zh"])).pages[0]
+    [image] = first["/Resources"]["/XObject"].values()
+    assert image.get_object()["/Subtype"] == "/Image" and image.get_object()["/Width"] >= 1000
 
 
 def test_a_failed_rendering_gets_an_apology_not_a_traceback(
