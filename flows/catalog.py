@@ -18,6 +18,7 @@ from flows import (
     onboarding,
     plan,
     reminders,
+    report,
 )
 from flows.registry import Registry
 from flows.types import Lang
@@ -28,6 +29,7 @@ FLOWS = [
     nextstep.FLOW,
     journey.FLOW,
     plan.FLOW,
+    report.FLOW,
     reminders.FLOW,
     account.FLOW,
     basics.FLOW,
