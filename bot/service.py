@@ -8,6 +8,7 @@ the conversation is saved.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any, Protocol
 
 from bot import metrics
 from bot.clock import Clock
+from bot.report_pdf import report_reply
 from flows.context import FlowOptions
 from flows.engine import handle as run_flows
 from flows.reconcile import plan_fingerprint
@@ -32,6 +34,7 @@ from flows.types import (
     Forward,
     Lang,
     Reply,
+    SendReport,
     Snooze,
 )
 from knowledge.loader import Knowledge
@@ -135,6 +138,8 @@ class Assistant:
             return [Reply(self.texts.t(lang, "admin_stats", **stats))]
         if isinstance(effect, Snooze):
             return await self._snooze(conv, effect, event)
+        if isinstance(effect, SendReport):  # CPU-bound rendering: off the event loop
+            return [await asyncio.to_thread(report_reply, effect)]
         if isinstance(effect, Forward):
             await self._forward(who, effect.question)
             return []

@@ -10,6 +10,7 @@ from flows import (
     assessment,
     basics,
     certificate,
+    confirm,
     dated,
     faq,
     journey,
@@ -20,6 +21,7 @@ from flows import (
     plan,
     preconditions,
     reminders,
+    report,
 )
 from flows.registry import Registry
 from flows.types import Lang
@@ -30,11 +32,13 @@ FLOWS = [
     nextstep.FLOW,
     journey.FLOW,
     plan.FLOW,
+    report.FLOW,
     reminders.FLOW,
     account.FLOW,
     basics.FLOW,
     assessment.FLOW,
     certificate.FLOW,
+    confirm.FLOW,
     dated.FLOW,
     overdue.FLOW,
     preconditions.FLOW,

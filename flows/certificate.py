@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows import position
+from flows import confirm, position
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
@@ -20,7 +20,21 @@ EDITIONS = ("2023", "2013")
 
 
 def start(ctx: Ctx) -> Out:
-    """From the decision step: the edition is 2023 (2013 is no longer certified)."""
+    """From the decision step: the edition is 2023 (2013 is no longer certified). A recorded
+    certificate is replaced only after a confirmation: its dates drive every reminder."""
+    cert = ctx.company.certificate
+    if cert is not None:
+        return confirm.ask(
+            ctx,
+            "confirm_replace_certificate",
+            "cert.replace",
+            number=cert.number,
+            expires=fmt_date(cert.expires),
+        )
+    return _ask_number(ctx)
+
+
+def _ask_number(ctx: Ctx) -> Out:
     ctx.wait_for(INPUT, "number")
     return [PROMPT]
 
@@ -146,4 +160,5 @@ FLOW = Flow(
         Verb("cert.expires", expires_pressed, arity=1),
     ),
     inputs=(Input(INPUT, ask, take=typed, back=back),),
+    actions=(Verb("cert.replace", _ask_number),),
 )

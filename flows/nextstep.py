@@ -230,6 +230,7 @@ def status(ctx: Ctx, _: str = "") -> Out:
     else:
         lines += ["", ctx.t("status_no_dates")]
     buttons = [[ctx.button("next_btn", "next"), ctx.button("journey_btn", "journey")]]
+    buttons.append([ctx.button("chart_btn", "rp.chart"), ctx.button("report_btn", "rp.pdf")])
     return [Reply("\n".join(lines), buttons)]
 
 
