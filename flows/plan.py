@@ -146,6 +146,11 @@ def title_of(ctx: Ctx, a: Action) -> str:
     return a.title_zh if ctx.lang == "zh" else a.title_en
 
 
+def open_actions(actions: list[Action]) -> list[Action]:
+    """The stored actions not done yet, by due date (the report lists them)."""
+    return sorted((a for a in actions if a.done_on is None), key=lambda a: (a.due, a.priority))
+
+
 def plan_items(ctx: Ctx) -> list[Item]:
     """The plan's open actions and milestones, in date order (what /plan lists)."""
     keys = ("operate", "internal_audit", "management_review", "apply")

@@ -90,6 +90,8 @@ def external_audit(d: Driver, step_id: str, key: str, on: date, findings: str = 
 
 def certificate(d: Driver, number: str, issued: date) -> None:
     d.press("2|cert.add")
+    if any(b.data.startswith("2|yes|") for b in d.buttons):  # replacing the one recorded
+        d.press("2|yes|")
     d.text(number)
     d.text(issued.isoformat())
     d.press("2|cert.expires|")
