@@ -106,7 +106,7 @@ def problems(ctx: Ctx) -> list[Condition]:
 _MARK = {Status.MET: "✅", Status.FAILED: "❌", Status.UNKNOWN: "❔"}
 
 
-def lines(ctx: Ctx, conditions: list[Condition]) -> list[str]:
+def lines(ctx: Ctx, conditions: list[Condition], applied: bool = False) -> list[str]:
     step = ctx.kb.steps[STEP]
     label = {c.id: c.text.get(ctx.lang) for c in step.checklist}
     out: list[str] = []
@@ -116,7 +116,10 @@ def lines(ctx: Ctx, conditions: list[Condition]) -> list[str]:
             continue
         if c.detail:
             out.append(f"   {c.detail}")
-        out.append("   " + ctx.t(f"pre_todo_{c.id}_{c.status.value}"))
+        todo = f"pre_todo_{c.id}_{c.status.value}"
+        if applied and c.id == "months" and c.status is Status.FAILED:
+            todo = "pre_todo_months_applied"  # too late to wait: talk to the body
+        out.append("   " + ctx.t(todo))
     return out
 
 
@@ -132,7 +135,7 @@ def buttons(ctx: Ctx, conditions: list[Condition]) -> list[list[Button]]:
             rows.append(
                 [
                     ctx.button(f"pre_btn_{c.id}", "pre.ok", c.id),
-                    ctx.button("enter_date_btn", "evt.date", CONFIRMABLE[c.id]),
+                    ctx.button(f"pre_btn_{c.id}_date", "evt.date", CONFIRMABLE[c.id]),
                 ]
             )
         else:
@@ -144,7 +147,7 @@ def check_reply(ctx: Ctx, head: str, applied: bool = False) -> Reply:
     """The whole check: a heading, one line per condition, buttons for what is open."""
     conditions = evaluate(ctx)
     open_ones = [c for c in conditions if c.status is not Status.MET]
-    text = "\n".join([head, *lines(ctx, conditions)])
+    text = "\n".join([head, *lines(ctx, conditions, applied)])
     rows = buttons(ctx, conditions)
     if not open_ones:
         text += "\n\n" + ctx.t("pre_all_met")
@@ -163,7 +166,9 @@ def at_onboarding(ctx: Ctx) -> Out:
     """The user said they have applied (or been audited): what the body will check."""
     if ctx.company.stage not in (Stage.APPLIED, Stage.AUDITED) or not problems(ctx):
         return []
-    return [check_reply(ctx, ctx.t("pre_head_applied"))]
+    reply = check_reply(ctx, ctx.t("pre_head_applied"), applied=True)
+    reply.buttons = [row for row in reply.buttons if not row[0].data.startswith("2|sd!|")]
+    return [reply]
 
 
 def confirm(ctx: Ctx, cid: str) -> Out | None:
