@@ -28,9 +28,9 @@ from flows.dates import add_months
 from flows.state import Action, Company, DatedEvent
 from flows.timeline_cert import CertItem, certificate_items, cycle_kinds
 from flows.workdays import shift_to_working_day
+from knowledge.journey_check import MILESTONES
 from knowledge.schema import Journey, ReminderKind, Rules, Text, Theme
 
-MILESTONES = ("operate", "internal_audit", "management_review", "apply", "stage1", "stage2")
 RULE_PREFIX = "rule:"  # plan milestones are stored as actions "rule:<milestone>"
 DUE_WINDOW_DAYS = 7  # "due" rather than "planned": within a week
 

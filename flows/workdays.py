@@ -23,6 +23,8 @@ from datetime import date, timedelta
 from functools import lru_cache
 from typing import Literal
 
+import holidays
+
 Country = Literal["CN"]
 MoveDirection = Literal["earlier", "later"]
 _MAX_SCAN = 60  # days; the longest run of days off (Spring Festival + weekends) is ~9
@@ -48,8 +50,6 @@ class _Year:
 
 @lru_cache(maxsize=64)
 def _year(country: Country, year: int) -> _Year:
-    import holidays
-
     cal = holidays.country_holidays(country, years=year)
     first = date(year, 1, 1)
     days = [first + timedelta(days=i) for i in range((date(year + 1, 1, 1) - first).days)]
@@ -79,8 +79,6 @@ def holiday_name(d: date, lang: str = "zh", country: Country = "CN") -> str | No
 
 @lru_cache(maxsize=16)
 def _names(country: Country, year: int, language: str) -> dict[date, str]:
-    import holidays
-
     return dict(holidays.country_holidays(country, years=year, language=language).items())
 
 

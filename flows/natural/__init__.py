@@ -19,8 +19,10 @@ from flows.natural.answers import AnswerKind, parse_answer
 from flows.natural.choices import Ambiguous, Option, OutOfRange, match_choice, options_from
 from flows.natural.date_types import DateProblem, Direction, Edge, ParsedDate
 from flows.natural.dates import format_date, parse_date
+from flows.natural.dates import warm_up as _warm_dates
 from flows.natural.numbers import Count, parse_count
 from flows.natural.timezones import TimezoneProblem, resolve_timezone
+from flows.natural.timezones import warm_up as _warm_timezones
 
 __all__ = [
     "Ambiguous",
@@ -50,10 +52,8 @@ def warm_up() -> None:
     The first Chinese date otherwise costs ~0.5 s (jionlp import and dictionaries); the
     production server calls this before accepting updates.
     """
-    from flows.natural import dates, timezones
-
     parse_answer("有")
     parse_count("大概一百二十人")
     parse_count("about sixty")
-    dates.warm_up()
-    timezones.warm_up()
+    _warm_dates()
+    _warm_timezones()

@@ -20,6 +20,8 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from rapidfuzz import fuzz
+
 from flows.natural.numbers import Count, cn_digits, parse_count
 from flows.natural.text import MAX_INPUT, contains_word, has_cjk, strip_edges
 from knowledge.lexicon import fold, load_lexicon
@@ -128,8 +130,6 @@ def _is_part(s: str, name: str) -> bool:
 def _fuzzy(s: str, options: Sequence[Option]) -> str | None:
     if has_cjk(s) or len(s) < 5:
         return None
-    from rapidfuzz import fuzz
-
     scored = {o.value: max(fuzz.ratio(s, n) for n in o.names()) for o in options}
     best = sorted(scored.items(), key=lambda kv: -kv[1])
     if best and best[0][1] >= 85 and (len(best) == 1 or best[1][1] < best[0][1] - 5):

@@ -27,6 +27,11 @@ from datetime import date, timedelta
 from flows.dates import DateError, add_months
 from flows.dates import parse_date as parse_iso
 from flows.natural.date_types import Cycle, DateProblem, Direction, Edge, ParsedDate, Reading
+from flows.natural.dates_en import read_en
+from flows.natural.dates_en import warm_up as warm_en
+from flows.natural.dates_zh import read_zh
+from flows.natural.dates_zh import warm_up as warm_zh
+from flows.natural.numbers import cn_digits, to_digits
 from flows.natural.text import MAX_INPUT, has_cjk
 
 __all__ = ["DateProblem", "Direction", "Edge", "ParsedDate", "format_date", "parse_date", "warm_up"]
@@ -62,7 +67,6 @@ def _offset(today: date, n: int, unit: str) -> date:
 
 def _relative(s: str, today: date) -> Reading | None:
     """'N个月后', '3天前', 'in two weeks', '3 days ago': exact arithmetic from today."""
-    from flows.natural.numbers import to_digits
 
     s = to_digits(s) if not has_cjk(s) else _zh_digits(s.replace("两", "2"))
     m = _ZH_OFFSET_RE.match(s.replace(" ", "")) if has_cjk(s) else _EN_OFFSET_RE.match(s)
@@ -83,7 +87,6 @@ def _relative(s: str, today: date) -> Reading | None:
 
 
 def _zh_digits(s: str) -> str:
-    from flows.natural.numbers import cn_digits
 
     return cn_digits(s)
 
@@ -242,11 +245,7 @@ def parse_date(
 
 def _read_language(s: str, today: date) -> Reading | DateProblem:
     if has_cjk(s):
-        from flows.natural.dates_zh import read_zh
-
         return read_zh(s, today)
-    from flows.natural.dates_en import read_en
-
     return read_en(s, today)
 
 
@@ -264,9 +263,7 @@ def format_date(d: date, lang: str) -> str:
 
 def warm_up() -> None:
     """Import and initialise every parser (jionlp alone takes ~0.5 s) before the first message."""
-    from flows.natural import dates_en, dates_zh
-
-    dates_zh.warm_up()
-    dates_en.warm_up()
+    warm_zh()
+    warm_en()
     parse_date("明年6月底", date(2026, 12, 2), "future")
     parse_date("end of June next year", date(2026, 12, 2), "future")

@@ -17,6 +17,8 @@ from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from dateparser.date import DateDataParser
+
 from flows.dates import add_months
 from flows.natural.date_types import Cycle, DateProblem, Direction, Edge, Reading
 
@@ -78,8 +80,6 @@ def _rewrite(s: str, today: date) -> tuple[str, Edge | None, bool]:
 
 @lru_cache(maxsize=8)
 def _parser(today: date) -> Any:
-    from dateparser.date import DateDataParser
-
     settings = {
         "RELATIVE_BASE": datetime(today.year, today.month, today.day, 12),
         "PREFER_DAY_OF_MONTH": "first",

@@ -23,6 +23,10 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
+with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
+    import jionlp
+    from jionlp.gadget import time_parser
+
 from flows.dates import add_months
 from flows.natural.date_types import Cycle, DateProblem, Edge, Reading
 from flows.natural.numbers import cn_digits
@@ -50,14 +54,10 @@ _SINCE_RE = re.compile(r"(?:开始|以来|起)$")
 
 @lru_cache(maxsize=1)
 def _jio() -> Any:
-    """Import jionlp once: its banner goes nowhere and its error log stays out of ours."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        import jionlp
-        from jionlp.gadget import time_parser
-
+    """jionlp with its error log kept out of ours (it logs tracebacks on the root logger)."""
     quiet = logging.getLogger("jionlp")
     quiet.setLevel(logging.CRITICAL)
-    time_parser.logging = quiet  # the module calls logging.error(traceback) on the root logger
+    time_parser.logging = quiet
     return jionlp
 
 

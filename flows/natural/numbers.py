@@ -21,6 +21,9 @@ import warnings
 from dataclasses import dataclass
 from functools import lru_cache
 
+import cn2an
+from text_to_num import alpha2digit
+
 from flows.natural.text import MAX_INPUT, contains_word
 from knowledge.lexicon import NumberWords, fold, load_lexicon
 
@@ -69,8 +72,6 @@ def _cn_pair_range(text: str) -> tuple[str, tuple[int, int] | None]:
 
 def cn_digits(text: str) -> str:
     """Chinese numerals -> digits ("一百二十人" -> "120人"); the text unchanged if cn2an fails."""
-    import cn2an
-
     # cn2an warns on fragments it cannot read, and raises assorted errors on some.
     with warnings.catch_warnings(), contextlib.suppress(Exception):
         warnings.simplefilter("ignore")
@@ -80,8 +81,6 @@ def cn_digits(text: str) -> str:
 
 def to_digits(text: str) -> str:
     """Chinese numerals and English number words -> digits."""
-    from text_to_num import alpha2digit
-
     text = cn_digits(_BARE_UNIT_RE.sub(r"一\1", text))  # "百来人" -> "一百来人"
     with contextlib.suppress(ValueError, IndexError):
         text = alpha2digit(text, "en")
