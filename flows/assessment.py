@@ -9,7 +9,7 @@ from flows.natural import AnswerKind, parse_answer
 from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
 from flows.scoring import gaps, readiness
-from flows.state import Answer, AnswerValue
+from flows.state import Answer, AnswerValue, Stage
 from flows.types import PROMPT, Button, Out, Reply
 from knowledge.answers import cite
 from knowledge.schema import Question
@@ -37,7 +37,8 @@ QUICK, ALL, CLARIFY = "quick", "all", "clarify"  # question sets; "ch:8" = rest 
 
 
 def question_set(ctx: Ctx, which: str) -> list[Question]:
-    qs = ctx.kb.questions
+    """The questions of a set, without those it is too early to ask."""
+    qs = [q for q in ctx.kb.questions if not not_yet(ctx, q)]
     if which == QUICK:
         return [q for q in qs if q.quick]
     if which == CLARIFY:
@@ -52,14 +53,23 @@ def _value(ctx: Ctx, q: Question) -> AnswerValue | None:
     return a.value if a else None
 
 
+def not_yet(ctx: Ctx, q: Question) -> bool:
+    """Pointless to ask: a system that is not running yet cannot have run 3 months, nor held
+    its internal audit or management review (the plan schedules those as milestones)."""
+    running = ctx.company.stage not in (None, Stage.NOT_STARTED, Stage.BUILDING)
+    return q.requires_running and not running
+
+
 def quick_done(ctx: Ctx) -> bool:
-    return all(q.id in ctx.company.answers for q in question_set(ctx, QUICK))
+    """The quick assessment gave a first readiness (milestone questions aside)."""
+    quick = (q for q in ctx.kb.questions if q.quick and not q.requires_running)
+    return all(q.id in ctx.company.answers for q in quick)
 
 
 def remaining_by_chapter(ctx: Ctx) -> dict[str, int]:
     out: dict[str, int] = {}
-    for q in ctx.kb.questions:
-        if q.id not in ctx.company.answers:
+    for q in question_set(ctx, ALL):
+        if q.id not in ctx.company.answers and not q.quick:
             out[q.chapter] = out.get(q.chapter, 0) + 1
     return out
 
@@ -88,7 +98,7 @@ def _question_text(ctx: Ctx, q: Question, which: str) -> str:
         chapter=chapter_title(ctx, q.chapter),
         star=ctx.t("star") if q.showstopper else "",
         text=q.text.get(ctx.lang),
-        clauses=cite(ctx.kb, [*q.clauses, *q.clauses_2013], ctx.lang),
+        clauses=cite(ctx.kb, q.clauses, ctx.lang),  # the edition certified today only
     )
 
 
@@ -129,10 +139,14 @@ def _next_in(ctx: Ctx, which: str, after: Question | None) -> Question | None:
 
 def start(ctx: Ctx) -> Out:
     """Begin or resume the quick set; once it is done, offer the rest by chapter."""
+    first_time = not ctx.company.answers
+    skipped = any(not_yet(ctx, q) for q in ctx.kb.questions if q.quick)
     q = _next_in(ctx, QUICK, after=None)
     if q is not None:
         n = len(question_set(ctx, QUICK))
-        intro = [] if ctx.company.answers else [ctx.reply("assess_intro", n=n)]
+        intro: Out = [ctx.reply("assess_intro", n=n)] if first_time else []
+        if first_time and skipped:
+            intro.append(ctx.reply("assess_inferred"))
         return [*intro, _ask_reply(ctx, q, QUICK)]
     return results(ctx, QUICK)
 
@@ -250,7 +264,7 @@ def results(ctx: Ctx, which: str = ALL) -> Out:
     found = gaps(ctx.company.answers, qs, rules)
     if quick_done(ctx) and "prep.assess" not in ctx.company.steps_done:
         ctx.company.steps_done.append("prep.assess")
-    complete = ready.answered >= ready.total
+    complete = all(q.id in ctx.company.answers for q in question_set(ctx, ALL))
     summary = ctx.reply(
         "assess_done" if complete else "assess_done_quick",
         overall=ready.overall if ready.overall is not None else 0,

@@ -60,7 +60,7 @@ def cite(kb: Knowledge, clause_ids: Iterable[str], lang: Lang) -> str:
         if not kb.editions[edition].current:
             label += "（已废止）" if lang == "zh" else " (superseded)"
         parts.append(f"{label} {', '.join(nums)}")
-    return "; ".join(parts)
+    return ("；" if lang == "zh" else "; ").join(parts)
 
 
 def _annex(number: str, lang: Lang) -> str:

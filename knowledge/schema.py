@@ -79,6 +79,7 @@ class Question(Strict):
     showstopper: bool = False
     quick: bool = False  # asked in the quick assessment (the first readiness in ~10 minutes)
     negated: bool = False  # asks about something to avoid: answering "no" meets the requirement
+    requires_running: bool = False  # only a running system can meet it (not asked before that)
     text: Text
     why: Text  # purpose of the requirement
     evidence: Text  # what an auditor wants to see

@@ -112,7 +112,7 @@ async def test_progress_survives_a_new_assistant_on_the_same_database(assistant:
     fresh = Assistant(await Store.open(url), assistant.kb, assistant.clock)
     try:
         replies = await say(fresh, ALICE, EventKind.COMMAND, "next")
-        second = [q for q in assistant.kb.questions if q.quick][1]
+        second = [q for q in assistant.kb.questions if q.quick and not q.requires_running][1]
         assert second.text.en in replies[-1].text
     finally:
         await fresh.store.close()

@@ -85,7 +85,8 @@ class Journey:
             record = replies[0]
             assert record.get("edited") and self.label(key) in text_of(record)  # chat as record
             assert buttons_of(record) == []
-        assert asked == len([q for q in load_knowledge().questions if q.quick])  # quick set
+        quick = [q for q in load_knowledge().questions if q.quick and not q.requires_running]
+        assert asked == len(quick)  # the quick set, without what follows from "not started"
         return replies
 
     async def finish_current_step(self, step_view: Record) -> None:
@@ -280,7 +281,7 @@ async def test_progress_survives_a_restart(
     try:
         again = bot.user(2005, "Zhou", "zh-hans")
         [question] = await again.say("下一步")
-        assert "第 4/20 题" in text_of(question)
+        assert "第 4/17 题" in text_of(question)
     finally:
         await stop()
 

@@ -218,7 +218,7 @@ def test_what_is_next_is_accepted_in_words(word: str, en: Driver) -> None:
     en.onboard()  # ends with "what's next: the gap assessment" and its button
     en.text(word)
     assert en.conv.user.pending is not None and en.conv.user.pending.flow == "assess"
-    assert "Question 1/20" in en.said()
+    assert "Question 1/17" in en.said()
 
 
 def test_what_is_next_can_be_declined_and_anything_else_is_answered_normally(zh: Driver) -> None:
