@@ -70,18 +70,25 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     assert p is not None
     if looks_like_question(text):
         return None
-    data = p.data.get("data", "")
+    cb = decode(p.data.get("data", ""))
+    verb = _registry(ctx).verbs.get(cb.verb) if cb else None
     ctx.clear_pending()
+    if cb is None or verb is None or len(cb.args) != verb.arity:
+        return None
     said = fold(text).strip(" .!?~。！？～、，,")
-    if said in _offer_words("accept") or parse_answer(text) is AnswerKind.YES:
-        cb = decode(data)
-        verb = _registry(ctx).verbs.get(cb.verb) if cb else None
-        if cb is None or verb is None or len(cb.args) != verb.arity:
-            return [SHOW_NEXT]
+    done = said in _offer_words("done")
+    go = said in _offer_words("accept") or parse_answer(text) is AnswerKind.YES
+    if done or (go and not verb.records_done):
         return verb.handler(ctx, *cb.args) or [SHOW_NEXT]
     if said in _offer_words("decline") or parse_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None
+
+
+def _offer_again(ctx: Ctx) -> Out:
+    """Asked again (/next, a restart): what's next afresh, with its own offer."""
+    ctx.clear_pending()
+    return [SHOW_NEXT]
 
 
 def pick(ctx: Ctx, value: str) -> Out | None:
@@ -100,7 +107,5 @@ FLOW = Flow(
         Command("back", back),
     ),
     verbs=(Verb("pick", pick, arity=1, needs_company=False),),
-    inputs=(
-        Input(OFFER, lambda ctx: [SHOW_NEXT], take=take_offer, lapses=True, before_intents=True),
-    ),
+    inputs=(Input(OFFER, _offer_again, take=take_offer, lapses=True, before_intents=True),),
 )

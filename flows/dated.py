@@ -162,7 +162,7 @@ def findings(ctx: Ctx, key: str) -> Out | None:
 FLOW = Flow(
     "dates",
     verbs=(
-        Verb("evt.done", mark_done, arity=1),
+        Verb("evt.done", mark_done, arity=1, records_done=True),
         Verb("evt.date", change_date, arity=1),
         Verb("tl.passed", passed, arity=1),
         Verb("tl.findings", findings, arity=1),

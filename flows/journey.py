@@ -201,7 +201,12 @@ FLOW = Flow(
         Verb("ph", phase_view, arity=1),
         Verb("step", open_step, arity=1),
         Verb("ck", toggle, arity=2),
-        Verb("sd", complete, arity=1),
-        Verb("sd!", lambda ctx, step_id: complete(ctx, step_id, force=True), arity=1),
+        Verb("sd", complete, arity=1, records_done=True),
+        Verb(
+            "sd!",
+            lambda ctx, step_id: complete(ctx, step_id, force=True),
+            arity=1,
+            records_done=True,
+        ),
     ),
 )

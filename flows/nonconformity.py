@@ -105,7 +105,7 @@ FLOW = Flow(
     verbs=(
         Verb("nc.add", ask_text),
         Verb("nc.grade", add, arity=1),
-        Verb("nc.close", close, arity=1),
+        Verb("nc.close", close, arity=1, records_done=True),
     ),
     inputs=(
         Input(TEXT_INPUT, lambda ctx: [ctx.reply("ask_nc_text")], take=take_text),

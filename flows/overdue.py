@@ -70,6 +70,6 @@ FLOW = Flow(
     "overdue",
     verbs=(
         Verb("tl.overdue", review),
-        Verb("tl.alldone", all_done, arity=3),
+        Verb("tl.alldone", all_done, arity=3, records_done=True),
     ),
 )

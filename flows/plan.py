@@ -323,7 +323,9 @@ FLOW = Flow(
         Verb("pl.how", how, arity=1),
         Verb("pl.step", step_actions, arity=1),
         # Buttons of earlier releases: the same as the timeline's own.
-        Verb("pl.done", lambda ctx, a: _legacy(ctx, a, dated.mark_done), arity=1),
+        Verb(
+            "pl.done", lambda ctx, a: _legacy(ctx, a, dated.mark_done), arity=1, records_done=True
+        ),
         Verb("pl.date", lambda ctx, a: _legacy(ctx, a, dated.change_date), arity=1),
     ),
     inputs=(

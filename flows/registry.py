@@ -40,6 +40,9 @@ class Verb:
     handler: VerbHandler
     arity: int = 0
     needs_company: bool = True
+    # Records something as done: typed words accept it only when they say it is done
+    # ("做完了", "done"), never a mere "ok" that may only acknowledge a message.
+    records_done: bool = False
 
 
 @dataclass(frozen=True)

@@ -268,3 +268,23 @@ def test_a_fairly_sure_answer_offers_the_runners_up_instead_of_related_questions
         assert labels and match.entry.questions.en[0] not in labels
     else:
         assert "Not what you asked?" not in reply.text
+
+
+def _with_a_plan(zh: Driver) -> None:
+    zh.onboard()
+    zh.press("2|as.start")
+    zh.answer_all("n", full=False)
+    zh.press("2|pl.make")
+    zh.text("2028-06-30")
+    zh.cmd("next")  # what's next: the first plan action, with its "done" button
+
+
+def test_ok_does_not_claim_an_action_done_but_done_words_do(zh: Driver) -> None:
+    _with_a_plan(zh)
+    open_before = [a.id for a in zh.conv.company.actions if a.done_on is None]
+    zh.text("好的")  # an acknowledgement, not "I did it"
+    assert [a.id for a in zh.conv.company.actions if a.done_on is None] == open_before
+    zh.cmd("next")
+    zh.text("做完了")
+    done = [a.id for a in zh.conv.company.actions if a.done_on is not None]
+    assert len(done) == 1 and "已标记完成" in zh.said()
