@@ -85,6 +85,14 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     return None
 
 
+def says_done(text: str) -> bool:
+    """A short message that reports something done ("这些都做完了", "all done now")."""
+    said = fold(text).strip(" .!?~。！？～、，,")
+    if len(said) > 16 or looks_like_question(text):
+        return False
+    return any(word in said for word in _offer_words("done") if len(word) >= 2)
+
+
 def _offer_again(ctx: Ctx) -> Out:
     """Asked again (/next, a restart): what's next afresh, with its own offer."""
     ctx.clear_pending()

@@ -288,3 +288,11 @@ def test_ok_does_not_claim_an_action_done_but_done_words_do(zh: Driver) -> None:
     zh.text("做完了")
     done = [a.id for a in zh.conv.company.actions if a.done_on is not None]
     assert len(done) == 1 and "已标记完成" in zh.said()
+
+
+def test_done_with_nothing_on_screen_asks_which_and_shows_the_current_item(zh: Driver) -> None:
+    _with_a_plan(zh)
+    zh.cmd("plan")
+    zh.text("这些都做完了")
+    assert "是哪一项做完了" in zh.said() and "下一步" in zh.said()
+    assert all(a.done_on is None for a in zh.conv.company.actions)  # nothing ticked by guess
