@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from flows import faq, nextstep, position
+from flows import facts, faq, nextstep, position
 from flows.basics import OFFER, says_done
 from flows.callbacks import decode
 from flows.catalog import REGISTRY
@@ -164,6 +164,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         if inp is not None:
             return [ctx.reply("choice_not_understood"), Prompt()]
         return [ctx.reply("number_alone", n=value[:12])]
+    if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
+        return fact  # "内审是3月15号做的": read back for one-tap confirmation
     if ctx.pending is None and ctx.company.onboarded and says_done(value):
         return [ctx.reply("done_what"), ShowNext()]  # "做完了" with nothing on screen: which?
     if ctx.pending is None and parse_answer(value) is not None:  # "yes" to nothing asked

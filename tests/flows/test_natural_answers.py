@@ -296,3 +296,29 @@ def test_done_with_nothing_on_screen_asks_which_and_shows_the_current_item(zh: D
     zh.text("这些都做完了")
     assert "是哪一项做完了" in zh.said() and "下一步" in zh.said()
     assert all(a.done_on is None for a in zh.conv.company.actions)  # nothing ticked by guess
+
+
+@pytest.mark.parametrize(
+    ("said", "key", "day"),
+    [("体系是2月15号开始运行的", "operate", date(2027, 2, 15)),
+     ("我们上周五做了管理评审", "management_review", date(2027, 2, 26)),
+     ("the internal audit was on 15 February", "internal_audit", date(2027, 2, 15))],
+)  # fmt: skip
+def test_a_fact_told_in_passing_is_read_back_and_recorded_on_yes(
+    said: str, key: str, day: date
+) -> None:
+    from datetime import UTC, datetime
+
+    from knowledge.loader import load_knowledge
+
+    d = Driver(load_knowledge(), "zh" if any("\u4e00" <= c <= "\u9fff" for c in said) else "en",
+               now=datetime(2027, 3, 1, 2, tzinfo=UTC))  # fmt: skip
+    d.onboard("Acme", "2|ob|stage|building")
+    d.text(said)
+    assert any(b.data == f"2|fact|{key}|{day.isoformat()}" for b in d.buttons)  # read back
+    d.text("对" if d.conv.user.lang == "zh" else "yes")
+    from flows.context import Ctx
+    from flows.known import timeline_of
+
+    item = timeline_of(Ctx(d.conv, d.kb, d.now)).get(key)
+    assert item is not None and item.on == day

@@ -1,0 +1,100 @@
+"""Facts told in passing: "体系是2月15号开始运行的", "the internal audit was on 15 March".
+
+A short statement that names one of the journey's key events and a date is read back for
+confirmation ("记下：体系开始运行 2027-02-15（周一）？"); one tap or "对" records it through the
+same path as the date buttons. Anything unclear is left to the FAQ as before.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from flows import dated
+from flows.callbacks import encode
+from flows.context import Ctx
+from flows.natural import DateProblem, Direction, format_date, parse_date
+from flows.phrasing import looks_like_question
+from flows.registry import Flow, Verb
+from flows.types import Button, Out
+
+MAX_LEN = 80
+# (timeline key, words naming it): the first that matches wins, most specific first.
+EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("stage2", re.compile(r"二阶段|第二阶段|stage\s*(2|two|ii)\b", re.I)),
+    ("stage1", re.compile(r"一阶段|第一阶段|stage\s*(1|one|i)\b", re.I)),
+    ("internal_audit", re.compile(r"内审|内部审核|internal\s+audit", re.I)),
+    ("management_review", re.compile(r"管评|管理评审|management\s+review", re.I)),
+    (
+        "apply",
+        re.compile(
+            r"提交.{0,4}申请|申请了|已申请|applied|submitted\s+(the|our)\s+application", re.I
+        ),
+    ),
+    (
+        "operate",
+        re.compile(
+            r"(体系|系统).{0,8}(运行|运转)|开始运行|试运行|went\s+live"
+            r"|(system|ipms).{0,20}(running|operat)|started\s+running|running\s+since",
+            re.I,
+        ),
+    ),
+)
+_FUTURE = re.compile(r"打算|计划|准备|将|要在|下(周|个月)|明年|will|plan|going\s+to|next\s+", re.I)
+_PAST = re.compile(r"了|过|做的|开的|以来|was|were|did|held|since|started|ago|last\s+", re.I)
+_WORD = re.compile(r"[\w/.-]+")
+
+
+def _direction(text: str) -> Direction:
+    if _FUTURE.search(text):
+        return "future"
+    return "past" if _PAST.search(text) else "any"
+
+
+def find_date(text: str, today: date, direction: Direction) -> date | None:
+    """The date inside a sentence: the whole text, else the longest run of words that is one."""
+    found = parse_date(text, today, direction)
+    if not isinstance(found, DateProblem):
+        return found.value
+    words = _WORD.findall(text)
+    for size in (4, 3, 2, 1):
+        for i in range(len(words) - size + 1):
+            found = parse_date(" ".join(words[i : i + size]), today, direction)
+            if not isinstance(found, DateProblem):
+                return found.value
+    return None
+
+
+def recognise(ctx: Ctx, text: str) -> Out | None:
+    """A confirmation to record the fact, or None when the text is not one."""
+    if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
+        return None
+    key = next((k for k, pattern in EVENTS if pattern.search(text)), None)
+    if key is None:
+        return None
+    when = find_date(text, ctx.today, _direction(text))
+    if when is None:
+        return None
+    title = dated.event_title(ctx, key)
+    shown = format_date(when, ctx.lang)
+    reply = ctx.reply(
+        "fact_confirm",
+        [[Button(ctx.t("fact_yes"), encode("fact", key, when.isoformat()))]],
+        title=title,
+        date=shown,
+    )
+    reply.offer = reply.buttons[0][0].data  # "对" / "yes" records it
+    return [reply]
+
+
+def record(ctx: Ctx, key: str, day: str) -> Out | None:
+    if key not in {k for k, _ in EVENTS}:
+        return None
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        return None
+    return dated.set_event_date(ctx, key, when)
+
+
+FLOW = Flow("facts", verbs=(Verb("fact", record, arity=2),))
