@@ -83,7 +83,7 @@ class TerminalChat:
         if len(s) == 1 and s in LETTERS[: len(self.extras)]:
             return EventKind.BUTTON, self.extras[LETTERS.index(s)].data, ""
         for b in [*self.options, *self.extras]:
-            if s and s.lower() == b.label.lower():
+            if s and _bare(s) == _bare(b.label):  # typed without the emoji: "这些都已完成"
                 return EventKind.BUTTON, b.data, ""
         if len(s) > MAX_TEXT:
             return EventKind.UNSUPPORTED, "too_long", ""
@@ -135,6 +135,11 @@ class TerminalChat:
             if not interactive:
                 self._print(f"\n🧑 {line.rstrip()}")
             await self.send(line.rstrip("\n"))
+
+
+def _bare(label: str) -> str:
+    """A label as people type it: no leading emoji or symbols, any case."""
+    return label.lstrip(" ✅📅❓⏰👉📋📝➕🔎📨📜🗺️⬜✔").strip().lower()
 
 
 def stdin_reader() -> Callable[[], str | None]:

@@ -104,6 +104,7 @@ def set_event_date(ctx: Ctx, key: str, d: date) -> Out:
         lines.append(ctx.t("event_recorded_done", title=title, date=fmt_date(d)))
         if item is not None and item.external:
             lines.append(ctx.t("ask_findings"))
+            buttons.append([ctx.button("outcome_passed", "tl.passed", key)])
             buttons.append([ctx.button("outcome_findings", "tl.findings", key)])
     else:
         lines.append(ctx.t("event_saved", title=title, date=format_date(d, ctx.lang, ctx.texts)))

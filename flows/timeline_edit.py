@@ -67,8 +67,8 @@ def record(ctx: Ctx, key: str, on: date) -> list[Moved]:
     elif key in MILESTONES:
         _upsert_event(ctx, item, key, on, happened)
         _sync_rule(ctx, key, on, happened)
-        if happened:
-            _step_done(ctx, item)
+        if happened:  # the item exists now even if this is its first date
+            _step_done(ctx, timeline_of(ctx).get(key))
     else:
         _upsert_event(ctx, item, key, on, happened)
     return reschedule(ctx)

@@ -337,3 +337,19 @@ def test_coming_back_two_months_later_gets_one_catch_up_digest(zh: Driver) -> No
     assert "欢迎回来" in digest.text and "另有" in digest.text
     assert len(digest.text.splitlines()) < 25 and len(digest.buttons) <= 6
     assert ctx_of(zh)  # the conversation itself is untouched by rendering
+
+
+def test_recording_a_past_external_audit_moves_the_journey_and_offers_passed(kb: Knowledge) -> None:
+    """Seen in a walk-through: stage 1 and 2 recorded as held, yet "what's next" stayed at
+    the contract review, and only "record findings" was offered."""
+    from datetime import UTC, datetime
+
+    d = Driver(kb, "zh", now=datetime(2027, 7, 30, 2, tzinfo=UTC))
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2027-03-01")  # running since
+    d.text("二阶段7月27号结束了")
+    d.text("对")
+    assert "audit.stage2" in d.conv.company.steps_done
+    assert any(b.data == "2|tl.passed|stage2" for b in d.buttons)
+    d.cmd("next")
+    assert "合同与文件评审" not in d.said()
