@@ -28,6 +28,7 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 from bot import metrics
 from bot.clock import Clock
 from bot.sending import RateLimiter, Sender, TelegramSender, retry_after_seconds
+from flows.callbacks import bind
 from flows.reminders import ReminderView, render_reminder
 from flows.schedule import (
     EARLIEST_HOUR,
@@ -311,7 +312,8 @@ class Dispatcher:
         reply = render_reminder(view_of(row), self.kb.rules, _lang(person.lang), self.clock.now())
         if self.limiter is not None:
             await self.limiter.acquire(person.external_id)
-        await self.sender.send(person.external_id, reply.text, reply.buttons)
+        # Its buttons act on the reminder's company (if the user still belongs to it).
+        await self.sender.send(person.external_id, reply.text, bind(reply.buttons, row.company_id))
 
     async def _blocked(
         self,
@@ -389,4 +391,7 @@ async def pop_due_for_user(
     async with rem.outcomes(store) as out:
         await out.cancel([r.id for r in stale], "stale: the date has passed")
         await out.sent_all([r.id for r in shown], worker, now)
-    return [render_reminder(view_of(r), rules, _lang(person.lang), now) for r in shown]
+    replies = [render_reminder(view_of(r), rules, _lang(person.lang), now) for r in shown]
+    for reply, row in zip(replies, shown, strict=True):
+        reply.buttons = bind(reply.buttons, row.company_id)
+    return replies

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows import journey
+from flows.authz import refusal
 from flows.callbacks import decode
 from flows.context import Ctx
 from flows.natural import AnswerKind, parse_answer
@@ -78,6 +79,8 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
         verb = _registry(ctx).verbs.get(cb.verb) if cb else None
         if cb is None or verb is None or len(cb.args) != verb.arity:
             return [SHOW_NEXT]
+        if (refused := refusal(ctx, verb.right)) is not None:
+            return refused
         return verb.handler(ctx, *cb.args) or [SHOW_NEXT]
     if said in _offer_words("decline") or parse_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]

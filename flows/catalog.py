@@ -17,7 +17,11 @@ from flows import (
     nonconformity,
     onboarding,
     plan,
+    privacy,
     reminders,
+    workspace,
+    workspace_assign,
+    workspace_views,
 )
 from flows.registry import Registry
 from flows.types import Lang
@@ -29,7 +33,11 @@ FLOWS = [
     journey.FLOW,
     plan.FLOW,
     reminders.FLOW,
+    workspace_views.FLOW,
+    workspace.FLOW,
+    workspace_assign.FLOW,
     account.FLOW,
+    privacy.FLOW,
     basics.FLOW,
     assessment.FLOW,
     certificate.FLOW,

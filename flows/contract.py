@@ -15,7 +15,7 @@ STEPS = frozenset(
         "appl.review", "appl.submit",
         "audit.report", "audit.nonconformities",
         "dec.certificate",
-        "maint.improve",
+        "maint.improve", "maint.recert",
     }
 )  # fmt: skip
 QUESTIONS = frozenset({"A03", "F01", "F02", "F03", "F05"})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows import dated, nonconformity, position
+from flows.assignee_view import step_button, step_line
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
@@ -37,8 +38,9 @@ def step_view(ctx: Ctx, step_id: str) -> Reply:
         for c in step.checklist
     ]
     buttons += _kind_buttons(ctx, step)
-    buttons.append([ctx.button("step_done_btn", "sd", step_id)])
-    return Reply("\n".join([text, *_kind_text(ctx, step)]), buttons)
+    buttons.append([ctx.button("step_done_btn", "sd", step_id), *step_button(ctx, step_id)])
+    lines = [text, *step_line(ctx, step_id), *_kind_text(ctx, step)]
+    return Reply("\n".join(lines), buttons)
 
 
 def journey_view(ctx: Ctx) -> Reply:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from flows.assignee_view import action_button, action_owner
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
@@ -88,7 +89,8 @@ def title_of(ctx: Ctx, a: Action) -> str:
 
 
 def _owner(ctx: Ctx, a: Action) -> str:
-    return (a.owner_role_zh if ctx.lang == "zh" else a.owner_role_en) or ctx.t("owner_you")
+    role = a.owner_role_zh if ctx.lang == "zh" else a.owner_role_en
+    return action_owner(ctx, a) or role or ctx.t("owner_you")
 
 
 def open_actions(actions: list[Action]) -> list[Action]:
@@ -123,7 +125,11 @@ def show(ctx: Ctx, show_all: bool = False) -> Reply:
     if len(pending) > len(listed):
         lines.append(ctx.t("plan_more", n=len(pending) - len(listed)))
     buttons = [
-        [Button(f"✅ {i}", encode("pl.done", a.id)), Button(f"📅 {i}", encode("pl.date", a.id))]
+        [
+            Button(f"✅ {i}", encode("pl.done", a.id)),
+            Button(f"📅 {i}", encode("pl.date", a.id)),
+            action_button(i, a),
+        ]
         for i, a in enumerate(pending[:PLAN_SHOWN], 1)
     ]
     buttons.append([ctx.button("add_action", "pl.add")])

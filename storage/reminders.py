@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from flows.reconcile import FORBIDDEN_PREFIX, recipients_of
 from flows.state import Company, User
 from knowledge.schema import Rules
+from storage import workspace
 from storage.accounts import load_members
 from storage.reminder_dispatch import (
     CANCELLED,
@@ -82,6 +83,8 @@ async def replan_for_company(
         return ReplanStats()
     async with store.session(write=True) as session:
         members = await load_members(session, company.id)
+        team = await workspace.members(session, company.id)  # roles: who gets what
+        company = company.model_copy(update={"members": team})
         stats = await replan_in(session, company, members, rules, now)
         await session.commit()
     return stats
