@@ -14,7 +14,7 @@ from datetime import timedelta
 
 from flows.context import Ctx, fmt_date
 from flows.registry import Command, Flow, Input, Verb
-from flows.state import ROLES, Member, Role
+from flows.state import Member, Role
 from flows.team import member_of
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
 from flows.workspace_code import normalize_code
@@ -256,4 +256,4 @@ FLOW = Flow(
     inputs=(Input(CONFIRM, _ask_confirm, lapses=True, own_verbs=("ws.yes", "ws.no")),),
 )
 
-__all__ = ["FLOW", "ROLES", "company_name", "role_buttons", "role_label"]
+__all__ = ["FLOW", "company_name", "role_buttons", "role_label"]

@@ -305,10 +305,11 @@ class Store:
     async def deletion_plan(self, channel: str, external_id: str) -> list[Fate]:
         """What ``delete_user`` would do to each of the user's companies."""
         async with self.session() as session:
-            user = await self._lock_user(session, channel, external_id)
-            if user is None or user.id is None:
-                return []
-            return await accounts.deletion_plan(session, user.id)
+            stmt = select(AppUser.id).where(
+                AppUser.channel == channel, AppUser.external_id == external_id
+            )
+            user_id = (await session.exec(stmt)).first()
+            return [] if user_id is None else await accounts.deletion_plan(session, user_id)
 
     async def delete_user(
         self,
