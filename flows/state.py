@@ -108,7 +108,7 @@ class Member(BaseModel):
 
 
 class CompanyRef(BaseModel):
-    """One company the user belongs to, for switching between them."""
+    """One company the user belongs to (the views over all of them, deleting a user)."""
 
     id: int
     name: str
@@ -157,7 +157,6 @@ class User(BaseModel):
 class Conversation(BaseModel):
     user: User
     company: Company = Field(default_factory=Company)
-    companies: list[CompanyRef] = Field(default_factory=list)  # all of the user's, loaded
 
     @property
     def role(self) -> Role | None:

@@ -9,9 +9,9 @@ from typing import Any, TypeVar
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from flows.state import Certificate, CompanyRef, Conversation, Member
+from flows.state import Certificate, Conversation, Member
 from knowledge.schema import Rules
-from storage import faults, workspace
+from storage import faults
 from storage.companies import replan_company_id
 from storage.mapping import (
     CompanyRows,
@@ -91,7 +91,6 @@ class ConversationHandle:
         claimed: bool = True,
         *,
         team: list[Member] | None = None,
-        refs: list[CompanyRef] | None = None,
         denied: bool = False,
         switched: bool = False,
     ) -> None:
@@ -102,11 +101,7 @@ class ConversationHandle:
         self._user = user
         self._company = company
         self._rows = rows
-        self.conv = Conversation(
-            user=user_state(user),
-            company=company_state(company, rows, team),
-            companies=refs or [],
-        )
+        self.conv = Conversation(user=user_state(user), company=company_state(company, rows, team))
 
     @classmethod
     async def load(
@@ -116,11 +111,10 @@ class ConversationHandle:
         company = picked.company
         assert company.id is not None and user.id is not None
         rows = await CompanyRows.load(session, company.id)
-        team = await workspace.members(session, company.id)
-        refs = await workspace.companies_of(session, user.id)
+        team = picked.team
         return cls(
             session, user, company, rows, claimed,
-            team=team, refs=refs, denied=picked.denied, switched=picked.switched,
+            team=team, denied=picked.denied, switched=picked.switched,
         )  # fmt: skip
 
     @property

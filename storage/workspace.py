@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, exists, update
+from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -32,6 +33,7 @@ def _role(value: str) -> Role:
 @dataclass(frozen=True)
 class Picked:
     company: CompanyRecord
+    team: list[Member]  # its members, the user among them
     denied: bool  # a company was asked for that the user does not belong to
     switched: bool  # the asked-for company is not the one the user was working on
 
@@ -39,17 +41,41 @@ class Picked:
 # --- loading ----------------------------------------------------------------------------
 
 
-async def _company_via_membership(
-    session: AsyncSession, user_id: int, company_id: int | None = None
-) -> CompanyRecord | None:
+def _member(m: Membership, user: AppUser) -> Member:
+    name = user.display_name or f"#{user.id}"
+    return Member(user_id=user.id or 0, name=name, role=_role(m.role), joined=m.created_at)
+
+
+async def _with_team(
+    session: AsyncSession, user_id: int, company_id: int
+) -> tuple[CompanyRecord, list[Member]] | None:
+    """The company and its members, in one query; None unless ``user_id`` is one of them."""
+    mine = aliased(Membership)
+    rows = (
+        await session.exec(
+            select(CompanyRecord, Membership, AppUser)
+            .join(Membership, col(Membership.company_id) == col(CompanyRecord.id))
+            .join(AppUser, col(AppUser.id) == col(Membership.user_id))
+            .where(
+                CompanyRecord.id == company_id,
+                exists().where(col(mine.company_id) == company_id, col(mine.user_id) == user_id),
+            )
+            .order_by(col(Membership.id))
+        )
+    ).all()
+    if not rows:
+        return None
+    return rows[0][0], [_member(m, u) for _, m, u in rows]
+
+
+async def _first_company(session: AsyncSession, user_id: int) -> int | None:
     stmt = (
-        select(CompanyRecord)
-        .join(Membership, col(Membership.company_id) == col(CompanyRecord.id))
+        select(Membership.company_id)
         .where(Membership.user_id == user_id)
+        .order_by(col(Membership.id))
+        .limit(1)
     )
-    if company_id is not None:
-        stmt = stmt.where(CompanyRecord.id == company_id)
-    return (await session.exec(stmt.order_by(col(Membership.id)).limit(1))).first()
+    return (await session.exec(stmt)).first()
 
 
 async def add_company(session: AsyncSession, user_id: int) -> CompanyRecord:
@@ -65,22 +91,29 @@ async def add_company(session: AsyncSession, user_id: int) -> CompanyRecord:
 
 async def pick_company(session: AsyncSession, user: AppUser, wanted: int | None) -> Picked:
     """The company to load: ``wanted`` if the user belongs to it, else the current one,
-    else their first, else a new one of their own. It becomes the current company."""
+    else their first, else a new one of their own. It becomes the current company.
+
+    The one gate to company data: a company is only ever loaded together with a
+    membership of the user (``_with_team``).
+    """
     assert user.id is not None
-    company = None
-    if wanted is not None:
-        company = await _company_via_membership(session, user.id, wanted)
-    denied = wanted is not None and company is None
-    if company is None and user.current_company_id is not None:
-        company = await _company_via_membership(session, user.id, user.current_company_id)
-    if company is None:
-        company = await _company_via_membership(session, user.id)
-    if company is None:
-        company = await add_company(session, user.id)
+    found = await _with_team(session, user.id, wanted) if wanted is not None else None
+    denied = wanted is not None and found is None
+    for fallback in (user.current_company_id, "first"):
+        if found is not None or fallback is None:
+            continue
+        cid = await _first_company(session, user.id) if fallback == "first" else fallback
+        found = await _with_team(session, user.id, int(cid)) if cid is not None else None
+    if found is None:
+        await add_company(session, user.id)
+        first = await _first_company(session, user.id)
+        found = await _with_team(session, user.id, first or 0)
+        assert found is not None
+    company, team = found
     switched = not denied and wanted is not None and user.current_company_id != company.id
     if user.current_company_id != company.id:
         user.current_company_id = company.id
-    return Picked(company, denied, switched)
+    return Picked(company, team, denied, switched)
 
 
 async def members(session: AsyncSession, company_id: int) -> list[Member]:
@@ -90,15 +123,7 @@ async def members(session: AsyncSession, company_id: int) -> list[Member]:
         .where(Membership.company_id == company_id)
         .order_by(col(Membership.id))
     )
-    return [
-        Member(
-            user_id=user.id or 0,
-            name=user.display_name or f"#{user.id}",
-            role=_role(m.role),
-            joined=m.created_at,
-        )
-        for m, user in rows
-    ]
+    return [_member(m, user) for m, user in rows]
 
 
 async def companies_of(session: AsyncSession, user_id: int) -> list[CompanyRef]:

@@ -126,11 +126,7 @@ def full_state(conv: Conversation) -> Conversation:
             for m in conv.company.members
         ],
     )
-    refs = [
-        r.model_copy(update={"name": company.name}) if r.id == company.id else r
-        for r in conv.companies
-    ]
-    return Conversation(user=user, company=company, companies=refs)
+    return Conversation(user=user, company=company)
 
 
 async def save_full(store: Store, external_id: str = BIG_TG_ID) -> Conversation:

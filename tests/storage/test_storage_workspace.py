@@ -39,7 +39,8 @@ async def test_a_company_is_loaded_only_through_a_membership(store: Store) -> No
     assert result.status == "joined" and result.company_id == cid
     async with store.conversation("telegram", "333") as h:
         assert h.conv.company.id == cid  # joining made it the current one
-        assert [r.id for r in h.conv.companies] == [mallory.company.id, cid]
+        refs = await workspace.companies_of(h.session, h.user_row.id or 0)
+        assert [r.id for r in refs] == [mallory.company.id, cid]
         assert h.conv.role == "member"
     async with store.conversation("telegram", "333", company_id=mallory.company.id) as h:
         assert h.switched and not h.denied and h.conv.role == "owner"
