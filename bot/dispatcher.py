@@ -1,5 +1,11 @@
 """Send due reminders: claim rows, render, send, mark; restart- and multi-instance-safe.
 
+Reminders go out as one digest per user per run (at the company's hour, so once a day),
+with a separate message only for a risk to the certificate (``flows.digest``): a batch
+claims all of each of its users' due rows, and the rows a message carries are marked sent
+together right after it went out. Each row is sent exactly once; a crash between a send and
+its mark re-sends that one message once.
+
 Every bot instance runs one ``Dispatcher.tick`` from PTB's JobQueue (nothing about jobs is
 persisted: the ``reminder`` table is the source of truth, so a restart simply resumes)::
 
@@ -19,7 +25,7 @@ import logging
 import os
 import socket
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,35 +33,32 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Tele
 
 from bot import metrics
 from bot.clock import Clock
-from bot.sending import RateLimiter, Sender, TelegramSender, retry_after_seconds
-from flows.callbacks import bind
-from flows.reminders import ReminderView, render_reminder
-from flows.schedule import (
-    EARLIEST_HOUR,
-    LATEST_HOUR,
-    clamp_hour,
-    local_instant,
-    local_today,
-    zone,
+from bot.reminder_delivery import (
+    Message,
+    by_user,
+    company_names,
+    is_stale,
+    lang_of,
+    messages_for,
+    pop_due_for_user,
+    quiet_until,
 )
-from flows.state import User
-from flows.types import Lang, Reply
-from knowledge.loader import Knowledge, load_knowledge
+from bot.sending import RateLimiter, Sender, TelegramSender, retry_after_seconds
+from knowledge.loader import Knowledge
 from storage import reminders as rem
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
 
 __all__ = [  # TelegramSender and RateLimiter live in bot.sending; importable from here too
-    "DispatchStats", "Dispatcher", "RateLimiter", "Sender", "TelegramSender", "pop_due_for_user",
+    "DispatchStats", "Dispatcher", "RateLimiter", "Sender", "TelegramSender", "is_stale",
+    "pop_due_for_user", "quiet_until",
 ]  # fmt: skip
 
-# Duplicates after a crash (kill -9, power cut) between sending a reminder and recording it:
-# reminders go out one at a time, each recorded before the next is sent, so a kill re-sends
-# at most 1 reminder on PostgreSQL. SQLite records its "sent" marks in groups of
-# SQLITE_MARK_GROUP (one write transaction per group instead of per reminder): a kill
-# re-sends at most that many, each once. tests/crash/test_reminder_kill.py holds both bounds.
-SQLITE_MARK_GROUP = 25
+# Duplicates after a crash (kill -9, power cut) between sending a message and recording it:
+# messages go out one at a time, the rows each one carries recorded before the next is sent,
+# so a kill re-sends at most the one message in flight (one person's digest, or one risk),
+# on PostgreSQL and SQLite alike. tests/crash/test_reminder_kill.py holds the bound.
 # Processed Telegram update ids are kept this long (Telegram stops re-delivering after 24 h)
 # and pruned at most this often, from the reminder tick.
 PROCESSED_UPDATES_KEPT = timedelta(hours=48)
@@ -65,7 +68,8 @@ PRUNE_EVERY = timedelta(hours=1)
 @dataclass
 class DispatchStats:
     claimed: int = 0
-    sent: int = 0
+    messages: int = 0  # messages sent (a digest carries many rows)
+    sent: int = 0  # rows delivered
     failed: int = 0
     deferred: int = 0
     cancelled: int = 0
@@ -75,58 +79,10 @@ class DispatchStats:
 class _SlowDown(Exception):
     """Telegram's flood control: nothing more may be sent until ``until``."""
 
-    def __init__(self, until: datetime) -> None:
+    def __init__(self, until: datetime, unsent: list[rem.ClaimedReminder]) -> None:
         super().__init__(until)
         self.until = until
-
-
-def _interleave(rows: Sequence[rem.ClaimedReminder]) -> list[rem.ClaimedReminder]:
-    """Round-robin over users, keeping each user's order: one user's three reminders
-    don't hold up everyone else behind the 1-per-second-per-chat limit."""
-    queues: dict[int, list[rem.ClaimedReminder]] = {}
-    for row in rows:
-        queues.setdefault(row.user_id, []).append(row)
-    out: list[rem.ClaimedReminder] = []
-    while queues:
-        for user_id in list(queues):
-            out.append(queues[user_id].pop(0))
-            if not queues[user_id]:
-                del queues[user_id]
-    return out
-
-
-def view_of(row: rem.ClaimedReminder) -> ReminderView:
-    return ReminderView(
-        row.id,
-        row.event_key,
-        row.kind,
-        row.lead_days,
-        row.event_date,
-        row.title_zh,
-        row.title_en,
-        row.step_id,
-        row.timezone,
-    )
-
-
-def _lang(value: str) -> Lang:
-    return "zh" if value == "zh" else "en"
-
-
-def is_stale(row: rem.ClaimedReminder, now: datetime) -> bool:
-    """A lead-time reminder whose date has passed (the overdue alert covers it)."""
-    return row.lead_days >= 0 and row.event_date < local_today(now, zone(row.timezone))
-
-
-def quiet_until(row: rem.ClaimedReminder, now: datetime) -> datetime | None:
-    """When a catch-up send would land at night locally: the next morning's usual hour."""
-    tz = zone(row.timezone)
-    local = now.astimezone(tz)
-    if EARLIEST_HOUR <= local.hour <= LATEST_HOUR:
-        return None
-    hour = clamp_hour(row.due_at.astimezone(tz).hour)
-    day = local.date() if local.hour < EARLIEST_HOUR else local.date() + timedelta(days=1)
-    return local_instant(day, hour, tz)
+        self.unsent = unsent  # the person's rows not sent yet
 
 
 class Dispatcher:
@@ -204,8 +160,9 @@ class Dispatcher:
         while not self._stopping and (self.max_batches is None or batches < self.max_batches):
             now = self.clock.now()
             rows = await rem.claim_due(
-                self.store, self.worker_id, now, self.batch, self.lease, channel=self.channel
-            )
+                self.store, self.worker_id, now, self.batch, self.lease,
+                channel=self.channel, whole_users=True,
+            )  # fmt: skip
             if not rows:
                 break
             batches += 1
@@ -225,108 +182,114 @@ class Dispatcher:
             log.info("pruned %s processed update ids", pruned)
 
     async def _send_batch(self, rows: Sequence[rem.ClaimedReminder], stats: DispatchStats) -> bool:
-        """Send one claimed batch, one reminder at a time (see ``SQLITE_MARK_GROUP``); False
-        when Telegram asked us to slow down (the rest of the batch is then deferred)."""
+        """Send one claimed batch, person by person; False when Telegram asked us to slow
+        down (what was not sent is then deferred)."""
         people = await rem.recipients(self.store, [r.user_id for r in rows])
-        ordered = _interleave(rows)
-        halted = False
-        async with rem.outcomes(self.store, group=SQLITE_MARK_GROUP) as out:
-            for index, row in enumerate(ordered):
+        queue = list(by_user(rows).items())
+        async with rem.outcomes(self.store) as out:
+            for index, (user_id, mine) in enumerate(queue):
+                rest = [r for _, later in queue[index + 1 :] for r in later]
                 if self._stopping:
-                    await self._hold(ordered[index:], self.clock.now(), out, stats, "released")
-                    break
-                person = people.get(row.user_id)
-                if person is None or not await self._deliverable(row, person, out, stats):
+                    await self._hold([*mine, *rest], self.clock.now(), out, stats, "released")
+                    return True
+                person = people.get(user_id)
+                if person is None:
                     continue
+                deliverable = await self._deliverable(mine, person, out, stats)
                 try:
-                    reachable = await self._deliver(row, person, out, stats)
+                    await self._deliver(deliverable, person, out, stats)
                 except _SlowDown as flood:
-                    await self._hold(ordered[index:], flood.until, out, stats)
-                    halted = True
-                    break
-                if not reachable:  # blocked: their other rows in this batch are cancelled
-                    people[row.user_id] = replace(person, active=False)
-        stats.sent -= out.lost  # grouped marks whose lease had meanwhile gone elsewhere
-        stats.lost_lease += out.lost
-        return not halted
+                    await self._hold([*flood.unsent, *rest], flood.until, out, stats)
+                    return False
+        return True
 
     async def _deliver(
         self,
-        row: rem.ClaimedReminder,
+        rows: Sequence[rem.ClaimedReminder],
         person: rem.Recipient,
         out: rem.Outcomes,
         stats: DispatchStats,
-    ) -> bool:
-        """Send one reminder and record the outcome; False if the user blocked the bot.
+    ) -> None:
+        """Send a person's messages, recording the rows of each as it goes out.
 
-        Raises ``_SlowDown`` on a 429 (the reminder stays planned).
+        Raises ``_SlowDown`` on a 429 (the rows not sent stay planned).
         """
-        try:
-            await self._send(row, person)
-        except Forbidden as exc:
-            await self._blocked(row, person, exc, out, stats)
-            return False
-        except RetryAfter as exc:
-            raise _SlowDown(self._flood(exc)) from exc
-        except BadRequest as exc:
-            await out.failed(row.id, self.worker_id, f"bad request: {exc}")
-            stats.failed += 1
-        except (NetworkError, TelegramError, OSError) as exc:
-            await self._retry_later(row, exc, out, stats)
-        except Exception as exc:  # a bug must not stall the rest of the batch
-            log.exception("sending reminder %s failed", row.id)
-            await self._retry_later(row, exc, out, stats)
-        else:
-            if await out.sent(row.id, self.worker_id, self.clock.now()):
-                stats.sent += 1
+        if not rows:
+            return
+        names = await company_names(self.store, rows)  # a consultant's several companies
+        now = self.clock.now()
+        messages = messages_for(rows, self.kb.rules, lang_of(person.lang), now, names)
+        for n, message in enumerate(messages):
+            try:
+                await self._send(message, person)
+            except Forbidden as exc:
+                await self._blocked(message.rows, person, exc, out, stats)
+                return
+            except RetryAfter as exc:
+                unsent = [r for m in messages[n:] for r in m.rows]
+                raise _SlowDown(self._flood(exc), unsent) from exc
+            except BadRequest as exc:
+                for row in message.rows:
+                    await out.failed(row.id, self.worker_id, f"bad request: {exc}")
+                stats.failed += len(message.rows)
+            except (NetworkError, TelegramError, OSError) as exc:
+                await self._retry_later(message.rows, exc, out, stats)
+            except Exception as exc:  # a bug must not stall the rest of the batch
+                log.exception("sending reminders %s failed", [r.id for r in message.rows])
+                await self._retry_later(message.rows, exc, out, stats)
             else:
-                stats.lost_lease += 1
-        return True
+                ids = [r.id for r in message.rows]
+                marked = await out.sent_all(ids, self.worker_id, self.clock.now())
+                stats.messages += 1
+                stats.sent += marked
+                stats.lost_lease += len(ids) - marked
 
     async def _deliverable(
         self,
-        row: rem.ClaimedReminder,
+        rows: Sequence[rem.ClaimedReminder],
         person: rem.Recipient,
         out: rem.Outcomes,
         stats: DispatchStats,
-    ) -> bool:
+    ) -> list[rem.ClaimedReminder]:
+        """The rows to send now: none for someone unreachable or asleep, no stale ones."""
         now = self.clock.now()
         reason = None
         if not person.active:
             reason = "recipient inactive"
         elif not person.reminders_opt_in:
             reason = "recipient opted out"
-        elif is_stale(row, now):
-            reason = "stale: the date has passed"
         if reason is not None:
-            stats.cancelled += await out.cancel([row.id], reason)
-            return False
-        until = quiet_until(row, now)
+            stats.cancelled += await out.cancel([r.id for r in rows], reason)
+            return []
+        stale = [r for r in rows if is_stale(r, now)]
+        stats.cancelled += await out.cancel([r.id for r in stale], "stale: the date has passed")
+        live = [r for r in rows if r not in stale]
+        until = quiet_until(live[0], now) if live else None
         if until is not None:
-            await out.defer(row.id, until, None, self.worker_id)
-            stats.deferred += 1
-            return False
-        return True
+            for row in live:
+                await out.defer(row.id, until, None, self.worker_id)
+            stats.deferred += len(live)
+            return []
+        return live
 
-    async def _send(self, row: rem.ClaimedReminder, person: rem.Recipient) -> None:
-        reply = render_reminder(view_of(row), self.kb.rules, _lang(person.lang), self.clock.now())
+    async def _send(self, message: Message, person: rem.Recipient) -> None:
         if self.limiter is not None:
             await self.limiter.acquire(person.external_id)
-        # Its buttons act on the reminder's company (if the user still belongs to it).
-        await self.sender.send(person.external_id, reply.text, bind(reply.buttons, row.company_id))
+        await self.sender.send(person.external_id, message.reply.text, message.reply.buttons)
 
     async def _blocked(
         self,
-        row: rem.ClaimedReminder,
+        rows: Sequence[rem.ClaimedReminder],
         person: rem.Recipient,
         exc: Exception,
         out: rem.Outcomes,
         stats: DispatchStats,
     ) -> None:
-        await out.failed(row.id, self.worker_id, f"{rem.FORBIDDEN_PREFIX}{exc}")
+        for row in rows:
+            await out.failed(row.id, self.worker_id, f"{rem.FORBIDDEN_PREFIX}{exc}")
         await self.store.set_user_active(person.channel, person.external_id, False)
         stats.cancelled += await out.stop_user(person.id, "recipient blocked the bot")
-        stats.failed += 1
+        stats.failed += len(rows)
         metrics.reminder_blocked()
         log.info("user %s blocked the bot: reminders stopped", person.id)
 
@@ -355,43 +318,17 @@ class Dispatcher:
 
     async def _retry_later(
         self,
-        row: rem.ClaimedReminder,
+        rows: Sequence[rem.ClaimedReminder],
         exc: Exception,
         out: rem.Outcomes,
         stats: DispatchStats,
     ) -> None:
         error = f"{type(exc).__name__}: {exc}"
-        if row.attempts >= self.max_attempts:
-            await out.failed(row.id, self.worker_id, f"gave up: {error}")
-            stats.failed += 1
-            return
-        delay = min(self.backoff * 2 ** max(row.attempts - 1, 0), self.max_backoff)
-        await out.defer(row.id, self.clock.now() + delay, error, self.worker_id)
-        stats.deferred += 1
-
-
-async def pop_due_for_user(
-    store: Store, user: User | Any, now: datetime, kb: Knowledge | None = None
-) -> list[Reply]:
-    """The terminal's delivery: claim this user's due reminders, mark them sent, return them.
-
-    ``user`` is anything with ``channel`` and ``external_id`` (a ``flows.state.User`` or the
-    service's ``Who``). The user is chatting right now, so night-time catch-ups show too.
-    Called after every terminal message: when nothing is due it costs one indexed read.
-    """
-    person = await rem.recipient_by_identity(store, user.channel, user.external_id, due_by=now)
-    if person is None or not person.reminders_opt_in:
-        return []
-    rules = (kb or load_knowledge()).rules
-    await rem.cancel_superseded(store, now, user_id=person.id)
-    worker = f"chat:{person.channel}:{person.id}"
-    rows = await rem.claim_due(store, worker, now, 50, channel=None, user_id=person.id)
-    stale = [r for r in rows if is_stale(r, now)]
-    shown = [r for r in rows if r not in stale]
-    async with rem.outcomes(store) as out:
-        await out.cancel([r.id for r in stale], "stale: the date has passed")
-        await out.sent_all([r.id for r in shown], worker, now)
-    replies = [render_reminder(view_of(r), rules, _lang(person.lang), now) for r in shown]
-    for reply, row in zip(replies, shown, strict=True):
-        reply.buttons = bind(reply.buttons, row.company_id)
-    return replies
+        for row in rows:
+            if row.attempts >= self.max_attempts:
+                await out.failed(row.id, self.worker_id, f"gave up: {error}")
+                stats.failed += 1
+                continue
+            delay = min(self.backoff * 2 ** max(row.attempts - 1, 0), self.max_backoff)
+            await out.defer(row.id, self.clock.now() + delay, error, self.worker_id)
+            stats.deferred += 1

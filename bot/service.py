@@ -8,6 +8,7 @@ the conversation is saved.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from typing import Any, Protocol
 from bot import metrics
 from bot.broadcast import Broadcaster
 from bot.clock import Clock
+from bot.report_pdf import report_reply
 from bot.workspace_service import WorkspaceService
 from flows import privacy
 from flows.callbacks import decode
@@ -39,6 +41,7 @@ from flows.types import (
     Outcome,
     PreviewDeletion,
     Reply,
+    SendReport,
     Snooze,
 )
 from flows.workspace_effects import InTransaction, WorkspaceEffect
@@ -182,6 +185,8 @@ class Assistant:
             return await self._privacy(who, conv, effect, event)
         if isinstance(effect, Snooze):
             return await self._snooze(conv, effect, event)
+        if isinstance(effect, SendReport):  # CPU-bound rendering: off the event loop
+            return [await asyncio.to_thread(report_reply, effect)]
         if isinstance(effect, Forward):
             await self._forward(who, effect.question)
             return []

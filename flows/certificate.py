@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows import position
+from flows import confirm, position
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
+from flows.known import timeline_of
 from flows.reading import Got, date_examples, read_date
 from flows.registry import Flow, Input, Verb
 from flows.state import Certificate, Stage
@@ -19,7 +20,21 @@ EDITIONS = ("2023", "2013")
 
 
 def start(ctx: Ctx) -> Out:
-    """From the decision step: the edition is 2023 (2013 is no longer certified)."""
+    """From the decision step: the edition is 2023 (2013 is no longer certified). A recorded
+    certificate is replaced only after a confirmation: its dates drive every reminder."""
+    cert = ctx.company.certificate
+    if cert is not None:
+        return confirm.ask(
+            ctx,
+            "confirm_replace_certificate",
+            "cert.replace",
+            number=cert.number,
+            expires=fmt_date(cert.expires),
+        )
+    return _ask_number(ctx)
+
+
+def _ask_number(ctx: Ctx) -> Out:
     ctx.wait_for(INPUT, "number")
     return [PROMPT]
 
@@ -115,6 +130,9 @@ def recorded(ctx: Ctx) -> Out:
     position.mark_done_up_to(ctx, "dec.certificate")
     decision = cert.decision_date or cert.issued
     surv = add_months(decision, ctx.kb.rules.first_surveillance_within_months)
+    first = timeline_of(ctx).get("surveillance:1")  # on a working day, as /calendar has it
+    if first is not None and first.deadline is not None:
+        surv = first.deadline
     return [
         ctx.reply(
             "cert_saved",
@@ -142,4 +160,5 @@ FLOW = Flow(
         Verb("cert.expires", expires_pressed, arity=1),
     ),
     inputs=(Input(INPUT, ask, take=typed, back=back),),
+    actions=(Verb("cert.replace", _ask_number),),
 )

@@ -12,16 +12,17 @@ STEPS = frozenset(
     {
         "prep.learn", "prep.assess", "prep.plan",
         "impl.establish", "impl.operate", "impl.internal_audit", "impl.management_review",
-        "appl.review", "appl.submit",
+        "appl.choose_cb", "appl.review", "appl.submit",
         "audit.report", "audit.nonconformities",
         "dec.certificate",
-        "maint.improve", "maint.recert",
+        "maint.improve", "maint.surveillance", "maint.recert",
     }
 )  # fmt: skip
-QUESTIONS = frozenset({"A03", "F01", "F02", "F03", "F05"})
+QUESTIONS = frozenset({"A03", "F01", "F02", "F03", "F05", "F06"})
 REMINDER_KINDS = frozenset(
     {
-        "action", "system_start", "internal_audit", "management_review", "surveillance",
+        "action", "operate", "eligible", "internal_audit", "management_review", "apply",
+        "stage1", "stage2", "surveillance", "surveillance_audit",
         "expiry", "yearly_internal_audit", "yearly_management_review",
         "nc_correction", "nc_evidence",
     }

@@ -1,50 +1,52 @@
-"""The company's dates: recording when something happens, marking it done."""
+"""The company's dates: recording when something happens (or happened), marking it done.
+
+A date in the past is a record of what happened: it is done, no alarm follows. A future date
+plans it; what depends on it moves along (``timeline_edit.record``). Audits the certification
+body runs ask how they went once their date has passed.
+"""
 
 from __future__ import annotations
 
 from datetime import date
 
-from flows import nonconformity, plan, schedule
+from flows import nonconformity, timeline_edit
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
-from flows.reading import Got, read_date
+from flows.known import timeline_of
+from flows.reading import Got, date_examples, read_date
 from flows.registry import Flow, Input, Verb
-from flows.state import DatedEvent
-from flows.types import PROMPT, SHOW_NEXT, Out
+from flows.reminders import format_date
+from flows.timeline import reminder_kind
+from flows.types import PROMPT, SHOW_NEXT, Out, Reply
+from flows.workdays import holiday_name, is_working_day
 
 INPUT = "date"
-# Dates that lie in the past by nature (the system started running on that day).
-PAST_ONLY = {"system_start"}
-
-
-def event_date(ctx: Ctx, key: str) -> date | None:
-    if key == "system_start":
-        return ctx.company.system_start
-    ev = next((e for e in ctx.company.events if e.key == key), None)
-    return ev.on if ev else None
+ALIASES = {"system_start": "operate"}  # keys of earlier releases (buttons in old messages)
 
 
 def resolve_key(ctx: Ctx, key: str) -> str:
-    """A step asks for a kind ("surveillance"); dates belong to one occurrence of it
-    ("surveillance:1"): the first not-done derived event of that kind, if any."""
-    if key in ("system_start",) or ":" in key:
+    """A step asks for a kind ("surveillance"); a date belongs to one occurrence of it
+    ("surveillance:1"): the item itself, or the first open item of that kind."""
+    key = ALIASES.get(key, key)
+    tl = timeline_of(ctx)
+    if tl.get(key) is not None or key.startswith("action:"):
         return key
-    events = sorted(
-        (e for e in schedule.all_events(ctx.company, ctx.kb.rules) if e.kind == key and not e.done),
-        key=lambda e: e.on,
-    )
-    return events[0].key if events else key
+    kinds = {key, f"{key}_audit"}
+    found = [i for i in tl.open_items() if i.kind in kinds]
+    return found[0].key if found else key
 
 
 def event_title(ctx: Ctx, key: str) -> str:
-    for a in ctx.company.actions:
-        if key == f"action:{a.id}":
-            return plan.title_of(ctx, a)
-    for ev in schedule.all_events(ctx.company, ctx.kb.rules):  # explicit, then derived titles
-        if ev.key == key and (ev.title_zh or ev.title_en):
-            return (ev.title_zh if ctx.lang == "zh" else ev.title_en) or ev.title_zh or ev.title_en
-    kind = key.split(":", 1)[0]
-    return schedule.reminder_kind(ctx.kb.rules, kind).title.get(ctx.lang)
+    item = timeline_of(ctx).get(key)
+    if item is not None:
+        return item.title(ctx.lang)
+    return reminder_kind(ctx.kb.rules, key.split(":", 1)[0]).title.get(ctx.lang)
+
+
+def event_date(ctx: Ctx, key: str) -> date | None:
+    """The date the user recorded for ``key`` (None when it is only planned or unknown)."""
+    item = timeline_of(ctx).get(resolve_key(ctx, key))
+    return item.on if item is not None and item.fixed else None
 
 
 def ask_for(ctx: Ctx, key: str) -> Out:
@@ -55,34 +57,75 @@ def ask_for(ctx: Ctx, key: str) -> Out:
 def ask(ctx: Ctx) -> Out:
     p = ctx.pending
     assert p is not None
-    return [ctx.reply("ask_event_date", title=event_title(ctx, p.field))]
+    examples = date_examples(ctx, "future")
+    if p.field == "operate":
+        return [ctx.reply("ask_operate_date", examples=examples)]
+    if p.field.startswith("surveillance:"):  # the audit's own day, not the deadline's
+        n = p.field.split(":")[1]
+        return [ctx.reply("ask_surveillance_date", n=n, examples=examples)]
+    return [ctx.reply("ask_event_date", title=event_title(ctx, p.field), examples=examples)]
 
 
 def take(ctx: Ctx, text: str) -> Out | None:
     p = ctx.pending
     assert p is not None
-    past = p.field in PAST_ONLY
-    got = read_date(ctx, text, "past" if past else "any", "start" if past else None)
+    # A deadline moves forward; anything else may be a record (past) or a plan (future).
+    deadline = p.field.startswith(("action:", "nc:"))
+    got = read_date(ctx, text, "future" if deadline else "any", "end" if deadline else "start")
     if not isinstance(got, Got):
         return got
     ctx.clear_pending()
     return [*([got.echo] if got.echo else []), *set_event_date(ctx, p.field, got.value)]
 
 
+def _day_off(ctx: Ctx, d: date) -> str:
+    if is_working_day(d):
+        return ""
+    name = holiday_name(d, ctx.lang) or ctx.t("weekend")
+    return ctx.t("day_off_note", date=format_date(d, ctx.lang, ctx.texts), name=name)
+
+
 def set_event_date(ctx: Ctx, key: str, d: date) -> Out:
-    if key.startswith("action:"):
-        return plan.set_date(ctx, key.removeprefix("action:"), d)
-    if key == "system_start":
-        ctx.company.system_start = d
+    key = resolve_key(ctx, key)
+    moved = timeline_edit.record(ctx, key, d)
+    title = event_title(ctx, key)
+    item = timeline_of(ctx).get(key)
+    lines: list[str] = []
+    buttons = []
+    eligible = timeline_of(ctx).get("eligible")
+    if key == "operate" and eligible is not None:
         months = ctx.kb.rules.min_operation_months
-        eligible = fmt_date(add_months(d, months))
-        return [ctx.reply("system_start_saved", date=fmt_date(d), months=months, eligible=eligible)]
-    if schedule.find_event(ctx.company, ctx.kb.rules, key) is not None:
-        # Known (entered before, or derived from the certificate): keep its kind and titles.
-        ctx.conv.company = schedule.set_date(ctx.company, ctx.kb.rules, key, d)
-    else:  # a first date for a step; titles come from the reminder kind
-        ctx.company.events.append(DatedEvent(key=key, kind=key.split(":", 1)[0], on=d))
-    return [ctx.reply("event_saved", title=event_title(ctx, key), date=fmt_date(d))]
+        reached = "operate_reached" if eligible.on <= ctx.today else "operate_saved"
+        lines.append(
+            ctx.t(reached, date=format_date(d, ctx.lang, ctx.texts), months=months,
+                  eligible=format_date(eligible.on, ctx.lang, ctx.texts))
+        )  # fmt: skip
+    elif d <= ctx.today and item is not None and item.done:
+        lines.append(ctx.t("event_recorded_done", title=title, date=fmt_date(d)))
+        if item is not None and item.external:
+            lines.append(ctx.t("ask_findings"))
+            buttons.append([ctx.button("outcome_findings", "tl.findings", key)])
+    else:
+        lines.append(ctx.t("event_saved", title=title, date=format_date(d, ctx.lang, ctx.texts)))
+        if note := _day_off(ctx, d):
+            lines.append(note)
+    if moved:
+        shifted = "\n".join(f"• {m.item.title(ctx.lang)} → {fmt_date(m.to)}" for m in moved)
+        lines.append(ctx.t("dates_moved", lines=shifted))
+        lines += _target_note(ctx)
+    return [Reply("\n".join(lines), buttons), SHOW_NEXT]
+
+
+def _target_note(ctx: Ctx) -> list[str]:
+    """The application moved past what the target allows: say so, with the new earliest."""
+    target, apply = ctx.company.target_date, timeline_of(ctx).get("apply")
+    if target is None or apply is None or apply.done:
+        return []
+    from_apply = ctx.kb.rules.practice.planning.application_to_certificate_months
+    earliest = add_months(apply.on, from_apply)
+    if earliest <= target:
+        return []
+    return [ctx.t("target_at_risk", target=fmt_date(target), earliest=fmt_date(earliest))]
 
 
 def change_date(ctx: Ctx, key: str) -> Out | None:
@@ -90,20 +133,39 @@ def change_date(ctx: Ctx, key: str) -> Out | None:
 
 
 def mark_done(ctx: Ctx, key: str) -> Out | None:
-    """Done from a reminder or "what's next": an action, a nonconformity or a dated event."""
-    if key.startswith("action:"):
-        return plan.mark_done(ctx, key.removeprefix("action:")) or [ctx.reply("event_unknown")]
-    if key.startswith("nc:"):
-        nc_id = ":".join(key.split(":")[:2])
-        return nonconformity.close(ctx, nc_id) or [ctx.reply("event_unknown")]
-    if schedule.find_event(ctx.company, ctx.kb.rules, key) is None:
+    """Done from a reminder or "what's next": an action, a nonconformity or a dated item."""
+    key = resolve_key(ctx, key)
+    item = timeline_edit.complete(ctx, key)
+    if item is None:
         return [ctx.reply("event_unknown")]
-    ctx.conv.company = schedule.mark_done(ctx.company, ctx.kb.rules, key, ctx.today)
-    return [ctx.reply("event_done", title=event_title(ctx, key)), SHOW_NEXT]
+    done = timeline_of(ctx).get(key)
+    on = done.done_on or done.on if done else ctx.today
+    return [ctx.reply("event_done", title=item.title(ctx.lang), date=fmt_date(on)), SHOW_NEXT]
+
+
+def passed(ctx: Ctx, key: str) -> Out | None:
+    """An audit the certification body ran went through without findings."""
+    item = timeline_edit.complete(ctx, key)
+    if item is None:
+        return [ctx.reply("event_unknown")]
+    return [ctx.reply("outcome_recorded", title=item.title(ctx.lang)), SHOW_NEXT]
+
+
+def findings(ctx: Ctx, key: str) -> Out | None:
+    """It raised nonconformities: record the audit as done, then the first finding."""
+    item = timeline_of(ctx).get(key)
+    if item is not None and not item.done:
+        timeline_edit.complete(ctx, key)
+    return nonconformity.ask_text(ctx)
 
 
 FLOW = Flow(
     "dates",
-    verbs=(Verb("evt.done", mark_done, arity=1), Verb("evt.date", change_date, arity=1)),
+    verbs=(
+        Verb("evt.done", mark_done, arity=1),
+        Verb("evt.date", change_date, arity=1),
+        Verb("tl.passed", passed, arity=1),
+        Verb("tl.findings", findings, arity=1),
+    ),
     inputs=(Input(INPUT, ask, take=take),),
 )

@@ -11,6 +11,8 @@ from knowledge.answers import cite, confidence_note
 from knowledge.schema import FaqEntry
 
 RELATED_SHOWN = 3
+CONFIDENT = 90  # calibrated chance (%) the answer is right; below it, offer the runners-up
+ALTERNATIVES_SHOWN = 2
 MAX_FORWARD = 1000  # characters of a question kept for the operator
 LABEL_MAX = 60
 FORWARD_INPUT = "forward"
@@ -21,23 +23,30 @@ def _label(ctx: Ctx, entry: FaqEntry) -> str:
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
 
-def entry_reply(ctx: Ctx, entry: FaqEntry) -> Reply:
+def entry_reply(ctx: Ctx, entry: FaqEntry, alternatives: list[FaqEntry] | None = None) -> Reply:
+    """The answer with its caveat and reference; then related questions, or, when the match
+    was not sure, the other questions it might have been."""
     parts = [entry.answer.get(ctx.lang)]
     if note := confidence_note(entry, ctx.lang):
         parts.append(note)
     if entry.clauses:
         parts.append(ctx.t("faq_clause", clauses=cite(ctx.kb, entry.clauses, ctx.lang)))
-    related = [ctx.kb.faq[r] for r in entry.related if r in ctx.kb.faq][:RELATED_SHOWN]
-    buttons = [[Button(_label(ctx, r), encode("faq", r.id))] for r in related]
-    if related:
-        parts.append(ctx.t("faq_related"))
-    return Reply("\n\n".join(parts), buttons)
+    if alternatives:
+        more, header = alternatives[:ALTERNATIVES_SHOWN], "faq_alternatives"
+    else:
+        more = [ctx.kb.faq[r] for r in entry.related if r in ctx.kb.faq][:RELATED_SHOWN]
+        header = "faq_related"
+    if more:
+        parts.append(ctx.t(header))
+    return Reply("\n\n".join(parts), [[Button(_label(ctx, e), encode("faq", e.id))] for e in more])
 
 
 def answer(ctx: Ctx, text: str) -> Out:
     match = ctx.kb.matcher.match(text, ctx.lang)
     if match.status == "answered" and match.entry is not None:
-        return [entry_reply(ctx, match.entry)]
+        unsure = match.score < CONFIDENT
+        others = [e for e, _ in match.ranked if e.id != match.entry.id and e.id in ctx.kb.faq]
+        return [entry_reply(ctx, match.entry, others if unsure else None)]
     if match.status == "suggest" and match.suggestions:
         buttons = [[Button(_label(ctx, e), encode("faq", e.id))] for e in match.suggestions[:3]]
         return [ctx.reply("faq_suggest", buttons)]

@@ -1,147 +1,169 @@
-"""\"What's next?\" and /status, computed from the saved state alone."""
+"""\"What's next?\" and /status: views of the company's timeline.
+
+"What's next" is one thing to do now, never two: a risk to the certificate first (however
+long ago it was missed), else the outcome of an audit the certification body ran, else the
+current step's next action; below it one line sums up whatever else is overdue, with a way to
+review it and to mark it all done at once.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from flows import assessment, dated, nonconformity, plan, schedule
+from flows import assessment, preconditions, risks
 from flows.context import Ctx, fmt_date, progress_bar
+from flows.known import timeline_of
+from flows.next_action import NextAction, item_next, outcome_next, step_next
 from flows.registry import Command, Flow, Verb
 from flows.scoring import readiness
+from flows.timeline import MILESTONES, Item, State, Timeline, state
 from flows.types import PROMPT, Button, Out, Reply
 
 UPCOMING_SHOWN = 5
-OVERDUE_WINDOW_DAYS = 90  # older missed dates are history, not the next thing to do
+APPLY_STEPS = ("appl.choose_cb", "appl.submit")
 
 
-@dataclass
-class NextAction:
-    what: str
-    why: str
-    how: str
-    by: date | None = None
-    buttons: list[list[Button]] = field(default_factory=list)
+def compute_next(ctx: Ctx, tl: Timeline | None = None) -> NextAction:
+    """The single most important thing to do now."""
+    tl = tl or timeline_of(ctx)
+    found = risks.find(ctx, tl)
+    if found:
+        return risks.as_next(ctx, found[0])
+    awaiting = [i for i in tl.items if state(i, ctx.today) is State.AWAITING]
+    if awaiting:
+        return outcome_next(ctx, awaiting[0])
+    findings = [i for i in tl.open_items() if i.kind in ("nc_correction", "nc_evidence")]
+    if findings:  # open nonconformities hold up the certificate: their deadline comes first
+        return item_next(ctx, findings[0])
+    return _on_the_way(ctx, tl)
 
 
-def _step_next(ctx: Ctx, step_id: str) -> NextAction:
-    step = ctx.kb.steps[step_id]
-    lang = ctx.lang
-    return NextAction(
-        what=step.title.get(lang),
-        why=step.what.get(lang),
-        how=step.todo.get(lang),
-        buttons=[[ctx.button("open_step", "step", step_id)]],
-    )
-
-
-def _open_ncs(ctx: Ctx) -> NextAction | None:
-    open_ncs = sorted(nonconformity.open_ncs(ctx), key=lambda nc: nc.evidence_due)
-    if not open_ncs:
-        return None
-    nc = open_ncs[0]
-    step = ctx.kb.steps["audit.nonconformities"]
-    return NextAction(
-        what=nonconformity.line(ctx, nc),
-        why=step.what.get(ctx.lang),
-        how=step.todo.get(ctx.lang),
-        by=nc.evidence_due,
-        buttons=[
-            [ctx.button("nc_close_btn", "nc.close", nc.id, n=nonconformity.number(nc))],
-            [ctx.button("open_step", "step", "audit.nonconformities")],
-        ],
-    )
-
-
-def _top_action(ctx: Ctx, overdue_only: bool) -> NextAction | None:
-    actions = plan.open_actions(ctx.company.actions)
-    if overdue_only:
-        actions = [a for a in actions if a.due < ctx.today]
-    else:
-        actions.sort(key=lambda a: (a.priority, a.due))
-    if not actions:
-        return None
-    a = actions[0]
-    q = ctx.kb.question(a.question_id) if a.question_id else None
-    lang = ctx.lang
-    title = plan.title_of(ctx, a)
-    owner = a.owner_role_zh if lang == "zh" else a.owner_role_en
-    return NextAction(
-        what=title + (ctx.t("owner_suffix", owner=owner) if owner else ""),
-        why=q.why.get(lang) if q else ctx.t("show_plan"),
-        how=q.evidence.get(lang) if q else title,
-        by=a.due,
-        buttons=[
-            [
-                ctx.button("mark_done_btn", "pl.done", a.id),
-                ctx.button("enter_date_btn", "pl.date", a.id),
-            ],
-            [ctx.button("show_plan", "pl.show")],
-        ],
-    )
-
-
-def _upcoming_event(ctx: Ctx) -> NextAction | None:
-    # Recently missed dates first (the user may only need to confirm them), then the next one.
-    recent = ctx.today - timedelta(days=OVERDUE_WINDOW_DAYS)
-    events = [
-        e
-        for e in schedule.all_events(ctx.company, ctx.kb.rules)
-        if not e.done and e.on >= recent and not e.key.startswith("action:")
-    ]
-    if not events:
-        return None
-    ev = min(events, key=lambda e: e.on)
-    kind = schedule.reminder_kind(ctx.kb.rules, ev.kind)
-    step_id = ev.step_id or kind.step_id
-    buttons = [[ctx.button("mark_done_btn", "evt.done", ev.key),
-                ctx.button("enter_date_btn", "evt.date", ev.key)]]  # fmt: skip
-    if step_id in ctx.kb.steps:
-        buttons.append([ctx.button("open_step", "step", step_id)])
-    step = ctx.kb.steps.get(step_id or "")
-    title = dated.event_title(ctx, ev.key)
-    return NextAction(
-        what=title,
-        why=step.what.get(ctx.lang) if step else title,
-        how=kind.prepare.get(ctx.lang),
-        by=ev.on,
-        buttons=buttons,
-    )
-
-
-def compute_next(ctx: Ctx) -> NextAction:
-    """The single most important thing to do now, most urgent rule first."""
-    for found in (_open_ncs(ctx), _top_action(ctx, overdue_only=True)):
-        if found:
-            return found
+def _on_the_way(ctx: Ctx, tl: Timeline) -> NextAction:
     early = ctx.company.phase in ("prep", "impl")
     if early and not assessment.quick_done(ctx):
-        found = _step_next(ctx, "prep.assess")
+        found = step_next(ctx, "prep.assess")
         label = "continue_assess" if ctx.company.answers else "start_assess"
         found.buttons = [[ctx.button(label, "as.start")], *found.buttons]
         return found
-    if early and not ctx.company.actions:
-        found = _step_next(ctx, "prep.plan")
+    if early and not any(not a.custom for a in ctx.company.actions):
+        found = step_next(ctx, "prep.plan")
         found.buttons = [[ctx.button("make_plan", "pl.make")], *found.buttons]
         return found
     step_id = ctx.company.current_step
-    if ctx.company.phase == "maint" and (upcoming := _upcoming_event(ctx)):
-        return upcoming  # once certified, the next dated obligation is what matters
-    if step_id is None:
-        return _upcoming_event(ctx) or _step_next(ctx, "maint.improve")
+    if step_id is None or step_id.startswith("maint."):
+        return _nearest(ctx, tl) or step_next(ctx, "maint.improve")
+    if step_id in APPLY_STEPS and (open_ones := preconditions.problems(ctx)):
+        return _precheck_next(ctx, open_ones)
+    mine = [i for i in tl.open_items() if i.step_id == step_id and _on_way(i)]
+    if mine:
+        return item_next(ctx, min(mine, key=lambda i: (i.on, i.priority, i.key)))
     step = ctx.kb.steps[step_id]
-    top = _top_action(ctx, False) if early else None
-    if top and (step.kind != "dates" or _has_date(ctx, step_id)):
-        return top
-    found = _step_next(ctx, step_id)
-    if step.kind == "dates" and step.event_kind and not _has_date(ctx, step_id):
+    started = tl.get(step.event_kind or "")
+    if started is not None and started.done:  # e.g. the system runs: the next date ahead
+        ahead = [i for i in tl.open_items() if _on_way(i)]
+        if ahead:
+            return item_next(ctx, min(ahead, key=lambda i: (i.on, i.priority, i.key)))
+    found = step_next(ctx, step_id)
+    if step.kind == "dates" and step.event_kind and tl.get(step.event_kind) is None:
         found.buttons.insert(0, [ctx.button("enter_date_btn", "evt.date", step.event_kind)])
+    if step.kind == "certificate":
+        found.buttons.insert(0, [ctx.button("cert_btn", "cert.add")])
     return found
 
 
-def _has_date(ctx: Ctx, step_id: str) -> bool:
-    kind = ctx.kb.steps[step_id].event_kind
-    return kind is None or dated.event_date(ctx, kind) is not None
+def _on_way(item: Item) -> bool:
+    return item.key.startswith("action:") or item.key in MILESTONES
+
+
+def _nearest(ctx: Ctx, tl: Timeline) -> NextAction | None:
+    """Once certified: the nearest open date (a missed one first)."""
+    items = [i for i in tl.open_items() if state(i, ctx.today) is not State.AWAITING]
+    return item_next(ctx, items[0]) if items else None
+
+
+def _precheck_next(ctx: Ctx, open_ones: list[preconditions.Condition]) -> NextAction:
+    return NextAction(
+        what=ctx.t("pre_next_what", n=len(open_ones)),
+        why=ctx.t("pre_next_why"),
+        how="\n".join(preconditions.lines(ctx, open_ones)),
+        buttons=[
+            *preconditions.buttons(ctx, open_ones),
+            [ctx.button("pre_show_btn", "pre.show")],
+        ],
+    )
+
+
+# --- what else is overdue -------------------------------------------------------------------
+
+
+def overdue_rest(ctx: Ctx, tl: Timeline, shown: NextAction) -> list[Item]:
+    """Missed items other than the one shown and the certificate risks."""
+    risky = {r.item.key for r in risks.find(ctx, tl)}
+    return [
+        i
+        for i in tl.items
+        if state(i, ctx.today) is State.MISSED and i.key != shown.key and i.key not in risky
+    ]
+
+
+def overdue_guard(items: list[Item]) -> tuple[str, str]:
+    """What the bulk button carries, so a stale press cannot complete a changed list."""
+    return str(len(items)), min(i.on for i in items).strftime("%Y%m%d")
+
+
+def _overdue_line(ctx: Ctx, rest: list[Item]) -> tuple[str, list[Button]]:
+    if len(rest) == 1:
+        one = rest[0]
+        text = ctx.t("overdue_one", title=one.title(ctx.lang), date=fmt_date(one.on))
+        return text, [
+            ctx.button("overdue_one_done_btn", "evt.done", one.key),
+            ctx.button("change_date_btn", "evt.date", one.key),
+        ]
+    earliest = min(i.on for i in rest)
+    text = ctx.t("overdue_more", n=len(rest), date=fmt_date(earliest))
+    buttons = [
+        ctx.button("overdue_review_btn", "tl.overdue"),
+        ctx.button("overdue_all_done_btn", "tl.alldone", "rest", *overdue_guard(rest)),
+    ]
+    return text, buttons
+
+
+def _by(ctx: Ctx, day: date | None, on_date: bool = False) -> str:
+    if day is None:
+        return ""
+    if on_date:
+        return ctx.t("on_date", date=fmt_date(day))
+    if day < ctx.today:
+        return ctx.t("overdue_by", date=fmt_date(day), days=(ctx.today - day).days)
+    return ctx.t("by", date=fmt_date(day))
+
+
+def render(ctx: Ctx, n: NextAction) -> str:
+    if n.risk:
+        return ctx.t("risk_next", what=n.what, why=n.why, how=n.how, say=n.say)
+    evidence = ctx.t("next_evidence", evidence=n.evidence) if n.evidence else ""
+    how = f"\n{n.how}" if "\n" in n.how else n.how  # a list starts on its own line
+    text = ctx.t(
+        "next", what=n.what, why=n.why, how=how, evidence=evidence, by=_by(ctx, n.by, n.on_date)
+    )
+    return text.replace(" \n", "\n")  # "How: " before a list that starts on its own line
+
+
+def show(ctx: Ctx) -> Out:
+    """What's next, as one reply (onboarding first for a company not set up yet)."""
+    if not ctx.company.onboarded:
+        ctx.wait_for("onboarding")
+        return [ctx.reply("need_onboarding"), PROMPT]
+    tl = timeline_of(ctx)
+    n = compute_next(ctx, tl)
+    parts = [render(ctx, n)]
+    buttons = list(n.buttons)
+    if rest := overdue_rest(ctx, tl, n):
+        line, row = _overdue_line(ctx, rest)
+        parts.append(line)
+        buttons.append(row)
+    parts.append(progress_line(ctx))
+    return [Reply("\n\n".join(parts), buttons)]
 
 
 def overall_progress(ctx: Ctx) -> int:
@@ -151,69 +173,64 @@ def overall_progress(ctx: Ctx) -> int:
 
 def progress_line(ctx: Ctx) -> str:
     pct = overall_progress(ctx)
-    phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[-1])
+    # The company's phase (it never moves back while an earlier step is caught up on).
+    step_phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[-1])
+    phase = next((p for p in ctx.kb.journey.phases if p.id == ctx.company.phase), step_phase)
     return ctx.t("progress_line", bar=progress_bar(pct), pct=pct, phase=phase.title.get(ctx.lang))
 
 
-def show(ctx: Ctx) -> Out:
-    """What's next, as a reply (onboarding first for a company not set up yet)."""
-    if not ctx.company.onboarded:
-        ctx.wait_for("onboarding")
-        return [ctx.reply("need_onboarding"), PROMPT]
-    n = compute_next(ctx)
-    if n.by is None:
-        by = ""
-    elif n.by < ctx.today:
-        by = ctx.t("overdue_by", date=fmt_date(n.by), days=(ctx.today - n.by).days)
-    else:
-        by = ctx.t("by", date=fmt_date(n.by))
-    text = ctx.t("next", what=n.what, why=n.why, how=n.how, by=by)
-    return [Reply(f"{text}\n\n{progress_line(ctx)}", n.buttons)]
+# --- /status ----------------------------------------------------------------------------------
 
 
-def status(ctx: Ctx, _: str = "") -> Out:
-    kb, lang, company = ctx.kb, ctx.lang, ctx.company
-    done = set(company.steps_done)
-    lines = [ctx.t("status_header", company=company.name or "—"), progress_line(ctx), ""]
-    for phase in kb.journey.phases:
+def _phase_lines(ctx: Ctx) -> list[str]:
+    done = set(ctx.company.steps_done)
+    lines = []
+    for phase in ctx.kb.journey.phases:
         ids = [s.id for s in phase.steps]
         pct = round(100 * len(done & set(ids)) / len(ids))
-        marker = "👉 " if company.current_step in ids else "   "
+        marker = "👉 " if ctx.company.current_step in ids else "   "
         lines.append(
             ctx.t(
                 "status_phase_line",
                 marker=marker,
-                phase=phase.title.get(lang),
+                phase=phase.title.get(ctx.lang),
                 bar=progress_bar(pct),
                 pct=pct,
             )
         )
-    ready = readiness(company.answers, kb.questions, kb.rules)
-    lines += [
-        "",
-        ctx.t(
-            "status_readiness",
-            answered=ready.answered,
-            total=ready.total,
-            pct=ready.overall if ready.overall is not None else 0,
-        ),
-    ]
-    pending = plan.open_actions(company.actions)
-    overdue = sum(1 for a in pending if a.due < ctx.today)
-    lines.append(ctx.t("status_actions", open=len(pending), overdue=overdue))
+    return lines
+
+
+def status(ctx: Ctx, _: str = "") -> Out:
+    kb, company = ctx.kb, ctx.company
+    tl = timeline_of(ctx)
+    lines = [ctx.t("status_header", company=company.name or "—"), progress_line(ctx), ""]
+    lines += _phase_lines(ctx)
+    lines.append("")
+    if company.answers or company.certificate is None:
+        ready = readiness(company.answers, kb.questions, kb.rules)
+        pct = ready.overall if ready.overall is not None else 0
+        lines.append(ctx.t("status_readiness", answered=ready.answered, total=ready.total, pct=pct))
+    actions = [i for i in tl.items if i.key.startswith("action:")]
+    open_actions = [i for i in actions if not i.done]
+    if actions:
+        late = sum(1 for i in open_actions if state(i, ctx.today) is State.MISSED)
+        lines.append(ctx.t("status_actions", open=len(open_actions), overdue=late))
     if company.certificate:
         c = company.certificate
         lines.append(ctx.t("status_cert", number=c.number, expires=fmt_date(c.expires)))
-    upcoming = sorted(
-        (e for e in schedule.all_events(company, kb.rules) if not e.done and e.on >= ctx.today),
-        key=lambda e: e.on,
-    )[:UPCOMING_SHOWN]
+    for risk in risks.find(ctx, tl):
+        lines.append("⚠️ " + risks.as_next(ctx, risk).what)
+    upcoming = [
+        i for i in tl.open_items() if not i.key.startswith("action:") and i.on >= ctx.today
+    ][:UPCOMING_SHOWN]
     if upcoming:
-        dates = "\n".join(f"• {fmt_date(e.on)} {dated.event_title(ctx, e.key)}" for e in upcoming)
+        dates = "\n".join(f"• {fmt_date(i.on)} {i.title(ctx.lang)}" for i in upcoming)
         lines += ["", ctx.t("status_dates", lines=dates)]
     else:
         lines += ["", ctx.t("status_no_dates")]
     buttons = [[ctx.button("next_btn", "next"), ctx.button("journey_btn", "journey")]]
+    buttons.append([ctx.button("chart_btn", "rp.chart"), ctx.button("report_btn", "rp.pdf")])
     return [Reply("\n".join(lines), buttons)]
 
 

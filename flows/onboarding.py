@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flows import position
+from flows import position, preconditions
 from flows.callbacks import encode
 from flows.context import Ctx
 from flows.natural import Option, match_choice, options_from
@@ -217,7 +217,8 @@ def finish(ctx: Ctx) -> Out:
     if stage is Stage.CERTIFIED:
         ctx.wait_for(CERT_INPUT, "edition")
         return [*out, PROMPT]
-    return [*out, ctx.reply("stage_phase", phase=position.current_phase_title(ctx)), SHOW_NEXT]
+    phase = ctx.reply("stage_phase", phase=position.current_phase_title(ctx))
+    return [*out, phase, *preconditions.at_onboarding(ctx), SHOW_NEXT]
 
 
 # --- /start -------------------------------------------------------------------------------

@@ -1,24 +1,35 @@
-"""Conversation around the plan: target date, viewing, ticking, re-dating, adding actions."""
+"""Conversation around the plan: the target date, the plan by theme, one action, adding one.
+
+The plan shows what the timeline says (``flows.timeline``): the same dates as "what's next",
+the calendar and the reminders. A target that comes too early gets the earliest feasible date
+with the reasons and a choice, never a silent shift.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
 
-from flows.assignee_view import action_button, action_owner
+from flows import dated, planning, timeline_edit
+from flows.assignee_view import item_button, item_owner
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
+from flows.known import timeline_of
+from flows.next_action import how_steps
 from flows.phrasing import looks_like_question
-from flows.planning import build_plan, earliest_target
 from flows.reading import Got, read_date
 from flows.registry import Command, Flow, Input, Verb
+from flows.reminders import format_date
+from flows.schedule import first_digest
 from flows.state import Action
-from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
+from flows.timeline import RULE_PREFIX, Item, State, state
+from flows.types import PROMPT, Button, Out, Reply
 
-PLAN_SHOWN = 10  # actions listed in one message (Telegram keyboards stay readable)
+PLAN_SHOWN = 10  # actions listed in one message
+PLAN_BUTTONS = 5  # of them, the first ones get buttons (the keyboard stays readable)
 MAX_TITLE = 200
-TARGET_CHOICES = (6, 9, 12)
+LATER_CHOICES = (3, 6)  # months after the earliest feasible target offered as buttons
 
 
 # --- target date and the plan itself ---------------------------------------------------------
@@ -30,13 +41,20 @@ def ask_target(ctx: Ctx) -> Out:
 
 
 def _target_prompt(ctx: Ctx) -> Out:
-    buttons = [
-        [
-            Button(ctx.t("in_months", n=n), encode("pl.target", fmt_date(add_months(ctx.today, n))))
-            for n in TARGET_CHOICES
-        ]
+    plan = planning.draft(ctx)
+    earliest = plan.earliest.target
+    choices = [earliest, *(add_months(earliest, n) for n in LATER_CHOICES)]
+    row = [Button(fmt_date(d), encode("pl.target", fmt_date(d))) for d in choices]
+    return [
+        ctx.reply(
+            "ask_target",
+            [row],
+            months=ctx.kb.rules.min_operation_months,
+            earliest=fmt_date(earliest),
+            n=plan.open_gaps,
+            per_week=plan.per_week,
+        )
     ]
-    return [ctx.reply("ask_target", buttons, months=ctx.kb.rules.min_operation_months)]
 
 
 def target_pressed(ctx: Ctx, value: str) -> Out | None:
@@ -49,128 +67,204 @@ def target_pressed(ctx: Ctx, value: str) -> Out | None:
         return None
 
 
+def _too_early(ctx: Ctx, target: date, plan: planning.Draft) -> Out:
+    """Why ``target`` cannot work, the earliest date that can, and a choice."""
+    e = plan.earliest
+    rules = ctx.kb.rules
+    start_key = "why_running" if plan.running else "why_start"
+    reasons = [
+        ctx.t(
+            start_key,
+            start=fmt_date(e.operate),
+            eligible=fmt_date(e.eligible),
+            months=rules.min_operation_months,
+            n=plan.open_gaps,
+            per_week=plan.per_week,
+        ),
+        ctx.t(
+            "why_audit_review",
+            audit=fmt_date(e.internal_audit),
+            review=fmt_date(e.management_review),
+            apply=fmt_date(e.apply),
+        ),
+        ctx.t("why_lead", lead=rules.practice.planning.application_to_certificate_months),
+    ]
+    text = "\n".join(
+        [
+            ctx.t("target_too_early", target=fmt_date(target)),
+            *(f"• {r}" for r in reasons),
+            ctx.t("target_earliest", earliest=fmt_date(e.target)),
+        ]
+    )
+    buttons = [
+        [ctx.button("use_earliest_btn", "pl.target", fmt_date(e.target), date=fmt_date(e.target))]
+    ]
+    ctx.wait_for("plan_target")
+    return [Reply(text, buttons), ctx.reply("or_type_another_date")]
+
+
 def set_target(ctx: Ctx, target: date) -> Out:
+    plan = planning.draft(ctx)
+    if target < plan.earliest.target:
+        return _too_early(ctx, target, plan)
     ctx.clear_pending()
-    out: Out = []
-    earliest = earliest_target(ctx)
-    if target < earliest:
-        out.append(
-            ctx.reply(
-                "target_too_early",
-                target=fmt_date(target),
-                earliest=fmt_date(earliest),
-                months=ctx.kb.rules.min_operation_months,
-                lead=ctx.kb.rules.practice.planning.application_to_certificate_months,
-            )
-        )
-        target = earliest
     ctx.company.target_date = target
-    actions, m = build_plan(ctx, target)
+    actions, _ = planning.build_plan(ctx, target)
     ctx.company.actions = actions
+    timeline_edit.reschedule(ctx)
     if "prep.plan" not in ctx.company.steps_done:
         ctx.company.steps_done.append("prep.plan")
-    lines = [
-        (ctx.t("rule_internal_audit"), m.internal_audit),
-        (ctx.t("rule_management_review"), m.management_review),
-        (ctx.t("rule_apply"), m.apply),
+    tl = timeline_of(ctx)
+    keys = ("operate", "eligible", "internal_audit", "management_review", "apply")
+    ahead = sorted((i for k in keys if (i := tl.get(k)) and not i.done), key=lambda i: i.on)
+    milestones = "\n".join(f"• {fmt_date(i.on)} {i.title(ctx.lang)}" for i in ahead)
+    out: Out = [
+        ctx.reply(
+            "plan_made",
+            n=len(actions),
+            target=fmt_date(target),
+            milestones=milestones,
+            per_week=plan.per_week,
+        ),
+        _digest_note(ctx),
+        show(ctx),
     ]
-    if ctx.company.system_start is None:
-        lines.insert(0, (ctx.t("rule_operate"), m.system_start))
-    milestones = "\n".join(f"• {fmt_date(d)} {title}" for title, d in lines)
-    out.append(
-        ctx.reply("plan_made", n=len(actions), target=fmt_date(target), milestones=milestones)
-    )
-    out.append(show(ctx))
     return out
+
+
+def _digest_note(ctx: Ctx) -> Reply:
+    when = first_digest(ctx.company, timeline_of(ctx), ctx.kb.rules, ctx.now)
+    hour = f"{ctx.company.reminder_hour}:00"
+    if when is None:
+        return ctx.reply("digest_none", hour=hour)
+    return ctx.reply("digest_first", hour=hour, when=format_date(when, ctx.lang, ctx.texts))
+
+
+# --- the plan --------------------------------------------------------------------------------
 
 
 def title_of(ctx: Ctx, a: Action) -> str:
     return a.title_zh if ctx.lang == "zh" else a.title_en
 
 
-def _owner(ctx: Ctx, a: Action) -> str:
-    role = a.owner_role_zh if ctx.lang == "zh" else a.owner_role_en
-    return action_owner(ctx, a) or role or ctx.t("owner_you")
-
-
 def open_actions(actions: list[Action]) -> list[Action]:
+    """The stored actions not done yet, by due date (the report lists them)."""
     return sorted((a for a in actions if a.done_on is None), key=lambda a: (a.due, a.priority))
 
 
-def show(ctx: Ctx, show_all: bool = False) -> Reply:
-    actions = ctx.company.actions
-    if not actions:
+def plan_items(ctx: Ctx) -> list[Item]:
+    """The plan's open actions and milestones, in date order (what /plan lists)."""
+    keys = ("operate", "internal_audit", "management_review", "apply")
+    return [
+        i for i in timeline_of(ctx).open_items() if i.key.startswith("action:") or i.key in keys
+    ]
+
+
+def _line(ctx: Ctx, n: int, item: Item) -> str:
+    late = state(item, ctx.today) is State.MISSED
+    return ctx.t(
+        "plan_line",
+        mark="⚠️" if late else "⬜",
+        n=n,
+        due=format_date(item.on, ctx.lang, ctx.texts),
+        title=item.title(ctx.lang),
+        owner=item_owner(ctx, item) or item.owner(ctx.lang) or ctx.t("owner_you"),
+        star=" ★" if item.priority == 1 and item.key.startswith("action:") else "",
+    )
+
+
+def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Reply:
+    if not ctx.company.actions:
         return ctx.reply("plan_empty", [[ctx.button("start_assess", "as.start")]])
-    pending = open_actions(actions)
-    done = [a for a in actions if a.done_on is not None]
+    items = only if only is not None else plan_items(ctx)
+    done = sum(1 for a in ctx.company.actions if a.done_on is not None)
+    late = sum(1 for i in items if state(i, ctx.today) is State.MISSED)
     head = ctx.t(
         "plan_header",
         target=fmt_date(ctx.company.target_date) if ctx.company.target_date else "—",
-        open=len(pending),
-        done=len(done),
+        open=len(items),
+        done=done,
+        late=late,
     )
-    listed = pending if show_all else pending[:PLAN_SHOWN]
-    lines = [
-        ctx.t(
-            "plan_line",
-            mark="⬜",
-            n=i,
-            due=fmt_date(a.due),
-            title=title_of(ctx, a),
-            owner=_owner(ctx, a),
-            star=" ★" if a.priority == 1 else "",
+    listed = items if show_all else items[:PLAN_SHOWN]
+    lines, theme = [head], None
+    themes = {t.id: t.title.get(ctx.lang) for t in ctx.kb.journey.themes}
+    for n, item in enumerate(listed, 1):
+        group = themes.get(
+            item.theme or "",
+            ctx.t("plan_group_milestones" if not item.action_id else "plan_group_own"),
         )
-        for i, a in enumerate(listed, 1)
-    ]
-    if len(pending) > len(listed):
-        lines.append(ctx.t("plan_more", n=len(pending) - len(listed)))
-    buttons = [
+        if group != theme:
+            lines.append(f"\n【{group}】")
+            theme = group
+        lines.append(_line(ctx, n, item))
+    if len(items) > len(listed):
+        lines.append("\n" + ctx.t("plan_more", n=len(items) - len(listed)))
+    return Reply("\n".join(lines), _buttons(ctx, items[:PLAN_BUTTONS]))
+
+
+def _buttons(ctx: Ctx, items: list[Item]) -> list[list[Button]]:
+    rows = [
         [
-            Button(f"✅ {i}", encode("pl.done", a.id)),
-            Button(f"📅 {i}", encode("pl.date", a.id)),
-            action_button(i, a),
+            Button(f"✅ {n}", encode("evt.done", i.key)),
+            Button(f"📅 {n}", encode("evt.date", i.key)),
+            Button(f"❓ {n}", encode("pl.how", i.key)),
+            *item_button(n, i),
         ]
-        for i, a in enumerate(pending[:PLAN_SHOWN], 1)
+        for n, i in enumerate(items, 1)
     ]
-    buttons.append([ctx.button("add_action", "pl.add")])
-    return Reply("\n".join([head, *lines]), buttons)
+    rows.append([ctx.button("add_action", "pl.add")])
+    return rows
+
+
+def legacy_key(action_id: str) -> str:
+    """The timeline key of a plan action id ("rule:apply" is the milestone "apply")."""
+    if action_id.startswith(RULE_PREFIX):
+        return action_id.removeprefix(RULE_PREFIX)
+    return f"action:{action_id}"
+
+
+def _legacy(ctx: Ctx, action_id: str, then: Callable[[Ctx, str], Out | None]) -> Out | None:
+    key = legacy_key(action_id)
+    return then(ctx, key) if timeline_of(ctx).get(key) is not None else None
 
 
 def plan_command(ctx: Ctx, args: str) -> Out:
     return [show(ctx, show_all=args.lower() == "all")]
 
 
-# --- one action ---------------------------------------------------------------------------
-
-
-def find(ctx: Ctx, action_id: str) -> Action | None:
-    return next((a for a in ctx.company.actions if a.id == action_id), None)
-
-
-def mark_done(ctx: Ctx, action_id: str) -> Out | None:
-    a = find(ctx, action_id)
-    if a is None:
+def step_actions(ctx: Ctx, step_id: str) -> Out | None:
+    if step_id not in ctx.kb.steps:
         return None
-    if a.done_on is None:
-        a.done_on = ctx.today
-        return [ctx.reply("action_done", title=title_of(ctx, a)), show(ctx)]
-    return [ctx.reply("action_done", title=title_of(ctx, a))]
+    mine = [i for i in plan_items(ctx) if i.step_id == step_id]
+    return [show(ctx, show_all=True, only=mine)]
 
 
-def ask_new_date(ctx: Ctx, action_id: str) -> Out | None:
-    if find(ctx, action_id) is None:
+def how(ctx: Ctx, key: str) -> Out | None:
+    """One action in full: owner and date, how to do it, what an auditor looks at, why."""
+    item = timeline_of(ctx).get(key)
+    if item is None:
         return None
-    ctx.wait_for("action_date", action_id)
-    return [PROMPT]
+    q = ctx.kb.question(item.question_id) if item.question_id else None
+    text = ctx.t(
+        "action_detail",
+        title=item.title(ctx.lang),
+        owner=item.owner(ctx.lang) or ctx.t("owner_you"),
+        due=format_date(item.on, ctx.lang, ctx.texts),
+        how=how_steps(ctx, item),
+        evidence=q.evidence.get(ctx.lang) if q else "—",
+        why=q.why.get(ctx.lang) if q else ctx.t("own_action_why"),
+    )
+    rows = [
+        [
+            ctx.button("mark_done_btn", "evt.done", key),
+            ctx.button("change_date_btn", "evt.date", key),
+        ]
+    ]
+    return [Reply(text, rows)]
 
 
-def set_date(ctx: Ctx, action_id: str, due: date) -> Out:
-    ctx.clear_pending()
-    a = find(ctx, action_id)
-    if a is None:
-        return [ctx.reply("event_unknown")]
-    a.due = due
-    return [ctx.reply("action_moved", title=title_of(ctx, a), due=fmt_date(due)), show(ctx)]
+# --- adding an action -------------------------------------------------------------------------
 
 
 def ask_new_action(ctx: Ctx) -> Out:
@@ -197,9 +291,6 @@ def add_action(ctx: Ctx, title: str, due: date) -> Out:
     return [ctx.reply("action_added", title=title, due=fmt_date(due)), show(ctx)]
 
 
-# --- typed dates ----------------------------------------------------------------------------
-
-
 def _future(ctx: Ctx, text: str, then: Callable[[date], Out]) -> Out | None:
     """A date today or later (the end of a period: "明年6月底", "March"), then ``then``."""
     got = read_date(ctx, text, "future", "end")
@@ -212,25 +303,10 @@ def take_target(ctx: Ctx, text: str) -> Out | None:
     return _future(ctx, text, lambda d: set_target(ctx, d))
 
 
-def take_action_date(ctx: Ctx, text: str) -> Out | None:
-    p = ctx.pending
-    assert p is not None
-    return _future(ctx, text, lambda d: set_date(ctx, p.field, d))
-
-
 def take_action_due(ctx: Ctx, text: str) -> Out | None:
     p = ctx.pending
     assert p is not None
     return _future(ctx, text, lambda d: add_action(ctx, p.data.get("title", "?"), d))
-
-
-def _ask_action_date(ctx: Ctx) -> Out:
-    p = ctx.pending
-    a = find(ctx, p.field) if p else None
-    if a is None:
-        ctx.clear_pending()
-        return [SHOW_NEXT]
-    return [ctx.reply("action_new_date", title=title_of(ctx, a))]
 
 
 def _ask_action_due(ctx: Ctx) -> Out:
@@ -245,13 +321,15 @@ FLOW = Flow(
         Verb("pl.make", ask_target),
         Verb("pl.show", lambda ctx: [show(ctx)]),
         Verb("pl.add", ask_new_action),
-        Verb("pl.done", mark_done, arity=1),
-        Verb("pl.date", ask_new_date, arity=1),
         Verb("pl.target", target_pressed, arity=1),
+        Verb("pl.how", how, arity=1),
+        Verb("pl.step", step_actions, arity=1),
+        # Buttons of earlier releases: the same as the timeline's own.
+        Verb("pl.done", lambda ctx, a: _legacy(ctx, a, dated.mark_done), arity=1),
+        Verb("pl.date", lambda ctx, a: _legacy(ctx, a, dated.change_date), arity=1),
     ),
     inputs=(
         Input("plan_target", _target_prompt, take=take_target),
-        Input("action_date", _ask_action_date, take=take_action_date),
         Input("action_title", lambda ctx: [ctx.reply("ask_action_title")], take=take_title),
         Input("action_due", _ask_action_due, take=take_action_due),
     ),

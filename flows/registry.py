@@ -68,6 +68,9 @@ class Flow:
     commands: tuple[Command, ...] = ()
     verbs: tuple[Verb, ...] = ()
     inputs: tuple[Input, ...] = ()
+    # Irreversible actions: run only by a fresh, single-use confirmation (``flows.confirm``),
+    # never by button data, so a forged or old button cannot trigger them.
+    actions: tuple[Verb, ...] = ()
 
 
 @dataclass
@@ -77,6 +80,7 @@ class Registry:
     commands: dict[str, Command] = field(default_factory=dict)
     verbs: dict[str, Verb] = field(default_factory=dict)
     inputs: dict[str, Input] = field(default_factory=dict)
+    actions: dict[str, Verb] = field(default_factory=dict)
     menu: list[Command] = field(default_factory=list)
 
     @classmethod
@@ -92,6 +96,8 @@ class Registry:
                 _put(reg.verbs, verb.name, verb, f"button verb {verb.name}")
             for inp in flow.inputs:
                 _put(reg.inputs, inp.kind, inp, f"input {inp.kind}")
+            for action in flow.actions:
+                _put(reg.actions, action.name, action, f"confirmed action {action.name}")
         return reg
 
 

@@ -1,7 +1,8 @@
 """Reminders as the user sees them: one reminder's card, /reminders, /calendar, snoozing.
 
-Pure rendering: the dispatcher gives a ``ReminderView`` of a stored row and gets a ``Reply``.
-Snoozing changes a stored reminder, so the flow returns a ``Snooze`` effect for the service.
+Pure rendering: the dispatcher gives ``ReminderView``s of stored rows and gets ``Reply``s
+(one card here, the daily digest in ``flows.digest``). Snoozing changes a stored reminder, so
+the flow returns a ``Snooze`` effect for the service.
 """
 
 from __future__ import annotations
@@ -14,15 +15,18 @@ from flows import schedule
 from flows.calendar import build_calendar
 from flows.callbacks import CallbackTooLong, encode
 from flows.context import Ctx
+from flows.known import timeline_of
 from flows.registry import Command, Flow, Verb
 from flows.schedule import OVERDUE_LEAD, local_today, reminder_kind, zone
 from flows.state import DatedEvent
+from flows.timeline import Item, State, state
 from flows.types import Button, Document, Lang, Out, Reply, Snooze
 from knowledge.schema import Rules
 from knowledge.texts import Catalogue, load_catalogue
 
 SNOOZE_DAYS = (1, 7)
 MAX_LISTED_EVENTS = 15
+OVERDUE_LISTED = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +42,7 @@ class ReminderView:
     title_en: str
     step_id: str | None
     timezone: str
+    due_at: datetime | None = None  # when it was due (a digest after downtime says so)
 
 
 def format_date(day: date, lang: Lang, texts: Catalogue | None = None) -> str:
@@ -52,6 +57,8 @@ def relative_days(day: date, today: date, lang: Lang, texts: Catalogue | None = 
         return texts.t(lang, "rem_today")
     if delta == 1:
         return texts.t(lang, "rem_tomorrow")
+    if delta == -1:
+        return texts.t(lang, "rem_yesterday")
     if delta > 1:
         return texts.t(lang, "rem_in_days", n=delta)
     return texts.t(lang, "rem_ago", n=-delta)
@@ -65,8 +72,13 @@ def _button(texts: Catalogue, lang: Lang, key: str, verb: str, *args: str | int)
 
 
 def reminder_buttons(view: ReminderView, lang: Lang, texts: Catalogue) -> list[list[Button]]:
+    done = (  # a surveillance deadline is met by recording the audit's day
+        _button(texts, lang, "risk_btn_audit_date", "evt.date", view.event_key)
+        if view.kind == "surveillance"
+        else _button(texts, lang, "rem_done", "evt.done", view.event_key)
+    )
     rows = [
-        [_button(texts, lang, "rem_done", "evt.done", view.event_key)],
+        [done],
         [_button(texts, lang, f"rem_snooze_{d}", "rem.snooze", view.id, d) for d in SNOOZE_DAYS],
         [_button(texts, lang, "rem_change", "evt.date", view.event_key)],
     ]
@@ -88,20 +100,38 @@ def render_reminder(
     texts = texts or load_catalogue()
     today = local_today(now, zone(view.timezone))
     late = view.lead_days == OVERDUE_LEAD or view.event_date < today
+    kind = reminder_kind(rules, view.kind)
     title = title_of(view, rules, lang)
+    date_line = texts.t(
+        lang,
+        "rem_date",
+        date=format_date(view.event_date, lang, texts),
+        when=relative_days(view.event_date, today, lang, texts),
+    )
+    if late and kind.external:
+        text = "\n".join([texts.t(lang, "rem_head_outcome", title=title), date_line])
+        return Reply(text, outcome_buttons(view, lang, texts))
+    head = "rem_head_overdue" if late else "rem_head"
+    what = kind.missed if late and kind.missed else kind.prepare
     lines = [
-        texts.t(lang, "rem_head_overdue" if late else "rem_head", title=title),
+        texts.t(lang, head, title=title),
+        date_line,
         texts.t(
-            lang,
-            "rem_date",
-            date=format_date(view.event_date, lang, texts),
-            when=relative_days(view.event_date, today, lang, texts),
+            lang, "rem_today_do" if late and kind.missed else "rem_prepare", text=what.get(lang)
         ),
-        texts.t(lang, "rem_prepare", text=reminder_kind(rules, view.kind).prepare.get(lang)),
     ]
     if late:
         lines.append(texts.t(lang, "rem_overdue_hint"))
     return Reply("\n".join(lines), reminder_buttons(view, lang, texts))
+
+
+def outcome_buttons(view: ReminderView, lang: Lang, texts: Catalogue) -> list[list[Button]]:
+    rows = [
+        [_button(texts, lang, "outcome_passed", "tl.passed", view.event_key)],
+        [_button(texts, lang, "outcome_findings", "tl.findings", view.event_key)],
+        [_button(texts, lang, "outcome_moved", "evt.date", view.event_key)],
+    ]
+    return [[b for b in row if b is not None] for row in rows if row[0] is not None]
 
 
 def snoozed_text(title: str, when: datetime, tz_name: str, lang: Lang) -> str:
@@ -111,11 +141,6 @@ def snoozed_text(title: str, when: datetime, tz_name: str, lang: Lang) -> str:
 
 
 # --- /reminders -------------------------------------------------------------------------------
-
-
-def _event_title(event: DatedEvent, rules: Rules, lang: Lang) -> str:
-    own = event.title_zh if lang == "zh" else event.title_en
-    return own or reminder_kind(rules, event.kind).title.get(lang)
 
 
 def _next_reminders(ctx: Ctx, events: list[DatedEvent]) -> dict[str, datetime]:
@@ -128,46 +153,54 @@ def _next_reminders(ctx: Ctx, events: list[DatedEvent]) -> dict[str, datetime]:
     return first
 
 
+def _overdue_lines(ctx: Ctx, late: list[Item]) -> list[str]:
+    lines = ["", ctx.t("remlist_overdue", n=len(late))]
+    lines += [f"• {i.on.isoformat()} {i.title(ctx.lang)}" for i in late[:OVERDUE_LISTED]]
+    if len(late) > OVERDUE_LISTED:
+        lines.append(ctx.t("remlist_overdue_more", n=len(late) - OVERDUE_LISTED))
+    return lines
+
+
 def reminders_view(ctx: Ctx, _: str) -> Out:
-    """What is coming for the company, grouped by date, overdue first."""
-    lang, company, rules = ctx.lang, ctx.company, ctx.kb.rules
+    """What is coming for the company, grouped by date; what is overdue, summed up."""
+    lang, company = ctx.lang, ctx.company
     tz = zone(company.timezone)
     today = local_today(ctx.now, tz)
-    events = [e for e in schedule.all_events(company, rules) if not e.done]
-    if not events:
+    tl = timeline_of(ctx)
+    items = [i for i in tl.open_items() if state(i, today) is not State.AWAITING]
+    if not items:
         return [ctx.reply("remlist_empty")]
-    next_at = _next_reminders(ctx, events)
+    next_at = _next_reminders(ctx, schedule.timeline_events(tl))
     lines = [ctx.t("remlist_head")]
-    overdue = [e for e in events if e.on < today]
-    if overdue:
-        lines += ["", ctx.t("remlist_overdue")]
-        lines += [f"• {e.on.isoformat()} {_event_title(e, rules, lang)}" for e in overdue]
-    by_day: dict[date, list[DatedEvent]] = defaultdict(list)
-    coming = [e for e in events if e.on >= today]
-    for event in coming[:MAX_LISTED_EVENTS]:
-        by_day[event.on].append(event)
-    for day, items in by_day.items():
+    late = [i for i in items if i.on < today]
+    if late:
+        lines += _overdue_lines(ctx, late)
+    by_day: dict[date, list[Item]] = defaultdict(list)
+    coming = [i for i in items if i.on >= today]
+    for item in coming[:MAX_LISTED_EVENTS]:
+        by_day[item.on].append(item)
+    for day, group in by_day.items():
         lines += [
             "",
             f"{format_date(day, lang, ctx.texts)} · {relative_days(day, today, lang, ctx.texts)}",
         ]
-        for event in items:
-            line = f"• {_event_title(event, rules, lang)}"
-            if event.key in next_at:
-                local = next_at[event.key].astimezone(tz)
+        for item in group:
+            line = f"• {item.title(lang)}"
+            if item.key in next_at:
+                local = next_at[item.key].astimezone(tz)
                 line += ctx.t("remlist_next_reminder", when=f"{local:%m-%d %H:%M}")
             lines.append(line)
     if len(coming) > MAX_LISTED_EVENTS:
         lines += ["", ctx.t("remlist_more", n=len(coming) - MAX_LISTED_EVENTS)]
     if not ctx.user.reminders_opt_in:
         lines += ["", ctx.t("remlist_off")]
-    lines += ["", ctx.t("remlist_hint")]
+    lines += ["", ctx.t("remlist_hint", hour=f"{schedule.clamp_hour(company.reminder_hour)}:00")]
     return [Reply("\n".join(lines))]
 
 
 def calendar_view(ctx: Ctx, _: str) -> Out:
     """An .ics file of every dated event (stable UIDs, so re-importing updates them)."""
-    count = len(schedule.all_events(ctx.company, ctx.kb.rules))
+    count = len(timeline_of(ctx).items)
     if count == 0:
         return [ctx.reply("remlist_calendar_empty")]
     content = build_calendar(ctx.company, ctx.kb.rules, ctx.lang, ctx.now, ctx.texts)

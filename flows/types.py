@@ -10,8 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from knowledge.text import Lang
+
+if TYPE_CHECKING:  # type only: flows.report_model imports this module
+    from flows.report_model import ReportModel
 
 LANGS: tuple[Lang, ...] = ("zh", "en")
 
@@ -106,6 +110,14 @@ class Snooze(Effect):
 
     reminder_id: int
     days: int
+
+
+@dataclass(frozen=True)
+class SendReport(Effect):
+    """Render the readiness report as a PDF (or only its chapter chart, as a PNG) and send it."""
+
+    model: ReportModel
+    chart_only: bool = False
 
 
 @dataclass(frozen=True)

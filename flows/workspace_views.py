@@ -57,7 +57,8 @@ class Summary:
 
 
 def _open_events(ctx: Ctx) -> list[DatedEvent]:
-    return [e for e in schedule.all_events(ctx.company, ctx.kb.rules) if not e.done]
+    events = schedule.all_events(ctx.company, ctx.kb.rules, ctx.kb.journey)
+    return [e for e in events if not e.done]
 
 
 def _overdue(ctx: Ctx, events: list[DatedEvent]) -> list[DatedEvent]:
@@ -168,7 +169,8 @@ def _company_items(
             ctx.t("ws_mine_action", n=n, due=fmt_date(a.due), title=title, late=_late(ctx, a.due))
         )
         if len(buttons) < MINE_SHOWN:
-            buttons.append([Button(f"✅ {n}", scope(encode("pl.done", a.id), company.id or 0))])
+            done = scope(encode("evt.done", f"action:{a.id}"), company.id or 0)
+            buttons.append([Button(f"✅ {n}", done)])
         n += 1
     for step_id in steps:
         step = ctx.kb.steps[step_id]

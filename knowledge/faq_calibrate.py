@@ -90,7 +90,10 @@ def dev_pool(
 
 
 def phrasing_pool(
-    entries: Sequence[FaqEntry], glossary: Glossary, semantic: Sequence[SemanticIndex]
+    entries: Sequence[FaqEntry],
+    glossary: Glossary,
+    semantic: Sequence[SemanticIndex],
+    words: Path | None = None,
 ) -> Pool:
     """Every phrasing asked against indexes built without its fold."""
     texts: list[tuple[int, str]] = [
@@ -104,7 +107,7 @@ def phrasing_pool(
             _without(e, {q for (i, q), h in zip(texts, held, strict=True) if h and i == k})
             for k, e in enumerate(entries)
         ]
-        lexical = LexicalMatcher(kept, glossary)
+        lexical = LexicalMatcher(kept, glossary, words=words)
         for row in np.flatnonzero(held):
             i, q = texts[row]
             pool.lex.append(_lex_vector(lexical, q, len(entries)))
@@ -278,7 +281,7 @@ def calibrate_files(kb: Knowledge, dev_paths: Sequence[Path], out: Path) -> dict
             right = [row.get("expect"), *(row.get("also") or [])]
             questions.append((str(row["q"]), frozenset(index[r] for r in right if r)))
     matcher = kb.matcher
-    pool = phrasing_pool(entries, kb.glossary, matcher.semantic)
+    pool = phrasing_pool(entries, kb.glossary, matcher.semantic, matcher.lexical.words)
     pool.add(dev_pool(matcher.lexical, matcher.semantic, questions))
     cal, cv = calibrate(pool, matcher.calibration.models)
     cal.dump(out)

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration
 from knowledge.faq_style import style_problems
+from knowledge.faq_words import words_problems
 from knowledge.loader import RawData
 from knowledge.semantic import SEMANTIC_MODELS, index_problems
 
@@ -21,6 +22,7 @@ def faq_problems(raw: RawData) -> list[str]:
         style_problems(raw)
         + authority
         + index_problems(entries, raw.data_dir)
+        + words_problems(entries, raw.glossary, raw.data_dir)
         + _calibration_problems(raw.data_dir)
     )
 

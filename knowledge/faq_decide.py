@@ -26,7 +26,19 @@ __all__ = ["FEATURES", "PACKAGED_CALIBRATION", "Calibration", "features", "fuse"
 
 PACKAGED_CALIBRATION = Path(__file__).parent / "data" / "faq" / "index" / "calibration.json"
 # Features of the best fused candidate (see ``features``).
-FEATURES = ("fused", "lead", "lex", "lex_best", "sem", "agree", "concept", "length")
+FEATURES = (
+    "fused",
+    "lead",
+    "lex",
+    "lex_best",
+    "sem",
+    "agree",
+    "concept",
+    "length",
+    "sem_lead",
+    "lex_lead",
+    "near",
+)
 
 
 @dataclass(frozen=True)
@@ -85,22 +97,41 @@ def features(
 
     ``lead`` is the gap to the runner-up; ``agree`` the share of the single signals (lexical,
     each model) whose own best entry is the fused best; ``sem`` the mean cosine of the best
-    entry; ``concept`` whether the text names a glossary concept; ``length`` log characters.
+    entry; ``concept`` whether the text names a glossary concept; ``length`` log characters;
+    ``sem_lead`` / ``lex_lead`` how far the best entry leads the others on each signal alone
+    (filler words lower every score of a long question, not these gaps); ``near`` whether it
+    is among the two best of both signals.
     """
     order = np.argsort(-fused, kind="stable")
     best = order[0]
     runner_up = fused[order[1]] if len(order) > 1 else 0.0
     tops = ([int(np.argmax(lex))] if lex.max() > 0 else []) + [int(np.argmax(s)) for s in sems]
+    sem = np.mean(sems, axis=0) if sems else np.zeros_like(fused)
     row = np.array(
         [
             fused[best],
             fused[best] - runner_up,
             lex[best],
             lex.max(),
-            float(np.mean([s[best] for s in sems])) if sems else 0.0,
+            float(sem[best]),
             np.mean([t == best for t in tops]) if tops else 0.0,
             float(concept),
             np.log1p(length),
+            _lead(sem, best),
+            _lead(lex, best),
+            float(_in_top(lex, best, 2) and _in_top(sem, best, 2)),
         ]
     )
     return order, row
+
+
+def _lead(scores: np.ndarray, best: int) -> float:
+    """How far ``best`` is ahead of the strongest other entry (negative: behind it)."""
+    if len(scores) < 2:
+        return float(scores[best]) if len(scores) else 0.0
+    others = np.delete(scores, best)
+    return float(scores[best] - others.max())
+
+
+def _in_top(scores: np.ndarray, best: int, k: int) -> bool:
+    return bool((scores > scores[best]).sum() < k)

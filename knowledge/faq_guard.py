@@ -120,6 +120,10 @@ _LOOKALIKES_ZH = (
     "信息安全管理体系",
     "比特币",
     "股票",
+    # Added in round 2 (2026-12-02) from the helper's own dev_round2.yaml look-alikes.
+    "经营范围",
+    "专精特新",
+    "质量体系",
     "贷款",
     "工作签",
 )
@@ -167,6 +171,8 @@ _PROSECUTION_ZH = (
     "外观设计",
     "多久能授权",
     "授权周期",
+    "审查意见",
+    "抢注",
     "pct",
 )
 _PROSECUTION_LATIN = (
@@ -184,6 +190,7 @@ _PROSECUTION_LATIN = (
     "patent agent",
     "damages",
     "to be granted",
+    "office action",
 )
 SYSTEM_CONCEPTS = frozenset(
     {"guanbiao", "gbt29490", "ipms", "ip_compliance_ms", "edition_2013", "edition_2023"}

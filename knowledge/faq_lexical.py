@@ -10,7 +10,8 @@ Pipeline, applied alike to every stored phrasing and answer (at build time) and 
    "annual audit", and regular English inflections) becomes one concept token, found by a
    trie-shaped regex. "内审" and "internal audit" are then the same feature.
 4. Features: concepts, Snowball-stemmed English words and adjacent word pairs, Chinese words
-   (jieba), bigrams inside long Chinese words and single characters. Each is weighted by its
+   (jieba over the FAQ's word list, ``knowledge.faq_words``), bigrams inside long Chinese
+   words and single characters. Each is weighted by its
    inverse document frequency over FAQ entries (and a kind multiplier, see ``Params``).
 5. Scores (0..100): a phrasing scores by weighted overlap with the query (query coverage
    counted more than phrasing coverage); an entry blends its best phrasing, the query share
@@ -29,11 +30,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from knowledge.faq_words import segment, segmenter
 from knowledge.schema import FaqEntry, Glossary
 from knowledge.text import (
     CJK_RE,
@@ -93,10 +96,18 @@ class LexicalMatcher:
     """Precomputes an inverted index over every phrasing (both languages) of every entry."""
 
     def __init__(
-        self, entries: Sequence[FaqEntry], glossary: Glossary, params: Params = DEFAULT_PARAMS
+        self,
+        entries: Sequence[FaqEntry],
+        glossary: Glossary,
+        params: Params = DEFAULT_PARAMS,
+        *,
+        words: Path | None = None,
     ) -> None:
+        """``words``: the Chinese word list (``knowledge.faq_words``); None: jieba's own."""
         self.entries = list(entries)
         self.params = params
+        self.words = words
+        self._tokenizer = segmenter(words)
         self._concept_re, self._concept_of = _build_concept_regex(glossary)
         texts = [
             (i, q) for i, e in enumerate(self.entries) for q in (*e.questions.zh, *e.questions.en)
@@ -164,7 +175,7 @@ class LexicalMatcher:
                 words.append("")
             elif cjk:
                 feats.update(f"U:{c}" for c in cjk if c not in ZH_STOPCHARS)
-                for w in _segment(cjk):
+                for w in segment(self._tokenizer, cjk):
                     if len(w) >= 2:
                         feats.add(f"W:{w}")
                     if len(w) >= 3:  # "知识产权" also matches "产权"
@@ -240,16 +251,6 @@ class LexicalMatcher:
         return scores
 
 
-@lru_cache(maxsize=1)
-def _jieba() -> Any:
-    import logging
-
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    return jieba
-
-
 @lru_cache(maxsize=8192)
 def _stem(word: str) -> str:
     return str(_stemmer().stemWord(word))
@@ -260,10 +261,6 @@ def _stemmer() -> Any:
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
-
-
-def _segment(text: str) -> list[str]:
-    return _jieba().lcut(text, HMM=True)
 
 
 def _combine(query_cov: float, phrasing_cov: float, exponent: float) -> float:

@@ -6,8 +6,7 @@
 - English never leaves Chinese untranslated: Chinese characters and "guanbiao" appear only in
   parentheses after their translation ("IPMS certification (贯标)").
 
-FAQ phrasings (``questions``) are how users type and are not checked. ``assessment.yaml`` is
-not checked yet: its Chinese still uses ASCII punctuation throughout (reported to the lead).
+FAQ phrasings (``questions``) are how users type and are not checked.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from knowledge.schema import Text, TextList
 
 __all__ = ["EXEMPT_FILES", "style_problems"]
 
-EXEMPT_FILES = frozenset({"assessment.yaml"})
+EXEMPT_FILES: frozenset[str] = frozenset()
 _CJK = "\u3400-\u4dbf\u4e00-\u9fff"
 _INFORMAL = re.compile(r"你")
 _ASCII_PUNCT = re.compile(rf"(?<=[{_CJK}])\s*[,;:?!()]|[,;:?!()]\s*(?=[{_CJK}])")
@@ -79,6 +78,7 @@ def _texts(obj: object, path: str) -> Iterator[tuple[str, str, str]]:
 
 def style_problems(raw: RawData) -> list[str]:
     documents: list[tuple[str, object]] = [
+        ("assessment.yaml", raw.assessment),
         ("clauses.yaml", raw.catalogue),
         ("journey.yaml", raw.journey),
         ("rules.yaml", raw.rules),

@@ -32,6 +32,7 @@ from knowledge.faq_clauses import clause_entry, parse_clause_question
 from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration, features, fuse
 from knowledge.faq_guard import names_other_scheme
 from knowledge.faq_lexical import LexicalMatcher
+from knowledge.faq_words import words_path
 from knowledge.intents import detect_intent
 from knowledge.schema import Clause, Edition, FaqEntry, Glossary
 from knowledge.semantic import SemanticIndex, load_index
@@ -90,7 +91,7 @@ class FaqMatcher:
         editions: dict[str, Edition] | None = None,
     ) -> None:
         self.entries = list(entries)
-        self.lexical = LexicalMatcher(self.entries, glossary)
+        self.lexical = LexicalMatcher(self.entries, glossary, words=words_path(data_dir))
         self.calibration = calibration or _load_calibration(data_dir)
         # The calibration names its models; kb check verifies they are SEMANTIC_MODELS.
         self.semantic: list[SemanticIndex] = [

@@ -97,6 +97,11 @@ class Assessment(Strict):
 class CheckItem(Strict):
     id: str  # unique within the step
     text: Text
+    # Ticks itself when every condition holds (flows/known.py), e.g. "answer:B01" (met in the
+    # assessment or its plan action done), "done:internal_audit", "date:operate", "plan".
+    known: list[str] = Field(default_factory=list)
+    # An application precondition (checked before applying, also at onboarding).
+    precondition: bool = False
 
 
 class Step(Strict):
@@ -122,8 +127,26 @@ class Phase(Strict):
     steps: list[Step]
 
 
+class Theme(Strict):
+    """A group of plan actions: all of a theme's actions are due before the next theme's."""
+
+    id: str
+    step: str  # the journey step the actions belong to: completing it completes them
+    title: Text
+    how: TextList  # how to do an action of this theme, step by step (evidence is apart)
+    questions: list[str]  # gap questions whose actions fall in this theme
+    # Actions that are not done like the rest of their theme, with their own steps.
+    how_for: dict[str, TextList] = Field(default_factory=dict)
+    # A milestone the theme's actions follow ("operate": records are kept once the system
+    # runs; "internal_audit": findings are closed after the audit). None: the previous theme.
+    after: str | None = None
+
+
 class Journey(Strict):
     phases: list[Phase]
+    themes: list[Theme] = Field(default_factory=list)  # in dependency order
+    # Gap questions a milestone closes (no separate action): {"internal_audit": ["F01"]}.
+    milestones: dict[str, list[str]] = Field(default_factory=dict)
 
 
 # --- rules.yaml: certification rules, one source of truth for flows and reminders -------------
@@ -136,6 +159,19 @@ class ReminderKind(Strict):
     overdue: bool = True  # also alert once the date has passed
     prepare: Text  # what to prepare, shown in the reminder
     step_id: str | None = None  # journey step opened from the reminder
+    # Run by the certification body: after the date the outcome is asked for, no alarm.
+    external: bool = False
+    # A risk to the certificate, sent as its own message instead of in the daily digest:
+    # "overdue" once the date has passed, "always" for every reminder of the kind.
+    risk: Literal["never", "overdue", "always"] = "never"
+    missed: Text | None = None  # what to do today once the date has passed without it
+
+
+class Capacity(Strict):
+    max_headcount: int  # this row applies up to this headcount
+    per_week: int = Field(ge=1, le=20)
+    # Small companies: one person wears every hat but top management's (one shared lane).
+    shared_roles: bool = False
 
 
 class PlanningPractice(Strict):
@@ -145,6 +181,9 @@ class PlanningPractice(Strict):
     review_before_apply_days: int  # management review shortly before applying
     audit_before_review_days: int  # the review takes the internal audit's results as input
     min_setup_days: int  # documents and training before the system can run with records
+    # Plan actions one responsible person carries a week, by company size (smallest first).
+    capacity: list[Capacity] = Field(default_factory=list)
+    top_role: str = "Top management"  # English owner role that never shares a lane
 
 
 class ReminderPractice(Strict):
@@ -157,6 +196,9 @@ class ReminderPractice(Strict):
     recert_audit_months_before_expiry: int
     yearly_internal_audit_months_before: int  # before each external audit
     yearly_review_months_before: int
+    # Recertification: the yearly audit and review come before the application, not the audit.
+    recert_internal_audit_days_before_apply: int = 42
+    recert_review_days_before_apply: int = 14
 
 
 class ScoringPractice(Strict):

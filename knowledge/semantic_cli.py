@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from knowledge.faq_words import write_words
 from knowledge.loader import KnowledgeError, load_knowledge
 from knowledge.semantic import SEMANTIC_MODELS, write_index
 
@@ -24,6 +25,7 @@ def run_embed(args: argparse.Namespace) -> int:
         print(exc)
         return 1
     entries = list(kb.faq.values())
+    print(f"Chinese word list -> {write_words(entries, kb.glossary, kb.data_dir)}")
     for name in SEMANTIC_MODELS:
         start = time.perf_counter()
         path = write_index(entries, kb.data_dir, name)

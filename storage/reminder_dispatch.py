@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Row, and_, bindparam, exists, or_, select, update
+from sqlalchemy import Row, and_, bindparam, exists, func, or_, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.reconcile import ReminderStatus
@@ -78,6 +78,10 @@ async def _write(store: Store, stmt: Any) -> Any:
     return result
 
 
+# Namespace of the transaction-level advisory locks that give one dispatcher a user's rows.
+USER_LOCK_NS = 7_421_001
+
+
 async def claim_due(
     store: Store,
     worker_id: str,
@@ -87,26 +91,33 @@ async def claim_due(
     *,
     channel: str | None = "telegram",
     user_id: int | None = None,
+    whole_users: bool = False,
 ) -> list[ClaimedReminder]:
     """Claim up to ``batch`` due rows for ``worker_id`` until ``now + lease``.
 
     Concurrent claimers get disjoint rows: PostgreSQL skips rows another transaction has
     locked; SQLite serialises the UPDATE. Rows are taken oldest due first (an index range
     scan that stops after ``batch`` rows, even with a huge backlog) and returned most
-    relevant first (``relevance``). ``user_id`` claims one user's rows only (a digest).
+    relevant first (``relevance``). ``user_id`` claims one user's rows only.
+
+    ``whole_users`` (the daily digest): every due row of up to ``batch`` users, those whose
+    first due row is oldest, so each user's rows go out together (``_whole_users``).
     """
     conditions = [due(now)]
     if channel is not None:
         conditions.append(R.channel == channel)
     if user_id is not None:
         conditions.append(R.user_id == user_id)
-    ids = (
-        select(R.id)
-        .where(*conditions)
-        .order_by(R.due_at)  # no tie-breaker: PostgreSQL then walks the index, no sort
-        .limit(batch)
-        .with_for_update(skip_locked=True)
-    )
+    if whole_users:
+        ids = _whole_users(store, conditions, batch)
+    else:
+        ids = (
+            select(R.id)
+            .where(*conditions)
+            .order_by(R.due_at)  # no tie-breaker: PostgreSQL then walks the index, no sort
+            .limit(batch)
+            .with_for_update(skip_locked=True)
+        )
     stmt = (
         update(TABLE)
         .where(R.id.in_(ids.scalar_subquery()))
@@ -117,6 +128,33 @@ async def claim_due(
         rows = (await session.exec(stmt)).all()
         await session.commit()
     return sorted((ClaimedReminder.from_row(r) for r in rows), key=relevance)
+
+
+def _whole_users(store: Store, conditions: list[Any], users: int) -> Any:
+    """Ids of every due row of up to ``users`` users, oldest first due first.
+
+    On PostgreSQL a transaction-level advisory lock per user keeps two dispatchers from
+    splitting one user's rows: the users are walked in order (``OFFSET 0`` keeps the sort
+    below the filter) and each is taken only if its lock is free, so concurrent dispatchers
+    take different people. SQLite has one writer: the statement alone is enough.
+    """
+    first_due = func.min(R.due_at)
+    if store.is_sqlite:
+        oldest = select(R.user_id).where(*conditions).group_by(R.user_id)
+        chosen = oldest.order_by(first_due).limit(users).scalar_subquery()
+    else:
+        ordered = (
+            select(R.user_id.label("user_id"), first_due.label("first_due"))
+            .where(*conditions)
+            .group_by(R.user_id)
+            .order_by(first_due)
+            .offset(0)
+            .subquery("candidates")
+        )
+        free = func.pg_try_advisory_xact_lock(USER_LOCK_NS, ordered.c.user_id)
+        locked = select(ordered.c.user_id).where(free).limit(users).cte("locked")
+        chosen = select(locked.c.user_id).scalar_subquery()
+    return select(R.id).where(*conditions, R.user_id.in_(chosen)).with_for_update(skip_locked=True)
 
 
 async def cancel_superseded(store: Store, now: datetime, *, user_id: int | None = None) -> int:
@@ -217,9 +255,16 @@ class Outcomes:
         return True
 
     async def sent_all(self, reminder_ids: Sequence[int], worker_id: str, now: datetime) -> int:
-        """Record one message that delivered several rows (a digest); at once, never grouped."""
-        marks = [{"rid": rid, "worker": worker_id, "now": now} for rid in reminder_ids]
-        return await self._run(_MARK_SENT, marks) if marks else 0
+        """Record one message that delivered several rows (a digest): one statement, at once,
+        never grouped; returns how many rows this worker still held."""
+        if not reminder_ids:
+            return 0
+        stmt = (
+            update(TABLE)
+            .where(R.id.in_(list(reminder_ids)), R.claimed_by == worker_id, R.sent_at.is_(None))
+            .values(status=SENT, sent_at=now, lease_until=None)
+        )
+        return await self._run(stmt)
 
     async def flush(self) -> None:
         """Write the grouped marks in one transaction."""

@@ -203,3 +203,10 @@ async def count_due(store: Store, now: datetime) -> dict[str, int]:
     """Due, unclaimed reminders per channel (``ipms remind`` without a token reports them)."""
     stmt = select(R.channel, func.count()).where(due(now)).group_by(R.channel)
     return {channel: n for channel, n in await _read(store, stmt)}
+
+
+async def company_names(store: Store, company_ids: set[int]) -> dict[int, str]:
+    """Company names for headings of reminders (of companies the recipient belongs to)."""
+    companies = CompanyRecord.__table__  # type: ignore[attr-defined]
+    stmt = select(companies.c.id, companies.c.name).where(companies.c.id.in_(sorted(company_ids)))
+    return {cid: name for cid, name in await _read(store, stmt)}

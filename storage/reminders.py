@@ -43,6 +43,7 @@ from storage.reminder_queries import (
     Listed,
     Snoozed,
     Upcoming,
+    company_names,
     count_by_status,
     count_due,
     list_planned,
@@ -93,7 +94,8 @@ async def replan_for_company(
 __all__ = [
     "CANCELLED", "FAILED", "FORBIDDEN_PREFIX", "PLANNED", "SENT",
     "ClaimedReminder", "Listed", "Outcomes", "Recipient", "ReplanStats", "Snoozed", "Upcoming",
-    "cancel", "cancel_superseded", "claim_due", "count_by_status", "count_due", "defer",
+    "cancel", "cancel_superseded", "claim_due", "company_names", "count_by_status", "count_due",
+    "defer",
     "insert_rows", "list_planned", "mark_failed", "mark_sent", "outcomes", "recipient_by_identity",
     "recipients", "recipients_of", "relevance", "replan_company", "replan_for_company", "snooze",
     "stop_user", "upcoming",

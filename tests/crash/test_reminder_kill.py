@@ -1,10 +1,10 @@
 """kill -9 while sending reminders: none lost, each re-sent at most once, and the number of
-duplicates per kill is bounded: 1 on PostgreSQL, ``SQLITE_MARK_GROUP`` on SQLite.
+duplicates per kill is bounded: the one message in flight (a person's digest of 3 here).
 
-A worker process dispatches 120 due reminders and is killed right after Telegram accepted
-its k-th message (before the dispatcher recorded it); once the lease has run out a second
-worker dispatches what is left. The kill points include the worst one on SQLite: the last
-message of a group whose marks were not yet written.
+A worker process dispatches 120 due reminders (3 for each of 40 people, one digest each) and
+is killed right after Telegram accepted its k-th message, before the dispatcher recorded
+it; once the lease has run out a second worker dispatches what is left. Each message's rows
+are recorded before the next message goes out, on PostgreSQL and SQLite alike.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from bot.dispatcher import SQLITE_MARK_GROUP
 from storage import reminders as rem
 from storage.repo import Store
 from tests.crash.conftest import ForkServer
@@ -23,17 +22,16 @@ from tests.reminders.conftest import START, seed_due_reminders
 
 USERS = 40
 REMINDERS = 120
+PER_DIGEST = REMINDERS // USERS
 
 
 def _kill_points() -> list[tuple[str, int, int]]:
     """(database, kill after the k-th accepted message, duplicates that kill must cause)."""
-    g = SQLITE_MARK_GROUP
     return [
-        ("sqlite", 2 * g, g),  # worst case: a whole group sent, its marks not yet written
-        ("sqlite", g + 7, 7),
-        ("sqlite", 1, 1),
-        ("pg", 37, 1),  # PostgreSQL records each message before sending the next
-        ("pg", 1, 1),
+        ("sqlite", 25, PER_DIGEST),  # the message in flight is sent again, nothing more
+        ("sqlite", 1, PER_DIGEST),
+        ("pg", 37, PER_DIGEST),
+        ("pg", 1, PER_DIGEST),
     ]
 
 
@@ -50,7 +48,7 @@ def url(request: pytest.FixtureRequest) -> str:
 async def test_kill_mid_dispatch_resends_at_most_the_stated_bound(
     forkserver: ForkServer, tmp_path: Path, url: str, kill_after: int, duplicates: int
 ) -> None:
-    bound = 1 if url.startswith("postgresql") else SQLITE_MARK_GROUP
+    bound = PER_DIGEST  # one message's rows
     await seed_due_reminders(url, USERS, REMINDERS, title="R#{}")
     out = tmp_path / "delivered"
     first = forkserver.run(
@@ -58,7 +56,7 @@ async def test_kill_mid_dispatch_resends_at_most_the_stated_bound(
         kill_after=kill_after,
     )  # fmt: skip
     assert first == {"signal": 9}
-    assert len(out.read_text().split()) == kill_after
+    assert len(out.read_text().split()) == kill_after * PER_DIGEST
     after_lease = START + timedelta(minutes=6)  # the dead worker's 5-minute lease has run out
     second = forkserver.run(
         job="dispatch", url=url, now=after_lease.isoformat(), worker="w2", out=str(out)

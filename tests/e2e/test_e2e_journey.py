@@ -93,7 +93,7 @@ class Journey:
         labels = [label for label, _ in buttons_of(step_view)]
         if self.label("enter_date_btn") in labels and "📅 2" not in text_of(step_view):
             await self.press(self.label("enter_date_btn"))
-            [saved] = await self.say(self.today.isoformat())
+            saved, *_ = await self.say(self.today.isoformat())  # then "what's next"
             assert self.today.isoformat() in text_of(saved)
         if self.label("cert_btn") in labels:
             await self.record_certificate()
@@ -143,6 +143,16 @@ class Journey:
             labels = [label for label, _ in buttons_of(answer)]
             if self.label("mark_done_btn") in labels:  # a plan action: the user did it
                 await self.press(self.label("mark_done_btn"), exact=True)
+            elif self.label("pre_show_btn") in labels:  # the pre-application check
+                for key in (
+                    "pre_btn_no_penalty",
+                    "pre_btn_no_blacklist",
+                    "pre_btn_ia",
+                    "pre_btn_mr",
+                ):
+                    if self.label(key) in labels:
+                        await self.press(self.label(key), exact=True)
+                self.clock.advance(timedelta(days=14))  # 3 months of operation take time
             elif self.label("open_step") in labels:
                 [view] = await self.press(self.label("open_step"))
                 await self.finish_current_step(view)

@@ -78,7 +78,8 @@ def test_certificate_at_decision_moves_to_maintenance_and_next_is_surveillance(e
     en.press("2029-11-19")
     c = en.conv.company
     assert c.certificate is not None and c.phase == "maint"
-    assert "2027-11-20" in en.said()  # first surveillance within 12 months
+    # First surveillance within 12 months: 2027-11-20 is a Saturday, so by Friday the 19th.
+    assert "2027-11-19" in en.said()
     for step in ("maint.improve", "maint.yearly", "maint.surveillance", "maint.recert"):
         en.send(EventKind.BUTTON, f"2|sd!|{step}")
     en.cmd("next")
@@ -133,9 +134,13 @@ def test_applying_before_the_preconditions_is_flagged(en: Driver) -> None:
     en.open_step("appl.submit")
     en.press("2|sd|appl.submit")
     said = en.said()
-    assert "preconditions" in said and "2027-01-01" in said
+    # 3 months from 2026-10-01 is New Year's Day: the first working day after, 2027-01-04.
+    assert "Pre-application check" in said and "2027-01-04" in said
     assert "internal audit" in said and "management review" in said
     assert "appl.submit" not in en.conv.company.steps_done
+    # Each open condition has its own way forward, not one "yes, done" button.
+    data = {b.data for b in en.buttons}
+    assert {"2|pre.ok|ia", "2|pre.ok|mr", "2|pre.ok|no_blacklist"} <= data
 
 
 def test_certified_company_is_asked_about_a_missed_yearly_audit_first(en: Driver) -> None:
@@ -146,15 +151,16 @@ def test_certified_company_is_asked_about_a_missed_yearly_audit_first(en: Driver
     en.press("2028-12-03")
     en.cmd("next")
     said = en.said()
-    # Yearly internal audit was due 2026-10-04 (2 months before the first surveillance).
-    assert "Yearly internal audit" in said and "overdue by 54 days" in said
+    # Yearly internal audit: 2 months before the first surveillance is Sunday 2026-10-04, in
+    # the National Day holiday: due on the last working day before it, 2026-09-30.
+    assert "Yearly internal audit" in said and "overdue by 58 days" in said
     done = next(b for b in en.buttons if b.data.startswith("2|evt.done"))
     en.press(done.data)  # the reply goes straight on to what's next
     assert "Marked done: Yearly internal audit" in en.said()
     assert "Yearly management review" in en.said()
     en.press(next(b for b in en.buttons if b.data.startswith("2|evt.done")).data)
     en.cmd("next")
-    assert "Surveillance audit 1" in en.said() and "2026-12-04" in en.said()
+    assert "Surveillance audit 1 deadline" in en.said() and "2026-12-04" in en.said()
 
 
 def test_unknown_question_can_go_to_a_human_when_an_operator_is_configured(en: Driver) -> None:

@@ -252,3 +252,19 @@ def test_a_question_in_between_keeps_the_offer(en: Driver) -> None:
     en.text("what is IPMS certification?")
     en.text("ok")
     assert en.conv.user.pending is not None and en.conv.user.pending.flow == "assess"
+
+
+def test_a_fairly_sure_answer_offers_the_runners_up_instead_of_related_questions(
+    en: Driver,
+) -> None:
+    en.onboard()
+    match = en.kb.matcher.match("how much does certification cost?", "en")
+    en.text("how much does certification cost?")
+    [reply] = en.replies
+    assert match.entry is not None and match.entry.answer.en in reply.text
+    if match.score < 90:
+        assert "Not what you asked?" in reply.text and "Related questions" not in reply.text
+        labels = [b.label for row in reply.buttons for b in row]
+        assert labels and match.entry.questions.en[0] not in labels
+    else:
+        assert "Not what you asked?" not in reply.text

@@ -41,13 +41,34 @@ def test_show_stoppers_are_first_in_the_plan_priority(en: Driver) -> None:
     assert acts["gap:A03"].priority == 1 and acts["gap:C06"].priority == 3
 
 
-def test_too_early_target_is_moved_to_the_earliest_feasible_date(en: Driver) -> None:
+def test_too_early_target_gets_the_earliest_date_with_reasons_and_a_choice(en: Driver) -> None:
     _assessed(en)
     en.press("2|pl.make")
     en.text("2027-01-15")
+    said = en.said()
+    assert "too early" in said and "3 months" in said and "internal audit" in said
+    assert en.conv.company.target_date is None  # nothing decided for the user
+    assert en.conv.company.actions == []
+    choice = en.button("2|pl.target|")
+    earliest = date.fromisoformat(choice.data.rsplit("|", 1)[1])
+    assert earliest.isoformat() in said and earliest >= en.now.date() + timedelta(days=180)
+    en.press(choice.data)
+    assert en.conv.company.target_date == earliest and en.conv.company.actions
+
+
+def test_the_earliest_date_offered_is_accepted_as_it_is(en: Driver) -> None:
+    """The target 2027-06-30 was refused as too early and silently moved to 07-01."""
+    _assessed(en)
+    en.press("2|pl.make")
+    earliest = en.button("2|pl.target|").data.rsplit("|", 1)[1]
+    en.text(earliest)
+    assert "too early" not in en.said()
+    assert en.conv.company.target_date == date.fromisoformat(earliest)
+    en.open_step("prep.plan")
+    en.press("2|pl.make")
+    day_before = date.fromisoformat(earliest) - timedelta(days=1)
+    en.text(day_before.isoformat())
     assert "too early" in en.said()
-    target = en.conv.company.target_date
-    assert target is not None and target >= en.now.date() + timedelta(days=30 + 180)
 
 
 def test_past_target_is_refused(en: Driver) -> None:
@@ -63,12 +84,15 @@ def test_actions_can_be_done_redated_and_added(en: Driver) -> None:
     en.press("2|pl.make")
     en.press("2|pl.target")  # one of the "in N months" buttons
     first = en.conv.company.actions[0]
-    en.press(f"2|pl.done|{first.id}")
+    en.cmd("plan")
+    en.press(f"2|evt.done|action:{first.id}")
     assert next(a for a in en.conv.company.actions if a.id == first.id).done_on == en.now.date()
     second = next(a for a in en.conv.company.actions if a.done_on is None)
-    en.press(f"2|pl.date|{second.id}")
+    en.cmd("plan")
+    en.press(f"2|evt.date|action:{second.id}")
     en.text("2027-03-03")
     assert next(a for a in en.conv.company.actions if a.id == second.id).due == date(2027, 3, 3)
+    en.cmd("plan")
     en.press("2|pl.add")
     en.text("Buy a patent database subscription")
     en.text("2027-02-01")
@@ -108,21 +132,20 @@ def test_next_after_assessment_suggests_the_plan_then_the_top_action(en: Driver)
     assert top.title_en in en.said()
 
 
-def test_overdue_action_comes_first(en: Driver) -> None:
+def test_overdue_action_of_the_current_step_comes_first(en: Driver) -> None:
     _assessed(en)
     en.press("2|pl.make")
     en.text("2027-12-31")
-    late = max(en.conv.company.actions, key=lambda a: a.due)
-    en.cmd("plan")
-    en.press(f"2|pl.date|{late.id}")
-    en.text(en.now.date().isoformat())
-    en.advance(3)
+    first = min(en.conv.company.actions, key=lambda a: a.due)
+    en.advance((first.due - en.now.date()).days + 3)
     en.cmd("next")
-    assert late.title_en in en.said() and "overdue by 3 days" in en.said()
+    assert first.title_en in en.said() and "overdue by 3 days" in en.said()
 
 
 def test_status_shows_phases_readiness_actions(en: Driver) -> None:
     _assessed(en)
+    en.press("2|pl.make")
+    en.text("2027-12-31")
     en.cmd("status")
     said = en.said()
     assert "Acme Ltd" in said and "▓" in said and "readiness" in said and "open actions" in said

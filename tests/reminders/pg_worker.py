@@ -2,13 +2,12 @@
 
 Usage: python pg_worker.py DB_URL WORKER_ID OUT_FILE READY_FILE GO_FILE NOW_ISO
 Waits for GO_FILE, sends everything due through a recording sender, writes one line per
-delivered reminder (its title) to OUT_FILE.
+message to OUT_FILE: the chat it went to (each person gets one digest for all their rows).
 """
 
 from __future__ import annotations
 
 import asyncio
-import re
 import sys
 import time
 from datetime import datetime
@@ -20,22 +19,19 @@ from flows.types import Button
 from knowledge.loader import load_knowledge
 from storage.repo import Store
 
-TITLE = re.compile(r"Reminder: (R\d+)")
 
-
-class TitleRecorder:
+class ChatRecorder:
     def __init__(self) -> None:
-        self.titles: list[str] = []
+        self.chats: list[str] = []
 
     async def send(self, chat_id: str, text: str, buttons: list[list[Button]]) -> None:
-        match = TITLE.search(text)
-        self.titles.append(match.group(1) if match else f"?{text[:40]}")
+        self.chats.append(chat_id)
 
 
 async def main(url: str, worker: str, out: Path, ready: Path, go: Path, now: str) -> None:
     store = await Store.open(url)
     kb = load_knowledge()
-    sender = TitleRecorder()
+    sender = ChatRecorder()
     dispatcher = Dispatcher(
         store, kb, sender, FakeClock(datetime.fromisoformat(now)), worker, rate_limit=False
     )
@@ -46,7 +42,7 @@ async def main(url: str, worker: str, out: Path, ready: Path, go: Path, now: str
     try:
         await dispatcher.run_once()
     finally:
-        out.write_text("".join(f"{t}\n" for t in sender.titles))
+        out.write_text("".join(f"{c}\n" for c in sender.chats))
         await store.close()
 
 

@@ -64,15 +64,15 @@ def test_calendar_file_parses_back_with_every_event(kb: Knowledge) -> None:
     assert "42-surveillance:1@ipms-bot" in events
     assert "42-expiry@ipms-bot" in events
     s1 = events["42-surveillance:1@ipms-bot"]
-    assert s1.decoded("dtstart") == date(2027, 1, 10)  # all-day
-    assert str(s1["summary"]) == "Surveillance audit 1"
-    # One alarm per lead time (rules: 120, 30, 7, 1 days), at 09:00.
+    # All-day; the deadline (Sunday 2027-01-10) moved to the working day before, and says so.
+    assert s1.decoded("dtstart") == date(2027, 1, 8)
+    assert str(s1["summary"]).startswith("Surveillance audit 1 deadline (moved earlier")
+    # One alarm per lead time (rules: 120, 30, 7 days), at 09:00.
     triggers = sorted(a.decoded("trigger") for a in s1.walk("VALARM"))
     assert triggers == [
         timedelta(days=-120, hours=9),
         timedelta(days=-30, hours=9),
         timedelta(days=-7, hours=9),
-        timedelta(days=-1, hours=9),
     ]
     done = events["42-stage2@ipms-bot"]
     assert str(done["summary"]).startswith("✅") and not done.walk("VALARM")

@@ -7,17 +7,18 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from flows import timeline_edit
+from flows.context import Ctx
 from flows.schedule import (
     OVERDUE_LEAD,
     PlannedReminder,
     add_months,
     all_events,
     local_instant,
-    mark_done,
     plan_reminders,
-    set_date,
 )
-from flows.state import Action, Company, DatedEvent, Nonconformity
+from flows.state import Action, Company, Conversation, DatedEvent, Nonconformity, User
+from knowledge.loader import load_knowledge
 from knowledge.schema import Rules
 
 from .conftest import certified
@@ -42,10 +43,12 @@ def leads(reminders: list[PlannedReminder], key: str) -> list[int]:
 
 def test_surveillance_windows_count_from_decision_then_from_previous_audit(rules: Rules) -> None:
     ev = events_by_key(certified(decision=date(2026, 1, 10)), rules)
-    assert ev["surveillance:1"].on == date(2027, 1, 10)  # ≤ 12 months after the decision
+    # ≤ 12 months after the decision: Sunday 2027-01-10, so the Friday before.
+    assert ev["surveillance:1"].on == date(2027, 1, 8)
     assert ev["surveillance:2"].on == date(2028, 1, 10)  # ≤ 12 months after the first
     assert "surveillance:3" not in ev  # year 3 is the recertification audit
-    assert ev["surveillance:1"].title_en == "Surveillance audit 1"
+    assert ev["surveillance:1"].title_en.startswith("Surveillance audit 1 deadline")
+    assert "moved earlier from Sun 2027-01-10" in ev["surveillance:1"].title_en
     assert ev["surveillance:1"].step_id == "maint.surveillance"
 
 
@@ -58,10 +61,11 @@ def test_entered_surveillance_date_overrides_and_moves_the_next_window(rules: Ru
     entered = DatedEvent(key="surveillance:1", kind="surveillance", on=date(2026, 11, 20))
     ev = events_by_key(certified(events=[entered]), rules)
     assert ev["surveillance:1"].on == date(2026, 11, 20)
-    assert ev["surveillance:2"].on == date(2027, 11, 20)
+    assert ev["surveillance:1"].kind == "surveillance_audit"  # booked: the body runs it
+    assert ev["surveillance:2"].on == date(2027, 11, 19)  # ≤ 12 months later (a Saturday)
     # The yearly internal audit / management review follow the real audit dates.
-    assert ev["yearly_internal_audit:s2"].on == date(2027, 9, 20)
-    assert ev["yearly_management_review:s2"].on == date(2027, 10, 20)
+    assert ev["yearly_internal_audit:s2"].on == date(2027, 9, 17)
+    assert ev["yearly_management_review:s2"].on == date(2027, 10, 19)
 
 
 def test_unnumbered_surveillance_date_fills_the_next_slot(rules: Rules) -> None:
@@ -79,28 +83,30 @@ def test_recertification_milestones_and_expiry(rules: Rules) -> None:
     ev = events_by_key(certified(expires=date(2029, 1, 14)), rules)
     assert ev["recert:plan"].on == date(2028, 7, 14)  # 6 months before expiry
     assert ev["recert:apply"].on == date(2028, 9, 14)  # 4
-    assert ev["recert:latest"].on == date(2028, 10, 14)  # 3
+    assert ev["recert:latest"].on == date(2028, 10, 13)  # 3 (the 14th is a Saturday)
     assert ev["recert:check"].on == date(2028, 12, 14)  # 1
-    assert ev["expiry"].on == date(2029, 1, 14)
+    assert ev["expiry"].on == date(2029, 1, 12)  # Sunday the 14th: the Friday before
     assert ev["recert:apply"].kind == "recert_apply"
     assert ev["recert:apply"].title_zh == "再认证：提交申请"
 
 
 def test_yearly_internal_audit_and_review_precede_each_audit(rules: Rules) -> None:
     ev = events_by_key(certified(decision=date(2026, 1, 10), expires=date(2029, 1, 14)), rules)
-    assert ev["yearly_internal_audit:s1"].on == date(2026, 11, 10)  # 2 months before S1
-    assert ev["yearly_management_review:s1"].on == date(2026, 12, 10)  # 1 month before
-    # Recertification audit assumed 2 months before expiry.
-    assert ev["yearly_internal_audit:recert"].on == date(2028, 9, 14)
-    assert ev["yearly_management_review:recert"].on == date(2028, 10, 14)
+    assert ev["yearly_internal_audit:s1"].on == date(2026, 11, 6)  # 2 months before S1
+    assert ev["yearly_management_review:s1"].on == date(2026, 12, 8)  # 1 month before
+    # Before recertification: 6 and 2 weeks before the application (2028-09-14), not after.
+    assert ev["yearly_internal_audit:recert"].on == date(2028, 8, 3)
+    assert ev["yearly_management_review:recert"].on == date(2028, 8, 31)
+    assert ev["yearly_management_review:recert"].on < ev["recert:apply"].on
 
 
 def test_three_month_mark_only_before_certification(rules: Rules) -> None:
     company = Company(system_start=date(2026, 9, 15))
     ev = events_by_key(company, rules)
-    assert ev["system_start"].on == date(2026, 12, 15)
-    assert ev["system_start"].kind == "system_start"
-    assert "system_start" not in events_by_key(certified(system_start=date(2025, 1, 1)), rules)
+    assert ev["eligible"].on == date(2026, 12, 15)
+    assert ev["eligible"].kind == "eligible"
+    assert ev["operate"].on == date(2026, 9, 15) and ev["operate"].done
+    assert "eligible" not in events_by_key(certified(system_start=date(2025, 1, 1)), rules)
 
 
 def test_open_actions_and_nonconformity_deadlines(rules: Rules) -> None:
@@ -141,11 +147,13 @@ def test_open_actions_and_nonconformity_deadlines(rules: Rules) -> None:
     ev = events_by_key(company, rules)
     assert ev["action:gap:A03"].title_en == "Set up the ledger"
     assert ev["action:gap:A03"].kind == "action"
-    assert "action:own:1" not in ev  # done
+    assert ev["action:own:1"].done  # listed as done, never reminded
     assert ev["nc:1:correction"].on == date(2026, 12, 20)
     assert ev["nc:1:evidence"].kind == "nc_evidence"
     assert "No contract review records" in ev["nc:1:evidence"].title_en
-    assert not any(k.startswith("nc:2") for k in ev)  # closed
+    assert all(e.done for k, e in ev.items() if k.startswith("nc:2"))  # closed
+    reminded = {r.event_key for r in plan(company, rules)}
+    assert "action:own:1" not in reminded and not any(k.startswith("nc:2") for k in reminded)
 
 
 def test_explicit_event_overrides_derived_and_2013_certificate_has_no_cycle(rules: Rules) -> None:
@@ -161,14 +169,24 @@ def test_explicit_event_overrides_derived_and_2013_certificate_has_no_cycle(rule
     )
 
 
-def test_mark_done_and_set_date_turn_derived_events_into_explicit_ones(rules: Rules) -> None:
-    company = certified()
-    done = mark_done(company, rules, "surveillance:1", date(2027, 1, 5))
-    ev = events_by_key(done, rules)
+def _ctx(company: Company, today: datetime = NOW) -> Ctx:
+    return Ctx(Conversation(user=User(external_id="t"), company=company), load_knowledge(), today)
+
+
+def test_done_and_new_dates_turn_derived_events_into_explicit_ones(rules: Rules) -> None:
+    ctx = _ctx(certified())
+    timeline_edit.complete(ctx, "surveillance:1")
+    ev = events_by_key(ctx.company, rules)
     assert ev["surveillance:1"].done
-    assert not any(r.event_key == "surveillance:1" for r in plan(done, rules))
-    moved = set_date(company, rules, "surveillance:1", date(2026, 12, 15))
-    assert events_by_key(moved, rules)["surveillance:2"].on == date(2027, 12, 15)
+    assert not any(r.event_key == "surveillance:1" for r in plan(ctx.company, rules))
+    ctx = _ctx(certified())
+    timeline_edit.record(ctx, "surveillance:1", date(2026, 12, 15))  # booked, ahead
+    ev = events_by_key(ctx.company, rules)
+    assert not ev["surveillance:1"].done and ev["surveillance:1"].on == date(2026, 12, 15)
+    assert ev["surveillance:2"].on == date(2027, 12, 15)
+    ctx = _ctx(certified())
+    timeline_edit.record(ctx, "surveillance:1", date(2026, 11, 2))  # held: a record
+    assert events_by_key(ctx.company, rules)["surveillance:1"].done
 
 
 def test_month_arithmetic_clamps_to_month_end() -> None:
@@ -198,7 +216,8 @@ def test_every_lead_time_plus_overdue_at_the_local_hour(rules: Rules) -> None:
 
 def test_kinds_without_overdue_get_no_alert(rules: Rules) -> None:
     planned = plan(Company(system_start=date(2027, 1, 10)), rules)
-    assert leads(planned, "system_start") == [7, 0]  # the 3-month mark: no "overdue"
+    assert leads(planned, "eligible") == [7, 0]  # the 3-month mark: no "overdue"
+    assert leads(planned, "operate") == []  # a start date recorded is not reminded
 
 
 def test_every_recipient_gets_each_reminder(rules: Rules) -> None:

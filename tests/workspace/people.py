@@ -83,7 +83,8 @@ class Person:
                 break
             await self.send(EventKind.BUTTON, no[0])
         await self.send(EventKind.BUTTON, "2|pl.make")
-        await self.press("12")  # a target in 12 months
+        data = [b.data for r in self.seen for row in r.buttons for b in row]
+        await self.tap(next(d for d in data if (cb := decode(d)) and cb.verb == "pl.target"))
 
     async def export(self) -> dict[str, Any]:
         return await self.assistant.store.export_user(self.who.channel, self.who.external_id)

@@ -2,6 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from bot.clock import FakeClock
+from bot.dispatcher import pop_due_for_user
+from flows.callbacks import decode
+from flows.context import Ctx
+from flows.report import build_report
 from knowledge.texts import t
 from tests.workspace.people import Person, invite, join, planned
 
@@ -13,9 +20,10 @@ async def _team(alice: Person, bob: Person) -> None:
 
 
 def _first_action(person: Person) -> str:
-    """The id of the plan's first open action, from the ✅ 1 button."""
-    data = person.button("✅ 1")
-    return data.rsplit("|", 1)[1]
+    """The id of the plan's first open action, from the ✅ 1 button (``evt.done|action:<id>``)."""
+    key = person.button("✅ 1").rsplit("|", 1)[1]
+    assert key.startswith("action:"), key
+    return key.removeprefix("action:")
 
 
 async def test_assigned_action_shows_in_the_plan_in_mine_and_goes_to_the_assignee_only(
@@ -34,7 +42,8 @@ async def test_assigned_action_shows_in_the_plan_in_mine_and_goes_to_the_assigne
     assert alice.labels() == ["Alice (owner)", "鲍勃 (member)", "Nobody"]
     replies = await alice.press("鲍勃 (member)")
     assert replies[0].text.endswith("is assigned to 鲍勃.")
-    assert " · 鲍勃" in replies[1].text.splitlines()[1]  # the plan names him
+    [line] = [x for x in replies[1].text.splitlines() if x.startswith("⬜ 1.")]
+    assert " · 鲍勃" in line  # the plan names him
     after = await planned(store)
     assert (bob_id, key) in after and (alice_id, key) not in after
     assert {k for u, k in after if u == alice_id} == {k for u, k in before if u == alice_id} - {key}
@@ -57,7 +66,7 @@ async def test_bob_marks_his_action_done_from_mine(alice: Person, bob: Person) -
     await alice.press("鲍勃 (member)")
     await bob.say("/mine")
     replies = await bob.press("✅ 1")
-    assert replies[0].text.startswith("✅ 已完成：")
+    assert replies[0].text.startswith("✅ 已标记完成：")
     [empty] = await bob.say("/mine")
     assert empty.text == t("zh", "ws_mine_empty")
     await alice.say("/plan")
@@ -112,3 +121,40 @@ async def test_removed_members_assignments_and_reminders_go_back_to_the_team(
     assert (alice.who.external_id, key) in rows
     await alice.say("/plan")
     assert "鲍勃" not in alice.text()
+
+
+async def test_the_report_names_the_assignee(alice: Person, bob: Person) -> None:
+    await _team(alice, bob)
+    await alice.say("/plan")
+    action = _first_action(alice)
+    await alice.press("👤 1")
+    await alice.press("鲍勃 (member)")
+    async with alice.assistant.store.conversation("telegram", alice.who.external_id) as h:
+        ctx = Ctx(h.conv, alice.assistant.kb, alice.assistant.clock.now())
+    lines = {line.title: line for line in build_report(ctx).plan}
+    [mine] = [x for x in ctx.company.actions if x.id == action]
+    assert lines[mine.title_en].who == f"鲍勃 ({mine.owner_role_en})"
+
+
+async def test_a_consultants_reminders_come_per_company_and_act_on_it(
+    alice: Person, mallory: Person, carol: Person
+) -> None:
+    companies = {}
+    for owner, name in ((alice, "Alice Widgets"), (mallory, "Mallory Metals")):
+        await owner.onboard(name)
+        await owner.make_plan()
+        await join(carol, await invite(owner, "consultant"))
+        await owner.say("/plan")
+        await owner.press("👤 1")
+        await owner.press("Carol (consultant)")
+        companies[name] = (await owner.export())["companies"][0]["company"]["id"]
+    a = alice.assistant
+    assert isinstance(a.clock, FakeClock)
+    a.clock.advance(timedelta(days=6))
+    digests = await pop_due_for_user(a.store, carol.who, a.clock.now(), a.kb)
+    heads = [d.text.splitlines()[0] for d in digests]
+    assert sorted(heads) == ["🏢 Alice Widgets", "🏢 Mallory Metals"]
+    for digest in digests:
+        company = companies[digest.text.splitlines()[0].removeprefix("🏢 ")]
+        bound = {decode(b.data).company for row in digest.buttons for b in row}  # type: ignore[union-attr]
+        assert bound == {company}

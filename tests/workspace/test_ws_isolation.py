@@ -124,7 +124,7 @@ async def test_a_removed_member_loses_access_to_buttons_and_reminders_of_the_com
     await _company_a(alice, bob)
     a_id = (await alice.export())["companies"][0]["company"]["id"]
     assert isinstance(assistant.clock, FakeClock)
-    assistant.clock.advance(timedelta(days=4))  # the first reminders come due
+    assistant.clock.advance(timedelta(days=6))  # the first reminders come due
     due = await pop_due_for_user(assistant.store, bob.who, assistant.clock.now(), assistant.kb)
     assert due, "Bob gets the reminders of his assigned action"
     reminder_buttons = [b.data for r in due for row in r.buttons for b in row]

@@ -1,0 +1,89 @@
+"""Confirmations for irreversible actions: single-use and bound to the request that asked.
+
+``ask(ctx, "question_key", "action.name", *args)`` shows the question with Yes/No; the action
+runs only when "Yes" carries the token of the confirmation still open. Anything else the user
+does in between (a command, another button, typed text) withdraws it, "No" withdraws it, and
+the answered question loses its buttons. The action is declared in a flow's ``actions=`` and
+has no button of its own.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import timedelta
+
+from flows.context import Ctx
+from flows.registry import Flow, Input, Registry, Verb
+from flows.types import PROMPT, Out, Reply
+
+INPUT = "confirm"
+EXPIRES_AFTER = timedelta(minutes=10)
+SEP = "\x1f"  # between the action's arguments inside the pending input
+
+
+def ask(ctx: Ctx, question_key: str, action: str, *args: str, **values: str) -> Out:
+    seed = f"{ctx.user.channel}:{ctx.user.external_id}:{action}:{ctx.now.isoformat()}"
+    token = hashlib.sha256(seed.encode()).hexdigest()[:12]
+    ctx.wait_for(
+        INPUT,
+        question_key,
+        token=token,
+        action=action,
+        args=SEP.join(args),
+        expires=(ctx.now + EXPIRES_AFTER).isoformat(),
+        **{f"v_{k}": v for k, v in values.items()},
+    )
+    return [PROMPT]
+
+
+def _show(ctx: Ctx) -> Out:
+    p = ctx.pending
+    assert p is not None
+    token = p.data.get("token", "")
+    values = {k[2:]: v for k, v in p.data.items() if k.startswith("v_")}
+    buttons = [[ctx.button("confirm_yes", "yes", token), ctx.button("confirm_no", "no", token)]]
+    return [ctx.reply(p.field, buttons, **values)]
+
+
+def _open(ctx: Ctx, token: str) -> bool:
+    p = ctx.pending
+    if p is None or p.flow != INPUT or p.data.get("token") != token:
+        return False
+    return ctx.now.isoformat() <= p.data.get("expires", "")
+
+
+def _registry(ctx: Ctx) -> Registry:
+    assert ctx.registry is not None, "the engine sets ctx.registry"
+    return ctx.registry
+
+
+def yes(ctx: Ctx, token: str) -> Out | None:
+    if not _open(ctx, token):
+        return None
+    p = ctx.pending
+    assert p is not None
+    action = _registry(ctx).actions.get(p.data.get("action", ""))
+    raw = p.data.get("args", "")
+    args = raw.split(SEP) if raw else []
+    ctx.clear_pending()
+    if action is None or len(args) != action.arity:
+        return None
+    done = action.handler(ctx, *args)
+    return [Reply(ctx.t("confirmed"), edit=True), *(done or [])]
+
+
+def no(ctx: Ctx, token: str) -> Out | None:
+    if not _open(ctx, token):
+        return None
+    ctx.clear_pending()
+    return [Reply(ctx.t("confirm_cancelled"), edit=True)]
+
+
+FLOW = Flow(
+    "confirm",
+    verbs=(
+        Verb("yes", yes, arity=1, needs_company=False),
+        Verb("no", no, arity=1, needs_company=False),
+    ),
+    inputs=(Input(INPUT, _show, lapses=True, own_verbs=("yes", "no")),),
+)

@@ -1,0 +1,153 @@
+"""The daily digest: one message per user per day with everything that is due or overdue.
+
+A digest of a single item is that item's own card (what to prepare, snooze for a day or a
+week, open the step).
+
+The dispatcher claims all of a user's due reminder rows together and sends what
+``render_digest`` returns: each risk to the certificate as its own message (a surveillance
+audit missed, the certificate expiring, a nonconformity past its deadline), everything else
+in one digest. After downtime the rows that fell due meanwhile make one catch-up digest that
+says so. An event with several rows (a lead time and the overdue alert) is listed once.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flows.callbacks import CallbackTooLong, encode
+from flows.reminders import (
+    ReminderView,
+    format_date,
+    relative_days,
+    render_reminder,
+    title_of,
+)
+from flows.schedule import OVERDUE_LEAD, SNOOZE_LEAD, is_risk, local_today, zone
+from flows.timeline import reminder_kind
+from flows.types import Button, Lang, Reply
+from knowledge.schema import Rules
+from knowledge.texts import Catalogue, load_catalogue
+
+LISTED = 8  # lines in one digest; the rest are counted
+WITH_BUTTONS = 5  # items that get their own row of buttons
+CATCH_UP_AFTER = timedelta(hours=36)  # a row this much older than now: we were away
+
+
+def _relevance(view: ReminderView) -> tuple[int, date, int]:
+    late = view.lead_days in (OVERDUE_LEAD, SNOOZE_LEAD)
+    return (0 if late else 1, view.event_date, view.id)
+
+
+def one_per_event(views: list[ReminderView]) -> list[ReminderView]:
+    """The most telling row of each event: the overdue alert, else the nearest lead time."""
+    best: dict[tuple[str, date], ReminderView] = {}
+    for view in sorted(views, key=_relevance):
+        best.setdefault((view.event_key, view.event_date), view)
+    return sorted(best.values(), key=lambda v: (v.event_date, v.id))
+
+
+def compose(
+    views: list[ReminderView],
+    rules: Rules,
+    lang: Lang,
+    now: datetime,
+    texts: Catalogue | None = None,
+) -> list[tuple[Reply, list[int]]]:
+    """One user's due reminders as messages, each with the ids of the rows it delivers:
+    a card per risk to the certificate, then one digest for all the rest (an event's
+    several rows are covered by the one line that shows it)."""
+    texts = texts or load_catalogue()
+    risky = [v for v in views if is_risk(rules, v.kind, v.lead_days)]
+    rest = [v for v in views if not is_risk(rules, v.kind, v.lead_days)]
+    out: list[tuple[Reply, list[int]]] = []
+    for view in one_per_event(risky):
+        same = [
+            v.id for v in risky if (v.event_key, v.event_date) == (view.event_key, view.event_date)
+        ]
+        out.append((render_reminder(view, rules, lang, now, texts), same))
+    events = one_per_event(rest)
+    if len(events) == 1:  # a digest of one thing is that thing's own card
+        out.append((render_reminder(events[0], rules, lang, now, texts), [v.id for v in rest]))
+    elif events:
+        out.append((_digest(events, rules, lang, now, texts), [v.id for v in rest]))
+    return out
+
+
+def render_digest(
+    views: list[ReminderView],
+    rules: Rules,
+    lang: Lang,
+    now: datetime,
+    texts: Catalogue | None = None,
+) -> list[Reply]:
+    """The messages for one user's due reminders: the risks, then one digest."""
+    return [reply for reply, _ in compose(views, rules, lang, now, texts)]
+
+
+def _digest(
+    views: list[ReminderView], rules: Rules, lang: Lang, now: datetime, texts: Catalogue
+) -> Reply:
+    today = local_today(now, zone(views[0].timezone))
+    external = [v for v in views if v.event_date < today and reminder_kind(rules, v.kind).external]
+    late = [v for v in views if v.event_date < today and v not in external]
+    coming = [v for v in views if v.event_date >= today]
+    away = any(v.due_at is not None and now - v.due_at > CATCH_UP_AFTER for v in views)
+    head = "digest_head_back" if away else "digest_head"
+    lines = [texts.t(lang, head, date=format_date(today, lang, texts))]
+    ordered: list[ReminderView] = []
+    for key, group in (
+        ("digest_coming", coming),
+        ("digest_late", late),
+        ("digest_outcome", external),
+    ):
+        room = LISTED - len(ordered)
+        if not group or room <= 0:
+            continue
+        lines += ["", texts.t(lang, key)]
+        for view in group[:room]:
+            ordered.append(view)
+            when = relative_days(view.event_date, today, lang, texts)
+            title = title_of(view, rules, lang)
+            lines.append(
+                f"{len(ordered)}. {title} · {view.event_date.isoformat()}（{when}）"
+                if lang == "zh"
+                else f"{len(ordered)}. {title} · {view.event_date.isoformat()} ({when})"
+            )
+    if len(views) > len(ordered):
+        lines += ["", texts.t(lang, "digest_more", n=len(views) - len(ordered))]
+    lines += ["", texts.t(lang, "digest_hint")]
+    if any(v in external for v in ordered[:WITH_BUTTONS]):
+        lines.append(texts.t(lang, "digest_hint_outcome"))
+    return Reply("\n".join(lines), _buttons(ordered[:WITH_BUTTONS], external, lang, texts))
+
+
+def _button(texts: Catalogue, lang: Lang, label: str, verb: str, *args: str | int) -> Button | None:
+    try:
+        return Button(label, encode(verb, *args))
+    except CallbackTooLong:  # dropped rather than truncated
+        return None
+
+
+def _buttons(
+    views: list[ReminderView], external: list[ReminderView], lang: Lang, texts: Catalogue
+) -> list[list[Button]]:
+    rows: list[list[Button | None]] = []
+    for n, view in enumerate(views, 1):
+        if view in external:
+            rows.append(
+                [
+                    _button(texts, lang, f"✅ {n}", "tl.passed", view.event_key),
+                    _button(texts, lang, f"📝 {n}", "tl.findings", view.event_key),
+                    _button(texts, lang, f"📅 {n}", "evt.date", view.event_key),
+                ]
+            )
+            continue
+        rows.append(
+            [
+                _button(texts, lang, f"✅ {n}", "evt.done", view.event_key),
+                _button(texts, lang, f"⏰ {n}", "rem.snooze", view.id, 1),
+                _button(texts, lang, f"📅 {n}", "evt.date", view.event_key),
+            ]
+        )
+    rows.append([_button(texts, lang, texts.t(lang, "next_btn"), "next")])
+    return [[b for b in row if b is not None] for row in rows if any(row)]

