@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from flows import confirm
 from flows.callbacks import encode
 from flows.context import Ctx
 from flows.natural import TimezoneProblem, resolve_timezone
@@ -24,7 +25,6 @@ from flows.types import (
 )
 
 CONFIRM_DELETE = "confirm_delete"
-CONFIRM_BROADCAST = "confirm_broadcast"
 CONFIRM_MINUTES = 10  # a confirmation expires after this
 MAX_BROADCAST = 3500  # leaves room in a Telegram message for the header and footer
 
@@ -79,9 +79,9 @@ def export_command(ctx: Ctx, _: str) -> Out:
     return [ExportData()]
 
 
-def _token(ctx: Ctx, what: str = "delete") -> str:
+def _token(ctx: Ctx) -> str:
     """Binds a confirmation to the request that showed it (not guessable from the outside)."""
-    seed = f"{ctx.user.channel}:{ctx.user.external_id}:{what}:{ctx.now.isoformat()}"
+    seed = f"{ctx.user.channel}:{ctx.user.external_id}:{ctx.now.isoformat()}"
     return hashlib.sha256(seed.encode()).hexdigest()[:12]
 
 
@@ -103,9 +103,9 @@ def _ask_delete(ctx: Ctx) -> Out:
     return [ctx.reply("delete_confirm", delete_buttons(ctx))]
 
 
-def _confirmation_open(ctx: Ctx, token: str, flow: str = CONFIRM_DELETE) -> bool:
+def _confirmation_open(ctx: Ctx, token: str) -> bool:
     p = ctx.pending
-    if p is None or p.flow != flow or p.data.get("token") != token:
+    if p is None or p.flow != CONFIRM_DELETE or p.data.get("token") != token:
         return False
     return ctx.now.isoformat() <= p.data.get("expires", "")
 
@@ -137,35 +137,7 @@ def broadcast_command(ctx: Ctx, args: str) -> Out:
         return [ctx.reply("broadcast_usage")]
     if len(text) > MAX_BROADCAST:
         return [ctx.reply("broadcast_too_long", limit=MAX_BROADCAST)]
-    expires = (ctx.now + timedelta(minutes=CONFIRM_MINUTES)).isoformat()
-    ctx.wait_for(CONFIRM_BROADCAST, "", token=_token(ctx, "broadcast"), expires=expires, text=text)
-    return [PROMPT]
-
-
-def _ask_broadcast(ctx: Ctx) -> Out:
-    p = ctx.pending
-    assert p is not None
-    token = p.data.get("token", "")
-    buttons = [
-        [ctx.button("broadcast_send", "bc.yes", token), ctx.button("delete_no", "bc.no", token)]
-    ]
-    return [ctx.reply("broadcast_confirm", buttons, text=p.data.get("text", ""))]
-
-
-def broadcast_yes(ctx: Ctx, token: str) -> Out | None:
-    if not _confirmation_open(ctx, token, CONFIRM_BROADCAST):
-        return None
-    p = ctx.pending
-    assert p is not None
-    ctx.clear_pending()
-    return [Reply(ctx.t("broadcast_queued"), edit=True), Broadcast(p.data.get("text", ""))]
-
-
-def broadcast_no(ctx: Ctx, token: str) -> Out | None:
-    if not _confirmation_open(ctx, token, CONFIRM_BROADCAST):
-        return None
-    ctx.clear_pending()
-    return [Reply(ctx.t("broadcast_cancelled"), edit=True)]
+    return confirm.ask(ctx, "broadcast_confirm", "bc.send", text, text=text)
 
 
 FLOW = Flow(
@@ -183,12 +155,9 @@ FLOW = Flow(
         Verb("lang", set_lang, arity=1, needs_company=False, right="user"),
         Verb("del.yes", delete_yes, arity=1, needs_company=False, right="user"),
         Verb("del.no", delete_no, arity=1, needs_company=False, right="user"),
-        Verb("bc.yes", broadcast_yes, arity=1, needs_company=False, right="admin"),
-        Verb("bc.no", broadcast_no, arity=1, needs_company=False, right="admin"),
     ),
-    # Anything else the user does withdraws a confirmation: an old "Yes" never acts.
-    inputs=(
-        Input(CONFIRM_DELETE, _ask_delete, lapses=True, own_verbs=("del.yes", "del.no")),
-        Input(CONFIRM_BROADCAST, _ask_broadcast, lapses=True, own_verbs=("bc.yes", "bc.no")),
-    ),
+    # Anything else the user does withdraws the confirmation: an old "Yes" never deletes.
+    inputs=(Input(CONFIRM_DELETE, _ask_delete, lapses=True, own_verbs=("del.yes", "del.no")),),
+    # Only through a confirmation (``flows.confirm``).
+    actions=(Verb("bc.send", lambda ctx, text: [Broadcast(text)], arity=1, right="admin"),),
 )

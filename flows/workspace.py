@@ -3,20 +3,20 @@
 Who may do what is declared with each command and verb (``right=``, ``flows.authz``);
 changes to members are effects (``flows.workspace_effects``) carried out in the event's
 transaction, where storage checks the owner again. Removing a member, handing over
-ownership and leaving need a confirmation bound to the request that showed it (as
-/deletedata does): a token in the pending input, withdrawn by anything else the user does.
+ownership and leaving are confirmed first (``flows.confirm``: single-use, bound to the
+request that asked, withdrawn by anything else the user does).
 """
 
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 
+from flows import confirm
 from flows.context import Ctx, fmt_date
-from flows.registry import Command, Flow, Input, Verb
+from flows.registry import Command, Flow, Verb
 from flows.state import Member, Role
 from flows.team import member_of
-from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
+from flows.types import SHOW_NEXT, Button, Out, Reply
 from flows.workspace_code import normalize_code
 from flows.workspace_effects import (
     CreateInvitation,
@@ -31,11 +31,8 @@ from flows.workspace_effects import (
 )
 
 INVITE_DAYS = 7  # an invitation expires after this
-CONFIRM = "ws_confirm"
-CONFIRM_MINUTES = 10
 ICONS: dict[Role, str] = {"owner": "👑", "member": "👤", "consultant": "🧭"}
 ASSIGNABLE: tuple[Role, ...] = ("member", "consultant")  # ownership moves by hand-over only
-CONFIRMED = ("remove", "handover", "leave")
 
 
 def role_label(ctx: Ctx, role: Role) -> str:
@@ -111,77 +108,45 @@ def set_role(ctx: Ctx, user_id: str, role: str) -> Out | None:
     return [SetRole(m.user_id, chosen)]
 
 
-# --- confirmations ----------------------------------------------------------------------
-
-
-def _token(ctx: Ctx, what: str) -> str:
-    seed = f"{ctx.user.channel}:{ctx.user.external_id}:{what}:{ctx.now.isoformat()}"
-    return hashlib.sha256(seed.encode()).hexdigest()[:12]
-
-
-def _confirm(ctx: Ctx, what: str, target: int | None = None) -> Out:
-    expires = (ctx.now + timedelta(minutes=CONFIRM_MINUTES)).isoformat()
-    token = _token(ctx, what)
-    ctx.wait_for(CONFIRM, what, token=token, expires=expires, target=str(target or ""))
-    return [PROMPT]
+# --- confirmations (``flows.confirm``: single-use, withdrawn by anything else) -----------------
 
 
 def ask_remove(ctx: Ctx, user_id: str) -> Out | None:
     m = _other_member(ctx, user_id)
-    return _confirm(ctx, "remove", m.user_id) if m is not None else None
+    if m is None:
+        return None
+    values = {"name": m.name, "company": company_name(ctx)}
+    return confirm.ask(ctx, "ws_confirm_remove", "ws.remove!", str(m.user_id), **values)
 
 
 def ask_handover(ctx: Ctx, user_id: str) -> Out | None:
     m = _other_member(ctx, user_id)
-    return _confirm(ctx, "handover", m.user_id) if m is not None else None
+    if m is None:
+        return None
+    values = {"name": m.name, "company": company_name(ctx)}
+    return confirm.ask(ctx, "ws_confirm_handover", "ws.handover!", str(m.user_id), **values)
 
 
 def ask_leave(ctx: Ctx) -> Out:
     if ctx.conv.role == "owner":
         return [ctx.reply("ws_owner_cannot_leave", company=company_name(ctx))]
-    return _confirm(ctx, "leave")
+    return confirm.ask(ctx, "ws_confirm_leave", "ws.leave!", company=company_name(ctx))
 
 
-def _ask_confirm(ctx: Ctx) -> Out:
-    p = ctx.pending
-    assert p is not None
-    target = member_of(ctx.company, int(p.data["target"])) if p.data.get("target") else None
-    if p.field not in CONFIRMED or (p.field != "leave" and target is None):
-        ctx.clear_pending()
-        return [SHOW_NEXT]
-    token = p.data.get("token", "")
-    buttons = [[ctx.button("ws_yes", "ws.yes", token), ctx.button("ws_no", "ws.no", token)]]
-    name = target.name if target is not None else ""
-    return [ctx.reply(f"ws_confirm_{p.field}", buttons, name=name, company=company_name(ctx))]
+def _confirmed_member(ctx: Ctx, user_id: str) -> int | None:
+    """The member a confirmed action is about, if still one (storage checks again)."""
+    m = _other_member(ctx, user_id)
+    return m.user_id if m is not None else None
 
 
-def _open(ctx: Ctx, token: str) -> bool:
-    p = ctx.pending
-    if p is None or p.flow != CONFIRM or p.data.get("token") != token:
-        return False
-    return ctx.now.isoformat() <= p.data.get("expires", "")
+def remove(ctx: Ctx, user_id: str) -> Out | None:
+    target = _confirmed_member(ctx, user_id)
+    return [RemoveMember(target)] if target is not None else None
 
 
-def confirmed(ctx: Ctx, token: str) -> Out | None:
-    if not _open(ctx, token):
-        return None
-    p = ctx.pending
-    assert p is not None
-    ctx.clear_pending()
-    target = int(p.data.get("target") or 0)
-    working = Reply(ctx.t("ws_working"), edit=True)
-    if p.field == "remove":
-        return [working, RemoveMember(target)]
-    if p.field == "handover":
-        return [working, HandOver(target)]
-    return [working, Leave()]
-
-
-def declined(ctx: Ctx, token: str) -> Out | None:
-    if not _open(ctx, token):
-        return None
-    ctx.clear_pending()
-    return [Reply(ctx.t("ws_cancelled"), edit=True)]
+def hand_over(ctx: Ctx, user_id: str) -> Out | None:
+    target = _confirmed_member(ctx, user_id)
+    return [HandOver(target)] if target is not None else None
 
 
 # --- invitations and joining --------------------------------------------------------------
@@ -244,8 +209,6 @@ FLOW = Flow(
         Verb("ws.remove", ask_remove, arity=1, needs_company=False, right="manage"),
         Verb("ws.handover", ask_handover, arity=1, needs_company=False, right="manage"),
         Verb("ws.leave", ask_leave, needs_company=False),
-        Verb("ws.yes", confirmed, arity=1, needs_company=False),
-        Verb("ws.no", declined, arity=1, needs_company=False),
         Verb("ws.invite", lambda ctx: [ShowInvitations()], needs_company=False, right="manage"),
         Verb("ws.inv", invite, arity=1, needs_company=False, right="manage"),
         Verb("ws.revoke", revoke, arity=1, needs_company=False, right="manage"),
@@ -253,7 +216,12 @@ FLOW = Flow(
         Verb("ws.switch", lambda ctx: [SHOW_NEXT], needs_company=False),
         Verb("ws.new", lambda ctx: [NewCompany()], needs_company=False, right="user"),
     ),
-    inputs=(Input(CONFIRM, _ask_confirm, lapses=True, own_verbs=("ws.yes", "ws.no")),),
+    # Run only through a confirmation (``flows.confirm``); storage checks the owner again.
+    actions=(
+        Verb("ws.remove!", remove, arity=1, right="manage"),
+        Verb("ws.handover!", hand_over, arity=1, right="manage"),
+        Verb("ws.leave!", lambda ctx: [Leave()]),
+    ),
 )
 
 __all__ = ["FLOW", "company_name", "role_buttons", "role_label"]

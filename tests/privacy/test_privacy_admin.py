@@ -28,9 +28,10 @@ async def test_admin_commands_are_refused_to_everyone_else(
         for line in ("/admin", "/broadcast Free upgrade!"):
             [refused] = await person.say(line)
             assert refused.text == t("en", "admin_only"), line
-        for data in ("2|bc.yes|0123456789ab", "2|bc.no|0123456789ab"):
-            [refused] = await person.tap(data)
-            assert refused.text == t("en", "admin_only"), data
+        # Forged: a confirmation never asked, the action's own name (it has no button).
+        for data in ("2|yes|0123456789ab", "2|bc.send|Free upgrade!"):
+            replies = await person.tap(data)
+            assert replies[0].text == t("en", "stale_button"), data
     assert sender.sent == []
 
 
@@ -65,8 +66,8 @@ async def test_broadcast_reaches_only_who_opted_in_within_the_rate_limit(
     sender.errors[bob.who.external_id] = [RetryAfter(2)]  # flood control once, then fine
     admin = _admin(assistant)
     [confirm] = await admin.say("/broadcast The 2024 rules for surveillance audits changed.")
-    assert "The 2024 rules" in confirm.text and admin.labels() == ["Send", "Cancel"]
-    replies = await admin.press("Send")
+    assert "The 2024 rules" in confirm.text and admin.labels() == ["Yes, go ahead", "No, cancel"]
+    replies = await admin.press("Yes, go ahead")
     assert replies[-1].text == t("en", "broadcast_started", n=3)
     start = time.t
     [task] = list(assistant.broadcaster._tasks)

@@ -120,7 +120,7 @@ async def test_owner_changes_a_role_and_removes_a_member_after_confirming(
     await alice.press("Remove from the company")
     replies = await alice.press("Yes")
     assert [r.text for r in replies] == [
-        t("en", "ws_working"),
+        t("en", "confirmed"),
         "鲍勃 was removed from “Alice Widgets”.",
     ]
     assert replies[0].edit
