@@ -64,14 +64,6 @@ def successor(members: Iterable[Member], leaving: int) -> Member | None:
     return next((m for m in others if m.role == "member"), others[0] if others else None)
 
 
-def clear_assignments(company: Company, user_id: int) -> None:
-    """Unassign everything assigned to ``user_id`` (they are leaving the company)."""
-    for action in company.actions:
-        if action.assignee_id == user_id:
-            action.assignee_id = None
-    company.assignees = {s: u for s, u in company.assignees.items() if u != user_id}
-
-
 @dataclass(frozen=True)
 class Fate:
     """What deleting a user's data does to one of their companies."""
