@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from bot import metrics
+from bot.broadcast import Broadcaster
 from bot.clock import SystemClock
 from bot.config import Settings
 from bot.dispatcher import Dispatcher, TelegramSender
@@ -97,5 +98,20 @@ def operator_channel(settings: Settings, assistant: Assistant) -> Hook:
     async def hook(app: Any) -> None:
         if settings.operator_chat_id is not None:
             assistant.operator = TelegramOperator(app.bot, settings.operator_chat_id)
+
+    return hook
+
+
+def workspace_hook(assistant: Assistant) -> Hook:
+    """Start-up hook: invitation deep links name this bot; announcements go through it,
+    rate-limited like reminders."""
+
+    async def hook(app: Any) -> None:
+        username = getattr(app.bot, "username", None)
+        if username:
+            assistant.workspace.link_base = f"https://t.me/{username}?start="
+        assistant.broadcaster = Broadcaster(
+            assistant.store, TelegramSender(app.bot), assistant.texts
+        )
 
     return hook

@@ -54,7 +54,7 @@ def _locale_lang() -> str | None:
 
 
 async def _run(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.assembly import open_assistant, operator_channel, reminder_tick
+    from bot.assembly import open_assistant, operator_channel, reminder_tick, workspace_hook
     from bot.serve_commands import run_webhook
     from bot.telegram_app import run_polling
 
@@ -64,6 +64,7 @@ async def _run(args: argparse.Namespace, settings: Settings) -> int:
         settings.webhook()  # raises the ConfigError saying what to set
     assistant = await open_assistant(settings, migrate=settings.auto_migrate, telegram=True)
     hooks = [reminder_tick(settings, assistant), operator_channel(settings, assistant)]
+    hooks.append(workspace_hook(assistant))
     try:
         if webhook:
             await run_webhook(settings, assistant, on_startup=hooks)

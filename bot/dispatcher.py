@@ -36,6 +36,7 @@ from bot.clock import Clock
 from bot.reminder_delivery import (
     Message,
     by_user,
+    company_names,
     is_stale,
     lang_of,
     messages_for,
@@ -215,7 +216,9 @@ class Dispatcher:
         """
         if not rows:
             return
-        messages = messages_for(rows, self.kb.rules, lang_of(person.lang), self.clock.now())
+        names = await company_names(self.store, rows)  # a consultant's several companies
+        now = self.clock.now()
+        messages = messages_for(rows, self.kb.rules, lang_of(person.lang), now, names)
         for n, message in enumerate(messages):
             try:
                 await self._send(message, person)

@@ -7,11 +7,12 @@ marked sent exactly when the message carrying it went out.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from flows.callbacks import bind
 from flows.digest import compose
 from flows.reminders import ReminderView
 from flows.schedule import EARLIEST_HOUR, LATEST_HOUR, clamp_hour, local_instant, local_today, zone
@@ -19,6 +20,7 @@ from flows.state import User
 from flows.types import Lang, Reply
 from knowledge.loader import Knowledge, load_knowledge
 from knowledge.schema import Rules
+from knowledge.texts import load_catalogue
 from storage import reminders as rem
 from storage.repo import Store
 
@@ -59,14 +61,35 @@ def quiet_until(row: rem.ClaimedReminder, now: datetime) -> datetime | None:
 
 
 def messages_for(
-    rows: Sequence[rem.ClaimedReminder], rules: Rules, lang: Lang, now: datetime
+    rows: Sequence[rem.ClaimedReminder],
+    rules: Rules,
+    lang: Lang,
+    now: datetime,
+    names: Mapping[int, str] | None = None,
 ) -> list[Message]:
-    """One person's due rows as messages: a card per certificate risk, then one digest."""
+    """One person's due rows as messages: a card per certificate risk, then one digest.
+
+    Rows of several companies (a consultant's) make messages per company, headed by its
+    name (``names``); every button acts on the company of its rows (``flows.callbacks``).
+    """
     by_id = {r.id: r for r in rows}
-    return [
-        Message(reply, [by_id[i] for i in ids])
-        for reply, ids in compose([view_of(r) for r in rows], rules, lang, now)
-    ]
+    companies = list(dict.fromkeys(r.company_id for r in rows))
+    out: list[Message] = []
+    for company_id in companies:
+        views = [view_of(r) for r in rows if r.company_id == company_id]
+        for reply, ids in compose(views, rules, lang, now):
+            reply.buttons = bind(reply.buttons, company_id)
+            if len(companies) > 1 and names:
+                head = load_catalogue().t(lang, "rem_company", company=names.get(company_id, ""))
+                reply.text = f"{head}\n{reply.text}"
+            out.append(Message(reply, [by_id[i] for i in ids]))
+    return out
+
+
+async def company_names(store: Store, rows: Sequence[rem.ClaimedReminder]) -> dict[int, str]:
+    """The names of the rows' companies when there are several (else nothing to look up)."""
+    ids = {r.company_id for r in rows}
+    return await rem.company_names(store, ids) if len(ids) > 1 else {}
 
 
 def by_user(rows: Sequence[rem.ClaimedReminder]) -> dict[int, list[rem.ClaimedReminder]]:
@@ -99,4 +122,5 @@ async def pop_due_for_user(
     async with rem.outcomes(store) as out:
         await out.cancel([r.id for r in stale], "stale: the date has passed")
         await out.sent_all([r.id for r in shown], worker, now)
-    return [m.reply for m in messages_for(shown, rules, lang_of(person.lang), now)]
+    names = await company_names(store, shown)
+    return [m.reply for m in messages_for(shown, rules, lang_of(person.lang), now, names)]

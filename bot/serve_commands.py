@@ -16,7 +16,14 @@ from typing import Any
 from telegram import Bot
 from telegram.ext import Application
 
-from bot.assembly import Hook, make_assistant, operator_channel, reminder_tick, warm_knowledge
+from bot.assembly import (
+    Hook,
+    make_assistant,
+    operator_channel,
+    reminder_tick,
+    warm_knowledge,
+    workspace_hook,
+)
 from bot.config import Settings
 from bot.health import probe_database, schema_problem
 from bot.serve import (
@@ -61,6 +68,7 @@ def build_server(
         kb = await asyncio.to_thread(warm_knowledge)
         assistant = make_assistant(settings, store, kb, telegram=True)
         hooks = [reminder_tick(settings, assistant), operator_channel(settings, assistant)]
+        hooks.append(workspace_hook(assistant))
         return build_application(settings, assistant, on_startup=hooks, **builder_overrides)
 
     return WebhookServer(

@@ -16,15 +16,20 @@ from datetime import date, datetime
 from typing import Any, Protocol
 
 from bot import metrics
+from bot.broadcast import Broadcaster
 from bot.clock import Clock
 from bot.report_pdf import report_reply
-from flows.context import FlowOptions
+from bot.workspace_service import WorkspaceService
+from flows import privacy
+from flows.callbacks import decode
+from flows.context import Ctx, FlowOptions
 from flows.engine import handle as run_flows
 from flows.reconcile import plan_fingerprint
 from flows.reminders import snoozed_text
 from flows.state import Conversation
 from flows.types import (
     AdminStats,
+    Broadcast,
     DeleteData,
     Document,
     Effect,
@@ -33,14 +38,18 @@ from flows.types import (
     ExportData,
     Forward,
     Lang,
+    Outcome,
+    PreviewDeletion,
     Reply,
     SendReport,
     Snooze,
 )
+from flows.workspace_effects import InTransaction, WorkspaceEffect
 from knowledge.loader import Knowledge
 from knowledge.texts import load_catalogue
 from storage import faults
 from storage import reminders as rem
+from storage.conversation import ConversationHandle
 from storage.repo import Store
 
 log = logging.getLogger(__name__)
@@ -58,6 +67,14 @@ class Who:
     external_id: str
     display_name: str = ""
     lang_hint: str | None = None
+
+
+def _company_of(event: Event) -> int | None:
+    """The company a pressed button belongs to (None: the user's current company)."""
+    if event.kind is not EventKind.BUTTON:
+        return None
+    cb = decode(event.value)
+    return cb.company if cb is not None else None
 
 
 def _json_default(value: Any) -> str:
@@ -81,6 +98,8 @@ class Assistant:
         self.options = options or FlowOptions()
         self.operator = operator
         self.texts = load_catalogue()
+        self.workspace = WorkspaceService(store, kb, self.options)
+        self.broadcaster: Broadcaster | None = None  # set when running on Telegram
 
     def event(
         self, kind: EventKind, value: str, args: str = "", lang_hint: str | None = None
@@ -90,33 +109,63 @@ class Assistant:
     async def handle(self, who: Who, event: Event, update_id: int | None = None) -> list[Reply]:
         """Answer one event. ``update_id`` (Telegram's) is claimed in the transaction that
         saves the answer: a re-delivery of a committed update returns no replies. Effects
-        (export, delete, snooze...) are carried out once the state is saved."""
+        that change members run in that transaction; the others (export, delete, snooze...)
+        once the state is saved. A button works on the company it belongs to, if the user
+        is one of its members (``storage.workspace.pick_company``), and on nothing else."""
+        return await self._handle(who, event, update_id)
+
+    async def _handle(
+        self, who: Who, event: Event, update_id: int | None = None, announce: bool | None = None
+    ) -> list[Reply]:
+        """``announce``: say which company this is (None: if a button switched to it)."""
         async with self.store.conversation(
             who.channel,
             who.external_id,
             display_name=who.display_name,
             lang_hint=who.lang_hint,
             update_id=update_id,
+            company_id=_company_of(event),
         ) as h:
             if not h.claimed:
                 metrics.duplicate_update()
                 log.debug("update %s was already processed; ignoring the repeat", update_id)
                 return []
-            conv = h.conv
-            plan_before = plan_fingerprint(conv, self.kb.rules)
-            came_back = not conv.user.active
-            conv.user.active = True  # any message from a user who had blocked us: they're back
-            conv, outcome = run_flows(conv, event, self.kb, self.options)
-            faults.checkpoint("flows")
-            await h.save(conv)
-            if plan_fingerprint(h.conv, self.kb.rules) != plan_before:  # else nothing to re-plan
-                await h.replan(self.kb.rules, self.clock.now())
-        if came_back:
-            log.info("user %s:%s is active again", who.channel, who.external_id)
-        replies = list(outcome.replies)
+            if h.denied:  # a button of a company the user does not belong to: nothing runs
+                return [Reply(self.texts.t(h.conv.user.lang, "ws_denied"))]
+            conv, outcome = await self._run(h, event)
+            moves = [e for e in outcome.effects if isinstance(e, InTransaction)]
+            done = await self.workspace.in_transaction(h, conv, moves, event.now)
+        replies = self._switched(h, announce) + outcome.replies + done.replies
         for effect in outcome.effects:
-            replies += await self._carry_out(who, conv, effect, event)
+            if not isinstance(effect, InTransaction):
+                replies += await self._carry_out(who, conv, effect, event)
+        if done.follow_up is not None:  # now in the company joined or created
+            event = self.event(EventKind.BUTTON, done.follow_up, lang_hint=who.lang_hint)
+            replies += await self._handle(who, event, announce=done.announce)
         return replies
+
+    async def _run(self, h: ConversationHandle, event: Event) -> tuple[Conversation, Outcome]:
+        """Run the flows on the loaded state, save it and re-plan if the plan changed."""
+        conv = h.conv
+        plan_before = plan_fingerprint(conv, self.kb.rules)
+        came_back = not conv.user.active
+        conv.user.active = True  # any message from a user who had blocked us: they're back
+        conv, outcome = run_flows(conv, event, self.kb, self.options)
+        faults.checkpoint("flows")
+        await h.save(conv)
+        if plan_fingerprint(h.conv, self.kb.rules) != plan_before:  # else nothing to re-plan
+            await h.replan(self.kb.rules, self.clock.now())
+        if came_back:
+            log.info("user %s:%s is active again", conv.user.channel, conv.user.external_id)
+        return conv, outcome
+
+    def _switched(self, h: ConversationHandle, announce: bool | None) -> list[Reply]:
+        """Say so when a button of another company made it the current one."""
+        if not (h.switched if announce is None else announce):
+            return []
+        conv = h.conv
+        name = conv.company.name or self.texts.t(conv.user.lang, "ws_unnamed")
+        return [Reply(self.texts.t(conv.user.lang, "ws_switched", company=name))]
 
     async def replan(self, conv: Conversation) -> None:
         """Bring the company's reminder rows in line with its dates (idempotent); for state
@@ -128,14 +177,12 @@ class Assistant:
         self, who: Who, conv: Conversation, effect: Effect, event: Event
     ) -> list[Reply]:
         lang = conv.user.lang
+        if isinstance(effect, WorkspaceEffect):
+            return [await self.workspace.view(conv, effect, event.now)]
         if isinstance(effect, ExportData):
             return [await self._export(who, lang)]
-        if isinstance(effect, DeleteData):
-            await self.store.delete_user(who.channel, who.external_id)
-            return [Reply(self.texts.t(lang, "deleted"))]
-        if isinstance(effect, AdminStats):
-            stats = await self.store.stats()
-            return [Reply(self.texts.t(lang, "admin_stats", **stats))]
+        if isinstance(effect, PreviewDeletion | DeleteData | AdminStats | Broadcast):
+            return await self._privacy(who, conv, effect, event)
         if isinstance(effect, Snooze):
             return await self._snooze(conv, effect, event)
         if isinstance(effect, SendReport):  # CPU-bound rendering: off the event loop
@@ -145,12 +192,38 @@ class Assistant:
             return []
         raise TypeError(f"unknown effect {effect!r}")
 
+    async def _privacy(
+        self, who: Who, conv: Conversation, effect: Effect, event: Event
+    ) -> list[Reply]:
+        ctx = Ctx(conv, self.kb, event.now, self.options)
+        if isinstance(effect, PreviewDeletion):
+            fates = await self.store.deletion_plan(who.channel, who.external_id)
+            return [privacy.deletion_preview(ctx, fates)]
+        if isinstance(effect, DeleteData):
+            done = await self.store.delete_user(
+                who.channel, who.external_id, self.kb.rules, event.now
+            )
+            return [privacy.deletion_done(ctx, done or [])]
+        if isinstance(effect, AdminStats):
+            return [Reply(ctx.t("admin_stats", **await self.store.stats(event.now)))]
+        assert isinstance(effect, Broadcast)
+        if self.broadcaster is None or who.channel != "telegram":
+            return [ctx.reply("broadcast_unavailable")]
+        recipients = await self.store.news_recipients()
+        self.broadcaster.start(effect.text, recipients, (who.external_id, conv.user.lang))
+        return [ctx.reply("broadcast_started", n=len(recipients))]
+
     async def _snooze(self, conv: Conversation, effect: Snooze, event: Event) -> list[Reply]:
         lang = conv.user.lang
         if conv.user.id is None:
             return [Reply(self.texts.t(lang, "rem_stale"))]
         done = await rem.snooze(
-            self.store, effect.reminder_id, conv.user.id, effect.days, event.now
+            self.store,
+            effect.reminder_id,
+            conv.user.id,
+            effect.days,
+            event.now,
+            company_id=conv.company.id,  # a reminder of the loaded company only
         )
         if done is None:
             return [Reply(self.texts.t(lang, "rem_stale"))]

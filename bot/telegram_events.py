@@ -77,6 +77,8 @@ def _message_event(message: Message, now: datetime, lang_hint: str | None) -> Ev
     command = parse_command(message)
     if command is not None:
         name, args = command
+        if name == "start" and args:  # a deep link t.me/<bot>?start=<code>: an invitation
+            name = "join"
         return Event(EventKind.COMMAND, name, now=now, args=args, lang_hint=lang_hint)
     return Event(EventKind.TEXT, message.text, now=now, lang_hint=lang_hint)
 

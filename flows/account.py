@@ -1,18 +1,32 @@
-"""The user's own settings and data: language, timezone, reminder hour, export, delete, admin."""
+"""The user's own settings and data (language, timezone, reminder hour, export, delete) and
+the operator's commands (usage counts, announcements)."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import timedelta
 
+from flows import confirm
 from flows.callbacks import encode
 from flows.context import Ctx
 from flows.natural import TimezoneProblem, resolve_timezone
 from flows.registry import Command, Flow, Input, Verb
-from flows.types import LANGS, PROMPT, AdminStats, Button, DeleteData, ExportData, Out, Reply
+from flows.types import (
+    LANGS,
+    PROMPT,
+    AdminStats,
+    Broadcast,
+    Button,
+    DeleteData,
+    ExportData,
+    Out,
+    PreviewDeletion,
+    Reply,
+)
 
 CONFIRM_DELETE = "confirm_delete"
-CONFIRM_MINUTES = 10  # a delete confirmation expires after this
+CONFIRM_MINUTES = 10  # a confirmation expires after this
+MAX_BROADCAST = 3500  # leaves room in a Telegram message for the header and footer
 
 
 def lang_buttons() -> list[list[Button]]:
@@ -72,20 +86,21 @@ def _token(ctx: Ctx) -> str:
 
 
 def delete_command(ctx: Ctx, _: str) -> Out:
+    """Ask first, showing what happens to each company (``PreviewDeletion``)."""
     token = _token(ctx)
     expires = (ctx.now + timedelta(minutes=CONFIRM_MINUTES)).isoformat()
     ctx.wait_for(CONFIRM_DELETE, "", token=token, expires=expires)
-    return [PROMPT]
+    return [PreviewDeletion()]
+
+
+def delete_buttons(ctx: Ctx) -> list[list[Button]]:
+    p = ctx.pending
+    token = p.data.get("token", "") if p is not None and p.flow == CONFIRM_DELETE else ""
+    return [[ctx.button("delete_yes", "del.yes", token), ctx.button("delete_no", "del.no", token)]]
 
 
 def _ask_delete(ctx: Ctx) -> Out:
-    p = ctx.pending
-    assert p is not None
-    token = p.data.get("token", "")
-    buttons = [
-        [ctx.button("delete_yes", "del.yes", token), ctx.button("delete_no", "del.no", token)]
-    ]
-    return [ctx.reply("delete_confirm", buttons)]
+    return [ctx.reply("delete_confirm", delete_buttons(ctx))]
 
 
 def _confirmation_open(ctx: Ctx, token: str) -> bool:
@@ -109,28 +124,40 @@ def delete_no(ctx: Ctx, token: str) -> Out | None:
     return [Reply(ctx.t("delete_cancelled"), edit=True)]
 
 
+# --- the operator (IPMS_ADMIN_IDS, ``right="admin"``) -------------------------------------------
+
+
 def admin_command(ctx: Ctx, _: str) -> Out:
-    user = ctx.user
-    if user.channel != "telegram" or user.external_id not in ctx.options.admin_ids:
-        return [ctx.reply("admin_only")]
     return [AdminStats()]
+
+
+def broadcast_command(ctx: Ctx, args: str) -> Out:
+    text = args.strip()
+    if not text:
+        return [ctx.reply("broadcast_usage")]
+    if len(text) > MAX_BROADCAST:
+        return [ctx.reply("broadcast_too_long", limit=MAX_BROADCAST)]
+    return confirm.ask(ctx, "broadcast_confirm", "bc.send", text, text=text)
 
 
 FLOW = Flow(
     "account",
     commands=(
-        Command("lang", lang_command, aliases=("language",)),
+        Command("lang", lang_command, aliases=("language",), right="user"),
         Command("timezone", timezone_command, needs_company=True, usage="Asia/Shanghai"),
         Command("reminderhour", reminder_hour_command, needs_company=True, usage="9"),
-        Command("export", export_command),
-        Command("deletedata", delete_command, aliases=("delete",)),
-        Command("admin", admin_command, menu=False),
+        Command("export", export_command, right="user"),
+        Command("deletedata", delete_command, aliases=("delete",), right="user"),
+        Command("admin", admin_command, menu=False, right="admin"),
+        Command("broadcast", broadcast_command, menu=False, right="admin", usage="TEXT"),
     ),
     verbs=(
-        Verb("lang", set_lang, arity=1, needs_company=False),
-        Verb("del.yes", delete_yes, arity=1, needs_company=False),
-        Verb("del.no", delete_no, arity=1, needs_company=False),
+        Verb("lang", set_lang, arity=1, needs_company=False, right="user"),
+        Verb("del.yes", delete_yes, arity=1, needs_company=False, right="user"),
+        Verb("del.no", delete_no, arity=1, needs_company=False, right="user"),
     ),
     # Anything else the user does withdraws the confirmation: an old "Yes" never deletes.
     inputs=(Input(CONFIRM_DELETE, _ask_delete, lapses=True, own_verbs=("del.yes", "del.no")),),
+    # Only through a confirmation (``flows.confirm``).
+    actions=(Verb("bc.send", lambda ctx, text: [Broadcast(text)], arity=1, right="admin"),),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flows import journey
+from flows.authz import refusal
 from flows.callbacks import decode
 from flows.context import Ctx
 from flows.natural import AnswerKind, parse_answer
@@ -79,6 +80,8 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     done = said in _offer_words("done")
     go = said in _offer_words("accept") or parse_answer(text) is AnswerKind.YES
     if done or (go and not verb.records_done):
+        if (refused := refusal(ctx, verb.right)) is not None:
+            return refused
         return verb.handler(ctx, *cb.args) or [SHOW_NEXT]
     if said in _offer_words("decline") or parse_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]

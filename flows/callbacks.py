@@ -4,21 +4,32 @@
 for anything that is not this version's format, so a button from an older release (or forged
 garbage) is recognised as stale instead of being half-understood. Whether the verb exists and
 takes that many arguments is checked by the engine against the flows' declarations.
+
+Buttons are bound to the company whose message carries them: ``scope(data, 12)`` gives
+``"2@c|as.answer|A03|y"`` (the id in base 36). The service loads that company, if the user
+belongs to it, before the flows run; unscoped data acts on the user's current company.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flows.types import Button
+
 VERSION = "2"
 SEP = "|"
 MAX_BYTES = 64  # Telegram's limit for callback data
+
+
+SCOPE = "@"
+_B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
 @dataclass(frozen=True)
 class Callback:
     verb: str
     args: tuple[str, ...]
+    company: int | None = None  # the company the button belongs to (None: the current one)
 
 
 class CallbackTooLong(ValueError):
@@ -35,11 +46,46 @@ def encode(verb: str, *args: str | int) -> str:
     return data
 
 
+def _base36(n: int) -> str:
+    digits = ""
+    while True:
+        n, r = divmod(n, 36)
+        digits = _B36[r] + digits
+        if n == 0:
+            return digits
+
+
+def scope(data: str, company_id: int) -> str:
+    """``data`` bound to ``company_id``; unchanged if it is not ours, already bound, or the
+    binding would not fit in 64 bytes (then it acts on the current company, as before)."""
+    version, sep, rest = data.partition(SEP)
+    if version != VERSION or not sep or company_id < 0:
+        return data
+    scoped = f"{VERSION}{SCOPE}{_base36(company_id)}{SEP}{rest}"
+    return scoped if len(scoped.encode()) <= MAX_BYTES else data
+
+
+def bind(buttons: list[list[Button]], company_id: int) -> list[list[Button]]:
+    """The same buttons, each bound to ``company_id`` (``scope``)."""
+    return [[Button(b.label, scope(b.data, company_id)) for b in row] for row in buttons]
+
+
+def _company(tag: str) -> tuple[bool, int | None]:
+    """(valid, company id) of a version tag: ``2`` is unscoped, ``2@<base 36>`` bound."""
+    if tag == VERSION:
+        return True, None
+    version, sep, digits = tag.partition(SCOPE)
+    if version != VERSION or not sep or not 0 < len(digits) <= 12 or set(digits) - set(_B36):
+        return False, None
+    return True, int(digits, 36)
+
+
 def decode(data: str) -> Callback | None:
     if len(data.encode()) > MAX_BYTES:
         return None
-    version, _, rest = data.partition(SEP)
-    if version != VERSION or not rest:
+    tag, _, rest = data.partition(SEP)
+    valid, company = _company(tag)
+    if not valid or not rest:
         return None
     verb, *args = rest.split(SEP)
-    return Callback(verb, tuple(args)) if verb else None
+    return Callback(verb, tuple(args), company) if verb else None

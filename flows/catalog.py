@@ -21,8 +21,12 @@ from flows import (
     overdue,
     plan,
     preconditions,
+    privacy,
     reminders,
     report,
+    workspace,
+    workspace_assign,
+    workspace_views,
 )
 from flows.registry import Registry
 from flows.types import Lang
@@ -35,7 +39,11 @@ FLOWS = [
     plan.FLOW,
     report.FLOW,
     reminders.FLOW,
+    workspace_views.FLOW,
+    workspace.FLOW,
+    workspace_assign.FLOW,
     account.FLOW,
+    privacy.FLOW,
     basics.FLOW,
     assessment.FLOW,
     certificate.FLOW,

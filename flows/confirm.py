@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from flows.authz import refusal
 from flows.context import Ctx
 from flows.registry import Flow, Input, Registry, Verb
 from flows.types import PROMPT, Out, Reply
@@ -68,6 +69,8 @@ def yes(ctx: Ctx, token: str) -> Out | None:
     ctx.clear_pending()
     if action is None or len(args) != action.arity:
         return None
+    if (refused := refusal(ctx, action.right)) is not None:  # roles may have changed since
+        return refused
     done = action.handler(ctx, *args)
     return [Reply(ctx.t("confirmed"), edit=True), *(done or [])]
 

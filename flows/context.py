@@ -69,7 +69,9 @@ class Ctx:
         return Button(self.t(key, **values), encode(verb, *args))
 
     def wait_for(self, flow: str, fieldname: str = "", **data: str) -> None:
-        self.conv.user.pending = Pending(flow=flow, field=fieldname, data=dict(data))
+        self.conv.user.pending = Pending(
+            flow=flow, field=fieldname, data=dict(data), company_id=self.company.id
+        )
 
     def clear_pending(self) -> None:
         self.conv.user.pending = None

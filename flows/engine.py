@@ -11,8 +11,9 @@ from __future__ import annotations
 import unicodedata
 
 from flows import facts, faq, nextstep, position
+from flows.authz import refusal
 from flows.basics import OFFER, says_done
-from flows.callbacks import decode
+from flows.callbacks import bind, decode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.natural import parse_answer
@@ -34,10 +35,20 @@ def handle(
     _remember_offer(ctx, outcome)
     if ctx.company.onboarded:
         position.refresh(ctx)
+    if ctx.company.id is not None:  # buttons act on the company that showed them
+        _bind_buttons(outcome, ctx.company.id)
     return ctx.conv, outcome
 
 
+def _bind_buttons(outcome: Outcome, company_id: int) -> None:
+    for reply in outcome.replies:
+        reply.buttons = bind(reply.buttons, company_id)
+
+
 def _dispatch(ctx: Ctx, event: Event) -> Out:
+    p = ctx.pending
+    if p is not None and p.company_id not in (None, ctx.company.id):
+        ctx.clear_pending()  # asked about another company: not an answer here
     _withdraw_lapsed(ctx, event)
     if event.kind is EventKind.COMMAND:
         return command(ctx, event.value.lower(), event.args.strip())
@@ -111,6 +122,8 @@ def command(ctx: Ctx, name: str, args: str) -> Out:
     cmd = REGISTRY.commands.get(name)
     if cmd is None:
         return [ctx.reply("unknown_command")]
+    if (refused := refusal(ctx, cmd.right)) is not None:
+        return refused
     if cmd.needs_company and not ctx.company.onboarded:
         return [ctx.reply("need_onboarding"), Prompt() if ctx.pending else ShowNext()]
     return cmd.handler(ctx, args)
@@ -131,6 +144,10 @@ def _route_button(ctx: Ctx, data: str) -> Out | None:
     verb = REGISTRY.verbs.get(cb.verb) if cb else None
     if cb is None or verb is None or len(cb.args) != verb.arity:
         return None
+    if cb.company is not None and cb.company != ctx.company.id:
+        return None  # the service loads the button's company; anything else is not for here
+    if (refused := refusal(ctx, verb.right)) is not None:
+        return refused
     if verb.needs_company and not ctx.company.onboarded:
         return None
     return verb.handler(ctx, *cb.args)

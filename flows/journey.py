@@ -9,6 +9,7 @@ with the journey. The application step runs the pre-application check instead of
 from __future__ import annotations
 
 from flows import nonconformity, position, preconditions, timeline_edit
+from flows.assignee_view import step_button, step_line
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.known import item_known, ticked, timeline_of
@@ -46,11 +47,11 @@ def step_view(ctx: Ctx, step_id: str) -> Reply:
         for c in step.checklist
     ]
     buttons += _kind_buttons(ctx, step, tl)
-    if not done:
-        buttons.append([ctx.button("step_done_btn", "sd", step_id)])
+    done_row = [] if done else [ctx.button("step_done_btn", "sd", step_id)]
+    buttons.append([*done_row, *step_button(ctx, step_id)])
     extra = _kind_text(ctx, step, tl) + _actions_text(ctx, step_id, tl)
     head = [ctx.t("step_is_done")] if done else []
-    return Reply("\n".join([*head, text, *extra]), buttons)
+    return Reply("\n".join([*head, text, *step_line(ctx, step_id), *extra]), buttons)
 
 
 def journey_view(ctx: Ctx) -> Reply:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flows import dated, planning, timeline_edit
+from flows.assignee_view import item_button, item_owner
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
@@ -167,7 +168,7 @@ def _line(ctx: Ctx, n: int, item: Item) -> str:
         n=n,
         due=format_date(item.on, ctx.lang, ctx.texts),
         title=item.title(ctx.lang),
-        owner=item.owner(ctx.lang) or ctx.t("owner_you"),
+        owner=item_owner(ctx, item) or item.owner(ctx.lang) or ctx.t("owner_you"),
         star=" ★" if item.priority == 1 and item.key.startswith("action:") else "",
     )
 
@@ -208,6 +209,7 @@ def _buttons(ctx: Ctx, items: list[Item]) -> list[list[Button]]:
             Button(f"✅ {n}", encode("evt.done", i.key)),
             Button(f"📅 {n}", encode("evt.date", i.key)),
             Button(f"❓ {n}", encode("pl.how", i.key)),
+            *item_button(n, i),
         ]
         for n, i in enumerate(items, 1)
     ]

@@ -26,6 +26,7 @@ from typing import Any
 
 from flows.schedule import SNOOZE_LEAD, PlannedReminder, all_events, plan_reminders
 from flows.state import Company, Conversation, User
+from flows.team import addressees, assignment_fingerprint
 from knowledge.schema import Rules
 
 
@@ -125,12 +126,18 @@ def wanted_reminders(
         raise ValueError("reminders are planned for a stored company")
     channels = {m.id: m.channel for m in recipients_of(members) if m.id is not None}
     events = all_events(company, rules)
-    planned = plan_reminders(company, events, rules, now, list(channels))
+    # Assigned events go to their assignee only (``flows.team.addressees``).
+    audience = {e.key: addressees(company, e, channels) for e in events}
+    planned = [
+        p
+        for p in plan_reminders(company, events, rules, now, list(channels))
+        if p.user_id in audience[p.event_key]
+    ]
     wanted = {
         (p.user_id, p.dedup_key): _wanted(p, company.id, channels[p.user_id], company.timezone)
         for p in planned
     }
-    live = {(u, e.key, e.on) for e in events if not e.done for u in channels}
+    live = {(u, e.key, e.on) for e in events if not e.done for u in audience[e.key]}
     return wanted, live
 
 
@@ -191,7 +198,8 @@ def plan_fingerprint(conv: Conversation, rules: Rules) -> tuple[Any, ...]:
     """Everything ``plan_reminders`` reads from this conversation, comparable with ``==``.
 
     Its events (explicit and derived), the timezone and hour, and whether this user is a
-    recipient. Other members cannot change during this user's update. Time is not part of
+    recipient, and who events are assigned to. Changes to the members themselves are
+    re-planned by the effects that make them (``bot.workspace_service``). Time is not part of
     it: what time alone changes (catch-up, stale reminders) the dispatcher applies to the
     stored rows itself.
     """
@@ -201,4 +209,5 @@ def plan_fingerprint(conv: Conversation, rules: Rules) -> tuple[Any, ...]:
         for e in all_events(company, rules)
     )
     member = (user.id, user.channel, user.reminders_opt_in, user.active)
-    return (company.id, company.timezone, company.reminder_hour, member, events)
+    team = assignment_fingerprint(company)
+    return (company.id, company.timezone, company.reminder_hour, member, events, team)

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
+from flows.authz import Right
 from flows.context import Ctx
 from flows.types import Out
 
@@ -30,6 +31,7 @@ class Command:
     menu: bool = True  # listed in Telegram's command menu and in /help
     needs_company: bool = False  # before onboarding it leads back to onboarding instead
     usage: str = ""  # argument hint shown in /help, e.g. "Asia/Shanghai"
+    right: Right = "work"  # what the user needs in the company (``flows.authz``)
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,7 @@ class Verb:
     handler: VerbHandler
     arity: int = 0
     needs_company: bool = True
+    right: Right = "work"
     # Records something as done: typed words accept it only when they say it is done
     # ("做完了", "done"), never a mere "ok" that may only acknowledge a message.
     records_done: bool = False

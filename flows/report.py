@@ -24,6 +24,7 @@ from flows.report_model import (
 )
 from flows.scoring import Readiness, gaps, readiness
 from flows.state import Action, DatedEvent
+from flows.team import assignee_name
 from flows.types import Out, SendReport
 from knowledge.answers import cite
 
@@ -104,6 +105,7 @@ def _plan_line(ctx: Ctx, a: Action) -> PlanLine:
         priority=a.priority,
         overdue=overdue,
         state=state,
+        assignee=assignee_name(ctx.company, a.assignee_id) or "",
     )
 
 

@@ -15,6 +15,8 @@ from pydantic import BaseModel, Field
 from flows.types import Lang
 
 AnswerValue = Literal["yes", "partly", "no", "na", "unsure"]  # unsure: to clarify, not a "no"
+Role = Literal["owner", "member", "consultant"]  # a user's role in one company (flows.authz)
+ROLES: tuple[Role, ...] = ("owner", "member", "consultant")
 
 
 class Stage(StrEnum):
@@ -48,6 +50,7 @@ class Action(BaseModel):
     due: date
     done_on: date | None = None
     custom: bool = False
+    assignee_id: int | None = None  # the member (user id) this action is assigned to
 
 
 class Certificate(BaseModel):
@@ -91,6 +94,25 @@ class Pending(BaseModel):
     flow: str  # "onboarding", "assess", "plan", "step", "date", ...
     field: str = ""  # e.g. onboarding field, question id, step id
     data: dict[str, str] = Field(default_factory=dict)
+    # The company the question is about: a pending input never follows the user to another.
+    company_id: int | None = None
+
+
+class Member(BaseModel):
+    """A member of the company (loaded with it; changed through workspace effects only)."""
+
+    user_id: int
+    name: str
+    role: Role
+    joined: datetime
+
+
+class CompanyRef(BaseModel):
+    """One company the user belongs to (the views over all of them, deleting a user)."""
+
+    id: int
+    name: str
+    role: Role
 
 
 class Company(BaseModel):
@@ -114,6 +136,8 @@ class Company(BaseModel):
     nonconformities: list[Nonconformity] = Field(default_factory=list)
     events: list[DatedEvent] = Field(default_factory=list)
     onboarded: bool = False
+    assignees: dict[str, int] = Field(default_factory=dict)  # journey step id -> user id
+    members: list[Member] = Field(default_factory=list)  # loaded, never saved from here
 
 
 class User(BaseModel):
@@ -127,8 +151,21 @@ class User(BaseModel):
     reminders_opt_in: bool = True
     active: bool = True  # False once Telegram says the user blocked the bot
     is_admin: bool = False
+    news_opt_in: bool = False  # announcements from the operator (/privacy); off until asked
 
 
 class Conversation(BaseModel):
     user: User
     company: Company = Field(default_factory=Company)
+
+    @property
+    def role(self) -> Role | None:
+        """The user's role in the loaded company; None if they are not among its members.
+
+        A company without a member list (built outside storage: a new user's, tests) is the
+        user's own.
+        """
+        if not self.company.members:
+            return "owner"
+        me = next((m for m in self.company.members if m.user_id == self.user.id), None)
+        return me.role if me is not None else None

@@ -86,8 +86,22 @@ class DeleteData(Effect):
 
 
 @dataclass(frozen=True)
+class PreviewDeletion(Effect):
+    """Show what deleting would do to each of the user's companies, with the confirmation
+    the flow has just set up (its token is in the saved pending input)."""
+
+
+@dataclass(frozen=True)
 class AdminStats(Effect):
     """Send usage counts to an administrator (the flow has checked the user is one)."""
+
+
+@dataclass(frozen=True)
+class Broadcast(Effect):
+    """Send ``text`` to every user who opted in to announcements (an administrator asked
+    and confirmed), through the rate-limited sender."""
+
+    text: str
 
 
 @dataclass(frozen=True)

@@ -9,10 +9,10 @@ from typing import Any, TypeVar
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from flows.state import Certificate, Conversation
+from flows.state import Certificate, Conversation, Member
 from knowledge.schema import Rules
 from storage import faults
-from storage.accounts import load_members
+from storage.companies import replan_company_id
 from storage.mapping import (
     CompanyRows,
     certificate_values,
@@ -34,7 +34,8 @@ from storage.models import (
     StepProgress,
     utcnow,
 )
-from storage.reminder_plan import ReplanStats, replan_in
+from storage.reminder_plan import ReplanStats
+from storage.workspace import Picked
 
 RowT = TypeVar("RowT", bound=SQLModel)
 
@@ -88,18 +89,43 @@ class ConversationHandle:
         company: CompanyRecord,
         rows: CompanyRows,
         claimed: bool = True,
+        *,
+        team: list[Member] | None = None,
+        denied: bool = False,
+        switched: bool = False,
     ) -> None:
         self.session = session
         self.claimed = claimed
+        self.denied = denied  # a company was asked for that the user does not belong to
+        self.switched = switched  # the asked-for company became the current one
         self._user = user
         self._company = company
         self._rows = rows
-        self.conv = Conversation(user=user_state(user), company=company_state(company, rows))
+        self.conv = Conversation(user=user_state(user), company=company_state(company, rows, team))
+
+    @classmethod
+    async def load(
+        cls, session: AsyncSession, user: AppUser, picked: Picked, claimed: bool
+    ) -> ConversationHandle:
+        """The user's conversation with the company ``pick_company`` chose."""
+        company = picked.company
+        assert company.id is not None and user.id is not None
+        rows = await CompanyRows.load(session, company.id)
+        team = picked.team
+        return cls(
+            session, user, company, rows, claimed,
+            team=team, denied=picked.denied, switched=picked.switched,
+        )  # fmt: skip
 
     @property
     def company_id(self) -> int:
         assert self._company.id is not None
         return self._company.id
+
+    @property
+    def user_row(self) -> AppUser:
+        """The (locked) user row, for workspace changes in this transaction."""
+        return self._user
 
     async def save(self, conv: Conversation) -> None:
         """Write ``conv`` back: changed fields and rows only; removed rows are deleted.
@@ -132,9 +158,7 @@ class ConversationHandle:
 
     async def replan(self, rules: Rules, now: datetime) -> ReplanStats:
         """Re-plan the company's reminders from the saved state, in this transaction."""
-        members = await load_members(self.session, self.company_id)
-        company = self.conv.company.model_copy(update={"id": self.company_id})
-        return await replan_in(self.session, company, members, rules, now)
+        return await replan_company_id(self.session, self.company_id, rules, now)
 
     def _check_identity(self, conv: Conversation) -> None:
         user, company = conv.user, conv.company

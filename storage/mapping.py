@@ -28,6 +28,7 @@ from flows.state import (
     Company,
     Conversation,
     DatedEvent,
+    Member,
     Nonconformity,
     Pending,
     User,
@@ -68,10 +69,12 @@ _CHILD = frozenset({"id", "company_id"})
 _ORDERED_CHILD = _CHILD | {"position"}  # list order in the state is kept in ``position``
 _COLLECTIONS = frozenset(
     {"answers", "checked", "steps_done", "actions", "certificate", "nonconformities", "events"}
+    | {"assignees"}  # on the step rows too
+    | {"members"}  # the membership table, changed through storage.workspace only
 )
 
 _STAMPS = frozenset({"created_at", "updated_at"})
-USER = Pairing(User, AppUser, table_only=_STAMPS | {"telegram_id"})
+USER = Pairing(User, AppUser, table_only=_STAMPS | {"telegram_id", "current_company_id"})
 COMPANY = Pairing(Company, CompanyRecord, state_only=_COLLECTIONS, table_only=_STAMPS)
 ANSWER = Pairing(Answer, AnswerRecord, table_only=_CHILD)
 ACTION = Pairing(Action, PlanAction, renamed={"id": "action_id"}, table_only=_ORDERED_CHILD)
@@ -81,8 +84,10 @@ NONCONFORMITY = Pairing(
 )
 EVENT = Pairing(DatedEvent, DatedEventRecord, table_only=_ORDERED_CHILD)
 PAIRINGS = (USER, COMPANY, ANSWER, ACTION, CERTIFICATE, NONCONFORMITY, EVENT)
-# ``Company.checked`` and ``Company.steps_done`` share one row per step.
-STEP_COLUMNS = frozenset({"id", "company_id", "step_id", "checked", "done", "done_order"})
+# ``Company.checked``, ``Company.steps_done`` and ``Company.assignees`` share one row per step.
+STEP_COLUMNS = frozenset(
+    {"id", "company_id", "step_id", "checked", "done", "done_order", "assignee_id"}
+)
 
 # Written on save; a user's identity (id, channel, external id) never changes.
 _USER_WRITTEN = tuple(n for n in USER.shared if n not in ("id", "channel", "external_id"))
@@ -158,7 +163,9 @@ def user_state(row: AppUser) -> User:
     return _state(USER, row, pending=pending)  # type: ignore[no-any-return]
 
 
-def company_state(row: CompanyRecord, rows: CompanyRows) -> Company:
+def company_state(
+    row: CompanyRecord, rows: CompanyRows, members: list[Member] | None = None
+) -> Company:
     done = sorted(
         (s for s in rows.steps.values() if s.done),
         key=lambda s: (s.done_order is None, s.done_order or 0, s.id or 0),
@@ -174,6 +181,8 @@ def company_state(row: CompanyRecord, rows: CompanyRows) -> Company:
         certificate=_state(CERTIFICATE, cert) if cert else None,
         nonconformities=[_state(NONCONFORMITY, n) for n in rows.ncs.values()],
         events=[_state(EVENT, e) for e in rows.events.values()],
+        assignees={s.step_id: s.assignee_id for s in rows.steps.values() if s.assignee_id},
+        members=members or [],
     )
 
 
@@ -220,13 +229,14 @@ def _step_rows(company: Company) -> dict[str, dict[str, Any]]:
     done_order: dict[str, int] = {}
     for step_id in company.steps_done:
         done_order.setdefault(step_id, len(done_order))
-    steps = [*company.checked, *(s for s in done_order if s not in company.checked)]
+    steps = list(dict.fromkeys([*company.checked, *done_order, *company.assignees]))
     return {
         step_id: {
             "step_id": step_id,
             "checked": list(company.checked[step_id]) if step_id in company.checked else None,
             "done": step_id in done_order,
             "done_order": done_order.get(step_id),
+            "assignee_id": company.assignees.get(step_id),
         }
         for step_id in steps
     }

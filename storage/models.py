@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, BigInteger, DateTime, Dialect, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -67,6 +68,11 @@ def _company_fk() -> Any:
     return Field(foreign_key="company.id", ondelete="CASCADE", index=True)
 
 
+def _user_fk() -> Any:
+    """A reference to a user that outlives them as NULL (their data is erased, not the row)."""
+    return Field(default=None, foreign_key="app_user.id", ondelete="SET NULL", index=True)
+
+
 # --- users and companies -------------------------------------------------------------
 
 
@@ -81,6 +87,7 @@ class AppUserBase(SQLModel):
     reminders_opt_in: bool = True
     active: bool = True
     is_admin: bool = False
+    news_opt_in: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class AppUser(AppUserBase, table=True):
@@ -88,6 +95,10 @@ class AppUser(AppUserBase, table=True):
     __table_args__ = (UniqueConstraint("channel", "external_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
+    # The company the user works on now (one of their memberships; checked on every load).
+    current_company_id: int | None = Field(
+        default=None, foreign_key="company.id", ondelete="SET NULL"
+    )
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
@@ -122,8 +133,28 @@ class Membership(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="app_user.id", ondelete="CASCADE", index=True)
     company_id: int = _company_fk()
-    role: str = "owner"  # "owner" or "member"
+    role: str = "owner"  # flows.state.Role: "owner" (one per company), "member", "consultant"
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Invitation(SQLModel, table=True):
+    """A single-use, expiring, revocable invitation to join a company with a role.
+
+    Only a hash of the code is stored: the code is shown once, to the owner who made it.
+    """
+
+    __tablename__ = "invitation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    company_id: int = _company_fk()
+    role: str = "member"
+    code_hash: str = Field(unique=True)
+    created_by: int | None = _user_fk()
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_by: int | None = _user_fk()
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 # --- the company's collections -------------------------------------------------------
@@ -157,6 +188,7 @@ class StepProgress(StepProgressBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = _company_fk()
+    assignee_id: int | None = _user_fk()  # ``Company.assignees`` (journey step -> member)
 
 
 class PlanActionBase(SQLModel):
@@ -180,6 +212,7 @@ class PlanAction(PlanActionBase, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     company_id: int = _company_fk()
+    assignee_id: int | None = _user_fk()
 
 
 class CertificateBase(SQLModel):

@@ -35,18 +35,20 @@ async def snooze(
     days: int,
     now: datetime,
     *,
+    company_id: int | None = None,
     session: AsyncSession | None = None,
 ) -> Snoozed | None:
     """Remind the owner again ``days`` later at the usual local hour.
 
     One snooze row per event and user (snoozing again moves it). A pending original is
-    cancelled. None when the reminder is unknown, someone else's, or no longer active.
-    Pass ``session`` to run inside that (conversation) transaction.
+    cancelled. None when the reminder is unknown, someone else's, of another company than
+    ``company_id`` (when given), or no longer active. Pass ``session`` to run inside that
+    (conversation) transaction.
     """
     if session is not None:
-        return await _snooze(session, reminder_id, user_id, days, now)
+        return await _snooze(session, reminder_id, user_id, days, now, company_id)
     async with store.session(write=True) as own:
-        snoozed = await _snooze(own, reminder_id, user_id, days, now)
+        snoozed = await _snooze(own, reminder_id, user_id, days, now, company_id)
         await own.commit()
     return snoozed
 
@@ -74,10 +76,17 @@ _RESET = {
 
 
 async def _snooze(
-    session: AsyncSession, reminder_id: int, user_id: int, days: int, now: datetime
+    session: AsyncSession,
+    reminder_id: int,
+    user_id: int,
+    days: int,
+    now: datetime,
+    company_id: int | None = None,
 ) -> Snoozed | None:
     row = (await session.exec(select_columns(TABLE).where(R.id == reminder_id))).first()
     if row is None or row.user_id != user_id or row.status not in (PLANNED, SENT):
+        return None
+    if company_id is not None and row.company_id != company_id:
         return None
     tz = zone(row.timezone)
     hour = clamp_hour(row.due_at.astimezone(tz).hour)
@@ -194,3 +203,10 @@ async def count_due(store: Store, now: datetime) -> dict[str, int]:
     """Due, unclaimed reminders per channel (``ipms remind`` without a token reports them)."""
     stmt = select(R.channel, func.count()).where(due(now)).group_by(R.channel)
     return {channel: n for channel, n in await _read(store, stmt)}
+
+
+async def company_names(store: Store, company_ids: set[int]) -> dict[int, str]:
+    """Company names for headings of reminders (of companies the recipient belongs to)."""
+    companies = CompanyRecord.__table__  # type: ignore[attr-defined]
+    stmt = select(companies.c.id, companies.c.name).where(companies.c.id.in_(sorted(company_ids)))
+    return {cid: name for cid, name in await _read(store, stmt)}

@@ -16,6 +16,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from flows.reconcile import FORBIDDEN_PREFIX, recipients_of
 from flows.state import Company, User
 from knowledge.schema import Rules
+from storage import workspace
 from storage.accounts import load_members
 from storage.reminder_dispatch import (
     CANCELLED,
@@ -42,6 +43,7 @@ from storage.reminder_queries import (
     Listed,
     Snoozed,
     Upcoming,
+    company_names,
     count_by_status,
     count_due,
     list_planned,
@@ -82,6 +84,8 @@ async def replan_for_company(
         return ReplanStats()
     async with store.session(write=True) as session:
         members = await load_members(session, company.id)
+        team = await workspace.members(session, company.id)  # roles: who gets what
+        company = company.model_copy(update={"members": team})
         stats = await replan_in(session, company, members, rules, now)
         await session.commit()
     return stats
@@ -90,7 +94,8 @@ async def replan_for_company(
 __all__ = [
     "CANCELLED", "FAILED", "FORBIDDEN_PREFIX", "PLANNED", "SENT",
     "ClaimedReminder", "Listed", "Outcomes", "Recipient", "ReplanStats", "Snoozed", "Upcoming",
-    "cancel", "cancel_superseded", "claim_due", "count_by_status", "count_due", "defer",
+    "cancel", "cancel_superseded", "claim_due", "company_names", "count_by_status", "count_due",
+    "defer",
     "insert_rows", "list_planned", "mark_failed", "mark_sent", "outcomes", "recipient_by_identity",
     "recipients", "recipients_of", "relevance", "replan_company", "replan_for_company", "snooze",
     "stop_user", "upcoming",

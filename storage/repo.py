@@ -31,13 +31,16 @@ from sqlmodel import SQLModel, col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.state import User
-from storage import accounts, faults
+from flows.team import Fate
+from knowledge.schema import Rules
+from storage import accounts, faults, workspace
+from storage.companies import replan_company_id
 from storage.conversation import ConversationHandle, assign
 from storage.db import IMMEDIATE, create_engine, default_database_url, normalize_database_url
 from storage.db import safe_url as _safe_url
-from storage.mapping import CompanyRows, clean_text
+from storage.mapping import clean_text
 from storage.migrate import ensure_migrated, upgrade
-from storage.models import AppUser, CompanyRecord, Membership, ProcessedUpdate, utcnow
+from storage.models import AppUser, ProcessedUpdate, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +184,7 @@ class Store:
         lang_hint: str | None = None,
         *,
         update_id: int | None = None,
+        company_id: int | None = None,
     ) -> AsyncIterator[ConversationHandle]:
         """Load the user's conversation, creating user + company on first contact.
 
@@ -188,6 +192,8 @@ class Store:
         ends normally and rolls back on an exception. With ``update_id`` the update is
         claimed in that transaction: ``handle.claimed`` is False for one already committed
         (drop it), and a crash before the commit leaves it unclaimed for re-delivery.
+        With ``company_id`` that company is loaded (and becomes the current one) if the
+        user belongs to it; otherwise ``handle.denied`` is True and the current one is.
         """
         external_id, display_name = clean_text(external_id), clean_text(display_name)
         async with self._write((channel, external_id)) as session:
@@ -199,9 +205,8 @@ class Store:
                 assert user is not None
             elif display_name and assign(user, {"display_name": display_name}):
                 user.updated_at = utcnow()
-            company = await self._company_of(session, user)
-            rows = await CompanyRows.load(session, company.id or 0)
-            handle = ConversationHandle(session, user, company, rows, claimed)
+            picked = await workspace.pick_company(session, user, company_id)
+            handle = await ConversationHandle.load(session, user, picked, claimed)
             faults.checkpoint("load")
             yield handle
             await session.commit()
@@ -241,29 +246,7 @@ class Store:
         )
         user_id = (await session.exec(stmt)).scalar_one_or_none()
         if user_id is not None:
-            await self._add_company(session, user_id)
-
-    async def _add_company(self, session: AsyncSession, user_id: int) -> CompanyRecord:
-        company = CompanyRecord()
-        session.add(company)
-        await session.flush()
-        assert company.id is not None
-        session.add(Membership(user_id=user_id, company_id=company.id, role="owner"))
-        await session.flush()
-        return company
-
-    async def _company_of(self, session: AsyncSession, user: AppUser) -> CompanyRecord:
-        """The company the user works on: their first membership's (made if they have none)."""
-        assert user.id is not None
-        stmt = (
-            select(CompanyRecord)
-            .join(Membership, col(Membership.company_id) == col(CompanyRecord.id))
-            .where(Membership.user_id == user.id)
-            .order_by(col(Membership.id))
-            .limit(1)
-        )
-        company = (await session.exec(stmt)).first()
-        return company if company is not None else await self._add_company(session, user.id)
+            await workspace.add_company(session, user_id)
 
     async def claim_update(self, update_id: int) -> bool:
         """True the first time ``update_id`` is seen, False for a re-delivery.
@@ -301,10 +284,10 @@ class Store:
             await session.commit()
         return bool(result.rowcount)
 
-    async def stats(self) -> dict[str, int]:
+    async def stats(self, now: datetime | None = None) -> dict[str, int]:
         """Counts for the admin command: nothing that identifies anyone."""
         async with self.session() as session:
-            return await accounts.counts(session)
+            return await accounts.counts(session, now)
 
     async def company_members(self, company_id: int) -> list[User]:
         async with self.session() as session:
@@ -315,12 +298,40 @@ class Store:
         async with self.session() as session:
             return await accounts.export_user(session, channel, external_id)
 
-    async def delete_user(self, channel: str, external_id: str) -> bool:
-        """Delete the user; their companies too unless another member remains."""
+    async def news_recipients(self) -> list[accounts.NewsRecipient]:
+        async with self.session() as session:
+            return await accounts.news_recipients(session)
+
+    async def deletion_plan(self, channel: str, external_id: str) -> list[Fate]:
+        """What ``delete_user`` would do to each of the user's companies."""
+        async with self.session() as session:
+            stmt = select(AppUser.id).where(
+                AppUser.channel == channel, AppUser.external_id == external_id
+            )
+            user_id = (await session.exec(stmt)).first()
+            return [] if user_id is None else await accounts.deletion_plan(session, user_id)
+
+    async def delete_user(
+        self,
+        channel: str,
+        external_id: str,
+        rules: Rules | None = None,
+        now: datetime | None = None,
+    ) -> list[Fate] | None:
+        """Delete the user and every row about them (None if there is no such user).
+
+        A company is deleted with them if nobody else belongs to it; otherwise they leave it,
+        handing ownership over first if it was theirs, and (with ``rules``) its reminders
+        are re-planned for the members who remain, in the same transaction.
+        """
         async with self._write((channel, external_id)) as session:
             user = await self._lock_user(session, channel, external_id)
             if user is None:
-                return False
-            await accounts.delete_user(session, user)
+                return None
+            done = await accounts.delete_user(session, user)
+            if rules is not None:
+                for fate in done:
+                    if fate.action != "delete":
+                        await replan_company_id(session, fate.company_id, rules, now or utcnow())
             await session.commit()
-        return True
+        return done

@@ -23,6 +23,7 @@ from telegram.ext import Application, ContextTypes
 from bot.clock import FakeClock
 from bot.service import Assistant
 from bot.telegram_app import build_application
+from flows.callbacks import decode, encode
 from knowledge.loader import load_knowledge
 from storage.models import ProcessedUpdate
 from storage.reminder_models import Reminder
@@ -145,7 +146,9 @@ async def reference_run(
             if kind == "press":
                 shown = bot.keyboards.get(user_id, {})
                 assert value in shown, f"no button {value!r} among {list(shown)}"
-                value = shown[value]
+                cb = decode(shown[value])  # replayed for other users: not bound to this
+                assert cb is not None  # user's company (their own is the current one)
+                value = encode(cb.verb, *cb.args)
             steps.append((kind, value))
             replies.append(await bot.handle(_update(kind, value, first_update_id + n, user_id)))
         assert bot.errors == [], bot.errors
@@ -157,6 +160,7 @@ def updates_for(steps: list[tuple[str, str]], user_id: int, first_update_id: int
 
 
 _VOLATILE = {"id", "created_at", "updated_at", "company_id", "user_id", "exported_at"}
+_VOLATILE |= {"joined", "current_company_id"}  # membership dates, the user's current company
 
 
 def _scrub(value: Any) -> Any:

@@ -87,7 +87,7 @@ async def test_ipms_run_answers_users_and_sends_due_reminders(
         assert sent, "the reminder tick of `ipms run` sent nothing"
         text = str(sent[0]["params"]["text"])
         assert audit_day.isoformat() in text and "Internal audit" in text
-        assert "2|rem.snooze" in str(sent[0]["params"].get("reply_markup"))
+        assert "|rem.snooze|" in str(sent[0]["params"].get("reply_markup"))
         await client.send_command("/status")
         deadline = time.monotonic() + 20
         replies: list[str] = []
@@ -99,7 +99,7 @@ async def test_ipms_run_answers_users_and_sends_due_reminders(
         again = [
             c
             for c in await client.calls("sendMessage")
-            if "2|rem.snooze" in str(c["params"].get("reply_markup"))
+            if "|rem.snooze|" in str(c["params"].get("reply_markup"))
         ]
         assert len(again) == 1
     finally:

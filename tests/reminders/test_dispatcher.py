@@ -14,6 +14,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 
 from bot.clock import FakeClock
 from bot.dispatcher import Dispatcher, RateLimiter, TelegramSender, pop_due_for_user
+from flows.callbacks import decode, scope
 from flows.schedule import OVERDUE_LEAD, is_risk
 from flows.state import Company, Conversation, DatedEvent
 from knowledge.loader import Knowledge
@@ -168,12 +169,13 @@ async def test_message_says_what_when_and_what_to_prepare(
     assert kind.prepare.get(lang) in msg.text
     data = [b.data for row in msg.buttons for b in row]
     [row] = [r for r in await all_rows(store) if r.status == rem.SENT]
+    tag = scope("2|", row.company_id).removesuffix("|")  # bound to the reminder's company
     assert data == [
-        "2|evt.done|stage2",
-        f"2|rem.snooze|{row.id}|1",
-        f"2|rem.snooze|{row.id}|7",
-        "2|evt.date|stage2",
-        "2|step|audit.stage2",
+        f"{tag}|evt.done|stage2",
+        f"{tag}|rem.snooze|{row.id}|1",
+        f"{tag}|rem.snooze|{row.id}|7",
+        f"{tag}|evt.date|stage2",
+        f"{tag}|step|audit.stage2",
     ]
     assert all(len(d.encode()) <= 64 for d in data)
     labels = " ".join(b.label for r in msg.buttons for b in r)
@@ -310,7 +312,7 @@ async def test_faults_through_the_real_bot(
         [text] = [p["text"] for p in api.sent_to(chat)]
         assert "Stage 1 audit" in text and "Internal audit" in text
     markup = api.sent_to(601)[0]["reply_markup"]
-    assert markup["inline_keyboard"][0][0]["callback_data"].startswith("2|evt.done")
+    assert decode(markup["inline_keyboard"][0][0]["callback_data"]).verb == "evt.done"
     rows = await all_rows(store)
     assert not [r for r in rows if r.status == rem.PLANNED and r.due_at <= clock.now()]
     async with store.conversation("telegram", "602") as h:

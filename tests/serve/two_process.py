@@ -29,7 +29,7 @@ from tests.support.updates import callback_update, message_update
 USERS = [5_400_000_000 + i for i in range(4)]
 PRESSES = 6  # onboarding answers, then what "next" offers
 APOLOGY = "Sorry, something went wrong"
-_VOLATILE = {"id", "user_id", "company_id", "telegram_id"}
+_VOLATILE = {"id", "user_id", "company_id", "telegram_id", "joined", "current_company_id"}
 
 
 @dataclass

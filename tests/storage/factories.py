@@ -31,6 +31,7 @@ def full_state(conv: Conversation) -> Conversation:
             "pending": Pending(flow="date", field="internal_audit", data={"k": "v", "n": "2"}),
             "reminders_opt_in": False,
             "is_admin": True,
+            "news_opt_in": True,
         }
     )
     company = Company(
@@ -77,6 +78,7 @@ def full_state(conv: Conversation) -> Conversation:
                 priority=1,
                 due=date(2026, 12, 31),
                 done_on=date(2026, 11, 20),
+                assignee_id=conv.user.id,
             ),
         ],
         certificate=Certificate(
@@ -117,6 +119,12 @@ def full_state(conv: Conversation) -> Conversation:
             DatedEvent(key="internal_audit", kind="internal_audit", on=date(2026, 12, 10)),
         ],
         onboarded=True,
+        assignees={"policy": conv.user.id or 0, "audit": conv.user.id or 0},
+        # Loaded, not saved: what a load gives back (the member's name is the new one).
+        members=[
+            m.model_copy(update={"name": user.display_name}) if m.user_id == user.id else m
+            for m in conv.company.members
+        ],
     )
     return Conversation(user=user, company=company)
 

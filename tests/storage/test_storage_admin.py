@@ -126,7 +126,7 @@ async def test_export_has_own_data_only_and_is_json(store: Store) -> None:
     assert company["answers"][0]["answered_at"].startswith("2026-11-27T01:30:15")
     assert company["certificate"]["number"] == "165IP230001R0M"
     assert [a["action_id"] for a in company["plan_actions"]] == ["own:3", "gap:A03"]
-    assert len(company["step_progress"]) == 3
+    assert len(company["step_progress"]) == 4  # 3 with progress, 1 only assigned
     assert len(company["nonconformities"]) == 2 and len(company["events"]) == 2
     for rows in ("answers", "plan_actions", "nonconformities", "events", "step_progress"):
         assert {r["company_id"] for r in company[rows]} == {saved.company.id}
@@ -136,8 +136,8 @@ async def test_export_has_own_data_only_and_is_json(store: Store) -> None:
 async def test_delete_user_removes_user_company_and_rows(store: Store) -> None:
     await save_full(store, "111")
     other = await save_full(store, "222")
-    assert await store.delete_user("telegram", "111") is True
-    assert await store.delete_user("telegram", "111") is False
+    assert [f.action for f in await store.delete_user("telegram", "111") or []] == ["delete"]
+    assert await store.delete_user("telegram", "111") is None
     assert await store.export_user("telegram", "111") == {}
     assert await count(store, AppUser) == 1 and await count(store, CompanyRecord) == 1
     assert await count(store, Membership) == 1
@@ -164,7 +164,14 @@ async def test_delete_keeps_company_shared_with_another_member(store: Store) -> 
         await session.commit()
     members = await store.company_members(owner.company.id or 0)
     assert [m.external_id for m in members] == ["111", "222"]
-    assert await store.delete_user("telegram", "111") is True
+    [fate] = await store.delete_user("telegram", "111") or []
+    assert (fate.action, fate.successor_id) == ("hand_over", helper.user.id)
     shared = await load(store, "222")
-    assert shared.company == owner.company
+    assert shared.company.model_dump(exclude={"members", "actions", "assignees"}) == (
+        owner.company.model_dump(exclude={"members", "actions", "assignees"})
+    )
+    # The leaver's assignments are gone; the helper now owns the company.
+    assert [a.assignee_id for a in shared.company.actions] == [None, None]
+    assert shared.company.assignees == {}
+    assert [(m.user_id, m.role) for m in shared.company.members] == [(helper.user.id, "owner")]
     assert [m.external_id for m in await store.company_members(owner.company.id or 0)] == ["222"]

@@ -47,7 +47,9 @@ async def test_first_contact_creates_user_company_and_owner_membership(store: St
         "Alice",
     )
     assert conv.user.lang == "en" and not conv.user.lang_chosen
-    assert conv.company == Company(id=conv.company.id)
+    [me] = conv.company.members
+    assert (me.user_id, me.name, me.role) == (conv.user.id, "Alice", "owner")
+    assert conv.company == Company(id=conv.company.id, members=[me])
     async with store.session() as session:
         user = (await session.exec(select(AppUser))).one()
         member = (await session.exec(select(Membership))).one()
@@ -106,12 +108,14 @@ async def test_save_updates_and_deletes_removed_rows(store: Store) -> None:
         await handle.save(Conversation(user=user, company=company))
 
     loaded = await load(store)
+    company.members = [m.model_copy(update={"name": "Wang"}) for m in company.members]
     assert loaded == Conversation(user=user, company=company)
     cid = loaded.company.id
     assert await count(store, AnswerRecord, company_id=cid) == 1
     assert await count(store, PlanAction, company_id=cid) == 1
-    # kickoff: checked [] but no longer done; policy: done, no checked entry; gap_check: done.
-    assert await count(store, StepProgress, company_id=cid) == 3
+    # kickoff: checked [] but no longer done; policy: done, no checked entry; gap_check: done;
+    # audit: only assigned.
+    assert await count(store, StepProgress, company_id=cid) == 4
     export = await store.export_user("telegram", BIG_TG_ID)
     [data] = export["companies"]
     assert data["certificate"] is None and len(data["nonconformities"]) == 1
@@ -132,7 +136,8 @@ async def test_two_users_are_isolated(store: Store) -> None:
     async with store.conversation("telegram", "222", "Bob") as handle:
         bob = handle.conv
         assert bob.company.id != alice.company.id
-        assert bob.company == Company(id=bob.company.id)
+        assert bob.company == Company(id=bob.company.id, members=bob.company.members)
+        assert [m.name for m in bob.company.members] == ["Bob"]
         # A handle refuses state belonging to someone else.
         with pytest.raises(ValueError, match="another user"):
             await handle.save(alice)

@@ -57,7 +57,8 @@ async def test_command_arguments_and_bot_suffix_are_parsed(tg: TgEnv) -> None:
     await tg.feed(message_update(1, text="/Start@ipms_test_bot  invite-42 "))
 
     [(_, event)] = tg.assistant.seen
-    assert (event.kind, event.value, event.args) == (EventKind.COMMAND, "start", "invite-42")
+    # /start with a payload is a deep link: an invitation to join a company.
+    assert (event.kind, event.value, event.args) == (EventKind.COMMAND, "join", "invite-42")
 
 
 async def test_plain_text_becomes_a_text_event(tg: TgEnv) -> None:
