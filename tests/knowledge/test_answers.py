@@ -49,5 +49,6 @@ def test_no_faq_entry_cites_an_uncertain_number(kb: Knowledge) -> None:
             for clause_id in entry.clauses:
                 clause = kb.clauses[clause_id]
                 if clause.confidence == "L" and clause.number != clause.chapter:
-                    part = next(p for p in text.split("; ") if f"-{clause.edition}" in p)
+                    parts = text.replace("；", "; ").split("; ")
+                    part = next(p for p in parts if f"-{clause.edition}" in p)
                     assert clause.number not in part.split(" ", 2)[-1], (entry.id, text)

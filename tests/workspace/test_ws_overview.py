@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from bot.service import Assistant
@@ -40,7 +41,7 @@ async def test_overview_puts_the_certificate_at_risk_first_and_switches(
     assert first.startswith("👉 1. Mallory Metals · consultant ⚠️ certificate at risk")
     assert "certificate expires 2027-02-28" in first
     assert second.startswith("2. Alice Widgets · consultant")
-    assert "Phase: Implementation · readiness 5%" in second
+    assert re.search(r"Phase: Implementation · readiness \d+%", second)
     assert "Next deadline: 2026-12-03 Appoint the IP system lead in writing" in second
     assert carol.labels() == [
         "➡️ 1. Mallory Metals",
