@@ -13,8 +13,9 @@ from datetime import date
 from flows import dated
 from flows.callbacks import encode
 from flows.context import Ctx
-from flows.natural import DateProblem, Direction, format_date, parse_date
+from flows.natural import Direction, format_date
 from flows.phrasing import looks_like_question
+from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.types import Button, Out
 
@@ -42,27 +43,12 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 _FUTURE = re.compile(r"打算|计划|准备|将|要在|下(周|个月)|明年|will|plan|going\s+to|next\s+", re.I)
 _PAST = re.compile(r"了|过|做的|开的|以来|was|were|did|held|since|started|ago|last\s+", re.I)
-_WORD = re.compile(r"[\w/.-]+")
 
 
 def _direction(text: str) -> Direction:
     if _FUTURE.search(text):
         return "future"
     return "past" if _PAST.search(text) else "any"
-
-
-def find_date(text: str, today: date, direction: Direction) -> date | None:
-    """The date inside a sentence: the whole text, else the longest run of words that is one."""
-    found = parse_date(text, today, direction)
-    if not isinstance(found, DateProblem):
-        return found.value
-    words = _WORD.findall(text)
-    for size in (4, 3, 2, 1):
-        for i in range(len(words) - size + 1):
-            found = parse_date(" ".join(words[i : i + size]), today, direction)
-            if not isinstance(found, DateProblem):
-                return found.value
-    return None
 
 
 def recognise(ctx: Ctx, text: str) -> Out | None:

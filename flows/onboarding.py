@@ -7,9 +7,9 @@ from collections.abc import Callable
 from flows import position, preconditions
 from flows.callbacks import encode
 from flows.context import Ctx
-from flows.natural import Option, match_choice, options_from
+from flows.natural import Option, format_date, match_choice, options_from
 from flows.phrasing import clean_name, looks_like_question
-from flows.reading import Got, date_examples, read_choice, read_count, read_date
+from flows.reading import Got, date_examples, find_date, read_choice, read_count, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.state import Stage
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
@@ -171,6 +171,11 @@ def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     out: Out = [] if pressed else [_record(ctx, "stage", option_label(ctx, "stage", found))]
     ctx.company.stage = stage
     if stage in (Stage.RUNNING, Stage.APPLIED, Stage.AUDITED):
+        since = None if pressed else find_date(v, ctx.today, "past")
+        if since is not None:  # "running since March": both answers in one message
+            ctx.company.system_start = since
+            echo = ctx.reply("date_echo", date=format_date(since, ctx.lang))
+            return [*out, echo, *finish(ctx)]
         return [*out, *_ask_next(ctx, "since")]
     return [*out, *finish(ctx)]
 

@@ -7,6 +7,7 @@ the FAQ. The parsing itself is ``flows.natural``; this module is the conversatio
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -111,3 +112,30 @@ def read_choice(ctx: Ctx, text: str, options: tuple[Option, ...]) -> str | Out |
 
 def _label(ctx: Ctx, option: Option) -> str:
     return option.zh if ctx.lang == "zh" else option.en
+
+
+_WORD = re.compile(r"[\w/.-]+")
+# A run of words worth trying as a date: a digit, a month name ("may" only after "in", "since",
+# "from", "of" or before a number: "we may apply" is not a date), or a relative word.
+_DATEISH = re.compile(
+    r"\d|january|february|march|april|june|july|august|september|october|november|december"
+    r"|\b(?:in|since|from|of)\s+may\b|\bmay\s+\d|yesterday|today|\blast\b|\bago\b",
+    re.I,
+)
+
+
+def find_date(text: str, today: date, direction: Direction) -> date | None:
+    """The date inside a sentence: the whole text, else the longest run of words that is one."""
+    found = parse_date(text, today, direction)
+    if not isinstance(found, DateProblem):
+        return found.value
+    words = _WORD.findall(text)
+    for size in (4, 3, 2, 1):
+        for i in range(len(words) - size + 1):
+            run = " ".join(words[max(0, i - 1) : i + size])  # with the word before, for "in May"
+            if not _DATEISH.search(run):
+                continue
+            found = parse_date(" ".join(words[i : i + size]), today, direction)
+            if not isinstance(found, DateProblem):
+                return found.value
+    return None

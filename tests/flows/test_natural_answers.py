@@ -322,3 +322,24 @@ def test_a_fact_told_in_passing_is_read_back_and_recorded_on_yes(
 
     item = timeline_of(Ctx(d.conv, d.kb, d.now)).get(key)
     assert item is not None and item.on == day
+
+
+@pytest.mark.parametrize(
+    ("said", "stage", "since"),
+    [("we already run the system since March", "running", date(2026, 3, 1)),
+     ("we have been running it for a while", "running", None),
+     ("我们已经在用了，从今年3月开始", "running", date(2026, 3, 1)),
+     ("we are drafting the documents", "building", None),
+     ("刚从零开始", "not_started", None)],
+)  # fmt: skip
+def test_where_the_company_stands_in_a_sentence(
+    en: Driver, said: str, stage: str, since: date | None
+) -> None:
+    en.cmd("start")
+    for answer in ("Acme", "80", "software", "1"):
+        en.text(answer)
+    en.text(said)
+    assert en.conv.company.stage == stage
+    assert en.conv.company.system_start == since
+    if stage == "running" and since is None:
+        assert en.conv.user.pending is not None and en.conv.user.pending.field == "since"
