@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flows.callbacks import encode
 from flows.context import Ctx, progress_bar
+from flows.dates import add_months
 from flows.natural import AnswerKind, parse_answer
 from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
@@ -37,8 +38,8 @@ QUICK, ALL, CLARIFY = "quick", "all", "clarify"  # question sets; "ch:8" = rest 
 
 
 def question_set(ctx: Ctx, which: str) -> list[Question]:
-    """The questions of a set, without those it is too early to ask."""
-    qs = [q for q in ctx.kb.questions if not not_yet(ctx, q)]
+    """The questions of a set, without those it is too early to ask or already known."""
+    qs = [q for q in ctx.kb.questions if not not_yet(ctx, q) and known(ctx, q) is None]
     if which == QUICK:
         return [q for q in qs if q.quick]
     if which == CLARIFY:
@@ -53,6 +54,24 @@ def _value(ctx: Ctx, q: Question) -> AnswerValue | None:
     return a.value if a else None
 
 
+def known(ctx: Ctx, q: Question) -> AnswerValue | None:
+    """The answer the saved state already gives (the start date shows 3 months or not)."""
+    start = ctx.company.system_start
+    if q.answered_by == "months" and start is not None:
+        reached = add_months(start, ctx.kb.rules.min_operation_months) <= ctx.today
+        return "yes" if reached else "no"
+    return None
+
+
+def _take_known(ctx: Ctx) -> None:
+    """Record what is already known, so it is never asked."""
+    for q in ctx.kb.questions:
+        value = known(ctx, q)
+        current = ctx.company.answers.get(q.id)
+        if value is not None and (current is None or current.value != value):
+            ctx.company.answers[q.id] = Answer(question_id=q.id, value=value, answered_at=ctx.now)
+
+
 def not_yet(ctx: Ctx, q: Question) -> bool:
     """Pointless to ask: a system that is not running yet cannot have run 3 months, nor held
     its internal audit or management review (the plan schedules those as milestones)."""
@@ -63,7 +82,7 @@ def not_yet(ctx: Ctx, q: Question) -> bool:
 def quick_done(ctx: Ctx) -> bool:
     """The quick assessment gave a first readiness (milestone questions aside)."""
     quick = (q for q in ctx.kb.questions if q.quick and not q.requires_running)
-    return all(q.id in ctx.company.answers for q in quick)
+    return all(q.id in ctx.company.answers or known(ctx, q) for q in quick)
 
 
 def remaining_by_chapter(ctx: Ctx) -> dict[str, int]:
@@ -140,6 +159,7 @@ def _next_in(ctx: Ctx, which: str, after: Question | None) -> Question | None:
 def start(ctx: Ctx) -> Out:
     """Begin or resume the quick set; once it is done, offer the rest by chapter."""
     first_time = not ctx.company.answers
+    _take_known(ctx)
     skipped = any(not_yet(ctx, q) for q in ctx.kb.questions if q.quick)
     q = _next_in(ctx, QUICK, after=None)
     if q is not None:
@@ -259,6 +279,7 @@ def to_clarify(ctx: Ctx) -> list[Question]:
 
 
 def results(ctx: Ctx, which: str = ALL) -> Out:
+    _take_known(ctx)
     qs, rules = ctx.kb.questions, ctx.kb.rules
     ready = readiness(ctx.company.answers, qs, rules)
     found = gaps(ctx.company.answers, qs, rules)
@@ -282,6 +303,7 @@ def results(ctx: Ctx, which: str = ALL) -> Out:
     if unsure := to_clarify(ctx):
         out.append(ctx.reply("to_clarify", n=len(unsure)))
     out[-1].buttons = _next_buttons(ctx, complete, len(unsure))
+    out[-1].offer = out[-1].buttons[0][0].data  # "ok" / "好的": make the plan
     return list(out)
 
 

@@ -88,6 +88,11 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     return None
 
 
+def says_go(text: str) -> bool:
+    """ "ok", "好的", "继续": go on."""
+    return fold(text).strip(" .!?~。！？～、，,") in _offer_words("accept")
+
+
 def says_done(text: str) -> bool:
     """A short message that reports something done ("这些都做完了", "all done now")."""
     said = fold(text).strip(" .!?~。！？～、，,")

@@ -12,7 +12,7 @@ import unicodedata
 
 from flows import facts, faq, nextstep, position
 from flows.authz import refusal
-from flows.basics import OFFER, says_done
+from flows.basics import OFFER, says_done, says_go
 from flows.callbacks import bind, decode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
@@ -185,6 +185,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return fact  # "内审是3月15号做的": read back for one-tap confirmation
     if ctx.pending is None and ctx.company.onboarded and says_done(value):
         return [ctx.reply("done_what"), ShowNext()]  # "做完了" with nothing on screen: which?
+    if ctx.pending is None and ctx.company.onboarded and says_go(value):
+        return [ShowNext()]  # "ok" / "好的" with nothing on offer: carry on with what's next
     if ctx.pending is None and parse_answer(value) is not None:  # "yes" to nothing asked
         return [ctx.reply("nothing_asked")]
     if not ctx.company.onboarded and ctx.pending is None:

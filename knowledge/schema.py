@@ -80,6 +80,8 @@ class Question(Strict):
     quick: bool = False  # asked in the quick assessment (the first readiness in ~10 minutes)
     negated: bool = False  # asks about something to avoid: answering "no" meets the requirement
     requires_running: bool = False  # only a running system can meet it (not asked before that)
+    # Answered by what the company told us: "months" = the start date shows 3 months of operation.
+    answered_by: Literal["months"] | None = None
     text: Text
     why: Text  # purpose of the requirement
     evidence: Text  # what an auditor wants to see
