@@ -33,7 +33,7 @@ def assessed(kb: Knowledge, lang: str, name: str | None = None) -> Driver:
     """Onboarded, every question answered per SCENARIO, plan made for TARGET."""
     d = Driver(kb, lang)
     d.onboard(name=name or NAMES[lang], stage="2|ob|stage|running")
-    d.text("2026-09-01")  # running since: every question applies, the internal audit's too
+    d.text("2026-06-01")  # running 3 months and more: every question applies and is asked
     d.press("2|as.start")
     d.answer_all("y", SCENARIO)
     d.press("2|pl.make")
