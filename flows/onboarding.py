@@ -8,6 +8,7 @@ from flows import position, preconditions
 from flows.callbacks import encode
 from flows.context import Ctx
 from flows.natural import Option, format_date, match_choice, options_from
+from flows.natural.text import has_cjk
 from flows.phrasing import clean_name, looks_like_question
 from flows.reading import Got, date_examples, find_date, read_choice, read_count, read_date
 from flows.registry import Command, Flow, Input, Verb
@@ -111,10 +112,21 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
     handler = _HANDLERS.get(fieldname)
     if handler is None:
         return _ask_next(ctx, "name")
+    switched = _follow_language(ctx, value) if not pressed else []
     out = handler(ctx, value.strip(), pressed)
     if out is not None:
         ctx.user.lang_chosen = True  # answering in the language shown accepts it
+        return [*switched, *out]
     return out
+
+
+def _follow_language(ctx: Ctx, value: str) -> Out:
+    """A first answer typed in Chinese while we speak English: switch (once, before any
+    choice was made). Latin letters prove nothing: many Chinese companies have English names."""
+    if ctx.user.lang_chosen or ctx.lang != "en" or not has_cjk(value):
+        return []
+    ctx.user.lang = "zh"
+    return [ctx.reply("lang_followed")]
 
 
 def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:

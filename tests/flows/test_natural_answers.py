@@ -359,3 +359,16 @@ def test_known_start_date_answers_the_three_months_question(en: Driver) -> None:
     assert en.conv.company.answers[months.id].value == "yes"  # March 2026 + 3 months < Dec
     en.text("ok")  # results offer the plan
     assert en.conv.user.pending is not None and en.conv.user.pending.flow == "plan_target"
+
+
+def test_a_first_answer_in_chinese_switches_an_english_start_to_chinese(en: Driver) -> None:
+    en.cmd("start")
+    en.text("华光精密")
+    assert en.conv.user.lang == "zh" and "用中文" in en.said()
+    assert en.conv.company.name == "华光精密" and "员工" in en.said()  # next question in Chinese
+
+
+def test_an_english_name_does_not_switch_a_chinese_start(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("Acme Precision")
+    assert zh.conv.user.lang == "zh"
