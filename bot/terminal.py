@@ -21,6 +21,7 @@ from bot.service import Assistant, Who
 from flows.context import MAX_TEXT
 from flows.types import Button, EventKind, Lang, Reply
 from knowledge.texts import load_catalogue
+from storage import reminders as rem
 
 QUIT = {"/quit", "/exit", "quit", "exit"}
 LETTERS = string.ascii_lowercase
@@ -91,6 +92,7 @@ class TerminalChat:
 
     async def send(self, line: str) -> list[Reply]:
         if line.strip().startswith("/today"):
+            await self._learn_language()
             return self.set_today(line.strip().removeprefix("/today").strip())
         kind, value, args = self.to_event_args(line)
         event = self.assistant.event(kind, value, args, lang_hint=self.who.lang_hint)
@@ -115,6 +117,14 @@ class TerminalChat:
             self.assistant.clock = ShiftedClock(day)
         self._print(f"\n🤖 {texts.t(lang, 'today_set', date=day.isoformat())}")
         return []
+
+    async def _learn_language(self) -> None:
+        """The chat's language as saved (the user may have switched since the start)."""
+        person = await rem.recipient_by_identity(
+            self.assistant.store, self.who.channel, self.who.external_id
+        )
+        if person is not None:
+            self.lang = "zh" if person.lang == "zh" else "en"
 
     async def show_due_reminders(self) -> None:
         replies = await pop_due_for_user(self.assistant.store, self.who, self.assistant.clock.now())
