@@ -54,7 +54,11 @@ def read_language(directory: Path) -> tuple[dict[str, str], list[str]]:
     where: dict[str, str] = {}
     problems: list[str] = []
     for path in sorted(directory.glob("*.yaml")):
-        doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        try:
+            doc = yaml.load(path.read_text(encoding="utf-8"), Loader=_Loader) or {}
+        except yaml.YAMLError as exc:  # reported like any other problem, never a traceback
+            problems.append(f"{path.name}: not valid YAML: {str(exc).splitlines()[0]}")
+            continue
         if not isinstance(doc, dict):
             problems.append(f"{path.name}: expected a mapping of key: text")
             continue

@@ -1,0 +1,37 @@
+"""The text catalogue's own checks: languages agree, house style, broken files reported."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from knowledge.texts import TEXTS_DIR
+from knowledge.texts_check import check_texts
+
+
+def _copy(tmp_path: Path) -> Path:
+    target = tmp_path / "texts"
+    shutil.copytree(TEXTS_DIR, target)
+    return target
+
+
+def test_the_packaged_catalogue_is_clean() -> None:
+    assert check_texts() == []
+
+
+def test_style_and_agreement_problems_are_reported(tmp_path: Path) -> None:
+    texts = _copy(tmp_path)
+    (texts / "zh" / "zz.yaml").write_text(
+        "odd: 你好,世界 {name}\nonly_zh: 中文\n", encoding="utf-8"
+    )
+    (texts / "en" / "zz.yaml").write_text("odd: Hello world\n", encoding="utf-8")
+    problems = "\n".join(check_texts(texts))
+    assert "use 您" in problems and "ASCII ','" in problems
+    assert "placeholders differ" in problems and "only_zh is missing" in problems
+
+
+def test_a_broken_file_is_one_clear_problem_not_a_traceback(tmp_path: Path) -> None:
+    texts = _copy(tmp_path)
+    (texts / "en" / "zz.yaml").write_text("key: 'it's broken'\n", encoding="utf-8")
+    problems = check_texts(texts)
+    assert any("zz.yaml: not valid YAML" in p for p in problems)
