@@ -71,14 +71,14 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     assert p is not None
     if looks_like_question(text):
         return None
-    cb = decode(p.data.get("data", ""))
+    said = fold(text).strip(" .!?~。！？～、，,")
+    done = said in _offer_words("done")
+    go = said in _offer_words("accept") or parse_answer(text) is AnswerKind.YES
+    cb = decode(p.data.get("done" if done and "done" in p.data else "data", ""))
     verb = _registry(ctx).verbs.get(cb.verb) if cb else None
     ctx.clear_pending()
     if cb is None or verb is None or len(cb.args) != verb.arity:
         return None
-    said = fold(text).strip(" .!?~。！？～、，,")
-    done = said in _offer_words("done")
-    go = said in _offer_words("accept") or parse_answer(text) is AnswerKind.YES
     if done or (go and not verb.records_done):
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused

@@ -13,7 +13,7 @@ import unicodedata
 from flows import facts, faq, nextstep, position
 from flows.authz import refusal
 from flows.basics import OFFER, says_done, says_go
-from flows.callbacks import bind, decode
+from flows.callbacks import bind, decode, encode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.natural import parse_answer
@@ -65,6 +65,9 @@ def _next_with_offer(ctx: Ctx) -> Out:
     for item in out:
         if isinstance(item, Reply) and item.buttons and item.buttons[0] and not ctx.pending:
             item.offer = item.buttons[0][0].data
+            cb = decode(item.offer)
+            if cb is not None and cb.verb == "step" and cb.args:  # "做完了": the step is done
+                item.offer_done = encode("sd!", cb.args[0])
     return out
 
 
@@ -100,9 +103,11 @@ def expand(ctx: Ctx, out: Out, depth: int = 0) -> Outcome:
 
 def _remember_offer(ctx: Ctx, outcome: Outcome) -> None:
     """When nothing else is awaited, the last proposed action can be accepted in words."""
-    offers = [r.offer for r in outcome.replies if r.offer]
+    offers = [r for r in outcome.replies if r.offer]
     if ctx.pending is None and offers:
-        ctx.wait_for(OFFER, "", data=offers[-1])
+        last = offers[-1]
+        extra = {"done": last.offer_done} if last.offer_done else {}
+        ctx.wait_for(OFFER, "", data=last.offer or "", **extra)
 
 
 def prompt(ctx: Ctx) -> Out:

@@ -13,6 +13,7 @@ from datetime import date
 from flows import dated
 from flows.callbacks import encode
 from flows.context import Ctx
+from flows.known import timeline_of
 from flows.natural import Direction, format_date
 from flows.phrasing import looks_like_question
 from flows.reading import find_date
@@ -22,6 +23,7 @@ from flows.types import Button, Out
 MAX_LEN = 80
 # (timeline key, words naming it): the first that matches wins, most specific first.
 EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("surveillance", re.compile(r"监督审核|年审|surveillance(\s+audit)?", re.I)),
     ("stage2", re.compile(r"二阶段|第二阶段|stage\s*(2|two|ii)\b", re.I)),
     ("stage1", re.compile(r"一阶段|第一阶段|stage\s*(1|one|i)\b", re.I)),
     ("internal_audit", re.compile(r"内审|内部审核|internal\s+audit", re.I)),
@@ -41,6 +43,10 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+YEARLY = {
+    "internal_audit": "yearly_internal_audit",
+    "management_review": "yearly_management_review",
+}
 _FUTURE = re.compile(r"打算|计划|准备|将|要在|下(周|个月)|明年|will|plan|going\s+to|next\s+", re.I)
 _PAST = re.compile(r"了|过|做的|开的|以来|was|were|did|held|since|started|ago|last\s+", re.I)
 
@@ -55,9 +61,12 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     """A confirmation to record the fact, or None when the text is not one."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
-    key = next((k for k, pattern in EVENTS if pattern.search(text)), None)
-    if key is None:
+    named = next((k for k, pattern in EVENTS if pattern.search(text)), None)
+    if named is None:
         return None
+    if ctx.company.certificate is not None and named in YEARLY:
+        named = YEARLY[named]  # once certified, "内审" is this year's internal audit
+    key = dated.resolve_key(ctx, named)  # a kind ("surveillance") -> its next open occurrence
     when = find_date(text, ctx.today, _direction(text))
     if when is None:
         return None
@@ -74,7 +83,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
 
 
 def record(ctx: Ctx, key: str, day: str) -> Out | None:
-    if key not in {k for k, _ in EVENTS}:
+    if timeline_of(ctx).get(key) is None and key not in {k for k, _ in EVENTS}:
         return None
     try:
         when = date.fromisoformat(day)

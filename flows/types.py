@@ -65,6 +65,9 @@ class Reply:
     record: bool = False
     # Callback data of the action this reply proposes: typing "好的" / "ok" / "start" runs it.
     offer: str | None = None
+    # Callback data of what "做完了" / "done" means here, when it differs from ``offer``
+    # (what's next suggests opening a step; "done" completes it).
+    offer_done: str | None = None
 
 
 # --- effects: what the service does for the flows, after the state is saved ----------------
