@@ -143,7 +143,13 @@ class TelegramAdapter:
             return
         # The update id is claimed in the transaction that saves the answer (exactly once).
         replies = await self.assistant.handle(who_of(user), event, update_id=update.update_id)
-        await render(context.bot, chat.id, replies, pressed=query.message if query else None)
+        # Replies go to the chat of the user whose state was loaded (a private chat's id is the
+        # user's id); a pressed message is edited only when it is in that chat: a forged press
+        # naming another chat's message must not make the bot write there.
+        pressed = query.message if query else None
+        if pressed is not None and pressed.chat.id != user.id:
+            pressed = None
+        await render(context.bot, user.id, replies, pressed=pressed)
 
     async def _group_note(self, update: Update) -> None:
         """Groups: answer commands only (other chatter is not addressed to the bot)."""

@@ -138,3 +138,19 @@ def test_a_tapped_choice_rewrites_its_question_with_the_answer(zh: Driver) -> No
     record = zh.replies[0]
     assert record.edit and "公司属于哪个行业" in record.text and "软件/互联网" in record.text
     assert record.buttons == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("\u200b\u200c\u200d", None), ("\u202e", None), ("Acme\u0000 Ltd", "Acme Ltd"),
+     ("A\u202ecme", "Acme"), ("  华光\u200b精密  ", "华光精密")],
+)  # fmt: skip
+def test_invisible_and_control_characters_never_reach_a_name(
+    en: Driver, typed: str, stored: str | None
+) -> None:
+    en.cmd("start")
+    en.text(typed)
+    if stored is None:
+        assert en.conv.company.name == "" and "company name" in en.said()
+    else:
+        assert en.conv.company.name == stored

@@ -102,3 +102,20 @@ async def test_export_sends_the_users_data_as_a_json_document(real: TgEnv) -> No
     assert (filename, mime) == ("ipms-export.json", "application/json")
     assert "Acme Ltd" in content.decode()
     assert doc.params["chat_id"] == USER_ID
+
+
+async def test_a_forged_press_naming_another_chat_never_writes_there(real: TgEnv) -> None:
+    """Replies go to the presser's own chat; another chat's message is never edited."""
+    await real.feed(message_update(1, text="/start", lang="en"))
+    welcome = real.fake.named("sendMessage")[0]
+    data = _buttons(welcome.params)["English"]
+    forged = callback_update(2, data, message_id=777, text="hello")
+    victim = 424242
+    forged["callback_query"]["message"]["chat"]["id"] = victim
+    seen = len(real.fake.calls)
+    await real.feed(forged)
+    later = real.fake.calls[seen:]
+    chats = {int(c.params["chat_id"]) for c in later if "chat_id" in c.params}
+    assert chats == {USER_ID}, chats
+    assert not [c for c in later if c.method.startswith("edit")]
+    assert real.errors == []
