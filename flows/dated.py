@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows import nonconformity, timeline_edit
+from flows import confirm, nonconformity, timeline_edit
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
 from flows.known import timeline_of
@@ -129,13 +129,21 @@ def _target_note(ctx: Ctx) -> list[str]:
     return [ctx.t("target_at_risk", target=fmt_date(target), earliest=fmt_date(earliest))]
 
 
+CERTIFICATE_DATES = frozenset({"expiry"})  # the certificate's own dates, not plans
+
+
 def change_date(ctx: Ctx, key: str) -> Out | None:
-    return ask_for(ctx, resolve_key(ctx, key))
+    key = resolve_key(ctx, key)
+    if key in CERTIFICATE_DATES and ctx.company.certificate is not None:
+        return confirm.ask(ctx, "confirm_change_cert_date", "evt.date.do", key)
+    return ask_for(ctx, key)
 
 
 def mark_done(ctx: Ctx, key: str) -> Out | None:
     """Done from a reminder or "what's next": an action, a nonconformity or a dated item."""
     key = resolve_key(ctx, key)
+    if key.startswith("nc:"):  # closing a nonconformity is confirmed first
+        return nonconformity.close(ctx, ":".join(key.split(":")[:2]))
     item = timeline_edit.complete(ctx, key)
     if item is None:
         return [ctx.reply("event_unknown")]
@@ -168,5 +176,6 @@ FLOW = Flow(
         Verb("tl.passed", passed, arity=1),
         Verb("tl.findings", findings, arity=1),
     ),
+    actions=(Verb("evt.date.do", ask_for, arity=1),),
     inputs=(Input(INPUT, ask, take=take),),
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flows import confirm
 from flows.context import Ctx, fmt_date
 from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
@@ -92,6 +93,18 @@ def add(ctx: Ctx, grade: str) -> Out | None:
 
 
 def close(ctx: Ctx, nc_id: str) -> Out | None:
+    """Closing a nonconformity ends its deadlines and reminders: asked to confirm first."""
+    nc = next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
+    if nc is None:
+        return None
+    if nc.closed_on is not None:
+        return [ctx.reply("nc_closed", n=number(nc))]
+    return confirm.ask(
+        ctx, "confirm_close_nc", "nc.close.do", nc_id, n=str(number(nc)), text=nc.description[:80]
+    )
+
+
+def close_confirmed(ctx: Ctx, nc_id: str) -> Out | None:
     nc = next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
     if nc is None:
         return None
@@ -111,4 +124,5 @@ FLOW = Flow(
         Input(TEXT_INPUT, lambda ctx: [ctx.reply("ask_nc_text")], take=take_text),
         Input(GRADE_INPUT, ask_grade),
     ),
+    actions=(Verb("nc.close.do", close_confirmed, arity=1),),
 )

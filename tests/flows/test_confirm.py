@@ -64,3 +64,12 @@ def test_a_forged_confirmation_cannot_run_an_action(en: Driver) -> None:
         en.send(EventKind.BUTTON, data)
         assert "no longer applies" in en.said(), data
     assert en.conv.user.pending is None or en.conv.user.pending.flow != "certificate"
+
+
+def test_changing_the_certificate_expiry_asks_first(en: Driver) -> None:
+    _certified(en)
+    en.send(EventKind.BUTTON, encode("evt.date", "expiry"))
+    assert "Change the certificate's expiry date?" in en.said()
+    assert en.conv.user.pending is not None and en.conv.user.pending.flow == "confirm"
+    en.send(EventKind.BUTTON, _yes(en))
+    assert en.conv.user.pending is not None and en.conv.user.pending.flow == "date"

@@ -65,6 +65,9 @@ def test_nonconformity_recorded_with_deadlines_and_closed(en: Driver) -> None:
     en.cmd("next")
     assert nc.description in en.said()  # an open NC is the most urgent thing
     en.press(f"2|nc.close|{nc.id}")
+    assert "Close nonconformity 1" in en.said()  # asked first: it ends its reminders
+    assert en.conv.company.nonconformities[0].closed_on is None
+    en.press("2|yes|")
     assert en.conv.company.nonconformities[0].closed_on == en.now.date()
 
 

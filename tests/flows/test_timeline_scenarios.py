@@ -66,6 +66,7 @@ def test_from_onboarding_to_recertification(kb: Knowledge, lang: str) -> None:
     )
     one_next(d)  # the nonconformity's deadline, first
     d.press("2|nc.close|nc:1")
+    d.press("2|yes|")  # confirmed: closing ends its reminders
     complete_step(d, "audit.report")
     complete_step(d, "audit.nonconformities")
     advance_to(d, today(d) + timedelta(days=20))
