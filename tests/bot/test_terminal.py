@@ -78,3 +78,30 @@ async def test_calendar_is_saved_as_a_file(assistant: Assistant, tmp_path: Path)
     await chat.send("/calendar")
     ics = tmp_path / "ipms-calendar.ics"
     assert ics.exists() and b"BEGIN:VCALENDAR" in ics.read_bytes()
+
+
+async def test_the_current_question_is_numbered_from_one_and_other_buttons_get_letters(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(assistant, "dora", "zh", out=out, download_dir=tmp_path)
+    for line in ["/start", "华光精密", "大概120人吧", "制造", "2", "还没开始", "好的"]:
+        await chat.send(line)
+    # A question mid-assessment: the answer's related questions get letters, the question
+    # asked again keeps [1]..[6], so "2" still means "partly".
+    start = len(out.getvalue())
+    await chat.send("内审员需要证书吗？")
+    shown = out.getvalue()[start:]
+    assert "   [a] " in shown and "   [1] 是" in shown and "   [2] 部分" in shown
+    kind, value, _ = chat.to_event_args("2")
+    assert value.endswith("|p") and "as.answer" in value
+    # Records of answers are not printed again: the typed answer is already on screen.
+    start = len(out.getvalue())
+    await chat.send("有")
+    assert "您的回答" not in out.getvalue()[start:]
+
+
+def test_resuming_does_not_ask_the_language_again(tmp_path: Path) -> None:
+    _chat(tmp_path, "华光精密\n120\n", "--lang", "zh")
+    again = _chat(tmp_path, "\n", "--lang", "zh")
+    assert "English" not in again and "中文" not in again.split("🧑")[0]
