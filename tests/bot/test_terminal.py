@@ -94,6 +94,7 @@ async def test_the_current_question_is_numbered_from_one_and_other_buttons_get_l
     shown = out.getvalue()[start:]
     assert "   [a] " in shown and "   [1] 是" in shown and "   [2] 部分" in shown
     kind, value, _ = chat.to_event_args("2")
+    assert kind.value == "button"
     assert value.endswith("|p") and "as.answer" in value
     # Records of answers are not printed again: the typed answer is already on screen.
     start = len(out.getvalue())
