@@ -133,8 +133,10 @@ class Journey:
         saved = await self.press(self.label("nc_minor"), exact=True)
         assert description[self.lang] in text_of(saved[0])
         assert "nc:" not in text_of(saved[0])  # no internal ids in what the user reads
-        [closed] = await self.press(self.label("nc_close_btn", n=1), exact=True)
-        assert text_of(closed) == self.label("nc_closed", n=1)
+        [question] = await self.press(self.label("nc_close_btn", n=1), exact=True)
+        assert description[self.lang] in text_of(question)  # asks before closing
+        replies = await self.press(self.label("confirm_yes"), exact=True)
+        assert self.label("nc_closed", n=1) in [text_of(r) for r in replies]
 
     async def until_certified(self) -> None:
         """Follow "what's next?" until the certificate is recorded."""
