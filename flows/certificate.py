@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from flows import confirm, position
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
 from flows.known import timeline_of
-from flows.reading import Got, date_examples, read_date
+from flows.natural import AnswerKind, Option, options_from, parse_answer
+from flows.reading import Got, date_examples, read_choice, read_date
 from flows.registry import Flow, Input, Verb
 from flows.state import Certificate, Stage
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
@@ -17,6 +19,11 @@ from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
 INPUT = "certificate"
 MAX_NUMBER = 64
 EDITIONS = ("2023", "2013")
+
+
+@cache
+def _edition_options() -> tuple[Option, ...]:
+    return options_from([(e, f"GB/T 29490-{e}", f"GB/T 29490-{e}") for e in EDITIONS], "edition")
 
 
 def start(ctx: Ctx) -> Out:
@@ -78,8 +85,10 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     p = ctx.pending
     assert p is not None
     if p.field == "edition":
-        value = next((e for e in EDITIONS if e in text), None)
-        return edition(ctx, value) if value else None
+        if parse_answer(text) is AnswerKind.UNSURE:  # the certificate says it; 2013 has ended
+            return [ctx.reply("cert_edition_hint"), PROMPT]
+        found = read_choice(ctx, text, _edition_options())
+        return edition(ctx, found) if isinstance(found, str) else found
     if p.field == "number":
         number = " ".join(text.split())
         if not 1 <= len(number) <= MAX_NUMBER:

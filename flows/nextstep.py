@@ -14,6 +14,7 @@ from flows import assessment, preconditions, risks
 from flows.context import Ctx, fmt_date, progress_bar
 from flows.known import timeline_of
 from flows.next_action import NextAction, item_next, outcome_next, step_next
+from flows.position import current_phase_title
 from flows.registry import Command, Flow, Verb
 from flows.scoring import readiness
 from flows.timeline import MILESTONES, Item, State, Timeline, state
@@ -173,10 +174,7 @@ def overall_progress(ctx: Ctx) -> int:
 
 def progress_line(ctx: Ctx) -> str:
     pct = overall_progress(ctx)
-    # The company's phase (it never moves back while an earlier step is caught up on).
-    step_phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[-1])
-    phase = next((p for p in ctx.kb.journey.phases if p.id == ctx.company.phase), step_phase)
-    return ctx.t("progress_line", bar=progress_bar(pct), pct=pct, phase=phase.title.get(ctx.lang))
+    return ctx.t("progress_line", bar=progress_bar(pct), pct=pct, phase=current_phase_title(ctx))
 
 
 # --- /status ----------------------------------------------------------------------------------

@@ -61,5 +61,7 @@ def mark_done_up_to(ctx: Ctx, step_id: str) -> None:
 
 
 def current_phase_title(ctx: Ctx) -> str:
-    phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[-1])
+    """The company's phase as every reply names it (it never moves back, see ``refresh``)."""
+    step_phase = ctx.kb.phase_of(ctx.company.current_step or ctx.kb.step_order[-1])
+    phase = next((p for p in ctx.kb.journey.phases if p.id == ctx.company.phase), step_phase)
     return phase.title.get(ctx.lang)

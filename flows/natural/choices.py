@@ -109,11 +109,28 @@ def _by_count(count: Count | None, options: Sequence[Option]) -> str | None:
     return None
 
 
+# Words that deny what follows them: "没有证书" holds 有证 but says the opposite.
+_NEGATED_ZH = re.compile("(?:没|没有|未|不|无|非|尚未|还没|还没有)$")
+_NEGATED_EN = re.compile(
+    r"\b(?:not|no|never|haven't|havent|don't|dont|didn't|didnt|n't)\s+(?:\w+\s+){0,2}$"
+)
+
+
+def _negated(s: str, name: str) -> bool:
+    """Every occurrence of ``name`` in ``s`` follows a word that denies it."""
+    starts = [m.start() for m in re.finditer(re.escape(name), s)]
+    if not starts:
+        return False
+    pattern = _NEGATED_ZH if has_cjk(name) else _NEGATED_EN
+    return all(pattern.search(s[:i]) for i in starts)
+
+
 def _contained(s: str, options: Sequence[Option]) -> list[str]:
     hits: dict[str, int] = {}
     for o in options:
         for name in o.names():
-            if contains_word(s, name) or _is_part(s, name):
+            found = contains_word(s, name) and not _negated(s, name)
+            if found or _is_part(s, name):
                 hits[o.value] = max(hits.get(o.value, 0), len(name))
     return list(hits)
 

@@ -372,3 +372,80 @@ def test_an_english_name_does_not_switch_a_chinese_start(zh: Driver) -> None:
     zh.cmd("start")
     zh.text("Acme Precision")
     assert zh.conv.user.lang == "zh"
+
+
+@pytest.mark.parametrize("typed", ["没有证书", "还没拿证", "we are not certified yet"])
+def test_a_denied_stage_is_not_taken_for_it(zh: Driver, typed: str) -> None:
+    zh.cmd("start")
+    for answer in ("华光精密", "120", "制造", "2"):
+        zh.text(answer)
+    zh.text(typed)
+    assert zh.conv.company.stage is None  # asked again, never "certified"
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "stage"
+
+
+@pytest.mark.parametrize("typed", ["有", "是的", "不知道", "ok"])
+def test_a_yes_or_no_is_not_stored_as_the_industry(zh: Driver, typed: str) -> None:
+    zh.cmd("start")
+    zh.text("华光精密")
+    zh.text("120")
+    zh.text(typed)
+    assert not zh.conv.company.industry
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "industry"
+    labels = [b.label for r in zh.replies for row in r.buttons for b in row]
+    assert "制造业" in labels  # the options come again
+
+
+@pytest.mark.parametrize("typed", ["好的", "有"])
+def test_a_yes_is_not_taken_for_the_company_name(zh: Driver, typed: str) -> None:
+    zh.cmd("start")
+    zh.text(typed)
+    assert not zh.conv.company.name and "例如" in zh.said()
+
+
+def test_an_industry_in_own_words_is_kept_without_the_sentence_around_it(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("华光精密")
+    zh.text("120")
+    zh.text("我们是做阀门的")
+    assert zh.conv.company.industry == "阀门"
+
+
+@pytest.mark.parametrize(
+    ("typed", "name"),
+    [("我们是做阀门的，叫温州瑞丰阀门有限公司", "温州瑞丰阀门有限公司"),
+     ("我们公司叫瑞丰", "瑞丰"), ("公司名称是：瑞丰阀门。", "瑞丰阀门"), ("瑞丰阀门", "瑞丰阀门"),
+     ("We're Acme Valves Ltd.", "Acme Valves Ltd"), ("it's called Acme", "Acme"),
+     ("Acme Valves", "Acme Valves")],
+)  # fmt: skip
+def test_the_company_name_is_taken_out_of_a_sentence(zh: Driver, typed: str, name: str) -> None:
+    zh.cmd("start")
+    zh.text(typed)
+    assert zh.conv.company.name == name
+
+
+@pytest.mark.parametrize(
+    ("typed", "edition"), [("2023版", "2023"), ("新版的", "2023"), ("1", "2023"), ("好的", None)]
+)
+def test_the_certificate_edition_in_words(zh: Driver, typed: str, edition: str | None) -> None:
+    zh.onboard("华光精密", "2|ob|stage|certified")
+    zh.text(typed)
+    pending = zh.conv.user.pending
+    if edition == "2023":
+        assert pending is not None and pending.field == "number"
+    else:
+        assert pending is not None and pending.field == "edition"
+
+
+def test_not_knowing_the_edition_gets_a_hint_and_the_question_again(zh: Driver) -> None:
+    zh.onboard("华光精密", "2|ob|stage|certified")
+    zh.text("不清楚")
+    assert "标准号" in zh.said() and "超出" not in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "edition"
+
+
+def test_an_answer_that_is_no_edition_asks_again_instead_of_the_faq(zh: Driver) -> None:
+    zh.onboard("华光精密", "2|ob|stage|certified")
+    zh.text("明年6月底")
+    assert "超出" not in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "edition"

@@ -1,0 +1,52 @@
+"""Names out of what people type: "我们是做阀门的，叫瑞丰阀门有限公司" -> 瑞丰阀门有限公司."""
+
+from __future__ import annotations
+
+import re
+
+# Endings that mark a Chinese company name; the clause holding one is the name.
+_ZH_SUFFIX = re.compile(r"(?:公司|集团|厂|研究院|研究所|事务所|工作室|合作社|中心|商行)$")
+# Lead-ins before the name itself (longest first so "我们公司叫" wins over "我们").
+_ZH_LEAD = re.compile(
+    r"^(?:(?:我们|我司|本公司|公司|我们公司|我们的公司|我公司)(?:的)?(?:名字|名称|全称)?"
+    r"|(?:名字|名称|全称))(?:是|叫|叫做|名叫|为)[：:]?\s*"
+    r"|^(?:叫做|名叫|叫)[：:]?\s*(?=\S{2})"
+    r"|^(?:公司)?(?:名字|名称|全称)[：:]\s*"
+)
+_EN_LEAD = re.compile(
+    r"^(?:(?:we\s*(?:are|'re)|it\s*(?:is|'s)|our\s+company\s+is|the\s+company\s+is|"
+    r"my\s+company\s+is|(?:the\s+)?(?:company\s+)?name\s+is|the\s+name's|this\s+is)\s+)?"
+    r"(?:called\s+|named\s+)?",
+    re.IGNORECASE,
+)
+_CLAUSE_SPLIT = re.compile(r"[，,；;。！!]+")
+_TRAIL = "。.!！~～ 吧啊呀哦"
+
+
+def company_name(text: str) -> str:
+    """The name inside ``text``; the text itself when it holds nothing else."""
+    text = text.strip().strip(_TRAIL)
+    clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if c.strip()]
+    if len(clauses) > 1:
+        named = [c for c in clauses if _ZH_SUFFIX.search(c) or _ZH_LEAD.match(c)]
+        text = named[-1] if named else text
+    bare = _ZH_LEAD.sub("", text, count=1)
+    bare = _EN_LEAD.sub("", bare, count=1) if bare == text else bare
+    bare = bare.strip().strip(_TRAIL).strip("“”\"'「」")
+    return bare if len(bare) >= 2 else text
+
+
+_ZH_TRADE = re.compile(
+    r"^(?:我们|我司|公司|我们公司)?(?:是|主要)?(?:做|生产|搞|从事|卖|经营)(.{2,}?)(?:的|行业|生意|这块|这一行)?$"
+)
+_EN_TRADE = re.compile(
+    r"^(?:we\s+(?:make|produce|manufacture|build|sell|do)|we're\s+in|we\s+are\s+in)\s+(.{2,})$",
+    re.IGNORECASE,
+)
+
+
+def trade_name(text: str) -> str:
+    """An industry in the user's own words, without the sentence: "我们是做阀门的" -> 阀门."""
+    text = text.strip().strip(_TRAIL)
+    m = _ZH_TRADE.match(text) or _EN_TRADE.match(text)
+    return m.group(1).strip() if m else text
