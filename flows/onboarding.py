@@ -8,15 +8,13 @@ from flows import position, preconditions
 from flows.callbacks import encode
 from flows.context import Ctx
 from flows.natural import Option, format_date, match_choice, options_from
-from flows.natural.answers import parse_answer
 from flows.natural.names import company_name, trade_name
 from flows.natural.text import has_cjk
-from flows.phrasing import clean_name, looks_like_question
+from flows.phrasing import clean_name, looks_like_question, says_nothing_new
 from flows.reading import Got, date_examples, find_date, read_choice, read_count, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.state import Stage
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
-from knowledge.lexicon import fold, load_lexicon
 
 MAX_NAME = 120
 MAX_HEADCOUNT = 1_000_000
@@ -135,19 +133,13 @@ def _follow_language(ctx: Ctx, value: str) -> Out:
 def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if looks_like_question(v):
         return None  # a question asked on the way: answered, then the question comes back
-    if _no_content(v):  # "好的", "有": not a name
+    if says_nothing_new(v):  # "好的", "有": not a name
         return [ctx.reply("name_in_words"), PROMPT]
     name = company_name(clean_name(v))
     if not 1 <= len(name) <= MAX_NAME:
         return [ctx.reply("bad_name", max=MAX_NAME), PROMPT]
     ctx.company.name = name
     return _ask_next(ctx, "headcount")
-
-
-def _no_content(v: str) -> bool:
-    """A bare yes/no/not sure or "ok": it answers nothing that was asked."""
-    said = fold(v).strip(" .!?~。！？～、，,")
-    return parse_answer(v) is not None or said in load_lexicon().synonyms("offer", "accept")
 
 
 def _bucket_or_count(ctx: Ctx, fieldname: str, v: str, maximum: int) -> int | Out | None:
@@ -170,7 +162,7 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         ctx.company.industry = found
     elif looks_like_question(v):
         return None
-    elif _no_content(v):  # "有", "ok", "不知道": no industry named
+    elif says_nothing_new(v):  # "有", "ok", "不知道": no industry named
         return [ctx.reply("industry_in_words"), PROMPT]
     else:  # any other industry, in the user's own words
         name = trade_name(clean_name(v))[:MAX_NAME]

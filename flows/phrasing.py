@@ -5,6 +5,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from flows.natural import AnswerKind, parse_answer
+from knowledge.lexicon import fold, load_lexicon
+
 # Text that is a question rather than the requested input (a name, a date...).
 _QUESTION = re.compile(
     r"[?？]\s*$|吗|什么|怎么|如何|为什么|多少|是否|哪些|哪个|能不能|可不可以"
@@ -30,3 +33,16 @@ def clean_name(text: str) -> str:
         if ch.isspace() or unicodedata.category(ch) not in _INVISIBLE
     )
     return " ".join(visible.split())
+
+
+def agrees(text: str) -> bool:
+    """ "ok", "好的", "yes", "行": agreement to what was just proposed."""
+    said = fold(text).strip(" .!?~。！？～、，,")
+    return parse_answer(text) is AnswerKind.YES or said in load_lexicon().synonyms(
+        "offer", "accept"
+    )
+
+
+def says_nothing_new(text: str) -> bool:
+    """A bare yes/no/not sure or "ok": no name, date or other content in it."""
+    return agrees(text) or parse_answer(text) is not None

@@ -17,7 +17,7 @@ from flows.context import Ctx, fmt_date
 from flows.dates import add_months
 from flows.known import timeline_of
 from flows.next_action import how_steps
-from flows.phrasing import looks_like_question
+from flows.phrasing import agrees, looks_like_question
 from flows.reading import Got, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.reminders import format_date
@@ -99,7 +99,7 @@ def _too_early(ctx: Ctx, target: date, plan: planning.Draft) -> Out:
     buttons = [
         [ctx.button("use_earliest_btn", "pl.target", fmt_date(e.target), date=fmt_date(e.target))]
     ]
-    ctx.wait_for("plan_target")
+    ctx.wait_for("plan_target", "", suggested=fmt_date(e.target))
     return [Reply(text, buttons), ctx.reply("or_type_another_date")]
 
 
@@ -300,6 +300,10 @@ def _future(ctx: Ctx, text: str, then: Callable[[date], Out]) -> Out | None:
 
 
 def take_target(ctx: Ctx, text: str) -> Out | None:
+    p = ctx.pending
+    suggested = p.data.get("suggested") if p else None
+    if suggested and agrees(text):  # "ok" to "Shall I plan for the earliest date?"
+        return set_target(ctx, date.fromisoformat(suggested))
     return _future(ctx, text, lambda d: set_target(ctx, d))
 
 

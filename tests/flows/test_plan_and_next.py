@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
+
 from flows.dates import add_months
 from tests.flows.conftest import Driver
 
@@ -54,6 +56,24 @@ def test_too_early_target_gets_the_earliest_date_with_reasons_and_a_choice(en: D
     assert earliest.isoformat() in said and earliest >= en.now.date() + timedelta(days=180)
     en.press(choice.data)
     assert en.conv.company.target_date == earliest and en.conv.company.actions
+
+
+@pytest.mark.parametrize("typed", ["ok", "yes please", "好的"])
+def test_ok_to_the_earliest_date_proposed_plans_for_it(en: Driver, typed: str) -> None:
+    _assessed(en)
+    en.press("2|pl.make")
+    en.text("2027-01-15")  # too early: "Shall I plan for <earliest>?"
+    earliest = date.fromisoformat(en.button("2|pl.target|").data.rsplit("|", 1)[1])
+    en.text(typed)
+    assert en.conv.company.target_date == earliest and en.conv.company.actions
+    assert "couldn't read" not in en.said()
+
+
+def test_ok_without_a_date_proposed_asks_for_a_date(en: Driver) -> None:
+    _assessed(en)
+    en.press("2|pl.make")
+    en.text("ok")
+    assert en.conv.company.target_date is None and "couldn't read" in en.said()
 
 
 def test_the_earliest_date_offered_is_accepted_as_it_is(en: Driver) -> None:
