@@ -8,7 +8,6 @@ audit, the application...) through its journey step, which is what its reminders
 
 from __future__ import annotations
 
-from flows.callbacks import encode
 from flows.context import Ctx
 from flows.team import assignee_name
 from flows.timeline import Item
@@ -35,9 +34,9 @@ def item_owner(ctx: Ctx, item: Item) -> str | None:
     return assignee_name(ctx.company, ctx.company.assignees.get(item_id))
 
 
-def item_button(n: int, item: Item) -> list[Button]:
+def assign_button(ctx: Ctx, item: Item) -> list[Button]:
     target = _target(item)
-    return [Button(f"👤 {n}", encode("ws.asg", *target))] if target else []
+    return [ctx.button("ws_assign_step_btn", "ws.asg", *target)] if target else []
 
 
 def step_line(ctx: Ctx, step_id: str) -> list[str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flows import dated, planning, timeline_edit
-from flows.assignee_view import item_button, item_owner
+from flows.assignee_view import assign_button, item_owner
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
@@ -27,7 +27,7 @@ from flows.timeline import RULE_PREFIX, Item, State, state
 from flows.types import PROMPT, Button, Out, Reply
 
 PLAN_SHOWN = 10  # actions listed in one message
-PLAN_BUTTONS = 5  # of them, the first ones get buttons (the keyboard stays readable)
+NUMBERS_PER_ROW = 5  # item buttons per keyboard row
 MAX_TITLE = 200
 LATER_CHOICES = (3, 6)  # months after the earliest feasible target offered as buttons
 
@@ -200,19 +200,16 @@ def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Re
         lines.append(_line(ctx, n, item))
     if len(items) > len(listed):
         lines.append("\n" + ctx.t("plan_more", n=len(items) - len(listed)))
-    return Reply("\n".join(lines), _buttons(ctx, items[:PLAN_BUTTONS]))
+    if listed:
+        lines.append("\n" + ctx.t("plan_tap_hint"))
+    return Reply("\n".join(lines), _buttons(ctx, listed))
 
 
 def _buttons(ctx: Ctx, items: list[Item]) -> list[list[Button]]:
-    rows = [
-        [
-            Button(f"✅ {n}", encode("evt.done", i.key)),
-            Button(f"📅 {n}", encode("evt.date", i.key)),
-            Button(f"❓ {n}", encode("pl.how", i.key)),
-            *item_button(n, i),
-        ]
-        for n, i in enumerate(items, 1)
-    ]
+    """One button per listed item, labelled with its number in the list (a typed "3" in the
+    terminal is item 3): it opens the item's card with done / move / assign."""
+    numbered = [Button(str(n), encode("pl.how", i.key)) for n, i in enumerate(items, 1)]
+    rows = [numbered[i : i + NUMBERS_PER_ROW] for i in range(0, len(numbered), NUMBERS_PER_ROW)]
     rows.append([ctx.button("add_action", "pl.add")])
     return rows
 
@@ -259,7 +256,8 @@ def how(ctx: Ctx, key: str) -> Out | None:
         [
             ctx.button("mark_done_btn", "evt.done", key),
             ctx.button("change_date_btn", "evt.date", key),
-        ]
+        ],
+        [*assign_button(ctx, item), ctx.button("show_plan", "pl.show")],
     ]
     return [Reply(text, rows)]
 

@@ -105,10 +105,12 @@ def test_actions_can_be_done_redated_and_added(en: Driver) -> None:
     en.press("2|pl.target")  # one of the "in N months" buttons
     first = en.conv.company.actions[0]
     en.cmd("plan")
+    en.press(f"2|pl.how|action:{first.id}")  # its number opens the item's card
     en.press(f"2|evt.done|action:{first.id}")
     assert next(a for a in en.conv.company.actions if a.id == first.id).done_on == en.now.date()
     second = next(a for a in en.conv.company.actions if a.done_on is None)
     en.cmd("plan")
+    en.press(f"2|pl.how|action:{second.id}")
     en.press(f"2|evt.date|action:{second.id}")
     en.text("2027-03-03")
     assert next(a for a in en.conv.company.actions if a.id == second.id).due == date(2027, 3, 3)
@@ -169,3 +171,20 @@ def test_status_shows_phases_readiness_actions(en: Driver) -> None:
     en.cmd("status")
     said = en.said()
     assert "Acme Ltd" in said and "▓" in said and "readiness" in said and "open actions" in said
+
+
+def test_the_plan_has_one_numbered_button_per_listed_item_opening_its_card(en: Driver) -> None:
+    _assessed(en)
+    en.press("2|pl.make")
+    en.press("2|pl.target")
+    [plan] = en.cmd("plan")
+    numbered = [b for row in plan.buttons for b in row if b.label.isdigit()]
+    lines = [x for x in plan.text.splitlines() if x and x[0] in "⬜⚠"]
+    assert [b.label for b in numbered] == [str(n) for n in range(1, len(lines) + 1)]
+    for b, line in zip(numbered, lines, strict=True):  # button n is line n
+        assert line.split(" ", 1)[1].startswith(f"{b.label}. ")
+    [card] = en.press(numbered[1].data)
+    second_title = lines[1].split(" · ")[1]
+    assert second_title in card.text
+    labels = [b.label for row in card.buttons for b in row]
+    assert {"✅ Done", "📅 Change date", "👤 Assign", "Show the plan"} <= set(labels)

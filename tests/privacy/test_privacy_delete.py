@@ -54,7 +54,7 @@ async def test_owner_of_a_shared_and_a_solo_company_is_asked_then_erased(
     await quentin.make_plan()
     await join(bob, await invite(quentin))
     await quentin.say("/plan")
-    await quentin.press("👤 1")
+    await quentin.assign_first()
     await quentin.press("Quentin Deletable (owner)")  # his own task: reminders to him alone
     await quentin.say("/invite consultant")  # an invitation he made, still open
     await quentin.say("/companies")
@@ -90,7 +90,7 @@ async def test_owner_of_a_shared_and_a_solo_company_is_asked_then_erased(
     assert "Quentin" not in bob.text()
     keys = {k for u, k in await planned(assistant.store) if u == bob.who.external_id}
     await bob.say("/plan")
-    first = bob.button("✅ 1").rsplit("|", 1)[1]
+    first = bob.first_item().rsplit("|", 1)[1]
     assert first in keys
     # Coming back later starts from scratch.
     await quentin.say("/start")
@@ -104,7 +104,7 @@ async def test_a_member_leaves_the_company_intact(
     await alice.make_plan()
     await join(bob, await invite(alice))
     await alice.say("/plan")
-    await alice.press("👤 1")
+    await alice.assign_first()
     await alice.press("鲍勃 (member)")
     bob_id = await _user_id(bob)
     before = (await alice.export())["companies"][0]["plan_actions"]

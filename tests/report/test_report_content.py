@@ -92,6 +92,7 @@ def test_an_assignee_is_shown_with_the_role() -> None:
 def test_done_and_overdue_actions_are_marked(kb: Knowledge) -> None:
     d = assessed(kb, "en")
     first = d.conv.company.actions[0]
+    d.press(f"2|pl.how|action:{first.id}")
     d.press(f"2|evt.done|action:{first.id}")
     d.advance(400)  # past the first due dates
     plan = report_of(d).plan

@@ -58,6 +58,16 @@ class Person:
         assert found, f"no button {label!r} in {self.labels()}"
         return found[0]
 
+    async def assign_first(self) -> list[Reply]:
+        """Open item 1 of the plan last seen (its number button), then its "👤 Assign"."""
+        await self.send(EventKind.BUTTON, self.first_item())
+        return await self.press("👤")
+
+    def first_item(self) -> str:
+        """The data of the plan's "1" button (``pl.how|<timeline key>``)."""
+        [data] = [b.data for r in self.seen for row in r.buttons for b in row if b.label == "1"]
+        return data
+
     def labels(self) -> list[str]:
         return [b.label for r in self.seen for row in r.buttons for b in row]
 

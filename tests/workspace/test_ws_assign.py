@@ -20,8 +20,8 @@ async def _team(alice: Person, bob: Person) -> None:
 
 
 def _first_action(person: Person) -> str:
-    """The id of the plan's first open action, from the ✅ 1 button (``evt.done|action:<id>``)."""
-    key = person.button("✅ 1").rsplit("|", 1)[1]
+    """The id of the plan's first open action, from its "1" button (``pl.how|action:<id>``)."""
+    key = person.first_item().rsplit("|", 1)[1]
     assert key.startswith("action:"), key
     return key.removeprefix("action:")
 
@@ -37,7 +37,7 @@ async def test_assigned_action_shows_in_the_plan_in_mine_and_goes_to_the_assigne
     alice_id, bob_id = alice.who.external_id, bob.who.external_id
     before = await planned(store)
     assert (alice_id, key) in before and (bob_id, key) in before  # unassigned: both
-    await alice.press("👤 1")
+    await alice.assign_first()
     assert "Who should take care of" in alice.text()
     assert alice.labels() == ["Alice (owner)", "鲍勃 (member)", "Nobody"]
     replies = await alice.press("鲍勃 (member)")
@@ -54,7 +54,7 @@ async def test_assigned_action_shows_in_the_plan_in_mine_and_goes_to_the_assigne
     assert nothing.text == t("en", "ws_mine_empty")
     # Unassigned again: back to everyone.
     await alice.say("/plan")
-    await alice.press("👤 1")
+    await alice.assign_first()
     await alice.press("Nobody")
     assert (alice_id, key) in await planned(store)
 
@@ -62,7 +62,7 @@ async def test_assigned_action_shows_in_the_plan_in_mine_and_goes_to_the_assigne
 async def test_bob_marks_his_action_done_from_mine(alice: Person, bob: Person) -> None:
     await _team(alice, bob)
     await alice.say("/plan")
-    await alice.press("👤 1")
+    await alice.assign_first()
     await alice.press("鲍勃 (member)")
     await bob.say("/mine")
     replies = await bob.press("✅ 1")
@@ -97,7 +97,7 @@ async def test_consultant_gets_only_what_is_assigned_to_them(alice: Person, caro
     assert not [k for u, k in await planned(store) if u == carol.who.external_id]
     await alice.say("/plan")
     action = _first_action(alice)
-    await alice.press("👤 1")
+    await alice.assign_first()
     await alice.press("Carol (consultant)")
     mine = {k for u, k in await planned(store) if u == carol.who.external_id}
     assert mine == {f"action:{action}"}
@@ -110,7 +110,7 @@ async def test_removed_members_assignments_and_reminders_go_back_to_the_team(
     store = alice.assistant.store
     await alice.say("/plan")
     key = f"action:{_first_action(alice)}"
-    await alice.press("👤 1")
+    await alice.assign_first()
     await alice.press("鲍勃 (member)")
     await alice.say("/members")
     await alice.press("鲍勃")
@@ -127,7 +127,7 @@ async def test_the_report_names_the_assignee(alice: Person, bob: Person) -> None
     await _team(alice, bob)
     await alice.say("/plan")
     action = _first_action(alice)
-    await alice.press("👤 1")
+    await alice.assign_first()
     await alice.press("鲍勃 (member)")
     async with alice.assistant.store.conversation("telegram", alice.who.external_id) as h:
         ctx = Ctx(h.conv, alice.assistant.kb, alice.assistant.clock.now())
@@ -145,7 +145,7 @@ async def test_a_consultants_reminders_come_per_company_and_act_on_it(
         await owner.make_plan()
         await join(carol, await invite(owner, "consultant"))
         await owner.say("/plan")
-        await owner.press("👤 1")
+        await owner.assign_first()
         await owner.press("Carol (consultant)")
         companies[name] = (await owner.export())["companies"][0]["company"]["id"]
     a = alice.assistant

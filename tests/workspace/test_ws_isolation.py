@@ -35,7 +35,7 @@ async def _company_a(alice: Person, bob: Person) -> None:
     await alice.say("2027-02-01")
     await join(bob, await invite(alice))
     await alice.say("/plan")
-    await alice.press("👤 1")
+    await alice.assign_first()
     await alice.press("鲍勃 (member)")
     await alice.tap("2|evt.date|internal_audit")
     await alice.say("2027-03-15")
