@@ -188,6 +188,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return [ctx.reply("number_alone", n=value[:12])]
     if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
         return fact  # "内审是3月15号做的": read back for one-tap confirmation
+    if ctx.pending is None and (lone := facts.lone_date(ctx, value)) is not None:
+        return lone  # "明年6月底" alone: the target date, or ask what it is the date of
     if ctx.pending is None and ctx.company.onboarded and says_done(value):
         return [ctx.reply("done_what"), ShowNext()]  # "做完了" with nothing on screen: which?
     if ctx.pending is None and ctx.company.onboarded and says_go(value):

@@ -11,10 +11,11 @@ import re
 from datetime import date
 
 from flows import dated
+from flows.assessment import quick_done
 from flows.callbacks import encode
 from flows.context import Ctx
 from flows.known import timeline_of
-from flows.natural import Direction, format_date
+from flows.natural import Direction, ParsedDate, format_date, parse_date
 from flows.phrasing import looks_like_question
 from flows.reading import find_date
 from flows.registry import Flow, Verb
@@ -80,6 +81,21 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     )
     reply.offer = reply.buttons[0][0].data  # "对" / "yes" records it
     return [reply]
+
+
+def lone_date(ctx: Ctx, text: str) -> Out | None:
+    """A date and nothing else ("明年6月底") with nothing asked: before there is a plan it is
+    most likely the target date, so offer that; otherwise ask what it is the date of."""
+    if len(text) > MAX_LEN or not ctx.company.onboarded:
+        return None
+    parsed = parse_date(text, ctx.today, "any", "end")
+    if not isinstance(parsed, ParsedDate):
+        return None
+    shown = format_date(parsed.value, ctx.lang)
+    if ctx.company.target_date is None and parsed.value > ctx.today and quick_done(ctx):
+        button = Button(ctx.t("use_as_target_btn"), encode("pl.use", parsed.value.isoformat()))
+        return [ctx.reply("date_as_target", [[button]], date=shown)]
+    return [ctx.reply("date_alone", date=shown)]
 
 
 def record(ctx: Ctx, key: str, day: str) -> Out | None:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flows import dated, planning, timeline_edit
+from flows.assessment import quick_done
 from flows.assignee_view import assign_button, item_owner
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
@@ -103,6 +104,17 @@ def _too_early(ctx: Ctx, target: date, plan: planning.Draft) -> Out:
     return [Reply(text, buttons), ctx.reply("or_type_another_date")]
 
 
+def use_as_target(ctx: Ctx, value: str) -> Out | None:
+    """The date typed on its own, taken as the target; only while there is no plan (a stale
+    button never re-plans)."""
+    if ctx.company.target_date is not None or not quick_done(ctx):
+        return [show(ctx)]  # a plan already, or no assessment to plan from yet
+    try:
+        return set_target(ctx, date.fromisoformat(value))
+    except ValueError:
+        return None
+
+
 def set_target(ctx: Ctx, target: date) -> Out:
     plan = planning.draft(ctx)
     if target < plan.earliest.target:
@@ -175,6 +187,8 @@ def _line(ctx: Ctx, n: int, item: Item) -> str:
 
 def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Reply:
     if not ctx.company.actions:
+        if quick_done(ctx):  # assessed: only the target date is missing
+            return ctx.reply("plan_not_made", [[ctx.button("make_plan", "pl.make")]])
         return ctx.reply("plan_empty", [[ctx.button("start_assess", "as.start")]])
     items = only if only is not None else plan_items(ctx)
     done = sum(1 for a in ctx.company.actions if a.done_on is not None)
@@ -324,6 +338,7 @@ FLOW = Flow(
         Verb("pl.show", lambda ctx: [show(ctx)]),
         Verb("pl.add", ask_new_action),
         Verb("pl.target", target_pressed, arity=1),
+        Verb("pl.use", use_as_target, arity=1),
         Verb("pl.how", how, arity=1),
         Verb("pl.step", step_actions, arity=1),
         # Buttons of earlier releases: the same as the timeline's own.

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 import pytest
 
 from flows.dates import add_months
+from flows.types import EventKind
 from tests.flows.conftest import Driver
 
 
@@ -188,3 +189,30 @@ def test_the_plan_has_one_numbered_button_per_listed_item_opening_its_card(en: D
     assert second_title in card.text
     labels = [b.label for row in card.buttons for b in row]
     assert {"✅ Done", "📅 Change date", "👤 Assign", "Show the plan"} <= set(labels)
+
+
+def test_plan_before_a_target_offers_to_make_it_not_to_redo_the_assessment(zh: Driver) -> None:
+    _assessed(zh)
+    [reply] = zh.cmd("plan")
+    assert "差距评估" not in reply.text.split("。")[0]
+    assert [b.data for row in reply.buttons for b in row] == ["2|pl.make"]
+
+
+def test_a_date_alone_before_the_plan_is_offered_as_the_target(zh: Driver) -> None:
+    _assessed(zh)
+    [offer] = zh.text("2028年6月底")
+    assert "2028" in offer.text and "超出" not in offer.text
+    zh.press("2|pl.use|2028-06-30")
+    assert zh.conv.company.target_date == date(2028, 6, 30) and zh.conv.company.actions
+    zh.send(EventKind.BUTTON, "2|pl.use|2028-09-30")  # a stale offer: the plan stays as it is
+    assert zh.conv.company.target_date == date(2028, 6, 30)
+
+
+def test_a_date_alone_with_a_plan_asks_what_it_is_and_changes_nothing(zh: Driver) -> None:
+    _assessed(zh)
+    zh.press("2|pl.make")
+    zh.text("2027-12-31")
+    before = zh.conv.model_copy(deep=True)
+    [reply] = zh.text("3月15号")
+    assert "哪件事" in reply.text and not reply.buttons
+    assert zh.conv.company == before.company
