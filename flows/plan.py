@@ -273,7 +273,9 @@ def how(ctx: Ctx, key: str) -> Out | None:
         ],
         [*assign_button(ctx, item), ctx.button("show_plan", "pl.show")],
     ]
-    return [Reply(text, rows)]
+    card = Reply(text, rows)
+    card.offer = rows[0][0].data  # "做完了" / "done" right after opening it: this item
+    return [card]
 
 
 # --- adding an action -------------------------------------------------------------------------

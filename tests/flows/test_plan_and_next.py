@@ -216,3 +216,16 @@ def test_a_date_alone_with_a_plan_asks_what_it_is_and_changes_nothing(zh: Driver
     [reply] = zh.text("3月15号")
     assert "哪件事" in reply.text and not reply.buttons
     assert zh.conv.company == before.company
+
+
+def test_done_in_words_after_opening_an_item_marks_that_item(zh: Driver) -> None:
+    _assessed(zh)
+    zh.press("2|pl.make")
+    zh.text("2027-12-31")
+    [plan] = zh.cmd("plan")
+    second = [b for row in plan.buttons for b in row if b.label == "2"][0]
+    zh.press(second.data)
+    zh.text("做完了")
+    key = second.data.rsplit("|", 1)[1].removeprefix("action:")
+    assert next(a for a in zh.conv.company.actions if a.id == key).done_on == zh.now.date()
+    assert sum(1 for a in zh.conv.company.actions if a.done_on) == 1
