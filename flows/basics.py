@@ -6,6 +6,7 @@ from flows import journey
 from flows.authz import refusal
 from flows.callbacks import decode
 from flows.context import Ctx
+from flows.facts import names_event
 from flows.natural import AnswerKind, parse_answer
 from flows.phrasing import looks_like_question
 from flows.registry import Command, Flow, Input, Registry, Verb
@@ -73,7 +74,9 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
         return None
     said = fold(text).strip(" .!?~。！？～、，,")
     done = said in _offer_words("done")
-    go = said in _offer_words("accept") or parse_answer(text) is AnswerKind.YES
+    go = said in _offer_words("accept") or (
+        parse_answer(text) is AnswerKind.YES and not names_event(text)  # "we have applied": a fact
+    )
     cb = decode(p.data.get("done" if done and "done" in p.data else "data", ""))
     verb = _registry(ctx).verbs.get(cb.verb) if cb else None
     ctx.clear_pending()

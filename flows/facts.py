@@ -49,13 +49,29 @@ YEARLY = {
     "management_review": "yearly_management_review",
 }
 _FUTURE = re.compile(r"打算|计划|准备|将|要在|下(周|个月)|明年|will|plan|going\s+to|next\s+", re.I)
-_PAST = re.compile(r"了|过|做的|开的|以来|was|were|did|held|since|started|ago|last\s+", re.I)
+_PAST = re.compile(
+    r"了|过|做的|开的|以来|已经|was|were|did|held|since|started|ago|last\s+"
+    r"|\b(?:have|has|done|finished|completed|submitted|applied)\b",
+    re.I,
+)
+
+
+# Said of something finished, so it happened by today (the read-back lets the user correct it).
+_DONE = re.compile(
+    r"已经|已|做完|开完|完成|结束|提交了|申请了|\b(?:done|finished|completed|held|submitted|applied)\b",
+    re.I,
+)
 
 
 def _direction(text: str) -> Direction:
     if _FUTURE.search(text):
         return "future"
     return "past" if _PAST.search(text) else "any"
+
+
+def names_event(text: str) -> bool:
+    """The text names one of the journey's key events ("we have submitted our application")."""
+    return len(text) <= MAX_LEN and any(p.search(text) for _, p in EVENTS)
 
 
 def recognise(ctx: Ctx, text: str) -> Out | None:
@@ -68,13 +84,17 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if ctx.company.certificate is not None and named in YEARLY:
         named = YEARLY[named]  # once certified, "内审" is this year's internal audit
     key = dated.resolve_key(ctx, named)  # a kind ("surveillance") -> its next open occurrence
-    when = find_date(text, ctx.today, _direction(text))
+    direction = _direction(text)
+    when = find_date(text, ctx.today, direction)
+    assumed = when is None and direction == "past" and bool(_DONE.search(text))
+    if assumed:
+        when = ctx.today  # "已经提交申请了", "内审做完了": done, and today is the best guess
     if when is None:
         return None
     title = dated.event_title(ctx, key)
     shown = format_date(when, ctx.lang)
     reply = ctx.reply(
-        "fact_confirm",
+        "fact_confirm_today" if assumed else "fact_confirm",
         [[Button(ctx.t("fact_yes"), encode("fact", key, when.isoformat()))]],
         title=title,
         date=shown,

@@ -302,7 +302,9 @@ def test_done_with_nothing_on_screen_asks_which_and_shows_the_current_item(zh: D
     ("said", "key", "day"),
     [("体系是2月15号开始运行的", "operate", date(2027, 2, 15)),
      ("我们上周五做了管理评审", "management_review", date(2027, 2, 26)),
-     ("the internal audit was on 15 February", "internal_audit", date(2027, 2, 15))],
+     ("the internal audit was on 15 February", "internal_audit", date(2027, 2, 15)),
+     ("内审已经做完了", "internal_audit", date(2027, 3, 1)),  # no date: today, said so
+     ("we have submitted our application", "apply", date(2027, 3, 1))],
 )  # fmt: skip
 def test_a_fact_told_in_passing_is_read_back_and_recorded_on_yes(
     said: str, key: str, day: date

@@ -223,7 +223,7 @@ def test_done_in_words_after_opening_an_item_marks_that_item(zh: Driver) -> None
     zh.press("2|pl.make")
     zh.text("2027-12-31")
     [plan] = zh.cmd("plan")
-    second = [b for row in plan.buttons for b in row if b.label == "2"][0]
+    second = next(b for row in plan.buttons for b in row if b.label == "2")
     zh.press(second.data)
     zh.text("做完了")
     key = second.data.rsplit("|", 1)[1].removeprefix("action:")
