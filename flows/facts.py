@@ -87,8 +87,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     direction = _direction(text)
     when = find_date(text, ctx.today, direction)
     assumed = when is None and direction == "past" and bool(_DONE.search(text))
-    if assumed:
-        when = ctx.today  # "已经提交申请了", "内审做完了": done, and today is the best guess
+    if assumed:  # "已经提交申请了", "内审做完了": on its planned day if that has come, else today
+        planned = timeline_of(ctx).get(key)
+        on_plan = planned is not None and planned.on <= ctx.today
+        when = planned.on if planned is not None and on_plan else ctx.today
+        assumed = not on_plan
     if when is None:
         return None
     title = dated.event_title(ctx, key)

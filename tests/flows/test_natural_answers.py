@@ -451,3 +451,14 @@ def test_an_answer_that_is_no_edition_asks_again_instead_of_the_faq(zh: Driver) 
     zh.text("明年6月底")
     assert "超出" not in zh.said()
     assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "edition"
+
+
+def test_done_without_a_date_takes_the_planned_day_when_it_has_passed(zh: Driver) -> None:
+    zh.onboard("华光精密", "2|ob|stage|applied")
+    zh.text("2026-06-01")  # running since
+    zh.text("一阶段审核定在3月10号")
+    zh.text("对")
+    zh.advance(110)  # 2027-03-17 or so: a week after it
+    zh.text("一阶段审核做完了")
+    assert any(b.data.endswith("|2027-03-10") for b in zh.buttons)
+    assert "日期按今天" not in zh.said()
