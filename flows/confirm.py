@@ -1,8 +1,9 @@
 """Confirmations for irreversible actions: single-use and bound to the request that asked.
 
 ``ask(ctx, "question_key", "action.name", *args)`` shows the question with Yes/No; the action
-runs only when "Yes" carries the token of the confirmation still open. Anything else the user
-does in between (a command, another button, typed text) withdraws it, "No" withdraws it, and
+runs only when "Yes" carries the token of the confirmation still open, or when a short "对" /
+"yes" is typed right after it. Anything else the user does in between (a command, another
+button, other text) withdraws it, "No" withdraws it, and
 the answered question loses its buttons. The action is declared in a flow's ``actions=`` and
 has no button of its own.
 """
@@ -14,12 +15,15 @@ from datetime import timedelta
 
 from flows.authz import refusal
 from flows.context import Ctx
+from flows.natural import AnswerKind, parse_answer
+from flows.phrasing import agrees
 from flows.registry import Flow, Input, Registry, Verb
 from flows.types import PROMPT, Out, Reply
 
 INPUT = "confirm"
 EXPIRES_AFTER = timedelta(minutes=10)
 SEP = "\x1f"  # between the action's arguments inside the pending input
+MAX_TYPED = 12  # a typed yes/no is short; a sentence is something else
 
 
 def ask(ctx: Ctx, question_key: str, action: str, *args: str, **values: str) -> Out:
@@ -82,11 +86,25 @@ def no(ctx: Ctx, token: str) -> Out | None:
     return [Reply(ctx.t("confirm_cancelled"), edit=True)]
 
 
+def typed(ctx: Ctx, text: str) -> Out | None:
+    """ "对" / "yes" typed right after the question confirms it, "不" / "no" cancels it; any
+    other text withdraws it and is read as usual."""
+    p = ctx.pending
+    assert p is not None
+    token = p.data.get("token", "")
+    if len(text) <= MAX_TYPED and agrees(text):
+        return yes(ctx, token)
+    if len(text) <= MAX_TYPED and parse_answer(text) is AnswerKind.NO:
+        return no(ctx, token)
+    ctx.clear_pending()
+    return None
+
+
 FLOW = Flow(
     "confirm",
     verbs=(
         Verb("yes", yes, arity=1, needs_company=False),
         Verb("no", no, arity=1, needs_company=False),
     ),
-    inputs=(Input(INPUT, _show, lapses=True, own_verbs=("yes", "no")),),
+    inputs=(Input(INPUT, _show, take=typed, lapses=True, own_verbs=("yes", "no")),),
 )

@@ -18,6 +18,7 @@ from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.natural import parse_answer
 from flows.state import Conversation
+from flows.told import recognise as told_outcome
 from flows.types import Effect, Event, EventKind, Out, Outcome, Prompt, Reply, ShowNext
 from knowledge.intents import Intent, detect_intent
 from knowledge.loader import Knowledge
@@ -186,6 +187,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         if inp is not None:
             return [ctx.reply("choice_not_understood"), Prompt()]
         return [ctx.reply("number_alone", n=value[:12])]
+    if ctx.pending is None and (told := told_outcome(ctx, value)) is not None:
+        return told  # "拿到证书了", "不符合项整改完了": the flow that records it
     if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
         return fact  # "内审是3月15号做的": read back for one-tap confirmation
     if ctx.pending is None and (lone := facts.lone_date(ctx, value)) is not None:

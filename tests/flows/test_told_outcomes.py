@@ -1,0 +1,55 @@
+"""Outcomes told in words start the flow that records them, through the same confirmations."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.flows.conftest import Driver
+
+
+def _audited(d: Driver) -> None:
+    d.onboard("华光精密", "2|ob|stage|audited")
+    d.text("2026-06-01")  # running since
+
+
+@pytest.mark.parametrize("said", ["拿到证书了", "证书下来了！", "we got our certificate today"])
+def test_the_certificate_told_starts_recording_it(zh: Driver, said: str) -> None:
+    _audited(zh)
+    zh.text(said)
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "number"
+    assert "🎉" in zh.said() and "超出" not in zh.said()
+
+
+@pytest.mark.parametrize("said", ["还没拿到证书", "证书还没下来", "not certified yet"])
+def test_a_certificate_not_yet_received_starts_nothing(zh: Driver, said: str) -> None:
+    _audited(zh)
+    zh.text(said)
+    pending = zh.conv.user.pending
+    assert pending is None or pending.field != "number"
+
+
+def _with_ncs(d: Driver, n: int) -> None:
+    _audited(d)
+    d.open_step("audit.nonconformities")
+    for i in range(n):
+        d.press("2|nc.add")
+        d.text(f"合同未审查 {i + 1}")
+        d.press("2|nc.grade|minor")
+
+
+def test_one_open_nonconformity_told_closed_asks_to_close_it(zh: Driver) -> None:
+    _with_ncs(zh, 1)
+    zh.text("不符合项整改完了")
+    assert "确定关闭不符合项 1" in zh.said()
+    assert zh.conv.company.nonconformities[0].closed_on is None  # only after the yes
+    zh.text("对")
+    assert zh.conv.company.nonconformities[0].closed_on == zh.now.date()
+
+
+def test_several_open_nonconformities_told_closed_asks_which(zh: Driver) -> None:
+    _with_ncs(zh, 2)
+    zh.text("整改都搞定了")
+    assert "哪一个" in zh.said()
+    closes = [b.data for b in zh.buttons if b.data.startswith("2|nc.close|")]
+    assert len(closes) == 2
+    assert all(nc.closed_on is None for nc in zh.conv.company.nonconformities)
