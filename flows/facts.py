@@ -58,8 +58,15 @@ _PAST = re.compile(
 
 # Said of something finished, so it happened by today (the read-back lets the user correct it).
 _DONE = re.compile(
-    r"已经|已|做完|开完|完成|结束|提交了|申请了|\b(?:done|finished|completed|held|submitted|applied)\b",
+    r"已经|已|做完|开完|完成|结束|提交了|申请了|通过了"
+    r"|\b(?:done|finished|completed|held|submitted|applied|passed)\b",
     re.I,
+)
+
+
+# An external audit that went through without findings.
+_PASSED = re.compile(
+    r"通过|没问题|顺利|没有不符合|零不符合|\bpassed\b|went\s+well|no\s+findings|clean", re.I
 )
 
 
@@ -94,6 +101,9 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         assumed = not on_plan
     if when is None:
         return None
+    item = timeline_of(ctx).get(key)
+    if item is not None and item.external and when <= ctx.today and _PASSED.search(text):
+        return _passed(ctx, key, when)
     title = dated.event_title(ctx, key)
     shown = format_date(when, ctx.lang)
     reply = ctx.reply(
@@ -104,6 +114,32 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     )
     reply.offer = reply.buttons[0][0].data  # "对" / "yes" records it
     return [reply]
+
+
+def _passed(ctx: Ctx, key: str, when: date) -> Out:
+    """ "监督审核通过了": one confirmation records the day and that it passed."""
+    data = encode("fact.passed", key, when.isoformat())
+    reply = ctx.reply(
+        "fact_passed_confirm",
+        [[Button(ctx.t("fact_yes"), data)]],
+        title=dated.event_title(ctx, key),
+        date=format_date(when, ctx.lang),
+    )
+    reply.offer = data
+    return [reply]
+
+
+def record_passed(ctx: Ctx, key: str, day: str) -> Out | None:
+    item = timeline_of(ctx).get(key)
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        return None
+    if item is None:
+        return None
+    if item.on != when:
+        dated.set_event_date(ctx, key, when)
+    return dated.passed(ctx, key)
 
 
 def lone_date(ctx: Ctx, text: str) -> Out | None:
@@ -131,4 +167,7 @@ def record(ctx: Ctx, key: str, day: str) -> Out | None:
     return dated.set_event_date(ctx, key, when)
 
 
-FLOW = Flow("facts", verbs=(Verb("fact", record, arity=2),))
+FLOW = Flow(
+    "facts",
+    verbs=(Verb("fact", record, arity=2), Verb("fact.passed", record_passed, arity=2)),
+)

@@ -53,3 +53,18 @@ def test_several_open_nonconformities_told_closed_asks_which(zh: Driver) -> None
     closes = [b.data for b in zh.buttons if b.data.startswith("2|nc.close|")]
     assert len(closes) == 2
     assert all(nc.closed_on is None for nc in zh.conv.company.nonconformities)
+
+
+def test_an_external_audit_told_passed_is_recorded_as_passed_on_one_yes(zh: Driver) -> None:
+    _audited(zh)
+    zh.text("二阶段审核定在12月10号")
+    zh.text("对")
+    zh.advance(15)  # 2026-12-12
+    zh.text("二阶段审核通过了")
+    assert "顺利通过" in zh.said() and "超出" not in zh.said()
+    zh.text("对")
+    from flows.context import Ctx
+    from flows.known import timeline_of
+
+    item = timeline_of(Ctx(zh.conv, zh.kb, zh.now)).get("stage2")
+    assert item is not None and item.done and item.on.isoformat() == "2026-12-10"
