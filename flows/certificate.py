@@ -142,15 +142,24 @@ def recorded(ctx: Ctx) -> Out:
     first = timeline_of(ctx).get("surveillance:1")  # on a working day, as /calendar has it
     if first is not None and first.deadline is not None:
         surv = first.deadline
-    return [
-        ctx.reply(
-            "cert_saved",
-            number=cert.number,
-            issued=fmt_date(cert.issued),
-            expires=fmt_date(cert.expires),
-            surv=fmt_date(surv),
-        )
-    ]
+    saved = ctx.reply(
+        "cert_saved",
+        number=cert.number,
+        issued=fmt_date(cert.issued),
+        expires=fmt_date(cert.expires),
+        surv=fmt_date(surv),
+    )
+    closed = _close_certification_plan(ctx, cert.issued)
+    return [saved, *([ctx.reply("plan_closed_by_certificate", n=closed)] if closed else [])]
+
+
+def _close_certification_plan(ctx: Ctx, issued: date) -> int:
+    """The plan that led to the certificate is over: its gap actions still open were verified
+    by the audit, so they stop being "overdue". The user's own actions stay."""
+    closing = [a for a in ctx.company.actions if a.done_on is None and not a.custom]
+    for action in closing:
+        action.done_on = issued
+    return len(closing)
 
 
 def back(ctx: Ctx) -> Out:

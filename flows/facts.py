@@ -44,6 +44,10 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+_EVENT_NUMBER = re.compile(
+    r"stage\s*(?:[12]|one|two|ii?)\b|第\s*\d+\s*(?:次|阶段)|\b(?:1st|2nd|3rd|\d+th)\b", re.I
+)
+SCHEDULED = {"stage1", "stage2", "surveillance"}  # audits the certification body dates
 YEARLY = {
     "internal_audit": "yearly_internal_audit",
     "management_review": "yearly_management_review",
@@ -88,11 +92,16 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     named = next((k for k, pattern in EVENTS if pattern.search(text)), None)
     if named is None:
         return None
+    # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
+    dated_text = _EVENT_NUMBER.sub(" ", text)
     if ctx.company.certificate is not None and named in YEARLY:
         named = YEARLY[named]  # once certified, "内审" is this year's internal audit
     key = dated.resolve_key(ctx, named)  # a kind ("surveillance") -> its next open occurrence
     direction = _direction(text)
-    when = find_date(text, ctx.today, direction)
+    ahead = timeline_of(ctx).get(key)
+    if direction == "any" and named in SCHEDULED and (ahead is None or not ahead.done):
+        direction = "future"  # "stage 2 on 15 June": the body's audit dates are set ahead
+    when = find_date(dated_text, ctx.today, direction)
     assumed = when is None and direction == "past" and bool(_DONE.search(text))
     if assumed:  # "已经提交申请了", "内审做完了": on its planned day if that has come, else today
         planned = timeline_of(ctx).get(key)

@@ -68,3 +68,28 @@ def test_an_external_audit_told_passed_is_recorded_as_passed_on_one_yes(zh: Driv
 
     item = timeline_of(Ctx(zh.conv, zh.kb, zh.now)).get("stage2")
     assert item is not None and item.done and item.on.isoformat() == "2026-12-10"
+
+
+def test_stage_numbers_are_not_read_as_dates(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|applied")
+    en.text("2026-06-01")
+    en.text("stage 2 on 15 June")
+    assert any(b.data == "2|fact|stage2|2027-06-15" for b in en.buttons)
+
+
+def test_recording_the_certificate_closes_the_certification_plan(zh: Driver) -> None:
+    zh.onboard()
+    zh.press("2|as.start")
+    zh.answer_all("n", {})
+    zh.press("2|pl.make")
+    zh.text("2027-12-31")
+    own = len([a for a in zh.conv.company.actions])
+    assert own and all(a.done_on is None for a in zh.conv.company.actions)
+    zh.advance(400)
+    zh.text("拿到证书了")
+    for said in ("ZH-1", "2027-12-20", "2030-12-19"):
+        zh.text(said)
+    assert zh.conv.company.certificate is not None
+    assert all(a.done_on is not None for a in zh.conv.company.actions)
+    assert "一并关闭" in zh.said()
+    assert "逾期" not in zh.said()  # what's next is no longer a pre-certification action
