@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot.clock import ShiftedClock
 from bot.config import ConfigError, Settings, load_settings
 from bot.logging_setup import configure_logging
+from storage.db import default_data_dir
 
 log = logging.getLogger("ipms")
 
@@ -31,8 +32,11 @@ async def _chat(args: argparse.Namespace, settings: Settings) -> int:
     assistant = await open_assistant(settings, migrate=migrate)
     if args.today is not None:  # the terminal may pretend to be another day; `ipms run` never
         assistant.clock = ShiftedClock(args.today)
+    files = default_data_dir() / "files"  # exports, calendars, reports: never the working dir
+    files.mkdir(exist_ok=True)
+    chat = TerminalChat(assistant, args.user, args.lang or _locale_lang(), download_dir=files)
     try:
-        await TerminalChat(assistant, args.user, args.lang or _locale_lang()).run(stdin_reader())
+        await chat.run(stdin_reader())
     finally:
         await assistant.store.close()
     return 0
