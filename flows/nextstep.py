@@ -18,9 +18,11 @@ from flows.position import current_phase_title
 from flows.registry import Command, Flow, Verb
 from flows.scoring import readiness
 from flows.timeline import MILESTONES, Item, State, Timeline, state
+from flows.timeline_cert import cycle_kinds
 from flows.types import PROMPT, Button, Out, Reply
 
 UPCOMING_SHOWN = 5
+MAINTENANCE = "maint"
 APPLY_STEPS = ("appl.choose_cb", "appl.submit")
 
 
@@ -180,12 +182,22 @@ def progress_line(ctx: Ctx) -> str:
 # --- /status ----------------------------------------------------------------------------------
 
 
-def _phase_lines(ctx: Ctx) -> list[str]:
+def _cycle_progress(ctx: Ctx, tl: Timeline) -> int:
+    """Maintenance never has its steps "done": its progress is the certificate cycle's dated
+    items (yearly audits and reviews, surveillance audits, recertification) done so far."""
+    kinds = cycle_kinds(ctx.kb.rules)
+    items = [i for i in tl.items if i.kind in kinds]
+    return round(100 * sum(1 for i in items if i.done) / len(items)) if items else 0
+
+
+def _phase_lines(ctx: Ctx, tl: Timeline) -> list[str]:
     done = set(ctx.company.steps_done)
     lines = []
     for phase in ctx.kb.journey.phases:
         ids = [s.id for s in phase.steps]
         pct = round(100 * len(done & set(ids)) / len(ids))
+        if phase.id == MAINTENANCE and ctx.company.certificate is not None:
+            pct = _cycle_progress(ctx, tl)
         marker = "👉 " if ctx.company.current_step in ids else "   "
         lines.append(
             ctx.t(
@@ -203,7 +215,7 @@ def status(ctx: Ctx, _: str = "") -> Out:
     kb, company = ctx.kb, ctx.company
     tl = timeline_of(ctx)
     lines = [ctx.t("status_header", company=company.name or "—"), progress_line(ctx), ""]
-    lines += _phase_lines(ctx)
+    lines += _phase_lines(ctx, tl)
     lines.append("")
     if company.answers or company.certificate is None:
         ready = readiness(company.answers, kb.questions, kb.rules)

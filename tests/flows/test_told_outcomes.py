@@ -93,3 +93,20 @@ def test_recording_the_certificate_closes_the_certification_plan(zh: Driver) -> 
     assert all(a.done_on is not None for a in zh.conv.company.actions)
     assert "一并关闭" in zh.said()
     assert "逾期" not in zh.said()  # what's next is no longer a pre-certification action
+
+
+def test_maintenance_progress_follows_the_certificate_cycle(zh: Driver) -> None:
+    _audited(zh)
+    zh.text("拿到证书了")
+    for said in ("ZH-1", "2026-11-20", "2029-11-19"):
+        zh.text(said)
+
+    def maintenance_line() -> str:
+        [status] = zh.cmd("status")
+        return next(x for x in status.text.splitlines() if "保持：" in x)
+
+    assert maintenance_line().endswith(" 0%")
+    zh.advance(300)
+    zh.text("内审做完了")
+    zh.text("对")
+    assert not maintenance_line().endswith(" 0%")
