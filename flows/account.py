@@ -10,6 +10,7 @@ from flows import confirm
 from flows.callbacks import encode
 from flows.context import Ctx
 from flows.natural import TimezoneProblem, resolve_timezone
+from flows.natural.hours import parse_hour
 from flows.registry import Command, Flow, Input, Verb
 from flows.types import (
     LANGS,
@@ -62,14 +63,17 @@ def timezone_command(ctx: Ctx, args: str) -> Out:
     return [ctx.reply("timezone_set", tz=found, hour=company.reminder_hour)]
 
 
+MAX_HOUR_TEXT = 20
+
+
 def reminder_hour_command(ctx: Ctx, args: str) -> Out:
     practice = ctx.kb.rules.practice.reminders
     lo, hi = practice.earliest_hour, practice.latest_hour
-    s = args.strip()
-    if not (s.isdigit() and lo <= int(s) <= hi):
+    hour = parse_hour(args[:MAX_HOUR_TEXT])  # "8", "8am", "晚上8点"
+    if hour is None or not lo <= hour <= hi:
         return [ctx.reply("hour_bad", lo=lo, hi=hi, hour=ctx.company.reminder_hour)]
-    ctx.company.reminder_hour = int(s)
-    return [ctx.reply("timezone_set", tz=ctx.company.timezone, hour=int(s))]
+    ctx.company.reminder_hour = hour
+    return [ctx.reply("timezone_set", tz=ctx.company.timezone, hour=hour)]
 
 
 # --- data rights ----------------------------------------------------------------------------

@@ -130,6 +130,22 @@ def test_timezone_and_reminder_hour_are_configurable(en: Driver) -> None:
     assert en.conv.company.timezone == "America/New_York" and en.conv.company.reminder_hour == 10
 
 
+@pytest.mark.parametrize(
+    ("typed", "hour"), [("8am", 8), ("8:00", 8), ("晚上8点", 20), ("8pm", 20), ("下午三点", 15)]
+)
+def test_the_reminder_hour_as_people_write_it(en: Driver, typed: str, hour: int) -> None:
+    en.onboard()
+    en.cmd("reminderhour", typed)
+    assert en.conv.company.reminder_hour == hour
+
+
+@pytest.mark.parametrize("typed", ["3am", "25", "9pm", "noon-ish"])
+def test_a_reminder_hour_outside_the_day_changes_nothing(en: Driver, typed: str) -> None:
+    en.onboard()
+    en.cmd("reminderhour", typed)
+    assert en.conv.company.reminder_hour == 9 and "no reminders at night" in en.said()
+
+
 def test_a_tapped_choice_rewrites_its_question_with_the_answer(zh: Driver) -> None:
     zh.cmd("start")
     zh.text("华夏科技")
