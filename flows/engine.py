@@ -183,10 +183,10 @@ def text(ctx: Ctx, raw: str) -> Out:
         taken = inp.take(ctx, value)
         if taken is not None:
             return taken
-    elif unicodedata.normalize("NFKC", value).isdigit():  # an option number, nothing to choose
+    elif _option_mark(value):  # an option number or letter, with nothing to choose
         if inp is not None:
             return [ctx.reply("choice_not_understood"), Prompt()]
-        return [ctx.reply("number_alone", n=value[:12])]
+        return [ctx.reply("number_alone", n=value.strip()[:12])]
     if ctx.pending is None and (told := told_outcome(ctx, value)) is not None:
         return told  # "拿到证书了", "不符合项整改完了": the flow that records it
     if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
@@ -208,6 +208,12 @@ def text(ctx: Ctx, raw: str) -> Out:
     if was_waiting:
         replies += [ctx.reply("repeat_prompt"), Prompt()]
     return replies
+
+
+def _option_mark(value: str) -> bool:
+    """ "3", "３", "b": how a button is picked by typing (the terminal letters extra ones)."""
+    v = unicodedata.normalize("NFKC", value).strip()
+    return v.isdigit() or (len(v) == 1 and v.isascii() and v.isalpha())
 
 
 def _intent(ctx: Ctx, intent: Intent) -> Out:

@@ -193,10 +193,14 @@ def test_odd_timezones_get_a_clear_answer_and_change_nothing(en: Driver, bad: st
     assert en.conv.company.timezone == before
 
 
-def test_a_bare_number_with_nothing_to_choose_is_not_sent_to_the_faq(zh: Driver) -> None:
+@pytest.mark.parametrize("typed", ["7", "b"])
+def test_a_bare_option_mark_with_nothing_to_choose_is_not_sent_to_the_faq(
+    zh: Driver, typed: str
+) -> None:
     zh.onboard()
-    zh.text("7")
-    assert "数字" in zh.said() and "成文信息" not in zh.said()
+    zh.text(typed)
+    assert "没有需要选择的选项" in zh.said() and "成文信息" not in zh.said()
+    assert "超出" not in zh.said()
 
 
 @pytest.mark.parametrize(("typed", "stored"), [("没有", "yes"), ("从来没有", "yes"), ("有", "no")])
