@@ -66,12 +66,20 @@ def load_items(paths: list[Path]) -> list[Item]:
     return items
 
 
-def sets() -> dict[str, list[Path]]:
-    return {
+def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
+    """The sets of a full run (blind, held-out, dev); ``only`` may also name one dev file
+    ("dev_round3") or "dev-before-round3" (the dev files round 2 was tuned on)."""
+    dev = sorted(DATA.glob("dev_*.yaml"))
+    full = {
         **{p.stem: [p] for p in sorted(DATA.glob("blind-*.yaml"))},
         "heldout": [DATA / "heldout.yaml"],
-        "dev": sorted(DATA.glob("dev_*.yaml")),
+        "dev": dev,
     }
+    if not only:
+        return full
+    extra = {p.stem: [p] for p in dev}
+    extra["dev-before-round3"] = [p for p in dev if p.stem != "dev_round3"]
+    return {name: (full | extra)[name] for name in only}
 
 
 # --- systems -------------------------------------------------------------------------------
@@ -198,9 +206,7 @@ def evaluate(only: list[str] | None = None) -> dict[str, Any]:
         "sets": {},
     }
     systems = {"new": new_system(kb), "today": legacy_system(kb), "baseline": baseline_system(kb)}
-    for name, paths in sets().items():
-        if only and name not in only:
-            continue
+    for name, paths in sets(only).items():
         items = load_items(paths)
         entry: dict[str, Any] = {"n": len(items)}
         for sys_name, system in systems.items():
@@ -299,7 +305,7 @@ def misses(set_name: str) -> str:
     from knowledge.matcher import warm_up
 
     kb = warm_up()
-    items = load_items(sets()[set_name])
+    items = load_items(sets([set_name])[set_name])
     system = new_system(kb)
     lines = []
     for item in items:

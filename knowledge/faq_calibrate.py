@@ -25,9 +25,10 @@ import yaml
 
 from knowledge.faq_decide import FEATURES, Calibration, features, fuse, sigmoid
 from knowledge.faq_lexical import LexicalMatcher
+from knowledge.faq_normalize import semantic_text
 from knowledge.schema import FaqEntry, Glossary, TextList
 from knowledge.semantic import SemanticIndex
-from knowledge.text import normalize
+from knowledge.text import detect_lang, normalize
 
 if TYPE_CHECKING:
     from knowledge.loader import Knowledge
@@ -51,13 +52,14 @@ class Pool:
     concept: list[bool]
     length: list[int]
     source: list[str]
+    lang: list[str]  # detect_lang of the question (outcomes are reported per language)
 
     @classmethod
     def empty(cls) -> Pool:
-        return cls([], [], [], [], [], [])
+        return cls([], [], [], [], [], [], [])
 
     def add(self, other: Pool) -> None:
-        for name in ("lex", "sems", "expect", "concept", "length", "source"):
+        for name in ("lex", "sems", "expect", "concept", "length", "source", "lang"):
             getattr(self, name).extend(getattr(other, name))
 
     def __len__(self) -> int:
@@ -81,11 +83,12 @@ def dev_pool(
     n = len(lexical.entries)
     for text, expect in questions:
         pool.lex.append(_lex_vector(lexical, text, n))
-        pool.sems.append([index.entry_scores(text) for index in semantic])
+        pool.sems.append([index.entry_scores(semantic_text(text)) for index in semantic])
         pool.expect.append(expect)
         pool.concept.append(bool(lexical.concepts(text)))
         pool.length.append(len(normalize(text)))
         pool.source.append("dev" if expect else "oos")
+        pool.lang.append(detect_lang(text))
     return pool
 
 
@@ -116,6 +119,7 @@ def phrasing_pool(
             pool.concept.append(bool(lexical.concepts(q)))
             pool.length.append(len(normalize(q)))
             pool.source.append("phrasing")
+            pool.lang.append(detect_lang(q))
     return pool
 
 
@@ -251,20 +255,26 @@ def _cv_summary(
     p_answer: float,
     p_suggest: float,
 ) -> dict[str, float]:
-    """Out-of-fold outcome shares per source (what the thresholds do on unseen items)."""
+    """Out-of-fold outcome shares per source and language (what the thresholds do on unseen
+    items)."""
     answered = p_r >= p_answer
     suggested = ~answered & (p_s >= p_suggest)
     out: dict[str, float] = {}
-    src = np.array(pool.source)
+    src, lang = np.array(pool.source), np.array(pool.lang)
     for name in ("phrasing", "dev"):
-        m = (src == name) & in_scope
+        for g in ("", "zh", "en"):
+            m = (src == name) & in_scope & ((lang == g) if g else True)
+            key = f"{name}_{g}_" if g else f"{name}_"
+            if m.any():
+                out[f"{key}answered_right"] = float((answered & right)[m].mean())
+                out[f"{key}answered_wrong"] = float((answered & ~right)[m].mean())
+                out[f"{key}declined"] = float((~answered & ~suggested)[m].mean())
+    for g in ("", "zh", "en"):
+        m = ~in_scope & ((lang == g) if g else True)
         if m.any():
-            out[f"{name}_answered_right"] = float((answered & right)[m].mean())
-            out[f"{name}_answered_wrong"] = float((answered & ~right)[m].mean())
-            out[f"{name}_declined"] = float((~answered & ~suggested)[m].mean())
-    m = ~in_scope
-    if m.any():
-        out["oos_declined"] = float((~answered & ~suggested)[m].mean())
+            out[f"oos_{g}_declined" if g else "oos_declined"] = float(
+                (~answered & ~suggested)[m].mean()
+            )
     out["features"] = float(len(FEATURES))
     return out
 

@@ -1,10 +1,13 @@
-"""The FAQ's part of ``ipms kb check``: house style of texts, phrasing vectors, calibration."""
+"""The FAQ's part of ``ipms kb check``: house style, phrasing vectors, calibration, the
+question-cleaning rules and the out-of-scope vocabulary."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration
+from knowledge.faq_decide import FEATURES, PACKAGED_CALIBRATION, Calibration
+from knowledge.faq_guard import guard_problems
+from knowledge.faq_normalize import query_problems
 from knowledge.faq_style import style_problems
 from knowledge.faq_words import words_problems
 from knowledge.loader import RawData
@@ -24,6 +27,8 @@ def faq_problems(raw: RawData) -> list[str]:
         + index_problems(entries, raw.data_dir)
         + words_problems(entries, raw.glossary, raw.data_dir)
         + _calibration_problems(raw.data_dir)
+        + query_problems()
+        + guard_problems(entries, raw.glossary)
     )
 
 
@@ -38,5 +43,10 @@ def _calibration_problems(data_dir: Path) -> list[str]:
         return [
             f"faq/index/calibration.json: fitted for {list(cal.models)}, but the matcher uses "
             f"{list(SEMANTIC_MODELS)}; run `python benchmarks/faq_eval.py --calibrate`"
+        ]
+    if len(cal.mean) != len(FEATURES) or len(cal.right_coef) != len(FEATURES) + 1:
+        return [
+            f"faq/index/calibration.json: fitted on {len(cal.mean)} features, the matcher "
+            f"computes {len(FEATURES)}; run `python benchmarks/faq_eval.py --calibrate`"
         ]
     return []

@@ -38,6 +38,8 @@ FEATURES = (
     "sem_lead",
     "lex_lead",
     "near",
+    "sem_gap",
+    "runner_gap",
 )
 
 
@@ -100,7 +102,9 @@ def features(
     entry; ``concept`` whether the text names a glossary concept; ``length`` log characters;
     ``sem_lead`` / ``lex_lead`` how far the best entry leads the others on each signal alone
     (filler words lower every score of a long question, not these gaps); ``near`` whether it
-    is among the two best of both signals.
+    is among the two best of both signals; ``sem_gap`` the semantic signal's own lead (its
+    best entry over its second, whichever they are); ``runner_gap`` the runner-up's lead over
+    the third (a clear pair of candidates, against a crowd).
     """
     order = np.argsort(-fused, kind="stable")
     best = order[0]
@@ -120,6 +124,8 @@ def features(
             _lead(sem, best),
             _lead(lex, best),
             float(_in_top(lex, best, 2) and _in_top(sem, best, 2)),
+            _gap(sem),
+            float(fused[order[1]] - fused[order[2]]) if len(order) > 2 else 0.0,
         ]
     )
     return order, row
@@ -131,6 +137,14 @@ def _lead(scores: np.ndarray, best: int) -> float:
         return float(scores[best]) if len(scores) else 0.0
     others = np.delete(scores, best)
     return float(scores[best] - others.max())
+
+
+def _gap(scores: np.ndarray) -> float:
+    """Best minus second-best score."""
+    if len(scores) < 2:
+        return 0.0
+    top2 = np.partition(scores, len(scores) - 2)[-2:]
+    return float(top2[1] - top2[0])
 
 
 def _in_top(scores: np.ndarray, best: int, k: int) -> bool:

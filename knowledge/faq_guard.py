@@ -6,238 +6,99 @@ would otherwise match well. Such a question is declined unless it also names our
 ``ANCHOR_CONCEPTS`` glossary concept): "can the IP system be audited together with ISO 9001"
 stays in scope. Questions about prosecuting or litigating one IP right (claims, PCT,
 invalidation) are declined unless they name the management system itself.
+
+Every list is data (``faq/matching/guard.yaml``), read once; ``ipms kb check`` fails when a
+phrase there would decline one of the FAQ's own phrasings (``guard_problems``).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
 
-__all__ = ["ANCHOR_CONCEPTS", "SYSTEM_CONCEPTS", "names_other_scheme"]
+import yaml
 
-# The list the matcher shipped with until 2026-12-01 (written after reading the dev set).
-_OTHER_SCHEMES_LATIN = (
-    "iatf",
-    "as9100",
-    "haccp",
-    "brc",
-    "gmp",
-    "fsc",
-    "ce",
-    "ul",
-    "fcc",
-    "rohs",
-    "3c",
-    "ccc",
-    "ssl",
-    "tls",
-    "aws",
-    "azure",
-    "cmmi",
-    "pmp",
-    "fda",
-    "510k",
-    "gdpr",
-    "soc 2",
-    "pci dss",
-    "passport",
-    "visa",
-    "driving licence",
-    "driving license",
-    "drivers license",
-    "id card",
-    "toefl",
-    "ielts",
-    "bar exam",
-    "tax",
-    "financial audit",
-    "financial statement",
-)
-_OTHER_SCHEMES_ZH = (
-    "驾照",
-    "驾驶证",
-    "身份证",
-    "护照",
-    "签证",
-    "户口",
-    "社保",
-    "公积金",
-    "个税",
-    "所得税",
-    "税务",
-    "财务审计",
-    "财务报表",
-    "年报",
-    "车辆",
-    "汽车",
-    "机动车",
-    "四级",
-    "六级",
-    "考研",
-    "高考",
-    "查重",
-    "等保",
-    "食品安全",
-    "ce认证",
-    "3c认证",
-    "淘宝",
-)
-# Business-admin chores and unrelated money/admin topics (added 2026-12-02 from the issue's
-# examples: 营业执照年审, 公司注销, tax, visas). Not: 劳动合同/employment contracts, which carry
-# IP clauses and are in scope.
-_LOOKALIKES_ZH = (
-    "营业执照年审",
-    "营业执照年检",
-    "营业执照变更",
-    "营业执照过期",
-    "营业执照到期",
-    "营业执照丢",
-    "换营业执照",
-    "办营业执照",
-    "工商年检",
-    "工商年报",
-    "企业年报",
-    "公司注销",
-    "注销公司",
-    "公司注册",
-    "注册公司",
-    "法人变更",
-    "变更法人",
-    "增值税",
-    "发票",
-    "报税",
-    "纳税",
-    "退税",
-    "医保",
-    "工资",
-    "生产许可证",
-    "食品经营许可",
-    "消防",
-    "环评",
-    "安全生产",
-    "质量管理体系",
-    "环境管理体系",
-    "职业健康",
-    "信息安全管理体系",
-    "比特币",
-    "股票",
-    # Added in round 2 (2026-12-02) from the helper's own dev_round2.yaml look-alikes.
-    "经营范围",
-    "专精特新",
-    "质量体系",
-    "贷款",
-    "工作签",
-)
-_LOOKALIKES_LATIN = (
-    "renew our business license",
-    "renew our business licence",
-    "business license renewal",
-    "business licence renewal",
-    "annual report",
-    "deregister",
-    "deregistration",
-    "dissolve the company",
-    "close the company",
-    "close my company",
-    "company registration",
-    "register a company",
-    "vat",
-    "invoice",
-    "invoices",
-    "payroll",
-    "social insurance",
-    "work permit",
-    "visas",
-    "bitcoin",
-    "crypto",
-    "stock price",
-    "mortgage",
-    "bank loan",
-)
+from knowledge.schema import FaqEntry, Glossary
 
-# Obtaining or litigating one IP right (drafting claims, reexamination, invalidation, opposition,
-# registrations, PCT filings, damages): IP questions, but not about managing IP under the
-# standard. Declined unless the text also names the management system (SYSTEM_CONCEPTS).
-# Kept narrow: 实用新型, 授权, 异议 and 价值评估 also occur in covered questions.
-_PROSECUTION_ZH = (
-    "权利要求",
-    "复审",
-    "宣告无效",
-    "无效宣告",
-    "专利代理师",
-    "著作权登记",
-    "版权登记",
-    "软著登记",
-    "商标异议",
-    "外观设计",
-    "多久能授权",
-    "授权周期",
-    "审查意见",
-    "抢注",
-    "pct",
-)
-_PROSECUTION_LATIN = (
-    "patent claims",
-    "draft claims",
-    "reexamination",
-    "invalidation",
-    "opposition period",
-    "trademark opposition",
-    "design patent",
-    "copyright registration",
-    "register copyright",
-    "register software copyright",
-    "patent attorney",
-    "patent agent",
-    "damages",
-    "to be granted",
-    "office action",
-)
-SYSTEM_CONCEPTS = frozenset(
-    {"guanbiao", "gbt29490", "ipms", "ip_compliance_ms", "edition_2013", "edition_2023"}
-)
+__all__ = [
+    "ANCHOR_CONCEPTS",
+    "GUARD_FILE",
+    "SYSTEM_CONCEPTS",
+    "Guard",
+    "guard_problems",
+    "guard_rules",
+    "names_other_scheme",
+]
+
+GUARD_FILE = Path(__file__).parent / "data" / "faq" / "matching" / "guard.yaml"
 
 
-def _regex(latin: tuple[str, ...], zh: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile(
-        "|".join(
-            [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" for w in latin]
-            + [re.escape(w) for w in zh]
+def _regex(latin: list[str], zh: list[str]) -> re.Pattern[str]:
+    parts = [rf"(?<![a-z0-9]){re.escape(w)}(?![a-z0-9])" for w in latin]
+    parts += [re.escape(w) for w in zh]
+    return re.compile("|".join(parts) if parts else r"(?!x)x")
+
+
+def _words(raw: dict[str, Any], key: str) -> tuple[list[str], list[str]]:
+    part = raw.get(key) or {}
+    return [str(w) for w in part.get("latin") or ()], [str(w) for w in part.get("zh") or ()]
+
+
+@dataclass(frozen=True)
+class Guard:
+    other_scheme_re: re.Pattern[str]
+    lookalike_re: re.Pattern[str]
+    prosecution_re: re.Pattern[str]
+    together_re: re.Pattern[str]
+    our_iso: frozenset[str]
+    anchor_concepts: frozenset[str]
+    system_concepts: frozenset[str]
+
+    @classmethod
+    def parse(cls, raw: dict[str, Any]) -> Guard:
+        return cls(
+            _regex(*_words(raw, "other_schemes")),
+            _regex(*_words(raw, "lookalikes")),
+            _regex(*_words(raw, "prosecution")),
+            _regex(
+                [str(w) for w in raw.get("together") or () if str(w).isascii()],
+                [str(w) for w in raw.get("together") or () if not str(w).isascii()],
+            ),
+            frozenset(str(n) for n in raw.get("our_iso") or ()),
+            frozenset(str(c) for c in raw.get("anchor_concepts") or ()),
+            frozenset(str(c) for c in raw.get("system_concepts") or ()),
         )
-    )
+
+    def other_iso(self, norm: str) -> bool:
+        return any(n not in self.our_iso for n in _ISO_RE.findall(norm))
+
+    def declines(self, norm: str, concepts: set[str], *, lookalikes: bool = True) -> bool:
+        hit = bool(self.other_scheme_re.search(norm) or self.other_iso(norm))
+        if hit and lookalikes and self.together_re.search(norm):
+            hit = False  # our system run together with the other scheme
+        if lookalikes and not hit:
+            hit = bool(self.lookalike_re.search(norm))
+        if hit:
+            return not concepts & self.anchor_concepts
+        return (
+            lookalikes
+            and bool(self.prosecution_re.search(norm))
+            and not concepts & self.system_concepts
+        )
 
 
-_OTHER_SCHEME_RE = _regex(_OTHER_SCHEMES_LATIN, _OTHER_SCHEMES_ZH)
-_LOOKALIKE_RE = _regex(_LOOKALIKES_LATIN, _LOOKALIKES_ZH)
-_PROSECUTION_RE = _regex(_PROSECUTION_LATIN, _PROSECUTION_ZH)
-# ISO standards that belong to our domain (innovation/IP management, certification bodies).
-_OUR_ISO = {"56000", "56001", "56002", "56005", "17021", "19011"}
+@lru_cache(maxsize=4)
+def guard_rules(path: Path = GUARD_FILE) -> Guard:
+    return Guard.parse(yaml.safe_load(Path(path).read_text("utf-8")) or {})
+
+
 _ISO_RE = re.compile(r"(?<![a-z0-9])iso\s*(?:iec\s*)?(\d{4,5})")
-ANCHOR_CONCEPTS = frozenset(
-    {
-        "guanbiao",
-        "gbt29490",
-        "ipms",
-        "ip_compliance_ms",
-        "ip",
-        "patent",
-        "trademark",
-        "copyright",
-        "trade_secret",
-        "integration",
-        "edition_2013",
-        "edition_2023",
-        "iso56005",
-        "iso56001",
-        "iso56002",
-        "grading",
-        "cnipa",
-        "local_ip_office",
-    }
-)
-
-
-def _other_iso(norm: str) -> bool:
-    return any(n not in _OUR_ISO for n in _ISO_RE.findall(norm))
+ANCHOR_CONCEPTS = guard_rules().anchor_concepts
+SYSTEM_CONCEPTS = guard_rules().system_concepts
 
 
 def names_other_scheme(norm: str, concepts: set[str], *, lookalikes: bool = True) -> bool:
@@ -246,9 +107,31 @@ def names_other_scheme(norm: str, concepts: set[str], *, lookalikes: bool = True
     ``concepts`` are the glossary concepts found in the text; ``lookalikes=False`` gives the
     guard as it was before the business-admin list (the benchmark's "today's matcher").
     """
-    hit = bool(_OTHER_SCHEME_RE.search(norm) or _other_iso(norm))
-    if lookalikes and not hit:
-        hit = bool(_LOOKALIKE_RE.search(norm))
-    if hit:
-        return not concepts & ANCHOR_CONCEPTS
-    return lookalikes and bool(_PROSECUTION_RE.search(norm)) and not concepts & SYSTEM_CONCEPTS
+    return guard_rules().declines(norm, concepts, lookalikes=lookalikes)
+
+
+def guard_problems(entries: Sequence[FaqEntry], glossary: Glossary) -> list[str]:
+    """What ``ipms kb check`` reports: FAQ phrasings the guard would decline."""
+    from knowledge.faq_lexical import _build_concept_regex
+    from knowledge.faq_normalize import rules
+    from knowledge.text import TOKEN_RE, decolloquialize, normalize
+
+    name = "faq/matching/guard.yaml"
+    try:
+        guard = Guard.parse(yaml.safe_load(GUARD_FILE.read_text("utf-8")) or {})
+    except (OSError, yaml.YAMLError, AttributeError, TypeError) as exc:
+        return [f"{name}: unreadable ({exc})"]
+    concept_re, concept_of = _build_concept_regex(glossary)
+    problems = []
+    for entry in entries:
+        for q in (*entry.questions.zh, *entry.questions.en):
+            norm = rules().fix(decolloquialize(normalize(q)))
+            marked = (
+                norm
+                if concept_re is None
+                else concept_re.sub(lambda m: f" §{concept_of[m.group(0)]}§ ", norm)
+            )
+            concepts = {c for c, _, _ in TOKEN_RE.findall(marked) if c}
+            if guard.declines(norm, concepts):
+                problems.append(f"{name}: declines {entry.id}'s phrasing {q!r}")
+    return problems

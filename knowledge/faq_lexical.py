@@ -3,7 +3,9 @@
 Pipeline, applied alike to every stored phrasing and answer (at build time) and to a query:
 
 1. ``normalize``: NFKC (full-width -> half-width), lowercase, punctuation -> space; then
-   generic colloquial forms are rewritten ("啥时候" -> "什么时候", "cert" -> "certificate").
+   generic colloquial forms are rewritten ("啥时候" -> "什么时候", "cert" -> "certificate"),
+   input-method slips corrected and filler removed (``knowledge.faq_normalize``: "管标" ->
+   "贯标", "请问", "老板说", a trailing "啊").
 2. English typo repair (query only): an unknown word becomes the closest vocabulary word with
    the same first letter within 1-2 edits (rapidfuzz, transpositions count once).
 3. Glossary concepts: every glossary form (canonical zh/en, variants such as 内审, 年审, 换证,
@@ -36,6 +38,7 @@ from typing import Any
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
+from knowledge.faq_normalize import rules as query_rules
 from knowledge.faq_words import segment, segmenter
 from knowledge.schema import FaqEntry, Glossary
 from knowledge.text import (
@@ -156,7 +159,8 @@ class LexicalMatcher:
 
     def prepare(self, text: str, *, repair: bool = True) -> str:
         """Normalised text with typos repaired and glossary forms replaced by concepts."""
-        norm = decolloquialize(normalize(text))
+        rules = query_rules()
+        norm = rules.strip(rules.fix(decolloquialize(normalize(text))))
         if repair:
             norm = re.sub(r"[a-z]{4,}", lambda m: self._repair(m.group(0)), norm)
         if self._concept_re is not None:

@@ -32,6 +32,7 @@ from knowledge.faq_clauses import clause_entry, parse_clause_question
 from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration, features, fuse
 from knowledge.faq_guard import names_other_scheme
 from knowledge.faq_lexical import LexicalMatcher
+from knowledge.faq_normalize import fix_typos, semantic_text
 from knowledge.faq_words import words_path
 from knowledge.intents import detect_intent
 from knowledge.schema import Clause, Edition, FaqEntry, Glossary
@@ -145,7 +146,7 @@ class FaqMatcher:
         lex = np.zeros(len(self.entries))
         for i, s in self.lexical.scores(text).items():
             lex[i] = s
-        sems = [index.entry_scores(text) for index in self.semantic]
+        sems = [index.entry_scores(semantic_text(text)) for index in self.semantic]
         if not self.entries or (not lex.any() and not sems):
             return None
         return self.calibrated(text, lex, sems)
@@ -170,7 +171,7 @@ class FaqMatcher:
         if detect_intent(text) is not None:
             return "intent"
         concepts = self.lexical.concepts(text)
-        if names_other_scheme(decolloquialize(norm), concepts, lookalikes=lookalikes):
+        if names_other_scheme(fix_typos(decolloquialize(norm)), concepts, lookalikes=lookalikes):
             return "other-scheme"
         return None
 
