@@ -125,6 +125,10 @@ def _looks_english(text: str) -> bool:
 # --- checks -------------------------------------------------------------------------------
 
 
+# Chinese prose quotes with “”: "硬伤" reads as a stray code fragment.
+_ASCII_QUOTED_ZH = re.compile('"[^"\n]{0,40}[\u4e00-\u9fff][^"\n]{0,40}"')
+
+
 def _check_languages(raw: RawData) -> list[str]:
     """zh must contain Chinese and en must be English, for every bilingual field."""
     problems: list[str] = []
@@ -135,6 +139,8 @@ def _check_languages(raw: RawData) -> list[str]:
                 # Identical zh/en (e.g. "GB/T 29490-2023") is a code or name, not prose.
                 if value.zh != value.en and not cjk_count(value.zh):
                     problems.append(f"{where}.zh: has no Chinese text: {value.zh!r}")
+                if m := _ASCII_QUOTED_ZH.search(value.zh):
+                    problems.append(f"{where}.zh: ASCII quotes {m.group()!r}; use “”")
                 if not _looks_english(value.en):
                     problems.append(f"{where}.en: is not English: {value.en!r}")
             elif isinstance(value, TextList):

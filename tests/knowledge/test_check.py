@@ -98,6 +98,12 @@ def test_real_data_is_clean() -> None:
             "          - id: plan\n            text: {zh: 甲, en: A}\n          - id: plan\n",
             "step impl.audit checklist item: duplicate id 'plan'",
         ),
+        (  # Chinese prose quotes with full-width marks
+            "faq/part1.yaml",
+            'answer: {zh: "一般每年一次。"',
+            "answer: {zh: '一般\"每年\"一次。'",
+            "ASCII quotes",
+        ),
     ],
 )
 def test_planted_problems_are_reported(
