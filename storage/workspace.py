@@ -322,6 +322,10 @@ async def _drop_member(session: AsyncSession, membership: Membership) -> None:
             .where(col(table.company_id) == cid, col(table.assignee_id) == uid)
             .values(assignee_id=None)
         )
+    # The rows changed behind ``company.children``: the next load reads the tables again.
+    await session.exec(
+        update(CompanyRecord).where(col(CompanyRecord.id) == cid).values(children=None)
+    )
     await session.exec(
         update(AppUser)
         .where(col(AppUser.id) == uid, col(AppUser.current_company_id) == cid)
