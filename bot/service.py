@@ -150,7 +150,9 @@ class Assistant:
         plan_before = plan_fingerprint(conv, self.kb.rules)
         came_back = not conv.user.active
         conv.user.active = True  # any message from a user who had blocked us: they're back
-        conv, outcome = run_flows(conv, event, self.kb, self.options)
+        # Handed over: the handle keeps what was stored apart (``save`` diffs against that),
+        # so the flows may change the loaded state in place instead of copying all of it.
+        conv, outcome = run_flows(conv, event, self.kb, self.options, owned=True)
         faults.checkpoint("flows")
         await h.save(conv)
         if plan_fingerprint(h.conv, self.kb.rules) != plan_before:  # else nothing to re-plan
