@@ -146,7 +146,8 @@ class Driver:
     times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
 
     def __post_init__(self) -> None:
-        self.app.add_error_handler(self._failed)
+        if self.app is not None:  # None: updates go over HTTP (``run_http``)
+            self.app.add_error_handler(self._failed)
 
     async def _failed(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         self.errors.append(f"{type(context.error).__name__}: {context.error}")
@@ -524,8 +525,7 @@ async def run_http(
                 if r.status_code != 200:
                     self.errors.append(f"HTTP {r.status_code}: {r.text[:200]}")
 
-        driver = Poster.__new__(Poster)
-        Driver.__init__(driver, app=None, api=api, next_id=10_000_000 * processes)  # type: ignore[arg-type]
+        driver = Poster(app=None, api=api, next_id=10_000_000 * processes)  # type: ignore[arg-type]
         work = Workload(driver, seeded, onboarded)
         elapsed = await pooled(
             [lambda t=t: work.one(*t) for t in plan(n, users, "full", seed_=processes)], 16
