@@ -18,7 +18,6 @@ from typing import Any, Protocol
 from bot import metrics
 from bot.broadcast import Broadcaster
 from bot.clock import Clock
-from bot.report_pdf import report_reply
 from bot.workspace_service import WorkspaceService
 from flows import privacy
 from flows.callbacks import decode
@@ -75,6 +74,14 @@ def _company_of(event: Event) -> int | None:
         return None
     cb = decode(event.value)
     return cb.company if cb is not None else None
+
+
+def _render_report(effect: SendReport) -> Reply:
+    """The PDF report. reportlab and Pillow (~10 MB resident) load with the first report,
+    in the worker thread that renders it, not in every process that never sends one."""
+    from bot.report_pdf import report_reply
+
+    return report_reply(effect)
 
 
 def _json_default(value: Any) -> str:
@@ -150,7 +157,9 @@ class Assistant:
         plan_before = plan_fingerprint(conv, self.kb.rules)
         came_back = not conv.user.active
         conv.user.active = True  # any message from a user who had blocked us: they're back
-        conv, outcome = run_flows(conv, event, self.kb, self.options)
+        # Handed over: the handle keeps what was stored apart (``save`` diffs against that),
+        # so the flows may change the loaded state in place instead of copying all of it.
+        conv, outcome = run_flows(conv, event, self.kb, self.options, owned=True)
         faults.checkpoint("flows")
         await h.save(conv)
         if plan_fingerprint(h.conv, self.kb.rules) != plan_before:  # else nothing to re-plan
@@ -186,7 +195,7 @@ class Assistant:
         if isinstance(effect, Snooze):
             return await self._snooze(conv, effect, event)
         if isinstance(effect, SendReport):  # CPU-bound rendering: off the event loop
-            return [await asyncio.to_thread(report_reply, effect)]
+            return [await asyncio.to_thread(_render_report, effect)]
         if isinstance(effect, Forward):
             await self._forward(who, effect.question)
             return []

@@ -27,9 +27,17 @@ MAX_EXPANSIONS = 4  # a prompt that asks for "what's next" that prompts... never
 
 
 def handle(
-    conv: Conversation, event: Event, kb: Knowledge, options: FlowOptions | None = None
+    conv: Conversation,
+    event: Event,
+    kb: Knowledge,
+    options: FlowOptions | None = None,
+    *,
+    owned: bool = False,
 ) -> tuple[Conversation, Outcome]:
-    ctx = Ctx(conv.model_copy(deep=True), kb, event.now, options or FlowOptions())
+    """``owned``: the caller hands ``conv`` over and never reads it again, so the flows may
+    change it in place instead of a deep copy (the whole state, on every update)."""
+    state = conv if owned else conv.model_copy(deep=True)
+    ctx = Ctx(state, kb, event.now, options or FlowOptions())
     ctx.registry = REGISTRY
     out = _dispatch(ctx, event)
     outcome = expand(ctx, out)

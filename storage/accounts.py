@@ -119,7 +119,7 @@ async def _export_company(session: AsyncSession, membership: Membership) -> dict
     data: dict[str, Any] = {
         "role": membership.role,
         "joined": membership.created_at.isoformat(),
-        "company": company.model_dump(mode="json"),
+        "company": company.model_dump(mode="json", exclude={"children"}),  # a copy of the rows
         "members": [m.model_dump(mode="json") for m in team],
         "answers": dump(rows.answers.values()),
         "step_progress": dump(rows.steps.values()),

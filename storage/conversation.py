@@ -2,22 +2,30 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
+from sqlalchemy import Table, delete, insert, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from flows.state import Certificate, Conversation, Member
+from flows.state import Company, Conversation
 from knowledge.schema import Rules
 from storage import faults
 from storage.companies import replan_company_id
 from storage.mapping import (
     CompanyRows,
     certificate_values,
+    changed_tables,
+    children_of,
+    collections_only,
+    company_from_children,
     company_state,
     company_values,
+    usable_children,
     user_state,
     user_values,
     wanted_rows,
@@ -37,8 +45,6 @@ from storage.models import (
 from storage.reminder_plan import ReplanStats
 from storage.workspace import Picked
 
-RowT = TypeVar("RowT", bound=SQLModel)
-
 
 def assign(row: SQLModel, values: Mapping[str, Any]) -> bool:
     """Set only the attributes that differ (so unchanged rows emit no UPDATE)."""
@@ -50,27 +56,76 @@ def assign(row: SQLModel, values: Mapping[str, Any]) -> bool:
     return changed
 
 
-async def _sync(
-    session: AsyncSession,
-    existing: dict[str, RowT],
-    wanted: dict[str, dict[str, Any]],
-    make: Callable[..., RowT],
+@dataclass(frozen=True)
+class ChildTable:
+    """One child table as ``wanted_rows`` keys it: the column its key is stored in."""
+
+    table: Table
+    key: str
+
+
+CHILD_TABLES = {
+    "answers": ChildTable(AnswerRecord.__table__, "question_id"),  # type: ignore[attr-defined]
+    "steps": ChildTable(StepProgress.__table__, "step_id"),  # type: ignore[attr-defined]
+    "actions": ChildTable(PlanAction.__table__, "action_id"),  # type: ignore[attr-defined]
+    "ncs": ChildTable(NonconformityRecord.__table__, "nc_id"),  # type: ignore[attr-defined]
+    "events": ChildTable(DatedEventRecord.__table__, "key"),  # type: ignore[attr-defined]
+    "certificate": ChildTable(CertificateRecord.__table__, "company_id"),  # type: ignore[attr-defined]
+}
+
+
+def _rows_of(company: Company, table: str) -> dict[str, dict[str, Any]]:
+    """The rows ``company`` stands for in one child table, keyed like ``wanted_rows``."""
+    if table == "certificate":
+        cert = company.certificate
+        return {} if cert is None else {"cert": certificate_values(cert)}
+    return wanted_rows(company)[table]
+
+
+def _rows_in_tables(rows: CompanyRows) -> dict[str, dict[str, dict[str, Any]]]:
+    """What the child tables hold, in ``_rows_of``'s form (ids and company left out)."""
+
+    def values(row: SQLModel) -> dict[str, Any]:
+        return {k: v for k, v in row.model_dump().items() if k not in ("id", "company_id")}
+
+    cert = rows.certificate
+    return {
+        "answers": {k: values(r) for k, r in rows.answers.items()},
+        "steps": {k: values(r) for k, r in rows.steps.items()},
+        "actions": {k: values(r) for k, r in rows.actions.items()},
+        "ncs": {k: values(r) for k, r in rows.ncs.items()},
+        "events": {k: values(r) for k, r in rows.events.items()},
+        "certificate": {} if cert is None else {"cert": values(cert)},
+    }
+
+
+async def _sync_table(
+    conn: AsyncConnection,
+    child: ChildTable,
     company_id: int,
-) -> bool:
-    """Insert new keys, update changed rows, delete rows whose key disappeared."""
-    changed = False
-    for key in [k for k in existing if k not in wanted]:
-        await session.delete(existing.pop(key))
-        changed = True
-    for key, values in wanted.items():
-        row = existing.get(key)
-        if row is None:
-            existing[key] = row = make(company_id=company_id, **values)
-            session.add(row)
-            changed = True
-        else:
-            changed |= assign(row, values)
-    return changed
+    old: dict[str, dict[str, Any]],
+    new: dict[str, dict[str, Any]],
+) -> None:
+    """Make the table's rows of the company go from ``old`` to ``new``: deletes, inserts,
+    and updates of the changed columns only (Core statements: no ORM objects to track)."""
+    t = child.table
+
+    def match(keys: list[str]) -> list[Any]:
+        if child.key == "company_id":  # one row per company: the company is its key
+            return [t.c.company_id == company_id]
+        return [t.c.company_id == company_id, t.c[child.key].in_(keys)]
+
+    gone = [k for k in old if k not in new]
+    if gone:
+        await conn.execute(delete(t).where(*match(gone)))
+    added = [{**values, "company_id": company_id} for k, values in new.items() if k not in old]
+    if added:
+        await conn.execute(insert(t), added)
+    for k, values in new.items():
+        before = old.get(k)
+        changes = {c: v for c, v in values.items() if before is not None and before.get(c) != v}
+        if changes:
+            await conn.execute(update(t).where(*match([k])).values(**changes))
 
 
 class ConversationHandle:
@@ -87,10 +142,11 @@ class ConversationHandle:
         session: AsyncSession,
         user: AppUser,
         company: CompanyRecord,
-        rows: CompanyRows,
+        state: Company,
+        children: dict[str, Any] | None,
         claimed: bool = True,
         *,
-        team: list[Member] | None = None,
+        in_tables: dict[str, dict[str, dict[str, Any]]] | None = None,
         denied: bool = False,
         switched: bool = False,
     ) -> None:
@@ -100,21 +156,33 @@ class ConversationHandle:
         self.switched = switched  # the asked-for company became the current one
         self._user = user
         self._company = company
-        self._rows = rows
-        self.conv = Conversation(user=user_state(user), company=company_state(company, rows, team))
+        # What the child tables hold now, as ``children_of`` gives it; None: not stored in
+        # ``company.children`` yet (an older row, or invalidated): the next save writes it.
+        self._stored = children
+        self._children = children if children is not None else children_of(state)
+        # Read from the tables instead: their rows exactly (rows the state does not show,
+        # e.g. a step whose assignee left, are deleted by the next save, every table synced).
+        self._in_tables = in_tables
+        self.conv = Conversation(user=user_state(user), company=state)
 
     @classmethod
     async def load(
         cls, session: AsyncSession, user: AppUser, picked: Picked, claimed: bool
     ) -> ConversationHandle:
-        """The user's conversation with the company ``pick_company`` chose."""
+        """The user's conversation with the company ``pick_company`` chose: its collections
+        from ``company.children`` (one row), or from the child tables when that is NULL."""
         company = picked.company
         assert company.id is not None and user.id is not None
-        rows = await CompanyRows.load(session, company.id)
-        team = picked.team
+        children = usable_children(company.children)
+        in_tables = None
+        if children is not None:
+            state = company_from_children(company, children, picked.team)
+        else:
+            rows = await CompanyRows.load(session, company.id)
+            state, in_tables = company_state(company, rows, picked.team), _rows_in_tables(rows)
         return cls(
-            session, user, company, rows, claimed,
-            team=team, denied=picked.denied, switched=picked.switched,
+            session, user, company, state, children, claimed,
+            in_tables=in_tables, denied=picked.denied, switched=picked.switched,
         )  # fmt: skip
 
     @property
@@ -138,23 +206,39 @@ class ConversationHandle:
         # Validate everything before touching the session: a refused save changes nothing.
         self._check_identity(conv)
         conv = without_nul(conv)
-        wanted = wanted_rows(conv.company)
+        children = children_of(conv.company)
+        tables = changed_tables(self._children, children)
+        if self._in_tables is not None:
+            tables = set(CHILD_TABLES)
+        if tables:
+            wanted_rows(conv.company)  # raises on a bad state before anything is written
         now = utcnow()
         if assign(self._user, user_values(conv.user)):
             self._user.updated_at = now
         changed = assign(self._company, company_values(conv.company))
-        rows, cid, session = self._rows, self.company_id, self.session
-        changed |= await _sync(session, rows.answers, wanted["answers"], AnswerRecord, cid)
-        changed |= await _sync(session, rows.steps, wanted["steps"], StepProgress, cid)
-        changed |= await _sync(session, rows.actions, wanted["actions"], PlanAction, cid)
-        changed |= await _sync(session, rows.ncs, wanted["ncs"], NonconformityRecord, cid)
-        changed |= await _sync(session, rows.events, wanted["events"], DatedEventRecord, cid)
-        changed |= await self._save_certificate(conv.company.certificate)
+        if tables:
+            changed |= await self._write_rows(tables, conv.company)
+        if tables or self._stored is None:
+            self._company.children = children
         if changed:  # any of the company's data: tells "last activity" for reminders/admin
             self._company.updated_at = now
         await self.session.flush()
-        self.conv = conv
+        self.conv, self._children, self._stored = conv, children, children
+        self._in_tables = None
         faults.checkpoint("save")
+
+    async def _write_rows(self, tables: set[str], company: Company) -> bool:
+        """Sync the child tables named; whether any row changed."""
+        old = collections_only(self._children)
+        conn = await self.session.connection()
+        changed = False
+        for name in sorted(tables):
+            after = _rows_of(company, name)
+            before = self._in_tables[name] if self._in_tables else _rows_of(old, name)
+            if before != after:
+                await _sync_table(conn, CHILD_TABLES[name], self.company_id, before, after)
+                changed = True
+        return changed
 
     async def replan(self, rules: Rules, now: datetime) -> ReplanStats:
         """Re-plan the company's reminders from the saved state, in this transaction."""
@@ -169,19 +253,3 @@ class ConversationHandle:
             raise ValueError("save(): the conversation belongs to another user")
         if company.id not in (None, self._company.id):
             raise ValueError("save(): the conversation belongs to another company")
-
-    async def _save_certificate(self, cert: Certificate | None) -> bool:
-        row = self._rows.certificate
-        if cert is None:
-            if row is None:
-                return False
-            await self.session.delete(row)
-            self._rows.certificate = None
-            return True
-        values = certificate_values(cert)
-        if row is None:
-            row = CertificateRecord(company_id=self.company_id, **values)
-            self.session.add(row)
-            self._rows.certificate = row
-            return True
-        return assign(row, values)

@@ -17,6 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from storage import sqlite_inline
+
 APP_NAME = "ipms-bot"
 DATA_DIR_ENV = "IPMS_DATA_DIR"
 DB_FILE_NAME = "ipms.db"
@@ -88,7 +90,7 @@ def create_engine(url: str | URL, *, foreign_keys: bool = True, **kwargs: Any) -
     """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "sqlite":
-        engine = create_async_engine(parsed, **kwargs)
+        engine = _inline_sqlite_engine(parsed, **kwargs)
         _install_sqlite_hooks(engine, foreign_keys=foreign_keys)
         return engine
     options: dict[str, Any] = {"pool_pre_ping": True}  # survive server restarts
@@ -96,6 +98,20 @@ def create_engine(url: str | URL, *, foreign_keys: bool = True, **kwargs: Any) -
         options |= {"pool_size": 5, "max_overflow": 10, "pool_recycle": 1800, "pool_timeout": 30}
     options.update(kwargs)
     return create_async_engine(parsed, **options)
+
+
+def _inline_sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
+    """The aiosqlite dialect over ``storage.sqlite_inline`` connections (no thread hop per
+    call), opened with the arguments the dialect derives from the URL."""
+    connect_args: list[Any] = []
+
+    async def creator() -> Any:
+        cargs, cparams = connect_args
+        return await sqlite_inline.connect(*cargs, **cparams)
+
+    engine = create_async_engine(url, async_creator=creator, **kwargs)
+    connect_args.extend(engine.sync_engine.dialect.create_connect_args(url))
+    return engine
 
 
 def _install_sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, timedelta
 from typing import Any
 
 from pydantic import BaseModel
@@ -45,6 +46,7 @@ from storage.models import (
 )
 
 NUL = "\x00"
+_ZERO = timedelta(0)
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,10 @@ _COLLECTIONS = frozenset(
 
 _STAMPS = frozenset({"created_at", "updated_at"})
 USER = Pairing(User, AppUser, table_only=_STAMPS | {"telegram_id", "current_company_id"})
-COMPANY = Pairing(Company, CompanyRecord, state_only=_COLLECTIONS, table_only=_STAMPS)
+# ``children``: the collections again, as one JSON value (``children_of``), so a load is one row.
+COMPANY = Pairing(
+    Company, CompanyRecord, state_only=_COLLECTIONS, table_only=_STAMPS | {"children"}
+)
 ANSWER = Pairing(Answer, AnswerRecord, table_only=_CHILD)
 ACTION = Pairing(Action, PlanAction, renamed={"id": "action_id"}, table_only=_ORDERED_CHILD)
 CERTIFICATE = Pairing(Certificate, CertificateRecord, table_only=_CHILD)
@@ -184,6 +189,72 @@ def company_state(
         assignees={s.step_id: s.assignee_id for s in rows.steps.values() if s.assignee_id},
         members=members or [],
     )
+
+
+# --- the collections as one JSON value ----------------------------------------------------
+
+# What ``company.children`` holds: the collections stored in the child tables (members are
+# the membership table's, loaded apart). Written in the transaction that writes the rows, so
+# it never disagrees with them; NULL (an older row, or after a change made to the rows
+# directly) means "read the tables". ``CHILDREN_FORMAT`` changes when its shape does.
+CHILD_FIELDS = frozenset(_COLLECTIONS - {"members"})
+CHILDREN_FORMAT = 1
+_FORMAT_KEY = "format"
+# Which child table each collection is stored in (``wanted_rows`` keys, plus the certificate).
+TABLE_OF_FIELD = {
+    "answers": "answers",
+    "checked": "steps",
+    "steps_done": "steps",
+    "assignees": "steps",
+    "actions": "actions",
+    "certificate": "certificate",
+    "nonconformities": "ncs",
+    "events": "events",
+}
+
+
+def children_of(company: Company) -> dict[str, Any]:
+    """The company's collections as a JSON-ready dict (what ``company.children`` stores);
+    times in UTC, as the tables give them back."""
+    return _in_utc(company).model_dump(mode="json", include=set(CHILD_FIELDS)) | {
+        _FORMAT_KEY: CHILDREN_FORMAT
+    }
+
+
+def _in_utc(company: Company) -> Company:
+    answers = company.answers
+    if all(a.answered_at.utcoffset() == _ZERO for a in answers.values()):
+        return company
+    fixed = {}
+    for qid, a in answers.items():
+        if a.answered_at.utcoffset() is None:
+            raise ValueError(f"naive datetime in answer {qid}: use aware UTC")
+        fixed[qid] = a.model_copy(update={"answered_at": a.answered_at.astimezone(UTC)})
+    return company.model_copy(update={"answers": fixed})
+
+
+def usable_children(value: Any) -> dict[str, Any] | None:
+    """``company.children`` if it is in the current format, else None (read the tables)."""
+    if isinstance(value, dict) and value.get(_FORMAT_KEY) == CHILDREN_FORMAT:
+        return value
+    return None
+
+
+def company_from_children(
+    row: CompanyRecord, children: dict[str, Any], members: list[Member] | None = None
+) -> Company:
+    collections = {k: v for k, v in children.items() if k in CHILD_FIELDS}
+    return _state(COMPANY, row, **collections, members=members or [])  # type: ignore[no-any-return]
+
+
+def collections_only(children: dict[str, Any]) -> Company:
+    """A company holding just these collections (to work out the rows they stand for)."""
+    return Company.model_validate({k: v for k, v in children.items() if k in CHILD_FIELDS})
+
+
+def changed_tables(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    """The child tables whose rows differ between two ``children_of`` values."""
+    return {TABLE_OF_FIELD[f] for f in CHILD_FIELDS if old.get(f) != new.get(f)}
 
 
 # --- saving -------------------------------------------------------------------------------

@@ -122,6 +122,9 @@ class CompanyRecord(CompanyBase, table=True):
     __tablename__ = "company"
 
     id: int | None = Field(default=None, primary_key=True)
+    # The child tables' rows again as one JSON value (``storage.mapping.children_of``), so a
+    # conversation loads in one row; NULL: read the tables (and write it on the next save).
+    children: dict[str, Any] | None = Field(default=None, sa_type=NullableJSON)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, exists, update
+from sqlalchemy import bindparam, delete, exists, update
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -46,23 +46,29 @@ def _member(m: Membership, user: AppUser) -> Member:
     return Member(user_id=user.id or 0, name=name, role=_role(m.role), joined=m.created_at)
 
 
+_MINE = aliased(Membership)
+# Built once: building it (an alias, comparisons) cost more than running it, every update.
+_WITH_TEAM = (
+    select(CompanyRecord, Membership, AppUser)
+    .join(Membership, col(Membership.company_id) == col(CompanyRecord.id))
+    .join(AppUser, col(AppUser.id) == col(Membership.user_id))
+    .where(
+        col(CompanyRecord.id) == bindparam("company_id"),
+        exists().where(
+            col(_MINE.company_id) == bindparam("company_id"),
+            col(_MINE.user_id) == bindparam("user_id"),
+        ),
+    )
+    .order_by(col(Membership.id))
+)
+
+
 async def _with_team(
     session: AsyncSession, user_id: int, company_id: int
 ) -> tuple[CompanyRecord, list[Member]] | None:
     """The company and its members, in one query; None unless ``user_id`` is one of them."""
-    mine = aliased(Membership)
-    rows = (
-        await session.exec(
-            select(CompanyRecord, Membership, AppUser)
-            .join(Membership, col(Membership.company_id) == col(CompanyRecord.id))
-            .join(AppUser, col(AppUser.id) == col(Membership.user_id))
-            .where(
-                CompanyRecord.id == company_id,
-                exists().where(col(mine.company_id) == company_id, col(mine.user_id) == user_id),
-            )
-            .order_by(col(Membership.id))
-        )
-    ).all()
+    params = {"company_id": company_id, "user_id": user_id}
+    rows = (await session.exec(_WITH_TEAM, params=params)).all()
     if not rows:
         return None
     return rows[0][0], [_member(m, u) for _, m, u in rows]
@@ -322,6 +328,10 @@ async def _drop_member(session: AsyncSession, membership: Membership) -> None:
             .where(col(table.company_id) == cid, col(table.assignee_id) == uid)
             .values(assignee_id=None)
         )
+    # The rows changed behind ``company.children``: the next load reads the tables again.
+    await session.exec(
+        update(CompanyRecord).where(col(CompanyRecord.id) == cid).values(children=None)
+    )
     await session.exec(
         update(AppUser)
         .where(col(AppUser.id) == uid, col(AppUser.current_company_id) == cid)

@@ -1,0 +1,184 @@
+"""SQLite for the async engine without a thread hop per call.
+
+aiosqlite runs every call (cursor, execute, fetch, close) in its worker thread: four hops per
+statement, ~0.7 ms of CPU on this machine for ``SELECT 1`` against 3 µs for ``sqlite3``
+itself, and the hops, not SQLite, were most of the cost of an update. This is the same
+``aiosqlite``-shaped connection SQLAlchemy's aiosqlite dialect drives (handed to it through
+``async_creator``), but it calls ``sqlite3`` directly in the event loop's thread.
+
+A call that can wait for another connection's write lock (``BEGIN IMMEDIATE``, or a write
+outside a transaction that already holds the lock: autocommit writes, a deferred
+transaction's first write) is first tried inline with the busy timeout off; only if the
+lock is taken does it go to a worker thread to wait, so the busy timeout never freezes the
+event loop. In WAL mode reads never wait, and once a transaction holds the write lock
+nothing in it waits either. In this process writers already queue on
+``storage.repo.WriterLock``, so the thread is for other processes (``ipms remind``).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+_INLINE = ("SELECT", "BEGIN", "COMMIT", "END", "ROLLBACK", "SAVEPOINT", "RELEASE")
+_LOCKING_BEGIN = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
+_SQLITE_BUSY = 5
+
+
+def _head(sql: str) -> str:
+    return sql.lstrip()[:16].upper()
+
+
+class InlineCursor:
+    """The part of ``aiosqlite.Cursor`` SQLAlchemy's adapter uses."""
+
+    def __init__(self, owner: InlineConnection) -> None:
+        self._owner = owner
+        self._cursor = owner.raw().cursor()
+
+    async def __aenter__(self) -> InlineCursor:
+        return self
+
+    async def __aexit__(self, *_: object) -> None:
+        self._cursor.close()
+
+    @property
+    def description(self) -> Any:
+        return self._cursor.description
+
+    @property
+    def rowcount(self) -> int:
+        return self._cursor.rowcount
+
+    @property
+    def lastrowid(self) -> int | None:
+        return self._cursor.lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return self._cursor.arraysize
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        self._cursor.arraysize = value
+
+    async def execute(self, sql: str, parameters: Sequence[Any] = ()) -> InlineCursor:
+        await self._owner.run(sql, self._cursor.execute, sql, parameters)
+        return self
+
+    async def executemany(self, sql: str, seq: Iterable[Sequence[Any]]) -> InlineCursor:
+        await self._owner.run(sql, self._cursor.executemany, sql, seq)
+        return self
+
+    async def fetchone(self) -> Any:
+        return self._cursor.fetchone()
+
+    async def fetchmany(self, size: int | None = None) -> list[Any]:
+        return self._cursor.fetchmany(size if size is not None else self._cursor.arraysize)
+
+    async def fetchall(self) -> list[Any]:
+        return self._cursor.fetchall()
+
+    async def close(self) -> None:
+        self._cursor.close()
+
+
+class _RunNow:
+    """SQLAlchemy sets ``isolation_level`` by queueing a call on aiosqlite's worker
+    (``_tx.put_nowait((future, function))``): here the call simply runs."""
+
+    def put_nowait(self, item: tuple[asyncio.Future[Any], Callable[[], Any]]) -> None:
+        future, function = item
+        try:
+            future.set_result(function())
+        except Exception as error:  # handed to the awaiting caller, as aiosqlite does
+            future.set_exception(error)
+
+
+class InlineConnection:
+    """The part of ``aiosqlite.Connection`` SQLAlchemy's aiosqlite dialect uses."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn: sqlite3.Connection | None = conn
+        self._tx = _RunNow()
+        self._writer = False  # this connection's transaction holds the write lock
+
+    # aiosqlite's names for the sqlite3 connection, read by SQLAlchemy's adapter
+    @property
+    def _connection(self) -> sqlite3.Connection | None:
+        return self._conn
+
+    def raw(self) -> sqlite3.Connection:
+        if self._conn is None:
+            raise ValueError("no active connection")
+        return self._conn
+
+    @property
+    def isolation_level(self) -> str | None:
+        return self.raw().isolation_level
+
+    def cursor(self) -> InlineCursor:
+        return InlineCursor(self)
+
+    async def run(self, sql: str, call: Callable[..., Any], *args: Any) -> Any:
+        """``call(*args)`` inline, or in a worker thread if it may wait for a lock."""
+        head = _head(sql)
+        if self._may_wait(head):
+            result = await self._lock_free_first(call, args)
+        else:
+            result = call(*args)
+        self._writer = self.raw().in_transaction and (
+            self._writer or head.startswith(_LOCKING_BEGIN) or not head.startswith(_INLINE)
+        )
+        return result
+
+    async def _lock_free_first(self, call: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        """Try at once without waiting; if another connection holds the lock, wait for it
+        in a worker thread with the connection's busy timeout (a refused call did nothing,
+        so it is simply made again)."""
+        conn = self.raw()
+        (timeout,) = conn.execute("PRAGMA busy_timeout").fetchone()
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            return call(*args)
+        except sqlite3.OperationalError as error:
+            if getattr(error, "sqlite_errorcode", 0) & 0xFF != _SQLITE_BUSY:
+                raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout={int(timeout)}")
+        return await asyncio.to_thread(call, *args)
+
+    def _may_wait(self, head: str) -> bool:
+        if self._writer:
+            return False
+        return head.startswith(_LOCKING_BEGIN) or not head.startswith(_INLINE)
+
+    async def commit(self) -> None:
+        self.raw().commit()
+        self._writer = False
+
+    async def rollback(self) -> None:
+        self.raw().rollback()
+        self._writer = False
+
+    async def close(self) -> None:
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    def stop(self) -> None:
+        """SQLAlchemy's forced close (``terminate``)."""
+        if self._conn is not None:
+            self._conn.close()
+            self._conn = None
+
+    async def create_function(self, *args: Any, **kwargs: Any) -> None:
+        self.raw().create_function(*args, **kwargs)
+
+
+async def connect(*args: Any, **kwargs: Any) -> InlineConnection:
+    """``sqlite3.connect`` with the arguments SQLAlchemy's dialect derives from the URL."""
+    kwargs["check_same_thread"] = False  # waiting calls run in a worker thread
+    return InlineConnection(sqlite3.connect(*args, **kwargs))
