@@ -22,7 +22,13 @@ _CERTIFIED = re.compile(
 )
 _NC = r"(?:不符合项?|整改|nonconformit(?:y|ies)|findings?|\bncs?\b)"
 _CLOSED = r"(?:整改完|改完|关闭|关掉|处理完|搞定|完成|closed|fixed|resolved|done|sorted)"
-_NC_CLOSED = re.compile(rf"{_NC}.{{0,8}}{_CLOSED}|{_CLOSED}.{{0,8}}{_NC}", re.I)
+# The finding first ("不符合项整改完了"); the other order only in English ("closed the
+# nonconformity"): "内审完成了，有3个不符合项" reports new findings, not closed ones.
+_NC_CLOSED = re.compile(
+    rf"{_NC}.{{0,8}}{_CLOSED}"
+    r"|\b(?:closed|fixed|resolved|sorted)\s+(?:\w+\s+){0,3}(?:nonconformit|findings?\b|ncs?\b)",
+    re.I,
+)
 
 
 def recognise(ctx: Ctx, text: str) -> Out | None:

@@ -110,3 +110,19 @@ def test_maintenance_progress_follows_the_certificate_cycle(zh: Driver) -> None:
     zh.text("内审做完了")
     zh.text("对")
     assert not maintenance_line().endswith(" 0%")
+
+
+@pytest.mark.parametrize(
+    "said", ["内审完成了，有3个不符合项", "we finished the audit and got 2 findings"]
+)
+def test_new_findings_are_not_taken_for_closed_ones(zh: Driver, said: str) -> None:
+    _with_ncs(zh, 1)
+    zh.text(said)
+    assert "确定关闭" not in zh.said()
+
+
+def test_closed_in_english_word_order_asks_to_close(en: Driver) -> None:
+    _with_ncs(en, 1)
+    en.text("we closed the nonconformity")
+    pending = en.conv.user.pending
+    assert pending is not None and pending.flow == "confirm"  # "Close nonconformity 1 …?"
