@@ -8,10 +8,10 @@ from flows.callbacks import decode
 from flows.context import Ctx
 from flows.facts import names_event
 from flows.natural import AnswerKind, parse_answer
-from flows.phrasing import looks_like_question
+from flows.phrasing import agrees, bare, looks_like_question, says_go
 from flows.registry import Command, Flow, Input, Registry, Verb
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
-from knowledge.lexicon import fold, load_lexicon
+from knowledge.lexicon import load_lexicon
 
 
 def _registry(ctx: Ctx) -> Registry:
@@ -72,11 +72,9 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     assert p is not None
     if looks_like_question(text):
         return None
-    said = fold(text).strip(" .!?~。！？～、，,")
+    said = bare(text)
     done = said in _offer_words("done")
-    go = said in _offer_words("accept") or (
-        parse_answer(text) is AnswerKind.YES and not names_event(text)  # "we have applied": a fact
-    )
+    go = says_go(text) or (agrees(text) and not names_event(text))  # "we have applied": a fact
     cb = decode(p.data.get("done" if done and "done" in p.data else "data", ""))
     verb = _registry(ctx).verbs.get(cb.verb) if cb else None
     ctx.clear_pending()
@@ -91,14 +89,9 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     return None
 
 
-def says_go(text: str) -> bool:
-    """ "ok", "好的", "继续": go on."""
-    return fold(text).strip(" .!?~。！？～、，,") in _offer_words("accept")
-
-
 def says_done(text: str) -> bool:
     """A short message that reports something done ("这些都做完了", "all done now")."""
-    said = fold(text).strip(" .!?~。！？～、，,")
+    said = bare(text)
     if len(said) > 16 or looks_like_question(text):
         return False
     return any(word in said for word in _offer_words("done") if len(word) >= 2)

@@ -12,11 +12,12 @@ import unicodedata
 
 from flows import facts, faq, nextstep, position
 from flows.authz import refusal
-from flows.basics import OFFER, says_done, says_go
+from flows.basics import OFFER, says_done
 from flows.callbacks import bind, decode, encode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.natural import parse_answer
+from flows.phrasing import says_go
 from flows.state import Conversation
 from flows.told import recognise as told_outcome
 from flows.types import Effect, Event, EventKind, Out, Outcome, Prompt, Reply, ShowNext

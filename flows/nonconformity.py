@@ -34,10 +34,12 @@ def line(ctx: Ctx, nc: Nonconformity) -> str:
     )
 
 
+def close_buttons(ctx: Ctx) -> list[list[Button]]:
+    return [[ctx.button("nc_close_btn", "nc.close", nc.id, n=number(nc))] for nc in open_ncs(ctx)]
+
+
 def buttons(ctx: Ctx) -> list[list[Button]]:
-    rows = [[ctx.button("nc_add_btn", "nc.add")]]
-    rows += [[ctx.button("nc_close_btn", "nc.close", nc.id, n=number(nc))] for nc in open_ncs(ctx)]
-    return rows
+    return [[ctx.button("nc_add_btn", "nc.add")], *close_buttons(ctx)]
 
 
 def listing(ctx: Ctx) -> list[str]:

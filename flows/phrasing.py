@@ -35,12 +35,19 @@ def clean_name(text: str) -> str:
     return " ".join(visible.split())
 
 
+def bare(text: str) -> str:
+    """The text folded, without the punctuation around it ("好的！" -> "好的")."""
+    return fold(text).strip(" .!?~。！？～、，,")
+
+
+def says_go(text: str) -> bool:
+    """ "ok", "好的", "继续": go on (the lexicon's words for accepting an offer)."""
+    return bare(text) in load_lexicon().synonyms("offer", "accept")
+
+
 def agrees(text: str) -> bool:
     """ "ok", "好的", "yes", "行": agreement to what was just proposed."""
-    said = fold(text).strip(" .!?~。！？～、，,")
-    return parse_answer(text) is AnswerKind.YES or said in load_lexicon().synonyms(
-        "offer", "accept"
-    )
+    return says_go(text) or parse_answer(text) is AnswerKind.YES
 
 
 def says_nothing_new(text: str) -> bool:

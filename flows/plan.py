@@ -62,10 +62,7 @@ def target_pressed(ctx: Ctx, value: str) -> Out | None:
     p = ctx.pending
     if p is None or p.flow != "plan_target":
         return None
-    try:
-        return set_target(ctx, date.fromisoformat(value))
-    except ValueError:
-        return None
+    return _set_iso_target(ctx, value)
 
 
 def _too_early(ctx: Ctx, target: date, plan: planning.Draft) -> Out:
@@ -109,10 +106,14 @@ def use_as_target(ctx: Ctx, value: str) -> Out | None:
     button never re-plans)."""
     if ctx.company.target_date is not None or not quick_done(ctx):
         return [show(ctx)]  # a plan already, or no assessment to plan from yet
+    return _set_iso_target(ctx, value)
+
+
+def _set_iso_target(ctx: Ctx, value: str) -> Out | None:
     try:
         return set_target(ctx, date.fromisoformat(value))
     except ValueError:
-        return None
+        return None  # forged button data
 
 
 def set_target(ctx: Ctx, target: date) -> Out:

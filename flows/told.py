@@ -57,4 +57,4 @@ def _nc_closed(ctx: Ctx) -> Out | None:
     if len(open_ncs) == 1:
         return nonconformity.close(ctx, open_ncs[0].id)
     lines = [ctx.t("which_nc_closed"), *(nonconformity.line(ctx, nc) for nc in open_ncs)]
-    return [Reply("\n".join(lines), nonconformity.buttons(ctx)[1:])]
+    return [Reply("\n".join(lines), nonconformity.close_buttons(ctx))]
