@@ -7,7 +7,7 @@ from flows.callbacks import encode
 from flows.context import Ctx, progress_bar
 from flows.dates import add_months
 from flows.natural import AnswerKind, parse_answer
-from flows.phrasing import looks_like_question
+from flows.phrasing import asks_meaning, looks_like_question, may_not_apply
 from flows.registry import Flow, Input, Verb
 from flows.scoring import gaps, readiness
 from flows.state import Answer, AnswerValue, Stage
@@ -213,7 +213,12 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     """An answer in words; a question goes to the FAQ; anything else is asked again."""
     p = ctx.pending
     assert p is not None
+    if asks_meaning(text) and p.field in {q.id for q in ctx.kb.questions}:
+        return [*(why(ctx, p.field) or []), PROMPT]
     kind = parse_answer(text)
+    asked = p.field in {q.id for q in ctx.kb.questions}
+    if kind in (AnswerKind.NO, None) and asked and may_not_apply(text):
+        return [_na_or_no(ctx, p.field)]  # "我们没有研发部门": not applicable, or not done?
     if kind is None:
         if looks_like_question(text):
             return None
@@ -221,6 +226,14 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if p.field not in {q.id for q in ctx.kb.questions}:
         return [PROMPT]
     return _record(ctx, ctx.kb.question(p.field), TYPED[kind], tapped=False)
+
+
+def _na_or_no(ctx: Ctx, qid: str) -> Reply:
+    """Two readings of a "no" that names a missing activity, as two buttons."""
+    buttons = [
+        Button(ctx.t(f"answer_{ANSWER_CODES[c]}"), encode("as.answer", qid, c)) for c in ("na", "n")
+    ]
+    return Reply(ctx.t("assess_na_or_no"), [buttons])
 
 
 FLIPPED: dict[AnswerValue, AnswerValue] = {"yes": "no", "no": "yes"}

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
+
 from flows import journey
 from flows.authz import refusal
 from flows.callbacks import decode
 from flows.context import Ctx
 from flows.facts import names_event
 from flows.natural import AnswerKind, parse_answer
-from flows.phrasing import agrees, bare, looks_like_question, says_go
+from flows.phrasing import agrees, bare, looks_like_question, names_label, says_go
 from flows.registry import Command, Flow, Input, Registry, Verb
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 from knowledge.lexicon import load_lexicon
@@ -75,18 +77,30 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     said = bare(text)
     done = said in _offer_words("done")
     go = says_go(text) or (agrees(text) and not names_event(text))  # "we have applied": a fact
-    cb = decode(p.data.get("done" if done and "done" in p.data else "data", ""))
+    named = None if go or done else _named_button(text, p.data.get("buttons", ""))
+    chosen = named or p.data.get("done" if done and "done" in p.data else "data", "")
+    cb = decode(chosen)
     verb = _registry(ctx).verbs.get(cb.verb) if cb else None
     ctx.clear_pending()
     if cb is None or verb is None or len(cb.args) != verb.arity:
         return None
-    if done or (go and not verb.records_done):
+    if done or named is not None or (go and not verb.records_done):
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused
         return verb.handler(ctx, *cb.args) or [SHOW_NEXT]
     if said in _offer_words("decline") or parse_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None
+
+
+def _named_button(text: str, stored: str) -> str | None:
+    """The one offered button whose label the text names ("开始评估吧"), if exactly one."""
+    try:
+        buttons = json.loads(stored) if stored else []
+    except ValueError:
+        return None
+    hits = [data for label, data in buttons if names_label(text, label)]
+    return hits[0] if len(hits) == 1 else None
 
 
 def says_done(text: str) -> bool:

@@ -8,6 +8,7 @@ show what comes next.
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 from flows import facts, faq, nextstep, position
@@ -25,6 +26,7 @@ from knowledge.intents import Intent, detect_intent
 from knowledge.loader import Knowledge
 
 MAX_EXPANSIONS = 4  # a prompt that asks for "what's next" that prompts... never loops
+MAX_NAMED_BUTTONS = 12  # buttons of an offer that can be named in words
 
 
 def handle(
@@ -117,6 +119,10 @@ def _remember_offer(ctx: Ctx, outcome: Outcome) -> None:
     if ctx.pending is None and offers:
         last = offers[-1]
         extra = {"done": last.offer_done} if last.offer_done else {}
+        # Its buttons too, so "开始评估吧" presses the one it names.
+        labels = [[b.label, b.data] for row in last.buttons for b in row][:MAX_NAMED_BUTTONS]
+        if labels:
+            extra["buttons"] = json.dumps(labels, ensure_ascii=False)
         ctx.wait_for(OFFER, "", data=last.offer or "", **extra)
 
 

@@ -53,3 +53,76 @@ def agrees(text: str) -> bool:
 def says_nothing_new(text: str) -> bool:
     """A bare yes/no/not sure or "ok": no name, date or other content in it."""
     return agrees(text) or parse_answer(text) is not None
+
+
+def asks_meaning(text: str) -> bool:
+    """ "这是啥意思", "看不懂", "what does this mean": explain what is on screen."""
+    return bare(text) in load_lexicon().synonyms("assess", "explain")
+
+
+# "我们没有研发部门", "we don't do R&D": a "no" that may mean "this does not apply to us".
+_MISSING_ACTIVITY = re.compile(
+    r"(没有|没|不做|不搞|不涉及|不需要|不生产|不销售|不采购)[^，。,.]{0,8}?"
+    r"(部门|业务|这块|这一块|这方面|这类|这种|环节|研发|采购|外包|合作|生产|销售|产品|项目)"
+    r"|\b(no|don'?t|do not|never|we have no|haven'?t got)\b.{0,30}"
+    r"\b(department|team|business|activit(y|ies)|r&d|rd|research|purchasing|procurement"
+    r"|sales|production|outsourc\w*|products?|projects?)\b",
+    re.IGNORECASE,
+)
+
+
+def may_not_apply(text: str) -> bool:
+    """A "no" that names an activity the company may simply not have."""
+    return bool(_MISSING_ACTIVITY.search(text))
+
+
+# Words that carry no choice of their own in "开始评估吧" / "let's start the assessment".
+_ZH_FILLER = re.compile(
+    r"那就|那么|我们|咱们|现在|直接|可以|一下|好的|请|先|就|来|吧|啊|呀|呢|了|吗|好|行|我|要|想|那"
+)
+_EN_FILLER = frozenset(
+    [
+        "a",
+        "an",
+        "the",
+        "lets",
+        "let",
+        "us",
+        "me",
+        "i",
+        "we",
+        "now",
+        "then",
+        "please",
+        "ok",
+        "okay",
+        "just",
+        "go",
+        "ahead",
+        "to",
+        "want",
+        "would",
+        "like",
+    ]
+)
+
+
+def _words(text: str) -> list[str]:
+    return [
+        w[:-1] if len(w) > 3 and w.endswith("s") else w for w in re.findall(r"[a-z0-9&]+", text)
+    ]
+
+
+def names_label(text: str, label: str) -> bool:
+    """Whether a short typed text asks for the button ``label`` ("开始评估吧" for "开始差距评估",
+    "start the assessment" for "Start the gap assessment"): every word of it is in the label."""
+    said = bare(text)
+    shown = fold(label)
+    if not said or len(said) > 30:
+        return False
+    if re.search(r"[\u4e00-\u9fff]", said):
+        rest = _ZH_FILLER.sub("", said).replace(" ", "")
+        return len(rest) >= 2 and all(ch in shown for ch in rest)
+    words = [w for w in _words(said) if w not in _EN_FILLER]
+    have = set(_words(shown))
+    return bool(words) and all(w in have for w in words)

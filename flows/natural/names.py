@@ -19,6 +19,11 @@ _EN_LEAD = re.compile(
     r"(?:called\s+|named\s+)?",
     re.IGNORECASE,
 )
+# A clause that describes the company rather than naming it: "..., a small factory in Suzhou".
+_EN_DESCRIBES = re.compile(
+    r"^(?:a|an|the|based|located|we|and|in|from|making|with|which|who|mainly)\b", re.IGNORECASE
+)
+_ZH_DESCRIBES = re.compile(r"^(?:是|一家|一个|做|主要|专业|专门)")  # "是一家做注塑的小厂"
 _CLAUSE_SPLIT = re.compile(r"[，,；;。！!]+")
 _TRAIL = "。.!！~～ 吧啊呀哦"
 
@@ -28,12 +33,24 @@ def company_name(text: str) -> str:
     text = text.strip().strip(_TRAIL)
     clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if c.strip()]
     if len(clauses) > 1:
-        named = [c for c in clauses if _ZH_SUFFIX.search(c) or _ZH_LEAD.match(c)]
-        text = named[-1] if named else text
+        led = [c for c in clauses if _has_lead(c)]
+        suffixed = [c for c in clauses if _ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c)]
+        if led or suffixed:
+            text = (led or suffixed)[-1]
+        elif all(_EN_DESCRIBES.match(c) for c in clauses[1:]):
+            text = clauses[0]
     bare = _ZH_LEAD.sub("", text, count=1)
     bare = _EN_LEAD.sub("", bare, count=1) if bare == text else bare
     bare = bare.strip().strip(_TRAIL).strip("“”\"'「」")
     return bare if len(bare) >= 2 else text
+
+
+def _has_lead(clause: str) -> bool:
+    """A clause that introduces the name: 叫 / 名字是 / "we're" / "our company is"."""
+    if _ZH_LEAD.match(clause):
+        return True
+    lead = _EN_LEAD.match(clause)
+    return lead is not None and bool(lead.group(0))
 
 
 _ZH_TRADE = re.compile(

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 
 from flows.types import EventKind
+from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
 
 ASSESSMENT_WORDS = [
@@ -422,7 +423,10 @@ def test_an_industry_in_own_words_is_kept_without_the_sentence_around_it(zh: Dri
     [("我们是做阀门的，叫温州瑞丰阀门有限公司", "温州瑞丰阀门有限公司"),
      ("我们公司叫瑞丰", "瑞丰"), ("公司名称是：瑞丰阀门。", "瑞丰阀门"), ("瑞丰阀门", "瑞丰阀门"),
      ("We're Acme Valves Ltd.", "Acme Valves Ltd"), ("it's called Acme", "Acme"),
-     ("Acme Valves", "Acme Valves")],
+     ("Acme Valves", "Acme Valves"),
+     ("We're Acme Precision Parts, a small factory in Suzhou", "Acme Precision Parts"),
+     ("我们叫恒达，是一家做注塑的小厂", "恒达"), ("Smith, Jones & Co", "Smith, Jones & Co"),
+     ("深圳市华光科技有限公司，做芯片的", "深圳市华光科技有限公司")],
 )  # fmt: skip
 def test_the_company_name_is_taken_out_of_a_sentence(zh: Driver, typed: str, name: str) -> None:
     zh.cmd("start")
@@ -466,3 +470,59 @@ def test_done_without_a_date_takes_the_planned_day_when_it_has_passed(zh: Driver
     zh.text("一阶段审核做完了")
     assert any(b.data.endswith("|2027-03-10") for b in zh.buttons)
     assert "日期按今天" not in zh.said()
+
+
+@pytest.mark.parametrize("typed", ["这是啥意思", "看不懂", "什么意思？"])
+def test_asking_what_a_question_means_explains_it_and_asks_again(zh: Driver, typed: str) -> None:
+    qid = _in_assessment(zh)
+    zh.text(typed)
+    assert qid not in zh.conv.company.answers
+    assert "为什么重要" in zh.said() and "审核员会看" in zh.said()
+    assert "没看懂这个回答" not in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == qid
+
+
+def test_what_does_this_mean_in_english(en: Driver) -> None:
+    qid = _in_assessment(en)
+    en.text("What does this mean?")
+    assert "Why it matters" in en.said() and qid not in en.conv.company.answers
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "pick"),
+    [("zh", "我们没有研发部门", "不适用"), ("zh", "我们不做研发", "否"),
+     ("en", "we don't do R&D here", "Not applicable"), ("en", "no purchasing department", "No")],
+)  # fmt: skip
+def test_a_no_that_names_a_missing_activity_is_asked_apart(
+    kb: Knowledge, lang: str, typed: str, pick: str
+) -> None:
+    d = Driver(kb, lang)
+    qid = _in_assessment(d)
+    d.text(typed)
+    assert qid not in d.conv.company.answers, "not stored until the user says which"
+    labels = [b.label for b in d.buttons]
+    assert labels in (["不适用", "否"], ["Not applicable", "No"])
+    d.send(EventKind.BUTTON, d.buttons[labels.index(pick)].data)
+    stored = d.conv.company.answers[qid].value
+    assert stored == ("na" if pick in ("不适用", "Not applicable") else "no")
+
+
+def test_a_plain_no_is_still_a_no(zh: Driver) -> None:
+    qid = _in_assessment(zh)
+    zh.text("还没有")
+    assert zh.conv.company.answers[qid].value == "no"
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [("zh", "开始评估吧"), ("zh", "那就开始差距评估"), ("en", "ok let's start the assessment")],
+)
+def test_naming_the_offered_action_runs_it_after_a_question(
+    kb: Knowledge, lang: str, typed: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.text("贯标要花多少钱" if lang == "zh" else "how much does certification cost?")
+    d.text(typed)
+    pending = d.conv.user.pending
+    assert pending is not None and pending.flow == "assess", d.said()
