@@ -19,6 +19,7 @@ from flows.reminders import format_date
 from flows.timeline import reminder_kind
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 from flows.workdays import holiday_name, is_working_day
+from knowledge.journey_check import MILESTONES
 
 INPUT = "date"
 ALIASES = {"system_start": "operate"}  # keys of earlier releases (buttons in old messages)
@@ -139,11 +140,24 @@ def change_date(ctx: Ctx, key: str) -> Out | None:
     return ask_for(ctx, key)
 
 
+EARLY_DONE_DAYS = 14  # a milestone marked done further ahead of its date is confirmed first
+
+
 def mark_done(ctx: Ctx, key: str) -> Out | None:
     """Done from a reminder or "what's next": an action, a nonconformity or a dated item."""
     key = resolve_key(ctx, key)
     if key.startswith("nc:"):  # closing a nonconformity is confirmed first
         return nonconformity.close(ctx, ":".join(key.split(":")[:2]))
+    planned = timeline_of(ctx).get(key) if key in MILESTONES else None
+    if planned is not None and not planned.done and (planned.on - ctx.today).days > EARLY_DONE_DAYS:
+        # An internal audit planned for March, "done" in December: a slip of the finger, or
+        # the audit really happened early. Ask before the plan and the reminders move.
+        title, on = planned.title(ctx.lang), fmt_date(planned.on)
+        return confirm.ask(ctx, "confirm_early_done", "evt.done.do", key, title=title, date=on)
+    return _complete(ctx, key)
+
+
+def _complete(ctx: Ctx, key: str) -> Out | None:
     item = timeline_edit.complete(ctx, key)
     if item is None:
         return [ctx.reply("event_unknown")]
@@ -176,6 +190,6 @@ FLOW = Flow(
         Verb("tl.passed", passed, arity=1),
         Verb("tl.findings", findings, arity=1),
     ),
-    actions=(Verb("evt.date.do", ask_for, arity=1),),
+    actions=(Verb("evt.date.do", ask_for, arity=1), Verb("evt.done.do", _complete, arity=1)),
     inputs=(Input(INPUT, ask, take=take),),
 )

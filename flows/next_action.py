@@ -99,6 +99,7 @@ def item_next(ctx: Ctx, item: Item) -> NextAction:
         what=title,
         why=step.what.get(lang) if step else title,
         how=how,
+        evidence=("、" if lang == "zh" else "; ").join(step.records.get(lang)) if step else "",
         by=item.on,
         buttons=item_buttons(ctx, item),
         key=item.key,

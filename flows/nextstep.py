@@ -57,9 +57,11 @@ def _on_the_way(ctx: Ctx, tl: Timeline) -> NextAction:
         return _nearest(ctx, tl) or step_next(ctx, "maint.improve")
     if step_id in APPLY_STEPS and (open_ones := preconditions.problems(ctx)):
         return _precheck_next(ctx, open_ones)
-    mine = [i for i in tl.open_items() if i.step_id == step_id and _on_way(i)]
-    if mine:
-        return item_next(ctx, min(mine, key=lambda i: (i.on, i.priority, i.key)))
+    on_way = [i for i in tl.open_items() if _on_way(i)]
+    if any(i.step_id == step_id for i in on_way):
+        # The earliest open item of the plan, even one of an earlier step left open (a milestone
+        # recorded early must not hide the action due before it): "what's next" = the plan's top.
+        return item_next(ctx, min(on_way, key=lambda i: (i.on, i.priority, i.key)))
     step = ctx.kb.steps[step_id]
     started = tl.get(step.event_kind or "")
     if started is not None and started.done:  # e.g. the system runs: the next date ahead

@@ -17,7 +17,7 @@ from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
 from flows.known import timeline_of
-from flows.next_action import how_steps
+from flows.next_action import item_next
 from flows.phrasing import agrees, looks_like_question
 from flows.reading import Got, read_date
 from flows.registry import Command, Flow, Input, Verb
@@ -257,15 +257,15 @@ def how(ctx: Ctx, key: str) -> Out | None:
     item = timeline_of(ctx).get(key)
     if item is None:
         return None
-    q = ctx.kb.question(item.question_id) if item.question_id else None
+    told = item_next(ctx, item)  # the same why / how / evidence as "what's next" shows
     text = ctx.t(
         "action_detail",
         title=item.title(ctx.lang),
         owner=item.owner(ctx.lang) or ctx.t("owner_you"),
         due=format_date(item.on, ctx.lang, ctx.texts),
-        how=how_steps(ctx, item),
-        evidence=q.evidence.get(ctx.lang) if q else "—",
-        why=q.why.get(ctx.lang) if q else ctx.t("own_action_why"),
+        how=told.how,
+        evidence=told.evidence or "—",
+        why=told.why,
     )
     rows = [
         [

@@ -229,3 +229,43 @@ def test_done_in_words_after_opening_an_item_marks_that_item(zh: Driver) -> None
     key = second.data.rsplit("|", 1)[1].removeprefix("action:")
     assert next(a for a in zh.conv.company.actions if a.id == key).done_on == zh.now.date()
     assert sum(1 for a in zh.conv.company.actions if a.done_on) == 1
+
+
+def _planned(d: Driver) -> None:
+    _assessed(d)
+    d.press("2|pl.make")
+    d.text("2027-12-31")
+
+
+def test_a_milestone_card_says_what_the_step_is_not_own_action(zh: Driver) -> None:
+    _planned(zh)
+    [card] = zh.send(EventKind.BUTTON, "2|pl.how|internal_audit")
+    assert "内部审核" in card.text and "您自己添加" not in card.text
+    assert "审核员会看：—" not in card.text, "the step's records are what an auditor looks at"
+
+
+def test_a_milestone_done_months_early_is_confirmed_first(zh: Driver) -> None:
+    _planned(zh)
+    zh.send(EventKind.BUTTON, "2|pl.how|internal_audit")
+    before = zh.conv.company.model_copy(deep=True)
+    [ask] = zh.text("做完了")
+    assert "确认已经做完了吗" in ask.text
+    assert zh.conv.company == before, "nothing recorded before the answer"
+    zh.text("不")
+    assert zh.conv.company == before
+    zh.send(EventKind.BUTTON, "2|pl.how|internal_audit")
+    zh.text("做完了")
+    zh.text("对")
+    assert "已标记完成" in zh.said()
+    assert any(e.kind == "internal_audit" and e.done for e in zh.conv.company.events)
+
+
+def test_next_stays_on_the_earliest_open_item_when_a_later_milestone_is_recorded(
+    en: Driver,
+) -> None:
+    _planned(en)
+    [first] = [r for r in en.cmd("next") if "Next" in r.text]
+    en.send(EventKind.BUTTON, "2|evt.done|internal_audit")
+    en.text("yes")
+    [again] = [r for r in en.cmd("next") if "Next" in r.text]
+    assert again.text.splitlines()[0] == first.text.splitlines()[0]
