@@ -12,7 +12,8 @@ from flows.facts import names_event
 from flows.natural import AnswerKind, parse_answer
 from flows.phrasing import agrees, bare, looks_like_question, names_label, says_go
 from flows.registry import Command, Flow, Input, Registry, Verb
-from flows.types import PROMPT, SHOW_NEXT, Out, Reply
+from flows.types import PROMPT, SHOW_NEXT, Out, Reply, ShowNext
+from knowledge.intents import Intent, detect_intent
 from knowledge.lexicon import load_lexicon
 
 
@@ -88,6 +89,11 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused
         return verb.handler(ctx, *cb.args) or [SHOW_NEXT]
+    if verb.moving_on_accepts and detect_intent(text) is Intent.NEXT:
+        if (refused := refusal(ctx, verb.right)) is not None:
+            return refused
+        out = verb.handler(ctx, *cb.args) or []
+        return out if any(isinstance(x, ShowNext) for x in out) else [*out, SHOW_NEXT]
     if said in _offer_words("decline") or parse_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None

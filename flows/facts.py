@@ -44,6 +44,8 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         ),
     ),
 )
+# Findings told with an internal audit: the company's own to close, not the certification body's.
+_FINDINGS = re.compile(r"不符合|nonconformit|findings?\b|\bncs?\b", re.I)
 _EVENT_NUMBER = re.compile(
     r"stage\s*(?:[12]|one|two|ii?)\b|第\s*\d+\s*(?:次|阶段)|\b(?:1st|2nd|3rd|\d+th)\b", re.I
 )
@@ -122,6 +124,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         date=shown,
     )
     reply.offer = reply.buttons[0][0].data  # "对" / "yes" records it
+    if named in ("internal_audit", "yearly_internal_audit") and _FINDINGS.search(text):
+        return [reply, ctx.reply("internal_findings_note")]  # "内审做完了，开了2个不符合"
     return [reply]
 
 
@@ -178,5 +182,8 @@ def record(ctx: Ctx, key: str, day: str) -> Out | None:
 
 FLOW = Flow(
     "facts",
-    verbs=(Verb("fact", record, arity=2), Verb("fact.passed", record_passed, arity=2)),
+    verbs=(
+        Verb("fact", record, arity=2, moving_on_accepts=True),
+        Verb("fact.passed", record_passed, arity=2, moving_on_accepts=True),
+    ),
 )

@@ -58,7 +58,10 @@ def _on_the_way(ctx: Ctx, tl: Timeline) -> NextAction:
     if step_id in APPLY_STEPS and (open_ones := preconditions.problems(ctx)):
         return _precheck_next(ctx, open_ones)
     on_way = [i for i in tl.open_items() if _on_way(i)]
-    if any(i.step_id == step_id for i in on_way):
+    own = any(i.step_id == step_id for i in on_way)
+    # Building the system, a step the plan holds nothing for (training answered "yes" in the
+    # assessment) does not stand in front of the plan: the plan's next date does.
+    if own or (on_way and ctx.company.phase == "impl"):
         # The earliest open item of the plan, even one of an earlier step left open (a milestone
         # recorded early must not hide the action due before it): "what's next" = the plan's top.
         return item_next(ctx, min(on_way, key=lambda i: (i.on, i.priority, i.key)))
@@ -77,7 +80,8 @@ def _on_the_way(ctx: Ctx, tl: Timeline) -> NextAction:
 
 
 def _on_way(item: Item) -> bool:
-    return item.key.startswith("action:") or item.key in MILESTONES
+    """An item of the plan: an action, a milestone, or the day the system starts running."""
+    return item.key.startswith("action:") or item.key in MILESTONES or item.key == "system_start"
 
 
 def _nearest(ctx: Ctx, tl: Timeline) -> NextAction | None:

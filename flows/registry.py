@@ -46,6 +46,9 @@ class Verb:
     # Records something as done: typed words accept it only when they say it is done
     # ("做完了", "done"), never a mere "ok" that may only acknowledge a message.
     records_done: bool = False
+    # Confirms what the user just told us: moving on ("下一步", "what's next") without saying
+    # no accepts it, so a stated fact is not lost to a skipped tap.
+    moving_on_accepts: bool = False
 
 
 @dataclass(frozen=True)

@@ -269,3 +269,44 @@ def test_next_stays_on_the_earliest_open_item_when_a_later_milestone_is_recorded
     en.text("yes")
     [again] = [r for r in en.cmd("next") if "Next" in r.text]
     assert again.text.splitlines()[0] == first.text.splitlines()[0]
+
+
+def test_moving_on_after_a_fact_read_back_records_it(zh: Driver) -> None:
+    """ "体系今天开始运行了", then "下一步" instead of the tap: the fact is not lost."""
+    _planned(zh)
+    zh.text("体系今天开始运行了")
+    assert zh.conv.company.system_start is None, "read back first"
+    zh.text("下一步")
+    assert zh.conv.company.system_start == zh.now.date()
+    assert "下一步" in zh.said()
+
+
+def test_an_unrelated_message_after_a_fact_read_back_records_nothing(zh: Driver) -> None:
+    _planned(zh)
+    zh.text("体系今天开始运行了")
+    zh.text("贯标要花多少钱")
+    zh.text("算了")
+    assert zh.conv.company.system_start is None
+
+
+def test_internal_audit_findings_told_get_the_companys_own_follow_up(zh: Driver) -> None:
+    _planned(zh)
+    zh.advance(90)
+    replies = zh.text("内审昨天做完了，开了2个轻微不符合")
+    assert "内部审核" in replies[0].text and replies[0].buttons
+    assert "由企业自己整改" in replies[1].text and "管理评审" in replies[1].text
+    assert zh.conv.company.nonconformities == [], "internal findings are not the body's"
+
+
+def test_building_the_system_next_follows_the_plan_not_an_empty_step(zh: Driver) -> None:
+    """All 'yes' in the assessment: no training action, so the plan's next date is next."""
+    zh.onboard()
+    zh.press("2|as.start")
+    zh.answer_all("y", full=False)
+    zh.press("2|pl.make")
+    zh.text("2027-12-31")
+    [plan] = zh.cmd("plan")
+    first = next(x for x in plan.text.splitlines() if x.startswith("⬜ 1."))
+    title = first.split(" · ")[1]
+    nxt = next(r for r in zh.cmd("next") if "下一步" in r.text)
+    assert title in nxt.text.splitlines()[0]
