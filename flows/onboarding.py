@@ -7,7 +7,16 @@ from collections.abc import Callable
 from flows import position, preconditions
 from flows.callbacks import encode
 from flows.context import Ctx
-from flows.natural import Option, format_date, match_choice, options_from
+from flows.natural import (
+    AnswerKind,
+    DateProblem,
+    Option,
+    format_date,
+    match_choice,
+    options_from,
+    parse_answer,
+    parse_date,
+)
 from flows.natural.names import company_name, trade_name
 from flows.natural.text import has_cjk
 from flows.phrasing import clean_name, looks_like_question, says_nothing_new
@@ -29,6 +38,7 @@ CHOICES: dict[str, tuple[str, ...]] = {
                  "other"),
     "sites": ("1", "2", "3", "4"),
     "stage": tuple(s.value for s in Stage),
+    "since": ("skip",),  # the start date is not always known: never a question with no way on
 }  # fmt: skip
 ORDER = ("name", "headcount", "industry", "sites", "stage")
 FOLLOW_UPS = ("since",)  # asked after the stage when it says the system is running
@@ -197,7 +207,14 @@ def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     return [*out, *finish(ctx)]
 
 
+_SKIPS = (AnswerKind.UNSURE, AnswerKind.NO)
+
+
 def _since(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    read = parse_date(v, ctx.today, "past")
+    not_a_date = isinstance(read, DateProblem) and read.kind == "not_a_date"  # not "next Tuesday"
+    if (pressed and v == "skip") or (not_a_date and parse_answer(v) in _SKIPS):
+        return [ctx.reply("since_skipped"), *finish(ctx)]  # "不清楚", "skip": ask it later
     got = read_date(ctx, v, "past", "start")
     if not isinstance(got, Got):
         return got

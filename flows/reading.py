@@ -56,6 +56,11 @@ def read_date(
 ) -> Got | Out | None:
     """A date for a question that wants one in the past, the future or either."""
     result = parse_date(text, ctx.today, direction, edge)
+    if isinstance(result, DateProblem) and result.kind == "not_a_date" and not _SHIFTS.search(text):
+        # "we started running the system on November 1": the date inside the sentence.
+        inside = find_date(text, ctx.today, direction)
+        if inside is not None:
+            return Got(inside, ctx.reply("date_echo", date=format_date(inside, ctx.lang)))
     if isinstance(result, DateProblem):
         return _date_problem(ctx, text, result, direction)
     echo = None
@@ -115,6 +120,8 @@ def _label(ctx: Ctx, option: Option) -> str:
 
 
 _WORD = re.compile(r"[\w/.-]+")
+# Words that move a date the run without them would misread ("next Tuesday" is not Tuesday).
+_SHIFTS = re.compile(r"\b(?:next|this|coming|following|upcoming|after|before)\b", re.I)
 # A run of words worth trying as a date: a digit, a month name ("may" only after "in", "since",
 # "from", "of" or before a number: "we may apply" is not a date), or a relative word.
 _DATEISH = re.compile(

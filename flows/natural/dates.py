@@ -213,9 +213,16 @@ _WRAP_RE = re.compile(
 )
 
 
+# "大概三个月前吧", "around 3 months ago": the approximation says nothing about the date.
+_ROUGHLY = re.compile(
+    r"^(?:大概|大约|差不多|约莫|估计|应该是|好像是|可能是|约)\s*|(?:吧|左右|的样子)$"
+)
+
+
 def _clean(text: str) -> str:
     s = unicodedata.normalize("NFKC", text).strip().lower()
     s = re.sub(r"[\s。.!?！？,，、~～]+$", "", s)
+    s = _ROUGHLY.sub("", _ROUGHLY.sub("", s))
     return " ".join(s.split())
 
 

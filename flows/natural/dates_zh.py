@@ -103,8 +103,11 @@ def _call(s: str, today: date) -> tuple[date, date] | None:
     first, second = result["time"]
     if "inf" in first and "inf" in second:
         return None
-    end = _to_date(second, today) if "inf" not in second else None
-    start = _to_date(first, end or today)
+    try:
+        end = _to_date(second, today) if "inf" not in second else None
+        start = _to_date(first, end or today)
+    except ValueError:  # "001年": jionlp writes year 1 without padding ("1-12-31")
+        return None
     return start, end or start
 
 

@@ -526,3 +526,38 @@ def test_naming_the_offered_action_runs_it_after_a_question(
     d.text(typed)
     pending = d.conv.user.pending
     assert pending is not None and pending.flow == "assess", d.said()
+
+
+def _asked_since(d: Driver) -> None:
+    d.cmd("start")
+    d.text("Acme Ltd")
+    d.text("45")
+    d.press("Software" if d.conv.user.lang == "en" else "软件")
+    d.press("2|ob|sites|1")
+    d.press("2|ob|stage|running")
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "since"
+
+
+@pytest.mark.parametrize("typed", ["not sure", "skip", None])
+def test_the_start_date_can_be_left_open(en: Driver, typed: str | None) -> None:
+    _asked_since(en)
+    if typed is None:
+        en.press("Not sure")
+    else:
+        en.text(typed)
+    assert en.conv.company.onboarded and en.conv.company.system_start is None
+    assert "leave the start date open" in en.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "day"),
+    [("en", "we started running the system on November 1", date(2026, 11, 1)),
+     ("en", "since September", date(2026, 9, 1)),
+     ("zh", "大概三个月前吧", date(2026, 8, 27)),
+     ("zh", "我们是去年11月开始运行的", date(2025, 11, 1))],
+)  # fmt: skip
+def test_the_start_date_inside_a_sentence(kb: Knowledge, lang: str, typed: str, day: date) -> None:
+    d = Driver(kb, lang)
+    _asked_since(d)
+    d.text(typed)
+    assert d.conv.company.system_start == day

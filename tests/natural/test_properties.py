@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from flows.natural import (
@@ -45,6 +45,7 @@ def test_text_parsers_never_raise(text: str) -> None:
 @given(
     TEXT, DAYS, st.sampled_from(["future", "past", "any"]), st.sampled_from([None, "start", "end"])
 )
+@example("001年", date(2000, 1, 1), "future", None)  # jionlp wrote year 1 unpadded: it raised
 def test_dates_never_raise_and_honour_the_direction(
     text: str, today: date, direction: str, edge: str | None
 ) -> None:
