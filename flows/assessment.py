@@ -7,7 +7,7 @@ from flows.callbacks import encode
 from flows.context import Ctx, progress_bar
 from flows.dates import add_months
 from flows.natural import AnswerKind, parse_answer
-from flows.phrasing import asks_meaning, looks_like_question, may_not_apply
+from flows.phrasing import asks_meaning, looks_like_question, may_not_apply, reports_done
 from flows.registry import Flow, Input, Verb
 from flows.scoring import gaps, readiness
 from flows.state import Answer, AnswerValue, Stage
@@ -219,6 +219,9 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     asked = p.field in {q.id for q in ctx.kb.questions}
     if kind in (AnswerKind.NO, None) and asked and may_not_apply(text):
         return [_na_or_no(ctx, p.field)]  # "我们没有研发部门": not applicable, or not done?
+    done = reports_done(text) if kind is None and not looks_like_question(text) else None
+    if done is not None:  # "we did the internal audit last week", "we didn't do it"
+        kind = AnswerKind.YES if done else AnswerKind.NO
     if kind is None:
         if looks_like_question(text):
             return None

@@ -19,6 +19,7 @@ from flows.natural import Direction, ParsedDate, format_date, parse_date
 from flows.phrasing import looks_like_question
 from flows.reading import find_date
 from flows.registry import Flow, Verb
+from flows.timeline import Item
 from flows.types import Button, Out
 
 MAX_LEN = 80
@@ -72,7 +73,9 @@ _DONE = re.compile(
 
 # An external audit that went through without findings.
 _PASSED = re.compile(
-    r"通过|没问题|顺利|没有不符合|零不符合|\bpassed\b|went\s+well|no\s+findings|clean", re.I
+    r"通过|没问题|顺利|没有不符合|零不符合|\bpassed\b|went\s+(?:well|fine|ok|smoothly)|no\s+findings"
+    r"|\bclean\b|all\s+good",
+    re.I,
 )
 
 
@@ -104,6 +107,9 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if direction == "any" and named in SCHEDULED and (ahead is None or not ahead.done):
         direction = "future"  # "stage 2 on 15 June": the body's audit dates are set ahead
     when = find_date(dated_text, ctx.today, direction)
+    held = timeline_of(ctx).get(key)
+    if when is None and held is not None and _was_held(held, ctx.today) and _PASSED.search(text):
+        return _passed(ctx, key, held.on)  # "stage 1 went fine, no findings": the day it was held
     assumed = when is None and direction == "past" and bool(_DONE.search(text))
     if assumed:  # "已经提交申请了", "内审做完了": on its planned day if that has come, else today
         planned = timeline_of(ctx).get(key)
@@ -127,6 +133,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if named in ("internal_audit", "yearly_internal_audit") and _FINDINGS.search(text):
         return [reply, ctx.reply("internal_findings_note")]  # "内审做完了，开了2个不符合"
     return [reply]
+
+
+def _was_held(item: Item, today: date) -> bool:
+    """An audit the certification body has held by today."""
+    return item.external and item.on <= today
 
 
 def _passed(ctx: Ctx, key: str, when: date) -> Out:

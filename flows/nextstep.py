@@ -58,13 +58,14 @@ def _on_the_way(ctx: Ctx, tl: Timeline) -> NextAction:
     if step_id in APPLY_STEPS and (open_ones := preconditions.problems(ctx)):
         return _precheck_next(ctx, open_ones)
     on_way = [i for i in tl.open_items() if _on_way(i)]
-    own = any(i.step_id == step_id for i in on_way)
-    # Building the system, a step the plan holds nothing for (training answered "yes" in the
-    # assessment) does not stand in front of the plan: the plan's next date does.
-    if own or (on_way and ctx.company.phase == "impl"):
-        # The earliest open item of the plan, even one of an earlier step left open (a milestone
-        # recorded early must not hide the action due before it): "what's next" = the plan's top.
+    mine = [i for i in on_way if i.step_id == step_id]
+    if early and on_way:
+        # Building the system, "what's next" is the plan's top: the earliest open item, even of
+        # a step left open behind a milestone recorded early, or when the current step holds
+        # nothing in the plan (training answered "yes" in the assessment).
         return item_next(ctx, min(on_way, key=lambda i: (i.on, i.priority, i.key)))
+    if mine:  # applying and audited: this step's own items; the overdue rest is listed apart
+        return item_next(ctx, min(mine, key=lambda i: (i.on, i.priority, i.key)))
     step = ctx.kb.steps[step_id]
     started = tl.get(step.event_kind or "")
     if started is not None and started.done:  # e.g. the system runs: the next date ahead

@@ -126,3 +126,19 @@ def names_label(text: str, label: str) -> bool:
     words = [w for w in _words(said) if w not in _EN_FILLER]
     have = set(_words(shown))
     return bool(words) and all(w in have for w in words)
+
+
+# "we did the internal audit last week", "上周做了内审": the thing asked about has been done.
+_REPORTS_DONE = re.compile(
+    r"已经|做完|做过|做了|开过|开了|完成了|搞定|\b(?:did|didn'?t|done|finished|completed|held|ran)\b",
+    re.I,
+)
+_NEGATED = re.compile(r"没|未|不|\bnot\b|n't|\bnever\b|\bno\b|\bnope\b", re.I)
+
+
+def reports_done(text: str) -> bool | None:
+    """Whether a sentence says the thing was done (True), not done ("we didn't do it": False),
+    or says neither (None)."""
+    if not _REPORTS_DONE.search(text):
+        return None
+    return not _NEGATED.search(text)

@@ -51,6 +51,11 @@ def _upsert_event(ctx: Ctx, item: Item | None, key: str, on: date, done: bool) -
     )
 
 
+# A certification body dates stage 1 only once it has accepted the application and the
+# contract is signed: a stage 1 date, past or planned, means the application steps are behind.
+DATED_AFTER = {"stage1": "appl.review"}
+
+
 def record(ctx: Ctx, key: str, on: date) -> list[Moved]:
     """The user gave ``key`` a date: a past date means it happened, a future one plans it."""
     tl = timeline_of(ctx)
@@ -69,6 +74,8 @@ def record(ctx: Ctx, key: str, on: date) -> list[Moved]:
         _sync_rule(ctx, key, on, happened)
         if happened:  # the item exists now even if this is its first date
             _step_done(ctx, timeline_of(ctx).get(key))
+        if (accepted := DATED_AFTER.get(key)) and accepted not in ctx.company.steps_done:
+            position.mark_done_up_to(ctx, accepted)
     else:
         _upsert_event(ctx, item, key, on, happened)
     return reschedule(ctx)

@@ -561,3 +561,14 @@ def test_the_start_date_inside_a_sentence(kb: Knowledge, lang: str, typed: str, 
     _asked_since(d)
     d.text(typed)
     assert d.conv.company.system_start == day
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("we did the internal audit last week", "yes"), ("上周做了内审", "yes"),
+     ("we didn't do it", "no"), ("还没做", "no")],
+)  # fmt: skip
+def test_an_answer_that_reports_it_done(zh: Driver, typed: str, stored: str) -> None:
+    qid = _in_assessment(zh)
+    zh.text(typed)
+    assert zh.conv.company.answers[qid].value == stored

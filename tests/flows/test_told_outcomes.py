@@ -126,3 +126,26 @@ def test_closed_in_english_word_order_asks_to_close(en: Driver) -> None:
     en.text("we closed the nonconformity")
     pending = en.conv.user.pending
     assert pending is not None and pending.flow == "confirm"  # "Close nonconformity 1 …?"
+
+
+@pytest.mark.parametrize("said", ["stage 1 went fine, no findings", "一阶段审核很顺利"])
+def test_an_audit_held_told_fine_without_a_date_is_recorded_on_its_day(
+    en: Driver, said: str
+) -> None:
+    en.onboard("Acme", "2|ob|stage|applied")
+    en.text("2026-06-01")
+    en.text("stage 1 is on December 3")
+    en.text("yes")
+    en.advance(7)
+    en.text(said)
+    assert any(b.data == "2|fact.passed|stage1|2026-12-03" for b in en.buttons), en.said()
+
+
+def test_a_stage_1_date_puts_the_application_behind(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|running")
+    en.text("2026-06-01")
+    en.text("stage 1 is on December 15")
+    en.text("yes")
+    assert "appl.review" in en.conv.company.steps_done
+    nxt = next(r for r in en.cmd("next") if r.text.startswith("👉"))
+    assert "Contract and document review" not in nxt.text
