@@ -47,6 +47,13 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Findings told with an internal audit: the company's own to close, not the certification body's.
 _FINDINGS = re.compile(r"不符合|nonconformit|findings?\b|\bncs?\b", re.I)
+
+
+def pattern(key: str) -> re.Pattern[str]:
+    """How an event is named in words ("二阶段", "stage 2")."""
+    return dict(EVENTS)[key]
+
+
 _EVENT_NUMBER = re.compile(
     r"stage\s*(?:[12]|one|two|ii?)\b|第\s*\d+\s*(?:次|阶段)|\b(?:1st|2nd|3rd|\d+th)\b", re.I
 )

@@ -51,9 +51,9 @@ def _upsert_event(ctx: Ctx, item: Item | None, key: str, on: date, done: bool) -
     )
 
 
-# A certification body dates stage 1 only once it has accepted the application and the
-# contract is signed: a stage 1 date, past or planned, means the application steps are behind.
-DATED_AFTER = {"stage1": "appl.review"}
+# A certification body dates its audits only once it has accepted the application and the
+# contract is signed: a stage 1 or 2 date, past or planned, means the application steps are behind.
+DATED_AFTER = {"stage1": "appl.review", "stage2": "appl.review"}
 
 
 def record(ctx: Ctx, key: str, on: date) -> list[Moved]:

@@ -8,9 +8,13 @@ from __future__ import annotations
 
 import re
 
-from flows import certificate, nonconformity
+from flows import certificate, dated, nonconformity
 from flows.context import Ctx
+from flows.facts import pattern as facts_pattern
+from flows.known import timeline_of
+from flows.natural import parse_count
 from flows.phrasing import looks_like_question
+from flows.timeline import Item
 from flows.types import Out, Reply
 
 MAX_LEN = 60
@@ -39,7 +43,47 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return [ctx.reply("certificate_told"), *certificate.start(ctx)]
     if _NC_CLOSED.search(text) and not _denied(text):
         return _nc_closed(ctx)
+    if (m := _NEW_FINDINGS.search(text)) and not _INTERNAL.search(text) and not _denied(text):
+        return _findings_raised(ctx, text, m.group("n") or m.group("n_en"))
     return None
+
+
+# "二阶段开了2个一般不符合", "stage 2 raised two minor findings": new findings of an audit the
+# certification body held (an internal audit's findings are the company's own: flows.facts).
+_NEW_FINDINGS = re.compile(
+    r"(?:开了|开出了?|有|发现了?|提了|出了)\s*(?P<n>\d+|[一二两三四五六七八九十]+)?\s*[个项条]?"
+    r"\s*(?:严重|一般|轻微|主要|次要)?的?\s*不符合"
+    r"|(?:raised|found|got|gave\s+us|with|had)\s+(?P<n_en>\d+|one|two|three|four|five|six|a|some)?"
+    r"\s*(?:major|minor)?\s*(?:nonconformit|findings?\b|ncs?\b)",
+    re.I,
+)
+_INTERNAL = re.compile(r"内审|内部审核|internal\s+audit", re.I)
+_AUDITS = {"stage1": facts_pattern("stage1"), "stage2": facts_pattern("stage2"),
+           "surveillance": facts_pattern("surveillance")}  # fmt: skip
+
+
+def _held_audit(ctx: Ctx, text: str) -> Item | None:
+    """The audit the findings are from: the one named, else the latest one held."""
+    tl = timeline_of(ctx)
+    named = [dated.resolve_key(ctx, k) for k, pattern in _AUDITS.items() if pattern.search(text)]
+    held = [i for i in tl.items if i.external and i.on <= ctx.today]
+    if named:
+        held = [i for i in held if i.key in named]
+    return max(held, key=lambda i: i.on) if held else None
+
+
+def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
+    audit = _held_audit(ctx, text)
+    if audit is None:
+        return None
+    count = parse_count(n) if n else None
+    title = audit.title(ctx.lang)
+    intro = (
+        ctx.reply("findings_told_n", title=title, n=count.value)
+        if count is not None
+        else ctx.reply("findings_told", title=title)
+    )
+    return [intro, *(dated.findings(ctx, audit.key) or [])]
 
 
 _DENIED = re.compile(r"没(?!问题)|未|不(?!符合|错)|\bnot\b|n't|\bno\b|\byet\b", re.I)

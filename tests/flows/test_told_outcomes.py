@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
 
 
@@ -149,3 +150,36 @@ def test_a_stage_1_date_puts_the_application_behind(en: Driver) -> None:
     assert "appl.review" in en.conv.company.steps_done
     nxt = next(r for r in en.cmd("next") if r.text.startswith("👉"))
     assert "Contract and document review" not in nxt.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "二阶段开了2个一般不符合"), ("en", "stage 2 raised two minor findings")],
+)
+def test_findings_told_in_words_start_recording_them(kb: Knowledge, lang: str, said: str) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text("二阶段审核定在12月3号" if lang == "zh" else "stage 2 on December 3")
+    d.text("对" if lang == "zh" else "yes")
+    d.advance(7)
+    d.text(said)
+    assert "2" in d.replies[0].text, d.said()
+    pending = d.conv.user.pending
+    assert pending is not None and pending.flow == "nc_text"
+    from flows.context import Ctx
+    from flows.known import timeline_of
+
+    stage2 = timeline_of(Ctx(d.conv, d.kb, d.now)).get("stage2")
+    assert stage2 is not None and stage2.done
+
+
+@pytest.mark.parametrize("said", ["二阶段没有不符合", "内审开了2个不符合"])
+def test_no_findings_or_internal_findings_start_no_nc_recording(zh: Driver, said: str) -> None:
+    _audited(zh)
+    zh.text("二阶段审核定在12月3号")
+    zh.text("对")
+    zh.advance(10)
+    zh.text(said)
+    pending = zh.conv.user.pending
+    assert pending is None or pending.flow != "nc_text"
