@@ -11,10 +11,12 @@ from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
 from flows.known import timeline_of
 from flows.natural import AnswerKind, Option, options_from, parse_answer
+from flows.phrasing import agrees, says_nothing_new
 from flows.reading import Got, date_examples, read_choice, read_date
 from flows.registry import Flow, Input, Verb
 from flows.state import Certificate, Stage
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
+from knowledge.intents import Intent, detect_intent
 
 INPUT = "certificate"
 MAX_NUMBER = 64
@@ -55,9 +57,9 @@ def ask(ctx: Ctx) -> Out:
         return [ctx.reply("ask_edition", buttons)]
     if fieldname == "expires":
         years = ctx.kb.rules.certificate_validity_years
-        default = default_expiry(date.fromisoformat(p.data["issued"]), years)
-        buttons = [[Button(fmt_date(default), encode("cert.expires", fmt_date(default)))]]
-        return [ctx.reply("ask_cert_expires", buttons, years=years, default=fmt_date(default))]
+        default = _default_expiry(ctx)
+        buttons = [[Button(default, encode("cert.expires", default))]]
+        return [ctx.reply("ask_cert_expires", buttons, years=years, default=default)]
     return [ctx.reply(f"ask_cert_{fieldname}", examples=date_examples(ctx, "past"))]
 
 
@@ -84,6 +86,12 @@ def edition(ctx: Ctx, value: str) -> Out | None:
 def typed(ctx: Ctx, text: str) -> Out | None:
     p = ctx.pending
     assert p is not None
+    intent = detect_intent(text)
+    if p.field == "expires" and (agrees(text) or intent is Intent.NEXT):
+        # "好的" / "下一步" to "usually 3 years from issue (2030-03-09)": that date.
+        return expires_pressed(ctx, _default_expiry(ctx))
+    if intent is not None:
+        return None  # "下一步" asks the same question again (resumable); "谢谢" is thanks
     if p.field == "edition":
         if parse_answer(text) is AnswerKind.UNSURE:  # the certificate says it; 2013 has ended
             return [ctx.reply("cert_edition_hint"), PROMPT]
@@ -91,11 +99,19 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return edition(ctx, found) if isinstance(found, str) else found
     if p.field == "number":
         number = " ".join(text.split())
-        if not 1 <= len(number) <= MAX_NUMBER:
-            return [PROMPT]
+        if not 1 <= len(number) <= MAX_NUMBER or says_nothing_new(number):
+            return [ctx.reply("cert_number_needed")]  # "好的" is no certificate number
         ctx.wait_for(INPUT, "issued", number=number)
         return [PROMPT]
     return _date(ctx, p.field, text)
+
+
+def _default_expiry(ctx: Ctx) -> str:
+    """The usual expiry for the issue date being entered (validity years from the rules)."""
+    p = ctx.pending
+    assert p is not None and "issued" in p.data
+    years = ctx.kb.rules.certificate_validity_years
+    return fmt_date(default_expiry(date.fromisoformat(p.data["issued"]), years))
 
 
 def expires_pressed(ctx: Ctx, value: str) -> Out | None:
@@ -177,6 +193,6 @@ FLOW = Flow(
         Verb("cert.edition", edition, arity=1),
         Verb("cert.expires", expires_pressed, arity=1),
     ),
-    inputs=(Input(INPUT, ask, take=typed, back=back),),
+    inputs=(Input(INPUT, ask, take=typed, back=back, resumable=True, before_intents=True),),
     actions=(Verb("cert.replace", _ask_number),),
 )

@@ -171,6 +171,8 @@ def passed(ctx: Ctx, key: str) -> Out | None:
     item = timeline_edit.complete(ctx, key)
     if item is None:
         return [ctx.reply("event_unknown")]
+    if key == "stage2" and not nonconformity.open_ncs(ctx):
+        nonconformity.audit_steps(ctx, passed_clean=True)  # the decision is next
     return [ctx.reply("outcome_recorded", title=item.title(ctx.lang)), SHOW_NEXT]
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flows import confirm
+from flows import confirm, position
 from flows.context import Ctx, fmt_date
 from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
 from flows.state import Nonconformity
-from flows.types import PROMPT, Button, Out, Reply
+from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
 
 MAX_NC_TEXT = 500
 TEXT_INPUT, GRADE_INPUT = "nc_text", "nc_grade"
@@ -85,6 +85,7 @@ def add(ctx: Ctx, grade: str) -> Out | None:
         evidence_due=ctx.today + timedelta(days=rules.nc_evidence_days),
     )
     ctx.company.nonconformities.append(nc)
+    audit_steps(ctx)
     saved = ctx.t(
         "nc_saved",
         n=n,
@@ -112,7 +113,20 @@ def close_confirmed(ctx: Ctx, nc_id: str) -> Out | None:
         return None
     if nc.closed_on is None:
         nc.closed_on = ctx.today
-    return [ctx.reply("nc_closed", n=number(nc))]
+    audit_steps(ctx)
+    closed = ctx.reply("nc_closed", n=number(nc))
+    return [closed, SHOW_NEXT] if not open_ncs(ctx) else [closed]
+
+
+def audit_steps(ctx: Ctx, passed_clean: bool = False) -> None:
+    """Findings recorded: the audit report has been read. All of them closed, or stage 2
+    passed without any: the nonconformity step is behind too, the decision is next."""
+    ncs = ctx.company.nonconformities
+    if ncs or passed_clean:
+        position.mark_step_done(ctx, "audit.report")
+    if passed_clean or (ncs and all(nc.closed_on is not None for nc in ncs)):
+        position.mark_step_done(ctx, "audit.nonconformities")
+    position.refresh(ctx)
 
 
 FLOW = Flow(

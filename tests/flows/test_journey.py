@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from flows.types import EventKind, Forward
 from tests.flows.conftest import Driver
 
@@ -220,3 +222,45 @@ def test_moving_a_derived_date_keeps_what_it_is(en: Driver) -> None:
     [moved] = [e for e in all_events(en.conv.company, en.kb.rules) if e.key == "recert:apply"]
     assert (moved.kind, moved.on) == ("recert_apply", date(2028, 7, 15))
     assert "Recertification" in en.said() and "2028-07-15" in en.said()
+
+
+def test_closing_the_last_nonconformity_leads_to_the_certificate(zh: Driver) -> None:
+    zh.onboard("华光", "2|ob|stage|audited")
+    zh.text("2026-04-01")
+    zh.open_step("audit.nonconformities")
+    zh.press("2|nc.add")
+    zh.text("台账缺少缴费期限")
+    zh.press("一般")
+    zh.text("不符合项整改完了")
+    zh.text("对")
+    assert zh.conv.company.nonconformities[0].closed_on == zh.now.date()
+    nxt = next(r for r in zh.replies if r.text.startswith("👉"))
+    assert "证书" in nxt.text.splitlines()[0], nxt.text
+    assert any(b.data == "2|cert.add" for row in nxt.buttons for b in row)
+
+
+def _at_expiry_question(d: Driver) -> None:
+    d.onboard("华光", "2|ob|stage|audited")
+    d.text("2026-04-01")
+    d.open_step("dec.certificate")
+    d.press("2|cert.add")
+    d.text("好的")  # no certificate number: asked for it, nothing stored
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "number"
+    d.text("165IP26000123")
+    d.text("2026-11-20")
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "expires"
+
+
+@pytest.mark.parametrize("typed", ["下一步", "好的", "对"])
+def test_moving_on_at_the_expiry_question_takes_the_usual_date(zh: Driver, typed: str) -> None:
+    _at_expiry_question(zh)
+    zh.text(typed)
+    cert = zh.conv.company.certificate
+    assert cert is not None and cert.number == "165IP26000123"
+    assert cert.expires.isoformat() == "2029-11-19"
+
+
+def test_thanks_mid_certificate_keeps_the_question(zh: Driver) -> None:
+    _at_expiry_question(zh)
+    zh.text("谢谢")
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "expires"
