@@ -65,7 +65,7 @@ YEARLY = {
 _FUTURE = re.compile(r"打算|计划|准备|将|要在|下(周|个月)|明年|will|plan|going\s+to|next\s+", re.I)
 _PAST = re.compile(
     r"了|过|做的|开的|以来|已经|was|were|did|held|since|started|ago|last\s+"
-    r"|\b(?:have|has|done|finished|completed|submitted|applied)\b",
+    r"|\b(?:have|has|done|finished|completed|submitted|applied|passed|went)\b|通过",
     re.I,
 )
 
@@ -111,8 +111,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     key = dated.resolve_key(ctx, named)  # a kind ("surveillance") -> its next open occurrence
     direction = _direction(text)
     ahead = timeline_of(ctx).get(key)
-    if direction == "any" and named in SCHEDULED and (ahead is None or not ahead.done):
-        direction = "future"  # "stage 2 on 15 June": the body's audit dates are set ahead
+    # "stage 2 on 15 June": the body's audit dates are set ahead; but for an audit whose
+    # deadline has passed, "on August 20" is as likely the one held: the nearer reading.
+    upcoming = ahead is None or (not ahead.done and ahead.on >= ctx.today)
+    if direction == "any" and named in SCHEDULED and upcoming:
+        direction = "future"
     when = find_date(dated_text, ctx.today, direction)
     held = timeline_of(ctx).get(key)
     if when is None and held is not None and _was_held(held, ctx.today) and _PASSED.search(text):

@@ -78,6 +78,8 @@ def record(ctx: Ctx, key: str, on: date) -> list[Moved]:
             position.mark_done_up_to(ctx, accepted)
     else:
         _upsert_event(ctx, item, key, on, happened)
+        if happened and item is not None and key.startswith("surveillance:"):
+            _prepared(ctx, item, on)
     return reschedule(ctx)
 
 
@@ -127,9 +129,21 @@ def complete(ctx: Ctx, key: str) -> Item | None:
         _sync_rule(ctx, key, on, True)
         if key in MILESTONES:
             _step_done(ctx, item)
+        if key.startswith("surveillance:"):
+            _prepared(ctx, item, on)
     _complete_finished_steps(ctx)
     reschedule(ctx)
     return item
+
+
+def _prepared(ctx: Ctx, audit: Item, on: date) -> None:
+    """A surveillance audit held: the yearly internal audit and review it checks were done
+    (it always looks at both), by the audit day at the latest; they stop being reminded."""
+    tl = timeline_of(ctx)
+    for key in audit.after:
+        before = tl.get(key)
+        if before is not None and not before.done and before.kind.startswith("yearly_"):
+            _upsert_event(ctx, before, key, min(before.on, on), True)
 
 
 def complete_many(ctx: Ctx, keys: list[str]) -> int:

@@ -183,3 +183,29 @@ def test_no_findings_or_internal_findings_start_no_nc_recording(zh: Driver, said
     zh.text(said)
     pending = zh.conv.user.pending
     assert pending is None or pending.flow != "nc_text"
+
+
+def test_an_overdue_surveillance_date_without_a_year_is_the_nearer_one(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|certified")
+    en.press("2|cert.edition|2023")
+    en.text("ABC-123")
+    en.text("2025-09-01")
+    en.text("ok")  # the usual expiry
+    en.text("surveillance audit is on August 20")  # deadline 2026-09-01 passed: held just before
+    assert any(b.data.endswith("|2026-08-20") for b in en.buttons), en.said()
+
+
+def test_a_surveillance_audit_held_closes_the_yearly_audit_and_review_before_it(
+    en: Driver,
+) -> None:
+    en.onboard("Acme", "2|ob|stage|certified")
+    en.press("2|cert.edition|2023")
+    en.text("ABC-123")
+    en.text("2026-01-10")
+    en.text("ok")
+    en.advance(320)  # 2027-10-13: the yearly audit and review before surveillance 1 are overdue
+    en.text("surveillance audit passed on December 20")
+    en.text("yes")
+    nxt = next(r for r in en.cmd("next") if r.text.startswith(("👉", "⚠️")))
+    assert "Yearly internal audit (before surveillance audit 1)" not in nxt.text, nxt.text
+    assert "Yearly management review (before surveillance audit 1)" not in nxt.text
