@@ -66,13 +66,14 @@ _PATTERNS: dict[Intent, list[str]] = {
         + r"(?:现在)?(?:到|在)哪(?:一步|儿|里)了?"
         + r"|"
         + _WHO
-        + r"进行到哪(?:一步|儿|里)了?",
+        + r"(?:之前|上次|刚才|现在)?(?:进行|做|弄|搞|走)到哪(?:一步|儿|里)?了?",
         r"继续|下一个|往下走",
         r"whats next|what is next|what next|next|next step|next steps|my next step"
         r"|whats my next step|what is my next step|whats the next step|what is the next step"
         r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"
         r"|what do i need to do(?: now| next)?|what to do(?: now| next)?|go on|move on"
-        r"|where are we(?: at| now)?|where do we stand|and then|then what|what then",
+        r"|where are we(?: at| now)?|where do we stand|and then|then what|what then"
+        r"|where were we|where did we (?:leave off|stop)|where was i",
     ],
     Intent.HELP: [
         r"帮助|求助|帮忙|帮帮我|怎么用|如何使用|使用说明|说明|菜单|指令|命令|功能"

@@ -34,6 +34,11 @@ from knowledge.loader import Knowledge
         ("ok what now?", Intent.NEXT),
         ("Where are we?", Intent.NEXT),
         ("where are we at", Intent.NEXT),
+        # coming back weeks later
+        ("我们之前做到哪了", Intent.NEXT),
+        ("上次弄到哪一步了", Intent.NEXT),
+        ("where were we?", Intent.NEXT),
+        ("where did we leave off", Intent.NEXT),
         ("and then?", Intent.NEXT),
         ("help", Intent.HELP),
         ("你能做什么", Intent.HELP),
