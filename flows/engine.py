@@ -219,6 +219,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         answer = faq.answer_if_question(ctx, value)
         return [*answer, *command(ctx, "start", "")]
     was_waiting = ctx.pending is not None and inp is not None and not inp.lapses
+    if not any(ch.isalnum() for ch in value):  # "？？？", "…": nothing to look up
+        return [ctx.reply("symbols_only"), *([Prompt()] if was_waiting else [])]
     replies = faq.answer(ctx, value)
     if was_waiting:
         replies += [ctx.reply("repeat_prompt"), Prompt()]

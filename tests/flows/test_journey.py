@@ -264,3 +264,10 @@ def test_thanks_mid_certificate_keeps_the_question(zh: Driver) -> None:
     _at_expiry_question(zh)
     zh.text("谢谢")
     assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "expires"
+
+
+@pytest.mark.parametrize("typed", ["？？？", "...", "!!"])
+def test_symbols_alone_get_a_plain_answer_not_the_faq(zh: Driver, typed: str) -> None:
+    zh.onboard()
+    [reply] = zh.text(typed)
+    assert "符号" in reply.text and "超出" not in reply.text
