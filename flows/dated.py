@@ -141,6 +141,8 @@ def change_date(ctx: Ctx, key: str) -> Out | None:
 
 
 EARLY_DONE_DAYS = 14  # a milestone marked done further ahead of its date is confirmed first
+# Milestones that are not done on a whim: starting to run the system early is normal.
+CONFIRM_EARLY = frozenset(MILESTONES) - {"operate"}
 
 
 def mark_done(ctx: Ctx, key: str) -> Out | None:
@@ -148,7 +150,7 @@ def mark_done(ctx: Ctx, key: str) -> Out | None:
     key = resolve_key(ctx, key)
     if key.startswith("nc:"):  # closing a nonconformity is confirmed first
         return nonconformity.close(ctx, ":".join(key.split(":")[:2]))
-    planned = timeline_of(ctx).get(key) if key in MILESTONES else None
+    planned = timeline_of(ctx).get(key) if key in CONFIRM_EARLY else None
     if planned is not None and not planned.done and (planned.on - ctx.today).days > EARLY_DONE_DAYS:
         # An internal audit planned for March, "done" in December: a slip of the finger, or
         # the audit really happened early. Ask before the plan and the reminders move.

@@ -145,7 +145,10 @@ class Journey:
             assert text_of(answer).startswith("👉")
             labels = [label for label, _ in buttons_of(answer)]
             if self.label("mark_done_btn") in labels:  # a plan action: the user did it
-                await self.press(self.label("mark_done_btn"), exact=True)
+                replies = await self.press(self.label("mark_done_btn"), exact=True)
+                asked = [b for r in replies for b, _ in buttons_of(r)]
+                if self.label("confirm_yes") in asked:  # a milestone weeks ahead of its date
+                    await self.press(self.label("confirm_yes"), exact=True)
             elif self.label("pre_show_btn") in labels:  # the pre-application check
                 for key in (
                     "pre_btn_no_penalty",
