@@ -11,8 +11,9 @@ For each question, in this order:
    (``knowledge.semantic``: multilingual sentence embeddings, cross-lingual), the scores are
    fused and two calibrated probabilities decide (``knowledge.faq_decide``):
    - answered: the best entry is right with probability >= ``p_answer``;
-   - suggest: otherwise, the question is in scope with probability >= ``p_suggest``: the
-     three best entries ("did you mean");
+   - suggest: otherwise, the question is in scope with probability >= ``p_suggest`` and has
+     a word of our domain (a glossary concept or a ``domain_words`` word of
+     ``faq/matching/guard.yaml``): the three best entries ("did you mean");
    - unknown: otherwise.
 
 Everything heavy (models, phrasing vectors, jieba) is loaded by ``warm_up()``, which the
@@ -30,7 +31,7 @@ import numpy as np
 
 from knowledge.faq_clauses import clause_entry, parse_clause_question
 from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration, features, fuse
-from knowledge.faq_guard import names_other_scheme
+from knowledge.faq_guard import in_domain, names_other_scheme
 from knowledge.faq_lexical import LexicalMatcher
 from knowledge.faq_normalize import fix_typos, semantic_text
 from knowledge.faq_words import words_path
@@ -78,6 +79,7 @@ class CalibratedScores:
     row: np.ndarray  # decision features of the best candidate
     p_right: float
     p_scope: float
+    in_domain: bool = True  # the text has a word of our domain (else never a menu)
 
 
 class FaqMatcher:
@@ -136,7 +138,7 @@ class FaqMatcher:
         score = round(100 * scored.p_right, 1)
         if scored.p_right >= p_answer:
             return Match("answered", ranked[0][0], score, ranked=ranked, p_scope=scored.p_scope)
-        if scored.p_scope >= p_suggest:
+        if scored.p_scope >= p_suggest and scored.in_domain:
             suggestions = [e for e, _ in ranked[:MAX_SUGGESTIONS]]
             return Match("suggest", None, score, suggestions, ranked, scored.p_scope)
         return Match("unknown", None, score, ranked=ranked, p_scope=scored.p_scope)
@@ -156,10 +158,12 @@ class FaqMatcher:
     ) -> CalibratedScores:
         cal = self.calibration
         fused = fuse(lex, sems, cal.weights)
-        concept = bool(self.lexical.concepts(text))
-        order, row = features(lex, sems, fused, concept=concept, length=len(normalize(text)))
+        concepts = self.lexical.concepts(text)
+        norm = normalize(text)
+        order, row = features(lex, sems, fused, concept=bool(concepts), length=len(norm))
         p_right, p_scope = cal.probabilities(row[None, :])
-        return CalibratedScores(order, fused, row, float(p_right[0]), float(p_scope[0]))
+        domain = in_domain(fix_typos(decolloquialize(norm)), concepts)
+        return CalibratedScores(order, fused, row, float(p_right[0]), float(p_scope[0]), domain)
 
     # --- guards and clause questions -----------------------------------------------------------
 
