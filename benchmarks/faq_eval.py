@@ -472,7 +472,12 @@ def main(argv: list[str] | None = None) -> int:
         from knowledge.loader import load_knowledge
         from knowledge.matcher import PACKAGED_CALIBRATION
 
-        cv = calibrate_files(load_knowledge(), sets()["dev"], PACKAGED_CALIBRATION)
+        # --sets narrows the pool to some dev files (e.g. dev-before-round4, to score a newer
+        # dev file as unseen); never an evaluation set.
+        paths = [p for ps in sets(args.sets).values() for p in ps] if args.sets else sets()["dev"]
+        if any(not p.stem.startswith("dev_") for p in paths):
+            parser.error("--calibrate fits on development files only")
+        cv = calibrate_files(load_knowledge(), paths, PACKAGED_CALIBRATION)
         print(json.dumps(cv, indent=1))
         return 0
     if args.misses:

@@ -144,7 +144,29 @@ class FaqMatcher:
         return Match("unknown", None, score, ranked=ranked, p_scope=scored.p_scope)
 
     def scores(self, text: str) -> CalibratedScores | None:
-        """Fused scores, features and probabilities of a question (None: nothing to score)."""
+        """Fused scores, features and probabilities of a question (None: nothing to score).
+
+        A long question of several clauses is also read without its first clause (the
+        context owners put first: "我是新来的hr 老板说…"); when both readings rank the same
+        entry first, the more confident one decides.
+        """
+        full = self._scores(text)
+        core = context_stripped(text)
+        if full is None or core is None:
+            return full
+        short = self._scores(core)
+        if short is None or short.order[0] != full.order[0] or short.p_right <= full.p_right:
+            return full
+        return CalibratedScores(
+            full.order,
+            full.fused,
+            full.row,
+            short.p_right,
+            max(full.p_scope, short.p_scope),
+            full.in_domain,
+        )
+
+    def _scores(self, text: str) -> CalibratedScores | None:
         lex = np.zeros(len(self.entries))
         for i, s in self.lexical.scores(text).items():
             lex[i] = s
@@ -191,6 +213,21 @@ class FaqMatcher:
             return None
         mapped = [self.clauses[c] for c in clause.maps_to if c in self.clauses]
         return clause_entry(clause, edition, mapped, mapping)
+
+
+# A question read without its first clause: at least this many characters in all, and a
+# remainder of at least this many.
+CONTEXT_MIN_CHARS = 14
+CORE_MIN_CHARS = 6
+
+
+def context_stripped(text: str) -> str | None:
+    """The question without its first clause, or None when it is short or one clause."""
+    clauses = normalize(text).split()
+    if len(clauses) < 2 or sum(map(len, clauses)) < CONTEXT_MIN_CHARS:
+        return None
+    rest = " ".join(clauses[1:])
+    return rest if len(rest.replace(" ", "")) >= CORE_MIN_CHARS else None
 
 
 def _load_calibration(data_dir: Path) -> Calibration:

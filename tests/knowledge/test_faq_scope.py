@@ -58,3 +58,59 @@ def test_covered_neighbour_is_kept(kb: Knowledge, text: str, entry_id: str | Non
 def test_no_word_of_our_domain_gets_no_menu(kb: Knowledge, text: str) -> None:
     match = kb.matcher.match(text)
     assert match.status == "unknown" and match.suggestions == []
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        # same-pinyin slips of domain words (round 4)
+        ("管理平审多久开一次", "faq.management-review-frequency"),
+        ("贯标正书有效期几年", "faq.certificate-validity"),
+        ("知识产权台帐怎么建", "faq.ip-ledger"),
+        ("专利年废什么时候交", "faq.fee-deadlines"),
+        ("证书快到期了 在认证要提前多久申请", "faq.recertification-when-apply"),
+        # 在认证 after 现 is no slip
+        ("现在认证用哪个版本", "faq.which-edition-now"),
+        # English misspellings
+        ("how long is our certficate valid", "faq.certificate-validity"),
+        ("can we aply for certification without any patents", "faq.patents-needed"),
+    ],
+)
+def test_slip_is_understood(kb: Knowledge, text: str, entry_id: str) -> None:
+    match = kb.matcher.match(text)
+    assert match.status == "answered"
+    assert match.entry is not None and match.entry.id == entry_id
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        (
+            "我是公司行政 刚接手贯标这摊事 想问管理评审一年要开几次",
+            "faq.management-review-frequency",
+        ),
+        (
+            "我们是做机械加工的 老板让我负责贯标 内审员必须有证书吗",
+            "faq.internal-auditor-certificate",
+        ),
+        (
+            "my boss asked me to look into this, how often should the management review be held",
+            "faq.management-review-frequency",
+        ),
+    ],
+)
+def test_question_after_context_is_answered(kb: Knowledge, text: str, entry_id: str) -> None:
+    match = kb.matcher.match(text)
+    assert match.status == "answered"
+    assert match.entry is not None and match.entry.id == entry_id
+
+
+def test_context_reading_drops_the_first_clause_of_long_questions_only() -> None:
+    from knowledge.matcher import context_stripped
+
+    assert (
+        context_stripped("我是公司行政 刚接手贯标 想问管评一年开几次")
+        == "刚接手贯标 想问管评一年开几次"
+    )
+    assert context_stripped("管评 多久") is None  # short
+    assert context_stripped("管理评审一年要开几次") is None  # one clause
