@@ -147,12 +147,15 @@ class FaqMatcher:
         """Fused scores, features and probabilities of a question (None: nothing to score).
 
         A long question of several clauses is also read without its first clause (the
-        context owners put first: "我是新来的hr 老板说…"); when both readings rank the same
-        entry first, the more confident one decides.
+        context owners put first: "我是新来的hr 老板说…") when the full reading is not
+        confident enough to answer; when both readings rank the same entry first, the more
+        confident one decides.
         """
         full = self._scores(text)
+        if full is None or full.p_right >= self.calibration.p_answer:
+            return full  # answered anyway: the second reading would change nothing
         core = context_stripped(text)
-        if full is None or core is None:
+        if core is None:
             return full
         short = self._scores(core)
         if short is None or short.order[0] != full.order[0] or short.p_right <= full.p_right:
