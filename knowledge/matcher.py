@@ -22,6 +22,7 @@ servers call before accepting updates; ``Knowledge.matcher`` builds the same obj
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -224,10 +225,17 @@ CONTEXT_MIN_CHARS = 14
 CORE_MIN_CHARS = 6
 
 
+# Clause breaks: punctuation, and a space next to a Chinese character (owners separate
+# Chinese clauses with spaces; a space between English words is no break).
+_CLAUSE_BREAK_RE = re.compile(
+    r"[,，.。;；:：!！?？、\n]+|(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])"
+)
+
+
 def context_stripped(text: str) -> str | None:
     """The question without its first clause, or None when it is short or one clause."""
-    clauses = normalize(text).split()
-    if len(clauses) < 2 or sum(map(len, clauses)) < CONTEXT_MIN_CHARS:
+    clauses = [c for c in (normalize(c) for c in _CLAUSE_BREAK_RE.split(text)) if c]
+    if len(clauses) < 2 or sum(len(c.replace(" ", "")) for c in clauses) < CONTEXT_MIN_CHARS:
         return None
     rest = " ".join(clauses[1:])
     return rest if len(rest.replace(" ", "")) >= CORE_MIN_CHARS else None

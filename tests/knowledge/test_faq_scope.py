@@ -114,3 +114,8 @@ def test_context_reading_drops_the_first_clause_of_long_questions_only() -> None
     )
     assert context_stripped("管评 多久") is None  # short
     assert context_stripped("管理评审一年要开几次") is None  # one clause
+    assert context_stripped("what does the certificate show") is None  # words are no clauses
+    assert (
+        context_stripped("my boss asked me to look into this, how often is the management review")
+        == "how often is the management review"
+    )
