@@ -68,7 +68,8 @@ def load_items(paths: list[Path]) -> list[Item]:
 
 def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     """The sets of a full run (blind, held-out, dev); ``only`` may also name one dev file
-    ("dev_round3") or "dev-before-round3" (the dev files round 2 was tuned on)."""
+    ("dev_round3"), "dev-before-round3" (the dev files round 2 was tuned on) or
+    "dev-before-round4" (the dev files round 3 was tuned on)."""
     dev = sorted(DATA.glob("dev_*.yaml"))
     full = {
         **{p.stem: [p] for p in sorted(DATA.glob("blind-*.yaml"))},
@@ -78,7 +79,8 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     if not only:
         return full
     extra = {p.stem: [p] for p in dev}
-    extra["dev-before-round3"] = [p for p in dev if p.stem != "dev_round3"]
+    extra["dev-before-round3"] = [p for p in dev if p.stem not in ("dev_round3", "dev_round4")]
+    extra["dev-before-round4"] = [p for p in dev if p.stem != "dev_round4"]
     return {name: (full | extra)[name] for name in only}
 
 
@@ -470,7 +472,12 @@ def main(argv: list[str] | None = None) -> int:
         from knowledge.loader import load_knowledge
         from knowledge.matcher import PACKAGED_CALIBRATION
 
-        cv = calibrate_files(load_knowledge(), sets()["dev"], PACKAGED_CALIBRATION)
+        # --sets narrows the pool to some dev files (e.g. dev-before-round4, to score a newer
+        # dev file as unseen); never an evaluation set.
+        paths = [p for ps in sets(args.sets).values() for p in ps] if args.sets else sets()["dev"]
+        if any(not p.stem.startswith("dev_") for p in paths):
+            parser.error("--calibrate fits on development files only")
+        cv = calibrate_files(load_knowledge(), paths, PACKAGED_CALIBRATION)
         print(json.dumps(cv, indent=1))
         return 0
     if args.misses:

@@ -31,6 +31,7 @@ __all__ = [
     "Guard",
     "guard_problems",
     "guard_rules",
+    "in_domain",
     "names_other_scheme",
 ]
 
@@ -48,6 +49,11 @@ def _words(raw: dict[str, Any], key: str) -> tuple[list[str], list[str]]:
     return [str(w) for w in part.get("latin") or ()], [str(w) for w in part.get("zh") or ()]
 
 
+def _numbers(raw: dict[str, Any], key: str) -> re.Pattern[str]:
+    nums = [re.escape(str(n)) for n in raw.get(key) or ()]
+    return re.compile(rf"(?<![0-9])(?:{'|'.join(nums)})(?![0-9])" if nums else r"(?!x)x")
+
+
 @dataclass(frozen=True)
 class Guard:
     other_scheme_re: re.Pattern[str]
@@ -57,6 +63,11 @@ class Guard:
     our_iso: frozenset[str]
     anchor_concepts: frozenset[str]
     system_concepts: frozenset[str]
+    other_number_re: re.Pattern[str]  # other schemes' standard numbers, with or without "ISO"
+    ip_right_re: re.Pattern[str]  # one IP right (专利, 商标, 软著...)
+    ip_act_re: re.Pattern[str]  # obtaining or litigating it (申请, 注册, 授权, 起诉...)
+    ip_keep_re: re.Pattern[str]  # ... unless the text is about managing it (体系, 认证, 管理)
+    domain_re: re.Pattern[str]  # words of our domain that are no glossary concept
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> Guard:
@@ -71,23 +82,42 @@ class Guard:
             frozenset(str(n) for n in raw.get("our_iso") or ()),
             frozenset(str(c) for c in raw.get("anchor_concepts") or ()),
             frozenset(str(c) for c in raw.get("system_concepts") or ()),
+            _numbers(raw, "other_standard_numbers"),
+            _regex(*_words(raw.get("ip_filing") or {}, "rights")),
+            _regex(*_words(raw.get("ip_filing") or {}, "acts")),
+            _regex(*_words(raw.get("ip_filing") or {}, "keep")),
+            _regex(*_words(raw, "domain_words")),
         )
 
     def other_iso(self, norm: str) -> bool:
         return any(n not in self.our_iso for n in _ISO_RE.findall(norm))
 
+    def ip_filing(self, norm: str, concepts: set[str]) -> bool:
+        """Obtaining or litigating one IP right, with no word of managing it."""
+        return bool(
+            self.ip_right_re.search(norm)
+            and self.ip_act_re.search(norm)
+            and not self.ip_keep_re.search(norm)
+            and not concepts & self.system_concepts
+        )
+
+    def in_domain(self, norm: str, concepts: set[str]) -> bool:
+        """Whether a text has any word of our domain (a glossary concept or a domain word)."""
+        return bool(concepts) or bool(self.domain_re.search(norm))
+
     def declines(self, norm: str, concepts: set[str], *, lookalikes: bool = True) -> bool:
         hit = bool(self.other_scheme_re.search(norm) or self.other_iso(norm))
+        if lookalikes and not hit:
+            hit = bool(self.other_number_re.search(norm))
         if hit and lookalikes and self.together_re.search(norm):
             hit = False  # our system run together with the other scheme
         if lookalikes and not hit:
             hit = bool(self.lookalike_re.search(norm))
         if hit:
             return not concepts & self.anchor_concepts
-        return (
-            lookalikes
-            and bool(self.prosecution_re.search(norm))
-            and not concepts & self.system_concepts
+        return lookalikes and (
+            (bool(self.prosecution_re.search(norm)) and not concepts & self.system_concepts)
+            or self.ip_filing(norm, concepts)
         )
 
 
@@ -99,6 +129,11 @@ def guard_rules(path: Path = GUARD_FILE) -> Guard:
 _ISO_RE = re.compile(r"(?<![a-z0-9])iso\s*(?:iec\s*)?(\d{4,5})")
 ANCHOR_CONCEPTS = guard_rules().anchor_concepts
 SYSTEM_CONCEPTS = guard_rules().system_concepts
+
+
+def in_domain(norm: str, concepts: set[str]) -> bool:
+    """False when normalised text has no word of our domain: such a text gets no menu."""
+    return guard_rules().in_domain(norm, concepts)
 
 
 def names_other_scheme(norm: str, concepts: set[str], *, lookalikes: bool = True) -> bool:

@@ -11,8 +11,9 @@ For each question, in this order:
    (``knowledge.semantic``: multilingual sentence embeddings, cross-lingual), the scores are
    fused and two calibrated probabilities decide (``knowledge.faq_decide``):
    - answered: the best entry is right with probability >= ``p_answer``;
-   - suggest: otherwise, the question is in scope with probability >= ``p_suggest``: the
-     three best entries ("did you mean");
+   - suggest: otherwise, the question is in scope with probability >= ``p_suggest`` and has
+     a word of our domain (a glossary concept or a ``domain_words`` word of
+     ``faq/matching/guard.yaml``): the three best entries ("did you mean");
    - unknown: otherwise.
 
 Everything heavy (models, phrasing vectors, jieba) is loaded by ``warm_up()``, which the
@@ -21,6 +22,7 @@ servers call before accepting updates; ``Knowledge.matcher`` builds the same obj
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +32,7 @@ import numpy as np
 
 from knowledge.faq_clauses import clause_entry, parse_clause_question
 from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration, features, fuse
-from knowledge.faq_guard import names_other_scheme
+from knowledge.faq_guard import in_domain, names_other_scheme
 from knowledge.faq_lexical import LexicalMatcher
 from knowledge.faq_normalize import fix_typos, semantic_text
 from knowledge.faq_words import words_path
@@ -78,6 +80,7 @@ class CalibratedScores:
     row: np.ndarray  # decision features of the best candidate
     p_right: float
     p_scope: float
+    in_domain: bool = True  # the text has a word of our domain (else never a menu)
 
 
 class FaqMatcher:
@@ -136,13 +139,38 @@ class FaqMatcher:
         score = round(100 * scored.p_right, 1)
         if scored.p_right >= p_answer:
             return Match("answered", ranked[0][0], score, ranked=ranked, p_scope=scored.p_scope)
-        if scored.p_scope >= p_suggest:
+        if scored.p_scope >= p_suggest and scored.in_domain:
             suggestions = [e for e, _ in ranked[:MAX_SUGGESTIONS]]
             return Match("suggest", None, score, suggestions, ranked, scored.p_scope)
         return Match("unknown", None, score, ranked=ranked, p_scope=scored.p_scope)
 
     def scores(self, text: str) -> CalibratedScores | None:
-        """Fused scores, features and probabilities of a question (None: nothing to score)."""
+        """Fused scores, features and probabilities of a question (None: nothing to score).
+
+        A long question of several clauses is also read without its first clause (the
+        context owners put first: "我是新来的hr 老板说…") when the full reading is not
+        confident enough to answer; when both readings rank the same entry first, the more
+        confident one decides.
+        """
+        full = self._scores(text)
+        if full is None or full.p_right >= self.calibration.p_answer:
+            return full  # answered anyway: the second reading would change nothing
+        core = context_stripped(text)
+        if core is None:
+            return full
+        short = self._scores(core)
+        if short is None or short.order[0] != full.order[0] or short.p_right <= full.p_right:
+            return full
+        return CalibratedScores(
+            full.order,
+            full.fused,
+            full.row,
+            short.p_right,
+            max(full.p_scope, short.p_scope),
+            full.in_domain,
+        )
+
+    def _scores(self, text: str) -> CalibratedScores | None:
         lex = np.zeros(len(self.entries))
         for i, s in self.lexical.scores(text).items():
             lex[i] = s
@@ -156,10 +184,12 @@ class FaqMatcher:
     ) -> CalibratedScores:
         cal = self.calibration
         fused = fuse(lex, sems, cal.weights)
-        concept = bool(self.lexical.concepts(text))
-        order, row = features(lex, sems, fused, concept=concept, length=len(normalize(text)))
+        concepts = self.lexical.concepts(text)
+        norm = normalize(text)
+        order, row = features(lex, sems, fused, concept=bool(concepts), length=len(norm))
         p_right, p_scope = cal.probabilities(row[None, :])
-        return CalibratedScores(order, fused, row, float(p_right[0]), float(p_scope[0]))
+        domain = in_domain(fix_typos(decolloquialize(norm)), concepts)
+        return CalibratedScores(order, fused, row, float(p_right[0]), float(p_scope[0]), domain)
 
     # --- guards and clause questions -----------------------------------------------------------
 
@@ -187,6 +217,28 @@ class FaqMatcher:
             return None
         mapped = [self.clauses[c] for c in clause.maps_to if c in self.clauses]
         return clause_entry(clause, edition, mapped, mapping)
+
+
+# A question read without its first clause: at least this many characters in all, and a
+# remainder of at least this many.
+CONTEXT_MIN_CHARS = 14
+CORE_MIN_CHARS = 6
+
+
+# Clause breaks: punctuation, and a space next to a Chinese character (owners separate
+# Chinese clauses with spaces; a space between English words is no break).
+_CLAUSE_BREAK_RE = re.compile(
+    r"[,，.。;；:：!！?？、\n]+|(?<=[\u3400-\u9fff])\s+|\s+(?=[\u3400-\u9fff])"
+)
+
+
+def context_stripped(text: str) -> str | None:
+    """The question without its first clause, or None when it is short or one clause."""
+    clauses = [c for c in (normalize(c) for c in _CLAUSE_BREAK_RE.split(text)) if c]
+    if len(clauses) < 2 or sum(len(c.replace(" ", "")) for c in clauses) < CONTEXT_MIN_CHARS:
+        return None
+    rest = " ".join(clauses[1:])
+    return rest if len(rest.replace(" ", "")) >= CORE_MIN_CHARS else None
 
 
 def _load_calibration(data_dir: Path) -> Calibration:
