@@ -59,9 +59,12 @@ def _target_prompt(ctx: Ctx) -> Out:
 
 
 def target_pressed(ctx: Ctx, value: str) -> Out | None:
+    """A date offered for the target: while asked, or later while there is still no plan
+    (after /cancel or a question in between the buttons above still mean what they say)."""
     p = ctx.pending
-    if p is None or p.flow != "plan_target":
-        return None
+    asked = p is not None and p.flow == "plan_target"
+    if not asked and (ctx.company.target_date is not None or not quick_done(ctx)):
+        return None  # a plan exists: an old date button never re-plans
     return _set_iso_target(ctx, value)
 
 

@@ -310,3 +310,15 @@ def test_building_the_system_next_follows_the_plan_not_an_empty_step(zh: Driver)
     title = first.split(" · ")[1]
     nxt = next(r for r in zh.cmd("next") if "下一步" in r.text)
     assert title in nxt.text.splitlines()[0]
+
+
+def test_a_target_button_still_works_after_cancel_until_there_is_a_plan(zh: Driver) -> None:
+    _assessed(zh)
+    [ask] = zh.press("2|pl.make")
+    date_button = ask.buttons[0][0]
+    zh.cmd("cancel")
+    zh.send(EventKind.BUTTON, date_button.data)
+    assert zh.conv.company.target_date is not None and zh.conv.company.actions
+    target = zh.conv.company.target_date
+    zh.send(EventKind.BUTTON, ask.buttons[0][1].data)  # a plan exists now: stale
+    assert zh.conv.company.target_date == target
