@@ -7,6 +7,7 @@ with the reasons and a choice, never a silent shift.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 
@@ -17,6 +18,7 @@ from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
 from flows.known import timeline_of
+from flows.natural import match_choice, options_from
 from flows.next_action import item_next
 from flows.phrasing import agrees, looks_like_question
 from flows.reading import Got, read_date
@@ -46,6 +48,11 @@ def _target_prompt(ctx: Ctx) -> Out:
     earliest = plan.earliest.target
     choices = [earliest, *(add_months(earliest, n) for n in LATER_CHOICES)]
     row = [Button(fmt_date(d), encode("pl.target", fmt_date(d))) for d in choices]
+    if ctx.pending is not None and ctx.pending.flow == "plan_target":
+        # "好的", "最早的", "第二个", "1": the dates offered, as the user points at them.
+        ctx.pending.data.update(
+            suggested=fmt_date(earliest), offered=" ".join(map(fmt_date, choices))
+        )
     return [
         ctx.reply(
             "ask_target",
@@ -320,9 +327,22 @@ def _future(ctx: Ctx, text: str, then: Callable[[date], Out]) -> Out | None:
 def take_target(ctx: Ctx, text: str) -> Out | None:
     p = ctx.pending
     suggested = p.data.get("suggested") if p else None
-    if suggested and agrees(text):  # "ok" to "Shall I plan for the earliest date?"
+    if suggested and (agrees(text) or _EARLIEST.search(text)):  # "ok", "最早的那个"
         return set_target(ctx, date.fromisoformat(suggested))
+    offered = (p.data.get("offered") or "").split() if p else []
+    if offered and not _looks_dated(text):
+        picked = match_choice(text, options_from([(d, d, d) for d in offered], None, None))
+        if isinstance(picked, str):  # "第二个", "the last one", "2"
+            return set_target(ctx, date.fromisoformat(picked))
     return _future(ctx, text, lambda d: set_target(ctx, d))
+
+
+_EARLIEST = re.compile(r"最早|越快越好|尽快|尽早|earliest|soonest|asap|as soon as possible", re.I)
+
+
+def _looks_dated(text: str) -> bool:
+    """A date written out ("2027-08-27", "明年6月"), not a pointer at one of the buttons."""
+    return bool(re.search(r"\d{4}|年|月|[a-z]{3,}\s+\d", text, re.I))
 
 
 def take_action_due(ctx: Ctx, text: str) -> Out | None:

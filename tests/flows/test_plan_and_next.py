@@ -70,10 +70,17 @@ def test_ok_to_the_earliest_date_proposed_plans_for_it(en: Driver, typed: str) -
     assert "couldn't read" not in en.said()
 
 
-def test_ok_without_a_date_proposed_asks_for_a_date(en: Driver) -> None:
+def test_ok_to_the_target_question_takes_the_earliest_date_offered(en: Driver) -> None:
+    _assessed(en)
+    [ask] = en.press("2|pl.make")
+    en.text("ok")
+    assert en.conv.company.target_date == date.fromisoformat(ask.buttons[0][0].label)
+
+
+def test_a_word_that_is_no_date_at_the_target_question_asks_for_a_date(en: Driver) -> None:
     _assessed(en)
     en.press("2|pl.make")
-    en.text("ok")
+    en.text("whenever")
     assert en.conv.company.target_date is None and "couldn't read" in en.said()
 
 
@@ -322,3 +329,24 @@ def test_a_target_button_still_works_after_cancel_until_there_is_a_plan(zh: Driv
     target = zh.conv.company.target_date
     zh.send(EventKind.BUTTON, ask.buttons[0][1].data)  # a plan exists now: stale
     assert zh.conv.company.target_date == target
+
+
+@pytest.mark.parametrize(
+    ("typed", "index"),
+    [("好的", 0), ("最早的那个", 0), ("第二个", 1), ("the last one", 2), ("2", 1)],
+)
+def test_the_offered_target_dates_can_be_pointed_at_in_words(
+    zh: Driver, typed: str, index: int
+) -> None:
+    _assessed(zh)
+    [ask] = zh.press("2|pl.make")
+    offered = [b.label for b in ask.buttons[0]]
+    zh.text(typed)
+    assert zh.conv.company.target_date == date.fromisoformat(offered[index])
+
+
+def test_a_date_typed_at_the_target_question_is_still_a_date(zh: Driver) -> None:
+    _assessed(zh)
+    zh.press("2|pl.make")
+    zh.text("2028年3月")
+    assert zh.conv.company.target_date == date(2028, 3, 31)
