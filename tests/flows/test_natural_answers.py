@@ -142,7 +142,7 @@ def test_system_start_in_words_is_echoed(zh: Driver, typed: str, start: date) ->
     zh.text(typed)
     assert zh.conv.company.system_start == start
     if typed.count("-") != 2:
-        assert f"记为 {start.isoformat()}" in zh.said()
+        assert f"我理解为 {start.isoformat()}" in zh.said()
 
 
 def test_target_date_in_words(zh: Driver) -> None:
@@ -152,7 +152,7 @@ def test_target_date_in_words(zh: Driver) -> None:
     zh.press("2|pl.make")
     zh.text("明年6月底")
     assert zh.conv.company.target_date is not None
-    assert "记为 2027-06-30（周三）" in zh.said()
+    assert "我理解为 2027-06-30（周三）" in zh.said()
 
 
 def test_date_not_understood_gives_examples_valid_today(en: Driver) -> None:
