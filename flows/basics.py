@@ -9,7 +9,7 @@ from flows.authz import refusal
 from flows.callbacks import decode
 from flows.context import Ctx
 from flows.facts import names_event
-from flows.natural import AnswerKind, parse_answer
+from flows.natural import AnswerKind, bare_answer
 from flows.phrasing import agrees, bare, looks_like_question, names_label, says_go
 from flows.registry import Command, Flow, Input, Registry, Verb
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply, ShowNext
@@ -94,7 +94,7 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
             return refused
         out = verb.handler(ctx, *cb.args) or []
         return out if any(isinstance(x, ShowNext) for x in out) else [*out, SHOW_NEXT]
-    if said in _offer_words("decline") or parse_answer(text) is AnswerKind.NO:
+    if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None
 

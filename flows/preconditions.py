@@ -12,6 +12,7 @@ in "what's next" before applying, and at onboarding when the user says they have
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -183,6 +184,34 @@ def confirm(ctx: Ctx, cid: str) -> Out | None:
     reply = check_reply(ctx, ctx.t("pre_head", date=fmt_date(ctx.today)))
     reply.edit = True
     return [reply]
+
+
+# A precondition confirmed in words ("没有行政处罚", "we've never been fined"): the user's own
+# statement, as the button is; negations inside the pattern, not around it.
+_TOLD = {
+    "no_penalty": re.compile(
+        r"(?:没有|没受过|未受过|没被|未被|从没|从未|无)(?:受到|任何|过)*(?:行政)?处罚"
+        r"|\bno\s+(?:administrative\s+)?penalt|\bnever\s+(?:been\s+)?(?:fined|penali[sz]ed)"
+        r"|\bnot\s+been\s+(?:fined|penali[sz]ed)",
+        re.I,
+    ),
+    "no_blacklist": re.compile(
+        r"(?:没有|没|未|不在)(?:被)?列入?.{0,6}(?:失信|黑名单)|不在.{0,6}(?:失信|黑名单)"
+        r"|\bnot\s+(?:on|in)\s+(?:any\s+|the\s+)?(?:blacklist|dishonest)",
+        re.I,
+    ),
+}
+
+
+def told(ctx: Ctx, text: str) -> Out | None:
+    """A condition the body checks, confirmed in words while it is still open."""
+    if not ctx.company.onboarded or len(text) > 80:
+        return None
+    unknown = {c.id for c in evaluate(ctx) if c.status is Status.UNKNOWN}
+    said = [cid for cid, pattern in _TOLD.items() if cid in unknown and pattern.search(text)]
+    for cid in said[:-1]:
+        confirm(ctx, cid)
+    return confirm(ctx, said[-1]) if said else None
 
 
 FLOW = Flow(

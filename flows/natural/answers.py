@@ -99,3 +99,14 @@ def parse_answer(text: str) -> AnswerKind | None:
         return None
     later = [k for p in parts[1:] if (k := _exact(p, w, w.connectives)) is not None]
     return _combine(head, later)
+
+
+def bare_answer(text: str) -> AnswerKind | None:
+    """The answer kind when the whole text is one answer phrase ("没有", "no thanks"), with
+    nothing else said ("没有行政处罚" says something more: None)."""
+    if not text or len(text) > MAX_INPUT:
+        return None
+    w = _words()
+    parts = clauses(text, keep=w.keep)
+    return _exact(parts[0], w, w.fillers) if len(parts) == 1 else None
+

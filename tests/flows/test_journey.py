@@ -271,3 +271,20 @@ def test_symbols_alone_get_a_plain_answer_not_the_faq(zh: Driver, typed: str) ->
     zh.onboard()
     [reply] = zh.text(typed)
     assert "符号" in reply.text and "超出" not in reply.text
+
+
+def test_conditions_the_body_checks_can_be_confirmed_in_words(zh: Driver) -> None:
+    zh.onboard("华光", "2|ob|stage|applied")
+    zh.text("今年5月")
+    zh.text("没有行政处罚")
+    assert "no_penalty" in zh.conv.company.checked.get("appl.submit", [])
+    assert "先不做" not in zh.said(), "not taken for declining the offer on screen"
+    zh.text("也没被列入失信名单")
+    assert "no_blacklist" in zh.conv.company.checked["appl.submit"]
+
+
+def test_internal_audit_done_in_words_is_read_back(zh: Driver) -> None:
+    zh.onboard("华光", "2|ob|stage|applied")
+    zh.text("今年5月")
+    zh.text("内审做过了")
+    assert any(b.data.startswith("2|fact|internal_audit|") for b in zh.buttons), zh.said()
