@@ -109,4 +109,3 @@ def bare_answer(text: str) -> AnswerKind | None:
     w = _words()
     parts = clauses(text, keep=w.keep)
     return _exact(parts[0], w, w.fillers) if len(parts) == 1 else None
-
