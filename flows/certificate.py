@@ -99,7 +99,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return edition(ctx, found) if isinstance(found, str) else found
     if p.field == "number":
         number = " ".join(text.split())
-        if not 1 <= len(number) <= MAX_NUMBER or says_nothing_new(number):
+        no_digit = not any(ch.isdigit() for ch in number)  # "we closed the NCs" is no number
+        if not 1 <= len(number) <= MAX_NUMBER or says_nothing_new(number) or no_digit:
             return [ctx.reply("cert_number_needed")]  # "好的" is no certificate number
         ctx.wait_for(INPUT, "issued", number=number)
         return [PROMPT]

@@ -47,8 +47,10 @@ def listing(ctx: Ctx) -> list[str]:
     return [line(ctx, nc) for nc in ncs] if ncs else [ctx.t("none_open_nc")]
 
 
-def ask_text(ctx: Ctx) -> Out:
-    ctx.wait_for(TEXT_INPUT)
+def ask_text(ctx: Ctx, still: int = 0) -> Out:
+    """Ask for a finding's description; ``still``: how many the user said there are, this
+    one included ("开了2个不符合": after the first, the second is asked for at once)."""
+    ctx.wait_for(TEXT_INPUT, **({"still": str(still)} if still > 1 else {}))
     return [PROMPT]
 
 
@@ -58,7 +60,8 @@ def take_text(ctx: Ctx, text: str) -> Out | None:
     description = " ".join(text.split())[:MAX_NC_TEXT]
     if not description:
         return [PROMPT]
-    ctx.wait_for(GRADE_INPUT, "", text=description)
+    still = ctx.pending.data.get("still", "") if ctx.pending else ""
+    ctx.wait_for(GRADE_INPUT, "", text=description, **({"still": still} if still else {}))
     return [PROMPT]
 
 
@@ -92,6 +95,9 @@ def add(ctx: Ctx, grade: str) -> Out | None:
         correction=fmt_date(nc.correction_due),
         evidence=fmt_date(nc.evidence_due),
     )
+    still = int(p.data.get("still", "0") or 0)
+    if still > 1:  # the user said how many: the next one straight away
+        return [Reply(saved), ctx.reply("ask_next_nc", n=n + 1), *ask_text(ctx, still - 1)]
     return [Reply("\n\n".join([saved, *listing(ctx)]), buttons(ctx))]
 
 

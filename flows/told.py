@@ -18,6 +18,7 @@ from flows.timeline import Item
 from flows.types import Out, Reply
 
 MAX_LEN = 60
+MAX_TOLD_FINDINGS = 20  # "开了2个不符合": asked for one after another up to this many
 _CERTIFIED = re.compile(
     r"拿到证书|拿到证了|拿证了|证书(?:已经)?(?:下来|发下来|到手|寄到|收到)了?|收到证书|获证了|通过认证了"
     r"|\b(?:got|received|have)\s+(?:the|our)\s+certificate\b|\bcertificate\s+(?:arrived|came)\b"
@@ -83,7 +84,8 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         if count is not None
         else ctx.reply("findings_told", title=title)
     )
-    return [intro, *(dated.findings(ctx, audit.key) or [])]
+    told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
+    return [intro, *(dated.findings(ctx, audit.key, told) or [])]
 
 
 _DENIED = re.compile(r"没(?!问题)|未|不(?!符合|错)|\bnot\b|n't|\bno\b|\byet\b", re.I)

@@ -288,3 +288,13 @@ def test_internal_audit_done_in_words_is_read_back(zh: Driver) -> None:
     zh.text("今年5月")
     zh.text("内审做过了")
     assert any(b.data.startswith("2|fact|internal_audit|") for b in zh.buttons), zh.said()
+
+
+def test_a_sentence_is_not_taken_for_the_certificate_number(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|audited")
+    en.text("2026-04-01")
+    en.open_step("dec.certificate")
+    en.press("2|cert.add")
+    en.text("we closed the nonconformities")
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "number"
+    assert "certificate number printed" in en.said()

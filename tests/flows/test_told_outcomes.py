@@ -209,3 +209,23 @@ def test_a_surveillance_audit_held_closes_the_yearly_audit_and_review_before_it(
     nxt = next(r for r in en.cmd("next") if r.text.startswith(("👉", "⚠️")))
     assert "Yearly internal audit (before surveillance audit 1)" not in nxt.text, nxt.text
     assert "Yearly management review (before surveillance audit 1)" not in nxt.text
+
+
+def test_findings_told_with_a_count_are_asked_for_one_after_another(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|applied")
+    en.text("2026-06-01")
+    en.text("stage 2 on December 3")
+    en.text("yes")
+    en.advance(7)
+    en.text("we got 2 minor NCs at stage 2")
+    en.text("IP ledger has no renewal deadlines")
+    en.press("Minor")
+    assert "Now nonconformity 2" in en.said()
+    en.text("Two R&D contracts without IP review")
+    en.press("Minor")
+    ncs = en.conv.company.nonconformities
+    assert [nc.description for nc in ncs] == [
+        "IP ledger has no renewal deadlines",
+        "Two R&D contracts without IP review",
+    ]
+    assert en.conv.user.pending is None or en.conv.user.pending.flow != "nc_text"
