@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import json
 import logging
 import os
@@ -403,8 +404,15 @@ async def run_app(
         driver.times.clear()
         rss_before, cpu = _rss_now(), time.process_time()
         items = plan(n, users, mix, seed_=29490)
+        profile = os.environ.get("IPMS_BENCH_PROFILE")  # a file: cProfile the measured run
+        profiler = cProfile.Profile() if profile else None
+        if profiler is not None:
+            profiler.enable()
         elapsed = await pooled([lambda t=t: work.one(*t) for t in items], concurrency)
         cpu = time.process_time() - cpu
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(f"{profile}.{mix}.{concurrency}")
     _check(driver, f"{mix} run")
     stored = await _answers_of(store, work.presses)
     await store.close()
