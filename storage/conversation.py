@@ -167,12 +167,14 @@ class ConversationHandle:
         children: dict[str, Any] | None,
         claimed: bool = True,
         user_before: dict[str, Any] | None = None,
+        conn: AsyncConnection | None = None,
         *,
         in_tables: dict[str, dict[str, dict[str, Any]]] | None = None,
         denied: bool = False,
         switched: bool = False,
     ) -> None:
         self.session = session
+        self._conn = conn  # the session's connection in this transaction (None: ask for it)
         self.claimed = claimed
         self.denied = denied  # a company was asked for that the user does not belong to
         self.switched = switched  # the asked-for company became the current one
@@ -200,6 +202,7 @@ class ConversationHandle:
         picked: Picked,
         claimed: bool,
         user_before: dict[str, Any] | None = None,
+        conn: AsyncConnection | None = None,
     ) -> ConversationHandle:
         """The user's conversation with the company ``pick_company`` chose: its collections
         from ``company.children`` (one row), or from the child tables when that is NULL."""
@@ -213,7 +216,7 @@ class ConversationHandle:
             rows = await CompanyRows.load(session, company.id)
             state, in_tables = company_state(company, rows, picked.team), _rows_in_tables(rows)
         return cls(
-            session, user, company, state, children, claimed, user_before,
+            session, user, company, state, children, claimed, user_before, conn,
             in_tables=in_tables, denied=picked.denied, switched=picked.switched,
         )  # fmt: skip
 
@@ -229,6 +232,11 @@ class ConversationHandle:
         ``conversation()`` block ends)."""
         return self._user
 
+    async def _connection(self) -> AsyncConnection:
+        if self._conn is None:
+            self._conn = await self.session.connection()
+        return self._conn
+
     async def write_rows(self) -> None:
         """Write the user's and the company's changed columns (Core UPDATEs)."""
         user = _changes(self._user, USER_COLUMNS, self._user_before)
@@ -237,7 +245,7 @@ class ConversationHandle:
             company["children"] = self._company.children
         if not (user or company):
             return
-        conn = await self.session.connection()
+        conn = await self._connection()
         if user:
             await conn.execute(
                 update(_USER_TABLE).where(_USER_TABLE.c.id == self._user.id).values(**user)
@@ -286,7 +294,7 @@ class ConversationHandle:
     async def _write_rows(self, tables: set[str], company: Company) -> bool:
         """Sync the child tables named; whether any row changed."""
         old = collections_only(self._children)
-        conn = await self.session.connection()
+        conn = await self._connection()
         changed = False
         for name in sorted(tables):
             after = _rows_of(company, name)

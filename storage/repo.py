@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import BigInteger, bindparam, delete, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
@@ -196,11 +196,14 @@ class Store:
         async with lock, self.session(write=True) as session:
             yield session
 
-    async def _claim(self, session: AsyncSession, update_id: int) -> bool:
+    async def _claim(
+        self, session: AsyncSession, update_id: int, conn: AsyncConnection | None = None
+    ) -> bool:
         if not valid_update_id(update_id):
             raise ValueError(f"update id {update_id} out of range: ignore such updates")
         params = {"update_id": update_id, "processed_at": utcnow()}
-        conn = await session.connection()  # Core: no ORM bulk-insert machinery
+        if conn is None:  # Core on the session's connection: no ORM bulk-insert machinery
+            conn = await session.connection()
         claimed = (await conn.execute(self._claim_stmt, params)).scalar_one_or_none()
         claimed = claimed is not None
         faults.checkpoint("claim")
@@ -228,17 +231,19 @@ class Store:
         """
         external_id, display_name = clean_text(external_id), clean_text(display_name)
         async with self._write((channel, external_id)) as session:
-            claimed = True if update_id is None else await self._claim(session, update_id)
-            user = await self._user_row(session, channel, external_id)
+            # The session's connection, once: asking the session for it costs every time.
+            conn = await session.connection()
+            claimed = True if update_id is None else await self._claim(session, update_id, conn)
+            user = await self._user_row(conn, channel, external_id)
             if user is None:
                 await self._create_user(session, channel, external_id, display_name, lang_hint)
-                user = await self._user_row(session, channel, external_id)
+                user = await self._user_row(conn, channel, external_id)
                 assert user is not None
             snapshot = user_columns(user)
             if display_name and assign(user, {"display_name": display_name}):
                 user.updated_at = utcnow()
-            picked = await workspace.pick_company(session, user, company_id)
-            handle = await ConversationHandle.load(session, user, picked, claimed, snapshot)
+            picked = await workspace.pick_company(session, user, company_id, conn)
+            handle = await ConversationHandle.load(session, user, picked, claimed, snapshot, conn)
             faults.checkpoint("load")
             yield handle
             await handle.write_rows()  # what changed after (or without) ``save``
@@ -252,10 +257,9 @@ class Store:
         return (await session.exec(_USER_FOR_UPDATE, params=params)).first()
 
     async def _user_row(
-        self, session: AsyncSession, channel: str, external_id: str
+        self, conn: AsyncConnection, channel: str, external_id: str
     ) -> AppUser | None:
         """The locked user row as a plain object outside the session (Core select)."""
-        conn = await session.connection()
         params = {"channel": channel, "external_id": external_id}
         row = (await conn.execute(_USER_ROW_FOR_UPDATE, params)).mappings().first()
         return None if row is None else row_object(AppUser, row)

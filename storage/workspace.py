@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, update
 from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -91,12 +92,11 @@ def _team_member(row: Any) -> Member:
 
 
 async def _with_team(
-    session: AsyncSession, user_id: int, company_id: int
+    conn: AsyncConnection, user_id: int, company_id: int
 ) -> tuple[CompanyRecord, list[Member]] | None:
     """The company and its members, in one query; None unless ``user_id`` is one of them.
     The company is a detached object (not in the session)."""
     params = {"company_id": company_id, "user_id": user_id}
-    conn = await session.connection()
     rows = (await conn.execute(_WITH_TEAM, params)).all()
     if not rows:
         return None
@@ -126,7 +126,9 @@ async def add_company(session: AsyncSession, user_id: int) -> CompanyRecord:
     return company
 
 
-async def pick_company(session: AsyncSession, user: AppUser, wanted: int | None) -> Picked:
+async def pick_company(
+    session: AsyncSession, user: AppUser, wanted: int | None, conn: AsyncConnection | None = None
+) -> Picked:
     """The company to load: ``wanted`` if the user belongs to it, else the current one,
     else their first, else a new one of their own. It becomes the current company.
 
@@ -134,17 +136,19 @@ async def pick_company(session: AsyncSession, user: AppUser, wanted: int | None)
     membership of the user (``_with_team``).
     """
     assert user.id is not None
-    found = await _with_team(session, user.id, wanted) if wanted is not None else None
+    if conn is None:
+        conn = await session.connection()
+    found = await _with_team(conn, user.id, wanted) if wanted is not None else None
     denied = wanted is not None and found is None
     for fallback in (user.current_company_id, "first"):
         if found is not None or fallback is None:
             continue
         cid = await _first_company(session, user.id) if fallback == "first" else fallback
-        found = await _with_team(session, user.id, int(cid)) if cid is not None else None
+        found = await _with_team(conn, user.id, int(cid)) if cid is not None else None
     if found is None:
         await add_company(session, user.id)
         first = await _first_company(session, user.id)
-        found = await _with_team(session, user.id, first or 0)
+        found = await _with_team(conn, user.id, first or 0)
         assert found is not None
     company, team = found
     switched = not denied and wanted is not None and user.current_company_id != company.id
