@@ -173,6 +173,22 @@ class Store:
             yield session
 
     @asynccontextmanager
+    async def _write_connection(
+        self, key: UserKey
+    ) -> AsyncIterator[tuple[AsyncSession, AsyncConnection]]:
+        """Per-user lock + a writing session (as ``session(write=True)``) + its connection
+        (asking the session for it again costs, every time)."""
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock, AsyncExitStack() as stack:
+            if self.writer is not None:
+                await stack.enter_async_context(self.writer)
+            session = AsyncSession(self.engine, expire_on_commit=False)
+            await stack.enter_async_context(session)
+            yield session, await session.connection(execution_options={IMMEDIATE: True})
+
+    @asynccontextmanager
     async def pinned_session(self, *, autocommit: bool = False) -> AsyncIterator[AsyncSession]:
         """A session that keeps one connection across its commits (for a run of many small
         writes); ``autocommit`` makes each statement its own transaction. Writers on SQLite
@@ -190,10 +206,7 @@ class Store:
     @asynccontextmanager
     async def _write(self, key: UserKey) -> AsyncIterator[AsyncSession]:
         """Per-user lock + a writing session."""
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock, self.session(write=True) as session:
+        async with self._write_connection(key) as (session, _):
             yield session
 
     async def _claim(
@@ -230,9 +243,7 @@ class Store:
         user belongs to it; otherwise ``handle.denied`` is True and the current one is.
         """
         external_id, display_name = clean_text(external_id), clean_text(display_name)
-        async with self._write((channel, external_id)) as session:
-            # The session's connection, once: asking the session for it costs every time.
-            conn = await session.connection()
+        async with self._write_connection((channel, external_id)) as (session, conn):
             claimed = True if update_id is None else await self._claim(session, update_id, conn)
             user = await self._user_row(conn, channel, external_id)
             if user is None:
