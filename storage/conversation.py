@@ -258,8 +258,10 @@ class ConversationHandle:
             self._company_before.update(company)
             self._children_changed = False
 
-    async def save(self, conv: Conversation) -> None:
+    async def save(self, conv: Conversation) -> bool:
         """Write ``conv`` back: changed fields and rows only; removed rows are deleted.
+        Whether anything stored differs from what was loaded or last saved (False: the
+        stored conversation is as it was, so is everything derived from it).
 
         Committed when the ``conversation()`` block ends without an exception. Text is
         stored without U+0000; ``self.conv`` is then what was stored.
@@ -276,7 +278,8 @@ class ConversationHandle:
         if tables:
             wanted_rows(conv.company)  # raises on a bad state before anything is written
         now = utcnow()
-        if assign(self._user, user_values(conv.user)):
+        user_changed = assign(self._user, user_values(conv.user))
+        if user_changed:
             self._user.updated_at = now
         changed = assign(self._company, company_values(conv.company))
         if tables:
@@ -290,6 +293,7 @@ class ConversationHandle:
         self.conv, self._children, self._stored = conv, children, children
         self._in_tables = None
         faults.checkpoint("save")
+        return user_changed or changed or bool(tables)
 
     async def _write_rows(self, tables: set[str], company: Company) -> bool:
         """Sync the child tables named; whether any row changed."""
