@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, update
+from sqlalchemy import Table, bindparam, delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -61,6 +61,11 @@ _COMPANY_TABLE: Table = CompanyRecord.__table__  # type: ignore[attr-defined]
 USER_COLUMNS = tuple(c.name for c in _USER_TABLE.c if c.name != "id")
 # ``children`` is left out: the handle knows when it set it (no deep comparison of the JSON).
 COMPANY_COLUMNS = tuple(c.name for c in _COMPANY_TABLE.c if c.name not in ("id", "children"))
+
+
+# Built once (the comparison was a third of an UPDATE's cost): ``.values()`` per write.
+_UPDATE_USER = update(_USER_TABLE).where(_USER_TABLE.c.id == bindparam("row_id"))
+_UPDATE_COMPANY = update(_COMPANY_TABLE).where(_COMPANY_TABLE.c.id == bindparam("row_id"))
 
 
 def user_columns(user: AppUser) -> dict[str, Any]:
@@ -247,13 +252,10 @@ class ConversationHandle:
             return
         conn = await self._connection()
         if user:
-            await conn.execute(
-                update(_USER_TABLE).where(_USER_TABLE.c.id == self._user.id).values(**user)
-            )
+            await conn.execute(_UPDATE_USER.values(**user), {"row_id": self._user.id})
             self._user_before.update(user)
         if company:
-            table = _COMPANY_TABLE
-            await conn.execute(update(table).where(table.c.id == self.company_id).values(**company))
+            await conn.execute(_UPDATE_COMPANY.values(**company), {"row_id": self.company_id})
             company.pop("children", None)
             self._company_before.update(company)
             self._children_changed = False
