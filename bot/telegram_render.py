@@ -30,6 +30,17 @@ def keyboard(rows: Sequence[Sequence[Button]]) -> InlineKeyboardMarkup | None:
     return InlineKeyboardMarkup(cleaned) if cleaned else None
 
 
+def inline_markup(rows: Sequence[Sequence[Button]]) -> dict[str, Any] | None:
+    """``keyboard(rows).to_dict()``, built directly: the JSON Telegram gets, without
+    creating and serialising a PTB object per button for every message."""
+    cleaned = [[{"text": b.label, "callback_data": b.data} for b in row] for row in rows]
+    cleaned = [row for row in cleaned if row]
+    return {"inline_keyboard": cleaned} if cleaned else None
+
+
+Markup = dict[str, Any] | None  # ``inline_markup``'s
+
+
 def utf16_len(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
@@ -73,9 +84,7 @@ async def _call(bot: Bot, method: str, params: dict[str, Any]) -> None:
     await bot._post(method, params)
 
 
-async def _edit(
-    bot: Bot, pressed: PressedMessage, text: str, markup: InlineKeyboardMarkup | None
-) -> bool:
+async def _edit(bot: Bot, pressed: PressedMessage, text: str, markup: Markup) -> bool:
     """Replace the pressed message; False when Telegram refuses (then the caller sends)."""
     try:
         # Leaving out reply_markup removes the old keyboard: the answered question keeps none.
@@ -91,9 +100,7 @@ async def _edit(
     return True
 
 
-async def _send_text(
-    bot: Bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None
-) -> None:
+async def _send_text(bot: Bot, chat_id: int, text: str, markup: Markup) -> None:
     chunks = split_text(text) or ([EMPTY_TEXT_WITH_BUTTONS] if markup else [])
     for i, chunk in enumerate(chunks):
         last = i == len(chunks) - 1
@@ -129,10 +136,10 @@ async def render(
     """Send ``replies`` in order; the first ``edit`` reply replaces the pressed message."""
     can_edit = pressed is not None
     for reply in replies:
-        markup = keyboard(reply.buttons)
         if reply.document is not None:
-            await _send_document(bot, chat_id, reply, markup)
+            await _send_document(bot, chat_id, reply, keyboard(reply.buttons))
             continue
+        markup = inline_markup(reply.buttons)
         wants_edit = reply.edit and can_edit and bool(reply.text.strip())
         if wants_edit and utf16_len(reply.text) <= TEXT_LIMIT:
             can_edit = False  # a second edit would overwrite the first answer
