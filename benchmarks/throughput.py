@@ -31,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import cProfile
 import json
 import logging
 import os
@@ -60,7 +61,7 @@ from sqlmodel import SQLModel  # noqa: E402
 from telegram import Update  # noqa: E402
 from telegram.ext import Application, ContextTypes, TypeHandler  # noqa: E402
 
-from bot.assembly import make_assistant, warm_knowledge  # noqa: E402
+from bot.assembly import freeze_heap, make_assistant, warm_knowledge  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.telegram_app import PerChatUpdateProcessor, build_application  # noqa: E402
 from flows.callbacks import decode, encode, scope  # noqa: E402
@@ -189,7 +190,9 @@ async def pooled(jobs: list[Callable[[], Awaitable[None]]], concurrency: int) ->
 
 def make_app(url: str, store: Store, api: BenchApi) -> Application:  # type: ignore[type-arg]
     settings = Settings(_env_file=None, telegram_token=SecretStr(TOKEN), database_url=url)  # type: ignore[call-arg]
-    assistant = make_assistant(settings, store, warm_knowledge(), telegram=True)
+    kb = warm_knowledge()
+    freeze_heap()  # as the serving commands do after warm-up
+    assistant = make_assistant(settings, store, kb, telegram=True)
     return build_application(settings, assistant, request=api, updater=None, rate_limiter=None)
 
 
@@ -403,8 +406,15 @@ async def run_app(
         driver.times.clear()
         rss_before, cpu = _rss_now(), time.process_time()
         items = plan(n, users, mix, seed_=29490)
+        profile = os.environ.get("IPMS_BENCH_PROFILE")  # a file: cProfile the measured run
+        profiler = cProfile.Profile() if profile else None
+        if profiler is not None:
+            profiler.enable()
         elapsed = await pooled([lambda t=t: work.one(*t) for t in items], concurrency)
         cpu = time.process_time() - cpu
+        if profiler is not None:
+            profiler.disable()
+            profiler.dump_stats(f"{profile}.{mix}.{concurrency}")
     _check(driver, f"{mix} run")
     stored = await _answers_of(store, work.presses)
     await store.close()

@@ -18,6 +18,7 @@ from telegram.ext import Application
 
 from bot.assembly import (
     Hook,
+    freeze_heap,
     make_assistant,
     operator_channel,
     reminder_tick,
@@ -66,6 +67,7 @@ def build_server(
 
     async def prepare() -> Application:  # type: ignore[type-arg]
         kb = await asyncio.to_thread(warm_knowledge)
+        freeze_heap()
         assistant = make_assistant(settings, store, kb, telegram=True)
         hooks = [reminder_tick(settings, assistant), operator_channel(settings, assistant)]
         hooks.append(workspace_hook(assistant))

@@ -161,8 +161,8 @@ class Assistant:
         # so the flows may change the loaded state in place instead of copying all of it.
         conv, outcome = run_flows(conv, event, self.kb, self.options, owned=True)
         faults.checkpoint("flows")
-        await h.save(conv)
-        if plan_fingerprint(h.conv, self.kb.rules) != plan_before:  # else nothing to re-plan
+        changed = await h.save(conv)  # False: stored as loaded, so the plan's inputs are too
+        if changed and plan_fingerprint(h.conv, self.kb.rules) != plan_before:
             await h.replan(self.kb.rules, self.clock.now())
         if came_back:
             log.info("user %s:%s is active again", conv.user.channel, conv.user.external_id)

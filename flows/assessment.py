@@ -39,14 +39,35 @@ QUICK, ALL, CLARIFY = "quick", "all", "clarify"  # question sets; "ch:8" = rest 
 
 def question_set(ctx: Ctx, which: str) -> list[Question]:
     """The questions of a set, without those it is too early to ask or already known."""
-    qs = [q for q in ctx.kb.questions if not not_yet(ctx, q) and known(ctx, q) is None]
-    if which == QUICK:
-        return [q for q in qs if q.quick]
     if which == CLARIFY:
-        return [q for q in qs if _value(ctx, q) == "unsure"]
-    if which.startswith("ch:"):
-        return [q for q in qs if q.chapter == which[3:] and not q.quick]
-    return list(qs)
+        return [q for q in _unanswered_set(ctx, ALL) if _value(ctx, q) == "unsure"]
+    return list(_unanswered_set(ctx, which))
+
+
+# Performance: which questions a set holds before any answer is looked at depends on the
+# knowledge and two facts of the company only, whether its system runs (``not_yet``) and
+# whether it has a start date (``known`` answers the "months" questions then): kept per
+# combination instead of filtering every question for every question shown. Change the key
+# with ``not_yet`` or ``known``.
+_SETS: dict[tuple[int, bool, bool, str], tuple[object, list[Question]]] = {}
+
+
+def _unanswered_set(ctx: Ctx, which: str) -> list[Question]:
+    questions = ctx.kb.questions
+    running = ctx.company.stage not in (None, Stage.NOT_STARTED, Stage.BUILDING)
+    key = (id(questions), running, ctx.company.system_start is None, which)
+    hit = _SETS.get(key)
+    if hit is not None and hit[0] is questions:  # held: its id is not reused
+        return hit[1]
+    qs = [q for q in questions if not not_yet(ctx, q) and known(ctx, q) is None]
+    if which == QUICK:
+        qs = [q for q in qs if q.quick]
+    elif which.startswith("ch:"):
+        qs = [q for q in qs if q.chapter == which[3:] and not q.quick]
+    if len(_SETS) > 512:
+        _SETS.clear()
+    _SETS[key] = (questions, qs)
+    return qs
 
 
 def _value(ctx: Ctx, q: Question) -> AnswerValue | None:

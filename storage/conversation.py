@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, insert, update
+from sqlalchemy import Table, bindparam, delete, insert, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -54,6 +54,32 @@ def assign(row: SQLModel, values: Mapping[str, Any]) -> bool:
             setattr(row, name, value)
             changed = True
     return changed
+
+
+_USER_TABLE: Table = AppUser.__table__  # type: ignore[attr-defined]
+_COMPANY_TABLE: Table = CompanyRecord.__table__  # type: ignore[attr-defined]
+USER_COLUMNS = tuple(c.name for c in _USER_TABLE.c if c.name != "id")
+# ``children`` is left out: the handle knows when it set it (no deep comparison of the JSON).
+COMPANY_COLUMNS = tuple(c.name for c in _COMPANY_TABLE.c if c.name not in ("id", "children"))
+
+
+# Built once (the comparison was a third of an UPDATE's cost): ``.values()`` per write.
+_UPDATE_USER = update(_USER_TABLE).where(_USER_TABLE.c.id == bindparam("row_id"))
+_UPDATE_COMPANY = update(_COMPANY_TABLE).where(_COMPANY_TABLE.c.id == bindparam("row_id"))
+
+
+def user_columns(user: AppUser) -> dict[str, Any]:
+    """The user row's column values (what a Core UPDATE compares against)."""
+    return {name: getattr(user, name) for name in USER_COLUMNS}
+
+
+def _changes(row: SQLModel, names: tuple[str, ...], before: dict[str, Any]) -> dict[str, Any]:
+    changes = {}
+    for name in names:
+        value = getattr(row, name)
+        if value != before[name]:
+            changes[name] = value
+    return changes
 
 
 @dataclass(frozen=True)
@@ -145,17 +171,25 @@ class ConversationHandle:
         state: Company,
         children: dict[str, Any] | None,
         claimed: bool = True,
+        user_before: dict[str, Any] | None = None,
+        conn: AsyncConnection | None = None,
         *,
         in_tables: dict[str, dict[str, dict[str, Any]]] | None = None,
         denied: bool = False,
         switched: bool = False,
     ) -> None:
         self.session = session
+        self._conn = conn  # the session's connection in this transaction (None: ask for it)
         self.claimed = claimed
         self.denied = denied  # a company was asked for that the user does not belong to
         self.switched = switched  # the asked-for company became the current one
+        # Plain objects outside the session's unit of work: ``write_rows`` writes the
+        # columns that differ from these snapshots (Core UPDATEs, no flush machinery).
         self._user = user
         self._company = company
+        self._user_before = user_before if user_before is not None else user_columns(user)
+        self._company_before = {name: getattr(company, name) for name in COMPANY_COLUMNS}
+        self._children_changed = False
         # What the child tables hold now, as ``children_of`` gives it; None: not stored in
         # ``company.children`` yet (an older row, or invalidated): the next save writes it.
         self._stored = children
@@ -167,7 +201,13 @@ class ConversationHandle:
 
     @classmethod
     async def load(
-        cls, session: AsyncSession, user: AppUser, picked: Picked, claimed: bool
+        cls,
+        session: AsyncSession,
+        user: AppUser,
+        picked: Picked,
+        claimed: bool,
+        user_before: dict[str, Any] | None = None,
+        conn: AsyncConnection | None = None,
     ) -> ConversationHandle:
         """The user's conversation with the company ``pick_company`` chose: its collections
         from ``company.children`` (one row), or from the child tables when that is NULL."""
@@ -181,7 +221,7 @@ class ConversationHandle:
             rows = await CompanyRows.load(session, company.id)
             state, in_tables = company_state(company, rows, picked.team), _rows_in_tables(rows)
         return cls(
-            session, user, company, state, children, claimed,
+            session, user, company, state, children, claimed, user_before, conn,
             in_tables=in_tables, denied=picked.denied, switched=picked.switched,
         )  # fmt: skip
 
@@ -192,11 +232,38 @@ class ConversationHandle:
 
     @property
     def user_row(self) -> AppUser:
-        """The (locked) user row, for workspace changes in this transaction."""
+        """The (locked) user row, for workspace changes in this transaction: not in the
+        session; what is set on it is written by ``write_rows`` (at the latest when the
+        ``conversation()`` block ends)."""
         return self._user
 
-    async def save(self, conv: Conversation) -> None:
+    async def _connection(self) -> AsyncConnection:
+        if self._conn is None:
+            self._conn = await self.session.connection()
+        return self._conn
+
+    async def write_rows(self) -> None:
+        """Write the user's and the company's changed columns (Core UPDATEs)."""
+        user = _changes(self._user, USER_COLUMNS, self._user_before)
+        company = _changes(self._company, COMPANY_COLUMNS, self._company_before)
+        if self._children_changed:
+            company["children"] = self._company.children
+        if not (user or company):
+            return
+        conn = await self._connection()
+        if user:
+            await conn.execute(_UPDATE_USER.values(**user), {"row_id": self._user.id})
+            self._user_before.update(user)
+        if company:
+            await conn.execute(_UPDATE_COMPANY.values(**company), {"row_id": self.company_id})
+            company.pop("children", None)
+            self._company_before.update(company)
+            self._children_changed = False
+
+    async def save(self, conv: Conversation) -> bool:
         """Write ``conv`` back: changed fields and rows only; removed rows are deleted.
+        Whether anything stored differs from what was loaded or last saved (False: the
+        stored conversation is as it was, so is everything derived from it).
 
         Committed when the ``conversation()`` block ends without an exception. Text is
         stored without U+0000; ``self.conv`` is then what was stored.
@@ -213,24 +280,27 @@ class ConversationHandle:
         if tables:
             wanted_rows(conv.company)  # raises on a bad state before anything is written
         now = utcnow()
-        if assign(self._user, user_values(conv.user)):
+        user_changed = assign(self._user, user_values(conv.user))
+        if user_changed:
             self._user.updated_at = now
         changed = assign(self._company, company_values(conv.company))
         if tables:
             changed |= await self._write_rows(tables, conv.company)
         if tables or self._stored is None:
             self._company.children = children
+            self._children_changed = True
         if changed:  # any of the company's data: tells "last activity" for reminders/admin
             self._company.updated_at = now
-        await self.session.flush()
+        await self.write_rows()
         self.conv, self._children, self._stored = conv, children, children
         self._in_tables = None
         faults.checkpoint("save")
+        return user_changed or changed or bool(tables)
 
     async def _write_rows(self, tables: set[str], company: Company) -> bool:
         """Sync the child tables named; whether any row changed."""
         old = collections_only(self._children)
-        conn = await self.session.connection()
+        conn = await self._connection()
         changed = False
         for name in sorted(tables):
             after = _rows_of(company, name)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
+from functools import cached_property
 from typing import Any
 
 from pydantic import BaseModel
@@ -59,7 +60,7 @@ class Pairing:
     state_only: frozenset[str] = frozenset()  # kept elsewhere (child tables, identity)
     table_only: frozenset[str] = frozenset()  # bookkeeping: keys, order, timestamps
 
-    @property
+    @cached_property  # read for every row loaded; the models do not change
     def shared(self) -> tuple[str, ...]:
         """Fields stored 1:1 under the same name, in the state model's order."""
         columns = set(self.table.model_fields) - self.table_only - set(self.renamed.values())

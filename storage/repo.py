@@ -25,9 +25,10 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import BigInteger, bindparam, delete, update
+from sqlalchemy import select as sa_select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncEngine
-from sqlmodel import SQLModel, col, select
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.state import User
@@ -35,12 +36,12 @@ from flows.team import Fate
 from knowledge.schema import Rules
 from storage import accounts, faults, workspace
 from storage.companies import replan_company_id
-from storage.conversation import ConversationHandle, assign
+from storage.conversation import ConversationHandle, assign, user_columns
 from storage.db import IMMEDIATE, create_engine, default_database_url, normalize_database_url
 from storage.db import safe_url as _safe_url
 from storage.mapping import clean_text
 from storage.migrate import ensure_migrated, upgrade
-from storage.models import AppUser, ProcessedUpdate, UTCDateTime, utcnow
+from storage.models import AppUser, ProcessedUpdate, UTCDateTime, row_object, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +57,19 @@ _USER_FOR_UPDATE = (
         col(AppUser.external_id) == bindparam("external_id"),
     )
     .with_for_update()  # PostgreSQL only; SQLite's BEGIN IMMEDIATE already serialises
+)
+
+
+_USER_TABLE = AppUser.__table__  # type: ignore[attr-defined]
+# The same, in Core: the conversation's user becomes a plain object outside the session's
+# unit of work (``ConversationHandle`` writes its changed columns itself).
+_USER_ROW_FOR_UPDATE = (
+    sa_select(_USER_TABLE)
+    .where(
+        _USER_TABLE.c.channel == bindparam("channel"),
+        _USER_TABLE.c.external_id == bindparam("external_id"),
+    )
+    .with_for_update()
 )
 
 
@@ -113,13 +127,13 @@ class Store:
         self.writer = WriterLock() if self.is_sqlite else None
         # Built once per dialect: statement building was a large share of an update's cost.
         self._claim_stmt = (
-            self._insert(ProcessedUpdate)
+            self._insert(ProcessedUpdate.__table__)  # type: ignore[attr-defined]
             .values(
                 update_id=bindparam("update_id", type_=BigInteger()),
                 processed_at=bindparam("processed_at", type_=UTCDateTime()),
             )
             .on_conflict_do_nothing(index_elements=["update_id"])
-            .returning(col(ProcessedUpdate.update_id))
+            .returning(ProcessedUpdate.__table__.c.update_id)  # type: ignore[attr-defined]
         )
 
     @classmethod
@@ -159,6 +173,22 @@ class Store:
             yield session
 
     @asynccontextmanager
+    async def _write_connection(
+        self, key: UserKey
+    ) -> AsyncIterator[tuple[AsyncSession, AsyncConnection]]:
+        """Per-user lock + a writing session (as ``session(write=True)``) + its connection
+        (asking the session for it again costs, every time)."""
+        lock = self._locks.get(key)
+        if lock is None:
+            lock = self._locks[key] = asyncio.Lock()
+        async with lock, AsyncExitStack() as stack:
+            if self.writer is not None:
+                await stack.enter_async_context(self.writer)
+            session = AsyncSession(self.engine, expire_on_commit=False)
+            await stack.enter_async_context(session)
+            yield session, await session.connection(execution_options={IMMEDIATE: True})
+
+    @asynccontextmanager
     async def pinned_session(self, *, autocommit: bool = False) -> AsyncIterator[AsyncSession]:
         """A session that keeps one connection across its commits (for a run of many small
         writes); ``autocommit`` makes each statement its own transaction. Writers on SQLite
@@ -169,24 +199,25 @@ class Store:
             async with AsyncSession(bind=conn, expire_on_commit=False) as session:
                 yield session
 
-    def _insert(self, model: type[SQLModel]) -> Any:
+    def _insert(self, model: Any) -> Any:
         dialect = postgresql if self._dialect == "postgresql" else sqlite
         return dialect.insert(model)
 
     @asynccontextmanager
     async def _write(self, key: UserKey) -> AsyncIterator[AsyncSession]:
         """Per-user lock + a writing session."""
-        lock = self._locks.get(key)
-        if lock is None:
-            lock = self._locks[key] = asyncio.Lock()
-        async with lock, self.session(write=True) as session:
+        async with self._write_connection(key) as (session, _):
             yield session
 
-    async def _claim(self, session: AsyncSession, update_id: int) -> bool:
+    async def _claim(
+        self, session: AsyncSession, update_id: int, conn: AsyncConnection | None = None
+    ) -> bool:
         if not valid_update_id(update_id):
             raise ValueError(f"update id {update_id} out of range: ignore such updates")
         params = {"update_id": update_id, "processed_at": utcnow()}
-        claimed = (await session.exec(self._claim_stmt, params=params)).scalar_one_or_none()
+        if conn is None:  # Core on the session's connection: no ORM bulk-insert machinery
+            conn = await session.connection()
+        claimed = (await conn.execute(self._claim_stmt, params)).scalar_one_or_none()
         claimed = claimed is not None
         faults.checkpoint("claim")
         return claimed
@@ -212,19 +243,21 @@ class Store:
         user belongs to it; otherwise ``handle.denied`` is True and the current one is.
         """
         external_id, display_name = clean_text(external_id), clean_text(display_name)
-        async with self._write((channel, external_id)) as session:
-            claimed = True if update_id is None else await self._claim(session, update_id)
-            user = await self._lock_user(session, channel, external_id)
+        async with self._write_connection((channel, external_id)) as (session, conn):
+            claimed = True if update_id is None else await self._claim(session, update_id, conn)
+            user = await self._user_row(conn, channel, external_id)
             if user is None:
                 await self._create_user(session, channel, external_id, display_name, lang_hint)
-                user = await self._lock_user(session, channel, external_id)
+                user = await self._user_row(conn, channel, external_id)
                 assert user is not None
-            elif display_name and assign(user, {"display_name": display_name}):
+            snapshot = user_columns(user)
+            if display_name and assign(user, {"display_name": display_name}):
                 user.updated_at = utcnow()
-            picked = await workspace.pick_company(session, user, company_id)
-            handle = await ConversationHandle.load(session, user, picked, claimed)
+            picked = await workspace.pick_company(session, user, company_id, conn)
+            handle = await ConversationHandle.load(session, user, picked, claimed, snapshot, conn)
             faults.checkpoint("load")
             yield handle
+            await handle.write_rows()  # what changed after (or without) ``save``
             await session.commit()
             faults.checkpoint("commit")
 
@@ -233,6 +266,14 @@ class Store:
     ) -> AppUser | None:
         params = {"channel": channel, "external_id": external_id}
         return (await session.exec(_USER_FOR_UPDATE, params=params)).first()
+
+    async def _user_row(
+        self, conn: AsyncConnection, channel: str, external_id: str
+    ) -> AppUser | None:
+        """The locked user row as a plain object outside the session (Core select)."""
+        params = {"channel": channel, "external_id": external_id}
+        row = (await conn.execute(_USER_ROW_FOR_UPDATE, params)).mappings().first()
+        return None if row is None else row_object(AppUser, row)
 
     async def _create_user(
         self,

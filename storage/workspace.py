@@ -16,6 +16,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, exists, update
+from sqlalchemy import select as sa_select
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -23,7 +25,15 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from flows.state import ROLES, CompanyRef, Member, Role
 from flows.workspace_code import ALPHABET, CODE_LENGTH
 from flows.workspace_effects import InvitationInfo, JoinResult, Status
-from storage.models import AppUser, CompanyRecord, Invitation, Membership, PlanAction, StepProgress
+from storage.models import (
+    AppUser,
+    CompanyRecord,
+    Invitation,
+    Membership,
+    PlanAction,
+    StepProgress,
+    row_object,
+)
 
 
 def _role(value: str) -> Role:
@@ -47,31 +57,52 @@ def _member(m: Membership, user: AppUser) -> Member:
 
 
 _MINE = aliased(Membership)
+_COMPANY = CompanyRecord.__table__  # type: ignore[attr-defined]
+_MEMBERSHIP = Membership.__table__  # type: ignore[attr-defined]
+_USER = AppUser.__table__  # type: ignore[attr-defined]
 # Built once: building it (an alias, comparisons) cost more than running it, every update.
+# Core, not ORM: the rows become plain objects (no identity map, no unit of work); the
+# handle writes the company's changed columns itself (``ConversationHandle``).
 _WITH_TEAM = (
-    select(CompanyRecord, Membership, AppUser)
-    .join(Membership, col(Membership.company_id) == col(CompanyRecord.id))
-    .join(AppUser, col(AppUser.id) == col(Membership.user_id))
+    sa_select(
+        *_COMPANY.c,
+        _MEMBERSHIP.c.role.label("m_role"),
+        _MEMBERSHIP.c.created_at.label("m_created_at"),
+        _USER.c.id.label("u_id"),
+        _USER.c.display_name.label("u_display_name"),
+    )
+    .join(_MEMBERSHIP, _MEMBERSHIP.c.company_id == _COMPANY.c.id)
+    .join(_USER, _USER.c.id == _MEMBERSHIP.c.user_id)
     .where(
-        col(CompanyRecord.id) == bindparam("company_id"),
+        _COMPANY.c.id == bindparam("company_id"),
         exists().where(
             col(_MINE.company_id) == bindparam("company_id"),
             col(_MINE.user_id) == bindparam("user_id"),
         ),
     )
-    .order_by(col(Membership.id))
+    .order_by(_MEMBERSHIP.c.id)
 )
+_COMPANY_COLUMNS = tuple(c.name for c in _COMPANY.c)
+
+
+def _team_member(row: Any) -> Member:
+    uid = row.u_id
+    name = row.u_display_name or f"#{uid}"
+    return Member(user_id=uid or 0, name=name, role=_role(row.m_role), joined=row.m_created_at)
 
 
 async def _with_team(
-    session: AsyncSession, user_id: int, company_id: int
+    conn: AsyncConnection, user_id: int, company_id: int
 ) -> tuple[CompanyRecord, list[Member]] | None:
-    """The company and its members, in one query; None unless ``user_id`` is one of them."""
+    """The company and its members, in one query; None unless ``user_id`` is one of them.
+    The company is a detached object (not in the session)."""
     params = {"company_id": company_id, "user_id": user_id}
-    rows = (await session.exec(_WITH_TEAM, params=params)).all()
+    rows = (await conn.execute(_WITH_TEAM, params)).all()
     if not rows:
         return None
-    return rows[0][0], [_member(m, u) for _, m, u in rows]
+    first = rows[0]
+    company = row_object(CompanyRecord, {n: first[i] for i, n in enumerate(_COMPANY_COLUMNS)})
+    return company, [_team_member(r) for r in rows]
 
 
 async def _first_company(session: AsyncSession, user_id: int) -> int | None:
@@ -95,7 +126,9 @@ async def add_company(session: AsyncSession, user_id: int) -> CompanyRecord:
     return company
 
 
-async def pick_company(session: AsyncSession, user: AppUser, wanted: int | None) -> Picked:
+async def pick_company(
+    session: AsyncSession, user: AppUser, wanted: int | None, conn: AsyncConnection | None = None
+) -> Picked:
     """The company to load: ``wanted`` if the user belongs to it, else the current one,
     else their first, else a new one of their own. It becomes the current company.
 
@@ -103,17 +136,19 @@ async def pick_company(session: AsyncSession, user: AppUser, wanted: int | None)
     membership of the user (``_with_team``).
     """
     assert user.id is not None
-    found = await _with_team(session, user.id, wanted) if wanted is not None else None
+    if conn is None:
+        conn = await session.connection()
+    found = await _with_team(conn, user.id, wanted) if wanted is not None else None
     denied = wanted is not None and found is None
     for fallback in (user.current_company_id, "first"):
         if found is not None or fallback is None:
             continue
         cid = await _first_company(session, user.id) if fallback == "first" else fallback
-        found = await _with_team(session, user.id, int(cid)) if cid is not None else None
+        found = await _with_team(conn, user.id, int(cid)) if cid is not None else None
     if found is None:
         await add_company(session, user.id)
         first = await _first_company(session, user.id)
-        found = await _with_team(session, user.id, first or 0)
+        found = await _with_team(conn, user.id, first or 0)
         assert found is not None
     company, team = found
     switched = not denied and wanted is not None and user.current_company_id != company.id
