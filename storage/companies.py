@@ -27,14 +27,15 @@ async def load_company(session: AsyncSession, company_id: int) -> Company | None
 
 
 async def replan_company_id(
-    session: AsyncSession, company_id: int, rules: Rules, now: datetime
+    session: AsyncSession, company_id: int, rules: Rules, now: datetime, told: bool = False
 ) -> ReplanStats:
-    """Re-plan the company's reminders from its stored state, in the caller's transaction."""
+    """Re-plan the company's reminders from its stored state, in the caller's transaction
+    (``told``: after the user's own update; see ``flows.reconcile.replan``)."""
     company = await load_company(session, company_id)
     if company is None:
         return ReplanStats()
     users = await load_members(session, company_id)
-    return await replan_in(session, company, users, rules, now)
+    return await replan_in(session, company, users, rules, now, told)
 
 
 async def member_companies(session: AsyncSession, user_id: int) -> list[tuple[CompanyRef, Company]]:

@@ -311,8 +311,9 @@ class ConversationHandle:
         return changed
 
     async def replan(self, rules: Rules, now: datetime) -> ReplanStats:
-        """Re-plan the company's reminders from the saved state, in this transaction."""
-        return await replan_company_id(self.session, self.company_id, rules, now)
+        """Re-plan the company's reminders from the saved state, in this transaction: after
+        the user's own update, so what they have just told us is not reminded at once."""
+        return await replan_company_id(self.session, self.company_id, rules, now, told=True)
 
     def _check_identity(self, conv: Conversation) -> None:
         user, company = conv.user, conv.company

@@ -107,13 +107,18 @@ async def apply(session: AsyncSession, plan: Reconciliation) -> ReplanStats:
 
 
 async def replan_in(
-    session: AsyncSession, company: Company, members: Sequence[User], rules: Rules, now: datetime
+    session: AsyncSession,
+    company: Company,
+    members: Sequence[User],
+    rules: Rules,
+    now: datetime,
+    told: bool = False,
 ) -> ReplanStats:
     """Sync the company's reminder rows with what is planned now (idempotent).
 
-    Sent rows are never touched; the caller commits.
+    Sent rows are never touched; the caller commits. ``told``: see ``flows.reconcile.replan``.
     """
     if company.id is None:
         raise ValueError("replan needs a stored company")
     stored = await _stored(session, company.id)
-    return await apply(session, replan(company, members, stored, rules, now))
+    return await apply(session, replan(company, members, stored, rules, now, told))

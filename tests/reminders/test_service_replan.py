@@ -3,6 +3,7 @@ transaction as the answer; a repeated update id is answered once."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -85,3 +86,28 @@ async def test_a_repeated_update_id_is_answered_once(store: Store, kb: Knowledge
     # A snooze button press is claimed with the conversation too (its effect follows).
     assert await say(assistant, EventKind.BUTTON, "2|rem.snooze|1|1", update_id=42)
     assert await say(assistant, EventKind.BUTTON, "2|rem.snooze|1|1", update_id=42) == []
+
+
+async def test_a_date_the_user_just_told_is_not_reminded_at_once(
+    store: Store, kb: Knowledge
+) -> None:
+    """ "Surveillance audit on 16 December", confirmed: no "coming up in 19 days" a minute
+    later (its 30-days-ahead reminder was due already); the week-ahead one still comes."""
+    from bot.dispatcher import Dispatcher
+
+    from .conftest import RecordingSender
+
+    clock = FakeClock(START)  # 2026-11-27
+    assistant = Assistant(store, kb, clock)
+    await make_user(store, "300", certified())
+    await say(assistant, EventKind.TEXT, "our surveillance audit is on December 16")
+    await say(assistant, EventKind.TEXT, "yes")
+    told = [r for r in await rows(store) if r.event_key == "surveillance:1"]
+    assert told and all(str(r.event_date) == "2026-12-16" for r in told)
+    assert all(r.due_at > START for r in told if r.status == rem.PLANNED)
+    sender = RecordingSender(clock)
+    await Dispatcher(store, kb, sender, clock, rate_limit=False).run_once()
+    assert not any("2026-12-16" in m.text for m in sender.sent), [m.text for m in sender.sent]
+    clock.advance(timedelta(days=13))  # 2026-12-10: a week ahead
+    await Dispatcher(store, kb, sender, clock, rate_limit=False).run_once()
+    assert any("2026-12-16" in m.text for m in sender.sent)
