@@ -4,6 +4,7 @@ the operator's commands (usage counts, announcements)."""
 from __future__ import annotations
 
 import hashlib
+import re
 from datetime import timedelta
 
 from flows import confirm
@@ -74,6 +75,32 @@ def reminder_hour_command(ctx: Ctx, args: str) -> Out:
         return [ctx.reply("hour_bad", lo=lo, hi=hi, hour=ctx.company.reminder_hour)]
     ctx.company.reminder_hour = hour
     return [ctx.reply("timezone_set", tz=ctx.company.timezone, hour=hour)]
+
+
+# "提醒改成下午3点", "remind me at 3pm", "时区改成纽约", "change my timezone to New York": the
+# same settings as /reminderhour and /timezone, said in words.
+_HOUR_TOLD = re.compile(
+    r"^(?:把)?(?:每天的?)?(?:提醒|摘要)(?:时间)?.{0,4}?(?:改|换|设|调|定)(?:成|为|到|在)\s*(?P<zh>.+)$"
+    r"|^(?:please\s+)?(?:remind\s+me|send\s+(?:me\s+)?(?:the\s+)?(?:reminders?|digest))"
+    r"\s+at\s+(?P<en>.+)$"
+    r"|^(?:change|set|move)\s+(?:my\s+|the\s+)?(?:reminder|digest)s?(?:\s+time|\s+hour)?\s+to\s+(?P<en2>.+)$",
+    re.I,
+)
+_ZONE_TOLD = re.compile(
+    r"^(?:把)?时区.{0,4}?(?:改|换|设|调)(?:成|为|到)\s*(?P<zh>.+)$"
+    r"|^(?:change|set|switch)\s+(?:my\s+|the\s+|our\s+)?time\s*zone\s+to\s+(?P<en>.+)$",
+    re.I,
+)
+
+
+def setting_said(text: str) -> tuple[str, str] | None:
+    """The command and its argument a sentence asks for ("提醒改成下午3点" -> reminderhour)."""
+    if len(text) > 60:
+        return None
+    for pattern, name in ((_HOUR_TOLD, "reminderhour"), (_ZONE_TOLD, "timezone")):
+        if m := pattern.match(text.strip()):
+            return name, next(v for v in m.groups() if v).strip(" 。.!！")
+    return None
 
 
 # --- data rights ----------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from flows import facts, faq, nextstep, position, preconditions
+from flows import account, facts, faq, nextstep, position, preconditions
 from flows.authz import refusal
 from flows.basics import OFFER, says_done
 from flows.callbacks import bind, decode, encode
@@ -204,6 +204,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return [ctx.reply("number_alone", n=value.strip()[:12])]
     if ctx.pending is None and (told := told_outcome(ctx, value)) is not None:
         return told  # "拿到证书了", "不符合项整改完了": the flow that records it
+    if ctx.pending is None and ctx.company.onboarded and (said := account.setting_said(value)):
+        return command(ctx, *said)  # "提醒改成下午3点", "change my timezone to New York"
     if ctx.pending is None and (ticked := preconditions.told(ctx, value)) is not None:
         return ticked  # "没有行政处罚": a condition the certification body checks
     if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:

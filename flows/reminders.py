@@ -167,7 +167,9 @@ def reminders_view(ctx: Ctx, _: str) -> Out:
     tz = zone(company.timezone)
     today = local_today(ctx.now, tz)
     tl = timeline_of(ctx)
-    items = [i for i in tl.open_items() if state(i, today) is not State.AWAITING]
+    # Not an audit awaiting its outcome, nor a point in time already reached ("3 months of
+    # operation" on a past date is a milestone passed, never an overdue task).
+    items = [i for i in tl.open_items() if state(i, today) not in (State.AWAITING, State.DONE)]
     if not items:
         return [ctx.reply("remlist_empty")]
     next_at = _next_reminders(ctx, schedule.timeline_events(tl))

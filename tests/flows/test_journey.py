@@ -298,3 +298,10 @@ def test_a_sentence_is_not_taken_for_the_certificate_number(en: Driver) -> None:
     en.text("we closed the nonconformities")
     assert en.conv.user.pending is not None and en.conv.user.pending.field == "number"
     assert "certificate number printed" in en.said()
+
+
+def test_three_months_of_operation_reached_is_never_listed_as_overdue(zh: Driver) -> None:
+    zh.onboard("华光", "2|ob|stage|applied")
+    zh.text("去年10月")  # running since 2025-10: 3 months reached in January 2026
+    [listing] = zh.cmd("reminders")
+    assert "运行满3个月" not in listing.text, listing.text

@@ -170,3 +170,21 @@ def test_invisible_and_control_characters_never_reach_a_name(
         assert en.conv.company.name == "" and "company name" in en.said()
     else:
         assert en.conv.company.name == stored
+
+
+@pytest.mark.parametrize(
+    ("said", "hour", "zone"),
+    [("提醒改成下午3点", 15, "Asia/Shanghai"), ("remind me at 10am", 10, "Asia/Shanghai"),
+     ("时区改成纽约", 9, "America/New_York"),
+     ("change my timezone to Europe/Berlin", 9, "Europe/Berlin")],
+)  # fmt: skip
+def test_reminder_settings_said_in_words(zh: Driver, said: str, hour: int, zone: str) -> None:
+    zh.onboard()
+    zh.text(said)
+    assert (zh.conv.company.reminder_hour, zh.conv.company.timezone) == (hour, zone)
+
+
+def test_a_night_hour_said_in_words_is_refused(zh: Driver) -> None:
+    zh.onboard()
+    zh.text("提醒改成凌晨3点")
+    assert zh.conv.company.reminder_hour == 9 and "8 到 20" in zh.said()
