@@ -7,7 +7,13 @@ from flows.callbacks import encode
 from flows.context import Ctx, progress_bar
 from flows.dates import add_months
 from flows.natural import AnswerKind, parse_answer
-from flows.phrasing import asks_meaning, looks_like_question, may_not_apply, reports_done
+from flows.phrasing import (
+    asks_meaning,
+    asks_to_resume,
+    looks_like_question,
+    may_not_apply,
+    reports_done,
+)
 from flows.registry import Flow, Input, Verb
 from flows.scoring import gaps, readiness
 from flows.state import Answer, AnswerValue, Stage
@@ -234,6 +240,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     """An answer in words; a question goes to the FAQ; anything else is asked again."""
     p = ctx.pending
     assert p is not None
+    if asks_to_resume(text):
+        return [PROMPT]
     if asks_meaning(text) and p.field in {q.id for q in ctx.kb.questions}:
         return [*(why(ctx, p.field) or []), PROMPT]
     kind = parse_answer(text)

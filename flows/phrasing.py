@@ -55,6 +55,11 @@ def says_nothing_new(text: str) -> bool:
     return agrees(text) or parse_answer(text) is not None
 
 
+def asks_to_resume(text: str) -> bool:
+    """ "继续评估", "continue the assessment": the question on screen, again."""
+    return bare(text) in load_lexicon().synonyms("assess", "resume")
+
+
 def asks_meaning(text: str) -> bool:
     """ "这是啥意思", "看不懂", "what does this mean": explain what is on screen."""
     return bare(text) in load_lexicon().synonyms("assess", "explain")

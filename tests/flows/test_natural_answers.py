@@ -572,3 +572,12 @@ def test_an_answer_that_reports_it_done(zh: Driver, typed: str, stored: str) -> 
     qid = _in_assessment(zh)
     zh.text(typed)
     assert zh.conv.company.answers[qid].value == stored
+
+
+@pytest.mark.parametrize("typed", ["继续评估", "continue the assessment"])
+def test_asking_to_continue_mid_assessment_asks_the_question_again(zh: Driver, typed: str) -> None:
+    qid = _in_assessment(zh)
+    zh.cmd("plan")
+    zh.text(typed)
+    assert "没看懂" not in zh.said() and qid not in zh.conv.company.answers
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == qid
