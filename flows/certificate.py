@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from flows import confirm, position
+from flows import confirm, position, timeline_edit
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
@@ -167,7 +167,34 @@ def recorded(ctx: Ctx) -> Out:
         surv=fmt_date(surv),
     )
     closed = _close_certification_plan(ctx, cert.issued)
-    return [saved, *([ctx.reply("plan_closed_by_certificate", n=closed)] if closed else [])]
+    past = _past_surveillance(ctx)
+    ask = [[ctx.button("cert_past_held_btn", "cert.held", n=len(past))]]
+    return [
+        saved,
+        *([ctx.reply("plan_closed_by_certificate", n=closed)] if closed else []),
+        *([ctx.reply("cert_past_surveillance_ask", ask, n=len(past))] if past else []),
+    ]
+
+
+def _past_surveillance(ctx: Ctx) -> list[str]:
+    """Surveillance audits whose deadlines had passed when the certificate was recorded."""
+    return [
+        i.key
+        for i in timeline_of(ctx).open_items()
+        if i.key.startswith("surveillance:") and i.on < ctx.today
+    ]
+
+
+def past_held(ctx: Ctx) -> Out | None:
+    """An older certificate in good standing: the surveillance audits already due were held
+    (on their deadlines, with the yearly audit and review before each), one tap instead of
+    one date per audit; the risk shown until then goes away."""
+    past = _past_surveillance(ctx)
+    if ctx.company.certificate is None or not past:
+        return None
+    for key in past:
+        timeline_edit.complete(ctx, key)
+    return [ctx.reply("cert_past_surveillance", n=len(past)), SHOW_NEXT]
 
 
 def _close_certification_plan(ctx: Ctx, issued: date) -> int:
@@ -193,6 +220,7 @@ FLOW = Flow(
         Verb("cert.add", start),
         Verb("cert.edition", edition, arity=1),
         Verb("cert.expires", expires_pressed, arity=1),
+        Verb("cert.held", past_held, records_done=True),
     ),
     inputs=(Input(INPUT, ask, take=typed, back=back, resumable=True, before_intents=True),),
     actions=(Verb("cert.replace", _ask_number),),

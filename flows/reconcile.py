@@ -193,13 +193,14 @@ def replan(
     """Plan the company's reminders at ``now`` and reconcile them with the stored rows.
 
     ``told``: the re-plan follows what the user just did in the conversation (told a date,
-    made the plan). A new reminder ahead of an event that would be due this very moment is
-    then not planned: the user has just said or seen that date, and a "coming up in 19 days"
-    a minute later reads as noise. The event's later reminders and overdue alerts stay."""
+    made the plan, recorded the certificate). A new reminder that would be due this very
+    moment is then not planned: the user has just said or seen that date, and what's next
+    (shown with the answer) leads with any risk; a "coming up in 19 days" or the same risk
+    alert a minute later reads as noise. The event's later reminders stay."""
     wanted, live = wanted_reminders(company, members, rules, now)
     out = reconcile(wanted, stored, live)
     if told:
-        out.insert = [w for w in out.insert if not (w.lead_days >= 0 and w.due_at <= now)]
+        out.insert = [w for w in out.insert if w.due_at > now]
     return out
 
 

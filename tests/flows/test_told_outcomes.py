@@ -189,10 +189,28 @@ def test_an_overdue_surveillance_date_without_a_year_is_the_nearer_one(en: Drive
     en.onboard("Acme", "2|ob|stage|certified")
     en.press("2|cert.edition|2023")
     en.text("ABC-123")
-    en.text("2025-09-01")
-    en.text("ok")  # the usual expiry
-    en.text("surveillance audit is on August 20")  # deadline 2026-09-01 passed: held just before
-    assert any(b.data.endswith("|2026-08-20") for b in en.buttons), en.said()
+    en.text("2026-01-10")
+    en.text("ok")  # the usual expiry; the first surveillance is due by 2027-01-08
+    en.advance(60)  # 2027-01-26: overdue
+    en.text("surveillance audit is on December 20")  # held just before the deadline
+    assert any(b.data.endswith("|2026-12-20") for b in en.buttons), en.said()
+
+
+def test_earlier_surveillance_audits_of_an_older_certificate_in_one_tap(zh: Driver) -> None:
+    zh.onboard("华光", "2|ob|stage|certified")
+    zh.press("2|cert.edition|2023")
+    zh.text("12345IP0001")
+    zh.text("2024-03-01")
+    zh.text("好的")
+    assert "之前已到期 2 次监督审核" in zh.said()
+    zh.press("2|cert.held")
+    from flows.context import Ctx
+    from flows.known import timeline_of
+
+    tl = timeline_of(Ctx(zh.conv, zh.kb, zh.now))
+    assert all(tl.get(k).done for k in ("surveillance:1", "surveillance:2"))  # type: ignore[union-attr]
+    nxt = next(r for r in zh.replies if r.text.startswith(("👉", "⚠️")))
+    assert "监督审核已逾期" not in nxt.text and "再认证" in nxt.text
 
 
 def test_a_surveillance_audit_held_closes_the_yearly_audit_and_review_before_it(
