@@ -40,6 +40,9 @@ FEATURES = (
     "near",
     "sem_gap",
     "runner_gap",
+    "sibling",
+    "intent_lead",
+    "sibling_intent",
 )
 
 
@@ -53,6 +56,8 @@ class Calibration:
     scope_coef: tuple[float, ...]
     p_answer: float  # answer when p_right >= p_answer
     p_suggest: float  # otherwise suggest when p_scope >= p_suggest
+    # fused += intent_weight x the entry's intent score (knowledge.faq_intent; round 5)
+    intent_weight: float = 0.0
 
     @classmethod
     def load(cls, path: Path) -> Calibration:
@@ -79,11 +84,19 @@ def _predict(z: np.ndarray, coef: Sequence[float]) -> np.ndarray:
     return sigmoid(z @ c[:-1] + c[-1])
 
 
-def fuse(lex: np.ndarray, sems: Sequence[np.ndarray], weights: Sequence[float]) -> np.ndarray:
-    """Fused score per entry: lexical (0..1) + weighted best cosines."""
+def fuse(
+    lex: np.ndarray,
+    sems: Sequence[np.ndarray],
+    weights: Sequence[float],
+    intent: np.ndarray | None = None,
+    intent_weight: float = 0.0,
+) -> np.ndarray:
+    """Fused score per entry: lexical (0..1) + weighted best cosines + weighted intent fit."""
     fused = lex.astype(np.float64).copy()
     for sem, w in zip(sems, weights, strict=True):
         fused += w * np.maximum(sem, 0.0)
+    if intent is not None and intent_weight:
+        fused += intent_weight * intent
     return fused
 
 
@@ -94,6 +107,8 @@ def features(
     *,
     concept: bool,
     length: int,
+    intent: np.ndarray | None = None,
+    related: np.ndarray | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Best-first entry order and the feature row of the best candidate.
 
@@ -104,13 +119,24 @@ def features(
     (filler words lower every score of a long question, not these gaps); ``near`` whether it
     is among the two best of both signals; ``sem_gap`` the semantic signal's own lead (its
     best entry over its second, whichever they are); ``runner_gap`` the runner-up's lead over
-    the third (a clear pair of candidates, against a crowd).
+    the third (a clear pair of candidates, against a crowd); ``sibling`` whether the runner-up
+    is a sibling of the best (either lists the other in ``related``: near-duplicate topics);
+    ``intent_lead`` how much better the best entry fits what the question asks (when, how
+    much, what if...; ``knowledge.faq_intent``) than the runner-up; ``sibling_intent`` the
+    two multiplied (a small lead between siblings matters less when the intent picks one).
     """
     order = np.argsort(-fused, kind="stable")
     best = order[0]
     runner_up = fused[order[1]] if len(order) > 1 else 0.0
     tops = ([int(np.argmax(lex))] if lex.max() > 0 else []) + [int(np.argmax(s)) for s in sems]
     sem = np.mean(sems, axis=0) if sems else np.zeros_like(fused)
+    second = int(order[1]) if len(order) > 1 else int(best)
+    sibling = float(
+        related is not None
+        and second != best
+        and bool(related[best, second] or related[second, best])
+    )
+    intent_lead = float(intent[best] - intent[second]) if intent is not None else 0.0
     row = np.array(
         [
             fused[best],
@@ -126,6 +152,9 @@ def features(
             float(_in_top(lex, best, 2) and _in_top(sem, best, 2)),
             _gap(sem),
             float(fused[order[1]] - fused[order[2]]) if len(order) > 2 else 0.0,
+            sibling,
+            intent_lead,
+            sibling * intent_lead,
         ]
     )
     return order, row

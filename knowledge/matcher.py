@@ -33,6 +33,7 @@ import numpy as np
 from knowledge.faq_clauses import clause_entry, parse_clause_question
 from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration, features, fuse
 from knowledge.faq_guard import in_domain, names_other_scheme
+from knowledge.faq_intent import IntentProfiles, related_matrix
 from knowledge.faq_lexical import LexicalMatcher
 from knowledge.faq_normalize import fix_typos, semantic_text
 from knowledge.faq_words import words_path
@@ -101,6 +102,8 @@ class FaqMatcher:
         self.semantic: list[SemanticIndex] = [
             load_index(self.entries, data_dir, name) for name in self.calibration.models
         ]
+        self.intent = IntentProfiles(self.entries)
+        self.related = related_matrix(self.entries)
         self.clauses = clauses or {}
         self.editions = editions or {}
 
@@ -147,26 +150,30 @@ class FaqMatcher:
     def scores(self, text: str) -> CalibratedScores | None:
         """Fused scores, features and probabilities of a question (None: nothing to score).
 
-        A long question of several clauses is also read without its first clause (the
-        context owners put first: "我是新来的hr 老板说…") when the full reading is not
-        confident enough to answer; when both readings rank the same entry first, the more
-        confident one decides.
+        A long question of several clauses is also read without its context (what owners put
+        first: "我是新来的hr 老板说…", "I'm the GM of a German-owned plant ... what does it
+        certify") when the full reading is not confident enough to answer: without its first
+        clause, and, for English, from the question word of its last clause on (round 5).
+        When a reading ranks the same entry first as the full one, the most confident decides.
         """
         full = self._scores(text)
         if full is None or full.p_right >= self.calibration.p_answer:
             return full  # answered anyway: the second reading would change nothing
-        core = context_stripped(text)
-        if core is None:
-            return full
-        short = self._scores(core)
-        if short is None or short.order[0] != full.order[0] or short.p_right <= full.p_right:
+        best: CalibratedScores | None = None
+        for core in context_readings(text):
+            short = self._scores(core)
+            if short is None or short.order[0] != full.order[0]:
+                continue
+            if short.p_right > (best or full).p_right:
+                best = short
+        if best is None:
             return full
         return CalibratedScores(
             full.order,
             full.fused,
             full.row,
-            short.p_right,
-            max(full.p_scope, short.p_scope),
+            best.p_right,
+            max(full.p_scope, best.p_scope),
             full.in_domain,
         )
 
@@ -183,10 +190,19 @@ class FaqMatcher:
         self, text: str, lex: np.ndarray, sems: Sequence[np.ndarray]
     ) -> CalibratedScores:
         cal = self.calibration
-        fused = fuse(lex, sems, cal.weights)
+        intent = self.intent.scores(text)
+        fused = fuse(lex, sems, cal.weights, intent, cal.intent_weight)
         concepts = self.lexical.concepts(text)
         norm = normalize(text)
-        order, row = features(lex, sems, fused, concept=bool(concepts), length=len(norm))
+        order, row = features(
+            lex,
+            sems,
+            fused,
+            concept=bool(concepts),
+            length=len(norm),
+            intent=intent,
+            related=self.related,
+        )
         p_right, p_scope = cal.probabilities(row[None, :])
         domain = in_domain(fix_typos(decolloquialize(norm)), concepts)
         return CalibratedScores(order, fused, row, float(p_right[0]), float(p_scope[0]), domain)
@@ -239,6 +255,44 @@ def context_stripped(text: str) -> str | None:
         return None
     rest = " ".join(clauses[1:])
     return rest if len(rest.replace(" ", "")) >= CORE_MIN_CHARS else None
+
+
+# English question words that start the question proper after a context clause without
+# punctuation ("... and our parent company asked me what GB/T 29490 actually certifies").
+_EN_QUESTION_RE = re.compile(
+    r"(?<![a-z0-9])(?:what|how|when|who|which|where|why|whether|is|are|can|could|do|does|"
+    r"should|must|will|would)(?![a-z0-9])"
+)
+EN_TAIL_MIN_WORDS = 3
+EN_CONTEXT_MIN_WORDS = 4  # words of context a tail must drop ("new owner do we tell the CB": none)
+
+
+def english_question_tail(text: str) -> str | None:
+    """From the first question word of the last clause of an English question on, when that
+    drops at least EN_CONTEXT_MIN_WORDS words of context; else None."""
+    if detect_lang(text) != "en":
+        return None
+    clauses = [c for c in (normalize(c) for c in _CLAUSE_BREAK_RE.split(text)) if c]
+    if not clauses:
+        return None
+    last = clauses[-1]
+    m = _EN_QUESTION_RE.search(last)
+    if m is None:
+        return None
+    tail = last[m.start() :]
+    dropped = len(normalize(text).split()) - len(tail.split())
+    if len(tail.split()) < EN_TAIL_MIN_WORDS or dropped < EN_CONTEXT_MIN_WORDS:
+        return None
+    return tail
+
+
+def context_readings(text: str) -> list[str]:
+    """Shorter readings of a question without its context (none when it is short)."""
+    out = []
+    for core in (context_stripped(text), english_question_tail(text)):
+        if core and core not in out:
+            out.append(core)
+    return out
 
 
 def _load_calibration(data_dir: Path) -> Calibration:

@@ -166,3 +166,80 @@ def test_no_faq_phrasing_is_declined_by_the_guard(kb: Knowledge) -> None:
         if kb.matcher.guard(q) == "other-scheme" and q not in known
     ]
     assert blocked == []
+
+
+# --- sibling entries (round 5): what the question asks picks one of near-duplicate topics ---
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id", "sibling"),
+    [
+        (
+            "第一次监督审核前要准备哪些材料",
+            "faq.surveillance-preparation",
+            "faq.surveillance-first-when",
+        ),
+        ("拿证后第一次监督审核是什么时候", "faq.surveillance-first-when", None),
+        ("发明人奖励最少要发多少钱", "faq.inventor-reward-amount", "faq.inventor-rewards"),
+        ("公司一定要给发明人发奖励吗", "faq.inventor-rewards", "faq.inventor-reward-amount"),
+        ("证书暂停最长可以多久", "faq.suspension-duration", None),
+        ("哪些情况会导致证书被暂停", "faq.suspension-triggers", None),
+        (
+            "What do we need to prepare before our surveillance audit?",
+            "faq.surveillance-preparation",
+            None,
+        ),
+        ("When is our first surveillance audit due?", "faq.surveillance-first-when", None),
+        (
+            "What is the minimum amount we must pay inventors?",
+            "faq.inventor-reward-amount",
+            "faq.inventor-rewards",
+        ),
+        (
+            "Are we obliged to reward inventors at all?",
+            "faq.inventor-rewards",
+            "faq.inventor-reward-amount",
+        ),
+        ("How long can our certificate stay suspended?", "faq.suspension-duration", None),
+        ("What could get our certificate suspended?", "faq.suspension-triggers", None),
+    ],
+)
+def test_a_sibling_question_is_answered_directly(
+    kb: Knowledge, question: str, entry_id: str, sibling: str | None
+) -> None:
+    """Answered, not a "did you mean" menu; the sibling, when it is the runner-up, is still
+    offered as a button (flows/faq.py shows the runners-up under an answer that is not sure)."""
+    match = kb.matcher.match(question)
+    assert match.status == "answered" and match.entry is not None
+    assert match.entry.id == entry_id
+    if sibling is not None:
+        assert match.ranked[1][0].id == sibling
+
+
+def test_intent_profiles_tell_siblings_apart(kb: Knowledge) -> None:
+    from knowledge.faq_intent import IntentProfiles
+
+    entries = list(kb.faq.values())
+    index = {e.id: i for i, e in enumerate(entries)}
+    profiles = IntentProfiles(entries)
+    when = profiles.scores("什么时候")
+    prepare = profiles.scores("要准备什么")
+    how_much = profiles.scores("how much")
+    first, prep = index["faq.surveillance-first-when"], index["faq.surveillance-preparation"]
+    assert when[first] > when[prep] and prepare[prep] > prepare[first]
+    amount, must = index["faq.inventor-reward-amount"], index["faq.inventor-rewards"]
+    assert how_much[amount] > how_much[must]
+    assert not profiles.scores("贯标").any()  # no intent word: no preference
+
+
+def test_english_context_is_read_past() -> None:
+    from knowledge.matcher import context_readings, english_question_tail
+
+    q = (
+        "I'm the GM of a German-owned plant in Taicang and our parent company asked me"
+        " what GB/T 29490 certifies"
+    )
+    assert english_question_tail(q) == "what gb t 29490 certifies"
+    assert english_question_tail("new owner do we tell the CB") is None  # too little context
+    assert english_question_tail("我们是外资企业 能申请吗") is None
+    assert context_readings("how long does it take") == []
