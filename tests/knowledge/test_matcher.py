@@ -243,3 +243,21 @@ def test_english_context_is_read_past() -> None:
     assert english_question_tail("new owner do we tell the CB") is None  # too little context
     assert english_question_tail("我们是外资企业 能申请吗") is None
     assert context_readings("how long does it take") == []
+
+
+@pytest.mark.parametrize(
+    ("question", "entry_id"),
+    [
+        ("管理者代表一定要是总经理吗", "faq.management-representative"),
+        ("管评由谁主持", "faq.management-review-chair"),
+        ("手册、程序文件、记录表单都要写吗", "faq.documents-required"),
+        ("知识产权手册怎么写", "faq.ip-manual-2023"),
+    ],
+)
+def test_who_is_management_rep_and_which_documents_are_not_confused(
+    kb: Knowledge, question: str, entry_id: str
+) -> None:
+    """Seen on two blind sets: the representative answered with who chairs the review, the
+    list of documents with the manual entry."""
+    m = kb.matcher.match(question)
+    assert m.entry is not None and m.entry.id == entry_id, (m.status, m.suggestions)
