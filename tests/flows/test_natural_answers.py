@@ -23,6 +23,8 @@ ASSESSMENT_WORDS = [
     ("跳过", "unsure"), ("N/A", "na"), ("yes", "yes"), ("yep", "yes"), ("partly", "partly"),
     ("somewhat", "partly"), ("no", "no"), ("not yet", "no"), ("n/a", "na"),
     ("not sure", "unsure"), ("skip", "unsure"), ("有，去年制定的", "yes"),
+    ("有个草稿", "partly"), ("有，但没签字", "partly"), ("老板口头说过", "partly"),
+    ("we have a draft", "partly"), ("we do it informally", "partly"), ("I believe so", "yes"),
 ]  # fmt: skip
 
 
