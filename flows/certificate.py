@@ -144,7 +144,9 @@ def _date(ctx: Ctx, fieldname: str, text: str) -> Out | None:
         number=p.data["number"], edition="2023", decision_date=issued, issued=issued, expires=d
     )
     ctx.clear_pending()
-    return [*echo, *recorded(ctx), SHOW_NEXT]
+    saved = recorded(ctx)
+    asked = any(r.offer for r in saved if isinstance(r, Reply))  # earlier audits held? first
+    return [*echo, *saved] if asked else [*echo, *saved, SHOW_NEXT]
 
 
 def recorded(ctx: Ctx) -> Out:
@@ -168,12 +170,13 @@ def recorded(ctx: Ctx) -> Out:
     )
     closed = _close_certification_plan(ctx, cert.issued)
     past = _past_surveillance(ctx)
-    ask = [[ctx.button("cert_past_held_btn", "cert.held", n=len(past))]]
-    return [
-        saved,
-        *([ctx.reply("plan_closed_by_certificate", n=closed)] if closed else []),
-        *([ctx.reply("cert_past_surveillance_ask", ask, n=len(past))] if past else []),
-    ]
+    out: Out = [saved, *([ctx.reply("plan_closed_by_certificate", n=closed)] if closed else [])]
+    if past:  # asked before what's next, which would lead with "642 days overdue"
+        button = ctx.button("cert_past_held_btn", "cert.held", n=len(past))
+        ask = ctx.reply("cert_past_surveillance_ask", [[button]], n=len(past))
+        ask.offer = button.data  # "对", "都做过了" answer it; "下一步" shows the risk instead
+        out.append(ask)
+    return out
 
 
 def _past_surveillance(ctx: Ctx) -> list[str]:
@@ -220,7 +223,7 @@ FLOW = Flow(
         Verb("cert.add", start),
         Verb("cert.edition", edition, arity=1),
         Verb("cert.expires", expires_pressed, arity=1),
-        Verb("cert.held", past_held, records_done=True),
+        Verb("cert.held", past_held),
     ),
     inputs=(Input(INPUT, ask, take=typed, back=back, resumable=True, before_intents=True),),
     actions=(Verb("cert.replace", _ask_number),),

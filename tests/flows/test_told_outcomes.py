@@ -247,3 +247,25 @@ def test_findings_told_with_a_count_are_asked_for_one_after_another(en: Driver) 
         "Two R&D contracts without IP review",
     ]
     assert en.conv.user.pending is None or en.conv.user.pending.flow != "nc_text"
+
+
+@pytest.mark.parametrize("said", ["都做过了", "对"])
+def test_earlier_surveillance_audits_confirmed_in_words(zh: Driver, said: str) -> None:
+    zh.onboard("华光", "2|ob|stage|certified")
+    zh.press("2|cert.edition|2023")
+    zh.text("12345IP0001")
+    zh.text("2024-03-01")
+    zh.text("好的")
+    assert not any(r.text.startswith("⚠️") for r in zh.replies), "asked before the alarm"
+    zh.text(said)
+    assert "记为已完成" in zh.said()
+
+
+def test_next_instead_of_confirming_shows_the_missed_surveillance_risk(zh: Driver) -> None:
+    zh.onboard("华光", "2|ob|stage|certified")
+    zh.press("2|cert.edition|2023")
+    zh.text("12345IP0001")
+    zh.text("2024-03-01")
+    zh.text("好的")
+    zh.text("下一步")
+    assert "第1次监督审核已逾期" in zh.said()
