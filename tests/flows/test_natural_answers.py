@@ -474,7 +474,7 @@ def test_done_without_a_date_takes_the_planned_day_when_it_has_passed(zh: Driver
     assert "日期按今天" not in zh.said()
 
 
-@pytest.mark.parametrize("typed", ["这是啥意思", "看不懂", "什么意思？"])
+@pytest.mark.parametrize("typed", ["这是啥意思", "看不懂", "什么意思？", "为什么重要？", "为什么"])
 def test_asking_what_a_question_means_explains_it_and_asks_again(zh: Driver, typed: str) -> None:
     qid = _in_assessment(zh)
     zh.text(typed)
@@ -484,9 +484,10 @@ def test_asking_what_a_question_means_explains_it_and_asks_again(zh: Driver, typ
     assert zh.conv.user.pending is not None and zh.conv.user.pending.field == qid
 
 
-def test_what_does_this_mean_in_english(en: Driver) -> None:
+@pytest.mark.parametrize("typed", ["What does this mean?", "why does this matter"])
+def test_what_does_this_mean_in_english(en: Driver, typed: str) -> None:
     qid = _in_assessment(en)
-    en.text("What does this mean?")
+    en.text(typed)
     assert "Why it matters" in en.said() and qid not in en.conv.company.answers
 
 
