@@ -63,7 +63,7 @@ def _on_the_way(ctx: Ctx, tl: Timeline) -> NextAction:
         # Building the system, "what's next" is the plan's top: the earliest open item, even of
         # a step left open behind a milestone recorded early, or when the current step holds
         # nothing in the plan (training answered "yes" in the assessment).
-        return item_next(ctx, min(on_way, key=lambda i: (i.on, i.priority, i.key)))
+        return item_next(ctx, min(on_way, key=lambda i: (i.on, i.key)))  # as /plan lists them
     if mine:  # applying and audited: this step's own items; the overdue rest is listed apart
         return item_next(ctx, min(mine, key=lambda i: (i.on, i.priority, i.key)))
     step = ctx.kb.steps[step_id]

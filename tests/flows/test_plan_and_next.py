@@ -350,3 +350,17 @@ def test_a_date_typed_at_the_target_question_is_still_a_date(zh: Driver) -> None
     zh.press("2|pl.make")
     zh.text("2028年3月")
     assert zh.conv.company.target_date == date(2028, 3, 31)
+
+
+def test_whats_next_is_always_the_first_line_of_the_plan(en: Driver) -> None:
+    en.onboard()
+    en.press("2|as.start")
+    en.answer_all("p", full=False)
+    en.press("2|pl.make")
+    en.text("ok")  # the earliest date offered
+    for _ in range(3):
+        [plan] = en.cmd("plan")
+        first = next(x for x in plan.text.splitlines() if x.startswith(("⬜ 1.", "⚠️ 1.")))
+        nxt = next(r for r in en.cmd("next") if r.text.startswith("👉"))
+        assert first.split(" · ")[1] in nxt.text.splitlines()[0]
+        en.press("2|evt.done|")
