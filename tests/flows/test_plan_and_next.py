@@ -353,12 +353,13 @@ def test_a_date_typed_at_the_target_question_is_still_a_date(zh: Driver) -> None
 
 
 def test_whats_next_is_always_the_first_line_of_the_plan(en: Driver) -> None:
+    en.now = en.now.replace(day=2, month=12)  # a schedule with a ★ and a plain action on one day
     en.onboard()
     en.press("2|as.start")
     en.answer_all("p", full=False)
     en.press("2|pl.make")
     en.text("ok")  # the earliest date offered
-    for _ in range(3):
+    for _ in range(8):
         [plan] = en.cmd("plan")
         first = next(x for x in plan.text.splitlines() if x.startswith(("⬜ 1.", "⚠️ 1.")))
         nxt = next(r for r in en.cmd("next") if r.text.startswith("👉"))
