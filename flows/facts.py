@@ -116,7 +116,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     upcoming = ahead is None or (not ahead.done and ahead.on >= ctx.today)
     if direction == "any" and named in SCHEDULED and upcoming:
         direction = "future"
-    when = find_date(dated_text, ctx.today, direction)
+    # "我们下周提交申请": a period names when it starts (a deadline would take its end).
+    when = find_date(dated_text, ctx.today, direction, "start")
     held = timeline_of(ctx).get(key)
     if when is None and held is not None and _was_held(held, ctx.today) and _PASSED.search(text):
         return _passed(ctx, key, held.on)  # "stage 1 went fine, no findings": the day it was held
@@ -187,7 +188,9 @@ def lone_date(ctx: Ctx, text: str) -> Out | None:
     shown = format_date(parsed.value, ctx.lang)
     if ctx.company.target_date is None and parsed.value > ctx.today and quick_done(ctx):
         button = Button(ctx.t("use_as_target_btn"), encode("pl.use", parsed.value.isoformat()))
-        return [ctx.reply("date_as_target", [[button]], date=shown)]
+        offer = ctx.reply("date_as_target", [[button]], date=shown)
+        offer.offer = button.data  # "好" / "ok" sets it
+        return [offer]
     return [ctx.reply("date_alone", date=shown)]
 
 

@@ -82,8 +82,10 @@ def may_not_apply(text: str) -> bool:
 
 
 # Words that carry no choice of their own in "开始评估吧" / "let's start the assessment".
+# Generic verbs too: "做计划" names "制定整改计划" as well as "计划" does.
 _ZH_FILLER = re.compile(
     r"那就|那么|我们|咱们|现在|直接|可以|一下|好的|请|先|就|来|吧|啊|呀|呢|了|吗|好|行|我|要|想|那"
+    r"|做|搞|弄|排|出|列|给"
 )
 _EN_FILLER = frozenset(
     [

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from flows import dated, planning, timeline_edit
+from flows import dated, facts, planning, timeline_edit
 from flows.assessment import quick_done
 from flows.assignee_view import assign_button, item_owner
 from flows.callbacks import encode
@@ -325,6 +325,9 @@ def _future(ctx: Ctx, text: str, then: Callable[[date], Out]) -> Out | None:
 
 
 def take_target(ctx: Ctx, text: str) -> Out | None:
+    if facts.names_event(text):  # "我们下周提交申请": a step's date, not the certificate's
+        ctx.clear_pending()
+        return facts.recognise(ctx, text)
     p = ctx.pending
     suggested = p.data.get("suggested") if p else None
     if suggested and (agrees(text) or _EARLIEST.search(text)):  # "ok", "最早的那个"

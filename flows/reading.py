@@ -131,9 +131,11 @@ _DATEISH = re.compile(
 )
 
 
-def find_date(text: str, today: date, direction: Direction) -> date | None:
+def find_date(
+    text: str, today: date, direction: Direction, edge: Edge | None = None
+) -> date | None:
     """The date inside a sentence: the whole text, else the longest run of words that is one."""
-    found = parse_date(text, today, direction)
+    found = parse_date(text, today, direction, edge)
     if not isinstance(found, DateProblem):
         return found.value
     words = _WORD.findall(text)
@@ -142,7 +144,7 @@ def find_date(text: str, today: date, direction: Direction) -> date | None:
             run = " ".join(words[max(0, i - 1) : i + size])  # with the word before, for "in May"
             if not _DATEISH.search(run):
                 continue
-            found = parse_date(" ".join(words[i : i + size]), today, direction)
+            found = parse_date(" ".join(words[i : i + size]), today, direction, edge)
             if not isinstance(found, DateProblem):
                 return found.value
     return None

@@ -584,3 +584,11 @@ def test_asking_to_continue_mid_assessment_asks_the_question_again(zh: Driver, t
     zh.text(typed)
     assert "没看懂" not in zh.said() and qid not in zh.conv.company.answers
     assert zh.conv.user.pending is not None and zh.conv.user.pending.field == qid
+
+
+def test_the_plan_asked_for_in_words_after_the_results(zh: Driver) -> None:
+    zh.onboard()
+    zh.press("2|as.start")
+    zh.answer_all("y", {"A03": "n"}, full=False)
+    zh.text("做计划")
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.flow == "plan_target"

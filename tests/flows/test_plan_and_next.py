@@ -365,3 +365,26 @@ def test_whats_next_is_always_the_first_line_of_the_plan(en: Driver) -> None:
         nxt = next(r for r in en.cmd("next") if r.text.startswith("👉"))
         assert first.split(" · ")[1] in nxt.text.splitlines()[0]
         en.press("2|evt.done|")
+
+
+def test_a_step_date_told_at_the_target_question_is_that_step_not_the_target(
+    zh: Driver,
+) -> None:
+    _assessed(zh)
+    zh.press("2|pl.make")
+    zh.text("我们下周提交申请")
+    assert zh.conv.company.target_date is None
+    assert any(b.data.startswith("2|fact|apply|") for b in zh.buttons), zh.said()
+
+
+def test_a_week_ahead_is_read_as_its_first_day_for_a_step(zh: Driver) -> None:
+    _assessed(zh)
+    zh.text("我们下周提交申请")  # 2026-11-27 is a Friday: next week starts on 11-30
+    assert any(b.data == "2|fact|apply|2026-11-30" for b in zh.buttons), zh.said()
+
+
+def test_ok_to_a_date_offered_as_the_target_sets_it(zh: Driver) -> None:
+    _assessed(zh)
+    zh.text("2028年6月底")
+    zh.text("好")
+    assert zh.conv.company.target_date == date(2028, 6, 30)
