@@ -269,3 +269,15 @@ def test_next_instead_of_confirming_shows_the_missed_surveillance_risk(zh: Drive
     zh.text("好的")
     zh.text("下一步")
     assert "第1次监督审核已逾期" in zh.said()
+
+
+@pytest.mark.parametrize(
+    ("said", "key", "day"),
+    [("stage 1 is next Tuesday", "stage1", "2026-12-01"),
+     ("internal audit tomorrow", "internal_audit", "2026-11-28")],
+)  # fmt: skip
+def test_relative_days_inside_a_sentence(en: Driver, said: str, key: str, day: str) -> None:
+    en.onboard("Acme", "2|ob|stage|applied")  # today 2026-11-27, a Friday
+    en.text("2026-06-01")
+    en.text(said)
+    assert any(b.data == f"2|fact|{key}|{day}" for b in en.buttons), en.said()
