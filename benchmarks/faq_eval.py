@@ -69,7 +69,8 @@ def load_items(paths: list[Path]) -> list[Item]:
 def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     """The sets of a full run (blind, held-out, dev); ``only`` may also name one dev file
     ("dev_round3"), "dev-before-round3" (the dev files round 2 was tuned on) or
-    "dev-before-round4" (the dev files round 3 was tuned on), "dev-before-round5" (round 4's), "dev-before-round6" (round 5's)."""
+    "dev-before-round4" (the dev files round 3 was tuned on), "dev-before-round5" (round 4's),
+    "dev-before-round6" (round 5's)."""
     dev = sorted(DATA.glob("dev_*.yaml"))
     full = {
         **{p.stem: [p] for p in sorted(DATA.glob("blind-*.yaml"))},

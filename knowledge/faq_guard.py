@@ -167,9 +167,12 @@ class Guard:
         entry); an IP transaction's duration or cost (商标转让要多久, 专利质押多少钱).
         """
         together = bool(self.together_re.search(norm))
-        if self.other_guanbiao_re.search(norm) and not together:
-            if not concepts & self.own_concepts:
-                return True
+        if (
+            self.other_guanbiao_re.search(norm)
+            and not together
+            and not concepts & self.own_concepts
+        ):
+            return True
         if self.unknown_standard(norm) and self.compare_re.search(norm) and not together:
             return True
         return self.ip_deal(norm, concepts)
