@@ -166,7 +166,8 @@ class Guard:
         outside our catalogue ("GB/T 33250和29490什么关系": no entry, so no nearest comparison
         entry); an IP transaction's duration or cost (商标转让要多久, 专利质押多少钱).
         """
-        together = bool(self.together_re.search(norm))
+        # the scheme's own name may hold a "together" word (两化融合): read past it
+        together = bool(self.together_re.search(self.other_guanbiao_re.sub(" ", norm)))
         if (
             self.other_guanbiao_re.search(norm)
             and not together

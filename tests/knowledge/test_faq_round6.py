@@ -24,6 +24,8 @@ from knowledge.loader import Knowledge
         "how much does a patent valuation cost",
         # another scheme also called 贯标
         "两化融合贯标需要准备什么材料",
+        "两化融合贯标一般要做几个月",
+        "GJB 9001C贯标要多久",
         # another national standard, alone or compared with ours
         "GB/T 19001要多久能认证",
         "GB/T 33250和29490有什么区别",
