@@ -116,6 +116,15 @@ class Guard:
             return True
         return any(n not in self.our_national for n in _NATIONAL_RE.findall(norm))
 
+    def uncatalogued_comparison(self, norm: str) -> bool:
+        """A comparison with a standard that is neither ours nor a management-system scheme
+        the integration entry covers (ISO 9001, 27001, 37301...: ``other_standard_numbers``)."""
+        if not self.compare_re.search(norm):
+            return False
+        numbers = [n for n in _ISO_RE.findall(norm) if n not in self.our_iso]
+        numbers += [n for n in _NATIONAL_RE.findall(norm) if n not in self.our_national]
+        return any(not self.other_number_re.fullmatch(n) for n in numbers)
+
     def ip_deal(self, norm: str, concepts: set[str]) -> bool:
         """How long or how much an IP transaction (transfer, pledge, renewal...) takes."""
         return bool(
@@ -174,7 +183,7 @@ class Guard:
             and not concepts & self.own_concepts
         ):
             return True
-        if self.unknown_standard(norm) and self.compare_re.search(norm) and not together:
+        if self.uncatalogued_comparison(norm) and not together:
             return True
         return self.ip_deal(norm, concepts)
 

@@ -51,6 +51,9 @@ def test_round6_lookalike_is_declined(kb: Knowledge, text: str) -> None:
             "faq.licensing-transfer-due-diligence",
         ),
         ("能和ISO 9001一起做吗", "faq.integrate-other-systems"),
+        # a comparison with ISO 9001 or 27001 is left to the integration entry
+        ("知识产权管理体系和ISO9001质量管理体系有什么关系", "faq.integrate-other-systems"),
+        ("知识产权管理体系和ISO 27001是什么关系", "faq.integrate-other-systems"),
         ("ISO 56005和29490是什么关系", "faq.iso-56005-vs-29490"),
         ("贯标要多久", "faq.overall-duration"),
         ("贯标多少钱", "faq.cost-overview"),
