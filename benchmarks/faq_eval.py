@@ -69,7 +69,8 @@ def load_items(paths: list[Path]) -> list[Item]:
 def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     """The sets of a full run (blind, held-out, dev); ``only`` may also name one dev file
     ("dev_round3"), "dev-before-round3" (the dev files round 2 was tuned on) or
-    "dev-before-round4" (the dev files round 3 was tuned on), "dev-before-round5" (round 4's)."""
+    "dev-before-round4" (the dev files round 3 was tuned on), "dev-before-round5" (round 4's),
+    "dev-before-round6" (round 5's)."""
     dev = sorted(DATA.glob("dev_*.yaml"))
     full = {
         **{p.stem: [p] for p in sorted(DATA.glob("blind-*.yaml"))},
@@ -83,7 +84,8 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
         p for p in dev if p.stem not in ("dev_round3", "dev_round4", "dev_round5")
     ]
     extra["dev-before-round4"] = [p for p in dev if p.stem not in ("dev_round4", "dev_round5")]
-    extra["dev-before-round5"] = [p for p in dev if p.stem != "dev_round5"]
+    extra["dev-before-round5"] = [p for p in dev if p.stem not in ("dev_round5", "dev_round6")]
+    extra["dev-before-round6"] = [p for p in dev if p.stem != "dev_round6"]
     return {name: (full | extra)[name] for name in only}
 
 

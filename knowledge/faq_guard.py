@@ -68,6 +68,16 @@ class Guard:
     ip_act_re: re.Pattern[str]  # obtaining or litigating it (申请, 注册, 授权, 起诉...)
     ip_keep_re: re.Pattern[str]  # ... unless the text is about managing it (体系, 认证, 管理)
     domain_re: re.Pattern[str]  # words of our domain that are no glossary concept
+    # round 6: an IP transaction (转让, 质押, 续展...) asked for its duration or cost
+    deal_right_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    deal_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    deal_ask_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    deal_keep_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 6: other "贯标" schemes and other standards' comparisons, declined even with 贯标
+    other_guanbiao_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    own_concepts: frozenset[str] = frozenset()
+    our_national: frozenset[str] = frozenset()
+    compare_re: re.Pattern[str] = re.compile(r"(?!x)x")
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> Guard:
@@ -87,10 +97,43 @@ class Guard:
             _regex(*_words(raw.get("ip_filing") or {}, "acts")),
             _regex(*_words(raw.get("ip_filing") or {}, "keep")),
             _regex(*_words(raw, "domain_words")),
+            _regex(*_words(raw.get("ip_deal") or {}, "rights")),
+            _regex(*_words(raw.get("ip_deal") or {}, "deals")),
+            _regex(*_words(raw.get("ip_deal") or {}, "asks")),
+            _regex(*_words(raw.get("ip_deal") or {}, "keep")),
+            _regex(*_words(raw, "other_guanbiao")),
+            frozenset(str(c) for c in raw.get("own_concepts") or ()),
+            frozenset(str(n) for n in raw.get("our_national") or ()),
+            _regex(*_words(raw, "compare")),
         )
 
     def other_iso(self, norm: str) -> bool:
         return any(n not in self.our_iso for n in _ISO_RE.findall(norm))
+
+    def unknown_standard(self, norm: str) -> bool:
+        """A standard number outside our catalogue: another ISO, a GB, GB/T, GJB... number."""
+        if self.other_iso(norm):
+            return True
+        return any(n not in self.our_national for n in _NATIONAL_RE.findall(norm))
+
+    def uncatalogued_comparison(self, norm: str) -> bool:
+        """A comparison with a standard that is neither ours nor a management-system scheme
+        the integration entry covers (ISO 9001, 27001, 37301...: ``other_standard_numbers``)."""
+        if not self.compare_re.search(norm):
+            return False
+        numbers = [n for n in _ISO_RE.findall(norm) if n not in self.our_iso]
+        numbers += [n for n in _NATIONAL_RE.findall(norm) if n not in self.our_national]
+        return any(not self.other_number_re.fullmatch(n) for n in numbers)
+
+    def ip_deal(self, norm: str, concepts: set[str]) -> bool:
+        """How long or how much an IP transaction (transfer, pledge, renewal...) takes."""
+        return bool(
+            self.deal_right_re.search(norm)
+            and self.deal_re.search(norm)
+            and self.deal_ask_re.search(norm)
+            and not self.deal_keep_re.search(norm)
+            and not concepts & self.system_concepts
+        )
 
     def ip_filing(self, norm: str, concepts: set[str]) -> bool:
         """Obtaining or litigating one IP right, with no word of managing it."""
@@ -106,6 +149,8 @@ class Guard:
         return bool(concepts) or bool(self.domain_re.search(norm))
 
     def declines(self, norm: str, concepts: set[str], *, lookalikes: bool = True) -> bool:
+        if lookalikes and self._declines_round6(norm, concepts):
+            return True
         hit = bool(self.other_scheme_re.search(norm) or self.other_iso(norm))
         if lookalikes and not hit:
             hit = bool(self.other_number_re.search(norm))
@@ -113,12 +158,34 @@ class Guard:
             hit = False  # our system run together with the other scheme
         if lookalikes and not hit:
             hit = bool(self.lookalike_re.search(norm))
+        if lookalikes and not hit:
+            hit = self.unknown_standard(norm) and not self.together_re.search(norm)
         if hit:
             return not concepts & self.anchor_concepts
         return lookalikes and (
             (bool(self.prosecution_re.search(norm)) and not concepts & self.system_concepts)
             or self.ip_filing(norm, concepts)
         )
+
+    def _declines_round6(self, norm: str, concepts: set[str]) -> bool:
+        """Round 6: look-alikes that name 贯标 or our standard and still are not ours.
+
+        Another "贯标" scheme (两化融合贯标, GJB 9001C) unless the text names IP or our
+        standard (``own_concepts``) or runs it together with ours; a comparison with a standard
+        outside our catalogue ("GB/T 33250和29490什么关系": no entry, so no nearest comparison
+        entry); an IP transaction's duration or cost (商标转让要多久, 专利质押多少钱).
+        """
+        # the scheme's own name may hold a "together" word (两化融合): read past it
+        together = bool(self.together_re.search(self.other_guanbiao_re.sub(" ", norm)))
+        if (
+            self.other_guanbiao_re.search(norm)
+            and not together
+            and not concepts & self.own_concepts
+        ):
+            return True
+        if self.uncatalogued_comparison(norm) and not together:
+            return True
+        return self.ip_deal(norm, concepts)
 
 
 @lru_cache(maxsize=4)
@@ -127,6 +194,9 @@ def guard_rules(path: Path = GUARD_FILE) -> Guard:
 
 
 _ISO_RE = re.compile(r"(?<![a-z0-9])iso\s*(?:iec\s*)?(\d{4,5})")
+_NATIONAL_RE = re.compile(
+    r"(?<![a-z0-9])(?:gb|gjb|sj|jb|yy|db\d*)\s*(?:[tz]\s*)?(\d{3,5})(?![0-9])"
+)
 ANCHOR_CONCEPTS = guard_rules().anchor_concepts
 SYSTEM_CONCEPTS = guard_rules().system_concepts
 
