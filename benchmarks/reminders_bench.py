@@ -212,35 +212,30 @@ async def dispatch(
         await store.close()
 
 
-async def with_pg_database(admin_url: str) -> tuple[str, str]:
+async def pg_admin(admin_url: str, sql: str) -> None:
+    """Run one statement (CREATE / DROP DATABASE) on the admin database of ``admin_url``."""
     import asyncpg
 
     url = make_url(admin_url)
-    name = f"ipms_bench_{uuid.uuid4().hex[:8]}"
     conn = await asyncpg.connect(
         host=url.host, port=url.port or 5432, user=url.username, password=url.password,
         database=url.database or "postgres",
     )  # fmt: skip
     try:
-        await conn.execute(f'CREATE DATABASE "{name}"')
+        await conn.execute(sql)
     finally:
         await conn.close()
-    bench = url.set(drivername="postgresql+asyncpg", database=name)
+
+
+async def with_pg_database(admin_url: str) -> tuple[str, str]:
+    name = f"ipms_bench_{uuid.uuid4().hex[:8]}"
+    await pg_admin(admin_url, f'CREATE DATABASE "{name}"')
+    bench = make_url(admin_url).set(drivername="postgresql+asyncpg", database=name)
     return bench.render_as_string(hide_password=False), name
 
 
 async def drop_pg_database(admin_url: str, name: str) -> None:
-    import asyncpg
-
-    url = make_url(admin_url)
-    conn = await asyncpg.connect(
-        host=url.host, port=url.port or 5432, user=url.username, password=url.password,
-        database=url.database or "postgres",
-    )  # fmt: skip
-    try:
-        await conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-    finally:
-        await conn.close()
+    await pg_admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 async def bench_dispatch(args: argparse.Namespace, tmp: Path) -> None:

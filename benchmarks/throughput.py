@@ -55,6 +55,9 @@ sys.path.insert(0, str(ROOT))  # the shared fake Bot API lives in tests/support
 
 import yaml  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
+
+# benchmarks/ is on sys.path when this runs as a script
+from reminders_bench import pg_admin  # type: ignore[import-not-found]  # noqa: E402
 from sqlalchemy import String, cast, func, insert, literal, literal_column, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 from sqlmodel import SQLModel  # noqa: E402
@@ -562,20 +565,6 @@ def _rss_mb(pid: int) -> float:
 # --- fresh databases ----------------------------------------------------------------------
 
 
-async def _pg_admin(url: str, sql: str) -> None:
-    import asyncpg
-
-    u = make_url(url)
-    conn = await asyncpg.connect(
-        host=u.host, port=u.port or 5432, user=u.username, password=u.password,
-        database=u.database or "postgres",
-    )  # fmt: skip
-    try:
-        await conn.execute(sql)
-    finally:
-        await conn.close()
-
-
 class Databases:
     """A seeded database per engine and a fresh copy of it for every run."""
 
@@ -593,14 +582,14 @@ class Databases:
             return f"sqlite+aiosqlite:///{path}"
         assert self.pg_admin is not None
         clause = f' TEMPLATE "{make_url(template).database}"' if template else ""
-        asyncio.run(_pg_admin(self.pg_admin, f'CREATE DATABASE "{name}"{clause}'))
+        asyncio.run(pg_admin(self.pg_admin, f'CREATE DATABASE "{name}"{clause}'))
         self.pg_names.append(name)
         return make_url(self.pg_admin).set(database=name).render_as_string(hide_password=False)
 
     def close(self) -> None:
         for name in self.pg_names:
             assert self.pg_admin is not None
-            asyncio.run(_pg_admin(self.pg_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            asyncio.run(pg_admin(self.pg_admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 

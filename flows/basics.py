@@ -85,15 +85,13 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     ctx.clear_pending()
     if cb is None or verb is None or len(cb.args) != verb.arity:
         return None
-    if done or named is not None or (go and not verb.records_done):
+    moving_on = verb.moving_on_accepts and detect_intent(text) is Intent.NEXT
+    if done or named is not None or (go and not verb.records_done) or moving_on:
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused
-        return verb.handler(ctx, *cb.args) or [SHOW_NEXT]
-    if verb.moving_on_accepts and detect_intent(text) is Intent.NEXT:
-        if (refused := refusal(ctx, verb.right)) is not None:
-            return refused
-        out = verb.handler(ctx, *cb.args) or []
-        return out if any(isinstance(x, ShowNext) for x in out) else [*out, SHOW_NEXT]
+        out = verb.handler(ctx, *cb.args) or [SHOW_NEXT]
+        asked_next = moving_on and not any(isinstance(x, ShowNext) for x in out)
+        return [*out, SHOW_NEXT] if asked_next else out
     if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None

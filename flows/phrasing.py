@@ -40,9 +40,14 @@ def bare(text: str) -> str:
     return fold(text).strip(" .!?~。！？～、，,")
 
 
+def says(text: str, group: str, value: str) -> bool:
+    """The whole text is one of the lexicon's phrases for ``group``/``value``."""
+    return bare(text) in load_lexicon().synonyms(group, value)
+
+
 def says_go(text: str) -> bool:
     """ "ok", "好的", "继续": go on (the lexicon's words for accepting an offer)."""
-    return bare(text) in load_lexicon().synonyms("offer", "accept")
+    return says(text, "offer", "accept")
 
 
 def agrees(text: str) -> bool:
@@ -57,12 +62,12 @@ def says_nothing_new(text: str) -> bool:
 
 def asks_to_resume(text: str) -> bool:
     """ "继续评估", "continue the assessment": the question on screen, again."""
-    return bare(text) in load_lexicon().synonyms("assess", "resume")
+    return says(text, "assess", "resume")
 
 
 def asks_meaning(text: str) -> bool:
     """ "这是啥意思", "看不懂", "what does this mean": explain what is on screen."""
-    return bare(text) in load_lexicon().synonyms("assess", "explain")
+    return says(text, "assess", "explain")
 
 
 # "我们没有研发部门", "we don't do R&D": a "no" that may mean "this does not apply to us".
@@ -140,7 +145,15 @@ _REPORTS_DONE = re.compile(
     r"已经|做完|做过|做了|开过|开了|完成了|搞定|\b(?:did|didn'?t|done|finished|completed|held|ran)\b",
     re.I,
 )
-_NEGATED = re.compile(r"没|未|不|\bnot\b|n't|\bnever\b|\bno\b|\bnope\b", re.I)
+# A negation anywhere in a short statement; 不符合, 不错 and 没问题 deny nothing.
+_DENIED = re.compile(
+    r"没(?!问题)|未|不(?!符合|错)|\bnot\b|n't|\bnever\b|\bno\b|\bnope\b|\byet\b", re.I
+)
+
+
+def denies(text: str) -> bool:
+    """ "还没拿到证书", "not certified yet", "we didn't do it"."""
+    return _DENIED.search(text) is not None
 
 
 def reports_done(text: str) -> bool | None:
@@ -148,4 +161,4 @@ def reports_done(text: str) -> bool | None:
     or says neither (None)."""
     if not _REPORTS_DONE.search(text):
         return None
-    return not _NEGATED.search(text)
+    return not denies(text)

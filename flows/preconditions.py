@@ -172,15 +172,19 @@ def at_onboarding(ctx: Ctx) -> Out:
     return [reply]
 
 
-def confirm(ctx: Ctx, cid: str) -> Out | None:
-    """The user confirms a condition (the review was held, no penalty, ...)."""
-    if cid not in CONFIRMABLE:
-        return None
+def _tick(ctx: Ctx, cid: str) -> None:
     ticked = ctx.company.checked.setdefault(STEP, [])
     if cid not in ticked:
         ticked.append(cid)
     if (key := CONFIRMABLE[cid]) and (item := timeline_of(ctx).get(key)) and not item.done:
         timeline_edit.complete(ctx, key)
+
+
+def confirm(ctx: Ctx, cid: str) -> Out | None:
+    """The user confirms a condition (the review was held, no penalty, ...)."""
+    if cid not in CONFIRMABLE:
+        return None
+    _tick(ctx, cid)
     reply = check_reply(ctx, ctx.t("pre_head", date=fmt_date(ctx.today)))
     reply.edit = True
     return [reply]
@@ -209,9 +213,9 @@ def told(ctx: Ctx, text: str) -> Out | None:
         return None
     unknown = {c.id for c in evaluate(ctx) if c.status is Status.UNKNOWN}
     said = [cid for cid, pattern in _TOLD.items() if cid in unknown and pattern.search(text)]
-    for cid in said[:-1]:
-        confirm(ctx, cid)
-    return confirm(ctx, said[-1]) if said else None
+    for cid in said:
+        _tick(ctx, cid)
+    return [check_reply(ctx, ctx.t("pre_head", date=fmt_date(ctx.today)))] if said else None
 
 
 FLOW = Flow(

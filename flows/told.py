@@ -13,7 +13,7 @@ from flows.context import Ctx
 from flows.facts import pattern as facts_pattern
 from flows.known import timeline_of
 from flows.natural import parse_count
-from flows.phrasing import looks_like_question
+from flows.phrasing import denies, looks_like_question
 from flows.timeline import Item
 from flows.types import Out, Reply
 
@@ -40,11 +40,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     """The flow an outcome told in words starts, or None when the text tells none."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
-    if _CERTIFIED.search(text) and not _denied(text):
+    if _CERTIFIED.search(text) and not denies(text):
         return [ctx.reply("certificate_told"), *certificate.start(ctx)]
-    if _NC_CLOSED.search(text) and not _denied(text):
+    if _NC_CLOSED.search(text) and not denies(text):
         return _nc_closed(ctx)
-    if (m := _NEW_FINDINGS.search(text)) and not _INTERNAL.search(text) and not _denied(text):
+    if (m := _NEW_FINDINGS.search(text)) and not _INTERNAL.search(text) and not denies(text):
         return _findings_raised(ctx, text, m.group("n") or m.group("n_en"))
     return None
 
@@ -86,14 +86,6 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     )
     told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
     return [intro, *(dated.findings(ctx, audit.key, told) or [])]
-
-
-_DENIED = re.compile(r"没(?!问题)|未|不(?!符合|错)|\bnot\b|n't|\bno\b|\byet\b", re.I)
-
-
-def _denied(text: str) -> bool:
-    """ "还没拿到证书", "not certified yet"; 不符合 and 没问题 deny nothing."""
-    return _DENIED.search(text) is not None
 
 
 def _nc_closed(ctx: Ctx) -> Out | None:

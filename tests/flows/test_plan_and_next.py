@@ -14,7 +14,7 @@ from tests.flows.conftest import Driver
 def _assessed(d: Driver, overrides: dict[str, str] | None = None) -> None:
     d.onboard()
     d.press("2|as.start")
-    d.answer_all("y", overrides or {"A03": "n", "B01": "p", "C06": "n"})
+    d.answer_all("y", {"A03": "n", "B01": "p", "C06": "n"} if overrides is None else overrides)
 
 
 def test_plan_honours_the_hard_rules(en: Driver) -> None:
@@ -238,8 +238,8 @@ def test_done_in_words_after_opening_an_item_marks_that_item(zh: Driver) -> None
     assert sum(1 for a in zh.conv.company.actions if a.done_on) == 1
 
 
-def _planned(d: Driver) -> None:
-    _assessed(d)
+def _planned(d: Driver, overrides: dict[str, str] | None = None) -> None:
+    _assessed(d, overrides)
     d.press("2|pl.make")
     d.text("2027-12-31")
 
@@ -307,11 +307,7 @@ def test_internal_audit_findings_told_get_the_companys_own_follow_up(zh: Driver)
 
 def test_building_the_system_next_follows_the_plan_not_an_empty_step(zh: Driver) -> None:
     """All 'yes' in the assessment: no training action, so the plan's next date is next."""
-    zh.onboard()
-    zh.press("2|as.start")
-    zh.answer_all("y", full=False)
-    zh.press("2|pl.make")
-    zh.text("2027-12-31")
+    _planned(zh, {})
     [plan] = zh.cmd("plan")
     first = next(x for x in plan.text.splitlines() if x.startswith("⬜ 1."))
     title = first.split(" · ")[1]

@@ -13,6 +13,15 @@ def _audited(d: Driver) -> None:
     d.text("2026-06-01")  # running since
 
 
+def _certified(d: Driver, issued: str) -> None:
+    """Onboarded as certified; a 2023 certificate issued on ``issued``, the usual expiry taken."""
+    d.onboard("华光", "2|ob|stage|certified")
+    d.press("2|cert.edition|2023")
+    d.text("12345IP0001")
+    d.text(issued)
+    d.text("好的" if d.conv.user.lang == "zh" else "ok")
+
+
 @pytest.mark.parametrize("said", ["拿到证书了", "证书下来了！", "we got our certificate today"])
 def test_the_certificate_told_starts_recording_it(zh: Driver, said: str) -> None:
     _audited(zh)
@@ -186,22 +195,14 @@ def test_no_findings_or_internal_findings_start_no_nc_recording(zh: Driver, said
 
 
 def test_an_overdue_surveillance_date_without_a_year_is_the_nearer_one(en: Driver) -> None:
-    en.onboard("Acme", "2|ob|stage|certified")
-    en.press("2|cert.edition|2023")
-    en.text("ABC-123")
-    en.text("2026-01-10")
-    en.text("ok")  # the usual expiry; the first surveillance is due by 2027-01-08
+    _certified(en, "2026-01-10")  # the usual expiry; the first surveillance is due by 2027-01-08
     en.advance(60)  # 2027-01-26: overdue
     en.text("surveillance audit is on December 20")  # held just before the deadline
     assert any(b.data.endswith("|2026-12-20") for b in en.buttons), en.said()
 
 
 def test_earlier_surveillance_audits_of_an_older_certificate_in_one_tap(zh: Driver) -> None:
-    zh.onboard("华光", "2|ob|stage|certified")
-    zh.press("2|cert.edition|2023")
-    zh.text("12345IP0001")
-    zh.text("2024-03-01")
-    zh.text("好的")
+    _certified(zh, "2024-03-01")
     assert "之前已到期 2 次监督审核" in zh.said()
     zh.press("2|cert.held")
     from flows.context import Ctx
@@ -216,11 +217,7 @@ def test_earlier_surveillance_audits_of_an_older_certificate_in_one_tap(zh: Driv
 def test_a_surveillance_audit_held_closes_the_yearly_audit_and_review_before_it(
     en: Driver,
 ) -> None:
-    en.onboard("Acme", "2|ob|stage|certified")
-    en.press("2|cert.edition|2023")
-    en.text("ABC-123")
-    en.text("2026-01-10")
-    en.text("ok")
+    _certified(en, "2026-01-10")
     en.advance(320)  # 2027-10-13: the yearly audit and review before surveillance 1 are overdue
     en.text("surveillance audit passed on December 20")
     en.text("yes")
@@ -251,22 +248,14 @@ def test_findings_told_with_a_count_are_asked_for_one_after_another(en: Driver) 
 
 @pytest.mark.parametrize("said", ["都做过了", "对"])
 def test_earlier_surveillance_audits_confirmed_in_words(zh: Driver, said: str) -> None:
-    zh.onboard("华光", "2|ob|stage|certified")
-    zh.press("2|cert.edition|2023")
-    zh.text("12345IP0001")
-    zh.text("2024-03-01")
-    zh.text("好的")
+    _certified(zh, "2024-03-01")
     assert not any(r.text.startswith("⚠️") for r in zh.replies), "asked before the alarm"
     zh.text(said)
     assert "记为已完成" in zh.said()
 
 
 def test_next_instead_of_confirming_shows_the_missed_surveillance_risk(zh: Driver) -> None:
-    zh.onboard("华光", "2|ob|stage|certified")
-    zh.press("2|cert.edition|2023")
-    zh.text("12345IP0001")
-    zh.text("2024-03-01")
-    zh.text("好的")
+    _certified(zh, "2024-03-01")
     zh.text("下一步")
     assert "第1次监督审核已逾期" in zh.said()
 
