@@ -211,8 +211,10 @@ def told(ctx: Ctx, text: str) -> Out | None:
     """A condition the body checks, confirmed in words while it is still open."""
     if not ctx.company.onboarded or len(text) > 80:
         return None
-    unknown = {c.id for c in evaluate(ctx) if c.status is Status.UNKNOWN}
-    said = [cid for cid, pattern in _TOLD.items() if cid in unknown and pattern.search(text)]
+    said = [cid for cid, pattern in _TOLD.items() if pattern.search(text)]
+    if said:  # the conditions are evaluated only for a text that names one
+        unknown = {c.id for c in evaluate(ctx) if c.status is Status.UNKNOWN}
+        said = [cid for cid in said if cid in unknown]
     for cid in said:
         _tick(ctx, cid)
     return [check_reply(ctx, ctx.t("pre_head", date=fmt_date(ctx.today)))] if said else None
