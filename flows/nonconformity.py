@@ -10,6 +10,7 @@ from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
 from flows.state import Nonconformity
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
+from flows.workdays import previous_working_day
 
 MAX_NC_TEXT = 500
 TEXT_INPUT, GRADE_INPUT = "nc_text", "nc_grade"
@@ -84,8 +85,9 @@ def add(ctx: Ctx, grade: str) -> Out | None:
         description=p.data.get("text", ""),
         grade="major" if grade == "major" else "minor",
         raised_on=ctx.today,
-        correction_due=ctx.today + timedelta(days=rules.nc_correction_days),
-        evidence_due=ctx.today + timedelta(days=rules.nc_evidence_days),
+        # Deadlines land on a working day: a Saturday due date is the Friday before.
+        correction_due=previous_working_day(ctx.today + timedelta(days=rules.nc_correction_days)),
+        evidence_due=previous_working_day(ctx.today + timedelta(days=rules.nc_evidence_days)),
     )
     ctx.company.nonconformities.append(nc)
     audit_steps(ctx)

@@ -270,3 +270,19 @@ def test_relative_days_inside_a_sentence(en: Driver, said: str, key: str, day: s
     en.text("2026-06-01")
     en.text(said)
     assert any(b.data == f"2|fact|{key}|{day}" for b in en.buttons), en.said()
+
+
+def test_nonconformity_deadlines_fall_on_working_days(en: Driver) -> None:
+    from flows.workdays import is_working_day
+
+    en.onboard("Acme", "2|ob|stage|applied")
+    en.text("2026-06-01")
+    en.text("stage 2 on January 20")
+    en.text("yes")
+    en.advance(55)  # 2027-01-21: 30 days later is Saturday 2027-02-20
+    en.text("stage 2 raised one minor finding")
+    en.text("IP ledger lacks renewal dates")
+    en.press("Minor")
+    [nc] = en.conv.company.nonconformities
+    assert is_working_day(nc.correction_due) and is_working_day(nc.evidence_due)
+    assert nc.evidence_due.isoformat() == "2027-02-19"
