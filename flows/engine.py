@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from flows import account, facts, faq, nextstep, position, preconditions
+from flows import account, facts, faq, nextstep, position, preconditions, steps_told
 from flows.authz import refusal
 from flows.basics import OFFER, says_done
 from flows.callbacks import bind, decode, encode
@@ -210,6 +210,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return ticked  # "没有行政处罚": a condition the certification body checks
     if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
         return fact  # "内审是3月15号做的": read back for one-tap confirmation
+    if ctx.pending is None and (step := steps_told.recognise(ctx, value)) is not None:
+        return step  # "合同签了", "the CB accepted our application": complete that step?
     if ctx.pending is None and (lone := facts.lone_date(ctx, value)) is not None:
         return lone  # "明年6月底" alone: the target date, or ask what it is the date of
     if ctx.pending is None and ctx.company.onboarded and says_done(value):

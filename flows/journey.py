@@ -146,14 +146,16 @@ def toggle(ctx: Ctx, step_id: str, item_id: str) -> Out | None:
     return [view]
 
 
-def complete(ctx: Ctx, step_id: str, force: bool = False) -> Out | None:
+def complete(ctx: Ctx, step_id: str, force: bool = False, told: bool = False) -> Out | None:
+    """``told``: the user said in words that the step is finished and confirmed the read-back,
+    so its generic checklist is not asked again (open plan actions still are)."""
     step = ctx.kb.steps.get(step_id)
     if step is None:
         return None
     if step_id == preconditions.STEP and not force and preconditions.problems(ctx):
         return [preconditions.before_applying(ctx)]
     # Applying: the pre-application check stands in for the checklist.
-    if not force and step_id != preconditions.STEP and (gate := _unfinished(ctx, step)):
+    if not force and step_id != preconditions.STEP and (gate := _unfinished(ctx, step, told)):
         return gate
     n = timeline_edit.complete_step(ctx, step_id)
     if (
@@ -171,7 +173,7 @@ def complete(ctx: Ctx, step_id: str, force: bool = False) -> Out | None:
     return [Reply(done), SHOW_NEXT]
 
 
-def _unfinished(ctx: Ctx, step: Step) -> Out | None:
+def _unfinished(ctx: Ctx, step: Step, told: bool = False) -> Out | None:
     """Ask before completing a step whose actions or checklist are still open."""
     force = [ctx.button("step_force_done", "sd!", step.id)]
     actions = [i for i in timeline_edit.step_items(ctx, step.id) if i.key.startswith("action:")]
@@ -182,7 +184,7 @@ def _unfinished(ctx: Ctx, step: Step) -> Out | None:
         ]
         return [ctx.reply("step_has_actions", rows, n=len(actions))]
     missing = {c.id for c in step.checklist} - ticked(ctx, step)
-    if missing:
+    if missing and not told:
         return [ctx.reply("step_not_ready", [force], n=len(missing))]
     return None
 
@@ -203,6 +205,13 @@ FLOW = Flow(
         Verb("step", open_step, arity=1),
         Verb("ck", toggle, arity=2),
         Verb("sd", complete, arity=1, records_done=True),
+        # The read-back of a step told finished ("合同签了"): "对" / "ok" answers its question.
+        Verb(
+            "sd.told",
+            lambda ctx, step_id: complete(ctx, step_id, told=True),
+            arity=1,
+            moving_on_accepts=True,
+        ),
         Verb(
             "sd!",
             lambda ctx, step_id: complete(ctx, step_id, force=True),

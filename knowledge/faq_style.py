@@ -6,7 +6,8 @@
 - English never leaves Chinese untranslated: Chinese characters and "guanbiao" appear only in
   parentheses after their translation ("IPMS certification (贯标)").
 
-FAQ phrasings (``questions``) are how users type and are not checked.
+FAQ phrasings (``questions``) are how users type and are not checked, nor are the patterns of
+what users say (a step's ``told`` and ``told_when_current``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ _ASCII_PUNCT = re.compile(rf"(?<=[{_CJK}])\s*[,;:?!()]|[,;:?!()]\s*(?=[{_CJK}])"
 _PAREN_WITH_CJK = re.compile(rf"\([^()]*[{_CJK}][^()]*\)")
 _LOWER_WORD = re.compile(r"(?<![\w/.@:-])[a-z]{3,}(?![\w/.@-])")
 _CJK_RUN = re.compile(f"[{_CJK}]+")
+_USER_WORDS = (".questions", ".told", ".told_when_current")  # what users type: not house style
 _PARENS = re.compile(r"\([^()]*\)|（[^（）]*）")
 
 
@@ -60,7 +62,7 @@ def _texts(obj: object, path: str) -> Iterator[tuple[str, str, str]]:
         yield path, "zh", obj.zh
         yield path, "en", obj.en
     elif isinstance(obj, TextList):
-        if not path.endswith(".questions"):
+        if not path.endswith(_USER_WORDS):
             for lang in ("zh", "en"):
                 for i, item in enumerate(obj.get(lang)):
                     yield f"{path}[{i}]", lang, item

@@ -6,6 +6,7 @@ Every user-facing text is a ``Text`` with both languages. Clause ids look like
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -121,6 +122,18 @@ class Step(Strict):
     # The dated event this step asks the user for (a rules.yaml reminder kind such as
     # "internal_audit" or "stage2"); None when the step records no date.
     event_kind: str | None = None
+    # How owners say the step is finished ("合同签了", "the CB accepted our application"):
+    # regular expressions per language, read back for one-tap confirmation (flows.steps_told).
+    told: TextList | None = None
+    # Shorter ways that are only clear while this is the current step ("合同签了" in application).
+    told_when_current: TextList | None = None
+
+    @field_validator("told", "told_when_current")
+    @classmethod
+    def _patterns_compile(cls, v: TextList | None) -> TextList | None:
+        for pattern in [*(v.zh if v else []), *(v.en if v else [])]:
+            re.compile(pattern)  # a bad pattern fails the data check, not a user's message
+        return v
 
 
 class Phase(Strict):
