@@ -20,7 +20,10 @@ from enum import StrEnum
 from flows import timeline_edit
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
+from flows.facts import pattern as facts_pattern
 from flows.known import item_known, timeline_of
+from flows.phrasing import reports_done
+from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.state import Stage
 from flows.timeline import Timeline
@@ -207,11 +210,26 @@ _TOLD = {
 }
 
 
+# Held before applying, told without a date ("内审做过了" after onboarding as applied): the
+# condition is confirmed; a date would be a fact to record (flows.facts), not today's.
+_HELD = {"ia": "internal_audit", "mr": "management_review"}
+
+
+def _held_told(ctx: Ctx, text: str) -> list[str]:
+    applied = STEP in ctx.company.steps_done and ctx.company.certificate is None
+    if not applied or reports_done(text) is not True:  # once certified: this year's audit
+        return []
+    if find_date(text, ctx.today, "past", "start") is not None:
+        return []
+    return [cid for cid, key in _HELD.items() if facts_pattern(key).search(text)]
+
+
 def told(ctx: Ctx, text: str) -> Out | None:
     """A condition the body checks, confirmed in words while it is still open."""
     if not ctx.company.onboarded or len(text) > 80:
         return None
     said = [cid for cid, pattern in _TOLD.items() if pattern.search(text)]
+    said += _held_told(ctx, text)
     if said:  # the conditions are evaluated only for a text that names one
         unknown = {c.id for c in evaluate(ctx) if c.status is Status.UNKNOWN}
         said = [cid for cid in said if cid in unknown]

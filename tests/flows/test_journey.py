@@ -284,10 +284,17 @@ def test_conditions_the_body_checks_can_be_confirmed_in_words(zh: Driver) -> Non
 
 
 def test_internal_audit_done_in_words_is_read_back(zh: Driver) -> None:
-    zh.onboard("华光", "2|ob|stage|applied")
+    zh.onboard("华光", "2|ob|stage|running")
     zh.text("今年5月")
     zh.text("内审做过了")
     assert any(b.data.startswith("2|fact|internal_audit|") for b in zh.buttons), zh.said()
+
+
+def test_internal_audit_done_in_words_after_applying_confirms_the_condition(zh: Driver) -> None:
+    zh.onboard("华光", "2|ob|stage|applied")
+    zh.text("今年5月")
+    zh.text("内审做过了")  # held before applying: not "dated today"
+    assert "ia" in zh.conv.company.checked.get("appl.submit", []), zh.said()
 
 
 def test_a_sentence_is_not_taken_for_the_certificate_number(en: Driver) -> None:

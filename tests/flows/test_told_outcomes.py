@@ -286,3 +286,30 @@ def test_nonconformity_deadlines_fall_on_working_days(en: Driver) -> None:
     [nc] = en.conv.company.nonconformities
     assert is_working_day(nc.correction_due) and is_working_day(nc.evidence_due)
     assert nc.evidence_due.isoformat() == "2027-02-19"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "cid"),
+    [
+        ("zh", "内审做过了", "ia"),
+        ("zh", "管评也做了", "mr"),
+        ("en", "we did the internal audit", "ia"),
+    ],
+)
+def test_after_applying_an_audit_told_held_confirms_the_condition_not_today(
+    kb: Knowledge, lang: str, said: str, cid: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text(said)
+    assert cid in d.conv.company.checked.get("appl.submit", [])
+    assert "2026-11-27" not in d.said() or "✅" in d.said()  # no "dated today" read-back
+    assert not any(b.data.startswith("2|fact|") for b in d.buttons)
+
+
+def test_after_applying_an_audit_told_with_its_date_is_recorded_on_that_date(zh: Driver) -> None:
+    zh.onboard("Acme", "2|ob|stage|applied")
+    zh.text("2026-06-01")
+    zh.text("内审是9月10号做的")
+    assert any(b.data == "2|fact|internal_audit|2026-09-10" for b in zh.buttons), zh.said()
