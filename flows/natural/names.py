@@ -45,6 +45,29 @@ def company_name(text: str) -> str:
     return bare if len(bare) >= 2 else text
 
 
+# What someone says before giving a name: why they came ("我们想搞贯标，不知道从哪开始",
+# "we want to get certified"). A name holds none of these words.
+_ZH_INTENT = re.compile(
+    r"想|打算|准备|需要|不知道|不懂|不太懂|了解一下|咨询|请问|帮我|帮忙|怎么|如何|从哪"
+    r"|(?:搞|做|办|弄)(?:个|一下)?(?:贯标|认证)"
+)
+_EN_SUFFIX = re.compile(r"\b(?:ltd|limited|inc|co|corp|llc|gmbh|company|group)\.?$", re.IGNORECASE)
+_EN_INTENT = re.compile(
+    r"^(?:hi|hello|hey)?[\s,!]*(?:we|i)\s*(?:'d|would|want|need|are\s+(?:looking|planning|thinking|trying)"
+    r"|'re\s+(?:looking|planning|thinking|trying)|have\s+to|must|don'?t\s+know)"
+    r"|\b(?:get\s+certified|certification|how\s+(?:do|to|can)|help\s+(?:me|us))\b",
+    re.IGNORECASE,
+)
+
+
+def tells_intent(text: str) -> bool:
+    """The text says what the user wants rather than naming a company."""
+    text = text.strip().strip(_TRAIL)
+    if _ZH_SUFFIX.search(text) or _EN_SUFFIX.search(text) or any(_has_lead(c) for c in _CLAUSE_SPLIT.split(text) if c):
+        return False  # "我们是做贯标咨询的，叫…公司": a name is in there
+    return bool(_ZH_INTENT.search(text) or _EN_INTENT.search(text))
+
+
 def _has_lead(clause: str) -> bool:
     """A clause that introduces the name: 叫 / 名字是 / "we're" / "our company is"."""
     if _ZH_LEAD.match(clause):

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from flows.state import Stage
+from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
 
 
@@ -188,3 +189,31 @@ def test_a_night_hour_said_in_words_is_refused(zh: Driver) -> None:
     zh.onboard()
     zh.text("提醒改成凌晨3点")
     assert zh.conv.company.reminder_hour == 9 and "8 到 20" in zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "我们想搞贯标，不知道从哪开始"),
+        ("zh", "老板让我来弄贯标"),
+        ("en", "Hi, we want to get certified"),
+        ("en", "I need help with IPMS certification"),
+    ],
+)
+def test_why_they_came_is_not_taken_for_the_company_name(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    assert d.conv.company.name in ("", None)
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "name"
+    d.text("宁波恒达塑业有限公司")
+    assert d.conv.company.name == "宁波恒达塑业有限公司"
+
+
+@pytest.mark.parametrize("name", ["恒达认证技术有限公司", "Certification Partners Ltd", "体系通科技"])
+def test_names_with_our_words_are_still_names(en: Driver, name: str) -> None:
+    en.cmd("start")
+    en.text(name)
+    assert en.conv.company.name == name
