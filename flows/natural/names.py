@@ -63,7 +63,8 @@ _EN_INTENT = re.compile(
 def tells_intent(text: str) -> bool:
     """The text says what the user wants rather than naming a company."""
     text = text.strip().strip(_TRAIL)
-    if _ZH_SUFFIX.search(text) or _EN_SUFFIX.search(text) or any(_has_lead(c) for c in _CLAUSE_SPLIT.split(text) if c):
+    named = any(_has_lead(c) for c in _CLAUSE_SPLIT.split(text) if c)
+    if named or _ZH_SUFFIX.search(text) or _EN_SUFFIX.search(text):
         return False  # "我们是做贯标咨询的，叫…公司": a name is in there
     return bool(_ZH_INTENT.search(text) or _EN_INTENT.search(text))
 

@@ -212,7 +212,9 @@ def test_why_they_came_is_not_taken_for_the_company_name(
     assert d.conv.company.name == "宁波恒达塑业有限公司"
 
 
-@pytest.mark.parametrize("name", ["恒达认证技术有限公司", "Certification Partners Ltd", "体系通科技"])
+@pytest.mark.parametrize(
+    "name", ["恒达认证技术有限公司", "Certification Partners Ltd", "体系通科技"]
+)
 def test_names_with_our_words_are_still_names(en: Driver, name: str) -> None:
     en.cmd("start")
     en.text(name)
