@@ -65,9 +65,29 @@ def asks_to_resume(text: str) -> bool:
     return says(text, "assess", "resume")
 
 
+# Inside a short message the core words are enough ("这个是啥意思呀", "I don't get this one").
+_MEANING = re.compile(
+    r"(?:啥|什么|甚么)意思|看不懂|没看懂|不太懂|不明白|没明白|不理解|解释一?下|是指(?:啥|什么)|指的是"
+    r"|\bwhat\s+(?:does|do|is)\s+(?:this|that|it|the)(?:\s+(?:question|one))?\s+mean"
+    r"|\b(?:don'?t|do\s+not|didn'?t)\s+(?:understand|get)\b|\bexplain\b|\bwhat\s+is\s+meant\b",
+    re.I,
+)
+# What may stand around them: pointing at the question, particles ("这个是啥意思呀"); anything
+# else names a subject of its own ("FTO是什么意思": a question for the FAQ).
+_MEANING_REST = re.compile(
+    r"这个|这道题|这题|这一题|这条|这里|这句|这|是|呀|啊|吗|呢|的|我|有点|还是|一下|请|能|可以|帮|"
+    r"\b(?:this|that|one|question|it|i|sorry|please|can|you|could|still|quite|really|the|here)\b"
+    r"|[\s?？!！。.,，~～]",
+    re.I,
+)
+
+
 def asks_meaning(text: str) -> bool:
     """ "这是啥意思", "看不懂", "what does this mean": explain what is on screen."""
-    return says(text, "assess", "explain")
+    if says(text, "assess", "explain"):
+        return True
+    rest = _MEANING.sub("", text)
+    return _MEANING.search(text) is not None and len(_MEANING_REST.sub("", rest)) <= 2
 
 
 # "我们没有研发部门", "we don't do R&D": a "no" that may mean "this does not apply to us".

@@ -474,7 +474,18 @@ def test_done_without_a_date_takes_the_planned_day_when_it_has_passed(zh: Driver
     assert "日期按今天" not in zh.said()
 
 
-@pytest.mark.parametrize("typed", ["这是啥意思", "看不懂", "什么意思？", "为什么重要？", "为什么"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "这是啥意思",
+        "看不懂",
+        "什么意思？",
+        "为什么重要？",
+        "为什么",
+        "这个是啥意思呀",
+        "我没看懂这题",
+    ],
+)
 def test_asking_what_a_question_means_explains_it_and_asks_again(zh: Driver, typed: str) -> None:
     qid = _in_assessment(zh)
     zh.text(typed)
@@ -484,11 +495,26 @@ def test_asking_what_a_question_means_explains_it_and_asks_again(zh: Driver, typ
     assert zh.conv.user.pending is not None and zh.conv.user.pending.field == qid
 
 
-@pytest.mark.parametrize("typed", ["What does this mean?", "why does this matter"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "What does this mean?",
+        "why does this matter",
+        "what does this question mean?",
+        "I don't get it",
+    ],
+)
 def test_what_does_this_mean_in_english(en: Driver, typed: str) -> None:
     qid = _in_assessment(en)
     en.text(typed)
     assert "Why it matters" in en.said() and qid not in en.conv.company.answers
+
+
+def test_asking_what_a_term_means_goes_to_the_faq_not_the_question(zh: Driver) -> None:
+    qid = _in_assessment(zh)
+    zh.text("FTO是什么意思")  # a subject of its own: the FAQ answers, the question comes back
+    assert "审核员会看" not in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == qid
 
 
 @pytest.mark.parametrize(
