@@ -168,6 +168,20 @@ def _complete(ctx: Ctx, key: str) -> Out | None:
     return [ctx.reply("event_done", title=item.title(ctx.lang), date=fmt_date(on)), SHOW_NEXT]
 
 
+def _complete_told(ctx: Ctx, key: str, day: str) -> Out | None:
+    """An action told done ("台账上周弄好了"), on the day the sentence said (today if none)."""
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        return None
+    item = timeline_edit.complete(ctx, key, on=min(when, ctx.today))
+    if item is None:
+        return [ctx.reply("event_unknown")]
+    done = timeline_of(ctx).get(key)
+    on = done.done_on or done.on if done else ctx.today
+    return [ctx.reply("event_done", title=item.title(ctx.lang), date=fmt_date(on)), SHOW_NEXT]
+
+
 def passed(ctx: Ctx, key: str) -> Out | None:
     """An audit the certification body ran went through without findings."""
     item = timeline_edit.complete(ctx, key)
@@ -191,6 +205,8 @@ FLOW = Flow(
     "dates",
     verbs=(
         Verb("evt.done", mark_done, arity=1, records_done=True),
+        # The read-back of an action told done ("台账弄好了"): "对" / "ok" answers its question.
+        Verb("evt.told", _complete_told, arity=2, moving_on_accepts=True),
         Verb("evt.date", change_date, arity=1),
         Verb("tl.passed", passed, arity=1),
         Verb("tl.findings", findings, arity=1),

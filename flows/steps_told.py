@@ -1,9 +1,11 @@
-"""Steps told finished in words: "合同签了", "the CB accepted our application", "培训都做完了".
+"""Progress told in words: a plan action ("台账上周弄好了", "we set up the IP ledger") or a
+journey step ("合同签了", "the CB accepted our application", "培训都做完了").
 
-Each journey step may carry the ways owners say it is finished (``told`` in journey.yaml). A
-short statement that matches one, and does not deny it, is read back: one tap (or "对" /
-"yes") completes the step through the same path as its "Step done" button, checklist
-questions included. Dated events (internal audit, stage 1...) are flows.facts' business.
+A plan action is found by its own title: what the sentence names, once the words of being done,
+of time and of the speaker are taken away, must fit one open action and no other. A journey
+step may carry the ways owners say it is finished (``told`` in journey.yaml). Either is read
+back: one tap (or "对" / "yes") completes it through the same path as its "Done" button.
+Dated events (internal audit, stage 1...) are flows.facts' business.
 """
 
 from __future__ import annotations
@@ -11,9 +13,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from flows.context import Ctx
+from rapidfuzz import fuzz
+
+from flows.context import Ctx, fmt_date
+from flows.known import timeline_of
 from flows.phrasing import denies, looks_like_question
-from flows.types import Out, Reply
+from flows.reading import find_date
+from flows.timeline import Item
+from flows.types import Out
+from flows.workdays import previous_working_day
+from knowledge.lexicon import fold
 from knowledge.loader import Knowledge
 
 MAX_LEN = 80
@@ -34,17 +43,113 @@ def _told_step(kb: Knowledge, text: str, current: str | None) -> str | None:
     return None
 
 
+# Being done, said of an action: the sentence must say one of these.
+_DONE = re.compile(
+    r"好了|完了|完成|搞定|已经|已|有了|了[。！!~～]*$"
+    r"|\b(?:done|finished|completed|set\s+up|built|wrote|written|issued|signed|approved|ready"
+    r"|in\s+place|sorted|created|drafted|made|did|have\s+(?:now\s+)?(?:a|an|the|our))\b",
+    re.I,
+)
+# Everything around the thing named: when, who, being done, particles.
+_AROUND = re.compile(
+    r"上上?周|上个?月|上礼拜|下下?周|下个?月|下礼拜|昨天|前天|今天|明天|后天|刚刚|刚才|本周|这周|这个月"
+    r"|月初|月底|月中|年底|年初|前几天|之前|以前|已经|准备|打算|计划|马上|争取|尽快|"
+    r"我们|我|公司|的|了|啦|呢|吧|好|完|成|搞定|做|弄|建立|建|发布|签|写|定|批|已|有|要|把|将|在|前|"
+    r"周[一二三四五六日天]|星期[一二三四五六日天]|[0-9０-９]+|[一二三四五六七八九十]+[月号日]|[月号日底]"
+    r"|\b(?:last|this|next|week|month|year|yesterday|today|tomorrow|ago|just|already|now|finally"
+    r"|we|i|our|the|a|an|have|has|had|is|are|was|were|be|will|going|to|by|before|end|of|on|at"
+    r"|it|its|all|done|finished|finish|completed|complete|set|up|built|wrote|written|issued|signed"
+    r"|approved|ready|in|place|sorted|created|drafted|made|did|do|and|get|got"
+    r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+    r"|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
+    r"|\d+(?:st|nd|rd|th)?)\b"
+    r"|[\s,，.。!！~～]",
+    re.I,
+)
+_MIN_FIT = 80  # share of the named thing found in a title (0-100)
+_MIN_LEAD = 10  # over the next open action: "文件" must not fit two titles alike
+
+
+def _fit(named: str, title: str) -> float:
+    title = fold(title)
+    if named.isascii():
+        return fuzz.token_set_ratio(named, title) if len(named) >= 3 else 0.0
+    if len(named) < 2:
+        return 0.0
+    # Chinese word order moves ("管理者代表任命了" for "书面任命…（管理者代表）"): the share of
+    # the named thing's character pairs found in the title, or one contiguous fit.
+    pairs = [named[i : i + 2] for i in range(len(named) - 1)]
+    covered = 100.0 * sum(p in title for p in pairs) / len(pairs)
+    return max(covered, fuzz.partial_ratio(named, title))
+
+
+# Said of what is still to come ("下周要把台账做了", "we will set up the ledger").
+_AHEAD = re.compile(
+    r"要|准备|打算|计划|快|将|马上|下周|下个?月|\b(?:will|going\s+to|plan|next)\b", re.I
+)
+
+
+def _named_action(ctx: Ctx, text: str) -> Item | None:
+    """The one open plan action the sentence names."""
+    named = _AROUND.sub(" ", fold(text)).strip()
+    named = " ".join(named.split())
+    if not named:
+        return None
+    open_actions = [i for i in timeline_of(ctx).items if i.key.startswith("action:") and not i.done]
+    scored = sorted(
+        ((max(_fit(named, i.title_zh), _fit(named, i.title_en)), i) for i in open_actions),
+        key=lambda pair: -pair[0],
+    )
+    if not scored or scored[0][0] < _MIN_FIT:
+        return None
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < _MIN_LEAD:
+        return None
+    return scored[0][1]
+
+
 def recognise(ctx: Ctx, text: str) -> Out | None:
-    """A read-back to complete the step the text says is finished, or None."""
+    """A read-back to complete the action or step the text says is finished, or None."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
+    if denies(text):
+        return None
+    ahead = _AHEAD.search(text) is not None
+    if (ahead or _DONE.search(text)) and (action := _named_action(ctx, text)) is not None:
+        return _moved(ctx, action, text) if ahead else _done(ctx, action, text)
     step_id = _told_step(ctx.kb, text, ctx.company.current_step)
-    if step_id is None or denies(text):
+    if step_id is None:
         return None
     title = ctx.kb.steps[step_id].title.get(ctx.lang)
     if step_id in ctx.company.steps_done:
         return [ctx.reply("step_told_already", title=title)]
     button = ctx.button("step_told_yes", "sd.told", step_id)
-    reply: Reply = ctx.reply("step_told_confirm", [[button]], title=title)
+    reply = ctx.reply("step_told_confirm", [[button]], title=title)
     reply.offer = button.data  # "对" / "yes" completes it
+    return [reply]
+
+
+def _done(ctx: Ctx, action: Item, text: str) -> Out:
+    """ "台账上周弄好了": done, on the day said (today when none)."""
+    told_on = find_date(text, ctx.today, "past", "start")
+    day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
+    button = ctx.button("step_told_yes", "evt.told", action.key, day.isoformat())
+    reply = ctx.reply(
+        "action_told_confirm", [[button]], title=action.title(ctx.lang), date=fmt_date(day)
+    )
+    reply.offer = button.data  # "对" / "yes" completes it
+    return [reply]
+
+
+def _moved(ctx: Ctx, action: Item, text: str) -> Out | None:
+    """ "风险清单下周做": its due date moves there (the end of a period named), if one is said."""
+    when = find_date(text, ctx.today, "future", "end")
+    if when is None or when < ctx.today:
+        return None
+    when = max(previous_working_day(when), ctx.today)  # "下周" ends on a Sunday: the Friday
+    button = ctx.button("action_move_yes", "fact", action.key, when.isoformat())
+    reply = ctx.reply(
+        "action_move_confirm", [[button]], title=action.title(ctx.lang), date=fmt_date(when)
+    )
+    reply.offer = button.data
     return [reply]

@@ -107,15 +107,17 @@ def _step_done(ctx: Ctx, item: Item | None) -> None:
         position.refresh(ctx)
 
 
-def complete(ctx: Ctx, key: str) -> Item | None:
-    """Mark ``key`` done: today, or on its date when that has already passed."""
+def complete(ctx: Ctx, key: str, on: date | None = None) -> Item | None:
+    """Mark ``key`` done: today, or on its date when that has already passed; an action on
+    ``on`` when the user said when it was done."""
     item = timeline_of(ctx).get(key)
     if item is None:
         return None
+    told = on
     on = min(item.on, ctx.today)
     if key.startswith("action:"):
         if (a := _action(ctx, key.removeprefix("action:"))) is not None and a.done_on is None:
-            a.done_on = ctx.today
+            a.done_on = told or ctx.today
     elif key.startswith("nc:"):
         nc_id = ":".join(key.split(":")[:2])
         for nc in ctx.company.nonconformities:

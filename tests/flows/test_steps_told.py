@@ -69,3 +69,55 @@ def test_a_step_already_done_is_said_so(en: Driver) -> None:
     en.text("2026-06-01")
     en.text("all staff have been trained")
     assert "already marked done" in en.said()
+
+
+def _planned(d: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    d.onboard("Acme")
+    assess_and_plan(d)  # the plan holds the IP ledger, the documents, training, searches
+
+
+def _action(d: Driver, word: str) -> str:
+    return next(a.id for a in d.conv.company.actions if word in a.title_en.lower())
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "word", "on"),
+    [
+        ("zh", "台账上周弄好了", "ledger", "2026-11-16"),
+        ("en", "we set up the IP ledger yesterday", "ledger", "2026-11-26"),
+        ("en", "we finished the documents", "documents", "2026-11-27"),
+    ],
+)
+def test_a_plan_action_told_done_is_read_back_with_its_day(
+    kb: Knowledge, lang: str, said: str, word: str, on: str
+) -> None:
+    d = Driver(kb, lang)
+    _planned(d)
+    aid = _action(d, word)
+    d.text(said)
+    assert on in d.said(), d.said()
+    action = next(a for a in d.conv.company.actions if a.id == aid)
+    assert action.done_on is None  # nothing changed on a guess
+    d.text("对" if lang == "zh" else "yes")
+    action = next(a for a in d.conv.company.actions if a.id == aid)
+    assert action.done_on is not None and action.done_on.isoformat() == on
+
+
+def test_a_plan_action_said_for_next_week_moves_to_its_last_working_day(zh: Driver) -> None:
+    _planned(zh)
+    aid = _action(zh, "ledger")
+    zh.text("下周要把台账弄好")
+    zh.text("好")
+    action = next(a for a in zh.conv.company.actions if a.id == aid)
+    assert action.done_on is None
+    assert action.due is not None and action.due.isoformat() == "2026-12-04"  # Friday
+
+
+@pytest.mark.parametrize("said", ["台账还没弄好", "文件写了一半了吗？"])
+def test_denied_or_asked_progress_changes_nothing(zh: Driver, said: str) -> None:
+    _planned(zh)
+    zh.text(said)
+    assert not any(b.data.startswith(("2|evt.told|", "2|fact|")) for b in zh.buttons)
+    assert all(a.done_on is None for a in zh.conv.company.actions)
