@@ -26,8 +26,8 @@ from flows.phrasing import reports_done
 from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.state import Stage
-from flows.timeline import Timeline
-from flows.types import Button, Out, Reply
+from flows.timeline import Item, Timeline
+from flows.types import Button, Out, Reply, ShowNext
 
 STEP = "appl.submit"
 CONFIRMABLE = {
@@ -231,11 +231,44 @@ def told(ctx: Ctx, text: str) -> Out | None:
     said = [cid for cid, pattern in _TOLD.items() if pattern.search(text)]
     said += _held_told(ctx, text)
     if said:  # the conditions are evaluated only for a text that names one
-        unknown = {c.id for c in evaluate(ctx) if c.status is Status.UNKNOWN}
-        said = [cid for cid in said if cid in unknown]
+        # Open ones; "no penalty" also over an earlier assessment answer (checked since).
+        open_ids = {c.id for c in evaluate(ctx) if c.status is not Status.MET}
+        said = [cid for cid in said if cid in open_ids]
+    if not said:
+        return None
     for cid in said:
         _tick(ctx, cid)
-    return [check_reply(ctx, ctx.t("pre_head", date=fmt_date(ctx.today)))] if said else None
+    if ctx.company.phase in _APPLYING:
+        return [check_reply(ctx, ctx.t("pre_head", date=fmt_date(ctx.today)))]
+    # Months before applying: the whole check (internal audit "not done") would alarm; say
+    # what was noted, and close the plan's own check of it.
+    label = {c.id: c.text.get(ctx.lang) for c in ctx.kb.steps[STEP].checklist}
+    lines = [ctx.t("pre_noted", condition=label[cid]) for cid in said]
+    for cid in said:
+        if (action := _checking_action(ctx, cid)) is not None:
+            timeline_edit.complete(ctx, action.key)
+            lines.append(ctx.t("pre_noted_action", title=action.title(ctx.lang)))
+    return [Reply("\n".join(lines)), ShowNext()]
+
+
+_APPLYING = {"appl", "audit", "dec", "maint"}
+# The plan action that checks a condition: the one from its assessment question.
+_CHECKED_BY = {"no_penalty": "F06"}
+
+
+def _checking_action(ctx: Ctx, cid: str) -> Item | None:
+    qid = _CHECKED_BY.get(cid)
+    return next(
+        (
+            i
+            for i in timeline_of(ctx).items
+            if qid is not None
+            and i.key.startswith("action:")
+            and i.question_id == qid
+            and not i.done
+        ),
+        None,
+    )
 
 
 FLOW = Flow(

@@ -313,3 +313,17 @@ def test_after_applying_an_audit_told_with_its_date_is_recorded_on_that_date(zh:
     zh.text("2026-06-01")
     zh.text("内审是9月10号做的")
     assert any(b.data == "2|fact|internal_audit|2026-09-10" for b in zh.buttons), zh.said()
+
+
+def test_no_penalty_told_months_before_applying_closes_the_check_quietly(zh: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    zh.onboard("Acme")
+    assess_and_plan(zh, {"F06": "n", "A03": "n"})  # the plan holds "check the penalty record"
+    check = next(a for a in zh.conv.company.actions if a.question_id == "F06")
+    assert check.done_on is None
+    zh.text("处罚记录查过了，没有处罚")
+    check = next(a for a in zh.conv.company.actions if a.question_id == "F06")
+    assert check.done_on == zh.now.date()
+    assert "no_penalty" in zh.conv.company.checked.get("appl.submit", [])
+    assert "❌" not in zh.said() and "内审" not in zh.said().split("👉")[0]
