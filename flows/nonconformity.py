@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flows import confirm, position
 from flows.context import Ctx, fmt_date
+from flows.known import timeline_of
 from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
 from flows.state import Nonconformity
@@ -130,6 +131,13 @@ def audit_steps(ctx: Ctx, passed_clean: bool = False) -> None:
     """Findings recorded: the audit report has been read. All of them closed, or stage 2
     passed without any: the nonconformity step is behind too, the decision is next."""
     ncs = ctx.company.nonconformities
+    stage2 = timeline_of(ctx).get("stage2")
+    if (
+        not passed_clean
+        and (stage2 is None or not stage2.done)
+        and "audit.stage2" not in (ctx.company.steps_done)
+    ):
+        return  # findings of stage 1 are fixed before stage 2, which is still to come
     if ncs or passed_clean:
         position.mark_step_done(ctx, "audit.report")
     if passed_clean or (ncs and all(nc.closed_on is not None for nc in ncs)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from flows.types import EventKind
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
 
@@ -327,3 +328,20 @@ def test_no_penalty_told_months_before_applying_closes_the_check_quietly(zh: Dri
     assert check.done_on == zh.now.date()
     assert "no_penalty" in zh.conv.company.checked.get("appl.submit", [])
     assert "❌" not in zh.said() and "内审" not in zh.said().split("👉")[0]
+
+
+def test_closing_stage_1_findings_leads_to_stage_2_not_the_certificate(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|applied")
+    en.text("2026-06-01")
+    en.text("stage 1 audit was on November 20")
+    en.text("yes")
+    en.text("stage 1 raised one minor finding")
+    en.text("Objectives not tracked quarterly")
+    en.press("2|nc.grade|minor")
+    nc = en.conv.company.nonconformities[0]
+    en.send(EventKind.BUTTON, f"2|nc.close|{nc.id}")
+    en.text("yes")
+    assert en.conv.company.nonconformities[0].closed_on is not None
+    assert en.conv.company.current_step == "audit.stage2", en.conv.company.steps_done
+    assert "audit.report" not in en.conv.company.steps_done
+    assert "Stage 2" in next(r.text for r in en.cmd("next") if r.text.startswith("👉"))
