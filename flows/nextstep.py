@@ -121,6 +121,22 @@ def overdue_guard(items: list[Item]) -> tuple[str, str]:
     return str(len(items)), min(i.on for i in items).strftime("%Y%m%d")
 
 
+def bulk_done(items: list[Item]) -> list[Item]:
+    """What one "all done" tap may complete: plan actions. A milestone (internal audit,
+    application, stage 1...) or a nonconformity needs its own date or confirmation; a tap
+    would record the planned day as the day it happened."""
+    return [i for i in items if i.key.startswith("action:")]
+
+
+def bulk_button(ctx: Ctx, scope: str, items: list[Item]) -> Button | None:
+    """The one-tap button for ``items``: "all of these" or "these actions", or none."""
+    bulk = bulk_done(items)
+    if not bulk:
+        return None
+    label = "overdue_all_done_btn" if len(bulk) == len(items) else "overdue_actions_done_btn"
+    return ctx.button(label, "tl.alldone", scope, *overdue_guard(bulk))
+
+
 def _overdue_line(ctx: Ctx, rest: list[Item]) -> tuple[str, list[Button]]:
     if len(rest) == 1:
         one = rest[0]
@@ -130,11 +146,12 @@ def _overdue_line(ctx: Ctx, rest: list[Item]) -> tuple[str, list[Button]]:
             ctx.button("change_date_btn", "evt.date", one.key),
         ]
     earliest = min(i.on for i in rest)
-    text = ctx.t("overdue_more", n=len(rest), date=fmt_date(earliest))
-    buttons = [
-        ctx.button("overdue_review_btn", "tl.overdue"),
-        ctx.button("overdue_all_done_btn", "tl.alldone", "rest", *overdue_guard(rest)),
-    ]
+    bulk = bulk_done(rest)
+    key = "overdue_more" if len(bulk) == len(rest) else "overdue_more_dated"
+    text = ctx.t(key, n=len(rest), date=fmt_date(earliest))
+    buttons = [ctx.button("overdue_review_btn", "tl.overdue")]
+    if (one_tap := bulk_button(ctx, "rest", rest)) is not None:
+        buttons.append(one_tap)
     return text, buttons
 
 

@@ -46,20 +46,21 @@ def review(ctx: Ctx) -> Out:
     ]
     if len(items) > len(shown):
         lines.append(ctx.t("overdue_listed_more", n=len(items) - len(shown)))
-    lines.append(ctx.t("overdue_hint"))
+    bulk = nextstep.bulk_done(items)
+    hint = "overdue_hint" if len(bulk) == len(items) else "overdue_hint_dated"
+    lines.append(ctx.t(hint))
     per_row = 5
     ticks = [Button(f"✅ {n}", encode("evt.done", i.key)) for n, i in enumerate(shown, 1)]
     rows = [ticks[k : k + per_row] for k in range(0, len(ticks), per_row)]
-    rows.append(
-        [ctx.button("overdue_all_done_btn", "tl.alldone", "all", *nextstep.overdue_guard(items))]
-    )
+    if (one_tap := nextstep.bulk_button(ctx, "all", items)) is not None:
+        rows.append([one_tap])
     return [Reply("\n".join(lines), rows)]
 
 
 def all_done(ctx: Ctx, scope: str, count: str, earliest: str) -> Out | None:
     if scope not in ("all", "rest"):
         return None
-    items = _scope(ctx, scope)
+    items = nextstep.bulk_done(_scope(ctx, scope))
     if not items or nextstep.overdue_guard(items) != (count, earliest):
         return [ctx.reply("overdue_changed"), *review(ctx)]
     n = timeline_edit.complete_many(ctx, [i.key for i in items])

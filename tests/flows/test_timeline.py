@@ -105,11 +105,14 @@ def test_next_is_not_stuck_on_overdue_actions_and_one_press_clears_them(zh: Driv
     advance_to(zh, today(zh) + timedelta(days=200))  # came back much later, behind on everything
     said = one_next(zh)
     assert said.count("已逾期") <= 2  # the action shown, and one line for all the others
-    assert "这些都已完成" in {b.label.removeprefix("✅ ") for b in zh.buttons}
+    # Milestones are overdue too (the internal audit...): the one tap covers the actions only.
+    assert "这些行动都已完成" in {b.label.removeprefix("✅ ") for b in zh.buttons}
     bulk = next(b for b in zh.buttons if b.data.startswith("2|tl.alldone|"))
     zh.press(bulk.data)
     late = [i for i in timeline(zh).items if state(i, today(zh)) is State.MISSED]
-    assert len(late) <= 1  # only the one "what's next" was showing
+    late_actions = [i for i in late if i.key.startswith("action:")]
+    assert len(late_actions) <= 1  # only the one "what's next" was showing
+    assert any(i.key in ("internal_audit", "operate") for i in late)  # not ticked on a guess
     assert "已把" in zh.said()
 
 
@@ -353,3 +356,21 @@ def test_recording_a_past_external_audit_moves_the_journey_and_offers_passed(kb:
     assert any(b.data == "2|tl.passed|stage2" for b in d.buttons)
     d.cmd("next")
     assert "合同与文件评审" not in d.said()
+
+
+def test_the_overdue_list_never_ticks_a_milestone_in_bulk(en: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    en.onboard()
+    assess_and_plan(en)
+    advance_to(en, today(en) + timedelta(days=270))  # the audit, review and application passed
+    en.cmd("next")
+    en.press("2|tl.overdue")
+    assert "real date" in en.said()
+    bulk = next(b for b in en.buttons if b.data.startswith("2|tl.alldone|"))
+    assert "actions" in bulk.label
+    en.press(bulk.data)
+    tl = timeline(en)
+    for key in ("internal_audit", "management_review", "apply"):
+        item = tl.get(key)
+        assert item is not None and not item.done, key  # still to be dated by the user
