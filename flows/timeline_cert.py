@@ -154,8 +154,8 @@ def _recertification(
         out.append(
             CertItem(f"recert:{name}", kind, on, done=implied, after=after, moved_from=moved)
         )
-    on, moved = _earlier(cert.expires)
-    out.append(CertItem("expiry", "expiry", on, done=applied, moved_from=moved))
+    # The expiry printed on the certificate is a fact, not a deadline we derive: it stays.
+    out.append(CertItem("expiry", "expiry", cert.expires, done=applied))
     return out
 
 

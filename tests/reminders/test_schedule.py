@@ -85,7 +85,7 @@ def test_recertification_milestones_and_expiry(rules: Rules) -> None:
     assert ev["recert:apply"].on == date(2028, 9, 14)  # 4
     assert ev["recert:latest"].on == date(2028, 10, 13)  # 3 (the 14th is a Saturday)
     assert ev["recert:check"].on == date(2028, 12, 14)  # 1
-    assert ev["expiry"].on == date(2029, 1, 12)  # Sunday the 14th: the Friday before
+    assert ev["expiry"].on == date(2029, 1, 14)  # a Sunday: the printed expiry never moves
     assert ev["recert:apply"].kind == "recert_apply"
     assert ev["recert:apply"].title_zh == "再认证：提交申请"
 
