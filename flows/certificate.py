@@ -73,11 +73,12 @@ def edition(ctx: Ctx, value: str) -> Out | None:
         record=True,
     )
     if value == "2013":
-        # 2013 certificates ended on 2025-12-31: not a valid basis, start again on 2023.
+        # 2013 certificates ended on 2025-12-31: not a valid basis, apply again on 2023. The
+        # system itself has been running for years: a 2023 gap assessment, then onwards.
         ctx.clear_pending()
-        ctx.company.stage = Stage.NOT_STARTED
+        ctx.company.stage = Stage.RUNNING
         ctx.company.steps_done = []
-        position.place(ctx, Stage.NOT_STARTED)
+        position.place(ctx, Stage.RUNNING)
         return [record, ctx.reply("cert_2013"), SHOW_NEXT]
     ctx.wait_for(INPUT, "number")
     return [record, PROMPT]
