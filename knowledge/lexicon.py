@@ -73,6 +73,8 @@ class AnswerWords(_Strict):
     particles: Words
     fillers: Words
     connectives: Words
+    # Anywhere in a "yes", these make it partly: "we do searches sometimes", "有时候做".
+    qualifiers: Words
 
     @model_validator(mode="after")
     def _one_kind_per_phrase(self) -> AnswerWords:

@@ -12,6 +12,7 @@ Rules, in order:
 3. A single clause ending with "?" is a question ("有？"): None.
 4. A later clause that is itself an answer phrase can turn yes or no into partly: "有，但不全",
    "有，也没有", "没有，只有一部分". Mixed answers ("有的有，有的没有") are partly.
+5. A qualifier anywhere turns yes into partly: "we do searches sometimes", "有，没记录".
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class _Words:
         self.fillers = data.fillers.both
         self.particles = data.particles.both
         self.connectives = data.connectives.both
+        self.qualifiers = data.qualifiers.both
 
 
 @lru_cache(maxsize=1)
@@ -98,7 +100,10 @@ def parse_answer(text: str) -> AnswerKind | None:
     if len(parts) == 1 and fold(text).rstrip().endswith("?"):
         return None
     later = [k for p in parts[1:] if (k := _exact(p, w, w.connectives)) is not None]
-    return _combine(head, later)
+    kind = _combine(head, later)
+    if kind is AnswerKind.YES and any(contains_word(fold(text), q) for q in w.qualifiers):
+        return AnswerKind.PARTLY  # "we do searches sometimes", "有，但没记录"
+    return kind
 
 
 def bare_answer(text: str) -> AnswerKind | None:

@@ -21,6 +21,9 @@ ZH = [
     ("不适用", NA), ("不涉及", NA), ("我们不涉及", NA), ("无此情况", NA),
     ("不清楚", U), ("不确定", U), ("不知道", U), ("跳过", U), ("再说", U), ("先跳过吧", U),
     ("不太清楚", U), ("我问一下", U),
+    # A qualified yes is partly.
+    ("有，有时候做", P), ("有时候", P), ("偶尔", P), ("有，没记录", P),
+    ("有个excel表记着专利，但是不全", P), ("是的，每次都有记录", Y),
 ]  # fmt: skip
 
 EN = [
@@ -35,6 +38,8 @@ EN = [
     ("doesn't apply", NA), ("not relevant", NA),
     ("not sure", U), ("don't know", U), ("I don't know", U), ("skip", U), ("idk", U),
     ("I'm not sure", U), ("no idea", U), ("maybe", U), ("need to check", U), ("later", U),
+    ("we do searches sometimes before launching", P), ("sometimes", P), ("not always", P),
+    ("we have one, but not documented", P),
 ]  # fmt: skip
 
 NOT_ANSWERS = [
