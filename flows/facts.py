@@ -92,6 +92,13 @@ def _direction(text: str) -> Direction:
     return "past" if _PAST.search(text) else "any"
 
 
+def _named_event(text: str) -> str | None:
+    """The event the sentence is about: the one named first ("一阶段昨天审完了，…二阶段前改好"
+    is about stage 1; "管评就内审后一周吧" about the review); at one place the most specific."""
+    found = [(m.start(), i, key) for i, (key, p) in enumerate(EVENTS) if (m := p.search(text))]
+    return min(found)[2] if found else None
+
+
 def names_event(text: str) -> bool:
     """The text names one of the journey's key events ("we have submitted our application")."""
     return len(text) <= MAX_LEN and any(p.search(text) for _, p in EVENTS)
@@ -101,7 +108,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     """A confirmation to record the fact, or None when the text is not one."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
-    named = next((k for k, pattern in EVENTS if pattern.search(text)), None)
+    named = _named_event(text)
     if named is None:
         return None
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import date, timedelta
 
 from flows import confirm, position
 from flows.context import Ctx, fmt_date
@@ -74,6 +75,33 @@ def ask_grade(ctx: Ctx) -> Out:
     return [ctx.reply("ask_nc_grade", grades)]
 
 
+_GRADES = (
+    ("major", re.compile(r"严重|重大|主要|大的|\b(?:major|serious|big|severe)\b", re.I)),
+    (
+        "minor",
+        re.compile(r"一般|轻微|次要|小的|不严重|\b(?:minor|small|light|not\s+major)\b", re.I),
+    ),
+)
+
+
+def take_grade(ctx: Ctx, text: str) -> Out | None:
+    """The grade typed ("一般", "minor"): as its button; anything else is left to the others."""
+    # "不严重" names "严重" too: the minor reading is checked first when negated.
+    order = _GRADES[::-1] if re.search(r"不严重|not\s+major", text, re.I) else _GRADES
+    grade = next((g for g, p in order if p.search(text)), None)
+    return add(ctx, grade) if grade is not None and len(text) <= 20 else None
+
+
+def _due(ctx: Ctx, days: int) -> date:
+    """A deadline on a working day (a Saturday is the Friday before); before stage 2 when it is
+    booked ahead: stage 1 findings are fixed before it."""
+    due = ctx.today + timedelta(days=days)
+    stage2 = timeline_of(ctx).get("stage2")
+    if stage2 is not None and not stage2.done and ctx.today < stage2.on <= due:
+        due = stage2.on - timedelta(days=1)
+    return max(previous_working_day(due), ctx.today)
+
+
 def add(ctx: Ctx, grade: str) -> Out | None:
     p = ctx.pending
     if p is None or p.flow != GRADE_INPUT or grade not in ("major", "minor"):
@@ -86,9 +114,8 @@ def add(ctx: Ctx, grade: str) -> Out | None:
         description=p.data.get("text", ""),
         grade="major" if grade == "major" else "minor",
         raised_on=ctx.today,
-        # Deadlines land on a working day: a Saturday due date is the Friday before.
-        correction_due=previous_working_day(ctx.today + timedelta(days=rules.nc_correction_days)),
-        evidence_due=previous_working_day(ctx.today + timedelta(days=rules.nc_evidence_days)),
+        correction_due=_due(ctx, rules.nc_correction_days),
+        evidence_due=_due(ctx, rules.nc_evidence_days),
     )
     ctx.company.nonconformities.append(nc)
     audit_steps(ctx)
@@ -154,7 +181,7 @@ FLOW = Flow(
     ),
     inputs=(
         Input(TEXT_INPUT, lambda ctx: [ctx.reply("ask_nc_text")], take=take_text),
-        Input(GRADE_INPUT, ask_grade),
+        Input(GRADE_INPUT, ask_grade, take=take_grade),
     ),
     actions=(Verb("nc.close.do", close_confirmed, arity=1),),
 )

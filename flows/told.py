@@ -44,9 +44,27 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return [ctx.reply("certificate_told"), *certificate.start(ctx)]
     if _NC_CLOSED.search(text) and not denies(text):
         return _nc_closed(ctx)
-    if (m := _NEW_FINDINGS.search(text)) and not _INTERNAL.search(text) and not denies(text):
+    m = _NEW_FINDINGS.search(text) or (_ISSUES.search(text) if _names_audit(text) else None)
+    if m and not _INTERNAL.search(text) and not denies(text):
         return _findings_raised(ctx, text, m.group("n") or m.group("n_en"))
     return None
+
+
+# "一阶段审完了，审核员提了2个问题": issues of an audit the body held are its findings.
+_ISSUES = re.compile(
+    r"(?:开了|开出了?|提了|提出了?|发现了?|指出了?)\s*(?P<n>\d+|[一二两三四五六七八九十]+)\s*[个项条点]"
+    r"\s*(?:问题|整改项|需要整改的)"
+    r"|(?:raised|found|gave\s+us|flagged|pointed\s+out)\s+(?P<n_en>\d+|one|two|three|four|five|six|a\s+few|some)"
+    r"\s+(?:issues?|problems?|points?)\b",
+    re.I,
+)
+
+
+def _names_audit(text: str) -> bool:
+    return any(p.search(text) for p in _AUDITS.values()) or bool(_AUDITOR.search(text))
+
+
+_AUDITOR = re.compile(r"审核员|审核老师|auditors?\b", re.I)
 
 
 # "二阶段开了2个一般不符合", "stage 2 raised two minor findings": new findings of an audit the

@@ -345,3 +345,46 @@ def test_closing_stage_1_findings_leads_to_stage_2_not_the_certificate(en: Drive
     assert en.conv.company.current_step == "audit.stage2", en.conv.company.steps_done
     assert "audit.report" not in en.conv.company.steps_done
     assert "Stage 2" in next(r.text for r in en.cmd("next") if r.text.startswith("👉"))
+
+
+def _stage1_held_stage2_booked(d: Driver, stage2: str) -> None:
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-02-15")
+    d.text("一阶段定在12月10号")
+    d.text("对")
+    d.advance(14)  # 2026-12-11
+    d.text(f"二阶段定在{stage2}")
+    d.text("对")
+
+
+def test_stage_1_issues_told_with_stage_2_named_are_stage_1_findings_due_before_it(
+    zh: Driver,
+) -> None:
+    _stage1_held_stage2_booked(zh, "12月28号")
+    zh.text("一阶段前天审完了，审核员提了2个问题要二阶段前改好")
+    assert "一阶段" in zh.said() and "2 个不符合项" in zh.said()
+    zh.text("合规义务清单不全")
+    zh.text("一般")  # typed, as the button
+    [nc] = zh.conv.company.nonconformities
+    assert nc.grade == "minor"
+    assert nc.evidence_due.isoformat() == "2026-12-25"  # the working day before stage 2
+    stage2 = next(e for e in zh.conv.company.events if e.key == "stage2")
+    assert stage2.on.isoformat() == "2026-12-28" and not stage2.done
+
+
+@pytest.mark.parametrize(
+    ("said", "grade"), [("严重", "major"), ("不严重", "minor"), ("minor", "minor")]
+)
+def test_the_grade_of_a_finding_can_be_typed(zh: Driver, said: str, grade: str) -> None:
+    _stage1_held_stage2_booked(zh, "1月20号")
+    zh.text("一阶段开了1个不符合")
+    zh.text("外来文件没有受控")
+    zh.text(said)
+    assert [nc.grade for nc in zh.conv.company.nonconformities] == [grade]
+
+
+def test_the_event_named_first_is_the_one_recorded(zh: Driver) -> None:
+    zh.onboard("Acme", "2|ob|stage|running")
+    zh.text("2026-06-01")
+    zh.text("管评是11月20号开的，在内审之后")
+    assert any(b.data == "2|fact|management_review|2026-11-20" for b in zh.buttons), zh.said()
