@@ -8,7 +8,7 @@ from flows import journey
 from flows.authz import refusal
 from flows.callbacks import decode
 from flows.context import Ctx
-from flows.facts import names_event
+from flows.facts import corrected, names_event
 from flows.natural import AnswerKind, bare_answer
 from flows.phrasing import agrees, bare, looks_like_question, names_label, says_go
 from flows.registry import Command, Flow, Input, Registry, Verb
@@ -92,6 +92,8 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
         out = verb.handler(ctx, *cb.args) or [SHOW_NEXT]
         asked_next = moving_on and not any(isinstance(x, ShowNext) for x in out)
         return [*out, SHOW_NEXT] if asked_next else out
+    if cb.verb == "fact" and (again := corrected(ctx, cb.args[0], text)) is not None:
+        return again  # "不对，是20号做的": the read-back again, with the date said
     if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None

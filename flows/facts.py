@@ -20,7 +20,7 @@ from flows.phrasing import looks_like_question
 from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.timeline import Item
-from flows.types import Button, Out
+from flows.types import Button, Out, Reply
 
 MAX_LEN = 80
 # (timeline key, words naming it): the first that matches wins, most specific first.
@@ -73,7 +73,7 @@ _PAST = re.compile(
 # Said of something finished, so it happened by today (the read-back lets the user correct it).
 _DONE = re.compile(
     r"已经|已|做完|开完|完成|结束|提交了|申请了|通过了|做过|做了|开过|开了|搞定|弄完"
-    r"|\b(?:done|finished|completed|held|submitted|applied|passed)\b",
+    r"|\b(?:done|finished|completed|held|submitted|applied|passed|did|ran|carried\s+out)\b",
     re.I,
 )
 
@@ -139,18 +139,34 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     item = timeline_of(ctx).get(key)
     if item is not None and item.external and when <= ctx.today and _PASSED.search(text):
         return _passed(ctx, key, when)
-    title = dated.event_title(ctx, key)
-    shown = format_date(when, ctx.lang)
-    reply = ctx.reply(
-        "fact_confirm_today" if assumed else "fact_confirm",
-        [[Button(ctx.t("fact_yes"), encode("fact", key, when.isoformat()))]],
-        title=title,
-        date=shown,
-    )
-    reply.offer = reply.buttons[0][0].data  # "对" / "yes" records it
+    reply = _confirm(ctx, key, when, assumed)
     if named in ("internal_audit", "yearly_internal_audit") and _FINDINGS.search(text):
         return [reply, ctx.reply("internal_findings_note")]  # "内审做完了，开了2个不符合"
     return [reply]
+
+
+def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False) -> Reply:
+    """ "Shall I note it down: {title}, {date}?" — one tap, "对" or "yes" records it."""
+    reply = ctx.reply(
+        "fact_confirm_today" if assumed else "fact_confirm",
+        [[Button(ctx.t("fact_yes"), encode("fact", key, when.isoformat()))]],
+        title=dated.event_title(ctx, key),
+        date=format_date(when, ctx.lang),
+    )
+    reply.offer = reply.buttons[0][0].data
+    return reply
+
+
+def corrected(ctx: Ctx, key: str, text: str) -> Out | None:
+    """ "不对，是20号做的" to a read-back: the same event, read back again with the new date."""
+    if len(text) > MAX_LEN or looks_like_question(text):
+        return None
+    planned = timeline_of(ctx).get(key)
+    ahead = planned is not None and not planned.done and planned.on > ctx.today
+    when = find_date(
+        _EVENT_NUMBER.sub(" ", text), ctx.today, _direction(text) if not ahead else "any", "start"
+    )
+    return [_confirm(ctx, key, when)] if when is not None else None
 
 
 def _was_held(item: Item, today: date) -> bool:

@@ -388,3 +388,25 @@ def test_the_event_named_first_is_the_one_recorded(zh: Driver) -> None:
     zh.text("2026-06-01")
     zh.text("管评是11月20号开的，在内审之后")
     assert any(b.data == "2|fact|management_review|2026-11-20" for b in zh.buttons), zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "told", "correction", "day"),
+    [
+        ("zh", "内审做完了", "不对，是20号做的", "2026-11-20"),
+        ("en", "we did the internal audit", "no, it was on November 20", "2026-11-20"),
+    ],
+)
+def test_a_read_back_corrected_with_a_date_is_read_back_again(
+    kb: Knowledge, lang: str, told: str, correction: str, day: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|running")
+    d.text("2026-06-01")
+    d.text(told)
+    assert any(b.data.startswith("2|fact|internal_audit|") for b in d.buttons)
+    d.text(correction)
+    assert [b.data for b in d.buttons] == [f"2|fact|internal_audit|{day}"]
+    d.text("对" if lang == "zh" else "yes")
+    audit = next(e for e in d.conv.company.events if e.key == "internal_audit")
+    assert audit.on.isoformat() == day and audit.done
