@@ -18,7 +18,7 @@ from flows.callbacks import bind, decode, encode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.natural import parse_answer
-from flows.phrasing import says_go
+from flows.phrasing import asks_meaning, says_go
 from flows.state import Conversation
 from flows.told import recognise as told_outcome
 from flows.types import Effect, Event, EventKind, Out, Outcome, Prompt, Reply, ShowNext
@@ -214,6 +214,9 @@ def text(ctx: Ctx, raw: str) -> Out:
         return step  # "合同签了", "the CB accepted our application": complete that step?
     if ctx.pending is None and (lone := facts.lone_date(ctx, value)) is not None:
         return lone  # "明年6月底" alone: the target date, or ask what it is the date of
+    offered = ctx.pending is None or ctx.pending.flow == OFFER  # nothing asked but an offer
+    if offered and ctx.company.onboarded and asks_meaning(value):
+        return [ctx.reply("meaning_of_next"), ShowNext()]  # "这个是啥意思" under a step card
     if ctx.pending is None and ctx.company.onboarded and says_done(value):
         return [ctx.reply("done_what"), ShowNext()]  # "做完了" with nothing on screen: which?
     if ctx.pending is None and ctx.company.onboarded and says_go(value):
@@ -248,6 +251,10 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
     names = {Intent.STATUS: "status", Intent.PLAN: "plan", Intent.HELP: "help"}
     if intent in names:
         return command(ctx, names[intent], "")
+    if intent in (Intent.ENGLISH, Intent.CHINESE):  # "can you speak english?"
+        return command(ctx, "lang", "en" if intent is Intent.ENGLISH else "zh")
+    if intent is Intent.HUMAN:
+        return [ctx.reply("human_agent"), *([Prompt()] if ctx.pending else [])]
     if intent is Intent.THANKS:
         return [ctx.reply("thanks"), Prompt()] if ctx.pending else [ctx.reply("thanks")]
     if ctx.pending is not None:  # a greeting mid-question: say hello and ask it again

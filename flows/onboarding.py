@@ -19,7 +19,7 @@ from flows.natural import (
 )
 from flows.natural.names import company_name, tells_intent, trade_name
 from flows.natural.text import has_cjk
-from flows.phrasing import clean_name, looks_like_question, says_nothing_new
+from flows.phrasing import asks_meaning, clean_name, looks_like_question, says_nothing_new
 from flows.reading import Got, date_examples, find_date, read_choice, read_count, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.state import Stage
@@ -123,6 +123,8 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
     handler = _HANDLERS.get(fieldname)
     if handler is None:
         return _ask_next(ctx, "name")
+    if not pressed and asks_meaning(value):  # "这个是啥意思": what the question is for, again
+        return [ctx.reply(f"ob_explain_{fieldname}"), PROMPT]
     switched = _follow_language(ctx, value) if not pressed else []
     out = handler(ctx, value.strip(), pressed)
     if out is not None:

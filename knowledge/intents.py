@@ -21,6 +21,9 @@ class Intent(StrEnum):
     HELP = "help"
     STATUS = "status"
     PLAN = "plan"
+    ENGLISH = "english"  # "can you speak english?": switch the replies
+    CHINESE = "chinese"
+    HUMAN = "human"  # "人工客服", "can I talk to a person": there is none, say so
 
 
 MAX_LEN = 40  # normalised characters; anything longer is a real question
@@ -90,6 +93,25 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"计划|我的计划|查看计划|看看计划|行动计划|整改计划|我的行动计划|显示计划",
         r"plan|my plan|show (?:me )?(?:my |the )?plan|view (?:my )?plan|action plan|my action plan"
         r"|open (?:my )?plan|whats my plan|what is my plan",
+    ],
+    Intent.ENGLISH: [
+        r"(?:能|可以|请)?(?:说|讲|用|换成?|切换(?:到|成)?)英文(?:吗|回复|回答|交流)?|英文版?|英语",
+        r"(?:can|could) (?:you|we) (?:speak|use|talk in|reply in|write in) english"
+        r"|(?:speak|reply|answer|write|talk) (?:in )?english|in english|english|english please"
+        r"|switch to english|do you speak english",
+    ],
+    Intent.CHINESE: [
+        r"(?:能|可以|请)?(?:说|讲|用|换成?|切换(?:到|成)?)中文(?:吗|回复|回答|交流)?|中文版?|汉语|普通话",
+        r"(?:can|could) (?:you|we) (?:speak|use|talk in|reply in|write in) chinese"
+        r"|(?:speak|reply|answer|write|talk) (?:in )?chinese|in chinese|chinese|chinese please"
+        r"|switch to chinese|do you speak chinese",
+    ],
+    Intent.HUMAN: [
+        r"(?:找|转|要|联系)?(?:人工客服|人工服务|人工|真人|客服)(?:吗|呢)?"
+        r"|有没有(?:人工|真人|客服)|你是机器人吗|你是真人吗",
+        r"(?:can i |could i |i want to |i'd like to )?(?:talk|speak|chat) (?:to|with) (?:a )?"
+        r"(?:human|person|real person|agent|someone)|human|real person"
+        r"|(?:customer )?(?:service|support) agent|are you a (?:bot|robot|human)",
     ],
 }
 

@@ -223,3 +223,42 @@ def test_names_with_our_words_are_still_names(en: Driver, name: str) -> None:
     en.cmd("start")
     en.text(name)
     assert en.conv.company.name == name
+
+
+@pytest.mark.parametrize(
+    ("answers", "field", "word"),
+    [([], "name", "报告"), (["恒达", "120", "制造业", "1"], "stage", "还没开始：")],
+)
+def test_what_does_this_mean_during_onboarding_explains_the_question(
+    zh: Driver, answers: list[str], field: str, word: str
+) -> None:
+    zh.cmd("start")
+    for a in answers:
+        zh.text(a)
+    zh.text("这个是啥意思")
+    assert word in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == field
+
+
+def test_what_does_this_mean_under_a_step_card_shows_the_step_explained(en: Driver) -> None:
+    en.onboard()
+    en.text("what does this mean?")
+    assert "Why:" in en.said() and "outside" not in en.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "now"), [("zh", "can you speak english?", "en"), ("en", "说中文", "zh")]
+)
+def test_asking_for_the_other_language_switches(
+    kb: Knowledge, lang: str, said: str, now: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.text(said)
+    assert d.conv.user.lang == now
+
+
+def test_asking_for_a_human_is_answered_honestly(zh: Driver) -> None:
+    zh.onboard()
+    zh.text("人工客服")
+    assert "没有人工客服" in zh.said()

@@ -75,3 +75,27 @@ def test_questions_are_not_intents(text: str) -> None:
 def test_intents_are_never_matched_as_faq(mini_kb: Knowledge) -> None:
     for text in ("hi", "下一步", "what's next", "谢谢", "进度"):
         assert mini_kb.matcher.match(text).status == "unknown"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can you speak english?", Intent.ENGLISH),
+        ("能说英文吗", Intent.ENGLISH),
+        ("English please", Intent.ENGLISH),
+        ("说中文", Intent.CHINESE),
+        ("can you reply in Chinese", Intent.CHINESE),
+        ("人工客服", Intent.HUMAN),
+        ("有没有人工", Intent.HUMAN),
+        ("can I talk to a human?", Intent.HUMAN),
+    ],
+)
+def test_language_and_human_requests(text: str, intent: Intent) -> None:
+    assert detect_intent(text) is intent
+
+
+@pytest.mark.parametrize(
+    "text", ["英文版证书怎么申请", "is the certificate issued in english?", "客服电话是多少"]
+)
+def test_questions_about_english_or_service_are_not_requests(text: str) -> None:
+    assert detect_intent(text) is None
