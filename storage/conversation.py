@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -63,7 +63,9 @@ USER_COLUMNS = tuple(c.name for c in _USER_TABLE.c if c.name != "id")
 COMPANY_COLUMNS = tuple(c.name for c in _COMPANY_TABLE.c if c.name not in ("id", "children"))
 
 
-# Built once (the comparison was a third of an UPDATE's cost): ``.values()`` per write.
+# Built once (the comparison was a third of an UPDATE's cost). No ``.values()``: the SET
+# clause comes from the keys of the parameters (SQLAlchemy compiles and caches one form per
+# set of changed columns), so nothing is built per write.
 _UPDATE_USER = update(_USER_TABLE).where(_USER_TABLE.c.id == bindparam("row_id"))
 _UPDATE_COMPANY = update(_COMPANY_TABLE).where(_COMPANY_TABLE.c.id == bindparam("row_id"))
 
@@ -157,7 +159,8 @@ async def _sync_table(
 class ConversationHandle:
     """One user's state inside the transaction opened by ``Store.conversation``.
 
-    ``session`` is that transaction: do any other database work for this event through it
+    ``session`` is that transaction's ORM session (made when first asked for): do any other
+    database work for this event through it
     (on SQLite a second writer would wait for this one to commit). ``claimed`` is False
     when the update id given to ``Store.conversation`` was already processed: the caller
     must then drop the update (``save`` refuses).
@@ -165,7 +168,7 @@ class ConversationHandle:
 
     def __init__(
         self,
-        session: AsyncSession,
+        session: AsyncSession | Callable[[], AsyncSession],
         user: AppUser,
         company: CompanyRecord,
         state: Company,
@@ -178,7 +181,7 @@ class ConversationHandle:
         denied: bool = False,
         switched: bool = False,
     ) -> None:
-        self.session = session
+        self._session = session  # or the function that makes it
         self._conn = conn  # the session's connection in this transaction (None: ask for it)
         self.claimed = claimed
         self.denied = denied  # a company was asked for that the user does not belong to
@@ -199,10 +202,16 @@ class ConversationHandle:
         self._in_tables = in_tables
         self.conv = Conversation(user=user_state(user), company=state)
 
+    @property
+    def session(self) -> AsyncSession:
+        if not isinstance(self._session, AsyncSession):
+            self._session = self._session()
+        return self._session
+
     @classmethod
     async def load(
         cls,
-        session: AsyncSession,
+        session: AsyncSession | Callable[[], AsyncSession],
         user: AppUser,
         picked: Picked,
         claimed: bool,
@@ -218,7 +227,8 @@ class ConversationHandle:
         if children is not None:
             state = company_from_children(company, children, picked.team)
         else:
-            rows = await CompanyRows.load(session, company.id)
+            made = session if isinstance(session, AsyncSession) else session()
+            rows = await CompanyRows.load(made, company.id)
             state, in_tables = company_state(company, rows, picked.team), _rows_in_tables(rows)
         return cls(
             session, user, company, state, children, claimed, user_before, conn,
@@ -252,10 +262,10 @@ class ConversationHandle:
             return
         conn = await self._connection()
         if user:
-            await conn.execute(_UPDATE_USER.values(**user), {"row_id": self._user.id})
+            await conn.execute(_UPDATE_USER, {**user, "row_id": self._user.id})
             self._user_before.update(user)
         if company:
-            await conn.execute(_UPDATE_COMPANY.values(**company), {"row_id": self.company_id})
+            await conn.execute(_UPDATE_COMPANY, {**company, "row_id": self.company_id})
             company.pop("children", None)
             self._company_before.update(company)
             self._children_changed = False

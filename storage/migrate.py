@@ -3,29 +3,34 @@
 All functions are async and hand Alembic a ready connection, so they can run inside the
 bot's event loop. ``python -m storage.migrate`` offers upgrade / current / check / revision
 for developers; users run ``ipms migrate``.
+
+Alembic (with Mako and Pygments, ~13 MB resident) is imported only when a migration runs
+or a revision is written: the start-up check of a database already at head
+(``ensure_migrated``) and ``head_revisions`` read the revision identifiers of the migration
+files and the ``alembic_version`` table directly.
 """
 
 from __future__ import annotations
 
 import argparse
+import ast
 import asyncio
 import importlib
 import importlib.util
 from collections.abc import Callable
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 from sqlalchemy.pool import NullPool
-from sqlmodel import SQLModel
 
 from storage.db import IMMEDIATE, create_engine, default_database_url, normalize_database_url
 from storage.db import safe_url as _safe_url
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 AUTO_MIGRATE_ENV = "IPMS_AUTO_MIGRATE"
@@ -40,6 +45,8 @@ class DatabaseNotMigrated(RuntimeError):
 
 
 def alembic_config(url: str | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     # Passed as an attribute, not an ini option: configparser would choke on '%' in passwords.
@@ -47,13 +54,39 @@ def alembic_config(url: str | None = None) -> Config:
     return cfg
 
 
+@lru_cache(maxsize=1)
+def _revision_graph() -> dict[str, tuple[str, ...]]:
+    """Each migration file's revision and the revisions it follows (``down_revision``), read
+    from the files' module-level assignments as Alembic reads them (tests compare the two)."""
+    graph: dict[str, tuple[str, ...]] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        found: dict[str, Any] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign) and len(node.targets) == 1:
+                target, value = node.targets[0], node.value
+            elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                target, value = node.target, node.value
+            else:
+                continue
+            if isinstance(target, ast.Name) and target.id in ("revision", "down_revision"):
+                found[target.id] = ast.literal_eval(value)
+        if "revision" not in found:
+            continue
+        down = found.get("down_revision")
+        graph[str(found["revision"])] = (
+            () if down is None else (down,) if isinstance(down, str) else tuple(down)
+        )
+    return graph
+
+
 def head_revisions() -> set[str]:
-    return set(ScriptDirectory.from_config(alembic_config("sqlite://")).get_heads())
+    graph = _revision_graph()
+    followed = {down for downs in graph.values() for down in downs}
+    return set(graph) - followed
 
 
 def known_revisions() -> set[str]:
-    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
-    return {rev.revision for rev in script.walk_revisions()}
+    return set(_revision_graph())
 
 
 def import_all_models() -> None:
@@ -92,6 +125,8 @@ async def upgrade(url: str | None = None, revision: str = "heads") -> None:
     """Migrate the database to ``revision`` (all heads by default)."""
 
     def work(conn: Connection, cfg: Config) -> None:
+        from alembic import command
+
         command.upgrade(_with_connection(cfg, conn), revision)
 
     await _run(url, work, lock=True)
@@ -99,16 +134,28 @@ async def upgrade(url: str | None = None, revision: str = "heads") -> None:
 
 async def downgrade(url: str | None, revision: str) -> None:
     def work(conn: Connection, cfg: Config) -> None:
+        from alembic import command
+
         command.downgrade(_with_connection(cfg, conn), revision)
 
     await _run(url, work, lock=True)
 
 
 async def current_heads(url: str | None = None) -> set[str]:
-    def work(conn: Connection, _cfg: Config) -> set[str]:
-        return set(MigrationContext.configure(conn).get_current_heads())
+    """The revisions recorded in the database (Alembic's version table; empty without one)."""
 
-    return await _run(url, work, lock=False)
+    def work(conn: Connection) -> set[str]:
+        if not inspect(conn).has_table("alembic_version"):
+            return set()
+        return {str(r[0]) for r in conn.execute(text("SELECT version_num FROM alembic_version"))}
+
+    url = normalize_database_url(url or default_database_url())
+    engine = create_engine(url, foreign_keys=False, poolclass=NullPool)
+    try:
+        async with engine.connect() as conn:
+            return await conn.run_sync(work)
+    finally:
+        await engine.dispose()
 
 
 async def current_revision(url: str | None = None) -> str | None:
@@ -149,6 +196,10 @@ async def ensure_migrated(url: str | None = None) -> None:
 
 async def pending_changes(url: str | None = None) -> list[Any]:
     """Differences autogenerate finds between the models and the database (empty = agree)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+    from sqlmodel import SQLModel
+
     import_all_models()
 
     def work(conn: Connection, _cfg: Config) -> list[Any]:
@@ -162,6 +213,8 @@ async def revision(url: str, message: str, rev_id: str, *, autogenerate: bool = 
     """Write a new migration file (compared against ``url``, which must be at head)."""
 
     def work(conn: Connection, cfg: Config) -> None:
+        from alembic import command
+
         command.revision(
             _with_connection(cfg, conn), message=message, rev_id=rev_id, autogenerate=autogenerate
         )

@@ -104,6 +104,7 @@ class InlineConnection:
         self._conn: sqlite3.Connection | None = conn
         self._tx = _RunNow()
         self._writer = False  # this connection's transaction holds the write lock
+        self._busy_timeout: int | None = None  # as last read; None: read it (again)
 
     # aiosqlite's names for the sqlite3 connection, read by SQLAlchemy's adapter
     @property
@@ -125,6 +126,8 @@ class InlineConnection:
     async def run(self, sql: str, call: Callable[..., Any], *args: Any) -> Any:
         """``call(*args)`` inline, or in a worker thread if it may wait for a lock."""
         head = _head(sql)
+        if head.startswith("PRAGMA"):  # may set the busy timeout: read it again when needed
+            self._busy_timeout = None
         if self._may_wait(head):
             result = await self._lock_free_first(call, args)
         else:
@@ -139,7 +142,10 @@ class InlineConnection:
         in a worker thread with the connection's busy timeout (a refused call did nothing,
         so it is simply made again)."""
         conn = self.raw()
-        (timeout,) = conn.execute("PRAGMA busy_timeout").fetchone()
+        timeout = self._busy_timeout
+        if timeout is None:
+            (timeout,) = conn.execute("PRAGMA busy_timeout").fetchone()
+            self._busy_timeout = timeout = int(timeout)
         conn.execute("PRAGMA busy_timeout=0")
         try:
             return call(*args)
@@ -147,7 +153,7 @@ class InlineConnection:
             if getattr(error, "sqlite_errorcode", 0) & 0xFF != _SQLITE_BUSY:
                 raise
         finally:
-            conn.execute(f"PRAGMA busy_timeout={int(timeout)}")
+            conn.execute(f"PRAGMA busy_timeout={timeout}")
         return await asyncio.to_thread(call, *args)
 
     def _may_wait(self, head: str) -> bool:

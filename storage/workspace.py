@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -127,27 +128,31 @@ async def add_company(session: AsyncSession, user_id: int) -> CompanyRecord:
 
 
 async def pick_company(
-    session: AsyncSession, user: AppUser, wanted: int | None, conn: AsyncConnection | None = None
+    session_of: Callable[[], AsyncSession],
+    user: AppUser,
+    wanted: int | None,
+    conn: AsyncConnection | None = None,
 ) -> Picked:
     """The company to load: ``wanted`` if the user belongs to it, else the current one,
     else their first, else a new one of their own. It becomes the current company.
 
     The one gate to company data: a company is only ever loaded together with a
-    membership of the user (``_with_team``).
+    membership of the user (``_with_team``). ``session_of`` gives the transaction's
+    session (asked for only when the current company is not the one loaded).
     """
     assert user.id is not None
     if conn is None:
-        conn = await session.connection()
+        conn = await session_of().connection()
     found = await _with_team(conn, user.id, wanted) if wanted is not None else None
     denied = wanted is not None and found is None
     for fallback in (user.current_company_id, "first"):
         if found is not None or fallback is None:
             continue
-        cid = await _first_company(session, user.id) if fallback == "first" else fallback
+        cid = await _first_company(session_of(), user.id) if fallback == "first" else fallback
         found = await _with_team(conn, user.id, int(cid)) if cid is not None else None
     if found is None:
-        await add_company(session, user.id)
-        first = await _first_company(session, user.id)
+        await add_company(session_of(), user.id)
+        first = await _first_company(session_of(), user.id)
         found = await _with_team(conn, user.id, first or 0)
         assert found is not None
     company, team = found

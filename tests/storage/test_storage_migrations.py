@@ -109,3 +109,27 @@ async def test_downgrade_to_base_and_back(db_url: str) -> None:
 
 def test_core_revision_is_known() -> None:
     assert "0001_core" in known_revisions()
+
+
+def test_revisions_read_from_the_files_are_alembics() -> None:
+    """``head_revisions``/``known_revisions`` read the files without Alembic (kept out of a
+    serving process); they must say what Alembic's own script directory says."""
+    from alembic.script import ScriptDirectory
+
+    from storage.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config("sqlite://"))
+    assert head_revisions() == set(script.get_heads())
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}
+
+
+def test_serving_imports_leave_alembic_out() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, bot.assembly, bot.serve, bot.cli, storage.repo, bot.health; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('alembic', 'mako')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
