@@ -34,6 +34,17 @@ from rapidfuzz import fuzz, process, utils
 DATA = Path(__file__).parent / "data"
 LANGS = ("zh", "en")
 TARGETS = {"answered_right": 0.85, "shown": 0.95, "answered_wrong": 0.02, "oos_declined": 0.95}
+# Evaluation sets scored once after their round and turned into development data (round 7);
+# a newer blind set is never listed here.
+SCORED_ONCE = (
+    "blind-2026-12-02",
+    "blind-2026-12-02b",
+    "blind-2026-12-02c",
+    "blind-2026-12-02d",
+    "blind-2026-12-02e",
+    "blind-2026-12-02f",
+    "heldout",
+)
 LEGACY = {"t_answer": 28.0, "margin": 5.0, "t_suggest": 28.0}  # today's matcher, 2026-11-27
 
 
@@ -86,7 +97,17 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     extra["dev-before-round4"] = [p for p in dev if p.stem not in ("dev_round4", "dev_round5")]
     extra["dev-before-round5"] = [p for p in dev if p.stem not in ("dev_round5", "dev_round6")]
     extra["dev-before-round6"] = [p for p in dev if p.stem != "dev_round6"]
+    # Round 7: the blind sets a-f and the held-out file were scored once each and are now
+    # development data. dev-round7-without-f = what round 7 tuned on before scoring blind-f.
+    scored = [DATA / f"{stem}.yaml" for stem in SCORED_ONCE]
+    extra["dev-round7"] = [*dev, *scored]
+    extra["dev-round7-without-f"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02f")]
     return {name: (full | extra)[name] for name in only}
+
+
+def is_development(path: Path) -> bool:
+    """Files the calibration may be fitted on: dev_* and (since round 7) the scored sets."""
+    return path.stem.startswith("dev_") or path.stem in SCORED_ONCE
 
 
 # --- systems -------------------------------------------------------------------------------
@@ -478,10 +499,11 @@ def main(argv: list[str] | None = None) -> int:
         from knowledge.matcher import PACKAGED_CALIBRATION
 
         # --sets narrows the pool to some dev files (e.g. dev-before-round4, to score a newer
-        # dev file as unseen); never an evaluation set.
+        # dev file as unseen) or widens it to the scored sets (dev-round7); never a blind set
+        # that has not been scored yet.
         paths = [p for ps in sets(args.sets).values() for p in ps] if args.sets else sets()["dev"]
-        if any(not p.stem.startswith("dev_") for p in paths):
-            parser.error("--calibrate fits on development files only")
+        if not all(is_development(p) for p in paths):
+            parser.error("--calibrate fits on development files only (dev_*, round 7: a-f)")
         cv = calibrate_files(load_knowledge(), paths, PACKAGED_CALIBRATION)
         print(json.dumps(cv, indent=1))
         return 0

@@ -332,7 +332,9 @@ def calibrate_files(kb: Knowledge, dev_paths: Sequence[Path], out: Path) -> dict
             if kb.matcher.guard(str(row["q"])) is not None:
                 continue  # declined before any scoring, whatever the calibration
             right = [row.get("expect"), *(row.get("also") or [])]
-            questions.append((str(row["q"]), frozenset(index[r] for r in right if r)))
+            if right[0] and not any(r in index for r in right):
+                continue  # in scope but no entry fits ("none-fits", blind sets e and f)
+            questions.append((str(row["q"]), frozenset(index[r] for r in right if r in index)))
     matcher = kb.matcher
     pool = phrasing_pool(entries, kb.glossary, matcher.semantic, matcher.lexical.words)
     pool.add(dev_pool(matcher.lexical, matcher.semantic, questions))

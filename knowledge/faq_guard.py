@@ -125,6 +125,13 @@ class Guard:
         numbers += [n for n in _NATIONAL_RE.findall(norm) if n not in self.our_national]
         return any(not self.other_number_re.fullmatch(n) for n in numbers)
 
+    def several_others(self, norm: str) -> bool:
+        """Two or more other schemes' numbers ("9001 14001 45001三体系一起认证多少钱"): run
+        together with each other, not with ours (round 7)."""
+        found = set(self.other_number_re.findall(norm))
+        found |= {n for n in _ISO_RE.findall(norm) if n not in self.our_iso}
+        return len(found) >= 2
+
     def ip_deal(self, norm: str, concepts: set[str]) -> bool:
         """How long or how much an IP transaction (transfer, pledge, renewal...) takes."""
         return bool(
@@ -154,7 +161,7 @@ class Guard:
         hit = bool(self.other_scheme_re.search(norm) or self.other_iso(norm))
         if lookalikes and not hit:
             hit = bool(self.other_number_re.search(norm))
-        if hit and lookalikes and self.together_re.search(norm):
+        if hit and lookalikes and self.together_re.search(norm) and not self.several_others(norm):
             hit = False  # our system run together with the other scheme
         if lookalikes and not hit:
             hit = bool(self.lookalike_re.search(norm))
