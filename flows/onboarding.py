@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from flows import position, preconditions
@@ -178,12 +179,31 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         return None
     elif says_nothing_new(v):  # "有", "ok", "不知道": no industry named
         return [ctx.reply("industry_in_words"), PROMPT]
+    elif _not_an_industry(ctx, v):  # "两个厂区…", "明年6月底", "actually not started"
+        return [ctx.reply("industry_unclear"), PROMPT]
     else:  # any other industry, in the user's own words
         name = trade_name(clean_name(v))[:MAX_NAME]
         if not name:
             return [PROMPT]
         ctx.company.industry = name
     return _ask_next(ctx, "sites")
+
+
+_COUNTED = re.compile(
+    r"^\s*\d+\s*$|\d+\s*(?:个|家|处|间|栋|座|人|sites?\b|people\b|staff\b|employees\b)"
+    r"|[一二两三四五六七八九十几]+\s*[个家处间栋座]|\b(?:one|two|three|four|five)\s+(?:sites?|plants?|offices?)\b",
+    re.I,
+)
+MAX_INDUSTRY = 30
+
+
+def _not_an_industry(ctx: Ctx, v: str) -> bool:
+    """Free text taken as the industry must read like one: no count, date or stage in it."""
+    if len(v) > MAX_INDUSTRY or _COUNTED.search(v):
+        return True
+    if find_date(v, ctx.today, "any") is not None:
+        return True
+    return isinstance(match_choice(v, options(ctx, "stage")), str)
 
 
 def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
@@ -256,12 +276,24 @@ def finish(ctx: Ctx) -> Out:
     ctx.company.reminder_hour = hour if hour is not None else rules.default_hour
     stage = ctx.company.stage or Stage.NOT_STARTED
     position.place(ctx, stage)
-    out: Out = [ctx.reply("onboarded", company=ctx.company.name)]
+    out: Out = [ctx.reply("onboarded", company=ctx.company.name, profile=profile_line(ctx))]
     if stage is Stage.CERTIFIED:
         ctx.wait_for(CERT_INPUT, "edition")
         return [*out, PROMPT]
     phase = ctx.reply("stage_phase", phase=position.current_phase_title(ctx))
     return [*out, phase, *preconditions.at_onboarding(ctx), SHOW_NEXT]
+
+
+def profile_line(ctx: Ctx) -> str:
+    """What was noted, read back in one line: "120 人 · 注塑 · 1 个场所 · 还没开始"."""
+    c = ctx.company
+    industry = c.industry or ""
+    if industry in CHOICES["industry"]:
+        industry = option_label(ctx, "industry", industry)
+    stage = option_label(ctx, "stage", c.stage.value) if c.stage else ""
+    return ctx.t(
+        "profile_line", headcount=c.headcount, industry=industry, sites=c.sites, stage=stage
+    )
 
 
 # --- /start -------------------------------------------------------------------------------

@@ -91,6 +91,11 @@ def _date_problem(ctx: Ctx, text: str, problem: DateProblem, direction: Directio
 def read_count(ctx: Ctx, text: str, maximum: int, examples_key: str) -> int | Out | None:
     """A whole number such as a headcount: "大概120人吧", "一百二十", "about 60"."""
     count = parse_count(text)
+    if (
+        count is None
+    ):  # "两个厂区，一个在北仑…", "around 45 staff, maybe 50": the first clause says it
+        first = re.split(r"[，,；;:：。]", text.strip(), maxsplit=1)[0]
+        count = parse_count(first) if first != text.strip() else None
     if count is not None and 1 <= count.value <= maximum:
         return count.value
     if count is None and looks_like_question(text):

@@ -262,3 +262,26 @@ def test_asking_for_a_human_is_answered_honestly(zh: Driver) -> None:
     zh.onboard()
     zh.text("人工客服")
     assert "没有人工客服" in zh.said()
+
+
+def test_onboarding_reads_natural_answers_and_reads_the_profile_back(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("宁波恒达塑业有限公司")
+    zh.text("around 45 staff, maybe 50")  # the first number said
+    zh.text("两个厂区，一个在北仑一个在慈溪")  # not an industry: asked again
+    assert not zh.conv.company.industry and "不像行业" in zh.said()
+    zh.text("做注塑的")
+    zh.text("两个厂区，一个在北仑一个在慈溪")
+    zh.text("还没")
+    c = zh.conv.company
+    assert (c.headcount, c.industry, c.sites, c.stage) == (45, "注塑", 2, Stage.NOT_STARTED)
+    assert "45 人 · 注塑 · 2 个经营场所 · 还没开始" in zh.said()
+
+
+@pytest.mark.parametrize("said", ["end of June next year", "actually not started", "120 people"])
+def test_a_date_a_stage_or_a_count_is_not_an_industry(en: Driver, said: str) -> None:
+    en.cmd("start")
+    en.text("Acme")
+    en.text("45")
+    en.text(said)
+    assert not en.conv.company.industry
