@@ -19,7 +19,7 @@ FORWARD_INPUT = "forward"
 
 
 def _label(ctx: Ctx, entry: FaqEntry) -> str:
-    text = entry.questions.get(ctx.lang)[0]
+    text = entry.title(ctx.lang)
     return text if len(text) <= LABEL_MAX else text[: LABEL_MAX - 1] + "…"
 
 

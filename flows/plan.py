@@ -220,7 +220,7 @@ def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Re
             ctx.t("plan_group_milestones" if not item.action_id else "plan_group_own"),
         )
         if group != theme:
-            lines.append(f"\n【{group}】")
+            lines.append("\n" + ctx.t("plan_group_head", group=group))
             theme = group
         lines.append(_line(ctx, n, item))
     if len(items) > len(listed):

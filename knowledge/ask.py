@@ -65,7 +65,7 @@ def format_answer(kb: Knowledge, entry: FaqEntry, lang: Lang) -> str:
     if related:
         lines.append("")
         lines.append(MSG["related"].get(lang))
-        lines.extend(f"- {r.questions.get(lang)[0]}" for r in related)
+        lines.extend(f"- {r.title(lang)}" for r in related)
     return "\n".join(lines)
 
 
@@ -74,9 +74,7 @@ def format_match(kb: Knowledge, match: Match, lang: Lang) -> str:
         return format_answer(kb, match.entry, lang)
     if match.status == "suggest":
         lines = [MSG["did_you_mean"].get(lang)]
-        lines.extend(
-            f"{i}) {e.questions.get(lang)[0]}" for i, e in enumerate(match.suggestions, start=1)
-        )
+        lines.extend(f"{i}) {e.title(lang)}" for i, e in enumerate(match.suggestions, start=1))
         lines.append(MSG["pick_one"].get(lang))
         return "\n".join(lines)
     return MSG["unknown"].get(lang)

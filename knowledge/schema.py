@@ -11,6 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 Confidence = Literal["H", "M", "L"]
 PhaseId = Literal["prep", "impl", "appl", "audit", "dec", "maint"]
 
@@ -273,6 +274,18 @@ class FaqEntry(Strict):
     # Who decides the details, named in the footer of a medium/low-confidence answer
     # ("请向国家知识产权局确认"); None = the certification body.
     authority: Text | None = None
+
+    def title(self, lang: str) -> str:
+        """How the entry is named on a button or in a list: its first phrasing; in English the
+        first phrasing said in English ("What is IPMS certification?", not "What is 贯标?")."""
+        first = self.questions.get(lang)[0]
+        if lang != "en" or not _CJK.search(first):
+            return first
+        named = first.replace("贯标", "IPMS certification").replace(" a IPMS", " an IPMS")
+        if not _CJK.search(named):
+            return named
+        clean = [q for q in self.questions.en if not _CJK.search(q)]
+        return clean[0] if clean else first
 
     @field_validator("questions")
     @classmethod

@@ -28,13 +28,26 @@ class CatalogueError(Exception):
     """The text catalogue is missing, malformed or inconsistent."""
 
 
+class _Formatter(string.Formatter):
+    """``{n:~day|days}`` is "day" when n is 1, else "days": English plurals, kept in the data."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if format_spec.startswith("~") and "|" in format_spec:
+            one, many = format_spec[1:].split("|", 1)
+            return one if value == 1 else many
+        return super().format_field(value, format_spec)
+
+
+_FORMAT = _Formatter()
+
+
 @dataclass(frozen=True)
 class Catalogue:
     texts: Mapping[Lang, Mapping[str, str]]
 
     def t(self, lang: Lang, key: str, **values: object) -> str:
         text = self.texts[lang][key]
-        return text.format(**values) if values else text
+        return _FORMAT.format(text, **values) if values else text
 
     def both(self, key: str, sep: str = "\n", **values: object) -> str:
         """The text in every language, for when the user's language is not known yet."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
+
 from knowledge.texts import TEXTS_DIR
 from knowledge.texts_check import check_texts
 
@@ -35,3 +37,12 @@ def test_a_broken_file_is_one_clear_problem_not_a_traceback(tmp_path: Path) -> N
     (texts / "en" / "zz.yaml").write_text("key: 'it's broken'\n", encoding="utf-8")
     problems = check_texts(texts)
     assert any("zz.yaml: not valid YAML" in p for p in problems)
+
+
+@pytest.mark.parametrize(("n", "said"), [(1, "overdue by 1 day)"), (3, "overdue by 3 days)")])
+def test_english_counts_agree_with_their_nouns(n: int, said: str) -> None:
+    from knowledge.texts import load_catalogue
+
+    texts = load_catalogue()
+    assert said in texts.t("en", "overdue_by", date="2027-01-04", days=n)
+    assert "（已逾期" in texts.t("zh", "overdue_by", date="2027-01-04", days=n)
