@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows import assessment, preconditions, risks
+from flows import assessment, plan, preconditions, risks
 from flows.context import Ctx, fmt_date, progress_bar
 from flows.known import timeline_of
 from flows.next_action import NextAction, item_next, outcome_next, step_next
@@ -193,9 +193,24 @@ def show(ctx: Ctx) -> Out:
     return [Reply("\n\n".join(parts), buttons)]
 
 
+def step_credit(ctx: Ctx, tl: Timeline | None = None) -> dict[str, float]:
+    """How far each step is: 1 when done, else the share of its plan actions done (a step of
+    ten actions with five ticked is half-way, not nothing)."""
+    tl = tl or timeline_of(ctx)
+    done = set(ctx.company.steps_done)
+    actions: dict[str, list[bool]] = {}
+    for item in tl.items:
+        if item.key.startswith("action:") and item.step_id:
+            actions.setdefault(item.step_id, []).append(item.done)
+    return {
+        s: 1.0 if s in done else (sum(actions[s]) / len(actions[s]) if actions.get(s) else 0.0)
+        for s in ctx.kb.step_order
+    }
+
+
 def overall_progress(ctx: Ctx) -> int:
-    order = ctx.kb.step_order
-    return round(100 * len(set(ctx.company.steps_done) & set(order)) / len(order))
+    credit = step_credit(ctx)
+    return round(100 * sum(credit.values()) / len(credit))
 
 
 def progress_line(ctx: Ctx) -> str:
@@ -215,11 +230,11 @@ def _cycle_progress(ctx: Ctx, tl: Timeline) -> int:
 
 
 def _phase_lines(ctx: Ctx, tl: Timeline) -> list[str]:
-    done = set(ctx.company.steps_done)
+    credit = step_credit(ctx, tl)
     lines = []
     for phase in ctx.kb.journey.phases:
         ids = [s.id for s in phase.steps]
-        pct = round(100 * len(done & set(ids)) / len(ids))
+        pct = round(100 * sum(credit[i] for i in ids) / len(ids))
         if phase.id == MAINTENANCE and ctx.company.certificate is not None:
             pct = _cycle_progress(ctx, tl)
         marker = "👉 " if ctx.company.current_step in ids else "   "
@@ -241,15 +256,15 @@ def status(ctx: Ctx, _: str = "") -> Out:
     lines = [ctx.t("status_header", company=company.name or "—"), progress_line(ctx), ""]
     lines += _phase_lines(ctx, tl)
     lines.append("")
-    if company.answers or company.certificate is None:
+    if company.certificate is None:  # once certified the assessment is history
         ready = readiness(company.answers, kb.questions, kb.rules)
         pct = ready.overall if ready.overall is not None else 0
         lines.append(ctx.t("status_readiness", answered=ready.answered, total=ready.total, pct=pct))
-    actions = [i for i in tl.items if i.key.startswith("action:")]
-    open_actions = [i for i in actions if not i.done]
-    if actions:
-        late = sum(1 for i in open_actions if state(i, ctx.today) is State.MISSED)
-        lines.append(ctx.t("status_actions", open=len(open_actions), overdue=late))
+    if company.actions:  # counted as /plan counts them: its open actions and milestones
+        open_items = plan.plan_items(ctx)
+        late = sum(1 for i in open_items if state(i, ctx.today) is State.MISSED)
+        done = sum(1 for a in company.actions if a.done_on is not None)
+        lines.append(ctx.t("status_actions", open=len(open_items), overdue=late, done=done))
     if company.certificate:
         c = company.certificate
         lines.append(ctx.t("status_cert", number=c.number, expires=fmt_date(c.expires)))

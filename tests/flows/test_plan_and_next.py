@@ -178,7 +178,7 @@ def test_status_shows_phases_readiness_actions(en: Driver) -> None:
     en.text("2027-12-31")
     en.cmd("status")
     said = en.said()
-    assert "Acme Ltd" in said and "▓" in said and "readiness" in said and "open actions" in said
+    assert "Acme Ltd" in said and "▓" in said and "readiness" in said and "open (" in said
 
 
 def test_the_plan_has_one_numbered_button_per_listed_item_opening_its_card(en: Driver) -> None:
@@ -384,3 +384,26 @@ def test_ok_to_a_date_offered_as_the_target_sets_it(zh: Driver) -> None:
     zh.text("2028年6月底")
     zh.text("好")
     assert zh.conv.company.target_date == date(2028, 6, 30)
+
+
+def test_status_counts_the_plan_as_the_plan_does_and_progress_moves_with_actions(
+    en: Driver,
+) -> None:
+    _assessed(en)
+    en.press("2|pl.make")
+    en.text("2027-12-31")
+    before = overall_progress_of(en)
+    [plan] = en.cmd("plan")
+    head = plan.text.splitlines()[0]
+    open_n = int(head.split(":")[1].split("open")[0].strip())
+    assert f"Plan: {open_n} open" in en.cmd("status")[0].text
+    first = next(a for a in en.conv.company.actions if a.id.startswith("gap:"))
+    en.send(EventKind.BUTTON, f"2|evt.done|action:{first.id}")
+    assert overall_progress_of(en) > before  # one action of a step done moves the bar
+
+
+def overall_progress_of(d: Driver) -> int:
+    from flows.context import Ctx
+    from flows.nextstep import overall_progress
+
+    return overall_progress(Ctx(d.conv, d.kb, d.now))
