@@ -7,6 +7,7 @@ body runs ask how they went once their date has passed.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from flows import confirm, nonconformity, timeline_edit
@@ -73,10 +74,22 @@ def take(ctx: Ctx, text: str) -> Out | None:
     # A deadline moves forward; anything else may be a record (past) or a plan (future).
     deadline = p.field.startswith(("action:", "nc:"))
     got = read_date(ctx, text, "future" if deadline else "any", "end" if deadline else "start")
+    if got is not None and not isinstance(got, Got) and not _DATE_LIKE.search(text):
+        ctx.clear_pending()  # "外来文件没有受控": not a date at all; the date change is dropped
+        return None
     if not isinstance(got, Got):
         return got
     ctx.clear_pending()
     return [*([got.echo] if got.echo else []), *set_event_date(ctx, p.field, got.value)]
+
+
+# Something in the text that could be part of a date: then "not understood" asks again.
+_DATE_LIKE = re.compile(
+    r"\d|[一二两三四五六七八九十]|年|月|日|号|周|星期|礼拜|天|底|初|今|明|昨|后|前"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun"
+    r"|today|tomorrow|yesterday|next|last|week|month|year|day|end|ago|before|after)",
+    re.I,
+)
 
 
 def _day_off(ctx: Ctx, d: date) -> str:

@@ -143,7 +143,7 @@ def _overdue_line(ctx: Ctx, rest: list[Item]) -> tuple[str, list[Button]]:
         text = ctx.t("overdue_one", title=one.title(ctx.lang), date=fmt_date(one.on))
         return text, [
             ctx.button("overdue_one_done_btn", "evt.done", one.key),
-            ctx.button("change_date_btn", "evt.date", one.key),
+            ctx.button("overdue_one_date_btn", "evt.date", one.key),  # not a second "改日期"
         ]
     earliest = min(i.on for i in rest)
     bulk = bulk_done(rest)

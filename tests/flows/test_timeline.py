@@ -374,3 +374,16 @@ def test_the_overdue_list_never_ticks_a_milestone_in_bulk(en: Driver) -> None:
     for key in ("internal_audit", "management_review", "apply"):
         item = tl.get(key)
         assert item is not None and not item.done, key  # still to be dated by the user
+
+
+def test_a_sentence_at_the_date_prompt_leaves_it_instead_of_trapping(zh: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    zh.onboard()
+    assess_and_plan(zh)
+    zh.cmd("next")
+    zh.press(next(b.data for b in zh.buttons if b.data.startswith("2|evt.date|")))
+    zh.text("下周三吧?")  # looks like a date: asked again is fine
+    zh.text("外来文件没有受控")  # not a date at all: the prompt is dropped
+    assert zh.conv.user.pending is None or zh.conv.user.pending.flow != "date"
+    assert "没看懂这个日期" not in zh.said()
