@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from functools import cache
 
@@ -93,6 +94,9 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return expires_pressed(ctx, _default_expiry(ctx))
     if intent is not None:
         return None  # "下一步" asks the same question again (resumable); "谢谢" is thanks
+    if p.field == "expires" and (years := _validity_said(text)) is not None:
+        issued = date.fromisoformat(p.data["issued"])  # "valid 3 years", "有效期三年"
+        return expires_pressed(ctx, fmt_date(default_expiry(issued, years)))
     if p.field == "edition":
         if parse_answer(text) is AnswerKind.UNSURE:  # the certificate says it; 2013 has ended
             return [ctx.reply("cert_edition_hint"), PROMPT]
@@ -106,6 +110,23 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         ctx.wait_for(INPUT, "issued", number=number)
         return [PROMPT]
     return _date(ctx, p.field, text)
+
+
+_VALIDITY = re.compile(
+    r"(?P<n>\d+|[一二两三四五六]|one|two|three|four|five|six)\s*(?:个)?\s*(?:年|years?\b)", re.I
+)
+_WORD_YEARS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "one": 1, "two": 2,
+               "three": 3, "four": 4, "five": 5, "six": 6}  # fmt: skip
+
+
+def _validity_said(text: str) -> int | None:
+    """ "valid 3 years", "有效期三年", "3 years": a validity, not a date (no "年" after a year)."""
+    m = _VALIDITY.search(text)
+    if m is None or re.search(r"\d{4}", text):
+        return None
+    n = m.group("n").lower()
+    years = int(n) if n.isdigit() else _WORD_YEARS.get(n)
+    return years if years is not None and 1 <= years <= 6 else None
 
 
 def _default_expiry(ctx: Ctx) -> str:

@@ -410,3 +410,14 @@ def test_a_read_back_corrected_with_a_date_is_read_back_again(
     d.text("对" if lang == "zh" else "yes")
     audit = next(e for e in d.conv.company.events if e.key == "internal_audit")
     assert audit.on.isoformat() == day and audit.done
+
+
+@pytest.mark.parametrize("said", ["valid 3 years", "有效期三年"])
+def test_an_expiry_said_as_a_validity_is_counted_from_the_issue_date(en: Driver, said: str) -> None:
+    en.onboard("Acme", "2|ob|stage|certified")
+    en.press("2|cert.edition|2023")
+    en.text("165IP27000123R0S")
+    en.text("2026-07-28")
+    en.text(said)
+    cert = en.conv.company.certificate
+    assert cert is not None and cert.expires.isoformat() == "2029-07-27"
