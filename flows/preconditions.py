@@ -197,7 +197,8 @@ def confirm(ctx: Ctx, cid: str) -> Out | None:
 # statement, as the button is; negations inside the pattern, not around it.
 _TOLD = {
     "no_penalty": re.compile(
-        r"(?:没有|没受过|未受过|没被|未被|从没|从未|无)(?:受到|任何|过)*(?:行政)?处罚"
+        r"处罚(?:记录)?.{0,4}(?:查过|查了|核查过?|查询过?|看过).{0,8}(?:没有|没问题|无|干净|正常|都没)"
+        r"|(?:没有|没受过|未受过|没被|未被|从没|从未|无)(?:受到|任何|过)*(?:行政)?处罚"
         r"|\bno\s+(?:administrative\s+)?penalt|\bnever\s+(?:been\s+)?(?:fined|penali[sz]ed)"
         r"|\bnot\s+been\s+(?:fined|penali[sz]ed)",
         re.I,

@@ -54,7 +54,7 @@ _DONE = re.compile(
 _AROUND = re.compile(
     r"上上?周|上个?月|上礼拜|下下?周|下个?月|下礼拜|昨天|前天|今天|明天|后天|刚刚|刚才|本周|这周|这个月"
     r"|月初|月底|月中|年底|年初|前几天|之前|以前|已经|准备|打算|计划|马上|争取|尽快|"
-    r"我们|我|公司|的|了|啦|呢|吧|好|完|成|搞定|做|弄|建立|建|发布|签|写|定|批|已|有|要|把|将|在|前|"
+    r"我们|我|公司|的|了|啦|呢|吧|好|完|成|搞定|做|弄|建立|建|发布|发(?=了)|签|写|定|批|已|有|要|把|将|在|前|"
     r"周[一二三四五六日天]|星期[一二三四五六日天]|[0-9０-９]+|[一二三四五六七八九十]+[月号日]|[月号日底]"
     r"|\b(?:last|this|next|week|month|year|yesterday|today|tomorrow|ago|just|already|now|finally"
     r"|we|i|our|the|a|an|have|has|had|is|are|was|were|be|will|going|to|by|before|end|of|on|at"
@@ -67,7 +67,7 @@ _AROUND = re.compile(
     r"|[\s,，.。!！~～]",
     re.I,
 )
-_MIN_FIT = 80  # share of the named thing found in a title (0-100)
+_MIN_FIT = 70  # share of the named thing found in a title (0-100); a read-back follows
 _MIN_LEAD = 10  # over the next open action: "文件" must not fit two titles alike
 
 
@@ -90,22 +90,38 @@ _AHEAD = re.compile(
 )
 
 
+# Owners' shorthand, spelt out before matching titles ("管代任命书签好了").
+_SHORT = {"管代": "管理者代表", "知产": "知识产权", "管评": "管理评审", "内审": "内部审核",
+          "ip": "知识产权", "fto": "自由实施"}  # fmt: skip
+_CLAUSES = re.compile(r"[，,；;。]")
+
+
+def _named(text: str) -> str:
+    named = " ".join(_AROUND.sub(" ", fold(text)).split())
+    for short, full in _SHORT.items():
+        named = named.replace(short, full) if not short.isascii() else named
+    return named
+
+
 def _named_action(ctx: Ctx, text: str) -> Item | None:
-    """The one open plan action the sentence names."""
-    named = _AROUND.sub(" ", fold(text)).strip()
-    named = " ".join(named.split())
-    if not named:
-        return None
+    """The one open plan action the sentence names: the sentence as a whole, or its first
+    clause ("方针也发了，老板签的字": the policy)."""
     open_actions = [i for i in timeline_of(ctx).items if i.key.startswith("action:") and not i.done]
-    scored = sorted(
-        ((max(_fit(named, i.title_zh), _fit(named, i.title_en)), i) for i in open_actions),
-        key=lambda pair: -pair[0],
-    )
-    if not scored or scored[0][0] < _MIN_FIT:
-        return None
-    if len(scored) > 1 and scored[0][0] - scored[1][0] < _MIN_LEAD:
-        return None
-    return scored[0][1]
+    parts = [text, *[c for c in _CLAUSES.split(text) if c.strip()][:1]]
+    for part in dict.fromkeys(parts):
+        named = _named(part)
+        if not named:
+            continue
+        scored = sorted(
+            ((max(_fit(named, i.title_zh), _fit(named, i.title_en)), i) for i in open_actions),
+            key=lambda pair: -pair[0],
+        )
+        if not scored or scored[0][0] < _MIN_FIT:
+            continue
+        if len(scored) > 1 and scored[0][0] - scored[1][0] < _MIN_LEAD:
+            return None  # two actions fit alike: not guessed
+        return scored[0][1]
+    return None
 
 
 def recognise(ctx: Ctx, text: str) -> Out | None:

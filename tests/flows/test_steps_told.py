@@ -121,3 +121,35 @@ def test_denied_or_asked_progress_changes_nothing(zh: Driver, said: str) -> None
     zh.text(said)
     assert not any(b.data.startswith(("2|evt.told|", "2|fact|")) for b in zh.buttons)
     assert all(a.done_on is None for a in zh.conv.company.actions)
+
+
+@pytest.mark.parametrize(
+    ("said", "title"),
+    [
+        ("管代任命书签好了", "书面任命体系负责人（管理者代表）"),  # shorthand spelt out
+        ("方针也发了，老板签的字", "由最高管理者签发知识产权方针"),  # the first clause names it
+        ("FTO做了，请代理所出的报告", "对主要产品做FTO排查并建立专利预警"),
+    ],
+)
+def test_owners_shorthand_and_sentences_name_their_action(
+    zh: Driver, said: str, title: str
+) -> None:
+    zh.onboard("Acme")
+    zh.press("2|as.start")
+    zh.answer_all("n", full=False)  # every gap open: the plan holds them all
+    zh.text("下一步")
+    zh.press("2|pl.make")
+    zh.press("2|pl.target|")
+    zh.text(said)
+    assert f"“{title}”已完成" in zh.said(), zh.said()
+
+
+def test_two_actions_that_fit_alike_are_not_guessed(zh: Driver) -> None:
+    zh.onboard("Acme")
+    zh.press("2|as.start")
+    zh.answer_all("n", full=False)
+    zh.text("下一步")
+    zh.press("2|pl.make")
+    zh.press("2|pl.target|")
+    zh.text("台账做好了")  # the IP ledger or the nonconformity ledger?
+    assert not any(b.data.startswith("2|evt.told|") for b in zh.buttons)
