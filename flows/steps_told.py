@@ -45,7 +45,7 @@ def _told_step(kb: Knowledge, text: str, current: str | None) -> str | None:
 
 # Being done, said of an action: the sentence must say one of these.
 _DONE = re.compile(
-    r"好了|完了|完成|搞定|已经|已|有了|了[。！!~～]*$"
+    r"好了|完了|完成|搞定|已经|已|有了|了(?=[，,；;。！!~～\s]|$)"
     r"|\b(?:done|finished|completed|set\s+up|built|wrote|written|issued|signed|approved|ready"
     r"|in\s+place|sorted|created|drafted|made|did|have\s+(?:now\s+)?(?:a|an|the|our))\b",
     re.I,
