@@ -33,7 +33,10 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "apply",
         re.compile(
-            r"提交.{0,4}申请|申请了|已申请|applied|submitted\s+(the|our)\s+application", re.I
+            r"提交.{0,4}申请|申请了|已申请|申请.{0,10}(?:交了|提交了|递交了|交上去|报上去)|交的申请"
+            r"|递交的?申请|applied|submitted\s+(the|our)\s+application"
+            r"|application\s+(?:was\s+|went\s+)?(?:in|submitted|sent)\b",
+            re.I,
         ),
     ),
     (

@@ -421,3 +421,15 @@ def test_an_expiry_said_as_a_validity_is_counted_from_the_issue_date(en: Driver,
     en.text(said)
     cert = en.conv.company.certificate
     assert cert is not None and cert.expires.isoformat() == "2029-07-27"
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["申请6月3号交了", "我们选了中知认证，6月3号交的申请", "our application went in on June 3"],
+)
+def test_an_application_told_in_other_words_is_read_back(zh: Driver, said: str) -> None:
+    zh.onboard("Acme", "2|ob|stage|running")
+    zh.text("2026-01-10")
+    zh.advance(200)  # 2027-06-15
+    zh.text(said)
+    assert [b.data for b in zh.buttons] == ["2|fact|apply|2027-06-03"], zh.said()
