@@ -38,7 +38,10 @@ def line(ctx: Ctx, nc: Nonconformity) -> str:
 
 
 def close_buttons(ctx: Ctx) -> list[list[Button]]:
-    return [[ctx.button("nc_close_btn", "nc.close", nc.id, n=number(nc))] for nc in open_ncs(ctx)]
+    rows = [[ctx.button("nc_close_btn", "nc.close", nc.id, n=number(nc))] for nc in open_ncs(ctx)]
+    if len(rows) > 1:  # "都整改完了": one confirmation for all of them
+        rows.append([ctx.button("nc_close_all_btn", "nc.closeall")])
+    return rows
 
 
 def buttons(ctx: Ctx) -> list[list[Button]]:
@@ -143,6 +146,22 @@ def close(ctx: Ctx, nc_id: str) -> Out | None:
     )
 
 
+def close_all(ctx: Ctx) -> Out | None:
+    """All open findings closed at once, confirmed first (each one's deadlines end)."""
+    ncs = open_ncs(ctx)
+    if not ncs:
+        return [ctx.reply("none_open_nc")]
+    return confirm.ask(ctx, "confirm_close_all_nc", "nc.closeall.do", n=str(len(ncs)))
+
+
+def close_all_confirmed(ctx: Ctx) -> Out | None:
+    ncs = open_ncs(ctx)
+    for nc in ncs:
+        nc.closed_on = ctx.today
+    audit_steps(ctx)
+    return [ctx.reply("nc_closed_all", n=len(ncs)), SHOW_NEXT]
+
+
 def close_confirmed(ctx: Ctx, nc_id: str) -> Out | None:
     nc = next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
     if nc is None:
@@ -178,10 +197,14 @@ FLOW = Flow(
         Verb("nc.add", ask_text),
         Verb("nc.grade", add, arity=1),
         Verb("nc.close", close, arity=1, records_done=True),
+        Verb("nc.closeall", close_all, records_done=True),
     ),
     inputs=(
         Input(TEXT_INPUT, lambda ctx: [ctx.reply("ask_nc_text")], take=take_text),
         Input(GRADE_INPUT, ask_grade, take=take_grade),
     ),
-    actions=(Verb("nc.close.do", close_confirmed, arity=1),),
+    actions=(
+        Verb("nc.close.do", close_confirmed, arity=1),
+        Verb("nc.closeall.do", close_all_confirmed),
+    ),
 )

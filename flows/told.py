@@ -30,7 +30,7 @@ _CLOSED = r"(?:整改完|改完|关闭|关掉|处理完|搞定|完成|closed|fix
 # The finding first ("不符合项整改完了"); the other order only in English ("closed the
 # nonconformity"): "内审完成了，有3个不符合项" reports new findings, not closed ones.
 _NC_CLOSED = re.compile(
-    rf"{_NC}.{{0,8}}{_CLOSED}"
+    rf"{_NC}.{{0,8}}{_CLOSED}|^(?:关闭|关掉)\s*(?:第\s*\d+\s*个)?\s*不符合"
     r"|\b(?:closed|fixed|resolved|sorted)\s+(?:\w+\s+){0,3}(?:nonconformit|findings?\b|ncs?\b)",
     re.I,
 )
@@ -43,7 +43,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if _CERTIFIED.search(text) and not denies(text):
         return [ctx.reply("certificate_told"), *certificate.start(ctx)]
     if _NC_CLOSED.search(text) and not denies(text):
-        return _nc_closed(ctx)
+        return _nc_closed(ctx, text)
     m = _NEW_FINDINGS.search(text) or (_ISSUES.search(text) if _names_audit(text) else None)
     if m and not _INTERNAL.search(text) and not denies(text):
         return _findings_raised(ctx, text, m.group("n") or m.group("n_en"))
@@ -106,10 +106,24 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     return [intro, *(dated.findings(ctx, audit.key, told) or [])]
 
 
-def _nc_closed(ctx: Ctx) -> Out | None:
+_ALL = re.compile(r"都|全部|全都|所有|两个都|\b(?:all|both|every)\b", re.I)
+_NUMBERED = re.compile(
+    r"(?:第\s*)?(\d+)\s*(?:个|号)?\s*不符合|不符合项?\s*(\d+)|\b(?:nc|nonconformity|finding)\s*#?(\d+)",
+    re.I,
+)
+
+
+def _nc_closed(ctx: Ctx, text: str = "") -> Out | None:
     open_ncs = nonconformity.open_ncs(ctx)
     if not open_ncs:
         return None
+    if (m := _NUMBERED.search(text)) is not None:  # "不符合项2整改完了", "closed NC 2"
+        n = next(g for g in m.groups() if g)
+        named = [nc for nc in open_ncs if str(nonconformity.number(nc)) == n]
+        if named:
+            return nonconformity.close(ctx, named[0].id)
+    if len(open_ncs) > 1 and _ALL.search(text):  # "不符合都整改完了"
+        return nonconformity.close_all(ctx)
     if len(open_ncs) == 1:
         return nonconformity.close(ctx, open_ncs[0].id)
     lines = [ctx.t("which_nc_closed"), *(nonconformity.line(ctx, nc) for nc in open_ncs)]

@@ -433,3 +433,21 @@ def test_an_application_told_in_other_words_is_read_back(zh: Driver, said: str) 
     zh.advance(200)  # 2027-06-15
     zh.text(said)
     assert [b.data for b in zh.buttons] == ["2|fact|apply|2027-06-03"], zh.said()
+
+
+@pytest.mark.parametrize(
+    ("said", "yes", "closed"),
+    [
+        ("关闭不符合项 2", "是的", [False, True]),
+        ("不符合都整改完了", "对", [True, True]),
+        ("we closed NC 1", "yes", [True, False]),
+    ],
+)
+def test_findings_closed_by_number_or_all_at_once(
+    zh: Driver, said: str, yes: str, closed: list[bool]
+) -> None:
+    _with_ncs(zh, 2)
+    zh.text(said)
+    assert all(nc.closed_on is None for nc in zh.conv.company.nonconformities)  # asked first
+    zh.text(yes)
+    assert [nc.closed_on is not None for nc in zh.conv.company.nonconformities] == closed
