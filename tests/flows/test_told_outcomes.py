@@ -59,7 +59,7 @@ def test_one_open_nonconformity_told_closed_asks_to_close_it(zh: Driver) -> None
 
 def test_several_open_nonconformities_told_closed_asks_which(zh: Driver) -> None:
     _with_ncs(zh, 2)
-    zh.text("整改都搞定了")
+    zh.text("整改搞定了")  # which one? ("都搞定了" closes them all, after a confirmation)
     assert "哪一个" in zh.said()
     closes = [b.data for b in zh.buttons if b.data.startswith("2|nc.close|")]
     assert len(closes) == 2
