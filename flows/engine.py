@@ -243,11 +243,12 @@ def _option_mark(value: str) -> bool:
 
 
 def _intent(ctx: Ctx, intent: Intent) -> Out:
-    if intent is Intent.NEXT:
+    if intent in (Intent.NEXT, Intent.WHERE):
         inp = REGISTRY.inputs.get(ctx.pending.flow) if ctx.pending else None
         if inp is not None and not inp.resumable:
             ctx.clear_pending()  # a side input (a date, a title) is abandoned, not a trap
-        return [Prompt()]
+        where = intent is Intent.WHERE and ctx.company.onboarded
+        return [nextstep.where_we_are(ctx), Prompt()] if where else [Prompt()]
     names = {Intent.STATUS: "status", Intent.PLAN: "plan", Intent.HELP: "help"}
     if intent in names:
         return command(ctx, names[intent], "")

@@ -213,6 +213,18 @@ def overall_progress(ctx: Ctx) -> int:
     return round(100 * sum(credit.values()) / len(credit))
 
 
+def where_we_are(ctx: Ctx) -> Reply:
+    """ "我们做到哪了": the phase and how far, and the plan's count, before what's next."""
+    pct = overall_progress(ctx)
+    line = ctx.t("where_line", phase=current_phase_title(ctx), pct=pct)
+    if ctx.company.actions and ctx.company.certificate is None:
+        open_items = plan.plan_items(ctx)
+        late = sum(1 for i in open_items if state(i, ctx.today) is State.MISSED)
+        done = sum(1 for a in ctx.company.actions if a.done_on is not None)
+        line += ctx.t("where_plan", done=done, open=len(open_items), late=late)
+    return Reply(line)
+
+
 def progress_line(ctx: Ctx) -> str:
     pct = overall_progress(ctx)
     return ctx.t("progress_line", bar=progress_bar(pct), pct=pct, phase=current_phase_title(ctx))

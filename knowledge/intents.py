@@ -18,6 +18,7 @@ class Intent(StrEnum):
     GREETING = "greeting"
     THANKS = "thanks"
     NEXT = "next"
+    WHERE = "where"  # "我们做到哪了", "where were we": where we stand, then what's next
     HELP = "help"
     STATUS = "status"
     PLAN = "plan"
@@ -64,19 +65,22 @@ _PATTERNS: dict[Intent, list[str]] = {
         + _WHO
         + r"(?:该|应该|应当|需要)"
         + _DO_WHAT,
-        # "where are we" asks what to do from here: the next step, with where we stand.
-        _WHO
-        + r"(?:现在)?(?:到|在)哪(?:一步|儿|里)了?"
-        + r"|"
-        + _WHO
-        + r"(?:之前|上次|刚才|现在)?(?:进行|做|弄|搞|走)到哪(?:一步|儿|里)?了?",
         r"继续|下一个|往下走",
         r"whats next|what is next|what next|next|next step|next steps|my next step"
         r"|whats my next step|what is my next step|whats the next step|what is the next step"
         r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"
         r"|what do i need to do(?: now| next)?|what to do(?: now| next)?|go on|move on"
-        r"|where are we(?: at| now)?|where do we stand|and then|then what|what then"
-        r"|where were we|where did we (?:leave off|stop)|where was i",
+        r"|and then|then what|what then",
+    ],
+    # "where are we" asks what to do from here: where we stand, then the next step.
+    Intent.WHERE: [
+        _WHO
+        + r"(?:现在)?(?:到|在)哪(?:一步|儿|里)了?"
+        + r"|"
+        + _WHO
+        + r"(?:之前|上次|刚才|现在)?(?:进行|做|弄|搞|走)到哪(?:一步|儿|里)?了?",
+        r"where are we(?: at| now)?|where do we stand|where were we|where did we (?:leave off|stop)"
+        r"|where was i",
     ],
     Intent.HELP: [
         r"帮助|求助|帮忙|帮帮我|怎么用|如何使用|使用说明|说明|菜单|指令|命令|功能"

@@ -8,6 +8,7 @@ import pytest
 
 from flows.dates import add_months
 from flows.types import EventKind
+from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
 
 
@@ -407,3 +408,17 @@ def overall_progress_of(d: Driver) -> int:
     from flows.nextstep import overall_progress
 
     return overall_progress(Ctx(d.conv, d.kb, d.now))
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "我们做到哪了"), ("en", "where were we?")])
+def test_where_were_we_says_where_we_stand_before_whats_next(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    _assessed(d)
+    d.press("2|pl.make")
+    d.text("2027-12-31")
+    d.text(said)
+    head, *rest = d.replies
+    assert head.text.startswith("📍") and ("计划已完成" in head.text or "Plan:" in head.text)
+    assert any(r.text.startswith("👉") for r in rest)
