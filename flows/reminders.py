@@ -80,7 +80,11 @@ def reminder_buttons(view: ReminderView, lang: Lang, texts: Catalogue) -> list[l
     rows = [
         [done],
         [_button(texts, lang, f"rem_snooze_{d}", "rem.snooze", view.id, d) for d in SNOOZE_DAYS],
-        [_button(texts, lang, "rem_change", "evt.date", view.event_key)],
+        # a surveillance deadline has no date of its own to change: its first button records
+        # the audit's
+        []
+        if view.kind == "surveillance"
+        else [_button(texts, lang, "rem_change", "evt.date", view.event_key)],
     ]
     if view.step_id:
         rows[-1].append(_button(texts, lang, "rem_step", "step", view.step_id))
@@ -120,8 +124,9 @@ def render_reminder(
             lang, "rem_today_do" if late and kind.missed else "rem_prepare", text=what.get(lang)
         ),
     ]
-    if late:
-        lines.append(texts.t(lang, "rem_overdue_hint"))
+    if late:  # what the first button is called on this card
+        hint = "rem_overdue_hint_audit" if view.kind == "surveillance" else "rem_overdue_hint"
+        lines.append(texts.t(lang, hint))
     return Reply("\n".join(lines), reminder_buttons(view, lang, texts))
 
 
