@@ -41,6 +41,7 @@ from bot.reminder_delivery import (
     is_stale,
     lang_of,
     messages_for,
+    paused_rows,
     pop_due_for_user,
     quiet_until,
 )
@@ -263,9 +264,11 @@ class Dispatcher:
         if reason is not None:
             stats.cancelled += await out.cancel([r.id for r in rows], reason)
             return []
-        stale = [r for r in rows if is_stale(r, now)]
+        paused = paused_rows(rows, person, self.kb.rules)
+        stats.cancelled += await out.cancel([r.id for r in paused], "paused by the user")
+        stale = [r for r in rows if is_stale(r, now) and r not in paused]
         stats.cancelled += await out.cancel([r.id for r in stale], "stale: the date has passed")
-        live = [r for r in rows if r not in stale]
+        live = [r for r in rows if r not in stale and r not in paused]
         # Not at night (the next morning) and no digest on a day off (the next working day).
         held = {r.id: u for r in live if (u := hold_until(r, now, self.kb.rules)) is not None}
         for row in live:

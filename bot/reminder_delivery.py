@@ -14,6 +14,7 @@ from typing import Any
 
 from flows.callbacks import bind
 from flows.digest import compose
+from flows.pause import held
 from flows.reminders import ReminderView
 from flows.schedule import (
     EARLIEST_HOUR,
@@ -76,6 +77,18 @@ def off_day_hold(row: rem.ClaimedReminder, now: datetime, rules: Rules) -> datet
         return None
     tz = zone(row.timezone)
     return off_day_until(now, tz, row.due_at.astimezone(tz).hour)
+
+
+def paused_rows(
+    rows: Sequence[rem.ClaimedReminder], person: rem.Recipient, rules: Rules
+) -> list[rem.ClaimedReminder]:
+    """Digest rows the person paused (``flows.pause``; a certificate risk still goes out).
+    Planning leaves them out already; this catches a row planned before the pause, e.g.
+    in another of a consultant's companies."""
+    since, until = person.reminders_paused_from, person.reminders_paused_until
+    return [
+        r for r in rows if held(since, until, r.due_at) and not is_risk(rules, r.kind, r.lead_days)
+    ]
 
 
 def hold_until(row: rem.ClaimedReminder, now: datetime, rules: Rules) -> datetime | None:
@@ -141,14 +154,16 @@ async def pop_due_for_user(
     await rem.cancel_superseded(store, now, user_id=person.id)
     worker = f"chat:{person.channel}:{person.id}"
     rows = await rem.claim_due(store, worker, now, 500, channel=None, user_id=person.id)
-    stale = [r for r in rows if is_stale(r, now)]
-    held = {r.id: until for r in rows if (until := off_day_hold(r, now, rules)) is not None}
-    shown = [r for r in rows if r not in stale and r.id not in held]
+    paused = paused_rows(rows, person, rules)
+    stale = [r for r in rows if is_stale(r, now) and r not in paused]
+    live = [r for r in rows if r not in stale and r not in paused]
+    waits = {r.id: until for r in live if (until := off_day_hold(r, now, rules)) is not None}
+    shown = [r for r in live if r.id not in waits]
     async with rem.outcomes(store) as out:
+        await out.cancel([r.id for r in paused], "paused by the user")
         await out.cancel([r.id for r in stale], "stale: the date has passed")
-        for row in rows:
-            if row.id in held and row not in stale:
-                await out.defer(row.id, held[row.id], None, worker)
+        for row_id, until in waits.items():
+            await out.defer(row_id, until, None, worker)
         await out.sent_all([r.id for r in shown], worker, now)
     names = await company_names(store, shown)
     return [m.reply for m in messages_for(shown, rules, lang_of(person.lang), now, names)]

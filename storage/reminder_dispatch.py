@@ -370,6 +370,8 @@ class Recipient:
     lang: str
     active: bool
     reminders_opt_in: bool
+    reminders_paused_from: datetime | None = None
+    reminders_paused_until: datetime | None = None
 
 
 _RECIPIENT = tuple(Recipient.__dataclass_fields__)
