@@ -119,7 +119,7 @@ async def test_a_pause_for_two_weeks_ends_by_itself(store: Store, kb: Knowledge)
     assistant = Assistant(store, kb, FakeClock(MONDAY))
     await assistant.replan(conv)
     said = await _say(assistant, who, "pause reminders for two weeks", MONDAY)
-    assert "2026-12-14" in said  # back on Monday 12-14
+    assert "on 2026-12-14" in said  # back on Monday 12-14
     sent = await _run_days(store, kb, MONDAY, 16)
     digests = [local_today(s.at, SHANGHAI) for s in sent if not s.text.startswith("⚠️")]
     assert digests and min(digests) == date(2026, 12, 14)
