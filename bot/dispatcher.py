@@ -37,9 +37,11 @@ from bot.reminder_delivery import (
     Message,
     by_user,
     company_names,
+    hold_until,
     is_stale,
     lang_of,
     messages_for,
+    paused_rows,
     pop_due_for_user,
     quiet_until,
 )
@@ -251,7 +253,8 @@ class Dispatcher:
         out: rem.Outcomes,
         stats: DispatchStats,
     ) -> list[rem.ClaimedReminder]:
-        """The rows to send now: none for someone unreachable or asleep, no stale ones."""
+        """The rows to send now: none for someone unreachable or asleep, no stale ones, no
+        digest on a weekend or public holiday (a risk to the certificate goes out)."""
         now = self.clock.now()
         reason = None
         if not person.active:
@@ -261,16 +264,18 @@ class Dispatcher:
         if reason is not None:
             stats.cancelled += await out.cancel([r.id for r in rows], reason)
             return []
-        stale = [r for r in rows if is_stale(r, now)]
+        paused = paused_rows(rows, person, self.kb.rules)
+        stats.cancelled += await out.cancel([r.id for r in paused], "paused by the user")
+        stale = [r for r in rows if is_stale(r, now) and r not in paused]
         stats.cancelled += await out.cancel([r.id for r in stale], "stale: the date has passed")
-        live = [r for r in rows if r not in stale]
-        until = quiet_until(live[0], now) if live else None
-        if until is not None:
-            for row in live:
-                await out.defer(row.id, until, None, self.worker_id)
-            stats.deferred += len(live)
-            return []
-        return live
+        live = [r for r in rows if r not in stale and r not in paused]
+        # Not at night (the next morning) and no digest on a day off (the next working day).
+        held = {r.id: u for r in live if (u := hold_until(r, now, self.kb.rules)) is not None}
+        for row in live:
+            if row.id in held:
+                await out.defer(row.id, held[row.id], None, self.worker_id)
+        stats.deferred += len(held)
+        return [r for r in live if r.id not in held]
 
     async def _send(self, message: Message, person: rem.Recipient) -> None:
         if self.limiter is not None:

@@ -14,8 +14,18 @@ from typing import Any
 
 from flows.callbacks import bind
 from flows.digest import compose
+from flows.pause import held
 from flows.reminders import ReminderView
-from flows.schedule import EARLIEST_HOUR, LATEST_HOUR, clamp_hour, local_instant, local_today, zone
+from flows.schedule import (
+    EARLIEST_HOUR,
+    LATEST_HOUR,
+    clamp_hour,
+    is_risk,
+    local_instant,
+    local_today,
+    off_day_until,
+    zone,
+)
 from flows.state import User
 from flows.types import Lang, Reply
 from knowledge.loader import Knowledge, load_knowledge
@@ -58,6 +68,32 @@ def quiet_until(row: rem.ClaimedReminder, now: datetime) -> datetime | None:
     hour = clamp_hour(row.due_at.astimezone(tz).hour)
     day = local.date() if local.hour < EARLIEST_HOUR else local.date() + timedelta(days=1)
     return local_instant(day, hour, tz)
+
+
+def off_day_hold(row: rem.ClaimedReminder, now: datetime, rules: Rules) -> datetime | None:
+    """A digest row due on a weekend or public holiday waits for the next working day at its
+    usual hour; a risk to the certificate does not wait (``flows.schedule.reminder_day``)."""
+    if is_risk(rules, row.kind, row.lead_days):
+        return None
+    tz = zone(row.timezone)
+    return off_day_until(now, tz, row.due_at.astimezone(tz).hour)
+
+
+def paused_rows(
+    rows: Sequence[rem.ClaimedReminder], person: rem.Recipient, rules: Rules
+) -> list[rem.ClaimedReminder]:
+    """Digest rows the person paused (``flows.pause``; a certificate risk still goes out).
+    Planning leaves them out already; this catches a row planned before the pause, e.g.
+    in another of a consultant's companies."""
+    since, until = person.reminders_paused_from, person.reminders_paused_until
+    return [
+        r for r in rows if held(since, until, r.due_at) and not is_risk(rules, r.kind, r.lead_days)
+    ]
+
+
+def hold_until(row: rem.ClaimedReminder, now: datetime, rules: Rules) -> datetime | None:
+    """When a due row may go out if not now: the morning after a night, a working day."""
+    return quiet_until(row, now) or off_day_hold(row, now, rules)
 
 
 def messages_for(
@@ -104,7 +140,8 @@ async def pop_due_for_user(
     store: Store, user: User | Any, now: datetime, kb: Knowledge | None = None
 ) -> list[Reply]:
     """The terminal's delivery: claim this user's due reminders, mark them sent, return them
-    as the digest (and any risk cards) the user would get on Telegram.
+    as the digest (and any risk cards) the user would get on Telegram. On a weekend or a
+    public holiday the digest waits for the next working day, as on Telegram.
 
     ``user`` is anything with ``channel`` and ``external_id`` (a ``flows.state.User`` or the
     service's ``Who``). The user is chatting right now, so night-time catch-ups show too.
@@ -117,10 +154,16 @@ async def pop_due_for_user(
     await rem.cancel_superseded(store, now, user_id=person.id)
     worker = f"chat:{person.channel}:{person.id}"
     rows = await rem.claim_due(store, worker, now, 500, channel=None, user_id=person.id)
-    stale = [r for r in rows if is_stale(r, now)]
-    shown = [r for r in rows if r not in stale]
+    paused = paused_rows(rows, person, rules)
+    stale = [r for r in rows if is_stale(r, now) and r not in paused]
+    live = [r for r in rows if r not in stale and r not in paused]
+    waits = {r.id: until for r in live if (until := off_day_hold(r, now, rules)) is not None}
+    shown = [r for r in live if r.id not in waits]
     async with rem.outcomes(store) as out:
+        await out.cancel([r.id for r in paused], "paused by the user")
         await out.cancel([r.id for r in stale], "stale: the date has passed")
+        for row_id, until in waits.items():
+            await out.defer(row_id, until, None, worker)
         await out.sent_all([r.id for r in shown], worker, now)
     names = await company_names(store, shown)
     return [m.reply for m in messages_for(shown, rules, lang_of(person.lang), now, names)]

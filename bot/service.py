@@ -25,6 +25,7 @@ from flows.context import Ctx, FlowOptions
 from flows.engine import handle as run_flows
 from flows.reconcile import plan_fingerprint
 from flows.reminders import snoozed_text
+from flows.schedule import is_risk
 from flows.state import Conversation
 from flows.types import (
     AdminStats,
@@ -143,6 +144,7 @@ class Assistant:
             moves = [e for e in outcome.effects if isinstance(e, InTransaction)]
             done = await self.workspace.in_transaction(h, conv, moves, event.now)
         replies = self._switched(h, announce) + outcome.replies + done.replies
+        await self._told(conv, replies, event.now)
         for effect in outcome.effects:
             if not isinstance(effect, InTransaction):
                 replies += await self._carry_out(who, conv, effect, event)
@@ -167,6 +169,18 @@ class Assistant:
         if came_back:
             log.info("user %s:%s is active again", conv.user.channel, conv.user.external_id)
         return conv, outcome
+
+    async def _told(self, conv: Conversation, replies: list[Reply], now: datetime) -> None:
+        """A reply that tells a certificate risk stands for that risk's alert: one event,
+        one alert (the alert due now is not sent a moment after the answer)."""
+        keys = [k for r in replies for k in r.tells]
+        if not keys or conv.user.id is None or conv.company.id is None:
+            return
+        rules = self.kb.rules
+        await rem.told_in_conversation(
+            self.store, conv.user.id, conv.company.id, keys, now,
+            lambda kind, lead: is_risk(rules, kind, lead),
+        )  # fmt: skip
 
     def _switched(self, h: ConversationHandle, announce: bool | None) -> list[Reply]:
         """Say so when a button of another company made it the current one."""

@@ -12,7 +12,10 @@ from flows.callbacks import encode
 from flows.context import Ctx
 from flows.natural import TimezoneProblem, resolve_timezone
 from flows.natural.hours import parse_hour
+from flows.pause import is_paused, parse_days, resume_day
 from flows.registry import Command, Flow, Input, Verb
+from flows.reminders import format_date
+from flows.schedule import clamp_hour, local_instant, local_today, zone
 from flows.types import (
     LANGS,
     PROMPT,
@@ -93,14 +96,92 @@ _ZONE_TOLD = re.compile(
 )
 
 
+# "别每天提醒我了", "不要再发提醒了", "暂停提醒两周", "stop reminding me", "pause reminders for
+# two weeks": /pause, with what follows read as its length (nothing else may follow).
+_PAUSE_TOLD = re.compile(
+    r"^(?:请|那)?(?:先|就)?(?:别|不要|不用|甭)(?:再|老)?(?:每天|天天)?(?:给我)?(?:发|推)?(?:送)?"
+    r"(?:提醒|摘要)(?:我)?了?(?P<zh>.*)$"
+    r"|^(?:请|那)?(?:先)?(?:暂停|停止|关闭|关掉|停掉)(?:一下)?(?:每天的?)?(?:提醒|摘要)(?:摘要)?(?P<zh2>.*)$"
+    r"|^(?:把)?提醒(?:先)?(?:暂停|停一下|停一停|停掉|关掉|关了|停了)(?:吧)?(?P<zh3>.*)$"
+    r"|^(?:please\s+)?(?:stop|quit)\s+(?:reminding\s+me|sending\s+(?:me\s+)?"
+    r"(?:the\s+)?(?:reminders|digests?))(?P<en>.*)$"
+    r"|^(?:please\s+)?(?:pause|mute|silence|turn\s+off|switch\s+off|stop|snooze)\s+"
+    r"(?:the\s+|my\s+|all\s+)?(?:daily\s+)?(?:reminders|digests?)(?P<en2>.*)$"
+    r"|^(?:no\s+more|don'?t\s+send\s+(?:me\s+)?(?:any\s+)?(?:more\s+)?)(?:\s*)reminders(?P<en3>.*)$",
+    re.I,
+)
+# "恢复提醒", "继续提醒吧", "resume reminders", "turn reminders back on": /resume.
+_RESUME_TOLD = re.compile(
+    r"^(?:请|那)?(?:恢复|继续|重新开始|重新|开启|打开)(?:发|推)?(?:送)?(?:每天的?)?(?:提醒|摘要)(?:吧|了|我)?$"
+    r"|^提醒(?:可以)?(?:恢复|继续|打开)(?:吧|了)?$"
+    r"|^(?:please\s+)?(?:resume|unpause|unmute|restart|turn\s+on|switch\s+on)\s+"
+    r"(?:the\s+|my\s+)?(?:daily\s+)?(?:reminders|digests?)(?:\s+again)?$"
+    r"|^(?:please\s+)?(?:start\s+)?remind(?:ing)?\s+me\s+again$"
+    r"|^turn\s+(?:the\s+|my\s+)?reminders\s+back\s+on$",
+    re.I,
+)
+_FILLER = re.compile(
+    r"^(?:for|了|吧|啊|先|暂时|一段时间|a\s+while)\s*|\s*(?:吧|了|啊|please)$", re.I
+)
+
+
+def _pause_length(rest: str) -> str | None:
+    """What follows "stop reminding me": "" or a length ("两周", "for two weeks"); None for
+    anything else ("不要提醒我内审" is not a pause)."""
+    rest = rest.strip(" ,，。.!！~")
+    for _ in range(3):
+        rest = _FILLER.sub("", rest).strip(" ,，。.!！~")
+    if not rest:
+        return ""
+    return rest if parse_days(rest) is not None else None
+
+
 def setting_said(text: str) -> tuple[str, str] | None:
-    """The command and its argument a sentence asks for ("提醒改成下午3点" -> reminderhour)."""
+    """The command and its argument a sentence asks for ("提醒改成下午3点" -> reminderhour,
+    "别每天提醒我了" -> pause, "恢复提醒" -> resume)."""
     if len(text) > 60:
         return None
+    s = text.strip().rstrip(" 。.!！~")
+    if _RESUME_TOLD.match(s):
+        return "resume", ""
+    if m := _PAUSE_TOLD.match(s):
+        length = _pause_length(next((v for v in m.groups() if v is not None), ""))
+        if length is not None:
+            return "pause", length
     for pattern, name in ((_HOUR_TOLD, "reminderhour"), (_ZONE_TOLD, "timezone")):
         if m := pattern.match(text.strip()):
             return name, next(v for v in m.groups() if v).strip(" 。.!！")
     return None
+
+
+# --- pausing reminders (``flows.pause``) ----------------------------------------------------
+
+
+def pause_command(ctx: Ctx, args: str) -> Out:
+    """/pause: no digest until /resume; /pause 2周: for that long. Risks still come."""
+    user, tz = ctx.user, zone(ctx.company.timezone)
+    text = args.strip()[:MAX_HOUR_TEXT]
+    if text:
+        days = parse_days(text)
+        if days is None or days < 1:
+            return [ctx.reply("pause_bad")]
+        back = resume_day(local_today(ctx.now, tz), days)
+        user.reminders_paused_until = local_instant(back, 0, tz)
+        said = ctx.t("pause_set_until", date=format_date(back, ctx.lang, ctx.texts))
+    else:
+        user.reminders_paused_until = None
+        said = ctx.t("pause_set")
+    user.reminders_paused_from = ctx.now
+    return [Reply(f"{said}\n{ctx.t('pause_risks')}")]
+
+
+def resume_command(ctx: Ctx, _: str) -> Out:
+    user = ctx.user
+    hour = f"{clamp_hour(ctx.company.reminder_hour)}:00"
+    if not is_paused(user.reminders_paused_from, user.reminders_paused_until, ctx.now):
+        return [ctx.reply("resume_not_paused", hour=hour)]
+    user.reminders_paused_until = ctx.now  # what fell due meanwhile stays unsent
+    return [ctx.reply("resume_done", hour=hour)]
 
 
 # --- data rights ----------------------------------------------------------------------------
@@ -177,6 +258,8 @@ FLOW = Flow(
         Command("lang", lang_command, aliases=("language",), right="user"),
         Command("timezone", timezone_command, needs_company=True, usage="Asia/Shanghai"),
         Command("reminderhour", reminder_hour_command, needs_company=True, usage="9"),
+        Command("pause", pause_command, needs_company=True, usage="2w"),
+        Command("resume", resume_command, needs_company=True),
         Command("export", export_command, right="user"),
         Command("deletedata", delete_command, aliases=("delete",), right="user"),
         Command("admin", admin_command, menu=False, right="admin"),

@@ -7,11 +7,13 @@ The dispatcher claims all of a user's due reminder rows together and sends what
 ``render_digest`` returns: each risk to the certificate as its own message (a surveillance
 audit missed, the certificate expiring, a nonconformity past its deadline), everything else
 in one digest. After downtime the rows that fell due meanwhile make one catch-up digest that
-says so. An event with several rows (a lead time and the overdue alert) is listed once.
+says so. An event with several rows (a lead time and the overdue alert) is listed once, and
+so is a nonconformity whose correction and evidence are due the same day (one finding).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from flows.callbacks import CallbackTooLong, encode
@@ -38,12 +40,47 @@ def _relevance(view: ReminderView) -> tuple[int, date, int]:
     return (0 if late else 1, view.event_date, view.id)
 
 
-def one_per_event(views: list[ReminderView]) -> list[ReminderView]:
-    """The most telling row of each event: the overdue alert, else the nearest lead time."""
-    best: dict[tuple[str, date], ReminderView] = {}
+NC_PARTS = ("correction", "evidence")
+
+
+def subject(view: ReminderView) -> tuple[str, date]:
+    """What one line or card is about: an event on its date, or a nonconformity's two
+    deadlines (correction and evidence) when they fall on the same day (they usually do):
+    one finding, one line."""
+    key = view.event_key
+    if key.startswith("nc:") and key.rsplit(":", 1)[-1] in NC_PARTS:
+        key = key.rsplit(":", 1)[0]
+    return key, view.event_date
+
+
+def _label(title: str, sep: str) -> str:
+    """The finding in the user's words, from "不符合项纠正：<finding>"."""
+    return title.split(sep, 1)[1] if sep in title else title
+
+
+def _finding(views: list[ReminderView], texts: Catalogue) -> ReminderView:
+    """Both deadlines of one finding on one day as one view: the evidence row (what is
+    sent last covers the correction too), titled with both."""
+    parts = {v.event_key.rsplit(":", 1)[-1] for v in views}
+    best = min(views, key=lambda v: (_relevance(v)[0], v.event_key.endswith("correction")))
+    if parts != set(NC_PARTS):
+        return best
+    zh = texts.t("zh", "rem_nc_both", label=_label(best.title_zh, "："))
+    en = texts.t("en", "rem_nc_both", label=_label(best.title_en, ": "))
+    return replace(best, title_zh=zh, title_en=en)
+
+
+def one_per_event(views: list[ReminderView], texts: Catalogue | None = None) -> list[ReminderView]:
+    """The most telling row of each subject (``subject``): the overdue alert, else the
+    nearest lead time; a finding's correction and evidence due the same day make one."""
+    groups: dict[tuple[str, date], list[ReminderView]] = {}
     for view in sorted(views, key=_relevance):
-        best.setdefault((view.event_key, view.event_date), view)
-    return sorted(best.values(), key=lambda v: (v.event_date, v.id))
+        groups.setdefault(subject(view), []).append(view)
+    best = [
+        _finding(group, texts or load_catalogue()) if key.startswith("nc:") else group[0]
+        for (key, _), group in groups.items()
+    ]
+    return sorted(best, key=lambda v: (v.event_date, v.id))
 
 
 def compose(
@@ -60,12 +97,10 @@ def compose(
     risky = [v for v in views if is_risk(rules, v.kind, v.lead_days)]
     rest = [v for v in views if not is_risk(rules, v.kind, v.lead_days)]
     out: list[tuple[Reply, list[int]]] = []
-    for view in one_per_event(risky):
-        same = [
-            v.id for v in risky if (v.event_key, v.event_date) == (view.event_key, view.event_date)
-        ]
+    for view in one_per_event(risky, texts):
+        same = [v.id for v in risky if subject(v) == subject(view)]
         out.append((render_reminder(view, rules, lang, now, texts), same))
-    events = one_per_event(rest)
+    events = one_per_event(rest, texts)
     if len(events) == 1:  # a digest of one thing is that thing's own card
         out.append((render_reminder(events[0], rules, lang, now, texts), [v.id for v in rest]))
     elif events:

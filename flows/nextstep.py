@@ -190,7 +190,8 @@ def show(ctx: Ctx) -> Out:
         parts.append(line)
         buttons.append(row)
     parts.append(progress_line(ctx))
-    return [Reply("\n\n".join(parts), buttons)]
+    tells = (n.key,) if n.risk and n.key else ()  # its reminder alert is not sent again
+    return [Reply("\n\n".join(parts), buttons, tells=tells)]
 
 
 def step_credit(ctx: Ctx, tl: Timeline | None = None) -> dict[str, float]:

@@ -9,7 +9,8 @@ holds no rule of its own. The rules:
 * a planned reminder whose row changed (due time after a timezone change, titles, ...) is
   updated; a cancelled row, or one that failed because the user had blocked the bot, is
   revived when it is planned again;
-* a pending row no longer planned (date moved, event done, member opted out) is cancelled,
+* a pending row no longer planned (date moved, event done, member opted out or paused the
+  digest, ``flows.pause``) is cancelled,
   except a reminder the user snoozed, which lives as long as its event does.
 
 ``plan_fingerprint`` tells the service whether a conversation step changed anything the plan
@@ -24,7 +25,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from flows.schedule import SNOOZE_LEAD, PlannedReminder, all_events, plan_reminders
+from flows.pause import held
+from flows.schedule import SNOOZE_LEAD, PlannedReminder, all_events, is_risk, plan_reminders
 from flows.state import Company, Conversation, User
 from flows.team import addressees, assignment_fingerprint
 from knowledge.schema import Rules
@@ -124,14 +126,15 @@ def wanted_reminders(
     """The plan as rows, and the live (user, event key, date) triples snoozes may follow."""
     if company.id is None:
         raise ValueError("reminders are planned for a stored company")
-    channels = {m.id: m.channel for m in recipients_of(members) if m.id is not None}
+    reached = {m.id: m for m in recipients_of(members) if m.id is not None}
+    channels = {uid: m.channel for uid, m in reached.items()}
     events = all_events(company, rules)
     # Assigned events go to their assignee only (``flows.team.addressees``).
     audience = {e.key: addressees(company, e, channels) for e in events}
     planned = [
         p
         for p in plan_reminders(company, events, rules, now, list(channels))
-        if p.user_id in audience[p.event_key]
+        if p.user_id in audience[p.event_key] and not _paused(reached[p.user_id], p, rules)
     ]
     wanted = {
         (p.user_id, p.dedup_key): _wanted(p, company.id, channels[p.user_id], company.timezone)
@@ -139,6 +142,14 @@ def wanted_reminders(
     }
     live = {(u, e.key, e.on) for e in events if not e.done for u in audience[e.key]}
     return wanted, live
+
+
+def _paused(member: User, p: PlannedReminder, rules: Rules) -> bool:
+    """The member paused the digest over this reminder's time (``flows.pause``); a risk to
+    the certificate still goes out."""
+    return held(member.reminders_paused_from, member.reminders_paused_until, p.due_at) and (
+        not is_risk(rules, p.kind, p.lead_days)
+    )
 
 
 def _wanted(p: PlannedReminder, company_id: int, channel: str, tz: str) -> WantedReminder:
@@ -218,6 +229,7 @@ def plan_fingerprint(conv: Conversation, rules: Rules) -> tuple[Any, ...]:
         (e.key, e.kind, e.on, e.title_zh, e.title_en, e.step_id, e.done)
         for e in all_events(company, rules)
     )
-    member = (user.id, user.channel, user.reminders_opt_in, user.active)
+    paused = (user.reminders_paused_from, user.reminders_paused_until)
+    member = (user.id, user.channel, user.reminders_opt_in, user.active, paused)
     team = assignment_fingerprint(company)
     return (company.id, company.timezone, company.reminder_hour, member, events, team)

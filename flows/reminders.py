@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from flows import schedule
 from flows.calendar import build_calendar
 from flows.callbacks import CallbackTooLong, encode
 from flows.context import Ctx
 from flows.known import timeline_of
+from flows.pause import held, is_paused
 from flows.registry import Command, Flow, Verb
 from flows.schedule import OVERDUE_LEAD, local_today, reminder_kind, zone
 from flows.state import DatedEvent
@@ -80,7 +82,11 @@ def reminder_buttons(view: ReminderView, lang: Lang, texts: Catalogue) -> list[l
     rows = [
         [done],
         [_button(texts, lang, f"rem_snooze_{d}", "rem.snooze", view.id, d) for d in SNOOZE_DAYS],
-        [_button(texts, lang, "rem_change", "evt.date", view.event_key)],
+        # a surveillance deadline has no date of its own to change: its first button records
+        # the audit's
+        []
+        if view.kind == "surveillance"
+        else [_button(texts, lang, "rem_change", "evt.date", view.event_key)],
     ]
     if view.step_id:
         rows[-1].append(_button(texts, lang, "rem_step", "step", view.step_id))
@@ -120,8 +126,9 @@ def render_reminder(
             lang, "rem_today_do" if late and kind.missed else "rem_prepare", text=what.get(lang)
         ),
     ]
-    if late:
-        lines.append(texts.t(lang, "rem_overdue_hint"))
+    if late:  # what the first button is called on this card
+        hint = "rem_overdue_hint_audit" if view.kind == "surveillance" else "rem_overdue_hint"
+        lines.append(texts.t(lang, hint))
     return Reply("\n".join(lines), reminder_buttons(view, lang, texts))
 
 
@@ -146,11 +153,25 @@ def snoozed_text(title: str, when: datetime, tz_name: str, lang: Lang) -> str:
 def _next_reminders(ctx: Ctx, events: list[DatedEvent]) -> dict[str, datetime]:
     """When each event is next reminded of, from the same plan the reminder rows come from."""
     planned = schedule.plan_reminders(ctx.company, events, ctx.kb.rules, ctx.now, [0])
+    since, until = ctx.user.reminders_paused_from, ctx.user.reminders_paused_until
     first: dict[str, datetime] = {}
     for p in sorted(planned, key=lambda p: p.due_at):
-        if p.due_at >= ctx.now:
+        paused = held(since, until, p.due_at) and not schedule.is_risk(
+            ctx.kb.rules, p.kind, p.lead_days
+        )
+        if p.due_at >= ctx.now and not paused:
             first.setdefault(p.event_key, p.due_at)
     return first
+
+
+def _pause_line(ctx: Ctx, tz: ZoneInfo) -> str:
+    user = ctx.user
+    if not is_paused(user.reminders_paused_from, user.reminders_paused_until, ctx.now):
+        return ctx.t("remlist_pause_hint")
+    if user.reminders_paused_until is None:
+        return ctx.t("remlist_paused_open")
+    back = user.reminders_paused_until.astimezone(tz).date()
+    return ctx.t("remlist_paused", date=format_date(back, ctx.lang, ctx.texts))
 
 
 def _overdue_lines(ctx: Ctx, late: list[Item]) -> list[str]:
@@ -197,6 +218,7 @@ def reminders_view(ctx: Ctx, _: str) -> Out:
     if not ctx.user.reminders_opt_in:
         lines += ["", ctx.t("remlist_off")]
     lines += ["", ctx.t("remlist_hint", hour=f"{schedule.clamp_hour(company.reminder_hour)}:00")]
+    lines.append(_pause_line(ctx, tz))
     return [Reply("\n".join(lines))]
 
 

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from flows.dates import add_months
 from flows.state import Company, DatedEvent
 from flows.timeline import Item, Timeline, as_event, build, reminder_kind
+from flows.workdays import is_working_day, next_working_day, previous_working_day
 from knowledge.loader import load_knowledge
 from knowledge.schema import Journey, ReminderKind, Rules
 from knowledge.texts import load_catalogue
@@ -135,17 +136,49 @@ def dedup_key(event_key: str, lead_days: int, event_date: date) -> str:
     return f"{event_key}|{lead_days}|{event_date.isoformat()}"
 
 
+def reminder_day(event_on: date, lead: int, risk: bool = False) -> date:
+    """The local day a reminder goes out: a working day, never after its event.
+
+    A lead-time reminder that would fall on a weekend or a public holiday moves to the
+    working day before (earlier, so never after the event; the due date itself is already a
+    working day). The alert after the date moves to the next working day, except a risk to
+    the certificate (``risk``): a surveillance audit or a nonconformity deadline missed is
+    reported the next day even if that is a day off, because a suspended or lapsing
+    certificate costs far more than a weekend message (one short card, never the digest).
+    """
+    if lead >= 0:
+        return previous_working_day(event_on - timedelta(days=lead))
+    after = event_on + timedelta(days=1)
+    return after if risk else next_working_day(after)
+
+
 def _candidates(
     event: DatedEvent, kind: ReminderKind, tz: ZoneInfo, hour: int
 ) -> list[tuple[int, datetime]]:
-    leads = [
-        (lead, local_instant(event.on - timedelta(days=lead), hour, tz))
-        for lead in sorted(set(kind.lead_days), reverse=True)
-        if lead >= 0
-    ]
+    """Each reminder of the event as (lead days, due), one per day (``reminder_day``): two
+    lead times that land on the same working day (a long holiday) make one, the nearer."""
+    by_day: dict[date, int] = {}
+    for lead in sorted(set(kind.lead_days), reverse=True):
+        if lead >= 0:
+            by_day[reminder_day(event.on, lead)] = lead  # a nearer lead replaces a farther
+    leads = [(lead, local_instant(day, hour, tz)) for day, lead in by_day.items()]
     if kind.overdue or kind.external:  # after an external audit: "how did it go?"
-        leads.append((OVERDUE_LEAD, local_instant(event.on + timedelta(days=1), hour, tz)))
+        risk = kind.risk in ("always", "overdue")
+        day = reminder_day(event.on, OVERDUE_LEAD, risk)
+        leads.append((OVERDUE_LEAD, local_instant(day, hour, tz)))
     return leads
+
+
+def off_day_until(now: datetime, tz: ZoneInfo, hour: int) -> datetime | None:
+    """On a weekend or public holiday (local): the next working day at ``hour``; else None.
+
+    The dispatcher holds the digest (never a certificate risk) until then: rows planned
+    before reminders moved off days off, and a catch-up after downtime, land on working days.
+    """
+    today = local_today(now, tz)
+    if is_working_day(today):
+        return None
+    return local_instant(next_working_day(today), clamp_hour(hour), tz)
 
 
 def applicable(

@@ -149,6 +149,11 @@ class User(BaseModel):
     lang_chosen: bool = False
     pending: Pending | None = None
     reminders_opt_in: bool = True
+    # Reminders paused (/pause): from this instant until ``reminders_paused_until`` (None:
+    # until /resume). Kept after the pause ends, so what fell due meanwhile is not sent late
+    # (``flows.pause``). Certificate risks are still sent.
+    reminders_paused_from: datetime | None = None
+    reminders_paused_until: datetime | None = None
     active: bool = True  # False once Telegram says the user blocked the bot
     is_admin: bool = False
     news_opt_in: bool = False  # announcements from the operator (/privacy); off until asked

@@ -99,6 +99,8 @@ class AppUserBase(SQLModel):
     lang_chosen: bool = False
     pending: dict[str, Any] | None = Field(default=None, sa_type=NullableJSON)
     reminders_opt_in: bool = True
+    reminders_paused_from: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reminders_paused_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     active: bool = True
     is_admin: bool = False
     news_opt_in: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})

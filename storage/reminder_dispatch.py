@@ -67,7 +67,8 @@ def due(now: datetime) -> Any:
     return and_(
         R.status == PLANNED,
         R.due_at <= now,
-        or_(R.lease_until.is_(None), R.lease_until < now),
+        # A lease ending at ``now`` is over: a row held until 09:00 goes with those due then.
+        or_(R.lease_until.is_(None), R.lease_until <= now),
     )
 
 
@@ -369,6 +370,8 @@ class Recipient:
     lang: str
     active: bool
     reminders_opt_in: bool
+    reminders_paused_from: datetime | None = None
+    reminders_paused_until: datetime | None = None
 
 
 _RECIPIENT = tuple(Recipient.__dataclass_fields__)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -111,6 +111,63 @@ async def _snooze(
             .values(status=CANCELLED, last_error="snoozed", lease_until=None)
         )
     return Snoozed(new_id, due_at, row.title_zh, row.title_en, row.timezone)
+
+
+def finding_keys(key: str) -> list[str]:
+    """A nonconformity's risk covers the whole finding: its correction and its evidence."""
+    if key.startswith("nc:") and key.count(":") >= 2:
+        finding = key.rsplit(":", 1)[0]
+        return [f"{finding}:correction", f"{finding}:evidence"]
+    return [key]
+
+
+async def told_in_conversation(
+    store: Store,
+    user_id: int,
+    company_id: int,
+    event_keys: Sequence[str],
+    now: datetime,
+    is_alert: Callable[[str, int], bool],
+) -> int:
+    """The user was just shown the certificate risk of ``event_keys`` in a reply: their
+    alerts for it (``is_alert(kind, lead_days)``) due by the end of their local day are
+    recorded as sent, not sent again a moment later. Returns how many."""
+    keys = sorted({k for key in event_keys for k in finding_keys(key)})
+    if not keys:
+        return 0
+    conditions = [
+        R.user_id == user_id, R.company_id == company_id, R.event_key.in_(keys),
+        R.status == PLANNED, R.sent_at.is_(None),
+    ]  # fmt: skip
+    async with store.session(write=True) as session:
+        rows = (
+            await session.exec(
+                select_columns(R.id, R.kind, R.lead_days, R.timezone, R.due_at).where(*conditions)
+            )
+        ).all()
+        ids = [
+            r.id
+            for r in rows
+            if is_alert(r.kind, r.lead_days) and r.due_at <= _end_of_day(now, r.timezone)
+        ]
+        if ids:
+            await session.exec(
+                update(TABLE)
+                .where(R.id.in_(ids), R.status == PLANNED)
+                .values(
+                    status=SENT,
+                    sent_at=now,
+                    lease_until=None,
+                    last_error="told in the conversation",
+                )
+            )
+        await session.commit()
+    return len(ids)
+
+
+def _end_of_day(now: datetime, tz_name: str) -> datetime:
+    tz = zone(tz_name)
+    return local_instant(local_today(now, tz) + timedelta(days=1), 0, tz)
 
 
 @dataclass(frozen=True, slots=True)

@@ -48,6 +48,7 @@ from storage.reminder_queries import (
     count_due,
     list_planned,
     snooze,
+    told_in_conversation,
     upcoming,
 )
 from storage.repo import Store
@@ -98,5 +99,5 @@ __all__ = [
     "defer",
     "insert_rows", "list_planned", "mark_failed", "mark_sent", "outcomes", "recipient_by_identity",
     "recipients", "recipients_of", "relevance", "replan_company", "replan_for_company", "snooze",
-    "stop_user", "upcoming",
+    "stop_user", "told_in_conversation", "upcoming",
 ]  # fmt: skip

@@ -116,17 +116,17 @@ async def test_catch_up_at_night_waits_for_the_morning(sqlite_store: Store, kb: 
     store = sqlite_store
     clock = FakeClock(START)
     conv = await make_user(
-        store, "501", Company(events=[event("stage1", "stage1", date(2026, 12, 5))])
+        store, "501", Company(events=[event("stage1", "stage1", date(2026, 12, 9))])
     )
-    await replan(store, conv, kb, clock.now())
-    clock.set(datetime(2026, 11, 28, 19, 0, tzinfo=UTC))  # 03:00 in Shanghai
+    await replan(store, conv, kb, clock.now())  # 7 days ahead: Wednesday 12-02 at 09:00
+    clock.set(datetime(2026, 12, 2, 19, 0, tzinfo=UTC))  # Thursday 03:00 in Shanghai
     sender = RecordingSender(clock)
     d = dispatcher(store, kb, sender, clock)
     stats = await d.run_once()
     assert (stats.sent, stats.deferred) == (0, 1)
-    clock.set(datetime(2026, 11, 29, 0, 59, tzinfo=UTC))  # 08:59
+    clock.set(datetime(2026, 12, 3, 0, 59, tzinfo=UTC))  # 08:59
     assert (await d.run_once()).sent == 0
-    clock.set(datetime(2026, 11, 29, 1, 0, 30, tzinfo=UTC))  # 09:00:30
+    clock.set(datetime(2026, 12, 3, 1, 0, 30, tzinfo=UTC))  # 09:00:30
     assert (await d.run_once()).sent == 1
     assert sender.sent[0].at.hour == 1  # 09:00 local
 
@@ -154,9 +154,9 @@ async def test_message_says_what_when_and_what_to_prepare(
     sqlite_store: Store, kb: Knowledge, lang: str
 ) -> None:
     store = sqlite_store
-    clock = FakeClock(datetime(2026, 11, 28, 1, 0, 10, tzinfo=UTC))
+    clock = FakeClock(datetime(2026, 12, 1, 1, 0, 10, tzinfo=UTC))  # Tuesday 09:00
     conv = await make_user(
-        store, "503", Company(events=[event("stage2", "stage2", date(2026, 12, 5))]), lang=lang
+        store, "503", Company(events=[event("stage2", "stage2", date(2026, 12, 8))]), lang=lang
     )
     await replan(store, conv, kb, clock.now())
     sender = RecordingSender(clock)
@@ -164,7 +164,7 @@ async def test_message_says_what_when_and_what_to_prepare(
     [msg] = sender.sent
     kind = kb.reminder_kind("stage2")
     assert kind.title.get(lang) in msg.text
-    assert "2026-12-05" in msg.text
+    assert "2026-12-08" in msg.text
     assert ("还有 7 天" if lang == "zh" else "in 7 days") in msg.text
     assert kind.prepare.get(lang) in msg.text
     data = [b.data for row in msg.buttons for b in row]
@@ -392,7 +392,9 @@ async def test_terminal_user_sees_due_reminders_once(store: Store, kb: Knowledge
     assert len(replies) == 1 and "Stage 1 audit" in replies[0].text
     assert replies[0].buttons
     assert await pop_due_for_user(store, conv.user, clock.now(), kb) == []
-    clock.advance(timedelta(days=2))
+    clock.advance(timedelta(days=2))  # Sunday: the question after the audit waits
+    assert await pop_due_for_user(store, conv.user, clock.now(), kb) == []
+    clock.advance(timedelta(days=1))  # for Monday
     [after] = await pop_due_for_user(store, conv.user, clock.now(), kb)
     # The certification body ran the audit: asked how it went, not told it is overdue.
     assert "how did it go" in after.text and "Overdue" not in after.text

@@ -205,9 +205,10 @@ def test_every_lead_time_plus_overdue_at_the_local_hour(rules: Rules) -> None:
     planned = plan(company, rules)
     assert leads(planned, "internal_audit") == [30, 7, 1, OVERDUE_LEAD]  # rules: [30, 7, 1]
     due = {r.lead_days: r.due_at for r in planned}
-    # Asia/Shanghai (UTC+8, no DST): 09:00 local is 01:00 UTC.
-    assert due[30] == datetime(2027, 1, 30, 1, 0, tzinfo=UTC)
-    assert due[1] == datetime(2027, 2, 28, 1, 0, tzinfo=UTC)
+    # Asia/Shanghai (UTC+8, no DST): 09:00 local is 01:00 UTC. 30 days before is Saturday
+    # 01-30 and 1 day before Sunday 02-28: both move to the Friday before.
+    assert due[30] == datetime(2027, 1, 29, 1, 0, tzinfo=UTC)
+    assert due[1] == datetime(2027, 2, 26, 1, 0, tzinfo=UTC)
     assert due[OVERDUE_LEAD] == datetime(2027, 3, 2, 1, 0, tzinfo=UTC)
     r = planned[0]
     assert r.dedup_key == "internal_audit|30|2027-03-01"
@@ -248,18 +249,19 @@ def test_done_events_are_not_reminded(rules: Rules) -> None:
 @pytest.mark.parametrize(
     ("tz", "day", "expected_utc"),
     [
+        # The clocks change on Sundays, when no digest goes out: the working days either side.
         # Asia/Shanghai has no DST: always UTC+8.
-        ("Asia/Shanghai", date(2027, 3, 28), datetime(2027, 3, 28, 1, 0, tzinfo=UTC)),
+        ("Asia/Shanghai", date(2027, 3, 29), datetime(2027, 3, 29, 1, 0, tzinfo=UTC)),
         # Europe/Berlin: CET (+1) before 2027-03-28 02:00, CEST (+2) after.
-        ("Europe/Berlin", date(2027, 3, 27), datetime(2027, 3, 27, 8, 0, tzinfo=UTC)),
-        ("Europe/Berlin", date(2027, 3, 28), datetime(2027, 3, 28, 7, 0, tzinfo=UTC)),
+        ("Europe/Berlin", date(2027, 3, 26), datetime(2027, 3, 26, 8, 0, tzinfo=UTC)),
+        ("Europe/Berlin", date(2027, 3, 29), datetime(2027, 3, 29, 7, 0, tzinfo=UTC)),
         # ... and back to CET on 2027-10-31.
-        ("Europe/Berlin", date(2027, 10, 30), datetime(2027, 10, 30, 7, 0, tzinfo=UTC)),
-        ("Europe/Berlin", date(2027, 10, 31), datetime(2027, 10, 31, 8, 0, tzinfo=UTC)),
+        ("Europe/Berlin", date(2027, 10, 29), datetime(2027, 10, 29, 7, 0, tzinfo=UTC)),
+        ("Europe/Berlin", date(2027, 11, 1), datetime(2027, 11, 1, 8, 0, tzinfo=UTC)),
         # America/New_York: EDT from 2027-03-14, EST from 2027-11-07.
-        ("America/New_York", date(2027, 3, 13), datetime(2027, 3, 13, 14, 0, tzinfo=UTC)),
-        ("America/New_York", date(2027, 3, 14), datetime(2027, 3, 14, 13, 0, tzinfo=UTC)),
-        ("America/New_York", date(2027, 11, 7), datetime(2027, 11, 7, 14, 0, tzinfo=UTC)),
+        ("America/New_York", date(2027, 3, 12), datetime(2027, 3, 12, 14, 0, tzinfo=UTC)),
+        ("America/New_York", date(2027, 3, 15), datetime(2027, 3, 15, 13, 0, tzinfo=UTC)),
+        ("America/New_York", date(2027, 11, 8), datetime(2027, 11, 8, 14, 0, tzinfo=UTC)),
     ],
 )
 def test_reminder_hour_is_local_across_dst_switches(
@@ -274,6 +276,17 @@ def test_reminder_hour_is_local_across_dst_switches(
     ]
     assert one_day_before.due_at == expected_utc
     assert one_day_before.due_at.astimezone(ZoneInfo(tz)).hour == 9
+
+
+def test_a_risk_alert_on_the_sunday_the_clocks_change_is_at_the_local_hour(rules: Rules) -> None:
+    # Evidence due Saturday 2027-03-27 in Berlin: the overdue alert (a risk, sent on a day
+    # off too) is Sunday 03-28 at 09:00 CEST, i.e. 07:00 UTC.
+    company = Company(
+        timezone="Europe/Berlin",
+        events=[DatedEvent(key="nc:1:evidence", kind="nc_evidence", on=date(2027, 3, 27))],
+    )
+    [alert] = [r for r in plan(company, rules, datetime(2027, 1, 1, tzinfo=UTC)) if r.lead_days < 0]
+    assert alert.due_at == datetime(2027, 3, 28, 7, 0, tzinfo=UTC)
 
 
 def test_nonexistent_and_ambiguous_local_times_give_one_instant() -> None:
