@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from flows import account, facts, faq, nextstep, position, preconditions, steps_told
+from flows import account, facts, faq, nextstep, plan, position, preconditions, steps_told
 from flows.authz import refusal
 from flows.basics import OFFER, says_done
 from flows.callbacks import bind, decode, encode
@@ -208,6 +208,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return command(ctx, *said)  # "提醒改成下午3点", "change my timezone to New York"
     if ctx.pending is None and (ticked := preconditions.told(ctx, value)) is not None:
         return ticked  # "没有行政处罚": a condition the certification body checks
+    if ctx.pending is None and (target := plan.target_said(ctx, value)) is not None:
+        return target  # "目标改到明年6月底", "change the target date"
     if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
         return fact  # "内审是3月15号做的": read back for one-tap confirmation
     if ctx.pending is None and (step := steps_told.recognise(ctx, value)) is not None:

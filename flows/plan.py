@@ -21,7 +21,7 @@ from flows.known import timeline_of
 from flows.natural import match_choice, options_from
 from flows.next_action import item_next
 from flows.phrasing import agrees, looks_like_question
-from flows.reading import Got, read_date
+from flows.reading import Got, find_date, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.reminders import format_date
 from flows.schedule import first_digest
@@ -155,6 +155,26 @@ def set_target(ctx: Ctx, target: date) -> Out:
     return out
 
 
+# "目标改到明年6月底", "change the target date", "replan": the plan's target, again.
+_NEW_TARGET = re.compile(
+    r"(?:改|换|调整|推迟|延后|提前|重新定|重定|更改).{0,4}(?:目标|拿证)(?:日期|时间)?|目标(?:日期|时间)?.{0,3}(?:改|换|调整|推迟|延后)"
+    r"|重新(?:排|做|定)(?:个)?计划|\b(?:change|move|push(?:\s+back)?|new|update|reset)\s+(?:the\s+|our\s+|my\s+)?"
+    r"target(?:\s+date)?\b|\bre-?plan\b|\bnew\s+plan\b",
+    re.I,
+)
+
+
+def target_said(ctx: Ctx, text: str) -> Out | None:
+    """A new target in words: with a date, planned for it (the too-early check included);
+    without one, the target question with its choices."""
+    if not _NEW_TARGET.search(text) or not quick_done(ctx) or ctx.company.certificate:
+        return None
+    when = find_date(text, ctx.today, "future", "end")
+    if when is not None and when > ctx.today:
+        return set_target(ctx, when)
+    return ask_target(ctx)
+
+
 def _digest_note(ctx: Ctx) -> Reply:
     when = first_digest(ctx.company, timeline_of(ctx), ctx.kb.rules, ctx.now)
     hour = f"{ctx.company.reminder_hour}:00"
@@ -211,6 +231,9 @@ def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Re
         done=done,
         late=late,
     )
+    target = ctx.company.target_date
+    if target is not None and target < ctx.today and ctx.company.certificate is None:
+        head += "\n" + ctx.t("plan_target_passed", target=fmt_date(target))
     listed = items if show_all else items[:PLAN_SHOWN]
     lines, theme = [head], None
     themes = {t.id: t.title.get(ctx.lang) for t in ctx.kb.journey.themes}

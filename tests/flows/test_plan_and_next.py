@@ -422,3 +422,21 @@ def test_where_were_we_says_where_we_stand_before_whats_next(
     head, *rest = d.replies
     assert head.text.startswith("📍") and ("计划已完成" in head.text or "Plan:" in head.text)
     assert any(r.text.startswith("👉") for r in rest)
+
+
+def test_a_passed_target_is_said_and_a_new_one_can_be_told_in_words(en: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    en.onboard()
+    assess_and_plan(en)
+    old = en.conv.company.target_date
+    assert old is not None
+    en.advance((old - en.now.date()).days + 30)
+    [plan] = en.cmd("plan")
+    assert "has passed" in plan.text
+    done = en.conv.company.actions[0]
+    en.send(EventKind.BUTTON, f"2|evt.done|action:{done.id}")
+    en.text("change the target date to end of 2028")
+    assert en.conv.company.target_date == date(2028, 12, 31)
+    kept = next(a for a in en.conv.company.actions if a.id == done.id)
+    assert kept.done_on is not None  # what is done stays done
