@@ -101,7 +101,9 @@ def _day_off(ctx: Ctx, d: date) -> str:
 
 def set_event_date(ctx: Ctx, key: str, d: date) -> Out:
     key = resolve_key(ctx, key)
+    open_before = timeline_edit.open_action_count(ctx)
     moved = timeline_edit.record(ctx, key, d)
+    closed = open_before - timeline_edit.open_action_count(ctx)
     title = event_title(ctx, key)
     item = timeline_of(ctx).get(key)
     lines: list[str] = []
@@ -124,6 +126,8 @@ def set_event_date(ctx: Ctx, key: str, d: date) -> Out:
         lines.append(ctx.t("event_saved", title=title, date=format_date(d, ctx.lang, ctx.texts)))
         if note := _day_off(ctx, d):
             lines.append(note)
+    if closed > 0 and key in timeline_edit.APPLIED_AFTER:
+        lines.append(ctx.t("applied_closes_actions", n=closed))
     if moved:
         shifted = "\n".join(f"• {m.item.title(ctx.lang)} → {fmt_date(m.to)}" for m in moved)
         lines.append(ctx.t("dates_moved", lines=shifted))

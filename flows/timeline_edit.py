@@ -76,11 +76,29 @@ def record(ctx: Ctx, key: str, on: date) -> list[Moved]:
             _step_done(ctx, timeline_of(ctx).get(key))
         if (accepted := DATED_AFTER.get(key)) and accepted not in ctx.company.steps_done:
             position.mark_done_up_to(ctx, accepted)
+        if key in APPLIED_AFTER and happened:
+            _close_preparation(ctx)
     else:
         _upsert_event(ctx, item, key, on, happened)
         if happened and item is not None and key.startswith("surveillance:"):
             _prepared(ctx, item, on)
     return reschedule(ctx)
+
+
+# Applying (or being audited) means the system was built: the preparation plan is behind.
+APPLIED_AFTER = {"apply", "stage1", "stage2"}
+
+
+def _close_preparation(ctx: Ctx) -> None:
+    """Plan actions still open when the application went in are done by then (the body
+    accepted it); milestones keep their own dates (the pre-application check asks for them)."""
+    for a in ctx.company.actions:
+        if a.done_on is None:
+            a.done_on = ctx.today
+
+
+def open_action_count(ctx: Ctx) -> int:
+    return sum(1 for a in ctx.company.actions if a.done_on is None)
 
 
 def _nc_deadline(ctx: Ctx, key: str, on: date) -> None:

@@ -387,3 +387,16 @@ def test_a_sentence_at_the_date_prompt_leaves_it_instead_of_trapping(zh: Driver)
     zh.text("外来文件没有受控")  # not a date at all: the prompt is dropped
     assert zh.conv.user.pending is None or zh.conv.user.pending.flow != "date"
     assert "没看懂这个日期" not in zh.said()
+
+
+def test_the_application_recorded_closes_the_open_plan_actions_with_a_word(zh: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    zh.onboard()
+    assess_and_plan(zh)
+    assert any(a.done_on is None for a in zh.conv.company.actions)
+    zh.advance(200)
+    zh.text("申请上周交了")
+    zh.text("对")
+    assert all(a.done_on is not None for a in zh.conv.company.actions)
+    assert "一并记为完成" in zh.said()
