@@ -28,6 +28,7 @@ from knowledge.loader import Knowledge
         "离职员工偷了客户名单 我们想起诉他",
         # applying for the high-tech status itself, filing or buying a patent, fee amounts
         "高新技术企业申报的时间节点是什么",
+        "HTE: which R&D expense ratio is required",
         "如何申请专利 要准备什么",
         "what's the amount of the annual fee for a utility model",
         "we want to purchase a patent, where can we find a seller",
