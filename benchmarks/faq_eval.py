@@ -43,6 +43,7 @@ SCORED_ONCE = (
     "blind-2026-12-02d",
     "blind-2026-12-02e",
     "blind-2026-12-02f",
+    "blind-2026-12-02g",  # round 8
     "heldout",
 )
 LEGACY = {"t_answer": 28.0, "margin": 5.0, "t_suggest": 28.0}  # today's matcher, 2026-11-27
@@ -100,8 +101,13 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     # Round 7: the blind sets a-f and the held-out file were scored once each and are now
     # development data. dev-round7-without-f = what round 7 tuned on before scoring blind-f.
     scored = [DATA / f"{stem}.yaml" for stem in SCORED_ONCE]
-    extra["dev-round7"] = [*dev, *scored]
-    extra["dev-round7-without-f"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02f")]
+    extra["dev-round7-without-f"] = [
+        *dev,
+        *(p for p in scored if p.stem not in ("blind-2026-12-02f", "blind-2026-12-02g")),
+    ]
+    # Round 8: blind-g (scored once after round 7) joins; dev-round7 stays what round 7 fitted.
+    extra["dev-round7"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02g")]
+    extra["dev-round8"] = [*dev, *scored]
     return {name: (full | extra)[name] for name in only}
 
 
@@ -503,7 +509,7 @@ def main(argv: list[str] | None = None) -> int:
         # that has not been scored yet.
         paths = [p for ps in sets(args.sets).values() for p in ps] if args.sets else sets()["dev"]
         if not all(is_development(p) for p in paths):
-            parser.error("--calibrate fits on development files only (dev_*, round 7: a-f)")
+            parser.error("--calibrate fits on development files only (dev_*, scored sets a-g)")
         cv = calibrate_files(load_knowledge(), paths, PACKAGED_CALIBRATION)
         print(json.dumps(cv, indent=1))
         return 0

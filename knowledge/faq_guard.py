@@ -78,6 +78,17 @@ class Guard:
     own_concepts: frozenset[str] = frozenset()
     our_national: frozenset[str] = frozenset()
     compare_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 8: another meaning of a word of ours (IP camera, IP67, 知识产权服务认证, 电工证...)
+    # declined even when it names IP, unless it names the management system
+    other_meaning_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 8: a look-alike asked for its effect on our certification stays in scope
+    effect_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 8: anchors that count only beside an IP word ("37301合规管理体系" is not ours)
+    weak_anchors: frozenset[str] = frozenset()
+    ip_word_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 8: words that name our domain when the glossary read them into a wider concept
+    # ("贯标证书" is read as "certificate")
+    anchor_word_re: re.Pattern[str] = re.compile(r"(?!x)x")
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> Guard:
@@ -105,6 +116,11 @@ class Guard:
             frozenset(str(c) for c in raw.get("own_concepts") or ()),
             frozenset(str(n) for n in raw.get("our_national") or ()),
             _regex(*_words(raw, "compare")),
+            _regex(*_words(raw, "other_meaning")),
+            _regex(*_words(raw, "effect_on_ours")),
+            frozenset(str(c) for c in raw.get("weak_anchors") or ()),
+            _regex(*_words(raw, "ip_words")),
+            _regex(*_words(raw, "anchor_words")),
         )
 
     def other_iso(self, norm: str) -> bool:
@@ -155,8 +171,23 @@ class Guard:
         """Whether a text has any word of our domain (a glossary concept or a domain word)."""
         return bool(concepts) or bool(self.domain_re.search(norm))
 
+    def anchors(self, norm: str, concepts: set[str]) -> set[str]:
+        """Concepts that name our domain; a weak one (合规管理体系) only beside an IP word."""
+        found = concepts & self.anchor_concepts
+        if found & self.weak_anchors and not self.ip_word_re.search(norm):
+            found -= self.weak_anchors
+        if self.anchor_word_re.search(norm):
+            found.add("anchor_word")
+        return found
+
     def declines(self, norm: str, concepts: set[str], *, lookalikes: bool = True) -> bool:
         if lookalikes and self._declines_round6(norm, concepts):
+            return True
+        if (
+            lookalikes
+            and self.other_meaning_re.search(norm)
+            and not concepts & self.system_concepts
+        ):
             return True
         hit = bool(self.other_scheme_re.search(norm) or self.other_iso(norm))
         if lookalikes and not hit:
@@ -167,8 +198,10 @@ class Guard:
             hit = bool(self.lookalike_re.search(norm))
         if lookalikes and not hit:
             hit = self.unknown_standard(norm) and not self.together_re.search(norm)
+        if hit and lookalikes and self.effect_re.search(norm):
+            hit = False  # "去年被消防罚过款 会影响认证吗": asks about our certification
         if hit:
-            return not concepts & self.anchor_concepts
+            return not self.anchors(norm, concepts)
         return lookalikes and (
             (bool(self.prosecution_re.search(norm)) and not concepts & self.system_concepts)
             or self.ip_filing(norm, concepts)
