@@ -49,7 +49,11 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ),
 )
 # Findings told with an internal audit: the company's own to close, not the certification body's.
-_FINDINGS = re.compile(r"不符合|nonconformit|findings?\b|\bncs?\b", re.I)
+_FINDINGS = re.compile(
+    r"不符合|(?:\d+|[一二两三四五六七八九十几]+)\s*[个项条点]\s*问题|nonconformit|findings?\b|\bncs?\b"
+    r"|\b(?:issues|problems)\b",
+    re.I,
+)
 
 
 def pattern(key: str) -> re.Pattern[str]:
@@ -129,6 +133,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     # "我们下周提交申请": a period names when it starts (a deadline would take its end).
     when = find_date(dated_text, ctx.today, direction, "start")
     held = timeline_of(ctx).get(key)
+    if when is not None and held is not None and not held.done:
+        # "内审上周做完了" with the audit planned for Wednesday of that week: that Wednesday.
+        until = find_date(dated_text, ctx.today, direction, "end")
+        if until is not None and when < held.on <= min(until, ctx.today):
+            when = held.on
     if when is None and held is not None and _was_held(held, ctx.today) and _PASSED.search(text):
         return _passed(ctx, key, held.on)  # "stage 1 went fine, no findings": the day it was held
     assumed = when is None and direction == "past" and bool(_DONE.search(text))

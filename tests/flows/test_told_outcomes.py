@@ -451,3 +451,16 @@ def test_findings_closed_by_number_or_all_at_once(
     assert all(nc.closed_on is None for nc in zh.conv.company.nonconformities)  # asked first
     zh.text(yes)
     assert [nc.closed_on is not None for nc in zh.conv.company.nonconformities] == closed
+
+
+def test_an_audit_told_held_last_week_takes_its_planned_day_in_that_week(zh: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan, timeline
+
+    zh.onboard("Acme")
+    assess_and_plan(zh)
+    planned = timeline(zh).get("internal_audit")
+    assert planned is not None
+    zh.advance((planned.on - zh.now.date()).days + 6)  # the Tuesday after a Wednesday audit
+    zh.text("内审上周做完了，发现3个问题")
+    assert any(b.data == f"2|fact|internal_audit|{planned.on}" for b in zh.buttons), zh.said()
+    assert "由企业自己整改" in zh.said()  # the findings are the company's own to close
