@@ -199,6 +199,27 @@ def _complete_told(ctx: Ctx, key: str, day: str) -> Out | None:
     return [ctx.reply("event_done", title=item.title(ctx.lang), date=fmt_date(on)), SHOW_NEXT]
 
 
+def _complete_told_many(ctx: Ctx, ids: str, day: str) -> Out | None:
+    """Several actions told done in one sentence ("范围说明和组织机构图都弄好了")."""
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        return None
+    done = [
+        item
+        for action_id in ids.split("+")
+        if (item := timeline_edit.complete(ctx, f"action:{action_id}", on=min(when, ctx.today)))
+    ]
+    if not done:
+        return [ctx.reply("event_unknown")]
+    titles = (
+        "、".join(i.title(ctx.lang) for i in done)
+        if ctx.lang == "zh"
+        else "; ".join(i.title(ctx.lang) for i in done)
+    )
+    return [ctx.reply("events_done", titles=titles, date=fmt_date(min(when, ctx.today))), SHOW_NEXT]
+
+
 def passed(ctx: Ctx, key: str) -> Out | None:
     """An audit the certification body ran went through without findings."""
     item = timeline_edit.complete(ctx, key)
@@ -224,6 +245,7 @@ FLOW = Flow(
         Verb("evt.done", mark_done, arity=1, records_done=True),
         # The read-back of an action told done ("台账弄好了"): "对" / "ok" answers its question.
         Verb("evt.told", _complete_told, arity=2, moving_on_accepts=True),
+        Verb("evt.told.many", _complete_told_many, arity=2, moving_on_accepts=True),
         Verb("evt.date", change_date, arity=1),
         Verb("tl.passed", passed, arity=1),
         Verb("tl.findings", findings, arity=1),

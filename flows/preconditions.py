@@ -227,7 +227,7 @@ def _held_told(ctx: Ctx, text: str) -> list[str]:
 
 def told(ctx: Ctx, text: str) -> Out | None:
     """A condition the body checks, confirmed in words while it is still open."""
-    if not ctx.company.onboarded or len(text) > 80:
+    if not ctx.company.onboarded or len(text) > 120:
         return None
     said = [cid for cid, pattern in _TOLD.items() if pattern.search(text)]
     said += _held_told(ctx, text)

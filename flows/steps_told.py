@@ -25,7 +25,7 @@ from flows.workdays import previous_working_day
 from knowledge.lexicon import fold
 from knowledge.loader import Knowledge
 
-MAX_LEN = 80
+MAX_LEN = 120  # a sentence or two of progress; longer texts are questions or pastes
 
 
 @lru_cache(maxsize=64)
@@ -128,9 +128,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     """A read-back to complete the action or step the text says is finished, or None."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
+    ahead = _AHEAD.search(text) is not None
+    if not ahead and _DONE.search(text) and len(several := _several_actions(ctx, text)) > 1:
+        return _several_done(ctx, several, text)  # "范围说明和组织机构图都弄好了"
     if denies(text):
         return None
-    ahead = _AHEAD.search(text) is not None
     if (ahead or _DONE.search(text)) and (action := _named_action(ctx, text)) is not None:
         return _moved(ctx, action, text) if ahead else _done(ctx, action, text)
     step_id = _told_step(ctx.kb, text, ctx.company.current_step)
@@ -142,6 +144,39 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     button = ctx.button("step_told_yes", "sd.told", step_id)
     reply = ctx.reply("step_told_confirm", [[button]], title=title)
     reply.offer = button.data  # "对" / "yes" completes it
+    return [reply]
+
+
+_AND = re.compile(r"[和、及跟与，,;；]|以及|还有|\band\b|&")
+MAX_TOLD_TOGETHER = 3  # what fits one button (64 bytes)
+
+
+def _several_actions(ctx: Ctx, text: str) -> list[Item]:
+    """Distinct open actions named by the parts of "A和B都弄好了" / "A and B are done"."""
+    parts = [p for p in _AND.split(text) if p.strip()]
+    if len(parts) < 2:
+        return []
+    found: list[Item] = []
+    for part in parts:
+        if denies(part):  # "…, B not yet": only what is said done
+            continue
+        action = _named_action(ctx, part)
+        if action is not None and action not in found:
+            found.append(action)
+    return found[:MAX_TOLD_TOGETHER]
+
+
+def _several_done(ctx: Ctx, actions: list[Item], text: str) -> Out:
+    told_on = find_date(text, ctx.today, "past", "start")
+    day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
+    ids = "+".join(a.key.removeprefix("action:") for a in actions)
+    try:
+        button = ctx.button("step_told_yes", "evt.told.many", ids, day.isoformat())
+    except ValueError:  # more than one button's data can carry: one at a time instead
+        return _done(ctx, actions[0], text)
+    titles = "\n".join(f"• {a.title(ctx.lang)}" for a in actions)
+    reply = ctx.reply("actions_told_confirm", [[button]], titles=titles, date=fmt_date(day))
+    reply.offer = button.data
     return [reply]
 
 

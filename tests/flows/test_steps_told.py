@@ -153,3 +153,27 @@ def test_two_actions_that_fit_alike_are_not_guessed(zh: Driver) -> None:
     zh.press("2|pl.target|")
     zh.text("台账做好了")  # the IP ledger or the nonconformity ledger?
     assert not any(b.data.startswith("2|evt.told|") for b in zh.buttons)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes"),
+    [
+        ("zh", "范围说明和组织机构图都弄好了", "对"),
+        ("en", "we finished the scope statement and the org chart yesterday", "yes"),
+    ],
+)
+def test_two_actions_told_done_in_one_sentence_are_read_back_together(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme")
+    d.press("2|as.start")
+    d.answer_all("n", full=False)
+    d.text("下一步" if lang == "zh" else "next")
+    d.press("2|pl.make")
+    d.press("2|pl.target|")
+    d.text(said)
+    assert any(b.data.startswith("2|evt.told.many|") for b in d.buttons), d.said()
+    d.text(yes)
+    done = {a.id for a in d.conv.company.actions if a.done_on is not None}
+    assert {"gap:A01", "gap:B07"} <= done
