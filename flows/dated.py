@@ -39,9 +39,11 @@ def resolve_key(ctx: Ctx, key: str) -> str:
 
 
 def event_title(ctx: Ctx, key: str) -> str:
+    """The event the user gives a date for: a surveillance audit itself, not its deadline."""
     item = timeline_of(ctx).get(key)
     if item is not None:
-        return item.title(ctx.lang)
+        title = item.title(ctx.lang)
+        return title.removesuffix("最迟日期").removesuffix(" deadline") if item.deadline else title
     return reminder_kind(ctx.kb.rules, key.split(":", 1)[0]).title.get(ctx.lang)
 
 

@@ -243,7 +243,7 @@ def test_yes_or_no_to_nothing_asked_is_not_sent_to_the_faq(en: Driver) -> None:
     en.text("hmm")  # the offer lapses
     for word in ("yes", "no", "not sure"):
         en.text(word)
-        assert "wasn't waiting for an answer" in en.said(), word
+        assert "I'm here when you need me" in en.said(), word
 
 
 def test_a_greeting_mid_onboarding_says_hello_and_asks_again(en: Driver) -> None:

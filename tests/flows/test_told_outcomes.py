@@ -464,3 +464,12 @@ def test_an_audit_told_held_last_week_takes_its_planned_day_in_that_week(zh: Dri
     zh.text("内审上周做完了，发现3个问题")
     assert any(b.data == f"2|fact|internal_audit|{planned.on}" for b in zh.buttons), zh.said()
     assert "由企业自己整改" in zh.said()  # the findings are the company's own to close
+
+
+def test_a_surveillance_audit_booked_in_words_is_read_back_as_the_audit_not_its_deadline(
+    zh: Driver,
+) -> None:
+    _certified(zh, "2026-09-06")
+    zh.advance(200)
+    zh.text("监督审核约在8月22号")
+    assert "第1次监督审核，2027-08-22" in zh.said() and "最迟日期" not in zh.said()
