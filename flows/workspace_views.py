@@ -195,7 +195,8 @@ def mine(
         if items:
             lines += ["", ctx.t("ws_mine_company", company=_name(ctx)), *items]
     if n == 1:
-        return Reply(me.t("ws_mine_empty"))
+        alone = all(len(loaded.company.members) <= 1 for loaded in companies)
+        return Reply(me.t("ws_mine_solo" if alone else "ws_mine_empty"))  # a sole owner: all theirs
     return Reply("\n".join(lines), buttons)
 
 

@@ -158,3 +158,10 @@ async def test_a_consultants_reminders_come_per_company_and_act_on_it(
         company = companies[digest.text.splitlines()[0].removeprefix("🏢 ")]
         bound = {decode(b.data).company for row in digest.buttons for b in row}  # type: ignore[union-attr]
         assert bound == {company}
+
+
+async def test_a_sole_owner_is_told_the_whole_plan_is_theirs(alice: Person) -> None:
+    await alice.onboard("Alice Widgets")
+    await alice.make_plan()
+    [mine] = await alice.say("/mine")
+    assert mine.text == t("en", "ws_mine_solo")
