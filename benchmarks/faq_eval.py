@@ -44,6 +44,7 @@ SCORED_ONCE = (
     "blind-2026-12-02e",
     "blind-2026-12-02f",
     "blind-2026-12-02g",  # round 8
+    "blind-2026-12-02h",  # round 9
     "heldout",
 )
 LEGACY = {"t_answer": 28.0, "margin": 5.0, "t_suggest": 28.0}  # today's matcher, 2026-11-27
@@ -107,7 +108,9 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     ]
     # Round 8: blind-g (scored once after round 7) joins; dev-round7 stays what round 7 fitted.
     extra["dev-round7"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02g")]
-    extra["dev-round8"] = [*dev, *scored]
+    extra["dev-round8"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02h")]
+    # Round 9: blind-h joins (the committed calibration is still round 8's fit).
+    extra["dev-round9"] = [*dev, *scored]
     return {name: (full | extra)[name] for name in only}
 
 

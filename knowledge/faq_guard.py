@@ -89,6 +89,15 @@ class Guard:
     # round 8: words that name our domain when the glossary read them into a wider concept
     # ("贯标证书" is read as "certificate")
     anchor_word_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 9: a task addressed to the bot (translate this), declined unless it names the system
+    task_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 9: an audit qualified by another domain (SOX, 财务内审), declined with no IP word
+    audit_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    other_audit_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 9: an IP office's procedure (去国知局办手续) with no word of managing IP
+    office_right_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    office_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    office_keep_re: re.Pattern[str] = re.compile(r"(?!x)x")
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> Guard:
@@ -121,6 +130,12 @@ class Guard:
             frozenset(str(c) for c in raw.get("weak_anchors") or ()),
             _regex(*_words(raw, "ip_words")),
             _regex(*_words(raw, "anchor_words")),
+            _regex(*_words(raw, "tasks_for_bot")),
+            _regex(*_words(raw.get("other_audit") or {}, "audits")),
+            _regex(*_words(raw.get("other_audit") or {}, "domains")),
+            _regex(*_words(raw.get("ip_office") or {}, "rights")),
+            _regex(*_words(raw.get("ip_office") or {}, "office")),
+            _regex(*_words(raw.get("ip_office") or {}, "keep")),
         )
 
     def other_iso(self, norm: str) -> bool:
@@ -183,6 +198,8 @@ class Guard:
     def declines(self, norm: str, concepts: set[str], *, lookalikes: bool = True) -> bool:
         if lookalikes and self._declines_round6(norm, concepts):
             return True
+        if lookalikes and self._declines_round9(norm, concepts):
+            return True
         if (
             lookalikes
             and self.other_meaning_re.search(norm)
@@ -205,6 +222,29 @@ class Guard:
         return lookalikes and (
             (bool(self.prosecution_re.search(norm)) and not concepts & self.system_concepts)
             or self.ip_filing(norm, concepts)
+        )
+
+    def _declines_round9(self, norm: str, concepts: set[str]) -> bool:
+        """Round 9: what the question is about rather than which words it shares with us.
+
+        A task addressed to the bot (translate this NDA); an audit of another domain (SOX,
+        财务内审) naming no IP; an IP office's procedure (专利转让去国知局办手续) naming nothing
+        of managing IP. Each stays in scope when it names the management system.
+        """
+        if concepts & self.system_concepts:
+            return False
+        if self.task_re.search(norm):
+            return True
+        if (
+            self.audit_re.search(norm)
+            and self.other_audit_re.search(norm)
+            and not self.ip_word_re.search(norm)
+        ):
+            return True
+        return bool(
+            self.office_right_re.search(norm)
+            and self.office_re.search(norm)
+            and not self.office_keep_re.search(norm)
         )
 
     def _declines_round6(self, norm: str, concepts: set[str]) -> bool:
