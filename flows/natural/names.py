@@ -24,12 +24,14 @@ _EN_DESCRIBES = re.compile(
     r"^(?:a|an|the|based|located|we|and|in|from|making|with|which|who|mainly)\b", re.IGNORECASE
 )
 _ZH_DESCRIBES = re.compile(r"^(?:是|一家|一个|做|主要|专业|专门)")  # "是一家做注塑的小厂"
+_ABBREVIATED = re.compile(r"\b(?:ltd|co|inc|corp|pte|llc|plc)$", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(r"[，,；;。！!]+")
 _TRAIL = "。.!！~～ 吧啊呀哦"
 
 
 def company_name(text: str) -> str:
     """The name inside ``text``; the text itself when it holds nothing else."""
+    full_stop = text.rstrip().endswith(".")
     text = text.strip().strip(_TRAIL)
     clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if c.strip()]
     if len(clauses) > 1:
@@ -42,6 +44,8 @@ def company_name(text: str) -> str:
     bare = _ZH_LEAD.sub("", text, count=1)
     bare = _EN_LEAD.sub("", bare, count=1) if bare == text else bare
     bare = bare.strip().strip(_TRAIL).strip("“”\"'「」")
+    if _ABBREVIATED.search(bare) and full_stop:
+        bare += "."  # "Co., Ltd." keeps the full stop of its abbreviation
     return bare if len(bare) >= 2 else text
 
 
