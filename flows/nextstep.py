@@ -73,6 +73,10 @@ def _on_the_way(ctx: Ctx, tl: Timeline) -> NextAction:
         if ahead:
             return item_next(ctx, min(ahead, key=lambda i: (i.on, i.priority, i.key)))
     found = step_next(ctx, step_id)
+    apply = tl.get("apply")
+    if step.kind == "choose_cb" and apply is not None and not apply.done:
+        found.by = apply.on  # the plan's application date: the body is chosen before it
+        found.why += ctx.t("choose_cb_before_apply", date=fmt_date(apply.on))
     if step.kind == "dates" and step.event_kind and tl.get(step.event_kind) is None:
         found.buttons.insert(0, [ctx.button("enter_date_btn", "evt.date", step.event_kind)])
     if step.kind == "certificate":

@@ -440,3 +440,18 @@ def test_a_passed_target_is_said_and_a_new_one_can_be_told_in_words(en: Driver) 
     assert en.conv.company.target_date == date(2028, 12, 31)
     kept = next(a for a in en.conv.company.actions if a.id == done.id)
     assert kept.done_on is not None  # what is done stays done
+
+
+def test_choosing_the_body_is_tied_to_the_planned_application(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|running")
+    en.text("2026-06-01")
+    en.press("2|as.start")
+    en.answer_all("y")
+    en.text("next")
+    en.press("2|pl.make")
+    en.press("2|pl.target|")
+    for said in ("we did the internal audit", "yes", "we held the management review", "yes"):
+        en.text(said)
+    en.text("we are not on any blacklist")
+    [card] = [r for r in en.cmd("next") if r.text.startswith("👉")]
+    assert "Choose a certification body" in card.text and "application on" in card.text
