@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from flows import journey
 from flows.authz import refusal
@@ -79,6 +80,8 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     done = said in _offer_words("done")
     go = says_go(text) or (agrees(text) and not names_event(text))  # "we have applied": a fact
     named = None if go or done else _named_button(text, p.data.get("buttons", ""))
+    if named is None and _ALL_DONE.search(text):  # "都做完了", "both are done": the one-tap button
+        named = _button_of(p.data.get("buttons", ""), "tl.alldone")
     chosen = named or p.data.get("done" if done and "done" in p.data else "data", "")
     cb = decode(chosen)
     verb = _registry(ctx).verbs.get(cb.verb) if cb else None
@@ -97,6 +100,24 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None
+
+
+_ALL_DONE = re.compile(
+    r"都(?:已经)?(?:做|弄|搞|办)?(?:完|好)|全(?:部|都)(?:做|弄|搞)?完|这些都"
+    r"|\ball\b.{0,20}\b(?:done|finished|complete[d]?)\b"
+    r"|\bmark\s+(?:them|these|all)\b.{0,12}\bdone\b|\bdone\s+together\b",
+    re.I,
+)
+
+
+def _button_of(stored: str, verb: str) -> str | None:
+    """The offered button that runs ``verb``, if one was shown."""
+    try:
+        buttons = json.loads(stored) if stored else []
+    except ValueError:
+        return None
+    hits = [data for _, data in buttons if (cb := decode(data)) is not None and cb.verb == verb]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _named_button(text: str, stored: str) -> str | None:

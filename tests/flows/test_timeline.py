@@ -6,6 +6,7 @@ import itertools
 from collections import Counter
 from datetime import date, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from flows.dates import default_expiry
@@ -400,3 +401,18 @@ def test_the_application_recorded_closes_the_open_plan_actions_with_a_word(zh: D
     zh.text("对")
     assert all(a.done_on is not None for a in zh.conv.company.actions)
     assert "一并记为完成" in zh.said()
+
+
+@pytest.mark.parametrize("said", ["都做完了", "these are all done", "mark them done together"])
+def test_all_done_in_words_presses_the_one_tap_button_shown(en: Driver, said: str) -> None:
+    en.onboard()
+    en.press("2|as.start")
+    en.answer_all("n", full=False)
+    en.text("next")
+    en.press("2|pl.make")
+    en.press("2|pl.target|")
+    en.advance(40)  # several actions overdue: one line and a one-tap button under the card
+    en.cmd("next")
+    assert any(b.data.startswith("2|tl.alldone|") for b in en.buttons)
+    en.text(said)
+    assert sum(1 for a in en.conv.company.actions if a.done_on) > 1
