@@ -103,10 +103,12 @@ def _named(text: str) -> str:
     return named
 
 
-def _named_action(ctx: Ctx, text: str) -> Item | None:
-    """The one open plan action the sentence names: the sentence as a whole, or its first
-    clause ("方针也发了，老板签的字": the policy)."""
-    open_actions = [i for i in timeline_of(ctx).items if i.key.startswith("action:") and not i.done]
+def _named_action(ctx: Ctx, text: str, done: bool = False) -> Item | None:
+    """The one open (``done``: finished) plan action the sentence names: the sentence as a
+    whole, or its first clause ("方针也发了，老板签的字": the policy)."""
+    open_actions = [
+        i for i in timeline_of(ctx).items if i.key.startswith("action:") and i.done == done
+    ]
     parts = [text, *[c for c in _CLAUSES.split(text) if c.strip()][:1]]
     for part in dict.fromkeys(parts):
         named = _named(part)
@@ -135,6 +137,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return None
     if (ahead or _DONE.search(text)) and (action := _named_action(ctx, text)) is not None:
         return _moved(ctx, action, text) if ahead else _done(ctx, action, text)
+    if not ahead and _DONE.search(text) and (finished := _named_action(ctx, text, done=True)):
+        return [ctx.reply("action_told_already", title=finished.title(ctx.lang))]
     step_id = _told_step(ctx.kb, text, ctx.company.current_step)
     if step_id is None:
         return None

@@ -177,3 +177,16 @@ def test_two_actions_told_done_in_one_sentence_are_read_back_together(
     d.text(yes)
     done = {a.id for a in d.conv.company.actions if a.done_on is not None}
     assert {"gap:A01", "gap:B07"} <= done
+
+
+def test_an_action_told_done_twice_is_said_to_be_done_already(en: Driver) -> None:
+    en.onboard("Acme")
+    en.press("2|as.start")
+    en.answer_all("n", full=False)
+    en.text("next")
+    en.press("2|pl.make")
+    en.press("2|pl.target|")
+    en.text("policy signed by our GM today")
+    en.text("yes")
+    en.text("the IP policy is done")
+    assert "already marked done" in en.said()
