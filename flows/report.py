@@ -68,9 +68,13 @@ def _chapters(ctx: Ctx, ready: Readiness) -> tuple[ChapterScore, ...]:
 def _gaps(ctx: Ctx) -> tuple[GapLine, ...]:
     lang, company = ctx.lang, ctx.company
     planned = {a.question_id: a.due for a in company.actions if a.question_id and not a.done_on}
+    fixed = {a.question_id: a.done_on for a in company.actions if a.question_id and a.done_on}
     out = []
+    if company.certificate is not None:
+        return ()  # certified: the assessment's gaps are history, the certificate says so
     for q, priority in gaps(company.answers, ctx.kb.questions, ctx.kb.rules):
         due = planned.get(q.id)
+        closed = fixed.get(q.id)
         action = q.action.get(lang)
         when = ctx.t("rp_due", date=fmt_date(due)) if due else ""
         out.append(
@@ -80,7 +84,11 @@ def _gaps(ctx: Ctx) -> tuple[GapLine, ...]:
                 chapter=chapter_title(ctx, q.chapter),
                 clauses=cite(ctx.kb, q.clauses, lang),
                 requirement=q.text.get(lang),
-                status=ctx.t(f"rp_status_{company.answers[q.id].value}"),
+                status=(
+                    ctx.t("rp_status_fixed", date=fmt_date(closed))
+                    if closed
+                    else ctx.t(f"rp_status_{company.answers[q.id].value}")
+                ),
                 action=action,
                 todo=ctx.t("rp_todo", action=action, due=when),
                 evidence=q.evidence.get(lang),

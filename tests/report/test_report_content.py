@@ -10,7 +10,7 @@ from flows.report import LABELS, TEMPLATES
 from flows.report_model import PlanLine, ReportModel
 from flows.scoring import readiness
 from flows.state import Certificate
-from flows.types import SendReport
+from flows.types import EventKind, SendReport
 from knowledge.loader import Knowledge
 from knowledge.texts import load_catalogue, t
 from tests.flows.conftest import Driver
@@ -177,3 +177,19 @@ def test_readiness_matches_the_scoring(models: dict[str, ReportModel], kb: Knowl
     ready = readiness(d.conv.company.answers, kb.questions, kb.rules)
     assert models["en"].overall == ready.overall
     assert {c.chapter: c.pct for c in models["en"].chapters} == ready.chapters
+
+
+def test_a_gap_whose_action_is_done_reads_fixed_and_a_certificate_ends_the_gap_list(
+    kb: Knowledge,
+) -> None:
+    d = assessed(kb, "en")
+    first = next(a for a in d.conv.company.actions if a.question_id and a.done_on is None)
+    d.send(EventKind.BUTTON, f"2|evt.done|action:{first.id}")
+    gaps = {g.requirement: g.status for g in report_of(d).gaps}
+    fixed = kb.question(first.question_id or "").text.get("en")
+    assert gaps[fixed].startswith("Fixed")
+    d.conv.company.certificate = Certificate(
+        number="X1", edition="2023", decision_date=date(2026, 11, 1), issued=date(2026, 11, 1),
+        expires=date(2029, 10, 31),
+    )  # fmt: skip
+    assert report_of(d).gaps == ()
