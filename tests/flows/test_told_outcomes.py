@@ -473,3 +473,18 @@ def test_a_surveillance_audit_booked_in_words_is_read_back_as_the_audit_not_its_
     zh.advance(200)
     zh.text("监督审核约在8月22号")
     assert "第1次监督审核，2027-08-22" in zh.said() and "最迟日期" not in zh.said()
+
+
+@pytest.mark.parametrize(
+    "said", ["surveillance audit done, 1 minor finding", "监督审核做完了，1个一般不符合"]
+)
+def test_a_surveillance_audit_told_with_a_count_of_findings_starts_recording_them(
+    zh: Driver, said: str
+) -> None:
+    _certified(zh, "2026-03-10")
+    zh.text("监督审核定在2月3号")
+    zh.text("对")
+    zh.advance(72)  # 2027-02-07
+    zh.text(said)
+    assert "开出了 1 个不符合项" in zh.said()
+    assert zh.conv.user.pending is not None
