@@ -56,6 +56,14 @@ _FINDINGS = re.compile(
 )
 
 
+# "no findings", "没有不符合", "零不符合": findings named only to say there were none.
+_NO_FINDINGS = re.compile(
+    r"\bno\s+(?:findings?|issues|problems|nonconformit|ncs?)|\b(?:0|zero)\s+(?:findings?|ncs?)"
+    r"|没(?:有)?(?:发现)?(?:什么)?(?:不符合|问题)|零不符合|0\s*个",
+    re.I,
+)
+
+
 def pattern(key: str) -> re.Pattern[str]:
     """How an event is named in words ("二阶段", "stage 2")."""
     return dict(EVENTS)[key]
@@ -152,7 +160,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if item is not None and item.external and when <= ctx.today and _PASSED.search(text):
         return _passed(ctx, key, when)
     reply = _confirm(ctx, key, when, assumed)
-    if named in ("internal_audit", "yearly_internal_audit") and _FINDINGS.search(text):
+    findings = _FINDINGS.search(text) and not _NO_FINDINGS.search(text)
+    if named in ("internal_audit", "yearly_internal_audit") and findings:
         return [reply, ctx.reply("internal_findings_note")]  # "内审做完了，开了2个不符合"
     return [reply]
 

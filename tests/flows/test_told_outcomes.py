@@ -488,3 +488,19 @@ def test_a_surveillance_audit_told_with_a_count_of_findings_starts_recording_the
     zh.text(said)
     assert "开出了 1 个不符合项" in zh.said()
     assert zh.conv.user.pending is not None
+
+
+@pytest.mark.parametrize(
+    ("said", "note"),
+    [("internal audit done on 19 November, no findings", False), ("内审11月19号做完了，没有发现问题", False),
+     ("internal audit done on 19 November, 2 findings", True)],
+)  # fmt: skip
+def test_the_internal_findings_note_only_when_there_were_findings(
+    kb: Knowledge, said: str, note: bool
+) -> None:
+    d = Driver(kb, "en")
+    d.onboard("Acme", "2|ob|stage|running")
+    d.text("2026-06-01")
+    d.text(said)
+    assert any(b.data.startswith("2|fact|internal_audit|") for b in d.buttons), d.said()
+    assert ("yours to close" in d.said() or "由企业自己整改" in d.said()) is note
