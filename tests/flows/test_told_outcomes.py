@@ -492,7 +492,8 @@ def test_a_surveillance_audit_told_with_a_count_of_findings_starts_recording_the
 
 @pytest.mark.parametrize(
     ("said", "note"),
-    [("internal audit done on 19 November, no findings", False), ("内审11月19号做完了，没有发现问题", False),
+    [("internal audit done on 19 November, no findings", False),
+     ("内审11月19号做完了，没有发现问题", False),
      ("internal audit done on 19 November, 2 findings", True)],
 )  # fmt: skip
 def test_the_internal_findings_note_only_when_there_were_findings(
