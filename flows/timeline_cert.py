@@ -155,7 +155,7 @@ def _recertification(
             CertItem(f"recert:{name}", kind, on, done=implied, after=after, moved_from=moved)
         )
     # The expiry printed on the certificate is a fact, not a deadline we derive: it stays.
-    out.append(CertItem("expiry", "expiry", cert.expires, done=applied))
+    out.append(CertItem("expiry", "expiry", cert.expires, done=applied, fixed=True))
     return out
 
 
