@@ -60,3 +60,9 @@ class Reading:
     cycle: Cycle | None = None
     edge: Edge | None = None
     force: Direction | None = None
+
+    def __post_init__(self) -> None:
+        # A reader may hand back a span that ends before it starts ("-上周-" read by jionlp
+        # as last Monday to the Sunday before it): the start alone is what was said.
+        if self.end < self.start:
+            object.__setattr__(self, "end", self.start)

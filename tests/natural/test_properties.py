@@ -61,3 +61,10 @@ def test_dates_never_raise_and_honour_the_direction(
     elif got.kind == "wrong_direction":
         (understood,) = got.candidates
         assert (understood < today) if direction == "future" else (understood > today)
+
+
+def test_a_span_read_backwards_is_the_day_said() -> None:
+    """Found by the property above on a fresh machine: "-上周-" on a Saturday."""
+    got = parse_date("-上周-", date(2000, 1, 1), "past", None)
+    assert isinstance(got, ParsedDate)
+    assert got.span is None or got.span[0] <= got.value <= got.span[1]
