@@ -45,8 +45,11 @@ SCORED_ONCE = (
     "blind-2026-12-02f",
     "blind-2026-12-02g",  # round 8
     "blind-2026-12-02h",  # round 9
+    "blind-2026-12-02i",  # round 10
     "heldout",
 )
+# sets that joined the pool after round 7 (a round's named pool leaves the later ones out)
+_LATER_THAN_F = ("blind-2026-12-02g", "blind-2026-12-02h", "blind-2026-12-02i")
 LEGACY = {"t_answer": 28.0, "margin": 5.0, "t_suggest": 28.0}  # today's matcher, 2026-11-27
 
 
@@ -104,13 +107,18 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     scored = [DATA / f"{stem}.yaml" for stem in SCORED_ONCE]
     extra["dev-round7-without-f"] = [
         *dev,
-        *(p for p in scored if p.stem not in ("blind-2026-12-02f", "blind-2026-12-02g")),
+        *(p for p in scored if p.stem not in ("blind-2026-12-02f", *_LATER_THAN_F)),
     ]
     # Round 8: blind-g (scored once after round 7) joins; dev-round7 stays what round 7 fitted.
-    extra["dev-round7"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02g")]
-    extra["dev-round8"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02h")]
+    extra["dev-round7"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F)]
+    extra["dev-round8"] = [
+        *dev,
+        *(p for p in scored if p.stem not in ("blind-2026-12-02h", "blind-2026-12-02i")),
+    ]
     # Round 9: blind-h joins (the committed calibration is still round 8's fit).
-    extra["dev-round9"] = [*dev, *scored]
+    extra["dev-round9"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02i")]
+    # Round 10: blind-i (scored once after round 9) joins.
+    extra["dev-round10"] = [*dev, *scored]
     return {name: (full | extra)[name] for name in only}
 
 

@@ -98,6 +98,17 @@ class Guard:
     office_right_re: re.Pattern[str] = re.compile(r"(?!x)x")
     office_re: re.Pattern[str] = re.compile(r"(?!x)x")
     office_keep_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 10: sibling standards of ours (GB/T 33250, 33251, GJB 9158) that an entry answers
+    sibling_national: frozenset[str] = frozenset()
+    # round 10: how to enforce an IP right through a third party (customs recordal, a
+    # marketplace takedown), declined when the text names nothing of managing IP
+    venue_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    venue_ask_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    venue_keep_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # round 10: another function's rulebook (员工手册, employee handbook) naming no IP word
+    rulebook_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    rulebook_function_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    rulebook_keep_re: re.Pattern[str] = re.compile(r"(?!x)x")
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> Guard:
@@ -136,6 +147,13 @@ class Guard:
             _regex(*_words(raw.get("ip_office") or {}, "rights")),
             _regex(*_words(raw.get("ip_office") or {}, "office")),
             _regex(*_words(raw.get("ip_office") or {}, "keep")),
+            frozenset(str(n) for n in raw.get("sibling_national") or ()),
+            _regex(*_words(raw.get("enforce_elsewhere") or {}, "venues")),
+            _regex(*_words(raw.get("enforce_elsewhere") or {}, "asks")),
+            _regex(*_words(raw.get("enforce_elsewhere") or {}, "keep")),
+            _regex(*_words(raw.get("other_rulebook") or {}, "books")),
+            _regex(*_words(raw.get("other_rulebook") or {}, "functions")),
+            _regex(*_words(raw.get("other_rulebook") or {}, "keep")),
         )
 
     def other_iso(self, norm: str) -> bool:
@@ -195,10 +213,19 @@ class Guard:
             found.add("anchor_word")
         return found
 
+    def names_sibling(self, norm: str) -> bool:
+        """A sibling standard of ours (GB/T 33250, GB/T 33251, GJB 9158): the sibling-standards
+        entries answer it, so no other-scheme or unknown-number rule declines it (round 10)."""
+        return any(n in self.sibling_national for n in _NATIONAL_RE.findall(norm))
+
     def declines(self, norm: str, concepts: set[str], *, lookalikes: bool = True) -> bool:
+        if lookalikes and self.names_sibling(norm):
+            return False
         if lookalikes and self._declines_round6(norm, concepts):
             return True
         if lookalikes and self._declines_round9(norm, concepts):
+            return True
+        if lookalikes and self._declines_round10(norm, concepts):
             return True
         if (
             lookalikes
@@ -245,6 +272,25 @@ class Guard:
             self.office_right_re.search(norm)
             and self.office_re.search(norm)
             and not self.office_keep_re.search(norm)
+        )
+
+    def _declines_round10(self, norm: str, concepts: set[str]) -> bool:
+        """Round 10: how to enforce an IP right through a third party (海关知识产权备案怎么弄,
+        an Amazon takedown) naming nothing of managing IP; another function's rulebook (员工手册,
+        employee handbook) naming no IP word. Each stays in scope when it names the system;
+        "海关知识产权备案" alone (an export-ip phrasing) asks no procedure and stays."""
+        if concepts & self.system_concepts:
+            return False
+        if (
+            self.venue_re.search(norm)
+            and self.venue_ask_re.search(norm)
+            and not self.venue_keep_re.search(norm)
+        ):
+            return True
+        return bool(
+            self.rulebook_re.search(norm)
+            and self.rulebook_function_re.search(norm)
+            and not self.rulebook_keep_re.search(norm)
         )
 
     def _declines_round6(self, norm: str, concepts: set[str]) -> bool:

@@ -28,7 +28,8 @@ from knowledge.loader import Knowledge
         "GJB 9001C贯标要多久",
         # another national standard, alone or compared with ours
         "GB/T 19001要多久能认证",
-        "GB/T 33250和29490有什么区别",
+        # (round 10: GB/T 33250 and 33251 got an entry, faq.university-research-standards)
+        "GB/T 19580和29490有什么区别",
         "ISO 56004和GB/T 29490有什么关系",
     ],
 )
