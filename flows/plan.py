@@ -139,7 +139,10 @@ def set_target(ctx: Ctx, target: date) -> Out:
         ctx.company.steps_done.append("prep.plan")
     tl = timeline_of(ctx)
     keys = ("operate", "eligible", "internal_audit", "management_review", "apply")
-    ahead = sorted((i for k in keys if (i := tl.get(k)) and not i.done), key=lambda i: i.on)
+    ahead = sorted(
+        (i for k in keys if (i := tl.get(k)) and not i.done and i.on >= ctx.today),
+        key=lambda i: i.on,
+    )  # dates still to come: "3 months of operation" reached in June is not a key date
     milestones = "\n".join(f"• {fmt_date(i.on)} {i.title(ctx.lang)}" for i in ahead)
     out: Out = [
         ctx.reply(

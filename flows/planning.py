@@ -120,6 +120,7 @@ def draft(ctx: Ctx) -> Draft:
     for theme in (t for t in kb.journey.themes if t.after is None):
         cursor = _schedule_theme(theme, cursor, todo, load, due)
     running = ctx.company.system_start is not None
+    groundwork = cursor  # when the policy, procedures and training gaps are closed
     if ctx.company.system_start is not None:
         operate = ctx.company.system_start
     else:
@@ -129,7 +130,10 @@ def draft(ctx: Ctx) -> Draft:
         cursor = _schedule_theme(theme, cursor, todo, load, due)
     eligible = next_working_day(add_months(operate, rules.min_operation_months))
     gap = timedelta(days=practice.audit_before_review_days + practice.review_before_apply_days)
-    audit = next_working_day(max(cursor + timedelta(days=1), eligible - gap, start))
+    # The internal audit checks everything: it follows every open gap's action, also when the
+    # system already runs (a running company's groundwork gaps ended after its audit).
+    last = max(cursor, groundwork)
+    audit = next_working_day(max(last + timedelta(days=1), eligible - gap, start))
     review, apply = _after_audit(ctx, audit, eligible, todo, load, due)
     target = add_months(apply, practice.application_to_certificate_months)
     earliest = Milestones(operate, eligible, audit, review, apply, target)

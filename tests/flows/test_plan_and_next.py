@@ -455,3 +455,20 @@ def test_choosing_the_body_is_tied_to_the_planned_application(en: Driver) -> Non
     en.text("we are not on any blacklist")
     [card] = [r for r in en.cmd("next") if r.text.startswith("👉")]
     assert "Choose a certification body" in card.text and "application on" in card.text
+
+
+def test_a_running_company_audits_after_its_last_gap_action_and_lists_no_past_key_date(
+    zh: Driver,
+) -> None:
+    zh.onboard("恒达", "2|ob|stage|running")
+    zh.text("今年3月")
+    zh.press("2|as.start")
+    zh.answer_all("y", {"D01": "n", "B07": "n"})  # a training gap and an org-chart gap
+    zh.text("下一步")
+    zh.press("2|pl.make")
+    zh.press("2|pl.target|")
+    made = next(r.text for r in zh.replies if r.text.startswith("📋 计划已生成"))
+    assert "体系运行满3个月" not in made  # reached months ago
+    audit = next(a.due for a in zh.conv.company.actions if a.id == "rule:internal_audit")
+    gap_actions = [a.due for a in zh.conv.company.actions if a.question_id]
+    assert gap_actions and max(gap_actions) < audit
