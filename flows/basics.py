@@ -110,24 +110,27 @@ _ALL_DONE = re.compile(
 )
 
 
+def _stored_buttons(stored: str) -> list[tuple[str, str]]:
+    """The (label, data) pairs the offer kept of its reply's buttons."""
+    try:
+        return [(label, data) for label, data in json.loads(stored)] if stored else []
+    except ValueError:
+        return []
+
+
+def _one(hits: list[str]) -> str | None:
+    return hits[0] if len(hits) == 1 else None
+
+
 def _button_of(stored: str, verb: str) -> str | None:
     """The offered button that runs ``verb``, if one was shown."""
-    try:
-        buttons = json.loads(stored) if stored else []
-    except ValueError:
-        return None
-    hits = [data for _, data in buttons if (cb := decode(data)) is not None and cb.verb == verb]
-    return hits[0] if len(hits) == 1 else None
+    buttons = _stored_buttons(stored)
+    return _one([d for _, d in buttons if (cb := decode(d)) is not None and cb.verb == verb])
 
 
 def _named_button(text: str, stored: str) -> str | None:
     """The one offered button whose label the text names ("开始评估吧"), if exactly one."""
-    try:
-        buttons = json.loads(stored) if stored else []
-    except ValueError:
-        return None
-    hits = [data for label, data in buttons if names_label(text, label)]
-    return hits[0] if len(hits) == 1 else None
+    return _one([data for label, data in _stored_buttons(stored) if names_label(text, label)])
 
 
 def says_done(text: str) -> bool:

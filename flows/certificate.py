@@ -11,7 +11,7 @@ from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
 from flows.known import timeline_of
-from flows.natural import AnswerKind, Option, options_from, parse_answer
+from flows.natural import AnswerKind, Option, options_from, parse_answer, parse_count
 from flows.phrasing import agrees, says_nothing_new
 from flows.reading import Got, date_examples, read_choice, read_date
 from flows.registry import Flow, Input, Verb
@@ -115,8 +115,6 @@ def typed(ctx: Ctx, text: str) -> Out | None:
 _VALIDITY = re.compile(
     r"(?P<n>\d+|[一二两三四五六]|one|two|three|four|five|six)\s*(?:个)?\s*(?:年|years?\b)", re.I
 )
-_WORD_YEARS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "one": 1, "two": 2,
-               "three": 3, "four": 4, "five": 5, "six": 6}  # fmt: skip
 
 
 def _validity_said(text: str) -> int | None:
@@ -124,9 +122,8 @@ def _validity_said(text: str) -> int | None:
     m = _VALIDITY.search(text)
     if m is None or re.search(r"\d{4}", text):
         return None
-    n = m.group("n").lower()
-    years = int(n) if n.isdigit() else _WORD_YEARS.get(n)
-    return years if years is not None and 1 <= years <= 6 else None
+    count = parse_count(m.group(0))  # "两年", "three years": the count with its unit
+    return count.value if count is not None and 1 <= count.value <= 6 else None
 
 
 def _default_expiry(ctx: Ctx) -> str:

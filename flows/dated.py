@@ -178,48 +178,31 @@ def mark_done(ctx: Ctx, key: str) -> Out | None:
     return _complete(ctx, key)
 
 
-def _complete(ctx: Ctx, key: str) -> Out | None:
-    item = timeline_edit.complete(ctx, key)
+def _complete(ctx: Ctx, key: str, on: date | None = None) -> Out | None:
+    item = timeline_edit.complete(ctx, key, on=on)
     if item is None:
         return [ctx.reply("event_unknown")]
     done = timeline_of(ctx).get(key)
-    on = done.done_on or done.on if done else ctx.today
-    return [ctx.reply("event_done", title=item.title(ctx.lang), date=fmt_date(on)), SHOW_NEXT]
+    day = done.done_on or done.on if done else ctx.today
+    return [ctx.reply("event_done", title=item.title(ctx.lang), date=fmt_date(day)), SHOW_NEXT]
 
 
-def _complete_told(ctx: Ctx, key: str, day: str) -> Out | None:
-    """An action told done ("台账上周弄好了"), on the day the sentence said (today if none)."""
+def _complete_told(ctx: Ctx, ids: str, day: str) -> Out | None:
+    """Plan actions told done ("台账上周弄好了", "范围说明和组织机构图都弄好了": ``ids`` joined
+    by "+"), on the day the sentence said (today when none)."""
     try:
-        when = date.fromisoformat(day)
+        on = min(date.fromisoformat(day), ctx.today)
     except ValueError:
         return None
-    item = timeline_edit.complete(ctx, key, on=min(when, ctx.today))
-    if item is None:
-        return [ctx.reply("event_unknown")]
-    done = timeline_of(ctx).get(key)
-    on = done.done_on or done.on if done else ctx.today
-    return [ctx.reply("event_done", title=item.title(ctx.lang), date=fmt_date(on)), SHOW_NEXT]
-
-
-def _complete_told_many(ctx: Ctx, ids: str, day: str) -> Out | None:
-    """Several actions told done in one sentence ("范围说明和组织机构图都弄好了")."""
-    try:
-        when = date.fromisoformat(day)
-    except ValueError:
-        return None
-    done = [
-        item
-        for action_id in ids.split("+")
-        if (item := timeline_edit.complete(ctx, f"action:{action_id}", on=min(when, ctx.today)))
-    ]
+    keys = [f"action:{action_id}" for action_id in ids.split("+")]
+    if len(keys) == 1:
+        return _complete(ctx, keys[0], on)
+    done = [item for key in keys if (item := timeline_edit.complete(ctx, key, on=on))]
     if not done:
         return [ctx.reply("event_unknown")]
-    titles = (
-        "、".join(i.title(ctx.lang) for i in done)
-        if ctx.lang == "zh"
-        else "; ".join(i.title(ctx.lang) for i in done)
-    )
-    return [ctx.reply("events_done", titles=titles, date=fmt_date(min(when, ctx.today))), SHOW_NEXT]
+    sep = "、" if ctx.lang == "zh" else "; "
+    titles = sep.join(i.title(ctx.lang) for i in done)
+    return [ctx.reply("events_done", titles=titles, date=fmt_date(on)), SHOW_NEXT]
 
 
 def passed(ctx: Ctx, key: str) -> Out | None:
@@ -245,9 +228,8 @@ FLOW = Flow(
     "dates",
     verbs=(
         Verb("evt.done", mark_done, arity=1, records_done=True),
-        # The read-back of an action told done ("台账弄好了"): "对" / "ok" answers its question.
+        # The read-back of actions told done ("台账弄好了"): "对" / "ok" answers its question.
         Verb("evt.told", _complete_told, arity=2, moving_on_accepts=True),
-        Verb("evt.told.many", _complete_told_many, arity=2, moving_on_accepts=True),
         Verb("evt.date", change_date, arity=1),
         Verb("tl.passed", passed, arity=1),
         Verb("tl.findings", findings, arity=1),

@@ -223,10 +223,7 @@ def where_we_are(ctx: Ctx) -> Reply:
     pct = overall_progress(ctx)
     line = ctx.t("where_line", phase=current_phase_title(ctx), pct=pct)
     if ctx.company.actions and ctx.company.certificate is None:
-        open_items = plan.plan_items(ctx)
-        late = sum(1 for i in open_items if state(i, ctx.today) is State.MISSED)
-        done = sum(1 for a in ctx.company.actions if a.done_on is not None)
-        line += ctx.t("where_plan", done=done, open=len(open_items), late=late)
+        line += ctx.t("where_plan", **plan.counts(ctx))
     return Reply(line)
 
 
@@ -278,10 +275,7 @@ def status(ctx: Ctx, _: str = "") -> Out:
         pct = ready.overall if ready.overall is not None else 0
         lines.append(ctx.t("status_readiness", answered=ready.answered, total=ready.total, pct=pct))
     if company.actions:  # counted as /plan counts them: its open actions and milestones
-        open_items = plan.plan_items(ctx)
-        late = sum(1 for i in open_items if state(i, ctx.today) is State.MISSED)
-        done = sum(1 for a in company.actions if a.done_on is not None)
-        lines.append(ctx.t("status_actions", open=len(open_items), overdue=late, done=done))
+        lines.append(ctx.t("status_actions", **plan.counts(ctx)))
     if company.certificate:
         c = company.certificate
         lines.append(ctx.t("status_cert", number=c.number, expires=fmt_date(c.expires)))

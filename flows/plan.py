@@ -219,20 +219,27 @@ def _line(ctx: Ctx, n: int, item: Item) -> str:
     )
 
 
+def counts(ctx: Ctx, items: list[Item] | None = None) -> dict[str, int]:
+    """The plan's figures as /plan heads them (and /status and "where were we" repeat them):
+    ``open`` items (actions and milestones), ``late`` of them, ``done`` actions."""
+    items = plan_items(ctx) if items is None else items
+    return {
+        "open": len(items),
+        "late": sum(1 for i in items if state(i, ctx.today) is State.MISSED),
+        "done": sum(1 for a in ctx.company.actions if a.done_on is not None),
+    }
+
+
 def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Reply:
     if not ctx.company.actions:
         if quick_done(ctx):  # assessed: only the target date is missing
             return ctx.reply("plan_not_made", [[ctx.button("make_plan", "pl.make")]])
         return ctx.reply("plan_empty", [[ctx.button("start_assess", "as.start")]])
     items = only if only is not None else plan_items(ctx)
-    done = sum(1 for a in ctx.company.actions if a.done_on is not None)
-    late = sum(1 for i in items if state(i, ctx.today) is State.MISSED)
     head = ctx.t(
         "plan_header",
         target=fmt_date(ctx.company.target_date) if ctx.company.target_date else "—",
-        open=len(items),
-        done=done,
-        late=late,
+        **counts(ctx, items),
     )
     target = ctx.company.target_date
     if target is not None and target < ctx.today and ctx.company.certificate is None:

@@ -175,7 +175,7 @@ def _several_done(ctx: Ctx, actions: list[Item], text: str) -> Out:
     day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
     ids = "+".join(a.key.removeprefix("action:") for a in actions)
     try:
-        button = ctx.button("step_told_yes", "evt.told.many", ids, day.isoformat())
+        button = ctx.button("step_told_yes", "evt.told", ids, day.isoformat())
     except ValueError:  # more than one button's data can carry: one at a time instead
         return _done(ctx, actions[0], text)
     titles = "\n".join(f"• {a.title(ctx.lang)}" for a in actions)
@@ -188,7 +188,9 @@ def _done(ctx: Ctx, action: Item, text: str) -> Out:
     """ "台账上周弄好了": done, on the day said (today when none)."""
     told_on = find_date(text, ctx.today, "past", "start")
     day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
-    button = ctx.button("step_told_yes", "evt.told", action.key, day.isoformat())
+    button = ctx.button(
+        "step_told_yes", "evt.told", action.key.removeprefix("action:"), day.isoformat()
+    )
     reply = ctx.reply(
         "action_told_confirm", [[button]], title=action.title(ctx.lang), date=fmt_date(day)
     )

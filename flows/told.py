@@ -44,31 +44,21 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return [ctx.reply("certificate_told"), *certificate.start(ctx)]
     if _NC_CLOSED.search(text) and not denies(text):
         return _nc_closed(ctx, text)
-    named = _names_audit(text)
     m = _NEW_FINDINGS.search(text) or (
-        (_ISSUES.search(text) or _COUNTED_FINDINGS.search(text)) if named else None
+        _NAMED_AUDIT_FINDINGS.search(text) if _names_audit(text) else None
     )
     if m and not _INTERNAL.search(text) and not denies(text):
         return _findings_raised(ctx, text, m.group("n") or m.group("n_en"))
     return None
 
 
-# "一阶段审完了，审核员提了2个问题": issues of an audit the body held are its findings.
-_ISSUES = re.compile(
-    r"(?:开了|开出了?|提了|提出了?|发现了?|指出了?)\s*(?P<n>\d+|[一二两三四五六七八九十]+)\s*[个项条点]"
-    r"\s*(?:问题|整改项|需要整改的)"
-    r"|(?:raised|found|gave\s+us|flagged|pointed\s+out)\s+(?P<n_en>\d+|one|two|three|four|five|six|a\s+few|some)"
-    r"\s+(?:issues?|problems?|points?)\b",
-    re.I,
-)
-
-
-# "surveillance audit done, 1 minor finding", "监督审核完了，1个一般不符合": a count of
-# findings with no verb, said together with the audit's name.
-_COUNTED_FINDINGS = re.compile(
-    r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*[个项条]\s*(?:严重|一般|轻微)?的?\s*不符合"
-    r"|\b(?P<n_en>\d+|one|two|three|four|five|six)\s+(?:major\s+|minor\s+)?"
-    r"(?:nonconformit(?:y|ies)|findings?|ncs?)\b",
+# A count of findings or issues said with an audit's name, with or without a verb ("一阶段审完了，
+# 审核员提了2个问题", "surveillance audit done, 1 minor finding"): that audit's findings.
+_NAMED_AUDIT_FINDINGS = re.compile(
+    r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*[个项条点]"
+    r"\s*(?:(?:严重|一般|轻微)?的?\s*不符合|问题|整改项|需要整改的)"
+    r"|\b(?P<n_en>\d+|one|two|three|four|five|six|a\s+few|some)\s+(?:major\s+|minor\s+)?"
+    r"(?:nonconformit(?:y|ies)|findings?|ncs?|issues?|problems?|points?)\b",
     re.I,
 )
 

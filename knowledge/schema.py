@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
+from knowledge.text import CJK_RE
+
 Confidence = Literal["H", "M", "L"]
 PhaseId = Literal["prep", "impl", "appl", "audit", "dec", "maint"]
 
@@ -279,12 +280,12 @@ class FaqEntry(Strict):
         """How the entry is named on a button or in a list: its first phrasing; in English the
         first phrasing said in English ("What is IPMS certification?", not "What is 贯标?")."""
         first = self.questions.get(lang)[0]
-        if lang != "en" or not _CJK.search(first):
+        if lang != "en" or not CJK_RE.search(first):
             return first
         named = first.replace("贯标", "IPMS certification").replace(" a IPMS", " an IPMS")
-        if not _CJK.search(named):
+        if not CJK_RE.search(named):
             return named
-        clean = [q for q in self.questions.en if not _CJK.search(q)]
+        clean = [q for q in self.questions.en if not CJK_RE.search(q)]
         return clean[0] if clean else first
 
     @field_validator("questions")

@@ -24,7 +24,12 @@ _EN_DESCRIBES = re.compile(
     r"^(?:a|an|the|based|located|we|and|in|from|making|with|which|who|mainly)\b", re.IGNORECASE
 )
 _ZH_DESCRIBES = re.compile(r"^(?:是|一家|一个|做|主要|专业|专门)")  # "是一家做注塑的小厂"
-_ABBREVIATED = re.compile(r"\b(?:ltd|co|inc|corp|pte|llc|plc)$", re.IGNORECASE)
+# English company-form words; the abbreviated ones keep their full stop ("Co., Ltd.").
+_EN_FORMS = ("ltd", "co", "inc", "corp", "pte", "llc", "plc")
+_EN_SUFFIX = re.compile(
+    rf"\b(?:{'|'.join(_EN_FORMS)}|limited|gmbh|company|group)\.?$", re.IGNORECASE
+)
+_ABBREVIATED = re.compile(rf"\b(?:{'|'.join(_EN_FORMS)})$", re.IGNORECASE)
 _CLAUSE_SPLIT = re.compile(r"[，,；;。！!]+")
 _TRAIL = "。.!！~～ 吧啊呀哦"
 
@@ -55,7 +60,6 @@ _ZH_INTENT = re.compile(
     r"想|打算|准备|需要|不知道|不懂|不太懂|了解一下|咨询|请问|帮我|帮忙|怎么|如何|从哪"
     r"|(?:搞|做|办|弄)(?:个|一下)?(?:贯标|认证)"
 )
-_EN_SUFFIX = re.compile(r"\b(?:ltd|limited|inc|co|corp|llc|gmbh|company|group)\.?$", re.IGNORECASE)
 _EN_INTENT = re.compile(
     r"^(?:hi|hello|hey)?[\s,!]*(?:we|i)\s*(?:'d|would|want|need|are\s+(?:looking|planning|thinking|trying)"
     r"|'re\s+(?:looking|planning|thinking|trying)|have\s+to|must|don'?t\s+know)"
