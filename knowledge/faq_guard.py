@@ -54,6 +54,39 @@ def _numbers(raw: dict[str, Any], key: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![0-9])(?:{'|'.join(nums)})(?![0-9])" if nums else r"(?!x)x")
 
 
+# guard.yaml sections read as subject rules: (section, what it is about, what qualifies it,
+# what keeps it ours; None: an IP word does). "海关知识产权备案" alone asks no procedure: kept.
+SUBJECT_RULES: tuple[tuple[str, str, str, str | None], ...] = (
+    ("other_audit", "audits", "domains", None),
+    ("ip_office", "rights", "office", "keep"),
+    ("enforce_elsewhere", "venues", "asks", "keep"),
+    ("other_rulebook", "books", "functions", "keep"),
+)
+
+
+@dataclass(frozen=True)
+class SubjectRule:
+    """Declined when the text names ``about`` and ``qualified`` and nothing that ``keeps`` it."""
+
+    about: re.Pattern[str]
+    qualified: re.Pattern[str]
+    keeps: re.Pattern[str] | None
+
+    @classmethod
+    def parse(
+        cls, raw: dict[str, Any], section: str, about: str, qualified: str, keeps: str | None
+    ) -> SubjectRule:
+        part = raw.get(section) or {}
+        keep = _regex(*_words(part, keeps)) if keeps else None
+        return cls(_regex(*_words(part, about)), _regex(*_words(part, qualified)), keep)
+
+    def declines(self, norm: str, ip_word_re: re.Pattern[str]) -> bool:
+        keeps = self.keeps or ip_word_re
+        return bool(
+            self.about.search(norm) and self.qualified.search(norm) and not keeps.search(norm)
+        )
+
+
 @dataclass(frozen=True)
 class Guard:
     other_scheme_re: re.Pattern[str]
@@ -91,24 +124,10 @@ class Guard:
     anchor_word_re: re.Pattern[str] = re.compile(r"(?!x)x")
     # round 9: a task addressed to the bot (translate this), declined unless it names the system
     task_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    # round 9: an audit qualified by another domain (SOX, 财务内审), declined with no IP word
-    audit_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    other_audit_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    # round 9: an IP office's procedure (去国知局办手续) with no word of managing IP
-    office_right_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    office_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    office_keep_re: re.Pattern[str] = re.compile(r"(?!x)x")
     # round 10: sibling standards of ours (GB/T 33250, 33251, GJB 9158) that an entry answers
     sibling_national: frozenset[str] = frozenset()
-    # round 10: how to enforce an IP right through a third party (customs recordal, a
-    # marketplace takedown), declined when the text names nothing of managing IP
-    venue_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    venue_ask_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    venue_keep_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    # round 10: another function's rulebook (员工手册, employee handbook) naming no IP word
-    rulebook_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    rulebook_function_re: re.Pattern[str] = re.compile(r"(?!x)x")
-    rulebook_keep_re: re.Pattern[str] = re.compile(r"(?!x)x")
+    # rounds 9-10: what a question is about (SUBJECT_RULES)
+    subject_rules: tuple[SubjectRule, ...] = ()
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> Guard:
@@ -142,18 +161,8 @@ class Guard:
             _regex(*_words(raw, "ip_words")),
             _regex(*_words(raw, "anchor_words")),
             _regex(*_words(raw, "tasks_for_bot")),
-            _regex(*_words(raw.get("other_audit") or {}, "audits")),
-            _regex(*_words(raw.get("other_audit") or {}, "domains")),
-            _regex(*_words(raw.get("ip_office") or {}, "rights")),
-            _regex(*_words(raw.get("ip_office") or {}, "office")),
-            _regex(*_words(raw.get("ip_office") or {}, "keep")),
             frozenset(str(n) for n in raw.get("sibling_national") or ()),
-            _regex(*_words(raw.get("enforce_elsewhere") or {}, "venues")),
-            _regex(*_words(raw.get("enforce_elsewhere") or {}, "asks")),
-            _regex(*_words(raw.get("enforce_elsewhere") or {}, "keep")),
-            _regex(*_words(raw.get("other_rulebook") or {}, "books")),
-            _regex(*_words(raw.get("other_rulebook") or {}, "functions")),
-            _regex(*_words(raw.get("other_rulebook") or {}, "keep")),
+            tuple(SubjectRule.parse(raw, *names) for names in SUBJECT_RULES),
         )
 
     def other_iso(self, norm: str) -> bool:
@@ -223,9 +232,7 @@ class Guard:
             return False
         if lookalikes and self._declines_round6(norm, concepts):
             return True
-        if lookalikes and self._declines_round9(norm, concepts):
-            return True
-        if lookalikes and self._declines_round10(norm, concepts):
+        if lookalikes and self._declines_by_subject(norm, concepts):
             return True
         if (
             lookalikes
@@ -251,47 +258,20 @@ class Guard:
             or self.ip_filing(norm, concepts)
         )
 
-    def _declines_round9(self, norm: str, concepts: set[str]) -> bool:
-        """Round 9: what the question is about rather than which words it shares with us.
+    def _declines_by_subject(self, norm: str, concepts: set[str]) -> bool:
+        """Rounds 9-10: what the question is about rather than which words it shares with us.
 
-        A task addressed to the bot (translate this NDA); an audit of another domain (SOX,
-        财务内审) naming no IP; an IP office's procedure (专利转让去国知局办手续) naming nothing
-        of managing IP. Each stays in scope when it names the management system.
+        A task addressed to the bot (translate this NDA), or one of SUBJECT_RULES: an audit of
+        another domain (SOX, 财务内审) naming no IP word; an IP office's procedure
+        (专利转让去国知局办手续), a third party's enforcement (海关知识产权备案怎么弄, an Amazon
+        takedown) or another function's rulebook (员工手册) naming nothing of managing IP.
+        Each stays in scope when it names the management system.
         """
         if concepts & self.system_concepts:
             return False
         if self.task_re.search(norm):
             return True
-        if (
-            self.audit_re.search(norm)
-            and self.other_audit_re.search(norm)
-            and not self.ip_word_re.search(norm)
-        ):
-            return True
-        return bool(
-            self.office_right_re.search(norm)
-            and self.office_re.search(norm)
-            and not self.office_keep_re.search(norm)
-        )
-
-    def _declines_round10(self, norm: str, concepts: set[str]) -> bool:
-        """Round 10: how to enforce an IP right through a third party (海关知识产权备案怎么弄,
-        an Amazon takedown) naming nothing of managing IP; another function's rulebook (员工手册,
-        employee handbook) naming no IP word. Each stays in scope when it names the system;
-        "海关知识产权备案" alone (an export-ip phrasing) asks no procedure and stays."""
-        if concepts & self.system_concepts:
-            return False
-        if (
-            self.venue_re.search(norm)
-            and self.venue_ask_re.search(norm)
-            and not self.venue_keep_re.search(norm)
-        ):
-            return True
-        return bool(
-            self.rulebook_re.search(norm)
-            and self.rulebook_function_re.search(norm)
-            and not self.rulebook_keep_re.search(norm)
-        )
+        return any(rule.declines(norm, self.ip_word_re) for rule in self.subject_rules)
 
     def _declines_round6(self, norm: str, concepts: set[str]) -> bool:
         """Round 6: look-alikes that name 贯标 or our standard and still are not ours.
