@@ -6,6 +6,7 @@ import pytest
 
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
+from tests.flows.timeline_walk import plan_every_gap
 
 
 def _applied(d: Driver) -> None:
@@ -134,23 +135,13 @@ def test_denied_or_asked_progress_changes_nothing(zh: Driver, said: str) -> None
 def test_owners_shorthand_and_sentences_name_their_action(
     zh: Driver, said: str, title: str
 ) -> None:
-    zh.onboard("Acme")
-    zh.press("2|as.start")
-    zh.answer_all("n", full=False)  # every gap open: the plan holds them all
-    zh.text("下一步")
-    zh.press("2|pl.make")
-    zh.press("2|pl.target|")
+    plan_every_gap(zh)  # every quick-set gap is a plan action
     zh.text(said)
     assert f"“{title}”已完成" in zh.said(), zh.said()
 
 
 def test_two_actions_that_fit_alike_are_not_guessed(zh: Driver) -> None:
-    zh.onboard("Acme")
-    zh.press("2|as.start")
-    zh.answer_all("n", full=False)
-    zh.text("下一步")
-    zh.press("2|pl.make")
-    zh.press("2|pl.target|")
+    plan_every_gap(zh)  # every quick-set gap is a plan action
     zh.text("台账做好了")  # the IP ledger or the nonconformity ledger?
     assert not any(b.data.startswith("2|evt.told|") for b in zh.buttons)
 
@@ -166,12 +157,7 @@ def test_two_actions_told_done_in_one_sentence_are_read_back_together(
     kb: Knowledge, lang: str, said: str, yes: str
 ) -> None:
     d = Driver(kb, lang)
-    d.onboard("Acme")
-    d.press("2|as.start")
-    d.answer_all("n", full=False)
-    d.text("下一步" if lang == "zh" else "next")
-    d.press("2|pl.make")
-    d.press("2|pl.target|")
+    plan_every_gap(d)  # every quick-set gap is a plan action
     d.text(said)
     assert any(b.data.startswith("2|evt.told|") and "+" in b.data for b in d.buttons), d.said()
     d.text(yes)
@@ -180,12 +166,7 @@ def test_two_actions_told_done_in_one_sentence_are_read_back_together(
 
 
 def test_an_action_told_done_twice_is_said_to_be_done_already(en: Driver) -> None:
-    en.onboard("Acme")
-    en.press("2|as.start")
-    en.answer_all("n", full=False)
-    en.text("next")
-    en.press("2|pl.make")
-    en.press("2|pl.target|")
+    plan_every_gap(en)  # every quick-set gap is a plan action
     en.text("policy signed by our GM today")
     en.text("yes")
     en.text("the IP policy is done")

@@ -25,6 +25,7 @@ from tests.flows.timeline_walk import (
     complete_step,
     ctx_of,
     one_next,
+    plan_every_gap,
     record,
     timeline,
     today,
@@ -405,12 +406,7 @@ def test_the_application_recorded_closes_the_open_plan_actions_with_a_word(zh: D
 
 @pytest.mark.parametrize("said", ["都做完了", "these are all done", "mark them done together"])
 def test_all_done_in_words_presses_the_one_tap_button_shown(en: Driver, said: str) -> None:
-    en.onboard()
-    en.press("2|as.start")
-    en.answer_all("n", full=False)
-    en.text("next")
-    en.press("2|pl.make")
-    en.press("2|pl.target|")
+    plan_every_gap(en)  # every quick-set gap is a plan action
     en.advance(40)  # several actions overdue: one line and a one-tap button under the card
     en.cmd("next")
     assert any(b.data.startswith("2|tl.alldone|") for b in en.buttons)

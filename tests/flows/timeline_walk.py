@@ -105,3 +105,14 @@ def one_next(d: Driver) -> str:
     assert said.count(marker) + said.count(risk) == 1, said
     compute_next(ctx_of(d))  # never raises, never empty
     return said
+
+
+def plan_every_gap(d: Driver) -> None:
+    """Onboarded, the quick assessment answered "no" throughout, the plan made for the earliest
+    date: every gap of the quick set is a plan action."""
+    d.onboard("Acme")
+    d.press("2|as.start")
+    d.answer_all("n", full=False)
+    next_reply(d)
+    d.press("2|pl.make")
+    d.press("2|pl.target|")
