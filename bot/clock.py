@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from flows.state import DEFAULT_TZ
 
 
 class Clock(Protocol):
@@ -40,15 +43,17 @@ class FakeClock:
 class ShiftedClock:
     """Real time moved to another day: ``ipms chat --today 2027-06-01`` tries later phases.
 
-    Time still runs (minutes pass as usual), only the date is moved; terminal only.
+    Time still runs (minutes pass as usual), only the date is moved; terminal only. The day is
+    the day in ``tz`` (the user's timezone): at 01:00 in Shanghai it is still the previous day
+    in UTC, and "yesterday" must mean the day before the one the user set.
     """
 
-    def __init__(self, day: date, base: Clock | None = None) -> None:
+    def __init__(self, day: date, base: Clock | None = None, tz: str = DEFAULT_TZ) -> None:
         self._base = base or SystemClock()
-        self.move_to(day)
+        self.move_to(day, tz)
 
-    def move_to(self, day: date) -> None:
-        real = self._base.now()
+    def move_to(self, day: date, tz: str = DEFAULT_TZ) -> None:
+        real = self._base.now().astimezone(ZoneInfo(tz))
         self._offset = datetime.combine(day, real.timetz()) - real
 
     def now(self) -> datetime:

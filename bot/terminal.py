@@ -19,9 +19,11 @@ from bot.clock import ShiftedClock
 from bot.dispatcher import pop_due_for_user
 from bot.service import Assistant, Who
 from flows.context import MAX_TEXT
+from flows.state import DEFAULT_TZ
 from flows.types import Button, EventKind, Lang, Reply
 from knowledge.texts import load_catalogue
 from storage import reminders as rem
+from storage.companies import user_timezone
 
 QUIT = {"/quit", "/exit", "quit", "exit"}
 LETTERS = string.ascii_lowercase
@@ -93,7 +95,7 @@ class TerminalChat:
     async def send(self, line: str) -> list[Reply]:
         if line.strip().startswith("/today"):
             await self._learn_language()
-            return self.set_today(line.strip().removeprefix("/today").strip())
+            return await self.set_today(line.strip().removeprefix("/today").strip())
         kind, value, args = self.to_event_args(line)
         event = self.assistant.event(kind, value, args, lang_hint=self.who.lang_hint)
         replies = await self.assistant.handle(self.who, event)
@@ -101,8 +103,9 @@ class TerminalChat:
         await self.show_due_reminders()
         return replies
 
-    def set_today(self, text: str) -> list[Reply]:
-        """Terminal only: pretend it is another day, to try later phases and reminders."""
+    async def set_today(self, text: str) -> list[Reply]:
+        """Terminal only: pretend it is another day (in the user's timezone), to try later
+        phases and reminders."""
         texts = load_catalogue()
         lang = self.lang
         try:
@@ -110,11 +113,13 @@ class TerminalChat:
         except ValueError:
             self._print(f"\n🤖 {texts.t(lang, 'today_usage')}")
             return []
+        async with self.assistant.store.session() as session:
+            tz = await user_timezone(session, self.who.channel, self.who.external_id)
         clock = self.assistant.clock
         if isinstance(clock, ShiftedClock):
-            clock.move_to(day)
+            clock.move_to(day, tz or DEFAULT_TZ)
         else:
-            self.assistant.clock = ShiftedClock(day)
+            self.assistant.clock = ShiftedClock(day, base=clock, tz=tz or DEFAULT_TZ)
         self._print(f"\n🤖 {texts.t(lang, 'today_set', date=day.isoformat())}")
         return []
 

@@ -13,7 +13,7 @@ from flows.dates import add_months, default_expiry
 from flows.known import timeline_of
 from flows.natural import AnswerKind, Option, options_from, parse_answer, parse_count
 from flows.phrasing import agrees, says_nothing_new
-from flows.reading import Got, date_examples, read_choice, read_date
+from flows.reading import Got, date_examples, find_date, read_choice, read_date
 from flows.registry import Flow, Input, Verb
 from flows.state import Certificate, Stage
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
@@ -101,15 +101,45 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         if parse_answer(text) is AnswerKind.UNSURE:  # the certificate says it; 2013 has ended
             return [ctx.reply("cert_edition_hint"), PROMPT]
         found = read_choice(ctx, text, _edition_options())
+        if not isinstance(found, str) and (told := _issued_after_2013(ctx, text)) is not None:
+            return _edition_from_issue_date(ctx, told)
         return edition(ctx, found) if isinstance(found, str) else found
     if p.field == "number":
-        number = " ".join(text.split())
+        number = _LEAD_IN.sub("", " ".join(text.split())).strip(" 。.")
         no_digit = not any(ch.isdigit() for ch in number)  # "we closed the NCs" is no number
         if not 1 <= len(number) <= MAX_NUMBER or says_nothing_new(number) or no_digit:
             return [ctx.reply("cert_number_needed")]  # "好的" is no certificate number
-        ctx.wait_for(INPUT, "issued", number=number)
+        ctx.wait_for(INPUT, "expires" if "issued" in p.data else "issued", **p.data, number=number)
         return [PROMPT]
     return _date(ctx, p.field, text)
+
+
+def _issued_after_2013(ctx: Ctx, text: str) -> date | None:
+    """An issue date told instead of the edition ("issued on 15 March 2026"), when it is late
+    enough to settle the edition: 2013 certificates ended on the transition's last day."""
+    issued = find_date(text, ctx.today, "past")
+    end = date.fromisoformat(ctx.kb.rules.transition["old_certificates_end"])
+    return issued if issued is not None and end < issued <= ctx.today else None
+
+
+def _edition_from_issue_date(ctx: Ctx, issued: date) -> Out:
+    """The edition follows from the issue date; the date is kept for the question after next."""
+    ctx.wait_for(INPUT, "number", issued=fmt_date(issued))
+    said = ctx.reply(
+        "cert_edition_from_issue",
+        issued=fmt_date(issued),
+        end=fmt_date(date.fromisoformat(ctx.kb.rules.transition["old_certificates_end"])),
+    )
+    return [said, PROMPT]
+
+
+# "it's 2026-IPMS-00123", "证书编号是：0123…": the number without the words before it.
+_LEAD_IN = re.compile(
+    r"^(?:(?:it\s*(?:is|'s)|(?:the\s+)?(?:certificate\s+)?(?:number|no\.?)\s*(?:is|:)?|"
+    r"(?:our\s+)?cert(?:ificate)?\s+(?:number|no\.?)\s*(?:is|:)?)\s*"
+    r"|(?:我们的)?(?:证书)?(?:编号|号码|号)?(?:是|为)?[：:]?\s*)",
+    re.IGNORECASE,
+)
 
 
 _VALIDITY = re.compile(

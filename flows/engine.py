@@ -249,8 +249,11 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         inp = REGISTRY.inputs.get(ctx.pending.flow) if ctx.pending else None
         if inp is not None and not inp.resumable:
             ctx.clear_pending()  # a side input (a date, a title) is abandoned, not a trap
-        where = intent is Intent.WHERE and ctx.company.onboarded
-        return [nextstep.where_we_are(ctx), Prompt()] if where else [Prompt()]
+        if intent is Intent.WHERE and ctx.company.onboarded:
+            return [nextstep.where_we_are(ctx), Prompt()]
+        if inp is not None and inp.resumable:  # "下一步呢" mid-questionnaire: this question
+            return [ctx.reply("next_is_this_question"), Prompt()]
+        return [Prompt()]
     names = {Intent.STATUS: "status", Intent.PLAN: "plan", Intent.HELP: "help"}
     if intent in names:
         return command(ctx, names[intent], "")

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flows.callbacks import encode
-from flows.context import Ctx
+from flows.context import Ctx, fmt_date
+from flows.known import timeline_of
 from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
+from flows.reminders import relative_days
 from flows.types import SHOW_NEXT, Button, Forward, Out, Reply
 from knowledge.answers import cite, confidence_note
 from knowledge.schema import FaqEntry
@@ -27,6 +29,8 @@ def entry_reply(ctx: Ctx, entry: FaqEntry, alternatives: list[FaqEntry] | None =
     """The answer with its caveat and reference; then related questions, or, when the match
     was not sure, the other questions it might have been."""
     parts = [entry.answer.get(ctx.lang)]
+    if yours := your_date(ctx, entry):
+        parts.append(yours)
     if note := confidence_note(entry, ctx.lang):
         parts.append(note)
     if entry.clauses:
@@ -39,6 +43,22 @@ def entry_reply(ctx: Ctx, entry: FaqEntry, alternatives: list[FaqEntry] | None =
     if more:
         parts.append(ctx.t(header))
     return Reply("\n\n".join(parts), [[Button(_label(ctx, e), encode("faq", e.id))] for e in more])
+
+
+def your_date(ctx: Ctx, entry: FaqEntry) -> str:
+    """The company's own date under a general answer about it ("when is the first
+    surveillance audit?"): the nearest open one of the kinds the entry names, if any."""
+    kinds = ctx.kb.dates_for_faq.get(entry.id)
+    if not kinds or not ctx.company.onboarded:
+        return ""
+    items = [i for i in timeline_of(ctx).open_items() if i.kind in kinds]
+    if not items:
+        return ""
+    item = min(items, key=lambda i: (i.on, i.key))
+    day = item.deadline if item.kind == "surveillance" and item.deadline else item.on
+    late = (ctx.today - day).days
+    when = ctx.t("faq_overdue", n=late) if late > 0 else relative_days(day, ctx.today, ctx.lang)
+    return ctx.t("faq_your_date", title=item.title(ctx.lang), date=fmt_date(day), when=when)
 
 
 def answer(ctx: Ctx, text: str) -> Out:

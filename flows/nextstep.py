@@ -159,6 +159,27 @@ def _overdue_line(ctx: Ctx, rest: list[Item]) -> tuple[str, list[Button]]:
     return text, buttons
 
 
+def surveillance_to_book(ctx: Ctx, tl: Timeline, shown: NextAction) -> Item | None:
+    """A surveillance audit not yet booked whose latest date is near (the first reminder's
+    lead), while "what's next" shows something else (the yearly internal audit before it):
+    the body needs weeks to schedule it, so the owner hears about it now, not at the risk."""
+    lead = max(ctx.kb.reminder_kind("surveillance").lead_days)
+    for item in tl.open_items():
+        if item.kind != "surveillance" or item.deadline is None or item.key == shown.key:
+            continue
+        if 0 <= (item.deadline - ctx.today).days <= lead:
+            return item
+    return None
+
+
+def _to_book_line(ctx: Ctx, item: Item) -> str:
+    assert item.deadline is not None
+    days = (item.deadline - ctx.today).days
+    return ctx.t(
+        "surveillance_to_book", title=item.title(ctx.lang), date=fmt_date(item.deadline), days=days
+    )
+
+
 def _by(ctx: Ctx, day: date | None, on_date: bool = False) -> str:
     if day is None:
         return ""
@@ -193,6 +214,9 @@ def show(ctx: Ctx) -> Out:
         line, row = _overdue_line(ctx, rest)
         parts.append(line)
         buttons.append(row)
+    if (coming := surveillance_to_book(ctx, tl, n)) is not None:
+        parts.append(_to_book_line(ctx, coming))
+        buttons.append([ctx.button("risk_btn_audit_date", "evt.date", coming.key)])
     parts.append(progress_line(ctx))
     tells = (n.key,) if n.risk and n.key else ()  # its reminder alert is not sent again
     return [Reply("\n\n".join(parts), buttons, tells=tells)]

@@ -18,7 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.dates import add_months
-from flows.state import Company, DatedEvent
+from flows.state import DEFAULT_TZ, Company, DatedEvent
 from flows.timeline import Item, Timeline, as_event, build, reminder_kind
 from flows.workdays import is_working_day, next_working_day, previous_working_day
 from knowledge.loader import load_knowledge
@@ -73,7 +73,7 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (KeyError, ValueError):
-        return ZoneInfo("Asia/Shanghai")
+        return ZoneInfo(DEFAULT_TZ)
 
 
 def next_slot(now: datetime, tz: ZoneInfo, hour: int) -> datetime:

@@ -19,6 +19,9 @@ Role = Literal["owner", "member", "consultant"]  # a user's role in one company 
 ROLES: tuple[Role, ...] = ("owner", "member", "consultant")
 
 
+DEFAULT_TZ = "Asia/Shanghai"  # a new company's timezone until the user sets another
+
+
 class Stage(StrEnum):
     """Where the company said it stands at onboarding."""
 
@@ -126,7 +129,7 @@ class Company(BaseModel):
     current_step: str | None = None  # current journey step id
     system_start: date | None = None  # date the system started running with records
     target_date: date | None = None  # target certification date for back-scheduling
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TZ
     reminder_hour: int = 9  # local hour reminders are sent at
     answers: dict[str, Answer] = Field(default_factory=dict)
     checked: dict[str, list[str]] = Field(default_factory=dict)  # step id -> ticked checklist ids

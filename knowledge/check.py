@@ -310,9 +310,13 @@ def _check_rules(raw: RawData) -> list[str]:
             date.fromisoformat(value)
         except ValueError:
             problems.append(f"rules.yaml: transition.{name}: not an ISO date: {value!r}")
+    faq_ids = {e.id for _, e in _all_faq(raw)}
     for kind in raw.rules.reminder_kinds:
         if any(d < 0 for d in kind.lead_days):
             problems.append(f"rules.yaml: reminder kind {kind.id}: negative lead_days")
+        for entry_id in kind.faq:
+            if entry_id not in faq_ids:
+                problems.append(f"rules.yaml: reminder kind {kind.id}: unknown FAQ {entry_id!r}")
     return problems
 
 

@@ -212,6 +212,15 @@ class Knowledge:
         except KeyError:
             raise KeyError(f"unknown journey step {step_id!r}") from None
 
+    @cached_property
+    def dates_for_faq(self) -> dict[str, list[str]]:
+        """FAQ id -> the reminder kinds whose dates are shown under its answer."""
+        found: dict[str, list[str]] = {}
+        for kind in self.rules.reminder_kinds:
+            for entry_id in kind.faq:
+                found.setdefault(entry_id, []).append(kind.id)
+        return found
+
     def reminder_kind(self, kind_id: str) -> ReminderKind:
         try:
             return self._reminder_kinds[kind_id]

@@ -183,6 +183,9 @@ class ReminderKind(Strict):
     # "overdue" once the date has passed, "always" for every reminder of the kind.
     risk: Literal["never", "overdue", "always"] = "never"
     missed: Text | None = None  # what to do today once the date has passed without it
+    # FAQ answers under which the company's own date of this kind is shown ("when is the
+    # first surveillance audit?" -> "yours: 2026-12-18, in 16 days").
+    faq: list[str] = Field(default_factory=list)
 
 
 class Capacity(Strict):

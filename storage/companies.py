@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlmodel import select
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.state import Company, CompanyRef
@@ -12,7 +13,7 @@ from knowledge.schema import Rules
 from storage import workspace
 from storage.accounts import load_members
 from storage.mapping import CompanyRows, company_state
-from storage.models import CompanyRecord
+from storage.models import AppUser, CompanyRecord
 from storage.reminder_plan import ReplanStats, replan_in
 
 
@@ -24,6 +25,16 @@ async def load_company(session: AsyncSession, company_id: int) -> Company | None
         return None
     rows = await CompanyRows.load(session, company_id)
     return company_state(record, rows, await workspace.members(session, company_id))
+
+
+async def user_timezone(session: AsyncSession, channel: str, external_id: str) -> str | None:
+    """The timezone of the company the user is working on, if they have one yet."""
+    stmt = (
+        select(CompanyRecord.timezone)
+        .join(AppUser, AppUser.current_company_id == CompanyRecord.id)  # type: ignore[arg-type]
+        .where(AppUser.channel == channel, AppUser.external_id == external_id)
+    )
+    return (await session.exec(stmt)).first()
 
 
 async def replan_company_id(

@@ -16,6 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy import JSON, BigInteger, DateTime, Dialect, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from flows.state import DEFAULT_TZ
+
 # Stable constraint names on both databases; Alembic's SQLite batch mode needs named
 # constraints. Set before any table is declared (the reminders tables share this metadata).
 SQLModel.metadata.naming_convention = {
@@ -129,7 +131,7 @@ class CompanyBase(SQLModel):
     current_step: str | None = None
     system_start: date | None = None
     target_date: date | None = None
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TZ
     reminder_hour: int = 9
     onboarded: bool = False
 

@@ -14,6 +14,7 @@ from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from flows.reconcile import ReminderStatus
+from flows.state import DEFAULT_TZ
 from storage.models import UTCDateTime, utcnow
 
 __all__ = ["Reminder", "ReminderStatus"]
@@ -42,7 +43,7 @@ class Reminder(SQLModel, table=True):
     title_zh: str = ""
     title_en: str = ""
     step_id: str | None = None
-    timezone: str = "Asia/Shanghai"
+    timezone: str = DEFAULT_TZ
     status: str = Field(default=ReminderStatus.PLANNED.value)
     claimed_by: str | None = None
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -58,12 +58,18 @@ def company_name(text: str) -> str:
 # "we want to get certified"). A name holds none of these words.
 _ZH_INTENT = re.compile(
     r"想|打算|准备|需要|不知道|不懂|不太懂|了解一下|咨询|请问|帮我|帮忙|怎么|如何|从哪"
-    r"|(?:搞|做|办|弄)(?:个|一下)?(?:贯标|认证)"
+    r"|(?:搞|做|办|弄)(?:个|一下)?(?:贯标|认证)|^(?:你好|您好|哈喽|嗨)"
+    r"|(?:拿|获|取得|通过)(?:了)?(?:证|认证)|有证|证书(?:快|要|已|还|到期|过期)|监督审核|复审|年审"
 )
+# A greeting, or a sentence about the certificate or what they need ("hi, we got certified
+# last year, need help keeping the cert"): names rarely start so or hold these words.
 _EN_INTENT = re.compile(
-    r"^(?:hi|hello|hey)?[\s,!]*(?:we|i)\s*(?:'d|would|want|need|are\s+(?:looking|planning|thinking|trying)"
-    r"|'re\s+(?:looking|planning|thinking|trying)|have\s+to|must|don'?t\s+know)"
-    r"|\b(?:get\s+certified|certification|how\s+(?:do|to|can)|help\s+(?:me|us))\b",
+    r"^(?:hi|hello|hey|good\s+(?:morning|afternoon|evening)|greetings)(?:[\s,!.]|$)"
+    r"|^(?:we|i)\s*(?:'d|would|want|need|got|have|had|were|was|just|already|are\s+"
+    r"(?:looking|planning|thinking|trying|certified)|'re\s+(?:looking|planning|thinking|trying|"
+    r"certified)|have\s+to|must|don'?t\s+know)\b"
+    r"|\b(?:get\s+certified|certifi(?:cation|ed)|cert|how\s+(?:do|to|can)|help\s+(?:me|us)|"
+    r"need(?:s|ed)?\s+help|surveillance|recertif\w*|expir\w*|renew\w*)\b",
     re.IGNORECASE,
 )
 

@@ -6,10 +6,11 @@ import io
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
-from bot.clock import FakeClock
+from bot.clock import FakeClock, ShiftedClock
 from bot.service import Assistant
 from bot.terminal import TerminalChat
 
@@ -106,3 +107,28 @@ def test_resuming_does_not_ask_the_language_again(tmp_path: Path) -> None:
     _chat(tmp_path, "华光精密\n120\n", "--lang", "zh")
     again = _chat(tmp_path, "\n", "--lang", "zh")
     assert "English" not in again and "中文" not in again.split("🧑")[0]
+
+
+def test_a_simulated_day_is_that_day_in_the_users_timezone() -> None:
+    # 17:05 UTC is already 01:05 the next day in Shanghai: "today" must still be the day set.
+    base = FakeClock(datetime(2026, 12, 2, 17, 5, tzinfo=UTC))
+    clock = ShiftedClock(date(2027, 2, 11), base=base)
+    assert clock.now().astimezone(ZoneInfo("Asia/Shanghai")).date() == date(2027, 2, 11)
+    clock.move_to(date(2027, 2, 11), "America/New_York")
+    assert clock.now().astimezone(ZoneInfo("America/New_York")).date() == date(2027, 2, 11)
+
+
+async def test_yesterday_after_today_is_the_day_before_the_one_set(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    clock = assistant.clock
+    assert isinstance(clock, FakeClock)
+    clock.set(datetime(2026, 12, 2, 17, 5, tzinfo=UTC))  # the evening in UTC, night in China
+    out = io.StringIO()
+    chat = TerminalChat(assistant, "erin", "en", out=out, download_dir=tmp_path)
+    for line in ["/start", "Erin Co", "12", "1", "1", "6", "GB/T 29490-2023", "IP-1",
+                 "2026-03-15", "2029-03-14", "/today 2027-02-11"]:  # fmt: skip
+        await chat.send(line)
+    out.truncate(0)
+    await chat.send("we did the internal audit yesterday")
+    assert "Wed 10 Feb 2027" in out.getvalue()

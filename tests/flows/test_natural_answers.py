@@ -7,7 +7,7 @@ the assistant says back.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -619,3 +619,44 @@ def test_the_plan_asked_for_in_words_after_the_results(zh: Driver) -> None:
     zh.answer_all("y", {"A03": "n"}, full=False)
     zh.text("做计划")
     assert zh.conv.user.pending is not None and zh.conv.user.pending.flow == "plan_target"
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed", "word"),
+    [("en", "it was issued on 15 March 2026", "GB/T 29490-2023 certificate"),
+     ("zh", "证书是2026年3月15号发的", "GB/T 29490-2023 证书")],
+)  # fmt: skip
+def test_an_issue_date_after_the_2013_cut_off_settles_the_edition(
+    kb: Knowledge, lang: str, typed: str, word: str
+) -> None:
+    d = Driver(kb, lang, now=datetime(2026, 12, 2, 9, tzinfo=UTC))
+    d.onboard("华光精密" if lang == "zh" else "Acme Ltd", "2|ob|stage|certified")
+    d.text(typed)
+    assert word in d.said()
+    d.text("it's IP-2026-0123" if lang == "en" else "证书编号是：IP-2026-0123")
+    pending = d.conv.user.pending
+    assert pending is not None and pending.field == "expires"  # the issue date is not asked again
+    d.text("2029-03-14")
+    cert = d.conv.company.certificate
+    assert cert is not None and cert.number == "IP-2026-0123"
+    assert cert.issued == date(2026, 3, 15) and cert.edition == "2023"
+
+
+def test_an_issue_date_before_the_cut_off_does_not_settle_the_edition(zh: Driver) -> None:
+    zh.onboard("华光精密", "2|ob|stage|certified")
+    zh.text("2024年5月发的证")  # a 2023 certificate or a 2013 one: the certificate says which
+    pending = zh.conv.user.pending
+    assert pending is not None and pending.field == "edition"
+
+
+@pytest.mark.parametrize(("lang", "typed"), [("zh", "下一步呢"), ("en", "what now")])
+def test_whats_next_in_the_middle_of_the_assessment_points_at_the_question(
+    kb: Knowledge, lang: str, typed: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme Ltd")
+    d.press("2|as.start")
+    before = d.conv.user.pending
+    d.text(typed)
+    word = "下一步就是先回答这个问题" if lang == "zh" else "What comes next is this question"
+    assert word in d.said() and d.conv.user.pending == before

@@ -202,6 +202,9 @@ def test_a_night_hour_said_in_words_is_refused(zh: Driver) -> None:
         ("zh", "老板让我来弄贯标"),
         ("en", "Hi, we want to get certified"),
         ("en", "I need help with IPMS certification"),
+        ("en", "hi, we got certified last year, need help keeping the cert"),
+        ("en", "Good morning"),
+        ("zh", "你好，我们去年拿证了，明年要监督审核"),
     ],
 )
 def test_why_they_came_is_not_taken_for_the_company_name(
@@ -217,7 +220,14 @@ def test_why_they_came_is_not_taken_for_the_company_name(
 
 
 @pytest.mark.parametrize(
-    "name", ["恒达认证技术有限公司", "Certification Partners Ltd", "体系通科技"]
+    "name",
+    [
+        "恒达认证技术有限公司",
+        "Certification Partners Ltd",
+        "体系通科技",
+        "Hi-Tech Precision",
+        "证书通科技",
+    ],
 )
 def test_names_with_our_words_are_still_names(en: Driver, name: str) -> None:
     en.cmd("start")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -472,3 +472,48 @@ def test_a_running_company_audits_after_its_last_gap_action_and_lists_no_past_ke
     audit = next(a.due for a in zh.conv.company.actions if a.id == "rule:internal_audit")
     gap_actions = [a.due for a in zh.conv.company.actions if a.question_id]
     assert gap_actions and max(gap_actions) < audit
+
+
+def test_a_surveillance_audit_near_its_latest_date_is_pointed_out_until_booked(
+    kb: Knowledge,
+) -> None:
+    d = Driver(kb, "en", now=datetime(2026, 12, 2, 9, tzinfo=UTC))
+    d.onboard("Acme Ltd", "2|ob|stage|certified")
+    for typed in ("2023", "IP-1", "2025-12-20", "2028-12-19"):
+        d.text(typed)
+    d.cmd("next")  # the yearly internal audit (overdue) is what's next ...
+    assert "Next: Yearly internal audit" in d.said()
+    # ... and the surveillance audit, due in 16 days and not booked, is not left unsaid
+    assert "Surveillance audit 1 deadline: 2026-12-18 (in 16 days)" in d.said()
+    d.press("2|evt.date|surveillance:1")
+    d.text("2026-12-15")
+    assert "Recorded: Surveillance audit 1 on 2026-12-15" in d.said()
+    d.cmd("next")
+    assert "Next: Yearly internal audit" in d.said() and "in 16 days" not in d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked", "yours"),
+    [("en", "when is the first surveillance audit?",
+      "Yours: Surveillance audit 1 deadline, 2026-12-18 (in 16 days)"),
+     ("zh", "证书有效期多久", "贵公司：证书到期，2028-12-19"),
+     ("en", "how often do we need an internal audit",
+      "Yours: Yearly internal audit (before surveillance audit 1), 2026-10-16 "
+      "(overdue by 47 days)")],
+)  # fmt: skip
+def test_a_general_answer_about_a_date_adds_the_companys_own(
+    kb: Knowledge, lang: str, asked: str, yours: str
+) -> None:
+    d = Driver(kb, lang, now=datetime(2026, 12, 2, 9, tzinfo=UTC))
+    d.onboard("Acme Ltd", "2|ob|stage|certified")
+    d.cmd("lang", lang)
+    for typed in ("2023", "IP-1", "2025-12-20", "2028-12-19"):
+        d.text(typed)
+    d.text(asked)
+    assert yours in d.said()
+
+
+def test_a_company_without_the_date_gets_the_general_answer_alone(en: Driver) -> None:
+    en.onboard("Acme Ltd")
+    en.text("when is the first surveillance audit?")
+    assert "12 months" in en.said() and "Yours:" not in en.said()
