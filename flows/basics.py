@@ -141,6 +141,33 @@ def says_done(text: str) -> bool:
     return any(word in said for word in _offer_words("done") if len(word) >= 2)
 
 
+def told_read_back(ctx: Ctx) -> tuple[str, Verb, tuple[str, ...]] | None:
+    """The read-back awaiting a "yes" (data, verb, args): something the user told us
+    ("管代任命书签了" -> "record it as done on 12-10?"), which moving on accepts."""
+    p = ctx.pending
+    if p is None or p.flow != OFFER:
+        return None
+    data = p.data.get("data", "")
+    cb = decode(data)
+    verb = _registry(ctx).verbs.get(cb.verb) if cb else None
+    if cb is None or verb is None or not verb.moving_on_accepts or len(cb.args) != verb.arity:
+        return None
+    return data, verb, tuple(cb.args)
+
+
+def accept_read_back(ctx: Ctx) -> Out:
+    """Record the read-back the user moved on from without saying no (its own confirmation,
+    not what's next: the caller goes on with what the user said next)."""
+    found = told_read_back(ctx)
+    ctx.clear_pending()
+    if found is None:
+        return []
+    _, verb, args = found
+    if refusal(ctx, verb.right) is not None:
+        return []
+    return [r for r in verb.handler(ctx, *args) or [] if not isinstance(r, ShowNext)]
+
+
 def _offer_again(ctx: Ctx) -> Out:
     """Asked again (/next, a restart): what's next afresh, with its own offer."""
     ctx.clear_pending()

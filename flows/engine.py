@@ -9,16 +9,18 @@ show what comes next.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
+from dataclasses import replace
 
 from flows import account, facts, faq, nextstep, plan, position, preconditions, steps_told
 from flows.authz import refusal
-from flows.basics import OFFER, says_done
+from flows.basics import OFFER, accept_read_back, says_done, told_read_back
 from flows.callbacks import bind, decode, encode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.natural import parse_answer
-from flows.phrasing import asks_meaning, says_go
+from flows.phrasing import asks_meaning, looks_like_question, says_go
 from flows.state import Conversation
 from flows.told import recognise as told_outcome
 from flows.types import Effect, Event, EventKind, Out, Outcome, Prompt, Reply, ShowNext
@@ -61,6 +63,8 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
     p = ctx.pending
     if p is not None and p.company_id not in (None, ctx.company.id):
         ctx.clear_pending()  # asked about another company: not an answer here
+    if _moves_on(event) and told_read_back(ctx) is not None:
+        return [*accept_read_back(ctx), ShowNext()]  # /next after "合同签了": it is recorded
     _withdraw_lapsed(ctx, event)
     if event.kind is EventKind.COMMAND:
         return command(ctx, event.value.lower(), event.args.strip())
@@ -69,6 +73,39 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
     if event.kind is EventKind.TEXT:
         return text(ctx, event.value)
     return unsupported(ctx, event.value)
+
+
+def _moves_on(event: Event) -> bool:
+    """/next or the "what's next" button."""
+    if event.kind is EventKind.COMMAND:
+        return event.value.lower() == "next"
+    cb = decode(event.value) if event.kind is EventKind.BUTTON else None
+    return cb is not None and cb.verb == "next"
+
+
+def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
+    """A read-back left unanswered while the user tells the next thing ("管代任命书签了", then
+    "方针也发了"): carrying on without a no accepts it, as moving on does; then the new
+    message is read. The same thing told again is a correction, not a second report."""
+    found = told_read_back(ctx)
+    if found is None or _REJECTS.match(value) or looks_like_question(value):
+        return None
+    told = steps_told.recognise(ctx, value) or facts.recognise(ctx, value)
+    if told is None and not preconditions.said_open(ctx, value):
+        return None
+    offers = [decode(r.offer) for r in told or [] if isinstance(r, Reply) and r.offer]
+    if any(cb is not None and _subject(cb.args) == _subject(found[2]) for cb in offers):
+        return None
+    return [*accept_read_back(ctx), *text(ctx, value)]
+
+
+# "不对，…", "no, …": an answer to the read-back (a correction), not a further report.
+_REJECTS = re.compile(r"\s*(?:不对|不是|错了|搞错|\bno\b|\bnope\b|\bwrong\b|that'?s\s+not)", re.I)
+
+
+def _subject(args: tuple[str, ...] | list[str]) -> str:
+    """What a read-back is about: an event key, an action id or a step id."""
+    return args[0].removeprefix("action:") if args else ""
 
 
 def _next_with_offer(ctx: Ctx) -> Out:
@@ -185,6 +222,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return [Prompt()]
     p = ctx.pending
     inp = REGISTRY.inputs.get(p.flow) if p else None
+    if (more := _told_after_read_back(ctx, value)) is not None:
+        return more
     if inp is not None and inp.take is not None and inp.before_intents:
         taken = inp.take(ctx, value)
         if taken is not None:
@@ -238,6 +277,14 @@ def text(ctx: Ctx, raw: str) -> Out:
     return replies
 
 
+def _lead_into(lead: str, asked: Out) -> Out:
+    """One message: a line of lead-in above the question asked again."""
+    first = asked[0] if asked else None
+    if isinstance(first, Reply):
+        return [replace(first, text=f"{lead}\n{first.text}"), *asked[1:]]
+    return [Reply(lead), *asked]
+
+
 def _option_mark(value: str) -> bool:
     """ "3", "３", "b": how a button is picked by typing (the terminal letters extra ones)."""
     v = unicodedata.normalize("NFKC", value).strip()
@@ -252,7 +299,7 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         if intent is Intent.WHERE and ctx.company.onboarded:
             return [nextstep.where_we_are(ctx), Prompt()]
         if inp is not None and inp.resumable:  # "下一步呢" mid-questionnaire: this question
-            return [ctx.reply("next_is_this_question"), Prompt()]
+            return _lead_into(ctx.t("next_is_this_question"), inp.ask(ctx))
         return [Prompt()]
     names = {Intent.STATUS: "status", Intent.PLAN: "plan", Intent.HELP: "help"}
     if intent in names:

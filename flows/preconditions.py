@@ -225,16 +225,22 @@ def _held_told(ctx: Ctx, text: str) -> list[str]:
     return [cid for cid, key in _HELD.items() if facts_pattern(key).search(text)]
 
 
-def told(ctx: Ctx, text: str) -> Out | None:
-    """A condition the body checks, confirmed in words while it is still open."""
+def said_open(ctx: Ctx, text: str) -> list[str]:
+    """The open conditions the text confirms ("处罚记录查过了，没有处罚"); nothing changes."""
     if not ctx.company.onboarded or len(text) > 120:
-        return None
+        return []
     said = [cid for cid, pattern in _TOLD.items() if pattern.search(text)]
     said += _held_told(ctx, text)
-    if said:  # the conditions are evaluated only for a text that names one
-        # Open ones; "no penalty" also over an earlier assessment answer (checked since).
-        open_ids = {c.id for c in evaluate(ctx) if c.status is not Status.MET}
-        said = [cid for cid in said if cid in open_ids]
+    if not said:  # the conditions are evaluated only for a text that names one
+        return []
+    # Open ones; "no penalty" also over an earlier assessment answer (checked since).
+    open_ids = {c.id for c in evaluate(ctx) if c.status is not Status.MET}
+    return [cid for cid in said if cid in open_ids]
+
+
+def told(ctx: Ctx, text: str) -> Out | None:
+    """A condition the body checks, confirmed in words while it is still open."""
+    said = said_open(ctx, text)
     if not said:
         return None
     for cid in said:

@@ -171,3 +171,50 @@ def test_an_action_told_done_twice_is_said_to_be_done_already(en: Driver) -> Non
     en.text("yes")
     en.text("the IP policy is done")
     assert "already marked done" in en.said()
+
+
+def _done_titles(d: Driver) -> set[str]:
+    return {a.title_zh for a in d.conv.company.actions if a.done_on is not None}
+
+
+MR_REP = "书面任命体系负责人（管理者代表）"
+POLICY = "由最高管理者签发知识产权方针"
+
+
+@pytest.mark.parametrize(
+    ("then", "recorded"),
+    [
+        ("方针也发了", {MR_REP}),  # the next report: the first one is taken as confirmed
+        ("处罚记录查过了，没有处罚", {MR_REP, "核查处罚记录并向认证机构确认资格"}),
+        ("/next", {MR_REP}),
+        ("不对，还没签", set()),  # an answer to the read-back, not a further report
+        ("管代任命书是上周签的", set()),  # the same thing again: read back anew, not recorded twice
+        ("内审员要不要考证？", set()),  # a question: the read-back still waits for its yes
+    ],
+)
+def test_telling_the_next_thing_confirms_the_read_back_left_unanswered(
+    zh: Driver, then: str, recorded: set[str]
+) -> None:
+    plan_every_gap(zh)
+    zh.text("管代任命书签了")
+    if then.startswith("/"):
+        zh.cmd(then[1:])
+    else:
+        zh.text(then)
+    assert _done_titles(zh) == recorded, zh.said()
+
+
+def test_after_a_question_the_read_back_still_takes_its_yes(zh: Driver) -> None:
+    plan_every_gap(zh)
+    zh.text("管代任命书签了")
+    zh.text("内审员要不要考证？")
+    zh.text("对")
+    assert _done_titles(zh) == {MR_REP}
+
+
+def test_a_report_of_two_changes_names_both(zh: Driver) -> None:
+    plan_every_gap(zh)
+    zh.text("劳动合同的知识产权条款加好了，合同审批流程也改了")
+    zh.text("对")
+    both = {"在劳动合同中补充知识产权和保密条款", "在合同审批流程中加入知识产权审查"}
+    assert both <= _done_titles(zh), zh.said()
