@@ -148,11 +148,23 @@ def _question_text(ctx: Ctx, q: Question, which: str) -> str:
     )
 
 
+# A question about something to avoid ("any administrative penalty?"): "partly" and "n/a" make
+# no sense, and plain 是/否 invite a reflex "yes" that would mean "we were penalised".
+_NEGATED_CODES = ("n", "y", "u")
+
+
+def answer_label(ctx: Ctx, q: Question, value: AnswerValue) -> str:
+    """The button label of an answer (the user's own answer, as they gave it)."""
+    negated = q.negated and value in ("yes", "no")
+    return ctx.t(f"answer_{value}_negated" if negated else f"answer_{value}")
+
+
 def _ask_reply(ctx: Ctx, q: Question, which: str) -> Reply:
     ctx.wait_for(INPUT, q.id, set=which)
+    codes = _NEGATED_CODES if q.negated else tuple(ANSWER_CODES)
     row = [
-        Button(ctx.t(f"answer_{v}"), encode("as.answer", q.id, code))
-        for code, v in ANSWER_CODES.items()
+        Button(answer_label(ctx, q, ANSWER_CODES[code]), encode("as.answer", q.id, code))
+        for code in codes
     ]
     why = [Button(ctx.t("why"), encode("as.why", q.id))]
     return Reply(_question_text(ctx, q, which), [row[:3], [*row[3:], *why]])
@@ -279,7 +291,7 @@ def met(q: Question, said: AnswerValue) -> AnswerValue:
 def _record(ctx: Ctx, q: Question, value: AnswerValue, tapped: bool) -> Out:
     which = _current_set(ctx)
     ctx.company.answers[q.id] = Answer(question_id=q.id, value=met(q, value), answered_at=ctx.now)
-    label = ctx.t(f"answer_{value}")  # the user's own answer, as they gave it
+    label = answer_label(ctx, q, value)
     text = ctx.t("answered", question=_question_text(ctx, q, which), answer=label)
     out: Out = [Reply(text, edit=True, record=True)] if tapped else []
     nxt = _next_in(ctx, which, after=q)

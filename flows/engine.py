@@ -21,7 +21,9 @@ from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.natural import parse_answer
 from flows.phrasing import asks_meaning, looks_like_question, says_go
+from flows.reading import find_date
 from flows.state import Conversation
+from flows.told import counts_findings
 from flows.told import recognise as told_outcome
 from flows.types import Effect, Event, EventKind, Out, Outcome, Prompt, Reply, ShowNext
 from knowledge.intents import Intent, detect_intent
@@ -101,6 +103,13 @@ def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
 
 # "不对，…", "no, …": an answer to the read-back (a correction), not a further report.
 _REJECTS = re.compile(r"\s*(?:不对|不是|错了|搞错|\bno\b|\bnope\b|\bwrong\b|that'?s\s+not)", re.I)
+
+
+def _news(ctx: Ctx, value: str) -> bool:
+    """An event told with its date, or an audit's findings counted ("stage 2 is on June 8-9",
+    "二阶段结束了，开了2个一般不符合"); a description such as "内审记录不完整" is neither."""
+    dated = find_date(value, ctx.today, "any") is not None and facts.recognise(ctx, value)
+    return bool(dated) or counts_findings(value)
 
 
 def _subject(args: tuple[str, ...] | list[str]) -> str:
@@ -224,6 +233,9 @@ def text(ctx: Ctx, raw: str) -> Out:
     inp = REGISTRY.inputs.get(p.flow) if p else None
     if (more := _told_after_read_back(ctx, value)) is not None:
         return more
+    if inp is not None and inp.gives_way_to_news and _news(ctx, value):
+        ctx.clear_pending()  # "stage 2 is on June 8-9" is no finding's description
+        return [ctx.reply("entry_set_aside"), *text(ctx, value)]
     if inp is not None and inp.take is not None and inp.before_intents:
         taken = inp.take(ctx, value)
         if taken is not None:
@@ -293,14 +305,16 @@ def _option_mark(value: str) -> bool:
 
 def _intent(ctx: Ctx, intent: Intent) -> Out:
     if intent in (Intent.NEXT, Intent.WHERE):
+        # "what's next?" after "training done last Friday": moving on accepts the read-back
+        told = accept_read_back(ctx) if told_read_back(ctx) is not None else []
         inp = REGISTRY.inputs.get(ctx.pending.flow) if ctx.pending else None
         if inp is not None and not inp.resumable:
             ctx.clear_pending()  # a side input (a date, a title) is abandoned, not a trap
         if intent is Intent.WHERE and ctx.company.onboarded:
-            return [nextstep.where_we_are(ctx), Prompt()]
+            return [*told, nextstep.where_we_are(ctx), Prompt()]
         if inp is not None and inp.resumable:  # "下一步呢" mid-questionnaire: this question
             return _lead_into(ctx.t("next_is_this_question"), inp.ask(ctx))
-        return [Prompt()]
+        return [*told, Prompt()]
     names = {Intent.STATUS: "status", Intent.PLAN: "plan", Intent.HELP: "help"}
     if intent in names:
         return command(ctx, names[intent], "")

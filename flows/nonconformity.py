@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from flows import confirm, position
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
-from flows.phrasing import looks_like_question
+from flows.natural import parse_answer
+from flows.phrasing import looks_like_question, says_nothing_new
 from flows.registry import Flow, Input, Verb
 from flows.state import Nonconformity
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
@@ -92,7 +93,11 @@ def take_grade(ctx: Ctx, text: str) -> Out | None:
     # "不严重" names "严重" too: the minor reading is checked first when negated.
     order = _GRADES[::-1] if re.search(r"不严重|not\s+major", text, re.I) else _GRADES
     grade = next((g for g, p in order if p.search(text)), None)
-    return add(ctx, grade) if grade is not None and len(text) <= 20 else None
+    if grade is not None and len(text) <= 20:
+        return add(ctx, grade)
+    if parse_answer(text) is not None or says_nothing_new(text):  # "yes" to "major or minor?"
+        return [ctx.reply("choice_not_understood"), PROMPT]
+    return None
 
 
 def _due(ctx: Ctx, days: int) -> date:
@@ -200,8 +205,13 @@ FLOW = Flow(
         Verb("nc.closeall", close_all, records_done=True),
     ),
     inputs=(
-        Input(TEXT_INPUT, lambda ctx: [ctx.reply("ask_nc_text")], take=take_text),
-        Input(GRADE_INPUT, ask_grade, take=take_grade),
+        Input(
+            TEXT_INPUT,
+            lambda ctx: [ctx.reply("ask_nc_text")],
+            take=take_text,
+            gives_way_to_news=True,
+        ),
+        Input(GRADE_INPUT, ask_grade, take=take_grade, gives_way_to_news=True),
     ),
     actions=(
         Verb("nc.close.do", close_confirmed, arity=1),

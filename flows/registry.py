@@ -66,6 +66,9 @@ class Input:
     own_verbs: tuple[str, ...] = ()
     # Reads typed words before the intents do ("继续" accepts an offer rather than re-showing it).
     before_intents: bool = False
+    # Set aside when the user tells news instead ("stage 2 is on June 8-9" while a finding's
+    # description is awaited): the news is read, not stored as the answer.
+    gives_way_to_news: bool = False
 
 
 @dataclass(frozen=True)

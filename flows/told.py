@@ -63,6 +63,11 @@ _NAMED_AUDIT_FINDINGS = re.compile(
 )
 
 
+def counts_findings(text: str) -> bool:
+    """A count of findings said with an audit's name ("stage 2 finished, 2 minor NCs")."""
+    return _names_audit(text) and _NAMED_AUDIT_FINDINGS.search(text) is not None
+
+
 def _names_audit(text: str) -> bool:
     return any(p.search(text) for p in _AUDITS.values()) or bool(_AUDITOR.search(text))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import warnings
 from calendar import monthrange
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -124,8 +125,34 @@ def _force(s: str) -> tuple[str, Direction | None]:
     return m.group(2), forced[m.group(1)]
 
 
+# "June 8-9", "June 8 to 9", "8-9 June": two days of one month, read as a span.
+_DAY_RANGE_RE = re.compile(
+    r"\b(?P<mon>[a-z]{3,9})\s+(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to|until|till)\s*"
+    r"(?P<d2>\d{1,2})(?:st|nd|rd|th)?\b"
+    r"|\b(?P<e1>\d{1,2})(?:st|nd|rd|th)?\s*(?:-|–|—|to)\s*(?P<e2>\d{1,2})(?:st|nd|rd|th)?\s+"
+    r"(?:of\s+)?(?P<emon>[a-z]{3,9})\b",
+    re.I,
+)
+
+
 def read_en(text: str, today: date) -> Reading | DateProblem:
     """Read an English date expression relative to ``today``."""
+    if (m := _DAY_RANGE_RE.search(text)) is not None:
+        return _day_range(text, m, today)
+    return _read_en(text, today)
+
+
+def _day_range(text: str, m: re.Match[str], today: date) -> Reading | DateProblem:
+    mon = m.group("mon") or m.group("emon")
+    d1, d2 = (m.group("d1"), m.group("d2")) if m.group("mon") else (m.group("e1"), m.group("e2"))
+    first = _read_en(f"{text[: m.start()]}{mon} {d1}{text[m.end() :]}", today)
+    last = _read_en(f"{text[: m.start()]}{mon} {d2}{text[m.end() :]}", today)
+    if isinstance(first, DateProblem) or isinstance(last, DateProblem) or last.end < first.start:
+        return _read_en(text, today)
+    return replace(first, end=last.end)
+
+
+def _read_en(text: str, today: date) -> Reading | DateProblem:
     if not _DATE_WORD_RE.search(text):
         return DateProblem("not_a_date")
     s, edge, mid = _rewrite(text, today)

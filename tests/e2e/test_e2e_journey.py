@@ -31,6 +31,10 @@ NEXT_PHRASE = {"zh": "下一步", "en": "what's next"}
 MAX_MOVES = 200  # a runaway loop fails instead of hanging
 
 
+# What a negated question shows instead of a plain yes / no.
+NEGATED = {"answer_yes": "answer_no_negated", "answer_no": "answer_yes_negated"}
+
+
 class Journey:
     """A person working through the journey in one language, via labels only."""
 
@@ -75,12 +79,16 @@ class Journey:
         """Answer every question (question number -> answer key, default yes)."""
         asked = 0
         while True:
-            try:
-                self.user.find_button(self.label("answer_yes"), exact=True)
+            try:  # every question carries "why does this matter?"
+                self.user.find_button(self.label("why"), exact=True)
             except AssertionError:
                 break
             asked += 1
             key = answer_for.get(asked, "answer_yes")
+            try:
+                self.user.find_button(self.label(key), exact=True)
+            except AssertionError:  # a negated question ("any penalty?"): "No, none" meets it
+                key = NEGATED.get(key, "answer_unsure")
             replies = await self.press(self.label(key), exact=True)
             record = replies[0]
             assert record.get("edited") and self.label(key) in text_of(record)  # chat as record
@@ -278,7 +286,7 @@ async def test_progress_survives_a_restart(
     await me.onboard("周氏电子", "电子/通信", "还没开始")
     await me.press(t("zh", "start_assess"))
     for _ in range(3):
-        await me.press(t("zh", "answer_partly"), exact=True)
+        await me.press(t("zh", "answer_unsure"), exact=True)  # on every question
     await stop()
 
     clock.advance(timedelta(days=5))  # days later, on a freshly started bot

@@ -218,3 +218,12 @@ def test_a_report_of_two_changes_names_both(zh: Driver) -> None:
     zh.text("对")
     both = {"在劳动合同中补充知识产权和保密条款", "在合同审批流程中加入知识产权审查"}
     assert both <= _done_titles(zh), zh.said()
+
+
+def test_whats_next_typed_as_a_question_confirms_the_read_back(en: Driver) -> None:
+    plan_every_gap(en)
+    en.text("training done last Friday")
+    en.text("what's next?")  # reads like a question, yet it moves on: the training is done
+    assert "Issue and run the annual IP training plan" in _done_titles(en) | {
+        a.title_en for a in en.conv.company.actions if a.done_on is not None
+    }

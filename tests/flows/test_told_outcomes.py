@@ -505,3 +505,35 @@ def test_the_internal_findings_note_only_when_there_were_findings(
     d.text(said)
     assert any(b.data.startswith("2|fact|internal_audit|") for b in d.buttons), d.said()
     assert ("yours to close" in d.said() or "由企业自己整改" in d.said()) is note
+
+
+def test_news_told_instead_of_a_findings_description_is_read_as_news(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|applied")
+    en.text("2026-06-01")
+    en.text("stage 1 on December 3")
+    en.text("yes")
+    en.advance(7)
+    en.text("stage 1 went fine, one finding")
+    assert en.conv.user.pending is not None and en.conv.user.pending.flow == "nc_text"
+    en.text("stage 2 is on January 12-13")  # not the finding's description
+    assert not en.conv.company.nonconformities
+    assert any(b.data.endswith("|2027-01-12") for b in en.buttons), en.said()
+
+
+def test_a_description_that_names_an_audit_is_still_the_description(zh: Driver) -> None:
+    _audited(zh)
+    zh.open_step("audit.nonconformities")
+    zh.press("2|nc.add")
+    zh.text("内审记录不完整")
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.flow == "nc_grade"
+
+
+def test_a_yes_to_major_or_minor_asks_again(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|audited")
+    en.text("2026-06-01")
+    en.open_step("audit.nonconformities")
+    en.press("2|nc.add")
+    en.text("Contracts not reviewed for IP")
+    en.text("yes")
+    assert "pick one of the options" in en.said() and "outside what I know" not in en.said()
+    assert en.conv.user.pending is not None and en.conv.user.pending.flow == "nc_grade"

@@ -147,3 +147,11 @@ def test_format_date_echoes_the_weekday_in_both_languages() -> None:
     assert format_date(date(2027, 6, 30), "zh") == "2027-06-30（周三）"
     assert format_date(date(2027, 6, 30), "en") == "Wed 30 Jun 2027"
     assert format_date(date(2026, 12, 6), "zh") == "2026-12-06（周日）"
+
+
+@pytest.mark.parametrize("text", ["June 8-9", "on June 8–9", "June 8 to 9", "8-9 June"])
+def test_two_days_of_one_month_are_a_span_not_the_whole_month(text: str) -> None:
+    found = parse_date(text, TODAY, "future", edge="start")
+    assert isinstance(found, ParsedDate), found
+    assert found.value == date(2027, 6, 8)  # not 1 June, the month's start
+    assert found.span == (date(2027, 6, 8), date(2027, 6, 9))
