@@ -8,14 +8,16 @@ lead time at the company's reminder hour.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-
-from icalendar import Alarm, Calendar, Event
+from typing import TYPE_CHECKING
 
 from flows.schedule import all_events, clamp_hour, reminder_kind
 from flows.state import Company, DatedEvent
 from flows.types import Lang
 from knowledge.schema import Rules
 from knowledge.texts import Catalogue, load_catalogue
+
+if TYPE_CHECKING:
+    from icalendar import Event
 
 PRODID = "-//ipms-bot//IPMS reminders//EN"
 
@@ -33,6 +35,8 @@ def _title(event: DatedEvent, rules: Rules, lang: Lang) -> str:
 def _vevent(
     company: Company, event: DatedEvent, rules: Rules, lang: Lang, now: datetime, texts: Catalogue
 ) -> Event:
+    from icalendar import Alarm, Event  # loaded with the first /calendar (~3 MB resident)
+
     kind = reminder_kind(rules, event.kind)
     title = _title(event, rules, lang)
     vevent = Event()
@@ -60,6 +64,8 @@ def build_calendar(
     company: Company, rules: Rules, lang: Lang, now: datetime, texts: Catalogue | None = None
 ) -> bytes:
     """The .ics bytes of every dated event of the company (done ones without alarms)."""
+    from icalendar import Calendar
+
     texts = texts or load_catalogue()
     cal = Calendar()
     cal.add("prodid", PRODID)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from sqlalchemy import Table, bindparam, delete, insert, update
@@ -42,6 +43,7 @@ from storage.models import (
     StepProgress,
     utcnow,
 )
+from storage.prepared import Prepared
 from storage.reminder_plan import ReplanStats
 from storage.workspace import Picked
 
@@ -66,8 +68,12 @@ COMPANY_COLUMNS = tuple(c.name for c in _COMPANY_TABLE.c if c.name not in ("id",
 # Built once (the comparison was a third of an UPDATE's cost). No ``.values()``: the SET
 # clause comes from the keys of the parameters (SQLAlchemy compiles and caches one form per
 # set of changed columns), so nothing is built per write.
-_UPDATE_USER = update(_USER_TABLE).where(_USER_TABLE.c.id == bindparam("row_id"))
-_UPDATE_COMPANY = update(_COMPANY_TABLE).where(_COMPANY_TABLE.c.id == bindparam("row_id"))
+_UPDATE_USER = Prepared(
+    update(_USER_TABLE).where(_USER_TABLE.c.id == bindparam("row_id")), by_keys=True
+)
+_UPDATE_COMPANY = Prepared(
+    update(_COMPANY_TABLE).where(_COMPANY_TABLE.c.id == bindparam("row_id")), by_keys=True
+)
 
 
 def user_columns(user: AppUser) -> dict[str, Any]:
@@ -86,10 +92,23 @@ def _changes(row: SQLModel, names: tuple[str, ...], before: dict[str, Any]) -> d
 
 @dataclass(frozen=True)
 class ChildTable:
-    """One child table as ``wanted_rows`` keys it: the column its key is stored in."""
+    """One child table as ``wanted_rows`` keys it: the column its key is stored in, and its
+    INSERT and UPDATE built once (the columns follow the parameters' keys)."""
 
     table: Table
     key: str
+
+    @cached_property
+    def inserts(self) -> Prepared:
+        return Prepared(insert(self.table), by_keys=True)
+
+    @cached_property
+    def updates(self) -> Prepared:
+        t = self.table
+        where = [t.c.company_id == bindparam("b_company_id")]
+        if self.key != "company_id":  # one row per company: the company is its key
+            where.append(t.c[self.key] == bindparam("b_key"))
+        return Prepared(update(t).where(*where), by_keys=True)
 
 
 CHILD_TABLES = {
@@ -148,12 +167,13 @@ async def _sync_table(
         await conn.execute(delete(t).where(*match(gone)))
     added = [{**values, "company_id": company_id} for k, values in new.items() if k not in old]
     if added:
-        await conn.execute(insert(t), added)
+        await child.inserts.run_many(conn, added)
     for k, values in new.items():
         before = old.get(k)
         changes = {c: v for c, v in values.items() if before is not None and before.get(c) != v}
         if changes:
-            await conn.execute(update(t).where(*match([k])).values(**changes))
+            where = {"b_company_id": company_id, "b_key": k}
+            await child.updates.run(conn, {**changes, **where})
 
 
 class ConversationHandle:
@@ -262,10 +282,10 @@ class ConversationHandle:
             return
         conn = await self._connection()
         if user:
-            await conn.execute(_UPDATE_USER, {**user, "row_id": self._user.id})
+            await _UPDATE_USER.run(conn, {**user, "row_id": self._user.id})
             self._user_before.update(user)
         if company:
-            await conn.execute(_UPDATE_COMPANY, {**company, "row_id": self.company_id})
+            await _UPDATE_COMPANY.run(conn, {**company, "row_id": self.company_id})
             company.pop("children", None)
             self._company_before.update(company)
             self._children_changed = False

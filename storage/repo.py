@@ -42,6 +42,7 @@ from storage.db import safe_url as _safe_url
 from storage.mapping import clean_text
 from storage.migrate import ensure_migrated, upgrade
 from storage.models import AppUser, ProcessedUpdate, UTCDateTime, row_object, utcnow
+from storage.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ _USER_ROW_FOR_UPDATE = (
     )
     .with_for_update()
 )
+_PREPARED_USER_ROW = Prepared(_USER_ROW_FOR_UPDATE)
+_USER_KEYS = tuple(c.name for c in _USER_TABLE.c)
 
 
 def lang_from_hint(hint: str | None) -> str:
@@ -154,7 +157,7 @@ class Store:
         # pool: an engine with other default execution options).
         self._immediate = engine.execution_options(**{IMMEDIATE: True})
         # Built once per dialect: statement building was a large share of an update's cost.
-        self._claim_stmt = (
+        self._claim_stmt = Prepared(
             self._insert(ProcessedUpdate.__table__)  # type: ignore[attr-defined]
             .values(
                 update_id=bindparam("update_id", type_=BigInteger()),
@@ -253,8 +256,7 @@ class Store:
         if conn is None:  # Core on the session's connection: no ORM bulk-insert machinery
             assert session is not None
             conn = await session.connection()
-        claimed = (await conn.execute(self._claim_stmt, params)).scalar_one_or_none()
-        claimed = claimed is not None
+        claimed = bool(await self._claim_stmt.run(conn, params))
         faults.checkpoint("claim")
         return claimed
 
@@ -311,8 +313,8 @@ class Store:
     ) -> AppUser | None:
         """The locked user row as a plain object outside the session (Core select)."""
         params = {"channel": channel, "external_id": external_id}
-        row = (await conn.execute(_USER_ROW_FOR_UPDATE, params)).mappings().first()
-        return None if row is None else row_object(AppUser, row)
+        rows = await _PREPARED_USER_ROW.run(conn, params)
+        return row_object(AppUser, dict(zip(_USER_KEYS, rows[0], strict=True))) if rows else None
 
     async def _create_user(
         self,

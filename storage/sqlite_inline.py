@@ -120,6 +120,12 @@ class InlineConnection:
     def isolation_level(self) -> str | None:
         return self.raw().isolation_level
 
+    @property
+    def holds_write_lock(self) -> bool:
+        """Whether this connection's open transaction holds SQLite's write lock (nothing
+        it runs until the commit can wait for another connection)."""
+        return self._writer and self.raw().in_transaction
+
     def cursor(self) -> InlineCursor:
         return InlineCursor(self)
 

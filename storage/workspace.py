@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -35,6 +35,7 @@ from storage.models import (
     StepProgress,
     row_object,
 )
+from storage.prepared import Prepared
 
 
 def _role(value: str) -> Role:
@@ -86,10 +87,14 @@ _WITH_TEAM = (
 _COMPANY_COLUMNS = tuple(c.name for c in _COMPANY.c)
 
 
-def _team_member(row: Any) -> Member:
-    uid = row.u_id
-    name = row.u_display_name or f"#{uid}"
-    return Member(user_id=uid or 0, name=name, role=_role(row.m_role), joined=row.m_created_at)
+_N = len(_COMPANY_COLUMNS)  # then the membership's role and date, the user's id and name
+_PREPARED_WITH_TEAM = Prepared(_WITH_TEAM)
+
+
+def _team_member(row: Sequence[Any]) -> Member:
+    role, joined, uid, display_name = row[_N : _N + 4]
+    name = display_name or f"#{uid}"
+    return Member(user_id=uid or 0, name=name, role=_role(role), joined=joined)
 
 
 async def _with_team(
@@ -98,11 +103,10 @@ async def _with_team(
     """The company and its members, in one query; None unless ``user_id`` is one of them.
     The company is a detached object (not in the session)."""
     params = {"company_id": company_id, "user_id": user_id}
-    rows = (await conn.execute(_WITH_TEAM, params)).all()
+    rows = await _PREPARED_WITH_TEAM.run(conn, params)
     if not rows:
         return None
-    first = rows[0]
-    company = row_object(CompanyRecord, {n: first[i] for i, n in enumerate(_COMPANY_COLUMNS)})
+    company = row_object(CompanyRecord, dict(zip(_COMPANY_COLUMNS, rows[0][:_N], strict=True)))
     return company, [_team_member(r) for r in rows]
 
 
