@@ -97,7 +97,9 @@ class Prepared:
         keys = list(params) if self._by_keys else None
         try:
             form: _Compiled | None = _Compiled(self.stmt, dialect, keys)
-        except Unsupported:
+        except (Unsupported, AttributeError, TypeError):
+            # AttributeError/TypeError: the compiled-statement internals read above changed in
+            # a SQLAlchemy release; SQLAlchemy itself still runs the statement, only slower.
             form = None
         self._forms[key] = form
         return form
