@@ -107,7 +107,13 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if p.field == "number":
         number = _LEAD_IN.sub("", " ".join(text.split())).strip(" 。.")
         no_digit = not any(ch.isdigit() for ch in number)  # "we closed the NCs" is no number
-        if not 1 <= len(number) <= MAX_NUMBER or says_nothing_new(number) or no_digit:
+        edition_said = _EDITION_SAID.fullmatch(number) is not None  # "23版": no number
+        if (
+            not 1 <= len(number) <= MAX_NUMBER
+            or says_nothing_new(number)
+            or no_digit
+            or edition_said
+        ):
             return [ctx.reply("cert_number_needed")]  # "好的" is no certificate number
         ctx.wait_for(INPUT, "expires" if "issued" in p.data else "issued", **p.data, number=number)
         return [PROMPT]
@@ -133,6 +139,10 @@ def _edition_from_issue_date(ctx: Ctx, issued: date) -> Out:
     return [said, PROMPT]
 
 
+_EDITION_SAID = re.compile(
+    r"(?:gb/?t\s*)?(?:29490\s*[-—]?\s*)?(?:20)?(?:13|23)\s*(?:版|版本|年版|edition|version)?(?:的)?",
+    re.I,
+)
 # "it's 2026-IPMS-00123", "证书编号是：0123…": the number without the words before it.
 _LEAD_IN = re.compile(
     r"^(?:(?:it\s*(?:is|'s)|(?:the\s+)?(?:certificate\s+)?(?:number|no\.?)\s*(?:is|:)?|"
@@ -217,9 +227,11 @@ def recorded(ctx: Ctx) -> Out:
         expires=fmt_date(cert.expires),
         surv=fmt_date(surv),
     )
-    closed = _close_certification_plan(ctx, cert.issued)
+    closed, findings = _close_certification_plan(ctx, cert.issued)
     past = _past_surveillance(ctx)
     out: Out = [saved, *([ctx.reply("plan_closed_by_certificate", n=closed)] if closed else [])]
+    if findings:
+        out.append(ctx.reply("ncs_closed_by_certificate", n=findings))
     if past:  # asked before what's next, which would lead with "642 days overdue"
         button = ctx.button("cert_past_held_btn", "cert.held", n=len(past))
         ask = ctx.reply("cert_past_surveillance_ask", [[button]], n=len(past))
@@ -249,13 +261,17 @@ def past_held(ctx: Ctx) -> Out | None:
     return [ctx.reply("cert_past_surveillance", n=len(past)), SHOW_NEXT]
 
 
-def _close_certification_plan(ctx: Ctx, issued: date) -> int:
+def _close_certification_plan(ctx: Ctx, issued: date) -> tuple[int, int]:
     """The plan that led to the certificate is over: its gap actions still open were verified
     by the audit, so they stop being "overdue". The user's own actions stay."""
     closing = [a for a in ctx.company.actions if a.done_on is None and not a.custom]
     for action in closing:
         action.done_on = issued
-    return len(closing)
+    # The body decided to certify: the audit's findings were closed (or their plans accepted).
+    findings = [nc for nc in ctx.company.nonconformities if nc.closed_on is None]
+    for nc in findings:
+        nc.closed_on = issued
+    return len(closing), len(findings)
 
 
 def back(ctx: Ctx) -> Out:

@@ -26,7 +26,7 @@ _CERTIFIED = re.compile(
     re.I,
 )
 _NC = r"(?:不符合项?|整改|nonconformit(?:y|ies)|findings?|\bncs?\b)"
-_CLOSED = r"(?:整改完|改完|关闭|关掉|处理完|搞定|完成|closed|fixed|resolved|done|sorted)"
+_CLOSED = r"(?:整改完|改完|关闭|关掉|处理完|搞定|完成|完了|好了|closed|fixed|resolved|done|sorted)"
 # The finding first ("不符合项整改完了"); the other order only in English ("closed the
 # nonconformity"): "内审完成了，有3个不符合项" reports new findings, not closed ones.
 _NC_CLOSED = re.compile(
@@ -101,22 +101,33 @@ def _held_audit(ctx: Ctx, text: str) -> Item | None:
 
 def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     audit = _held_audit(ctx, text)
-    if audit is None:
+    if audit is not None:
+        key, title = audit.key, audit.title(ctx.lang)
+    elif _audited_undated(ctx):  # "已经审核过" at onboarding, no date given: stage 2's
+        key, title = "stage2", ctx.kb.reminder_kind("stage2").title.get(ctx.lang)
+    else:
         return None
     count = parse_count(n) if n else None
-    title = audit.title(ctx.lang)
     intro = (
         ctx.reply("findings_told_n", title=title, n=count.value)
         if count is not None
         else ctx.reply("findings_told", title=title)
     )
     told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
-    return [intro, *(dated.findings(ctx, audit.key, told) or [])]
+    return [intro, *(dated.findings(ctx, key, told) or [])]
+
+
+def _audited_undated(ctx: Ctx) -> bool:
+    """Past stage 2 by the user's word (the stage said at onboarding), its date unknown."""
+    return ctx.company.current_step in ("audit.report", "audit.nonconformities") and (
+        timeline_of(ctx).get("stage2") is None
+    )
 
 
 _ALL = re.compile(r"都|全部|全都|所有|两个都|\b(?:all|both|every)\b", re.I)
 _NUMBERED = re.compile(
-    r"(?:第\s*)?(\d+)\s*(?:个|号)?\s*不符合|不符合项?\s*(\d+)|\b(?:nc|nonconformity|finding)\s*#?(\d+)",
+    r"(?:第\s*)?(\d+|[一二三四五六七八九十]+)\s*(?:个|号)?\s*不符合|不符合项?\s*(\d+)"
+    r"|\b(?:nc|nonconformity|finding)\s*#?(\d+)",
     re.I,
 )
 
@@ -126,7 +137,8 @@ def _nc_closed(ctx: Ctx, text: str = "") -> Out | None:
     if not open_ncs:
         return None
     if (m := _NUMBERED.search(text)) is not None:  # "不符合项2整改完了", "closed NC 2"
-        n = next(g for g in m.groups() if g)
+        said = parse_count(next(g for g in m.groups() if g))  # "第一个不符合", "NC 2"
+        n = str(said.value) if said is not None else ""
         named = [nc for nc in open_ncs if str(nonconformity.number(nc)) == n]
         if named:
             return nonconformity.close(ctx, named[0].id)

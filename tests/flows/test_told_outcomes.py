@@ -537,3 +537,44 @@ def test_a_yes_to_major_or_minor_asks_again(en: Driver) -> None:
     en.text("yes")
     assert "pick one of the options" in en.said() and "outside what I know" not in en.said()
     assert en.conv.user.pending is not None and en.conv.user.pending.flow == "nc_grade"
+
+
+def _audited_with_two_findings(zh: Driver) -> None:
+    zh.cmd("start")
+    profile = ("宁波恒达塑业", "60人左右", "塑料制品", "1个", "二阶段审核已经做完了", "2026-06-01")
+    for said in profile:
+        zh.text(said)
+    zh.text("开了2个一般不符合")  # stage 2's date was never given: its findings all the same
+    for said in ("台账没有年费期限", "一般", "研发合同没有审查记录", "一般的"):
+        zh.text(said)
+
+
+def test_findings_of_an_audit_said_done_at_onboarding_are_recorded(zh: Driver) -> None:
+    _audited_with_two_findings(zh)
+    assert zh.conv.company.stage is not None and zh.conv.company.stage.value == "audited"
+    grades = [(nc.description, nc.grade) for nc in zh.conv.company.nonconformities]
+    assert grades == [("台账没有年费期限", "minor"), ("研发合同没有审查记录", "minor")]
+
+
+def test_findings_closed_by_ordinal_then_the_rest(zh: Driver) -> None:
+    _audited_with_two_findings(zh)
+    zh.text("第一个不符合整改完了")
+    zh.text("对")
+    assert [nc.closed_on is not None for nc in zh.conv.company.nonconformities] == [True, False]
+    zh.text("两个都整改完了")  # the one left
+    zh.text("对")
+    assert all(nc.closed_on is not None for nc in zh.conv.company.nonconformities)
+
+
+def test_the_certificate_closes_findings_left_open_and_an_edition_is_no_number(
+    zh: Driver,
+) -> None:
+    _audited_with_two_findings(zh)
+    zh.text("证书下来了")
+    zh.text("23版")
+    pending = zh.conv.user.pending
+    assert pending is not None and pending.field == "number", zh.said()
+    for said in ("IPMS-2027-0088", "前天", "好的"):
+        zh.text(said)
+    assert all(nc.closed_on is not None for nc in zh.conv.company.nonconformities)
+    assert "2 个不符合项也随拿证记为关闭" in zh.said()
