@@ -15,7 +15,7 @@ from flows.known import timeline_of
 from flows.natural import parse_count
 from flows.phrasing import denies, looks_like_question
 from flows.timeline import Item
-from flows.types import Out, Reply
+from flows.types import PROMPT, Out, Reply
 
 MAX_LEN = 60
 MAX_TOLD_FINDINGS = 20  # "开了2个不符合": asked for one after another up to this many
@@ -47,7 +47,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     m = _NEW_FINDINGS.search(text) or (
         _NAMED_AUDIT_FINDINGS.search(text) if _names_audit(text) else None
     )
-    if m and not _INTERNAL.search(text) and not denies(text):
+    if m and not _INTERNAL.search(text) and not denies(_before_about(text)):
         return _findings_raised(ctx, text, m.group("n") or m.group("n_en"))
     return None
 
@@ -61,6 +61,12 @@ _NAMED_AUDIT_FINDINGS = re.compile(
     r"(?:nonconformit(?:y|ies)|findings?|ncs?|issues?|problems?|points?)\b",
     re.I,
 )
+
+
+def _before_about(text: str) -> str:
+    """The text without what a finding is about ("…，关于研发合同没审查": no denial)."""
+    about = _ABOUT.search(text)
+    return text[: about.start()] if about else text
 
 
 def counts_findings(text: str) -> bool:
@@ -114,7 +120,17 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         else ctx.reply("findings_told", title=title)
     )
     told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
-    return [intro, *(dated.findings(ctx, key, told) or [])]
+    out = dated.findings(ctx, key, told) or []
+    if told == 1 and (about := _ABOUT.search(text)) is not None:  # "one finding about X"
+        described = about.group(1).strip()[: nonconformity.MAX_NC_TEXT]
+        ctx.wait_for(nonconformity.GRADE_INPUT, "", text=described)
+        return [intro, ctx.reply("nc_described", text=described), PROMPT]
+    return [intro, *out]
+
+
+# What the one finding is about, said with its count ("one finding about the objectives
+# table", "开了1个不符合，关于研发合同没审查"): its description, so only the grade is asked.
+_ABOUT = re.compile(r"(?:\b(?:about|regarding|concerning)\b|关于|内容是|[：:])\s*(.{4,})$", re.I)
 
 
 def _audited_undated(ctx: Ctx) -> bool:

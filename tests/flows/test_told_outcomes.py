@@ -578,3 +578,25 @@ def test_the_certificate_closes_findings_left_open_and_an_edition_is_no_number(
         zh.text(said)
     assert all(nc.closed_on is not None for nc in zh.conv.company.nonconformities)
     assert "2 个不符合项也随拿证记为关闭" in zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "about"),
+    [("en", "stage 2 went fine, one finding about the objectives table", "the objectives table"),
+     ("zh", "二阶段开了1个不符合，关于研发合同没审查", "研发合同没审查")],
+)  # fmt: skip
+def test_one_finding_told_with_what_it_is_about_asks_only_its_grade(
+    kb: Knowledge, lang: str, said: str, about: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text("二阶段审核定在12月3号" if lang == "zh" else "stage 2 on December 3")
+    d.text("对" if lang == "zh" else "yes")
+    d.advance(7)
+    d.text(said)
+    assert about in d.said()
+    d.text("minor" if lang == "en" else "一般")
+    assert [(nc.description, nc.grade) for nc in d.conv.company.nonconformities] == [
+        (about, "minor")
+    ]
