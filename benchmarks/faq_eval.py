@@ -46,10 +46,16 @@ SCORED_ONCE = (
     "blind-2026-12-02g",  # round 8
     "blind-2026-12-02h",  # round 9
     "blind-2026-12-02i",  # round 10
+    "blind-2026-12-02j",  # round 11
     "heldout",
 )
 # sets that joined the pool after round 7 (a round's named pool leaves the later ones out)
-_LATER_THAN_F = ("blind-2026-12-02g", "blind-2026-12-02h", "blind-2026-12-02i")
+_LATER_THAN_F = (
+    "blind-2026-12-02g",
+    "blind-2026-12-02h",
+    "blind-2026-12-02i",
+    "blind-2026-12-02j",
+)
 LEGACY = {"t_answer": 28.0, "margin": 5.0, "t_suggest": 28.0}  # today's matcher, 2026-11-27
 
 
@@ -113,12 +119,14 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     extra["dev-round7"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F)]
     extra["dev-round8"] = [
         *dev,
-        *(p for p in scored if p.stem not in ("blind-2026-12-02h", "blind-2026-12-02i")),
+        *(p for p in scored if p.stem not in _LATER_THAN_F[1:]),
     ]
     # Round 9: blind-h joins (the committed calibration is still round 8's fit).
-    extra["dev-round9"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02i")]
+    extra["dev-round9"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[2:])]
     # Round 10: blind-i (scored once after round 9) joins.
-    extra["dev-round10"] = [*dev, *scored]
+    extra["dev-round10"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[3:])]
+    # Round 11: blind-j (scored once after round 10) joins.
+    extra["dev-round11"] = [*dev, *scored]
     return {name: (full | extra)[name] for name in only}
 
 
@@ -520,7 +528,7 @@ def main(argv: list[str] | None = None) -> int:
         # that has not been scored yet.
         paths = [p for ps in sets(args.sets).values() for p in ps] if args.sets else sets()["dev"]
         if not all(is_development(p) for p in paths):
-            parser.error("--calibrate fits on development files only (dev_*, scored sets a-g)")
+            parser.error("--calibrate fits on development files only (dev_*, scored sets a-j)")
         cv = calibrate_files(load_knowledge(), paths, PACKAGED_CALIBRATION)
         print(json.dumps(cv, indent=1))
         return 0
