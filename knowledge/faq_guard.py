@@ -192,9 +192,11 @@ class Guard:
         )
 
     def scheme_code(self, norm: str) -> bool:
-        """A scheme's code glued to its number ("sa8000认证", "as9100"): another scheme."""
+        """A scheme's code glued to its number ("sa8000认证", "as9100"): another scheme; a
+        year glued to letters ("fy2025") is none."""
         return any(
-            prefix not in self.code_prefixes_read_elsewhere for prefix, _ in _CODE_RE.findall(norm)
+            prefix not in self.code_prefixes_read_elsewhere and not _YEAR_RE.fullmatch(number)
+            for prefix, number in _CODE_RE.findall(norm)
         )
 
     def other_iso(self, norm: str) -> bool:
@@ -336,6 +338,7 @@ def guard_rules(path: Path = GUARD_FILE) -> Guard:
 
 
 _ISO_RE = re.compile(r"(?<![a-z0-9])iso\s*(?:iec\s*)?(\d{4,5})")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _CODE_RE = re.compile(r"(?<![a-z0-9])([a-z]{2,6})-?(\d{3,5})(?![0-9])")
 _NATIONAL_RE = re.compile(
     r"(?<![a-z0-9])(?:gb|gjb|sj|jb|yy|db\d*)\s*(?:[tz]\s*)?(\d{3,5})(?![0-9])"

@@ -106,6 +106,10 @@ def test_round11_lookalikes_declined(kb: Knowledge, text: str) -> None:
         "does the HTE review look at our IPMS certificate",
         "we joined a standards committee, what about our patents",
         "can the IPMS be audited together with SA8000",
+        # words of the new families in our sense: a fiscal year, a CB's hearing, a judgment
+        "fy2025内审计划怎么排",
+        "can we have a hearing for our appeal against the CB decision",
+        "the auditor used his judgment, can we disagree",
     ],
 )
 def test_round11_neighbours_not_declined(kb: Knowledge, text: str) -> None:
