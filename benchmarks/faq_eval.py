@@ -46,10 +46,16 @@ SCORED_ONCE = (
     "blind-2026-12-02g",  # round 8
     "blind-2026-12-02h",  # round 9
     "blind-2026-12-02i",  # round 10
+    "blind-2026-12-02j",  # round 11
     "heldout",
 )
 # sets that joined the pool after round 7 (a round's named pool leaves the later ones out)
-_LATER_THAN_F = ("blind-2026-12-02g", "blind-2026-12-02h", "blind-2026-12-02i")
+_LATER_THAN_F = (
+    "blind-2026-12-02g",
+    "blind-2026-12-02h",
+    "blind-2026-12-02i",
+    "blind-2026-12-02j",
+)
 LEGACY = {"t_answer": 28.0, "margin": 5.0, "t_suggest": 28.0}  # today's matcher, 2026-11-27
 
 
@@ -113,12 +119,14 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     extra["dev-round7"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F)]
     extra["dev-round8"] = [
         *dev,
-        *(p for p in scored if p.stem not in ("blind-2026-12-02h", "blind-2026-12-02i")),
+        *(p for p in scored if p.stem not in _LATER_THAN_F[1:]),
     ]
     # Round 9: blind-h joins (the committed calibration is still round 8's fit).
-    extra["dev-round9"] = [*dev, *(p for p in scored if p.stem != "blind-2026-12-02i")]
+    extra["dev-round9"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[2:])]
     # Round 10: blind-i (scored once after round 9) joins.
-    extra["dev-round10"] = [*dev, *scored]
+    extra["dev-round10"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[3:])]
+    # Round 11: blind-j (scored once after round 10) joins.
+    extra["dev-round11"] = [*dev, *scored]
     return {name: (full | extra)[name] for name in only}
 
 
@@ -363,6 +371,113 @@ def misses(set_name: str) -> str:
     return "\n".join(lines)
 
 
+def leave_one_set_out(pool_name: str = "dev-round11") -> dict[str, Any]:
+    """Each scored set of the pool scored with a calibration fitted without it (round 11).
+
+    The pool (FAQ phrasings + the dev files + the scored sets) is scored once; for every scored
+    set the fusion weights, decision models and thresholds are refitted on the pool without
+    that set's questions (``faq_calibrate.calibrate``, as ``--calibrate`` does) and the set is
+    asked through ``match()`` with that fit. The committed calibration is scored on the same
+    sets for comparison (in sample for the sets it was fitted on).
+    """
+    import dataclasses
+
+    import numpy as np
+
+    from knowledge.faq_calibrate import Pool, calibrate, dev_pool, phrasing_pool
+    from knowledge.faq_intent import related_matrix
+    from knowledge.matcher import warm_up
+
+    kb = warm_up()
+    matcher = kb.matcher
+    entries = list(kb.faq.values())
+    index = {e.id: i for i, e in enumerate(entries)}
+    paths = sets([pool_name])[pool_name]
+    questions: list[tuple[str, frozenset[int]]] = []
+    owner: list[str] = []
+    for path in paths:
+        for item in load_items([path]):
+            if matcher.guard(item.q) is not None:
+                continue  # declined before any scoring, whatever the calibration
+            right = [r for r in (item.expect, *item.also) if r]
+            if right and not any(r in index for r in right):
+                continue  # in scope, no entry fits
+            questions.append((item.q, frozenset(index[r] for r in right if r in index)))
+            owner.append(path.stem if path.stem in SCORED_ONCE else "dev")
+    base = phrasing_pool(entries, kb.glossary, matcher.semantic, matcher.lexical.words)
+    dev = dev_pool(matcher.lexical, matcher.semantic, questions)
+    related = related_matrix(entries)
+    committed = matcher.calibration
+    fields = [f.name for f in dataclasses.fields(Pool)]
+    out: dict[str, Any] = {"sets": {}}
+    held_out = [p for p in paths if p.stem in SCORED_ONCE]
+    for path in held_out:
+        keep = np.array([o != path.stem for o in owner])
+        train = Pool.empty()
+        train.add(base)
+        train.add(
+            Pool(*([v for v, k in zip(getattr(dev, f), keep, strict=True) if k] for f in fields))
+        )
+        cal, _ = calibrate(train, committed.models, related=related)
+        items = load_items([path])
+        row: dict[str, Any] = {}
+        for name, calibration in (("committed", committed), ("loso", cal)):
+            matcher.calibration = calibration
+            summary, _ = run_set(kb, items, new_system(kb))
+            row[name] = summary
+        matcher.calibration = committed
+        row["fit"] = {
+            "w": cal.weights,
+            "intent": cal.intent_weight,
+            "p_answer": cal.p_answer,
+            "p_suggest": cal.p_suggest,
+        }
+        out["sets"][path.stem] = row
+    return out
+
+
+def render_loso(res: dict[str, Any]) -> str:
+    keys = (
+        ("right", "answered_right"),
+        ("shown", "shown"),
+        ("wrong", "answered_wrong"),
+        ("OOS decl", "oos_declined"),
+    )
+    lines = [
+        "leave-one-set-out: committed calibration vs one fitted without the set (zh / en)",
+        f"{'set':20}{'fit w/int/p_ans/p_sug':>24}"
+        + "".join(f"{k + ' ' + s:>18}" for k, _ in keys for s in ("com", "loso")),
+    ]
+    totals: dict[str, dict[str, list[int]]] = {}
+    for name, row in res["sets"].items():
+        fit = row["fit"]
+        cells = []
+        for _, key in keys:
+            for sys_name in ("committed", "loso"):
+                d = row[sys_name]
+                cells.append(f"{_pct(d['zh'][key]).strip()}/{_pct(d['en'][key]).strip()}")
+                for lg in LANGS:
+                    n = d[lg]["n_oos" if key.startswith("oos") else "n_in"]
+                    t = totals.setdefault(sys_name, {}).setdefault(f"{key}_{lg}", [0, 0])
+                    t[0] += round((d[lg][key] or 0) * n)
+                    t[1] += n
+        lines.append(
+            f"{name:20}{fit['w'][0]:>6.1f}/{fit['intent']:.2f}/{fit['p_answer']:.2f}/"
+            f"{fit['p_suggest']:.2f}  " + "".join(f"{c:>18}" for c in cells)
+        )
+    for sys_name, t in totals.items():
+        lines.append(
+            f"total {sys_name:10} "
+            + "  ".join(
+                f"{key} {lg} {100 * v[0] / max(v[1], 1):.1f}% ({v[0]}/{v[1]})"
+                for (_, key) in keys
+                for lg in LANGS
+                for v in [t[f"{key}_{lg}"]]
+            )
+        )
+    return "\n".join(lines)
+
+
 def model_figures(name: str) -> dict[str, float]:
     """Semantic-only figures of one model (run in a fresh process per model)."""
     from knowledge.loader import load_knowledge
@@ -498,6 +613,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sets", nargs="+", help="score only these sets (e.g. dev heldout)")
     parser.add_argument("--memory", action="store_true", help="RSS of a serve-like start")
     parser.add_argument(
+        "--loso",
+        metavar="POOL",
+        help="leave-one-set-out over the scored sets of a pool (e.g. dev-round11)",
+    )
+    parser.add_argument(
         "--build-vocab", action="store_true", help="rewrite the USE vocabulary (needs wordfreq)"
     )
     args = parser.parse_args(argv)
@@ -506,6 +626,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.memory:
         print(memory_report())
+        return 0
+    if args.loso:
+        res = leave_one_set_out(args.loso)
+        print(json.dumps(res, indent=1) if args.json else render_loso(res))
         return 0
     if args.build_vocab:
         print(build_vocab())
@@ -520,7 +644,7 @@ def main(argv: list[str] | None = None) -> int:
         # that has not been scored yet.
         paths = [p for ps in sets(args.sets).values() for p in ps] if args.sets else sets()["dev"]
         if not all(is_development(p) for p in paths):
-            parser.error("--calibrate fits on development files only (dev_*, scored sets a-g)")
+            parser.error("--calibrate fits on development files only (dev_*, scored sets a-j)")
         cv = calibrate_files(load_knowledge(), paths, PACKAGED_CALIBRATION)
         print(json.dumps(cv, indent=1))
         return 0

@@ -54,37 +54,59 @@ def _numbers(raw: dict[str, Any], key: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![0-9])(?:{'|'.join(nums)})(?![0-9])" if nums else r"(?!x)x")
 
 
-# guard.yaml sections read as subject rules: (section, what it is about, what qualifies it,
-# what keeps it ours; None: an IP word does). "海关知识产权备案" alone asks no procedure: kept.
-SUBJECT_RULES: tuple[tuple[str, str, str, str | None], ...] = (
-    ("other_audit", "audits", "domains", None),
-    ("ip_office", "rights", "office", "keep"),
-    ("enforce_elsewhere", "venues", "asks", "keep"),
-    ("other_rulebook", "books", "functions", "keep"),
+# guard.yaml sections read as subject rules: (section, what it is about, what qualifies it
+# (None: the subject alone), what keeps it ours, whether an IP word keeps it too).
+# "海关知识产权备案" alone asks no procedure: kept.
+SUBJECT_RULES: tuple[tuple[str, str, str | None, str | None, bool], ...] = (
+    ("other_audit", "audits", "domains", "keep", True),
+    ("ip_office", "rights", "office", "keep", False),
+    ("enforce_elsewhere", "venues", "asks", "keep", False),
+    ("other_rulebook", "books", "functions", "keep", False),
+    # round 11: families of look-alikes rather than the words of one set
+    ("company_registry", "objects", "changes", "keep", False),
+    ("registry_procedure", "objects", "procedures", "keep", False),
+    ("employment_admin", "relation", "topics", "keep", False),
+    ("court_procedure", "court", None, "keep", False),
+    ("right_types", "types", "compare", "keep", False),
+    ("hte_application", "status", "asks", "keep", False),
+    ("standard_making", "standards", "asks", "keep", True),
+    ("chit_chat", "talk", None, "keep", False),
 )
 
 
 @dataclass(frozen=True)
 class SubjectRule:
-    """Declined when the text names ``about`` and ``qualified`` and nothing that ``keeps`` it."""
+    """Declined when the text names ``about`` and ``qualified`` (None: ``about`` suffices) and
+    nothing that ``keeps`` it (an IP word too when ``ip_keeps``)."""
 
     about: re.Pattern[str]
-    qualified: re.Pattern[str]
+    qualified: re.Pattern[str] | None
     keeps: re.Pattern[str] | None
+    ip_keeps: bool = False
 
     @classmethod
     def parse(
-        cls, raw: dict[str, Any], section: str, about: str, qualified: str, keeps: str | None
+        cls,
+        raw: dict[str, Any],
+        section: str,
+        about: str,
+        qualified: str | None,
+        keeps: str | None,
+        ip_keeps: bool,
     ) -> SubjectRule:
         part = raw.get(section) or {}
         keep = _regex(*_words(part, keeps)) if keeps else None
-        return cls(_regex(*_words(part, about)), _regex(*_words(part, qualified)), keep)
+        qual = _regex(*_words(part, qualified)) if qualified else None
+        return cls(_regex(*_words(part, about)), qual, keep, ip_keeps)
 
     def declines(self, norm: str, ip_word_re: re.Pattern[str]) -> bool:
-        keeps = self.keeps or ip_word_re
-        return bool(
-            self.about.search(norm) and self.qualified.search(norm) and not keeps.search(norm)
-        )
+        if not self.about.search(norm):
+            return False
+        if self.qualified is not None and not self.qualified.search(norm):
+            return False
+        if self.keeps is not None and self.keeps.search(norm):
+            return False
+        return not (self.ip_keeps and ip_word_re.search(norm))
 
 
 @dataclass(frozen=True)
@@ -126,8 +148,11 @@ class Guard:
     task_re: re.Pattern[str] = re.compile(r"(?!x)x")
     # round 10: sibling standards of ours (GB/T 33250, 33251, GJB 9158) that an entry answers
     sibling_national: frozenset[str] = frozenset()
-    # rounds 9-10: what a question is about (SUBJECT_RULES)
+    # rounds 9-11: what a question is about (SUBJECT_RULES)
     subject_rules: tuple[SubjectRule, ...] = ()
+    # round 11: a scheme's code, letters glued to digits (sa8000, as9100), whose letters are
+    # none of ours or of the standard families read elsewhere (iso, gb, gjb, ip67...)
+    code_prefixes_read_elsewhere: frozenset[str] = frozenset()
 
     @classmethod
     def parse(cls, raw: dict[str, Any]) -> Guard:
@@ -163,6 +188,15 @@ class Guard:
             _regex(*_words(raw, "tasks_for_bot")),
             frozenset(str(n) for n in raw.get("sibling_national") or ()),
             tuple(SubjectRule.parse(raw, *names) for names in SUBJECT_RULES),
+            frozenset(str(p) for p in raw.get("code_prefixes_read_elsewhere") or ()),
+        )
+
+    def scheme_code(self, norm: str) -> bool:
+        """A scheme's code glued to its number ("sa8000认证", "as9100"): another scheme; a
+        year glued to letters ("fy2025") is none."""
+        return any(
+            prefix not in self.code_prefixes_read_elsewhere and not _YEAR_RE.fullmatch(number)
+            for prefix, number in _CODE_RE.findall(norm)
         )
 
     def other_iso(self, norm: str) -> bool:
@@ -242,7 +276,7 @@ class Guard:
             return True
         hit = bool(self.other_scheme_re.search(norm) or self.other_iso(norm))
         if lookalikes and not hit:
-            hit = bool(self.other_number_re.search(norm))
+            hit = bool(self.other_number_re.search(norm)) or self.scheme_code(norm)
         if hit and lookalikes and self.together_re.search(norm) and not self.several_others(norm):
             hit = False  # our system run together with the other scheme
         if lookalikes and not hit:
@@ -259,12 +293,16 @@ class Guard:
         )
 
     def _declines_by_subject(self, norm: str, concepts: set[str]) -> bool:
-        """Rounds 9-10: what the question is about rather than which words it shares with us.
+        """Rounds 9-11: what the question is about rather than which words it shares with us.
 
         A task addressed to the bot (translate this NDA), or one of SUBJECT_RULES: an audit of
         another domain (SOX, 财务内审) naming no IP word; an IP office's procedure
         (专利转让去国知局办手续), a third party's enforcement (海关知识产权备案怎么弄, an Amazon
-        takedown) or another function's rulebook (员工手册) naming nothing of managing IP.
+        takedown) or another function's rulebook (员工手册) naming nothing of managing IP;
+        round 11's families: the company's registration (营业执照 renewed, 股权变更去哪里办),
+        an employment relation's HR topic (notice, leave, pay, visas), a court's procedure,
+        two IP right types compared, the high-tech-enterprise application itself, drafting a
+        standard with no IP word, talk about people and feelings.
         Each stays in scope when it names the management system.
         """
         if concepts & self.system_concepts:
@@ -300,6 +338,8 @@ def guard_rules(path: Path = GUARD_FILE) -> Guard:
 
 
 _ISO_RE = re.compile(r"(?<![a-z0-9])iso\s*(?:iec\s*)?(\d{4,5})")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_CODE_RE = re.compile(r"(?<![a-z0-9])([a-z]{2,6})-?(\d{3,5})(?![0-9])")
 _NATIONAL_RE = re.compile(
     r"(?<![a-z0-9])(?:gb|gjb|sj|jb|yy|db\d*)\s*(?:[tz]\s*)?(\d{3,5})(?![0-9])"
 )
