@@ -93,8 +93,8 @@ def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
     if found is None or _REJECTS.match(value) or looks_like_question(value):
         return None
     told = steps_told.recognise(ctx, value) or facts.recognise(ctx, value)
-    if told is None and not preconditions.said_open(ctx, value):
-        return None
+    if told is None and not preconditions.said_open(ctx, value) and not plan.names_target(value):
+        return None  # "目标改成明年9月底" is news too, not a correction of the read-back's date
     offers = [decode(r.offer) for r in told or [] if isinstance(r, Reply) and r.offer]
     if any(cb is not None and _subject(cb.args) == _subject(found[2]) for cb in offers):
         return None

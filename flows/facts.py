@@ -8,14 +8,15 @@ same path as the date buttons. Anything unclear is left to the FAQ as before.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 from flows import dated
 from flows.assessment import quick_done
 from flows.callbacks import encode
 from flows.context import Ctx
+from flows.dates import add_months
 from flows.known import timeline_of
-from flows.natural import Direction, ParsedDate, format_date, parse_date
+from flows.natural import Direction, ParsedDate, format_date, parse_count, parse_date
 from flows.phrasing import looks_like_question
 from flows.reading import find_date
 from flows.registry import Flow, Verb
@@ -139,7 +140,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if direction == "any" and named in SCHEDULED and upcoming:
         direction = "future"
     # "我们下周提交申请": a period names when it starts (a deadline would take its end).
-    when = find_date(dated_text, ctx.today, direction, "start")
+    after = _after_another(ctx, text, named)  # "管评就内审后一周吧": a week after the audit
+    when = after or find_date(dated_text, ctx.today, direction, "start")
     held = timeline_of(ctx).get(key)
     if when is not None and held is not None and not held.done:
         # "内审上周做完了" with the audit planned for Wednesday of that week: that Wednesday.
@@ -164,6 +166,34 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if named in ("internal_audit", "yearly_internal_audit") and findings:
         return [reply, ctx.reply("internal_findings_note")]  # "内审做完了，开了2个不符合"
     return [reply]
+
+
+_AFTER = re.compile(
+    r"(?:之|以)?后\s*(?:的)?\s*(?P<n>\d+|[一二两三四五六七八九十半]+)?\s*(?:个)?\s*"
+    r"(?P<unit>周|星期|礼拜|天|月)"
+    r"|\b(?P<n_en>\d+|one|two|three|four|a|an)\s+(?P<unit_en>weeks?|days?|months?)\s+after\b",
+    re.I,
+)
+_UNIT_DAYS = {"周": 7, "星期": 7, "礼拜": 7, "天": 1, "week": 7, "day": 1}
+
+
+def _after_another(ctx: Ctx, text: str, named: str) -> date | None:
+    """A date said relative to another event of the plan ("管评就内审后一周吧", "the review
+    two weeks after the internal audit"): that event's date plus the offset."""
+    m = _AFTER.search(text)
+    if m is None:
+        return None
+    others = [k for k, p in EVENTS if k != named and p.search(text)]
+    anchor = timeline_of(ctx).get(dated.resolve_key(ctx, others[0])) if others else None
+    if anchor is None:
+        return None
+    raw = m.group("n") or m.group("n_en") or "1"
+    said = parse_count(raw)
+    count = 0.5 if raw == "半" else (said.value if said is not None else 1)
+    unit = (m.group("unit") or m.group("unit_en") or "").lower().rstrip("s")
+    if unit in ("月", "month"):
+        return add_months(anchor.on, max(1, round(count)))
+    return anchor.on + timedelta(days=round(count * _UNIT_DAYS[unit]))
 
 
 def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False) -> Reply:

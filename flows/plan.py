@@ -167,10 +167,15 @@ _NEW_TARGET = re.compile(
 )
 
 
+def names_target(text: str) -> bool:
+    """ "目标改到明年6月底", "move the target date": the text is about the plan's target."""
+    return _NEW_TARGET.search(text) is not None
+
+
 def target_said(ctx: Ctx, text: str) -> Out | None:
     """A new target in words: with a date, planned for it (the too-early check included);
     without one, the target question with its choices."""
-    if not _NEW_TARGET.search(text) or not quick_done(ctx) or ctx.company.certificate:
+    if not names_target(text) or not quick_done(ctx) or ctx.company.certificate:
         return None
     when = find_date(text, ctx.today, "future", "end")
     if when is not None and when > ctx.today:

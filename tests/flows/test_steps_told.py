@@ -227,3 +227,30 @@ def test_whats_next_typed_as_a_question_confirms_the_read_back(en: Driver) -> No
     assert "Issue and run the annual IP training plan" in _done_titles(en) | {
         a.title_en for a in en.conv.company.actions if a.done_on is not None
     }
+
+
+@pytest.mark.parametrize(
+    ("lang", "audit", "yes", "review", "on"),
+    [("zh", "内审定在3月10号", "对", "管评就内审后一周吧", "2027-03-17"),
+     ("en", "internal audit on March 10", "yes",
+      "management review two weeks after the internal audit", "24 Mar 2027")],
+)  # fmt: skip
+def test_a_date_said_relative_to_another_event_counts_from_it(
+    kb: Knowledge, lang: str, audit: str, yes: str, review: str, on: str
+) -> None:
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    d.text(audit)
+    d.text(yes)
+    d.text(review)
+    assert on in d.said(), d.said()
+
+
+def test_a_new_target_after_a_read_back_is_no_correction_of_its_date(zh: Driver) -> None:
+    plan_every_gap(zh)
+    zh.text("管评定在3月17号")
+    zh.text("我们的目标改成明年9月底")
+    assert zh.conv.company.target_date is not None
+    assert zh.conv.company.target_date.isoformat() == "2027-09-30"
+    review = next(e for e in zh.conv.company.events if e.key == "management_review")
+    assert review.on.isoformat() == "2027-03-17"  # the read-back confirmed, not re-dated
