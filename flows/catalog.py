@@ -22,6 +22,7 @@ from flows import (
     plan,
     preconditions,
     privacy,
+    profile_told,
     reminders,
     report,
     workspace,
@@ -53,6 +54,7 @@ FLOWS = [
     overdue.FLOW,
     preconditions.FLOW,
     nonconformity.FLOW,
+    profile_told.FLOW,
     faq.FLOW,
 ]
 REGISTRY = Registry.of(FLOWS)

@@ -13,7 +13,17 @@ import re
 import unicodedata
 from dataclasses import replace
 
-from flows import account, facts, faq, nextstep, plan, position, preconditions, steps_told
+from flows import (
+    account,
+    facts,
+    faq,
+    nextstep,
+    plan,
+    position,
+    preconditions,
+    profile_told,
+    steps_told,
+)
 from flows.authz import refusal
 from flows.basics import OFFER, accept_read_back, says_done, told_read_back
 from flows.callbacks import bind, decode, encode
@@ -233,6 +243,9 @@ def text(ctx: Ctx, raw: str) -> Out:
     inp = REGISTRY.inputs.get(p.flow) if p else None
     if (more := _told_after_read_back(ctx, value)) is not None:
         return more
+    if (inp is None or inp.lapses) and (fixed := profile_told.recognise(ctx, value)) is not None:
+        ctx.clear_pending()  # "我们其实有150人": before an offer reads "we have…" as "yes"
+        return fixed
     if inp is not None and inp.gives_way_to_news and _news(ctx, value):
         ctx.clear_pending()  # "stage 2 is on June 8-9" is no finding's description
         return [ctx.reply("entry_set_aside"), *text(ctx, value)]

@@ -295,3 +295,33 @@ def test_a_date_a_stage_or_a_count_is_not_an_industry(en: Driver, said: str) -> 
     en.text("45")
     en.text(said)
     assert not en.conv.company.industry
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes", "field", "value"),
+    [("zh", "我们其实有150人", "对", "headcount", 150),
+     ("en", "we have 150 employees now", "yes", "headcount", 150),
+     ("zh", "公司名字写错了，应该是恒达精密", "对", "name", "恒达精密"),
+     ("en", "our company name is actually Acme Precision Ltd", "yes", "name",
+      "Acme Precision Ltd")],
+)  # fmt: skip
+def test_the_profile_is_corrected_in_words_after_a_read_back(
+    kb: Knowledge, lang: str, said: str, yes: str, field: str, value: object
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme Ltd")
+    d.text(said)
+    assert getattr(d.conv.company, field) != value  # read back first, nothing changed
+    d.text(yes)
+    assert getattr(d.conv.company, field) == value, d.said()
+
+
+@pytest.mark.parametrize(
+    "said", ["we have 2 minor findings", "我们有两个人负责知识产权", "我们二阶段有两个人来审核"]
+)
+def test_counts_of_other_things_are_no_headcount(en: Driver, said: str) -> None:
+    en.onboard("Acme Ltd")
+    before = en.conv.company.headcount
+    en.text(said)
+    assert not any(b.data.startswith("2|prof.set|") for b in en.buttons)
+    assert en.conv.company.headcount == before

@@ -1,0 +1,79 @@
+"""Profile corrections told in words after onboarding ("我们其实有150人", "公司名字写错了，应该是
+恒达精密", "we have 150 employees now"): read back, changed with one "yes"."""
+
+from __future__ import annotations
+
+import re
+
+from flows.callbacks import CallbackTooLong
+from flows.context import Ctx
+from flows.natural import parse_count
+from flows.natural.names import company_name
+from flows.onboarding import MAX_HEADCOUNT, MAX_NAME, profile_line
+from flows.phrasing import clean_name, looks_like_question
+from flows.registry import Flow, Verb
+from flows.types import SHOW_NEXT, Out
+
+MAX_LEN = 80
+# "我们其实有150人", "员工现在200人了", "we have 150 employees now", "headcount is 150".
+_HEADCOUNT = re.compile(
+    r"(?:我们(?:公司)?|公司|员工|人数)(?:其实|现在|目前|一共|总共|大概|大约|差不多|已经|有|是|共|总|的|了)*"
+    r"\s*(?P<n>\d[\d,]*|[一二两三四五六七八九十百千]+)\s*(?:多|来)?\s*(?:个)?\s*(?:人|名员工|位员工)(?=\s*(?:了|左右|吧|啊|呢|$|[，,。.!！]))"
+    r"|\b(?:we\s+(?:now\s+|actually\s+)?have|we\s+are)\s+(?:now\s+|about\s+|around\s+)?"
+    r"(?P<n_en>\d[\d,]*)\s*(?:people|staff|employees|persons)\b"
+    r"|\bheadcount\s+is\s+(?:now\s+|actually\s+)?(?P<n_hc>\d[\d,]*)\b",
+    re.I,
+)
+# "公司名字写错了，应该是恒达精密", "公司改名了，叫…", "our company name is actually …".
+_NAME = re.compile(
+    r"(?:公司)?(?:名字|名称|全称|名)(?:写错了|错了|改了|变了)?[，,]?\s*(?:应该是|改成|改为|是|叫|现在叫)[：:]?\s*(?P<name>\S.*)$"
+    r"|公司改名(?:了)?[，,]?\s*(?:叫|为|成)[：:]?\s*(?P<name2>\S.*)$"
+    r"|\b(?:our\s+)?company(?:'s)?\s+name\s+is\s+(?:actually\s+|now\s+)?(?P<name_en>\S.*)$"
+    r"|\brename\s+(?:the\s+|our\s+)?company\s+(?:to\s+)?(?P<name_en2>\S.*)$",
+    re.I,
+)
+
+
+def recognise(ctx: Ctx, text: str) -> Out | None:
+    """A read-back of the corrected name or headcount, or None when the text tells neither."""
+    if not ctx.company.onboarded or len(text) > MAX_LEN or looks_like_question(text):
+        return None
+    if (m := _NAME.search(text)) is not None:
+        raw = next(g for g in m.groups() if g)
+        name = company_name(clean_name(raw))
+        if 2 <= len(name) <= MAX_NAME and name != ctx.company.name:
+            return _read_back(ctx, "name", name, ctx.t("profile_name_confirm", name=name))
+    if (m := _HEADCOUNT.search(text)) is not None:
+        said = m.group("n") or m.group("n_en") or m.group("n_hc") or ""
+        count = parse_count(said.replace(",", ""))
+        changed = count is not None and count.value != ctx.company.headcount
+        if count is not None and changed and 1 <= count.value <= MAX_HEADCOUNT:
+            line = ctx.t("profile_headcount_confirm", n=count.value)
+            return _read_back(ctx, "headcount", str(count.value), line)
+    return None
+
+
+def _read_back(ctx: Ctx, field: str, value: str, text: str) -> Out | None:
+    try:
+        button = ctx.button("profile_yes", "prof.set", field, value)
+    except CallbackTooLong:  # a name too long for a button: not offered rather than cut
+        return None
+    reply = ctx.reply("profile_confirm", [[button]], what=text)
+    reply.offer = button.data  # "对" / "yes" changes it
+    return [reply]
+
+
+def set_field(ctx: Ctx, field: str, value: str) -> Out | None:
+    if field == "name" and 2 <= len(value) <= MAX_NAME:
+        ctx.company.name = value
+    elif field == "headcount" and value.isdigit() and 1 <= int(value) <= MAX_HEADCOUNT:
+        ctx.company.headcount = int(value)
+    else:
+        return None
+    return [ctx.reply("profile_updated", name=ctx.company.name, line=profile_line(ctx)), SHOW_NEXT]
+
+
+FLOW = Flow(
+    "profile",
+    verbs=(Verb("prof.set", set_field, arity=2, moving_on_accepts=True),),
+)
