@@ -14,6 +14,16 @@ def _audited(d: Driver) -> None:
     d.text("2026-06-01")  # running since
 
 
+def _stage2_held(d: Driver) -> None:
+    """Applied, stage 2 booked for 3 December (read back, confirmed) and held a week ago."""
+    zh = d.conv.user.lang == "zh"
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text("二阶段审核定在12月3号" if zh else "stage 2 on December 3")
+    d.text("对" if zh else "yes")
+    d.advance(7)
+
+
 def _certified(d: Driver, issued: str) -> None:
     """Onboarded as certified; a 2023 certificate issued on ``issued``, the usual expiry taken."""
     d.onboard("华光", "2|ob|stage|certified")
@@ -168,11 +178,7 @@ def test_a_stage_1_date_puts_the_application_behind(en: Driver) -> None:
 )
 def test_findings_told_in_words_start_recording_them(kb: Knowledge, lang: str, said: str) -> None:
     d = Driver(kb, lang)
-    d.onboard("Acme", "2|ob|stage|applied")
-    d.text("2026-06-01")
-    d.text("二阶段审核定在12月3号" if lang == "zh" else "stage 2 on December 3")
-    d.text("对" if lang == "zh" else "yes")
-    d.advance(7)
+    _stage2_held(d)
     d.text(said)
     assert "2" in d.replies[0].text, d.said()
     pending = d.conv.user.pending
@@ -589,11 +595,7 @@ def test_one_finding_told_with_what_it_is_about_asks_only_its_grade(
     kb: Knowledge, lang: str, said: str, about: str
 ) -> None:
     d = Driver(kb, lang)
-    d.onboard("Acme", "2|ob|stage|applied")
-    d.text("2026-06-01")
-    d.text("二阶段审核定在12月3号" if lang == "zh" else "stage 2 on December 3")
-    d.text("对" if lang == "zh" else "yes")
-    d.advance(7)
+    _stage2_held(d)
     d.text(said)
     assert about in d.said()
     d.text("minor" if lang == "en" else "一般")
