@@ -18,7 +18,7 @@ from flows.natural import (
     parse_answer,
     parse_date,
 )
-from flows.natural.names import company_name, tells_intent, trade_name
+from flows.natural.names import company_name, tells_certified, tells_intent, trade_name
 from flows.natural.text import has_cjk
 from flows.phrasing import asks_meaning, clean_name, looks_like_question, says_nothing_new
 from flows.reading import Got, date_examples, find_date, read_choice, read_count, read_date
@@ -149,7 +149,8 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if says_nothing_new(v):  # "好的", "有": not a name
         return [ctx.reply("name_in_words"), PROMPT]
     if tells_intent(v):  # "我们想搞贯标，不知道从哪开始": why they came, the name is still to come
-        return [ctx.reply("name_after_intent"), PROMPT]
+        key = "name_after_intent_certified" if tells_certified(v) else "name_after_intent"
+        return [ctx.reply(key), PROMPT]
     name = company_name(clean_name(v))
     if not 1 <= len(name) <= MAX_NAME:
         return [ctx.reply("bad_name", max=MAX_NAME), PROMPT]

@@ -74,6 +74,18 @@ _EN_INTENT = re.compile(
 )
 
 
+# Already certified ("we got certified last year", "我们去年拿证了"): here to keep it alive.
+_CERTIFIED = re.compile(
+    r"(?:拿|获|取得|通过)(?:了)?(?:证|认证)|有证|证书|监督审核|复审|年审"
+    r"|\b(?:got|are|were|been|already)\s+certified\b|\bour\s+cert(?:ificate)?\b|\bsurveillance\b",
+    re.IGNORECASE,
+)
+
+
+def tells_certified(text: str) -> bool:
+    return _CERTIFIED.search(text) is not None and not re.search(r"还没|没有|not\s+yet", text, re.I)
+
+
 def tells_intent(text: str) -> bool:
     """The text says what the user wants rather than naming a company."""
     text = text.strip().strip(_TRAIL)

@@ -325,3 +325,18 @@ def test_counts_of_other_things_are_no_headcount(en: Driver, said: str) -> None:
     en.text(said)
     assert not any(b.data.startswith("2|prof.set|") for b in en.buttons)
     assert en.conv.company.headcount == before
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "word"),
+    [("en", "hi, we got certified last year, need help keeping the cert", "keep the certificate"),
+     ("zh", "你好，我们去年拿证了，明年要监督审核", "把证书保持住"),
+     ("en", "Hi, we want to get certified", "step by step")],
+)  # fmt: skip
+def test_why_they_came_is_answered_for_what_they_came_for(
+    kb: Knowledge, lang: str, said: str, word: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    assert word in d.said()
