@@ -32,6 +32,11 @@ _ABOUT = re.compile(
 )
 _MAPPING = re.compile(r"对应|映射|新版|旧版|老版|correspond|map|equivalent|new edition|old edition")
 _OLD = re.compile(r"2013|旧版|老版|old edition|old version")
+# An edition named without its year ("新版10.2要求什么", "what does 10.2 require in the new
+# edition"): as good as a clause word (round 12).
+_EDITION_WORD = re.compile(
+    r"新版|旧版|老版|(?:new|old|current|latest|previous) (?:edition|version)"
+)
 _CLAUSE_WORD = re.compile(r"条款|第\s*\d|\d\s*(?:条|款|章|节)|clause|section|chapter|§")
 _NUM_RE = re.compile(rf"(?<![\d.]){_NUM}(?![\d.]|\s*(?:年|月|日|天|万|元|%|个|人|次|倍))")
 
@@ -47,7 +52,7 @@ def parse_clause_question(text: str) -> tuple[str, str, bool] | None:
         return None
     number_match = cands[0]
     has_clause_word = bool(_CLAUSE_WORD.search(norm))
-    if not has_clause_word and not editions:
+    if not has_clause_word and not editions and not _EDITION_WORD.search(norm):
         return None
     rest = norm[: number_match.start()] + " " + norm[number_match.end() :]
     rest = re.sub(_ED, " ", rest)
