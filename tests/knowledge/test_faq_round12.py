@@ -75,6 +75,9 @@ def test_round12_clause_with_edition_in_words(kb: Knowledge, text: str, clause_i
         # a right used as a verb: obtaining it, not managing it
         "how can I trademark my company name in Europe",
         "is it expensive to trademark our slogan",
+        # loan terms against IP; a hyphenated title read as spaced words
+        "how much money could we borrow against our patent portfolio",
+        "what paperwork is needed for the technology-based SME evaluation",
     ],
 )
 def test_round12_lookalikes_declined(kb: Knowledge, text: str) -> None:
@@ -91,6 +94,7 @@ def test_round12_lookalikes_declined(kb: Knowledge, text: str) -> None:
         "有没有好用的专利管理软件推荐",
         "which of our inventions should we patent first",
         "trademark renewal reminders, how should the ledger track them",
+        "should our ledger show which patents are pledged to a bank",
     ],
 )
 def test_round12_neighbours_not_declined(kb: Knowledge, text: str) -> None:
