@@ -99,3 +99,19 @@ def test_round12_lookalikes_declined(kb: Knowledge, text: str) -> None:
 )
 def test_round12_neighbours_not_declined(kb: Knowledge, text: str) -> None:
     assert kb.matcher.guard(text) is None, text
+
+
+def test_round12_bare_number_of_both_editions_names_the_other(kb: Knowledge) -> None:
+    match = kb.matcher.match("please explain clause 7.3")
+    assert match.entry is not None
+    assert match.entry.id == "clause.2023:7.3"
+    assert "2013" in match.entry.answer.en.splitlines()[-1]
+    named = kb.matcher.match("2023版7.3条款讲的什么")
+    assert named.entry is not None
+    assert "2013版的7.3" not in named.entry.answer.zh
+
+
+def test_round12_bare_number_only_2013_has(kb: Knowledge) -> None:
+    match = kb.matcher.match("7.4.1条款是什么内容")
+    assert match.entry is not None
+    assert match.entry.id == "clause.2013:7.4.1"
