@@ -47,6 +47,7 @@ SCORED_ONCE = (
     "blind-2026-12-02h",  # round 9
     "blind-2026-12-02i",  # round 10
     "blind-2026-12-02j",  # round 11
+    "blind-2026-12-02k",  # round 12
     "heldout",
 )
 # sets that joined the pool after round 7 (a round's named pool leaves the later ones out)
@@ -55,6 +56,7 @@ _LATER_THAN_F = (
     "blind-2026-12-02h",
     "blind-2026-12-02i",
     "blind-2026-12-02j",
+    "blind-2026-12-02k",
 )
 LEGACY = {"t_answer": 28.0, "margin": 5.0, "t_suggest": 28.0}  # today's matcher, 2026-11-27
 
@@ -126,7 +128,9 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     # Round 10: blind-i (scored once after round 9) joins.
     extra["dev-round10"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[3:])]
     # Round 11: blind-j (scored once after round 10) joins.
-    extra["dev-round11"] = [*dev, *scored]
+    extra["dev-round11"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[4:])]
+    # Round 12: blind-k (scored once after round 11) joins.
+    extra["dev-round12"] = [*dev, *scored]
     return {name: (full | extra)[name] for name in only}
 
 
@@ -371,7 +375,7 @@ def misses(set_name: str) -> str:
     return "\n".join(lines)
 
 
-def leave_one_set_out(pool_name: str = "dev-round11") -> dict[str, Any]:
+def leave_one_set_out(pool_name: str = "dev-round12") -> dict[str, Any]:
     """Each scored set of the pool scored with a calibration fitted without it (round 11).
 
     The pool (FAQ phrasings + the dev files + the scored sets) is scored once; for every scored
@@ -615,7 +619,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--loso",
         metavar="POOL",
-        help="leave-one-set-out over the scored sets of a pool (e.g. dev-round11)",
+        help="leave-one-set-out over the scored sets of a pool (e.g. dev-round12)",
     )
     parser.add_argument(
         "--build-vocab", action="store_true", help="rewrite the USE vocabulary (needs wordfreq)"

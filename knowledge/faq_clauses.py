@@ -15,7 +15,7 @@ import unicodedata
 
 from knowledge.schema import Clause, Confidence, Edition, FaqEntry, Text, TextList
 
-__all__ = ["CLAUSE_ENTRY_PREFIX", "clause_entry", "parse_clause_question"]
+__all__ = ["CLAUSE_ENTRY_PREFIX", "clause_entry", "names_edition", "parse_clause_question"]
 
 CLAUSE_ENTRY_PREFIX = "clause."
 _NUM = r"(\d{1,2}(?:\.\d{1,2}){0,2}|附录\s*b|annex\s*b|appendix\s*b)"
@@ -32,6 +32,11 @@ _ABOUT = re.compile(
 )
 _MAPPING = re.compile(r"对应|映射|新版|旧版|老版|correspond|map|equivalent|new edition|old edition")
 _OLD = re.compile(r"2013|旧版|老版|old edition|old version")
+# An edition named without its year ("新版10.2要求什么", "what does 10.2 require in the new
+# edition"): as good as a clause word (round 12).
+_EDITION_WORD = re.compile(
+    r"新版|旧版|老版|(?:new|old|current|latest|previous) (?:edition|version)"
+)
 _CLAUSE_WORD = re.compile(r"条款|第\s*\d|\d\s*(?:条|款|章|节)|clause|section|chapter|§")
 _NUM_RE = re.compile(rf"(?<![\d.]){_NUM}(?![\d.]|\s*(?:年|月|日|天|万|元|%|个|人|次|倍))")
 
@@ -47,7 +52,7 @@ def parse_clause_question(text: str) -> tuple[str, str, bool] | None:
         return None
     number_match = cands[0]
     has_clause_word = bool(_CLAUSE_WORD.search(norm))
-    if not has_clause_word and not editions:
+    if not has_clause_word and not editions and not _EDITION_WORD.search(norm):
         return None
     rest = norm[: number_match.start()] + " " + norm[number_match.end() :]
     rest = re.sub(_ED, " ", rest)
@@ -61,6 +66,13 @@ def parse_clause_question(text: str) -> tuple[str, str, bool] | None:
     return edition, number, bool(_MAPPING.search(norm))
 
 
+def names_edition(text: str) -> bool:
+    """The text names an edition (a year, 新版 / 旧版, "the new edition"): a bare clause number
+    ("what does clause 7.3 require") does not (round 12)."""
+    norm = _light_normalize(text)
+    return bool(re.search(_ED, norm) or _EDITION_WORD.search(norm))
+
+
 def _light_normalize(text: str) -> str:
     """NFKC and lowercase; punctuation becomes space except a dot inside a number."""
     norm = unicodedata.normalize("NFKC", text).lower()
@@ -72,8 +84,16 @@ def _canonical_number(raw: str) -> str:
     return "B" if raw[-1] in "bB" else raw
 
 
-def clause_entry(clause: Clause, edition: Edition, mapped: list[Clause], mapping: bool) -> FaqEntry:
-    """A synthesized FAQ entry answering a question about ``clause``."""
+def clause_entry(
+    clause: Clause,
+    edition: Edition,
+    mapped: list[Clause],
+    mapping: bool,
+    same_number: Clause | None = None,
+) -> FaqEntry:
+    """A synthesized FAQ entry answering a question about ``clause``; ``same_number`` is the
+    other edition's clause of that number when the question named no edition and the two
+    differ (round 12: "clause 7.3" is awareness in 2023, exploitation in 2013)."""
     confidence: Confidence = _weakest([clause, *mapped] if mapping else [clause])
     zh = [f"GB/T 29490-{clause.edition} {clause.number}「{clause.title.zh}」：{clause.summary.zh}"]
     en = [f"GB/T 29490-{clause.edition} {clause.number} ({clause.title.en}): {clause.summary.en}"]
@@ -86,6 +106,16 @@ def clause_entry(clause: Clause, edition: Edition, mapped: list[Clause], mapping
     if not edition.current:
         zh.append(edition.note.zh)
         en.append(edition.note.en)
+    if same_number is not None:
+        zh.append(
+            f"（{same_number.edition}版的{same_number.number}是「{same_number.title.zh}」，"
+            f"要问那一条请写明“{same_number.edition}版{same_number.number}”。）"
+        )
+        en.append(
+            f"(In the {same_number.edition} edition, {same_number.number} is "
+            f'{same_number.title.en}; ask about "{same_number.edition} edition '
+            f'{same_number.number}" for that one.)'
+        )
     if clause.confidence == "L":
         zh.append("（本条的编号是按公开资料推断的，可能与标准原文不同，请以标准原文为准。）")
         en.append(

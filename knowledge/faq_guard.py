@@ -71,6 +71,10 @@ SUBJECT_RULES: tuple[tuple[str, str, str | None, str | None, bool], ...] = (
     ("hte_application", "status", "asks", "keep", False),
     ("standard_making", "standards", "asks", "keep", True),
     ("chit_chat", "talk", None, "keep", False),
+    # round 12
+    ("enterprise_titles", "titles", "asks", "keep", True),
+    ("business_software", "software", "asks", "keep", True),
+    ("ip_finance", "finance", "terms", "keep", False),
 )
 
 
@@ -302,7 +306,10 @@ class Guard:
         round 11's families: the company's registration (营业执照 renewed, 股权变更去哪里办),
         an employment relation's HR topic (notice, leave, pay, visas), a court's procedure,
         two IP right types compared, the high-tech-enterprise application itself, drafting a
-        standard with no IP word, talk about people and feelings.
+        standard with no IP word, talk about people and feelings; round 12's: another
+        government title for enterprises (专精特新, little giant) and business software
+        chosen or bought (which ERP), each naming no IP word; the terms of a loan against IP
+        (amount, interest, valuation for the bank) naming nothing of managing it.
         Each stays in scope when it names the management system.
         """
         if concepts & self.system_concepts:

@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
-from knowledge.faq_clauses import clause_entry, parse_clause_question
+from knowledge.faq_clauses import clause_entry, names_edition, parse_clause_question
 from knowledge.faq_decide import PACKAGED_CALIBRATION, Calibration, features, fuse
 from knowledge.faq_guard import in_domain, names_other_scheme
 from knowledge.faq_intent import IntentProfiles, related_matrix
@@ -227,12 +227,22 @@ class FaqMatcher:
         if parsed is None:
             return None
         edition_id, number, mapping = parsed
+        bare = not names_edition(text)
         clause = self.clauses.get(f"{edition_id}:{number}")
+        if clause is None and bare and edition_id == "2023":
+            # a bare number only the 2013 edition has ("7.6条款讲什么"): that one (round 12)
+            edition_id = "2013"
+            clause = self.clauses.get(f"2013:{number}")
         edition = self.editions.get(edition_id)
         if clause is None or edition is None:
             return None
         mapped = [self.clauses[c] for c in clause.maps_to if c in self.clauses]
-        return clause_entry(clause, edition, mapped, mapping)
+        same_number = None
+        if bare:
+            other = self.clauses.get(f"{'2013' if edition_id == '2023' else '2023'}:{number}")
+            if other is not None and other.title.en != clause.title.en:
+                same_number = other
+        return clause_entry(clause, edition, mapped, mapping, same_number)
 
 
 # A question read without its first clause: at least this many characters in all, and a
