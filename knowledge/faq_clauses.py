@@ -63,6 +63,8 @@ def parse_clause_question(text: str) -> tuple[str, str, bool] | None:
     edition = "2013" if _OLD.search(norm) and "2023" not in editions else "2023"
     if editions and len(set(editions)) == 1:
         edition = editions[0]
+    elif preceding := re.findall(_ED, norm[: number_match.start()]):
+        edition = preceding[-1]  # "2013版5.3条对应2023版的什么": the edition the number is of
     return edition, number, bool(_MAPPING.search(norm))
 
 

@@ -660,3 +660,10 @@ def test_whats_next_in_the_middle_of_the_assessment_points_at_the_question(
     d.text(typed)
     word = "下一步就是先回答这个问题" if lang == "zh" else "What comes next is this question"
     assert word in d.said() and d.conv.user.pending == before
+
+
+@pytest.mark.parametrize("typed", ["2013版的5.3对应新版哪条", "2013版5.3条对应2023版的什么"])
+def test_a_clause_mapping_question_is_no_date(zh: Driver, typed: str) -> None:
+    zh.onboard("华光精密")
+    zh.text(typed)
+    assert "GB/T 29490-2013 5.3" in zh.said() and "这是哪件事的日期" not in zh.said(), zh.said()

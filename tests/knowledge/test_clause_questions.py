@@ -67,3 +67,14 @@ def test_other_texts_are_not_clause_questions(text: str) -> None:
 def test_uncatalogued_clause_falls_back_to_the_faq(kb: Knowledge) -> None:
     match = kb.matcher.match("12.9条款要求什么")
     assert match.entry is None or not match.entry.id.startswith("clause.")
+
+
+@pytest.mark.parametrize(
+    ("text", "edition"),
+    [("2013版5.3条对应2023版的什么", "2013"), ("2023版4.5对应2013版哪条", "2023")],
+)
+def test_with_both_editions_named_the_clause_is_of_the_one_before_its_number(
+    text: str, edition: str
+) -> None:
+    parsed = parse_clause_question(text)
+    assert parsed is not None and parsed[0] == edition and parsed[2]  # a mapping is asked
