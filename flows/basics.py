@@ -76,6 +76,8 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     assert p is not None
     if looks_like_question(text):
         return None
+    if detect_intent(text) is Intent.NEXT and told_read_back(ctx) is not None:
+        return None  # "下一步": the engine's one rule for moving on from a read-back
     said = bare(text)
     done = said in _offer_words("done")
     go = says_go(text) or (agrees(text) and not names_event(text))  # "we have applied": a fact
@@ -88,13 +90,10 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     ctx.clear_pending()
     if cb is None or verb is None or len(cb.args) != verb.arity:
         return None
-    moving_on = verb.moving_on_accepts and detect_intent(text) is Intent.NEXT
-    if done or named is not None or (go and not verb.records_done) or moving_on:
+    if done or named is not None or (go and not verb.records_done):
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused
-        out = verb.handler(ctx, *cb.args) or [SHOW_NEXT]
-        asked_next = moving_on and not any(isinstance(x, ShowNext) for x in out)
-        return [*out, SHOW_NEXT] if asked_next else out
+        return verb.handler(ctx, *cb.args) or [SHOW_NEXT]
     if cb.verb == "fact" and (again := corrected(ctx, cb.args[0], text)) is not None:
         return again  # "不对，是20号做的": the read-back again, with the date said
     if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:

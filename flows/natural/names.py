@@ -48,7 +48,7 @@ def company_name(text: str) -> str:
             text = clauses[0]
     bare = _ZH_LEAD.sub("", text, count=1)
     bare = _EN_LEAD.sub("", bare, count=1) if bare == text else bare
-    bare = bare.strip().strip(_TRAIL).strip("“”\"'「」")
+    bare = bare.strip().strip(_TRAIL).strip("“”\"'「」").strip()
     if _ABBREVIATED.search(bare) and full_stop:
         bare += "."  # "Co., Ltd." keeps the full stop of its abbreviation
     return bare if len(bare) >= 2 else text
