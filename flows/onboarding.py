@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from flows import onboarding_extras as extras
 from flows import position, preconditions
 from flows.callbacks import encode
 from flows.context import Ctx
@@ -130,8 +131,40 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
     out = handler(ctx, value.strip(), pressed)
     if out is not None:
         ctx.user.lang_chosen = True  # answering in the language shown accepts it
-        return [*switched, *out]
+        extra = [] if pressed else _told_ahead(ctx, fieldname, value)
+        if extra and not _answered(ctx, fieldname):  # its own answer unclear: asked again, plainly
+            out = [PROMPT]
+        return [*switched, *extra, *out]
     return out
+
+
+def _answered(ctx: Ctx, fieldname: str) -> bool:
+    p = ctx.pending
+    return not (p and p.flow == INPUT and p.field == fieldname)
+
+
+def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
+    """Profile facts said with this answer ("恒通精密，做机械加工的，120来人"): kept, noted in one
+    line, and their questions skipped."""
+    if fieldname not in ORDER or fieldname == "stage":
+        return []
+    limits = {"headcount": MAX_HEADCOUNT, "sites": MAX_SITES}
+    filled = extras.absorb(ctx, value, fieldname, lambda c: _industry_in(ctx, c), limits)
+    if not filled:
+        return []
+    if fieldname == "name" and ctx.company.name:  # "Acme Co., Ltd., 120 people": the name alone
+        ctx.company.name = company_name(clean_name(extras.without(value, filled.values())))
+    p = ctx.pending
+    if p and p.flow == INPUT and p.field in filled:  # the next question was just answered
+        ctx.wait_for(INPUT, first_missing(ctx))
+    c = ctx.company
+    parts = {
+        "headcount": lambda: ctx.t("ob_noted_headcount", n=c.headcount),
+        "industry": lambda: ctx.t("ob_noted_industry", industry=_industry_label(ctx)),
+        "sites": lambda: ctx.t("ob_noted_sites", n=c.sites),
+    }
+    sep = "、" if ctx.lang == "zh" else ", "
+    return [ctx.reply("ob_also_noted", what=sep.join(parts[f]() for f in filled))]
 
 
 def _follow_language(ctx: Ctx, value: str) -> Out:
@@ -155,7 +188,7 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if not 1 <= len(name) <= MAX_NAME:
         return [ctx.reply("bad_name", max=MAX_NAME), PROMPT]
     ctx.company.name = name
-    return _ask_next(ctx, "headcount")
+    return _ask_next(ctx, first_missing(ctx))
 
 
 def _bucket_or_count(ctx: Ctx, fieldname: str, v: str, maximum: int) -> int | Out | None:
@@ -169,11 +202,26 @@ def _headcount(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if not isinstance(n, int):
         return n
     ctx.company.headcount = n
-    return _ask_next(ctx, "industry")
+    return _ask_next(ctx, first_missing(ctx))
+
+
+def _industry_in(ctx: Ctx, text: str) -> str | None:
+    """An industry named in a clause (never an option's number: "1,200" is no "1")."""
+    if not any(ch.isalpha() for ch in text):
+        return None
+    found = match_choice(text, options(ctx, "industry"))
+    return found if isinstance(found, str) and found != "other" else None
+
+
+def _industry_label(ctx: Ctx) -> str:
+    industry = ctx.company.industry or ""
+    return option_label(ctx, "industry", industry) if industry in CHOICES["industry"] else industry
 
 
 def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     found = match_choice(v, options(ctx, "industry"))
+    if not isinstance(found, str) and not pressed:  # "做机械加工的，120来人": the clause saying it
+        found = next(filter(None, (_industry_in(ctx, c) for c in extras.clauses(v))), found)
     if isinstance(found, str):
         ctx.company.industry = found
     elif looks_like_question(v):
@@ -187,7 +235,7 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         if not name:
             return [PROMPT]
         ctx.company.industry = name
-    return _ask_next(ctx, "sites")
+    return _ask_next(ctx, first_missing(ctx))
 
 
 _COUNTED = re.compile(
@@ -212,7 +260,7 @@ def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if not isinstance(n, int):
         return n
     ctx.company.sites = n
-    return _ask_next(ctx, "stage")
+    return _ask_next(ctx, first_missing(ctx))
 
 
 def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:
@@ -288,9 +336,7 @@ def finish(ctx: Ctx) -> Out:
 def profile_line(ctx: Ctx) -> str:
     """What was noted, read back in one line: "120 人 · 注塑 · 1 个场所 · 还没开始"."""
     c = ctx.company
-    industry = c.industry or ""
-    if industry in CHOICES["industry"]:
-        industry = option_label(ctx, "industry", industry)
+    industry = _industry_label(ctx)
     stage = option_label(ctx, "stage", c.stage.value) if c.stage else ""
     return ctx.t(
         "profile_line", headcount=c.headcount, industry=industry, sites=c.sites, stage=stage

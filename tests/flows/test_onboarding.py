@@ -278,14 +278,60 @@ def test_onboarding_reads_natural_answers_and_reads_the_profile_back(zh: Driver)
     zh.cmd("start")
     zh.text("宁波恒达塑业有限公司")
     zh.text("around 45 staff, maybe 50")  # the first number said
-    zh.text("两个厂区，一个在北仑一个在慈溪")  # not an industry: asked again
-    assert not zh.conv.company.industry and "不像行业" in zh.said()
-    zh.text("做注塑的")
-    zh.text("两个厂区，一个在北仑一个在慈溪")
+    zh.text("两个厂区，一个在北仑一个在慈溪")  # not an industry: the sites noted, asked again
+    assert not zh.conv.company.industry and "也记下了：2 个经营场所" in zh.said()
+    assert "行业" in zh.said()
+    zh.text("做注塑的")  # the sites question is not asked again
+    assert "哪个阶段" in zh.said()
     zh.text("还没")
     c = zh.conv.company
     assert (c.headcount, c.industry, c.sites, c.stage) == (45, "注塑", 2, Stage.NOT_STARTED)
     assert "45 人 · 注塑 · 2 个经营场所 · 还没开始" in zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "name", "profile", "noted"),
+    [("zh", "苏州恒通精密机械有限公司，做精密零件加工的，120来人", "苏州恒通精密机械有限公司",
+      (120, "manufacturing", None), "也记下了：120 人、行业“制造业”"),
+     ("zh", "恒通精密，大概一百二十人，就一个厂", "恒通精密", (120, "", 1),
+      "也记下了：120 人、1 个经营场所"),
+     ("en", "Hengtong Precision Co., Ltd., about 120 people, two plants",
+      "Hengtong Precision Co., Ltd.", (120, "", 2), "Also noted: 120 employees, 2 sites"),
+     ("en", "Acme Tools, we make machined parts, 45 staff", "Acme Tools",
+      (45, "manufacturing", None), "Also noted: 45 employees, industry “Manufacturing”")],
+)  # fmt: skip
+def test_facts_told_with_the_name_are_kept_and_not_asked_again(
+    kb: Knowledge, lang: str, said: str, name: str, profile: tuple[object, ...], noted: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    c = d.conv.company
+    assert (c.name, c.headcount, c.industry, c.sites) == (name, *profile)
+    assert noted in d.said()
+    pending = d.conv.user.pending
+    assert pending is not None and pending.field == ("industry" if not c.industry else "sites")
+
+
+def test_an_industry_told_at_the_headcount_question_is_kept(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("恒通精密")
+    zh.text("做机械加工的，精密零件")  # no number: the industry noted, the headcount asked again
+    assert zh.conv.company.industry == "manufacturing" and not zh.conv.company.headcount
+    assert "也记下了：行业“制造业”" in zh.said() and "没看懂" not in zh.said()
+    assert "多少员工" in zh.said()
+    zh.text("大概120人")  # the industry question is skipped
+    assert zh.conv.company.headcount == 120 and "几个经营场所" in zh.said()
+
+
+def test_a_count_told_at_the_industry_question_is_read_from_its_clause(en: Driver) -> None:
+    en.cmd("start")
+    en.text("Acme")
+    en.text("45")
+    en.text("machining, 2 plants")
+    c = en.conv.company
+    assert (c.industry, c.sites) == ("manufacturing", 2)
+    assert "Where does the company stand" in en.said()
 
 
 @pytest.mark.parametrize("said", ["end of June next year", "actually not started", "120 people"])

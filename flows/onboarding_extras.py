@@ -1,0 +1,100 @@
+"""Profile facts told ahead of their question during onboarding.
+
+Owners answer as they talk: "恒通精密，做机械加工的，120来人" at the name question, "做机械加工的"
+at the headcount question. What a clause of the message says clearly (a count of people, a
+count of sites, an industry from the option list) is kept, so that question is not asked
+again; anything less clear is left for its own question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+
+from flows.context import Ctx
+from flows.natural import parse_count
+from flows.phrasing import looks_like_question
+
+# Clauses of one message: "恒通精密，做机械加工的，120来人", "Hengtong, 120 people, one plant".
+_CLAUSES = re.compile(  # a comma or point between digits is part of the number ("1,200")
+    r"[，；;。!！、\n]+|(?<!\d)[,.]+|[,.]+(?!\d)|\s+and\s+|\s+with\s+", re.I
+)
+_NUMBER = r"(?:\d[\d,]*|[一二两三四五六七八九十百千几]+)"
+# A count of people: "120来人", "一百多号人", "about 120 people", "120 staff".
+_PEOPLE = re.compile(
+    rf"{_NUMBER}\s*(?:多|来|余)?\s*(?:个|号)?\s*(?:人|名员工|位员工|员工)"
+    rf"|\b\d[\d,]*\s*(?:people|staff|employees|persons|workers)\b",
+    re.I,
+)
+# A count of places: "就一个厂", "两个厂区", "one plant", "2 sites".
+_PLACES = re.compile(
+    rf"{_NUMBER}\s*(?:个|处|家)\s*(?:厂区|工厂|厂|场所|基地|办公地点|地址|园区|车间)"
+    r"|\b(?:\d+|one|two|three|four|a single)\s+"
+    r"(?:sites?|plants?|factories|factory|offices?|locations?)\b",
+    re.I,
+)
+
+
+HC = "headcount"
+
+
+def clauses(text: str) -> list[str]:
+    return [c.strip() for c in _CLAUSES.split(text) if c and c.strip()]
+
+
+def _headcount(ctx: Ctx, clause: str, maximum: int) -> bool:
+    m = _PEOPLE.search(clause)
+    count = parse_count(m.group(0).replace(",", "")) if m else None
+    if count is None or not 1 <= count.value <= maximum:
+        return False
+    ctx.company.headcount = count.value
+    return True
+
+
+def _sites(ctx: Ctx, clause: str, maximum: int) -> bool:
+    m = _PLACES.search(clause)
+    count = parse_count(m.group(0)) if m else None
+    if count is None or not 1 <= count.value <= maximum:
+        return False
+    ctx.company.sites = count.value
+    return True
+
+
+def absorb(
+    ctx: Ctx,
+    text: str,
+    asked: str,
+    industry_of: Callable[[str], str | None],
+    limits: dict[str, int],
+) -> dict[str, str]:
+    """Fill the still-empty profile fields other than ``asked`` from the message's clauses:
+    each field filled, in the order asked, with the clause that said it."""
+    if looks_like_question(text):
+        return {}
+    found = clauses(text)
+    if asked == "name":
+        found = found[1:]  # the first clause is the name, whatever it contains ("…机械有限公司")
+    c = ctx.company
+    filled: dict[str, str] = {}
+    for clause in found:
+        if asked != HC and not c.headcount and _headcount(ctx, clause, limits[HC]):
+            filled[HC] = clause
+        elif asked != "sites" and not c.sites and _sites(ctx, clause, limits["sites"]):
+            filled["sites"] = clause
+        elif asked != "industry" and not c.industry and (trade := industry_of(clause)):
+            c.industry = trade
+            filled["industry"] = clause
+    order = (HC, "industry", "sites")
+    return {f: filled[f] for f in order if f in filled}
+
+
+_SEPARATORS = re.compile(r"(?:\s*[，,；;、]\s*){2,}")
+
+
+def without(text: str, said: Iterable[str]) -> str:
+    """The message with the clauses already used taken out ("Acme Co., Ltd., 120 people" →
+    "Acme Co., Ltd.")."""
+    for clause in said:
+        text = text.replace(clause, "", 1)
+    text = _SEPARATORS.sub(lambda m: m.group(0).strip()[0], text)
+    return text.strip().strip("，,；;、").strip()
