@@ -29,7 +29,7 @@ from flows.basics import OFFER, accept_read_back, says_done, told_read_back
 from flows.callbacks import bind, decode, encode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
-from flows.natural import parse_answer
+from flows.natural import AnswerKind, parse_answer
 from flows.phrasing import asks_meaning, looks_like_question, says_go
 from flows.reading import find_date
 from flows.state import Conversation
@@ -287,7 +287,10 @@ def text(ctx: Ctx, raw: str) -> Out:
         return [ctx.reply("done_what"), ShowNext()]  # "做完了" with nothing on screen: which?
     if ctx.pending is None and ctx.company.onboarded and says_go(value):
         return [ShowNext()]  # "ok" / "好的" with nothing on offer: carry on with what's next
-    if ctx.pending is None and parse_answer(value) is not None:  # "yes" to nothing asked
+    kind = parse_answer(value) if ctx.pending is None else None
+    if kind is AnswerKind.UNSURE and ctx.company.onboarded:  # "不清楚" under a menu: lead on
+        return [ctx.reply("unsure_lead_on"), ShowNext()]
+    if kind is not None:  # "yes" to nothing asked
         return [ctx.reply("nothing_asked")]
     if not ctx.company.onboarded and ctx.pending is None:
         # First words without /start: answer if it is a question, then get to know them.

@@ -46,7 +46,7 @@ def _told_step(kb: Knowledge, text: str, current: str | None) -> str | None:
 # Being done, said of an action: the sentence must say one of these.
 _DONE = re.compile(
     r"好了|完了|完成|搞定|已经|已|有了|了(?=[，,；;。！!~～\s]|$)"
-    r"|\b(?:done|finished|completed|set\s+up|built|wrote|written|issued|signed|approved|ready"
+    r"|\b(?:done|finished|completed|set\s+up|built|wrote|written|issued|signed|approved|ready|out"
     r"|in\s+place|sorted|created|drafted|made|did|have\s+(?:now\s+)?(?:a|an|the|our))\b",
     re.I,
 )
@@ -60,7 +60,7 @@ _AROUND = re.compile(
     r"|\b(?:last|this|next|week|month|year|yesterday|today|tomorrow|ago|just|already|now|finally"
     r"|we|i|our|the|a|an|have|has|had|is|are|was|were|be|will|going|to|by|before|end|of|on|at"
     r"|it|its|all|done|finished|finish|completed|complete|set|up|built|wrote|written|issued|signed"
-    r"|approved|ready|in|place|sorted|created|drafted|made|did|do|and|get|got"
+    r"|approved|ready|in|place|sorted|created|drafted|made|did|do|and|get|got|out"
     r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     r"|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
@@ -93,12 +93,16 @@ _AHEAD = re.compile(
 
 # Owners' shorthand, spelt out before matching titles ("管代任命书签好了").
 _SHORT = {"管代": "管理者代表", "知产": "知识产权", "管评": "管理评审", "内审": "内部审核",
-          "ip": "知识产权", "fto": "自由实施"}  # fmt: skip
+          "ip": "知识产权", "fto": "自由实施", "任命书": "任命", "任命文件": "任命"}  # fmt: skip
 _CLAUSES = re.compile(r"[，,；;。]")
 
 
+# English nouns for what a title says with its verb ("the appointment letter is out").
+_NOUNS = re.compile(r"\b(?:letter\s+of\s+)?appointment(?:\s+letter)?\b")
+
+
 def _named(text: str) -> str:
-    named = " ".join(_AROUND.sub(" ", fold(text)).split())
+    named = " ".join(_AROUND.sub(" ", _NOUNS.sub("appoint", fold(text))).split())
     for short, full in _SHORT.items():
         named = named.replace(short, full) if not short.isascii() else named
     return named
@@ -132,12 +136,15 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
     ahead = _AHEAD.search(text) is not None
-    if not ahead and _DONE.search(text) and len(several := _several_actions(ctx, text)) > 1:
+    several = _several_actions(ctx, text) if not ahead and _DONE.search(text) else []
+    if len(several) > 1:
         return _several_done(ctx, several, text)  # "范围说明和组织机构图都弄好了"
     if denies(text):
         return None
     if (ahead or _DONE.search(text)) and (action := _named_action(ctx, text)) is not None:
         return _moved(ctx, action, text) if ahead else _done(ctx, action, text)
+    if not ahead and _DONE.search(text) and len(several) == 1:  # "A and <something else>"
+        return _done(ctx, several[0], text)
     if not ahead and _DONE.search(text) and (finished := _named_action(ctx, text, done=True)):
         return [ctx.reply("action_told_already", title=finished.title(ctx.lang))]
     step_id = _told_step(ctx.kb, text, ctx.company.current_step)

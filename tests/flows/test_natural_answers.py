@@ -241,9 +241,22 @@ def test_what_is_next_can_be_declined_and_anything_else_is_answered_normally(zh:
 def test_yes_or_no_to_nothing_asked_is_not_sent_to_the_faq(en: Driver) -> None:
     en.onboard()
     en.text("hmm")  # the offer lapses
-    for word in ("yes", "no", "not sure"):
+    for word in ("yes", "no"):
         en.text(word)
         assert "I'm here when you need me" in en.said(), word
+
+
+@pytest.mark.parametrize(
+    ("lang", "word", "lead"), [("zh", "不清楚", "我来带路"), ("en", "not sure", "lead the way")]
+)
+def test_not_sure_with_nothing_asked_is_shown_the_way_on(
+    kb: Knowledge, lang: str, word: str, lead: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.text("hmm")  # the offer lapses
+    d.text(word)
+    assert lead in d.said() and "2|as.start" in [b.data for b in d.buttons], d.said()
 
 
 def test_a_greeting_mid_onboarding_says_hello_and_asks_again(en: Driver) -> None:

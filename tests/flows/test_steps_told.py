@@ -165,6 +165,30 @@ def test_two_actions_told_done_in_one_sentence_are_read_back_together(
     assert {"gap:A01", "gap:B07"} <= done
 
 
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "方针签了，任命书也发了"),
+     ("en", "the IP policy is signed and the appointment letter is out")],
+)  # fmt: skip
+def test_the_policy_and_the_appointment_letter_told_together(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    d.text(said)
+    d.text("对" if lang == "zh" else "yes")
+    done = {a.id for a in d.conv.company.actions if a.done_on is not None}
+    assert {"gap:B01", "gap:B06"} <= done, d.said()
+
+
+def test_one_action_named_beside_something_else_is_still_read_back(en: Driver) -> None:
+    plan_every_gap(en)
+    en.text("the IP policy is signed and the lawyer reviewed stuff")
+    assert [b.data for b in en.buttons if "evt.told" in b.data] == [
+        f"2|evt.told|gap:B01|{en.now.date().isoformat()}"
+    ], en.said()
+
+
 def test_an_action_told_done_twice_is_said_to_be_done_already(en: Driver) -> None:
     plan_every_gap(en)  # every quick-set gap is a plan action
     en.text("policy signed by our GM today")
