@@ -103,7 +103,7 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
 
 _ALL_DONE = re.compile(
     r"都(?:已经)?(?:做|弄|搞|办)?(?:完|好)|全(?:部|都)(?:做|弄|搞)?完|这些都"
-    r"|\ball\b.{0,20}\b(?:done|finished|complete[d]?)\b"
+    r"|\b(?:all|everything)\b.{0,20}\b(?:done|finished|complete[d]?)\b"
     r"|\bmark\s+(?:them|these|all)\b.{0,12}\bdone\b|\bdone\s+together\b",
     re.I,
 )
@@ -138,6 +138,14 @@ def says_done(text: str) -> bool:
     if len(said) > 16 or looks_like_question(text):
         return False
     return any(word in said for word in _offer_words("done") if len(word) >= 2)
+
+
+def says_all_done(text: str) -> bool:
+    """ "计划里的都做完了", "everything is done": all of it, not one thing."""
+    said = bare(text)
+    if len(said) > 40 or looks_like_question(text) or _ALL_DONE.search(text) is None:
+        return False
+    return says_done(text) or _ALL_DONE.search(said) is not None
 
 
 def told_read_back(ctx: Ctx) -> tuple[str, Verb, tuple[str, ...]] | None:

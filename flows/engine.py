@@ -18,6 +18,7 @@ from flows import (
     facts,
     faq,
     nextstep,
+    overdue,
     plan,
     position,
     preconditions,
@@ -25,7 +26,7 @@ from flows import (
     steps_told,
 )
 from flows.authz import refusal
-from flows.basics import OFFER, accept_read_back, says_done, told_read_back
+from flows.basics import OFFER, accept_read_back, says_all_done, says_done, told_read_back
 from flows.callbacks import bind, decode, encode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
@@ -283,6 +284,9 @@ def text(ctx: Ctx, raw: str) -> Out:
     offered = ctx.pending is None or ctx.pending.flow == OFFER  # nothing asked but an offer
     if offered and ctx.company.onboarded and asks_meaning(value):
         return [ctx.reply("meaning_of_next"), ShowNext()]  # "这个是啥意思" under a step card
+    idle = ctx.pending is None and ctx.company.onboarded
+    if idle and says_all_done(value) and (bulk := overdue.told_all_done(ctx)) is not None:
+        return bulk  # "计划里的都做完了": the overdue plan actions, read back together
     if ctx.pending is None and ctx.company.onboarded and says_done(value):
         return [ctx.reply("done_what"), ShowNext()]  # "做完了" with nothing on screen: which?
     if ctx.pending is None and ctx.company.onboarded and says_go(value):

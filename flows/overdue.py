@@ -57,6 +57,22 @@ def review(ctx: Ctx) -> Out:
     return [Reply("\n".join(lines), rows)]
 
 
+def told_all_done(ctx: Ctx) -> Out | None:
+    """ "计划里的都做完了" with several plan actions overdue: those read back for one "yes"
+    (milestones keep their own dates), or None when there is nothing to tick at once."""
+    items = nextstep.bulk_done(all_missed(ctx))
+    if len(items) < 2:
+        return None
+    shown = items[:LISTED]
+    lines = [f"• {i.title(ctx.lang)}" for i in shown]
+    if len(items) > len(shown):
+        lines.append(ctx.t("overdue_listed_more", n=len(items) - len(shown)))
+    button = ctx.button("step_told_yes", "tl.alltold", "all", *nextstep.overdue_guard(items))
+    reply = ctx.reply("overdue_told_all", [[button]], n=len(items), titles="\n".join(lines))
+    reply.offer = button.data  # "对" / "yes" ticks them
+    return [reply]
+
+
 def all_done(ctx: Ctx, scope: str, count: str, earliest: str) -> Out | None:
     if scope not in ("all", "rest"):
         return None
@@ -72,5 +88,7 @@ FLOW = Flow(
     verbs=(
         Verb("tl.overdue", review),
         Verb("tl.alldone", all_done, arity=3, records_done=True),
+        # the same, as the read-back of "都做完了": the owner said it, so "对" or moving on does
+        Verb("tl.alltold", all_done, arity=3, moving_on_accepts=True),
     ),
 )

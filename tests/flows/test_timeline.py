@@ -412,3 +412,25 @@ def test_all_done_in_words_presses_the_one_tap_button_shown(en: Driver, said: st
     assert any(b.data.startswith("2|tl.alldone|") for b in en.buttons)
     en.text(said)
     assert sum(1 for a in en.conv.company.actions if a.done_on) > 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes"),
+    [("zh", "计划里的都做完了", "对"), ("en", "everything in the plan is done", "yes")],
+)
+def test_all_done_told_with_nothing_on_screen_reads_the_overdue_actions_back(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    d.advance(40)  # back after weeks: several actions overdue, no card on screen
+    d.text("hmm")
+    late = [i for i in timeline(d).items if i.key.startswith("action:") and i.on < today(d)]
+    d.text(said)
+    assert str(len(late)) in d.said() and late[0].title(lang) in d.said()
+    assert not any(
+        a.done_on for a in d.conv.company.actions if f"action:{a.id}" in {i.key for i in late}
+    )  # read back first, nothing ticked yet
+    d.text(yes)
+    done = {f"action:{a.id}" for a in d.conv.company.actions if a.done_on}
+    assert {i.key for i in late} <= done, d.said()
