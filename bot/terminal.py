@@ -121,6 +121,8 @@ class TerminalChat:
         else:
             self.assistant.clock = ShiftedClock(day, base=clock, tz=tz or DEFAULT_TZ)
         self._print(f"\n🤖 {texts.t(lang, 'today_set', date=day.isoformat())}")
+        # What would have reached the phone by then, before anything is said on that day.
+        await self.show_due_reminders()
         return []
 
     async def _learn_language(self) -> None:

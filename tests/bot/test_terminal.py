@@ -132,3 +132,23 @@ async def test_yesterday_after_today_is_the_day_before_the_one_set(
     out.truncate(0)
     await chat.send("we did the internal audit yesterday")
     assert "Wed 10 Feb 2027" in out.getvalue()
+
+
+async def test_a_simulated_day_shows_what_fell_due_before_anything_is_said(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(assistant, "fay", "en", out=out, download_dir=tmp_path)
+    for line in ["/start", "Fay Co", "12", "1", "1", "6", "GB/T 29490-2023", "IP-1",
+                 "2025-12-04", "2028-12-03"]:  # fmt: skip
+        await chat.send(line)
+    day = (assistant.clock.now() + timedelta(days=8)).date()
+    out.truncate(0)
+    out.seek(0)
+    await chat.send(f"/today {day.isoformat()}")
+    text = out.getvalue()
+    assert "surveillance" in text.lower() and "Snooze" in text  # the digest, on the day set
+    out.truncate(0)
+    out.seek(0)
+    await chat.send("/status")
+    assert out.getvalue().count("Snooze") == 0  # and not again after the next message
