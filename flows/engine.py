@@ -17,6 +17,7 @@ from flows import (
     account,
     facts,
     faq,
+    internal_findings,
     nextstep,
     overdue,
     plan,
@@ -104,7 +105,13 @@ def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
     if found is None or _REJECTS.match(value) or looks_like_question(value):
         return None
     told = steps_told.recognise(ctx, value) or facts.recognise(ctx, value)
-    if told is None and not preconditions.said_open(ctx, value) and not plan.names_target(value):
+    findings = internal_findings.follow_read_back(ctx, value)  # "第一个是…": the audit's list
+    if (
+        told is None
+        and not findings
+        and not preconditions.said_open(ctx, value)
+        and not plan.names_target(value)
+    ):
         return None  # "目标改成明年9月底" is news too, not a correction of the read-back's date
     offers = [decode(r.offer) for r in told or [] if isinstance(r, Reply) and r.offer]
     if any(cb is not None and _subject(cb.args) == _subject(found[2]) for cb in offers):
@@ -277,6 +284,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return target  # "目标改到明年6月底", "change the target date"
     if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
         return fact  # "内审是3月15号做的": read back for one-tap confirmation
+    if ctx.pending is None and (found := internal_findings.recognise(ctx, value)) is not None:
+        return found  # "第一个是合同没审，第二个是…": corrective actions in the plan
     if ctx.pending is None and (step := steps_told.recognise(ctx, value)) is not None:
         return step  # "合同签了", "the CB accepted our application": complete that step?
     if ctx.pending is None and (lone := facts.lone_date(ctx, value)) is not None:

@@ -602,3 +602,37 @@ def test_one_finding_told_with_what_it_is_about_asks_only_its_grade(
     assert [(nc.description, nc.grade) for nc in d.conv.company.nonconformities] == [
         (about, "minor")
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "findings", "titles"),
+    [("zh", "第一个是合同没做知识产权审查，第二个是培训记录缺签到",
+      ["整改内审问题：合同没做知识产权审查", "整改内审问题：培训记录缺签到"]),
+     ("en", "the findings were: no IP check in contracts; training records unsigned",
+      ["Correct internal audit finding: no IP check in contracts",
+       "Correct internal audit finding: training records unsigned"])],
+)  # fmt: skip
+@pytest.mark.parametrize("confirmed_first", [True, False])
+def test_internal_audit_findings_described_become_plan_actions(
+    kb: Knowledge, lang: str, findings: str, titles: list[str], confirmed_first: bool
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|running")
+    d.text("2026-06-01")
+    d.text("内审11月19号做完了，发现了两个问题")
+    if confirmed_first:
+        d.text("对")
+    d.text(findings)  # without a "yes", the audit's date is accepted by moving on
+    audit = next(e for e in d.conv.company.events if e.key == "internal_audit")
+    assert audit.on.isoformat() == "2026-11-19" and audit.done
+    added = [a for a in d.conv.company.actions if a.custom]
+    assert [getattr(a, f"title_{lang}") for a in added] == titles, d.said()
+    assert all(a.due > d.now.date() for a in added)  # a month to correct, a week at least
+    assert "2" in d.said()
+
+
+def test_a_list_with_no_internal_audit_behind_it_adds_nothing(zh: Driver) -> None:
+    zh.onboard("Acme", "2|ob|stage|running")
+    zh.text("2026-06-01")
+    zh.text("第一个是合同没做知识产权审查，第二个是培训记录缺签到")
+    assert not [a for a in zh.conv.company.actions if a.custom]
