@@ -104,6 +104,10 @@ def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
     found = told_read_back(ctx)
     if found is None or _REJECTS.match(value) or looks_like_question(value):
         return None
+    if found[1].name == "fact" and facts.tells_on_without_date(ctx, found[2][0], value):
+        # "一阶段过了，没问题": on the day read back; what the message says is the reply
+        accept_read_back(ctx)
+        return text(ctx, value)
     told = steps_told.recognise(ctx, value) or facts.recognise(ctx, value)
     findings = internal_findings.follow_read_back(ctx, value)  # "第一个是…": the audit's list
     if (

@@ -115,6 +115,18 @@ def _named_event(text: str) -> str | None:
     return min(found)[2] if found else None
 
 
+def tells_on_without_date(ctx: Ctx, key: str, text: str) -> bool:
+    """The event being read back, named again without a date of its own ("一阶段过了，没问题",
+    "二阶段结束了，开了一个不符合"): news about it, so the date read back stands."""
+    named = _named_event(text)
+    if named is None or len(text) > MAX_LEN or looks_like_question(text):
+        return False
+    if ctx.company.certificate is not None and named in YEARLY:
+        named = YEARLY[named]
+    same = named == key or dated.resolve_key(ctx, named) == key
+    return same and find_date(_EVENT_NUMBER.sub(" ", text), ctx.today, "any") is None
+
+
 def names_event(text: str) -> bool:
     """The text names one of the journey's key events ("we have submitted our application")."""
     return len(text) <= MAX_LEN and any(p.search(text) for _, p in EVENTS)

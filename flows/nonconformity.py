@@ -88,11 +88,16 @@ _GRADES = (
 )
 
 
-def take_grade(ctx: Ctx, text: str) -> Out | None:
-    """The grade typed ("一般", "minor"): as its button; anything else is left to the others."""
+def grade_in(text: str) -> str | None:
+    """The grade a text names ("一般", "a minor finding"), or None."""
     # "不严重" names "严重" too: the minor reading is checked first when negated.
     order = _GRADES[::-1] if re.search(r"不严重|not\s+major", text, re.I) else _GRADES
-    grade = next((g for g, p in order if p.search(text)), None)
+    return next((g for g, p in order if p.search(text)), None)
+
+
+def take_grade(ctx: Ctx, text: str) -> Out | None:
+    """The grade typed ("一般", "minor"): as its button; anything else is left to the others."""
+    grade = grade_in(text)
     if grade is not None and len(text) <= 20:
         return add(ctx, grade)
     if parse_answer(text) is not None or says_nothing_new(text):  # "yes" to "major or minor?"

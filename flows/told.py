@@ -124,13 +124,20 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     if told == 1 and (about := _ABOUT.search(text)) is not None:  # "one finding about X"
         described = about.group(1).strip()[: nonconformity.MAX_NC_TEXT]
         ctx.wait_for(nonconformity.GRADE_INPUT, "", text=described)
-        return [intro, ctx.reply("nc_described", text=described), PROMPT]
+        said = ctx.reply("nc_described", text=described)
+        if (grade := nonconformity.grade_in(text[: about.start()])) is not None:
+            return [intro, said, *(nonconformity.add(ctx, grade) or [])]  # "一个一般不符合"
+        return [intro, said, PROMPT]
     return [intro, *out]
 
 
 # What the one finding is about, said with its count ("one finding about the objectives
 # table", "开了1个不符合，关于研发合同没审查"): its description, so only the grade is asked.
-_ABOUT = re.compile(r"(?:\b(?:about|regarding|concerning)\b|关于|内容是|[：:])\s*(.{4,})$", re.I)
+_ABOUT = re.compile(
+    r"(?:\b(?:about|regarding|concerning|saying|that)\b|关于|内容是|说是|问题是|是说|主要是|[：:])"
+    r"\s*(.{4,})$",
+    re.I,
+)
 
 
 def _audited_undated(ctx: Ctx) -> bool:

@@ -636,3 +636,38 @@ def test_a_list_with_no_internal_audit_behind_it_adds_nothing(zh: Driver) -> Non
     zh.text("2026-06-01")
     zh.text("第一个是合同没做知识产权审查，第二个是培训记录缺签到")
     assert not [a for a in zh.conv.company.actions if a.custom]
+
+
+@pytest.mark.parametrize(
+    ("lang", "booked", "passed"),
+    [("zh", "二阶段审核定在12月3号", "二阶段过了，没问题"),
+     ("en", "stage 2 on December 3", "stage 2 went fine, no findings")],
+)  # fmt: skip
+def test_an_audit_said_passed_after_its_unconfirmed_date_keeps_that_date(
+    kb: Knowledge, lang: str, booked: str, passed: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text(booked)  # read back, never confirmed
+    d.advance(7)
+    d.text(passed)  # about the same audit, no date: the one read back
+    assert [b.data for b in d.buttons if "fact.passed" in b.data] == [
+        "2|fact.passed|stage2|2026-12-03"
+    ], d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "grade", "about"),
+    [("zh", "二阶段结束了，开了一个一般不符合，说是保密协议没签全", "minor", "保密协议没签全"),
+     ("en", "stage 2 is over, one major finding about missing NDAs", "major", "missing NDAs")],
+)  # fmt: skip
+def test_one_finding_told_with_its_grade_and_subject_is_recorded_at_once(
+    kb: Knowledge, lang: str, said: str, grade: str, about: str
+) -> None:
+    d = Driver(kb, lang)
+    _stage2_held(d)
+    d.text(said)
+    ncs = d.conv.company.nonconformities
+    assert [(nc.grade, nc.description) for nc in ncs] == [(grade, about)], d.said()
+    assert d.conv.user.pending is None or d.conv.user.pending.flow != "nc_grade"
