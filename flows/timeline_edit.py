@@ -90,10 +90,11 @@ APPLIED_AFTER = {"apply", "stage1", "stage2"}
 
 
 def _close_preparation(ctx: Ctx) -> None:
-    """Plan actions still open when the application went in are done by then (the body
-    accepted it); milestones keep their own dates (the pre-application check asks for them)."""
+    """Plan actions from the gap assessment still open when the application went in are done
+    by then (the body accepted it); milestones keep their own dates (the pre-application check
+    asks for them), and what the user added (an internal audit's findings) stays open."""
     for a in ctx.company.actions:
-        if a.done_on is None:
+        if a.done_on is None and not a.custom:
             a.done_on = ctx.today
 
 

@@ -671,3 +671,15 @@ def test_one_finding_told_with_its_grade_and_subject_is_recorded_at_once(
     ncs = d.conv.company.nonconformities
     assert [(nc.grade, nc.description) for nc in ncs] == [(grade, about)], d.said()
     assert d.conv.user.pending is None or d.conv.user.pending.flow != "nc_grade"
+
+
+def test_internal_audit_findings_stay_open_when_the_application_goes_in(zh: Driver) -> None:
+    zh.onboard("Acme", "2|ob|stage|running")
+    zh.text("2026-06-01")
+    zh.text("内审11月19号做完了，发现了两个问题")
+    zh.text("第一个是合同没做知识产权审查，第二个是培训记录缺签到")
+    zh.text("申请昨天交了")
+    zh.text("对")
+    assert "提交认证申请" in zh.said()
+    findings = [a for a in zh.conv.company.actions if a.custom]
+    assert len(findings) == 2 and all(a.done_on is None for a in findings)
