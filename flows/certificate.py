@@ -6,7 +6,7 @@ import re
 from datetime import date
 from functools import cache
 
-from flows import confirm, position, timeline_edit
+from flows import confirm, internal_findings, position, timeline_edit
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
@@ -105,6 +105,12 @@ def typed(ctx: Ctx, text: str) -> Out | None:
             return _edition_from_issue_date(ctx, told)
         return edition(ctx, found) if isinstance(found, str) else found
     if p.field == "number":
+        if (both := _number_and_date(ctx, text)) is not None:  # "8月20号发的，证书号 165IP…"
+            data = {**p.data, "number": both[0]}
+            if both[1] is not None and "issued" not in data:
+                data["issued"] = fmt_date(both[1])
+            ctx.wait_for(INPUT, "expires" if "issued" in data else "issued", **data)
+            return [PROMPT]
         number = _LEAD_IN.sub("", " ".join(text.split())).strip(" 。.")
         no_digit = not any(ch.isdigit() for ch in number)  # "we closed the NCs" is no number
         edition_said = _EDITION_SAID.fullmatch(number) is not None  # "23版": no number
@@ -118,6 +124,29 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         ctx.wait_for(INPUT, "expires" if "issued" in p.data else "issued", **p.data, number=number)
         return [PROMPT]
     return _date(ctx, p.field, text)
+
+
+# The number inside a sentence: after its name ("证书号 165IP2027000123", "cert no. IP-1"),
+# or a code of letters and digits standing out ("165IP2027000123").
+_NUMBER_NAMED = re.compile(
+    r"(?:证书(?:编)?号码?|编号|(?:certificate|cert)\s*(?:number|no\.?|#)|\bnumber|\bno\.)"
+    r"\s*(?:是|为|is|:|：)?\s*(?P<num>[A-Za-z0-9][A-Za-z0-9\-/]{2,}[A-Za-z0-9])",
+    re.I,
+)
+_CODE = re.compile(r"(?<![\w-])(?=[\w\-/]*\d)(?=[\w\-/]*[A-Za-z])[A-Za-z0-9][\w\-/]{5,}(?![\w-])")
+
+
+def _number_and_date(ctx: Ctx, text: str) -> tuple[str, date | None] | None:
+    """A certificate number said in a sentence, with the issue date when it is said too; None
+    when the text is the number alone (or holds none)."""
+    m = _NUMBER_NAMED.search(text) or _CODE.search(text)
+    if m is None:
+        return None
+    number = m.group("num") if "num" in m.groupdict() else m.group(0)
+    rest = (text[: m.start()] + " " + text[m.end() :]).strip(" ，,。.;；")
+    if not rest or rest == text or len(number) > MAX_NUMBER:
+        return None
+    return number, find_date(rest, ctx.today, "past")
 
 
 def _issued_after_2013(ctx: Ctx, text: str) -> date | None:
@@ -262,9 +291,14 @@ def past_held(ctx: Ctx) -> Out | None:
 
 
 def _close_certification_plan(ctx: Ctx, issued: date) -> tuple[int, int]:
-    """The plan that led to the certificate is over: its gap actions still open were verified
-    by the audit, so they stop being "overdue". The user's own actions stay."""
-    closing = [a for a in ctx.company.actions if a.done_on is None and not a.custom]
+    """The plan that led to the certificate is over: its gap actions and the internal audit's
+    findings still open were verified by the audit, so they stop being "overdue". The user's
+    own actions stay."""
+    closing = [
+        a
+        for a in ctx.company.actions
+        if a.done_on is None and (not a.custom or a.id.startswith(internal_findings.PREFIX))
+    ]
     for action in closing:
         action.done_on = issued
     # The body decided to certify: the audit's findings were closed (or their plans accepted).

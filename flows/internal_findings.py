@@ -22,6 +22,7 @@ from flows.types import SHOW_NEXT, Out
 from flows.workdays import previous_working_day
 
 AUDITS = ("internal_audit", "yearly_internal_audit")
+PREFIX = "finding:"  # the plan action of an internal audit finding the user described
 RECENT_DAYS = 60  # findings told this long after the audit still belong to it
 CORRECT_DAYS = 30  # a month to correct, find the cause and show it works
 MAX_FINDINGS = 8
@@ -98,11 +99,12 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     due = previous_working_day(
         max(day + timedelta(days=CORRECT_DAYS), ctx.today + timedelta(days=7))
     )
-    n = 1 + max((int(a.id[4:]) for a in ctx.company.actions if a.id.startswith("own:")), default=0)
+    ids = [int(a.id.removeprefix(PREFIX)) for a in ctx.company.actions if a.id.startswith(PREFIX)]
+    n = 1 + max(ids, default=0)
     for k, finding in enumerate(found):
         ctx.company.actions.append(
             Action(
-                id=f"own:{n + k}",
+                id=f"{PREFIX}{n + k}",
                 title_zh=ctx.texts.t("zh", "finding_action", finding=finding),
                 title_en=ctx.texts.t("en", "finding_action", finding=finding),
                 due=due,

@@ -683,3 +683,42 @@ def test_internal_audit_findings_stay_open_when_the_application_goes_in(zh: Driv
     assert "提交认证申请" in zh.said()
     findings = [a for a in zh.conv.company.actions if a.custom]
     assert len(findings) == 2 and all(a.done_on is None for a in findings)
+
+
+def test_internal_audit_findings_close_with_the_certificate(zh: Driver) -> None:
+    zh.onboard("Acme", "2|ob|stage|running")
+    zh.text("2026-06-01")
+    zh.text("内审11月19号做完了，发现了两个问题")
+    zh.text("第一个是合同没做知识产权审查，第二个是培训记录缺签到")
+    zh.cmd("plan")
+    zh.press("➕")
+    zh.text("给研发部再做一次专利检索培训")
+    zh.text("明年3月底")
+    zh.advance(120)
+    zh.text("证书拿到了")
+    zh.text("2027年3月1号发的，证书号 165IP2027000123")
+    zh.text("好的")  # the usual expiry
+    cert = zh.conv.company.certificate
+    assert cert is not None and cert.number == "165IP2027000123", zh.said()
+    assert cert.issued.isoformat() == "2027-03-01"
+    open_titles = [a.title_zh for a in zh.conv.company.actions if a.done_on is None]
+    assert open_titles == ["给研发部再做一次专利检索培训"]  # the user's own action stays
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "number"),
+    [("zh", "2026年10月20号发的，证书号 165IP2026000123", "165IP2026000123"),
+     ("en", "issued on 20 October 2026, certificate no. IP-2026-0042", "IP-2026-0042"),
+     ("en", "165IP2026000777, issued 20 October 2026", "165IP2026000777")],
+)  # fmt: skip
+def test_a_certificate_number_said_with_its_issue_date_keeps_both(
+    kb: Knowledge, lang: str, said: str, number: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|audited")
+    d.text("2026-01-05")
+    d.text("证书拿到了" if lang == "zh" else "we got the certificate")
+    d.text(said)
+    p = d.conv.user.pending
+    assert p is not None and p.field == "expires", d.said()
+    assert p.data["number"] == number and p.data["issued"] == "2026-10-20"
