@@ -31,6 +31,7 @@ from flows.basics import OFFER, accept_read_back, says_all_done, says_done, told
 from flows.callbacks import bind, decode, encode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
+from flows.known import timeline_of
 from flows.natural import AnswerKind, parse_answer
 from flows.phrasing import asks_meaning, looks_like_question, says_go
 from flows.reading import find_date
@@ -106,7 +107,10 @@ def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
         return None
     if found[1].name == "fact" and facts.tells_on_without_date(ctx, found[2][0], value):
         # "一阶段过了，没问题": on the day read back; what the message says is the reply
+        key, day = found[2][0], found[2][1]
         accept_read_back(ctx)
+        if facts.says_passed(value) and timeline_of(ctx).get(key) is not None:
+            return facts.passed_read_back(ctx, key, day)  # that audit, not the next one
         return text(ctx, value)
     told = steps_told.recognise(ctx, value) or facts.recognise(ctx, value)
     findings = internal_findings.follow_read_back(ctx, value)  # "第一个是…": the audit's list

@@ -108,6 +108,23 @@ def _direction(text: str) -> Direction:
     return "past" if _PAST.search(text) else "any"
 
 
+def _this_cycle(ctx: Ctx, named: str) -> str:
+    """Once certified, "内审" is this year's internal audit (and "管评" this year's review)."""
+    return YEARLY.get(named, named) if ctx.company.certificate is not None else named
+
+
+def says_passed(text: str) -> bool:
+    """ "监督审核通过了", "went fine, no findings": held and passed, nothing raised."""
+    return bool(_PASSED.search(text)) and not (
+        _FINDINGS.search(text) and not _NO_FINDINGS.search(text)
+    )
+
+
+def passed_read_back(ctx: Ctx, key: str, day: str) -> Out:
+    """The audit just read back (its date accepted) said passed: that, read back for a yes."""
+    return _passed(ctx, key, date.fromisoformat(day))
+
+
 def _named_event(text: str) -> str | None:
     """The event the sentence is about: the one named first ("一阶段昨天审完了，…二阶段前改好"
     is about stage 1; "管评就内审后一周吧" about the review); at one place the most specific."""
@@ -121,8 +138,7 @@ def tells_on_without_date(ctx: Ctx, key: str, text: str) -> bool:
     named = _named_event(text)
     if named is None or len(text) > MAX_LEN or looks_like_question(text):
         return False
-    if ctx.company.certificate is not None and named in YEARLY:
-        named = YEARLY[named]
+    named = _this_cycle(ctx, named)
     same = named == key or dated.resolve_key(ctx, named) == key
     return same and find_date(_EVENT_NUMBER.sub(" ", text), ctx.today, "any") is None
 
@@ -141,8 +157,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return None
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
     dated_text = _EVENT_NUMBER.sub(" ", text)
-    if ctx.company.certificate is not None and named in YEARLY:
-        named = YEARLY[named]  # once certified, "内审" is this year's internal audit
+    named = _this_cycle(ctx, named)
     key = dated.resolve_key(ctx, named)  # a kind ("surveillance") -> its next open occurrence
     direction = _direction(text)
     ahead = timeline_of(ctx).get(key)
@@ -195,12 +210,12 @@ def _after_another(ctx: Ctx, text: str, named: str) -> date | None:
     m = _AFTER.search(text)
     if m is None:
         return None
-    others = [k for k, p in EVENTS if k != named and p.search(text)]
+    others = [_this_cycle(ctx, k) for k, p in EVENTS if k != named and p.search(text)]
     anchor = timeline_of(ctx).get(dated.resolve_key(ctx, others[0])) if others else None
     if anchor is None:
         return None
     raw = m.group("n") or m.group("n_en") or "1"
-    said = parse_count(raw)
+    said = parse_count(raw.replace("两", "二"))  # "内审后两周": a bare "两" is no count alone
     count = 0.5 if raw == "半" else (said.value if said is not None else 1)
     unit = (m.group("unit") or m.group("unit_en") or "").lower().rstrip("s")
     if unit in ("月", "month"):

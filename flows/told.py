@@ -99,10 +99,13 @@ _AUDITS = {"stage1": facts_pattern("stage1"), "stage2": facts_pattern("stage2"),
 def _held_audit(ctx: Ctx, text: str) -> Item | None:
     """The audit the findings are from: the one named, else the latest one held."""
     tl = timeline_of(ctx)
-    named = [dated.resolve_key(ctx, k) for k, pattern in _AUDITS.items() if pattern.search(text)]
+    kinds = [k for k, pattern in _AUDITS.items() if pattern.search(text)]
+    named = {dated.resolve_key(ctx, k) for k in kinds}
     held = [i for i in tl.items if i.external and i.on <= ctx.today]
-    if named:
-        held = [i for i in held if i.key in named]
+    if kinds:  # "监督审核结束了": the one held of that kind, not the next one still open
+        held = [
+            i for i in held if i.key in named or i.kind in kinds or i.key.split(":")[0] in kinds
+        ]
     return max(held, key=lambda i: i.on) if held else None
 
 

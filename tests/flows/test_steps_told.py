@@ -256,6 +256,7 @@ def test_whats_next_typed_as_a_question_confirms_the_read_back(en: Driver) -> No
 @pytest.mark.parametrize(
     ("lang", "audit", "yes", "review", "on"),
     [("zh", "内审定在3月10号", "对", "管评就内审后一周吧", "2027-03-17"),
+     ("zh", "内审定在3月10号", "对", "管评放在内审后两周", "2027-03-24"),
      ("en", "internal audit on March 10", "yes",
       "management review two weeks after the internal audit", "24 Mar 2027")],
 )  # fmt: skip

@@ -722,3 +722,35 @@ def test_a_certificate_number_said_with_its_issue_date_keeps_both(
     p = d.conv.user.pending
     assert p is not None and p.field == "expires", d.said()
     assert p.data["number"] == number and p.data["issued"] == "2026-10-20"
+
+
+def test_the_yearly_review_after_the_yearly_audit_counts_from_this_years_audit(
+    zh: Driver,
+) -> None:
+    _certified(zh, "2026-03-02")
+    zh.text("年度内审明年1月11号做")
+    zh.text("管评放在内审后两周")  # not two weeks after the audit before certification
+    assert "2027-01-25" in zh.said(), zh.said()
+
+
+def test_a_surveillance_audit_said_passed_after_its_unconfirmed_date_is_that_one(
+    zh: Driver,
+) -> None:
+    _certified(zh, "2025-12-20")
+    zh.text("监督审核定在12月1号")  # read back, never confirmed
+    zh.advance(6)
+    zh.text("监督审核通过了")
+    assert [b.data for b in zh.buttons if "fact.passed" in b.data] == [
+        "2|fact.passed|surveillance:1|2026-12-01"
+    ], zh.said()
+
+
+def test_findings_of_the_surveillance_audit_just_held_belong_to_it(zh: Driver) -> None:
+    _certified(zh, "2025-12-20")
+    zh.text("监督审核定在12月1号")
+    zh.text("对")
+    zh.advance(6)
+    zh.text("监督审核结束了，开了1个一般不符合，说是台账没更新")
+    ncs = zh.conv.company.nonconformities
+    assert [(nc.grade, nc.description) for nc in ncs] == [("minor", "台账没更新")], zh.said()
+    assert "第1次监督审核" in zh.said()
