@@ -10,6 +10,7 @@ from flows import position, preconditions
 from flows.callbacks import encode
 from flows.context import Ctx
 from flows.natural import (
+    Ambiguous,
     AnswerKind,
     DateProblem,
     Option,
@@ -224,6 +225,11 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         found = next(filter(None, (_industry_in(ctx, c) for c in extras.clauses(v))), found)
     if isinstance(found, str):
         ctx.company.industry = found
+    elif isinstance(found, Ambiguous) and not pressed:  # "design and assembly": which one?
+        asked = read_choice(ctx, v, options(ctx, "industry"))
+        if not isinstance(asked, str):
+            return asked
+        ctx.company.industry = asked
     elif looks_like_question(v):
         return None
     elif says_nothing_new(v):  # "有", "ok", "不知道": no industry named

@@ -93,16 +93,23 @@ _AHEAD = re.compile(
 
 # Owners' shorthand, spelt out before matching titles ("管代任命书签好了").
 _SHORT = {"管代": "管理者代表", "知产": "知识产权", "管评": "管理评审", "内审": "内部审核",
-          "ip": "知识产权", "fto": "自由实施", "任命书": "任命", "任命文件": "任命"}  # fmt: skip
+          "ip": "知识产权", "fto": "自由实施", "任命书": "任命", "任命文件": "任命",
+          "知识产权手册": "体系文件", "管理手册": "体系文件", "手册": "体系文件"}  # fmt: skip
 _CLAUSES = re.compile(r"[，,；;。]")
 
 
 # English nouns for what a title says with its verb ("the appointment letter is out").
-_NOUNS = re.compile(r"\b(?:letter\s+of\s+)?appointment(?:\s+letter)?\b")
+_NOUNS = (
+    (re.compile(r"\b(?:letter\s+of\s+)?appointment(?:\s+letter)?\b"), "appoint"),
+    (re.compile(r"\b(?:(?:the|our)\s+)?(?:ip\s+)?manual\b"), "ip system documents"),
+)
 
 
 def _named(text: str) -> str:
-    named = " ".join(_AROUND.sub(" ", _NOUNS.sub("appoint", fold(text))).split())
+    folded = fold(text)
+    for noun, said in _NOUNS:
+        folded = noun.sub(said, folded)
+    named = " ".join(_AROUND.sub(" ", folded).split())
     for short, full in _SHORT.items():
         named = named.replace(short, full) if not short.isascii() else named
     return named

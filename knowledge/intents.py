@@ -126,8 +126,31 @@ _COMPILED: list[tuple[Intent, re.Pattern[str]]] = [
 ]
 
 
+# Said before the point and adding nothing to it: "hey, we're back. where are we?"
+_BACK = re.compile(
+    r"(?:(?:we|i)(?:'?re|'?m| are| am) back(?: again)?|back again|long time(?: no see)?|its me"
+    r"|我回来了|我们回来了|又来了|好久不见|是我)"
+)
+_SENTENCES = re.compile(r"[,.!?;，。！？；~～]+")
+
+
 def detect_intent(text: str) -> Intent | None:
-    """The intent of a short message, or None for anything else (including real questions)."""
+    """The intent of a short message, or None for anything else (including real questions).
+    A greeting or "we're back" before it is read past."""
+    found = _whole(text)
+    if found is not None or len(normalize(text)) > MAX_LEN:
+        return found
+    parts = [p for p in _SENTENCES.split(text) if normalize(p)]
+    if len(parts) < 2 or not all(_lead_in(p) for p in parts[:-1]):
+        return None
+    return _whole(parts[-1])
+
+
+def _lead_in(part: str) -> bool:
+    return _whole(part) is Intent.GREETING or _BACK.fullmatch(normalize(part)) is not None
+
+
+def _whole(text: str) -> Intent | None:
     norm = normalize(text)
     if not norm or len(norm) > MAX_LEN:
         return None

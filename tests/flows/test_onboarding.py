@@ -386,3 +386,14 @@ def test_why_they_came_is_answered_for_what_they_came_for(
     d.cmd("start")
     d.text(said)
     assert word in d.said()
+
+
+def test_an_industry_that_reads_two_ways_is_asked_not_guessed(en: Driver) -> None:
+    en.cmd("start")
+    en.text("Acme")
+    en.text("45")
+    en.text("PCB design services")
+    assert not en.conv.company.industry
+    assert "Electronics / telecom" in en.said() and "Services" in en.said()
+    en.text("electronics")
+    assert en.conv.company.industry == "electronics"

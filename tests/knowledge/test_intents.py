@@ -40,6 +40,11 @@ from knowledge.loader import Knowledge
         ("where were we?", Intent.WHERE),
         ("where did we leave off", Intent.WHERE),
         ("and then?", Intent.NEXT),
+        # a greeting or "we're back" before it
+        ("hey, we're back. where are we?", Intent.WHERE),
+        ("hi! what's next?", Intent.NEXT),
+        ("你好，我回来了，我们到哪一步了", Intent.WHERE),
+        ("在吗？下一步做什么", Intent.NEXT),
         ("help", Intent.HELP),
         ("你能做什么", Intent.HELP),
         ("进度", Intent.STATUS),
@@ -60,6 +65,8 @@ def test_short_messages_are_intents(text: str, intent: Intent) -> None:
         "下一步要准备哪些认证材料",
         "What is the next step after the stage 1 audit?",
         "你好，请问贯标要多久？",  # greeting + real question: goes to the FAQ
+        "hi, how much does certification cost?",
+        "we're back, what does the stage 2 audit check?",
         "thanks, but how much does certification cost?",
         "how do I plan the internal audit",
         "监督审核的进度要求是什么",
