@@ -103,7 +103,7 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
 
 _ALL_DONE = re.compile(
     r"都(?:已经)?(?:做|弄|搞|办)?(?:完|好)|全(?:部|都)(?:做|弄|搞)?完|这些都"
-    r"|\b(?:all|everything)\b.{0,20}\b(?:done|finished|complete[d]?)\b"
+    r"|\b(?:all|everything)\b.{0,30}\b(?:done|finished|complete[d]?)\b"
     r"|\bmark\s+(?:them|these|all)\b.{0,12}\bdone\b|\bdone\s+together\b",
     re.I,
 )

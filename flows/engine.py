@@ -290,10 +290,10 @@ def text(ctx: Ctx, raw: str) -> Out:
         return ticked  # "没有行政处罚": a condition the certification body checks
     if ctx.pending is None and (target := plan.target_said(ctx, value)) is not None:
         return target  # "目标改到明年6月底", "change the target date"
-    if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
-        return fact  # "内审是3月15号做的": read back for one-tap confirmation
     if ctx.pending is None and (found := internal_findings.recognise(ctx, value)) is not None:
         return found  # "第一个是合同没审，第二个是…": corrective actions in the plan
+    if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
+        return fact  # "内审是3月15号做的": read back for one-tap confirmation
     if ctx.pending is None and (step := steps_told.recognise(ctx, value)) is not None:
         return step  # "合同签了", "the CB accepted our application": complete that step?
     if ctx.pending is None and (lone := facts.lone_date(ctx, value)) is not None:

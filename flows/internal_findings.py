@@ -13,12 +13,14 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from flows import dated, facts
 from flows.basics import told_read_back
+from flows.callbacks import decode
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
 from flows.phrasing import looks_like_question
 from flows.state import Action
-from flows.types import SHOW_NEXT, Out
+from flows.types import SHOW_NEXT, Out, Reply
 from flows.workdays import previous_working_day
 
 AUDITS = ("internal_audit", "yearly_internal_audit")
@@ -39,10 +41,15 @@ _MARK = re.compile(
     re.I,
 )
 # A list introduced as findings: "问题是…", "发现的问题有：…", "the findings were: …".
+_START = r"(?:^|(?<=[，,；;。.\s]))"
 _INTRO = re.compile(
-    r"^(?:内审)?(?:发现|开)?的?(?:两|三|几|[2-9])?[个条项]?(?:问题|不符合项?)(?:是|有|分别是)?\s*[：:]"
-    r"|^(?:内审)?(?:发现|开)?的?(?:两|三|几|[2-9])?[个条项]?(?:问题|不符合项?)分?别?是"
-    r"|^(?:the\s+)?(?:internal\s+audit\s+)?(?:findings?|issues|nonconformities)\s+(?:were|are)\b:?",
+    _START + r"(?:内审)?(?:发现|开)?的?(?:两|三|几|[2-9])?[个条项]?(?:问题|不符合项?)"
+    r"(?:是|有|分别是)?\s*[：:]"
+    r"|"
+    + _START
+    + r"(?:内审)?(?:发现|开)?的?(?:两|三|几|[2-9])?[个条项]?(?:问题|不符合项?)分?别?是"
+    r"|" + _START + r"(?:the\s+)?(?:internal\s+audit\s+)?(?:findings?|issues|nonconformities)"
+    r"\s+(?:were|are)\b:?",
     re.I,
 )
 _SPLIT = re.compile(r"[；;\n]|(?<=[。.])\s*|\band\b(?=\s+(?:the\s+)?(?:other|second|third))", re.I)
@@ -76,6 +83,20 @@ def follow_read_back(ctx: Ctx, text: str) -> bool:
     return audit and len(text) <= MAX_LEN and bool(findings_in(text))
 
 
+def _audit_said(ctx: Ctx, text: str) -> tuple[str, date] | None:
+    """An internal audit held on a day said before the list ("internal audit was done on
+    March 18, the findings were: …"): its key and day."""
+    start = min((m.start() for m in (_INTRO.search(text), _MARK.search(text)) if m), default=0)
+    head = text[:start].strip(_TRIM)
+    read_back = facts.recognise(ctx, head) if head else None
+    offers = [decode(r.offer) for r in read_back or [] if isinstance(r, Reply) and r.offer]
+    cb = offers[0] if offers else None
+    if cb is None or cb.verb != "fact" or cb.args[0] not in AUDITS:
+        return None
+    day = date.fromisoformat(cb.args[1])
+    return (cb.args[0], day) if day <= ctx.today else None
+
+
 def _audit_day(ctx: Ctx) -> date | None:
     """The day of the internal audit held within the last weeks."""
     tl = timeline_of(ctx)
@@ -93,7 +114,13 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
     found = findings_in(text)
-    day = _audit_day(ctx) if found else None
+    if not found:
+        return None
+    day = _audit_day(ctx)
+    recorded: Out = []
+    if day is None and (said := _audit_said(ctx, text)) is not None:
+        key, day = said  # "internal audit was on March 18, the findings were: …"
+        recorded = [r for r in dated.set_event_date(ctx, key, day) if isinstance(r, Reply)]
     if day is None:
         return None
     due = previous_working_day(
@@ -114,4 +141,4 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         )
     lines = "\n".join(f"• {f}" for f in found)
     added = ctx.reply("findings_added", n=len(found), findings=lines, due=fmt_date(due))
-    return [added, SHOW_NEXT]
+    return [*recorded, added, SHOW_NEXT]

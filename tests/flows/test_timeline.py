@@ -416,7 +416,11 @@ def test_all_done_in_words_presses_the_one_tap_button_shown(en: Driver, said: st
 
 @pytest.mark.parametrize(
     ("lang", "said", "yes"),
-    [("zh", "计划里的都做完了", "对"), ("en", "everything in the plan is done", "yes")],
+    [
+        ("zh", "计划里的都做完了", "对"),
+        ("en", "everything in the plan is done", "yes"),
+        ("en", "all the overdue stuff is done", "yes"),
+    ],
 )
 def test_all_done_told_with_nothing_on_screen_reads_the_overdue_actions_back(
     kb: Knowledge, lang: str, said: str, yes: str

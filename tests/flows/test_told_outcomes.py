@@ -754,3 +754,22 @@ def test_findings_of_the_surveillance_audit_just_held_belong_to_it(zh: Driver) -
     ncs = zh.conv.company.nonconformities
     assert [(nc.grade, nc.description) for nc in ncs] == [("minor", "台账没更新")], zh.said()
     assert "第1次监督审核" in zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "first"),
+    [("en", "internal audit was done on November 19, the findings were: training records "
+            "incomplete; no IP review of two purchase contracts", "training records incomplete"),
+     ("zh", "内审11月19号做的，发现的问题：培训记录不全，两份采购合同没审", "培训记录不全")],
+)  # fmt: skip
+def test_the_internal_audit_and_its_findings_told_in_one_message(
+    kb: Knowledge, lang: str, said: str, first: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|running")
+    d.text("2026-06-01")
+    d.text(said)
+    audit = next(e for e in d.conv.company.events if e.key == "internal_audit")
+    assert audit.on.isoformat() == "2026-11-19" and audit.done, d.said()
+    added = [a for a in d.conv.company.actions if a.id.startswith("finding:")]
+    assert len(added) == 2 and first in added[0].title_en + added[0].title_zh
