@@ -29,9 +29,11 @@ def _edition_options() -> tuple[Option, ...]:
     return options_from([(e, f"GB/T 29490-{e}", f"GB/T 29490-{e}") for e in EDITIONS], "edition")
 
 
-def start(ctx: Ctx) -> Out:
+def start(ctx: Ctx, said: str = "") -> Out:
     """From the decision step: the edition is 2023 (2013 is no longer certified). A recorded
-    certificate is replaced only after a confirmation: its dates drive every reminder."""
+    certificate is replaced only after a confirmation: its dates drive every reminder.
+    ``said``: the news that started it ("we're certified! cert no. … issued August 25"), whose
+    number and issue date are kept."""
     cert = ctx.company.certificate
     if cert is not None:
         return confirm.ask(
@@ -41,7 +43,10 @@ def start(ctx: Ctx) -> Out:
             number=cert.number,
             expires=fmt_date(cert.expires),
         )
-    return _ask_number(ctx)
+    asked = _ask_number(ctx)
+    if said and _number_and_date(ctx, said) is not None:
+        return typed(ctx, said) or asked
+    return asked
 
 
 def _ask_number(ctx: Ctx) -> Out:

@@ -7,9 +7,11 @@ Both go through the same confirmations as their buttons; nothing is changed on a
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from flows import certificate, dated, nonconformity
-from flows.context import Ctx
+from flows import certificate, dated, facts, nonconformity
+from flows.callbacks import decode
+from flows.context import Ctx, fmt_date
 from flows.facts import pattern as facts_pattern
 from flows.known import timeline_of
 from flows.natural import parse_count
@@ -17,7 +19,7 @@ from flows.phrasing import denies, looks_like_question
 from flows.timeline import Item
 from flows.types import PROMPT, Out, Reply
 
-MAX_LEN = 60
+MAX_LEN = 100
 MAX_TOLD_FINDINGS = 20  # "开了2个不符合": asked for one after another up to this many
 _CERTIFIED = re.compile(
     r"拿到证书|拿到证了|拿证了|证书?(?:已经|终于|也)?(?:下来|发下来|到手|寄到|收到|拿到|发了|颁发)了?"
@@ -26,6 +28,7 @@ _CERTIFIED = re.compile(
     r"|\bwe(?:'re|\s+are)\s+(?:now\s+)?certified\b|\bgot\s+certified\b",
     re.I,
 )
+_NO_ABBREVIATION = re.compile(r"\bno\.(?=\s*[\w-]*\d)", re.I)  # "cert no. 165IP…" says no "no"
 _NC = r"(?:不符合项?|整改|nonconformit(?:y|ies)|findings?|\bncs?\b)"
 _CLOSED = r"(?:整改完|改完|关闭|关掉|处理完|搞定|完成|完了|好了|closed|fixed|resolved|done|sorted)"
 # The finding first ("不符合项整改完了"); the other order only in English ("closed the
@@ -41,8 +44,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     """The flow an outcome told in words starts, or None when the text tells none."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
-    if _CERTIFIED.search(text) and not denies(text):
-        return [ctx.reply("certificate_told"), *certificate.start(ctx)]
+    if _CERTIFIED.search(text) and not denies(_NO_ABBREVIATION.sub(" ", text)):
+        return [ctx.reply("certificate_told"), *certificate.start(ctx, said=text)]
     if _NC_CLOSED.search(text) and not denies(text):
         return _nc_closed(ctx, text)
     m = _NEW_FINDINGS.search(text) or (
@@ -109,8 +112,27 @@ def _held_audit(ctx: Ctx, text: str) -> Item | None:
     return max(held, key=lambda i: i.on) if held else None
 
 
+def _dated_audit(ctx: Ctx, text: str) -> Out:
+    """ "stage 2 was July 6-7, two minor NCs": the audit's day said with its findings is
+    recorded first (the findings need the audit they came from)."""
+    read_back = facts.recognise(ctx, text)
+    offers = [decode(r.offer) for r in read_back or [] if isinstance(r, Reply) and r.offer]
+    cb = offers[0] if offers else None
+    if cb is None or cb.verb != "fact" or cb.args[0].split(":")[0] not in _AUDITS:
+        return []
+    day = date.fromisoformat(cb.args[1])
+    if day > ctx.today:
+        return []
+    dated.set_event_date(ctx, cb.args[0], day)  # its own "any findings?" question is answered
+    title = dated.event_title(ctx, cb.args[0])
+    return [ctx.reply("event_recorded_done", title=title, date=fmt_date(day))]
+
+
 def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     audit = _held_audit(ctx, text)
+    recorded: Out = []
+    if audit is None and (recorded := _dated_audit(ctx, text)):
+        audit = _held_audit(ctx, text)
     if audit is not None:
         key, title = audit.key, audit.title(ctx.lang)
     elif _audited_undated(ctx):  # "已经审核过" at onboarding, no date given: stage 2's
@@ -130,9 +152,9 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         ctx.wait_for(nonconformity.GRADE_INPUT, "", text=described)
         said = ctx.reply("nc_described", text=described)
         if (grade := nonconformity.grade_in(text[: about.start()])) is not None:
-            return [intro, said, *(nonconformity.add(ctx, grade) or [])]  # "一个一般不符合"
-        return [intro, said, PROMPT]
-    return [intro, *out]
+            return [*recorded, intro, said, *(nonconformity.add(ctx, grade) or [])]  # "一般"
+        return [*recorded, intro, said, PROMPT]
+    return [*recorded, intro, *out]
 
 
 # What the one finding is about, said with its count ("one finding about the objectives

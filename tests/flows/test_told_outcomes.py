@@ -773,3 +773,29 @@ def test_the_internal_audit_and_its_findings_told_in_one_message(
     assert audit.on.isoformat() == "2026-11-19" and audit.done, d.said()
     added = [a for a in d.conv.company.actions if a.id.startswith("finding:")]
     assert len(added) == 2 and first in added[0].title_en + added[0].title_zh
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "stage 2 was November 19-20, two minor NCs"),
+     ("zh", "二阶段是11月19到20号，开了两个一般不符合")],
+)  # fmt: skip
+def test_an_audit_told_with_its_days_and_its_findings_records_both(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text(said)
+    stage2 = next(e for e in d.conv.company.events if e.key == "stage2")
+    assert stage2.on.isoformat() == "2026-11-19" and stage2.done, d.said()
+    p = d.conv.user.pending
+    assert p is not None and p.flow == "nc_text"  # the first of the two findings is asked for
+
+
+def test_certified_with_the_number_and_issue_date_in_one_message(en: Driver) -> None:
+    _audited(en)
+    en.text("we're certified! cert no. 165IP2026000456 issued November 2")
+    p = en.conv.user.pending
+    assert p is not None and p.field == "expires", en.said()
+    assert (p.data["number"], p.data["issued"]) == ("165IP2026000456", "2026-11-02")
