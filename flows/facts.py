@@ -21,7 +21,7 @@ from flows.phrasing import looks_like_question
 from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.timeline import Item
-from flows.types import Button, Out, Reply
+from flows.types import SHOW_NEXT, Button, Out, Reply
 
 MAX_LEN = 80
 # (timeline key, words naming it): the first that matches wins, most specific first.
@@ -95,6 +95,14 @@ _DONE = re.compile(
 
 
 # An external audit that went through without findings.
+# Said of the event itself: it has not happened ("还没做", "尚未提交", "we haven't had it yet").
+_NOT_HELD = re.compile(
+    r"还没(?:有)?(?:做|开|审|办|搞|弄|安排|进行|开始|提交|交|约)|(?<!还)没(?:有)?(?:做|开|审|办|搞|弄|进行|提交|交)(?!完)"
+    r"|尚未|未(?:做|开|进行|提交|安排)"
+    r"|\b(?:not|n't)\s+(?:yet\s+)?(?:done|held|happened|had|did|do|started|submitted|booked)\b"
+    r"|\b(?:haven'?t|hasn'?t|didn'?t)\b|\bnot\s+yet\b",
+    re.I,
+)
 _PASSED = re.compile(
     r"通过|没问题|顺利|没有不符合|零不符合|\bpassed\b|went\s+(?:well|fine|ok|smoothly)|no\s+findings"
     r"|\bclean\b|all\s+good",
@@ -175,6 +183,9 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         until = find_date(dated_text, ctx.today, direction, "end")
         if until is not None and when < held.on <= min(until, ctx.today):
             when = held.on
+    if _NOT_HELD.search(text) and (when is None or when <= ctx.today):
+        # "今年还没做监督审核": not a date to record; what to do about it is what's next
+        return [ctx.reply("event_not_held", title=dated.event_title(ctx, key)), SHOW_NEXT]
     if when is None and held is not None and _was_held(held, ctx.today) and _PASSED.search(text):
         return _passed(ctx, key, held.on)  # "stage 1 went fine, no findings": the day it was held
     assumed = when is None and direction == "past" and bool(_DONE.search(text))

@@ -20,7 +20,13 @@ from flows.natural import (
     parse_answer,
     parse_date,
 )
-from flows.natural.names import company_name, tells_certified, tells_intent, trade_name
+from flows.natural.names import (
+    company_name,
+    tells_certified,
+    tells_intent,
+    told_trade,
+    trade_name,
+)
 from flows.natural.text import has_cjk
 from flows.phrasing import asks_meaning, clean_name, looks_like_question, says_nothing_new
 from flows.reading import Got, date_examples, find_date, read_choice, read_count, read_date
@@ -150,7 +156,12 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
     if fieldname not in ORDER or fieldname == "stage":
         return []
     limits = {"headcount": MAX_HEADCOUNT, "sites": MAX_SITES}
-    filled = extras.absorb(ctx, value, fieldname, lambda c: _industry_in(ctx, c), limits)
+
+    def industry_of(clause: str) -> str | None:  # an option, else a trade said as one
+        trade = told_trade(clause)
+        return _industry_in(ctx, clause) or (trade[:MAX_INDUSTRY] if trade else None)
+
+    filled = extras.absorb(ctx, value, fieldname, industry_of, limits)
     if not filled:
         return []
     if fieldname == "name" and ctx.company.name:  # "Acme Co., Ltd., 120 people": the name alone

@@ -112,6 +112,14 @@ _EN_TRADE = re.compile(
 )
 
 
+def told_trade(text: str) -> str | None:
+    """The trade a sentence says the company is in ("做机床的", "we make valves"), or None
+    when the sentence does not say it that way."""
+    text = text.strip().strip(_TRAIL)
+    m = _ZH_TRADE.match(text) or _EN_TRADE.match(text)
+    return m.group(1).strip() if m else None
+
+
 def trade_name(text: str) -> str:
     """An industry in the user's own words, without the sentence: "我们是做阀门的" -> 阀门."""
     text = text.strip().strip(_TRAIL)

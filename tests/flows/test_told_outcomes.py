@@ -799,3 +799,25 @@ def test_certified_with_the_number_and_issue_date_in_one_message(en: Driver) -> 
     p = en.conv.user.pending
     assert p is not None and p.field == "expires", en.said()
     assert (p.data["number"], p.data["issued"]) == ("165IP2026000456", "2026-11-02")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "今年还没做监督审核"), ("en", "we haven't had the surveillance audit yet")],
+)
+def test_an_audit_said_not_held_is_never_recorded_as_held(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    _certified(d, "2025-11-20")  # the first surveillance audit was due by 2026-11-20
+    d.text(said)
+    assert not any("|fact" in b.data for b in d.buttons), d.said()
+    d.cmd("next")
+    assert not any(e.key.startswith("surveillance") and e.done for e in d.conv.company.events)
+    assert "逾期" in d.said() or "overdue" in d.said()
+
+
+def test_an_audit_not_held_yet_but_booked_is_read_back_for_its_day(zh: Driver) -> None:
+    _certified(zh, "2025-11-20")
+    zh.text("监督审核还没做，约在12月15号")
+    assert any(b.data == "2|fact|surveillance:1|2026-12-15" for b in zh.buttons), zh.said()
