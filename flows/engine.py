@@ -16,6 +16,7 @@ from dataclasses import replace
 from flows import (
     account,
     facts,
+    facts_pair,
     faq,
     internal_findings,
     nextstep,
@@ -112,7 +113,11 @@ def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
         if facts.says_passed(value) and timeline_of(ctx).get(key) is not None:
             return facts.passed_read_back(ctx, key, day)  # that audit, not the next one
         return text(ctx, value)
-    told = steps_told.recognise(ctx, value) or facts.recognise(ctx, value)
+    told = (
+        steps_told.recognise(ctx, value)
+        or facts_pair.recognise(ctx, value)
+        or facts.recognise(ctx, value)
+    )
     findings = internal_findings.follow_read_back(ctx, value)  # "第一个是…": the audit's list
     if (
         told is None
@@ -292,6 +297,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return target  # "目标改到明年6月底", "change the target date"
     if ctx.pending is None and (found := internal_findings.recognise(ctx, value)) is not None:
         return found  # "第一个是合同没审，第二个是…": corrective actions in the plan
+    if ctx.pending is None and (pair := facts_pair.recognise(ctx, value)) is not None:
+        return pair  # "内审5月15号，管评一周后": both read back together
     if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
         return fact  # "内审是3月15号做的": read back for one-tap confirmation
     if ctx.pending is None and (step := steps_told.recognise(ctx, value)) is not None:

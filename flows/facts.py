@@ -116,7 +116,7 @@ def _direction(text: str) -> Direction:
     return "past" if _PAST.search(text) else "any"
 
 
-def _this_cycle(ctx: Ctx, named: str) -> str:
+def this_cycle(ctx: Ctx, named: str) -> str:
     """Once certified, "内审" is this year's internal audit (and "管评" this year's review)."""
     return YEARLY.get(named, named) if ctx.company.certificate is not None else named
 
@@ -146,7 +146,7 @@ def tells_on_without_date(ctx: Ctx, key: str, text: str) -> bool:
     named = _named_event(text)
     if named is None or len(text) > MAX_LEN or looks_like_question(text):
         return False
-    named = _this_cycle(ctx, named)
+    named = this_cycle(ctx, named)
     same = named == key or dated.resolve_key(ctx, named) == key
     return same and find_date(_EVENT_NUMBER.sub(" ", text), ctx.today, "any") is None
 
@@ -165,7 +165,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return None
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
     dated_text = _EVENT_NUMBER.sub(" ", text)
-    named = _this_cycle(ctx, named)
+    named = this_cycle(ctx, named)
     key = dated.resolve_key(ctx, named)  # a kind ("surveillance") -> its next open occurrence
     direction = _direction(text)
     ahead = timeline_of(ctx).get(key)
@@ -221,17 +221,33 @@ def _after_another(ctx: Ctx, text: str, named: str) -> date | None:
     m = _AFTER.search(text)
     if m is None:
         return None
-    others = [_this_cycle(ctx, k) for k, p in EVENTS if k != named and p.search(text)]
+    others = [this_cycle(ctx, k) for k, p in EVENTS if k != named and p.search(text)]
     anchor = timeline_of(ctx).get(dated.resolve_key(ctx, others[0])) if others else None
     if anchor is None:
         return None
-    raw = m.group("n") or m.group("n_en") or "1"
+    return shifted(
+        anchor.on, m.group("n") or m.group("n_en"), m.group("unit") or m.group("unit_en")
+    )
+
+
+# "一周后", "两周之后", "a week later", "two weeks afterwards": after the event said before.
+LATER = re.compile(
+    r"(?P<n>\d+|[一二两三四五六七八九十半]+)\s*(?:个)?\s*(?P<unit>周|星期|礼拜|天|月)\s*(?:之|以)?后"
+    r"|\b(?P<n_en>\d+|one|two|three|four|a|an)\s+(?P<unit_en>weeks?|days?|months?)\s+"
+    r"(?:later|after(?:wards)?)\b",
+    re.I,
+)
+
+
+def shifted(anchor: date, n: str | None, unit: str | None) -> date:
+    """``anchor`` moved by a said offset ("两" weeks, "a" month, "半" month)."""
+    raw = n or "1"
     said = parse_count(raw.replace("两", "二"))  # "内审后两周": a bare "两" is no count alone
     count = 0.5 if raw == "半" else (said.value if said is not None else 1)
-    unit = (m.group("unit") or m.group("unit_en") or "").lower().rstrip("s")
+    unit = (unit or "").lower().rstrip("s")
     if unit in ("月", "month"):
-        return add_months(anchor.on, max(1, round(count)))
-    return anchor.on + timedelta(days=round(count * _UNIT_DAYS[unit]))
+        return add_months(anchor, max(1, round(count)))
+    return anchor + timedelta(days=round(count * _UNIT_DAYS.get(unit, 7)))
 
 
 def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False) -> Reply:

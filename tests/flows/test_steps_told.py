@@ -283,3 +283,23 @@ def test_a_new_target_after_a_read_back_is_no_correction_of_its_date(zh: Driver)
     assert zh.conv.company.target_date.isoformat() == "2027-09-30"
     review = next(e for e in zh.conv.company.events if e.key == "management_review")
     assert review.on.isoformat() == "2027-03-17"  # the read-back confirmed, not re-dated
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes", "review"),
+    [("zh", "内审3月15号，管评一周后", "对", "2027-03-22"),
+     ("zh", "内审定在3月15号，管评定在3月29号", "对", "2027-03-29"),
+     ("en", "we'll do the internal audit on March 15 and the management review a week later",
+      "yes", "2027-03-22")],
+)  # fmt: skip
+def test_the_internal_audit_and_the_review_told_together_are_both_recorded(
+    kb: Knowledge, lang: str, said: str, yes: str, review: str
+) -> None:
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    d.text(said)
+    assert not any(e.key == "internal_audit" for e in d.conv.company.events)  # read back first
+    d.text(yes)
+    days = {e.key: e.on.isoformat() for e in d.conv.company.events}
+    assert days.get("internal_audit") == "2027-03-15", d.said()
+    assert days.get("management_review") == review

@@ -1,0 +1,84 @@
+"""Two dated events told in one message ("内审5月15号，管评一周后", "we'll do the internal
+audit on May 15 and the management review a week later"): both read back for one "yes".
+
+The second date may be said after the first ("一周后", "a week later"). Only the yearly pair an
+owner plans together (internal audit, management review) and only when both dates are read.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+from flows import dated, facts
+from flows.callbacks import encode
+from flows.context import Ctx
+from flows.natural import format_date
+from flows.phrasing import looks_like_question
+from flows.reading import find_date
+from flows.registry import Flow, Verb
+from flows.types import Button, Out, Reply
+
+PAIRED = {"internal_audit": "ia", "management_review": "mr",
+          "yearly_internal_audit": "yia", "yearly_management_review": "ymr"}  # fmt: skip
+_KEYS = {short: key for key, short in PAIRED.items()}
+_PARTS = re.compile(r"[，,；;]|\band\b|以及|还有|然后|之后再|再")
+MAX_LEN = 120
+
+
+def _part_event(ctx: Ctx, part: str) -> str | None:
+    found = [key for key, pattern in facts.EVENTS if pattern.search(part)]
+    return facts.this_cycle(ctx, found[0]) if len(found) == 1 else None
+
+
+def recognise(ctx: Ctx, text: str) -> Out | None:
+    """The two events and their days, read back together; None unless the text says exactly
+    that."""
+    if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
+        return None
+    parts = [p for p in _PARTS.split(text) if p.strip()]
+    named = [(p, k) for p in parts if (k := _part_event(ctx, p)) is not None]
+    if len(named) != 2 or named[0][1] == named[1][1] or any(k not in PAIRED for _, k in named):
+        return None
+    (first, k1), (second, k2) = named
+    d1 = find_date(first, ctx.today, "any", "start")
+    if d1 is None:
+        return None
+    later = facts.LATER.search(second)
+    d2: date | None
+    if later is not None:
+        d2 = facts.shifted(d1, later.group("n") or later.group("n_en"),
+                           later.group("unit") or later.group("unit_en"))  # fmt: skip
+    else:
+        d2 = find_date(second, ctx.today, "any", "start")
+    if d2 is None:
+        return None
+    k1, k2 = dated.resolve_key(ctx, k1), dated.resolve_key(ctx, k2)
+    if k1 not in PAIRED or k2 not in PAIRED:
+        return None
+    data = encode("fact2", PAIRED[k1], d1.strftime("%Y%m%d"), PAIRED[k2], d2.strftime("%Y%m%d"))
+    lines = "\n".join(
+        f"• {dated.event_title(ctx, k)}：{format_date(d, ctx.lang)}" if ctx.lang == "zh"
+        else f"• {dated.event_title(ctx, k)}: {format_date(d, ctx.lang)}"
+        for k, d in ((k1, d1), (k2, d2))
+    )  # fmt: skip
+    reply = ctx.reply("facts_pair_confirm", [[Button(ctx.t("fact_yes"), data)]], lines=lines)
+    reply.offer = data
+    return [reply]
+
+
+def record(ctx: Ctx, k1: str, d1: str, k2: str, d2: str) -> Out | None:
+    if k1 not in _KEYS or k2 not in _KEYS:
+        return None
+    try:
+        days = [datetime.strptime(d, "%Y%m%d").date() for d in (d1, d2)]
+    except ValueError:
+        return None
+    first = dated.set_event_date(ctx, _KEYS[k1], days[0])
+    second = dated.set_event_date(ctx, _KEYS[k2], days[1])
+    texts = [r.text for r in (*first, *second) if isinstance(r, Reply) and r.text]
+    rest = [r for r in second if not isinstance(r, Reply)]  # what's next, once
+    return [Reply("\n".join(texts)), *rest]
+
+
+FLOW = Flow("facts_pair", verbs=(Verb("fact2", record, arity=4, moving_on_accepts=True),))
