@@ -53,10 +53,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         d2 = find_date(second, ctx.today, "any", "start")
     if d2 is None:
         return None
-    k1, k2 = dated.resolve_key(ctx, k1), dated.resolve_key(ctx, k2)
-    if k1 not in PAIRED or k2 not in PAIRED:
+    k1, k2 = dated.resolve_key(ctx, k1), dated.resolve_key(ctx, k2)  # "yearly_…:s1"
+    s1, s2 = _short(k1), _short(k2)
+    if s1 is None or s2 is None:
         return None
-    data = encode("fact2", PAIRED[k1], d1.strftime("%Y%m%d"), PAIRED[k2], d2.strftime("%Y%m%d"))
+    data = encode("fact2", s1, d1.strftime("%Y%m%d"), s2, d2.strftime("%Y%m%d"))
     lines = "\n".join(
         f"• {dated.event_title(ctx, k)}：{format_date(d, ctx.lang)}" if ctx.lang == "zh"
         else f"• {dated.event_title(ctx, k)}: {format_date(d, ctx.lang)}"
@@ -67,15 +68,29 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     return [reply]
 
 
+def _short(key: str) -> str | None:
+    """ "yearly_internal_audit:s1" -> "yia:s1" (a button holds 64 bytes)."""
+    base, _, cycle = key.partition(":")
+    code = PAIRED.get(base)
+    return None if code is None else f"{code}:{cycle}" if cycle else code
+
+
+def _long(short: str) -> str | None:
+    code, _, cycle = short.partition(":")
+    base = _KEYS.get(code)
+    return None if base is None else f"{base}:{cycle}" if cycle else base
+
+
 def record(ctx: Ctx, k1: str, d1: str, k2: str, d2: str) -> Out | None:
-    if k1 not in _KEYS or k2 not in _KEYS:
+    key1, key2 = _long(k1), _long(k2)
+    if key1 is None or key2 is None:
         return None
     try:
         days = [datetime.strptime(d, "%Y%m%d").date() for d in (d1, d2)]
     except ValueError:
         return None
-    first = dated.set_event_date(ctx, _KEYS[k1], days[0])
-    second = dated.set_event_date(ctx, _KEYS[k2], days[1])
+    first = dated.set_event_date(ctx, key1, days[0])
+    second = dated.set_event_date(ctx, key2, days[1])
     texts = [r.text for r in (*first, *second) if isinstance(r, Reply) and r.text]
     rest = [r for r in second if not isinstance(r, Reply)]  # what's next, once
     return [Reply("\n".join(texts)), *rest]

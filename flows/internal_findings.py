@@ -79,7 +79,7 @@ def follow_read_back(ctx: Ctx, text: str) -> bool:
     """Findings listed while the internal audit's date is read back: they follow it (moving on
     accepts the date, then the list is read)."""
     told = told_read_back(ctx)
-    audit = told is not None and told[1].name == "fact" and told[2][0] in AUDITS
+    audit = told is not None and told[1].name == "fact" and told[2][0].split(":")[0] in AUDITS
     return audit and len(text) <= MAX_LEN and bool(findings_in(text))
 
 
@@ -91,7 +91,7 @@ def _audit_said(ctx: Ctx, text: str) -> tuple[str, date] | None:
     read_back = facts.recognise(ctx, head) if head else None
     offers = [decode(r.offer) for r in read_back or [] if isinstance(r, Reply) and r.offer]
     cb = offers[0] if offers else None
-    if cb is None or cb.verb != "fact" or cb.args[0] not in AUDITS:
+    if cb is None or cb.verb != "fact" or cb.args[0].split(":")[0] not in AUDITS:
         return None
     day = date.fromisoformat(cb.args[1])
     return (cb.args[0], day) if day <= ctx.today else None

@@ -821,3 +821,12 @@ def test_an_audit_not_held_yet_but_booked_is_read_back_for_its_day(zh: Driver) -
     _certified(zh, "2025-11-20")
     zh.text("监督审核还没做，约在12月15号")
     assert any(b.data == "2|fact|surveillance:1|2026-12-15" for b in zh.buttons), zh.said()
+
+
+def test_this_years_audit_and_review_told_together_once_certified(en: Driver) -> None:
+    _certified(en, "2026-03-02")
+    en.text("we will do the internal audit on January 11 and the management review two weeks later")
+    en.text("yes")
+    days = {e.key: e.on.isoformat() for e in en.conv.company.events}
+    assert days.get("yearly_internal_audit:s1") == "2027-01-11", en.said()
+    assert days.get("yearly_management_review:s1") == "2027-01-25"
