@@ -79,6 +79,7 @@ SUBJECT_RULES: tuple[tuple[str, str, str | None, str | None, bool], ...] = (
     ("right_term", "rights", "term", "keep", False),
     ("fee_payment", "fees", "payment", "keep", False),
     ("ip_subsidy", "money", "rights", "keep", False),
+    ("insurance", "products", None, "keep", False),
 )
 
 
