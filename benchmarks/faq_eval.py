@@ -48,6 +48,7 @@ SCORED_ONCE = (
     "blind-2026-12-02i",  # round 10
     "blind-2026-12-02j",  # round 11
     "blind-2026-12-02k",  # round 12
+    "blind-2026-12-02l",  # round 13
     "heldout",
 )
 # sets that joined the pool after round 7 (a round's named pool leaves the later ones out)
@@ -57,6 +58,7 @@ _LATER_THAN_F = (
     "blind-2026-12-02i",
     "blind-2026-12-02j",
     "blind-2026-12-02k",
+    "blind-2026-12-02l",
 )
 LEGACY = {"t_answer": 28.0, "margin": 5.0, "t_suggest": 28.0}  # today's matcher, 2026-11-27
 
@@ -130,7 +132,9 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     # Round 11: blind-j (scored once after round 10) joins.
     extra["dev-round11"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[4:])]
     # Round 12: blind-k (scored once after round 11) joins.
-    extra["dev-round12"] = [*dev, *scored]
+    extra["dev-round12"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[5:])]
+    # Round 13: blind-l (scored once after round 12) joins.
+    extra["dev-round13"] = [*dev, *scored]
     return {name: (full | extra)[name] for name in only}
 
 
@@ -375,7 +379,7 @@ def misses(set_name: str) -> str:
     return "\n".join(lines)
 
 
-def leave_one_set_out(pool_name: str = "dev-round12") -> dict[str, Any]:
+def leave_one_set_out(pool_name: str = "dev-round13") -> dict[str, Any]:
     """Each scored set of the pool scored with a calibration fitted without it (round 11).
 
     The pool (FAQ phrasings + the dev files + the scored sets) is scored once; for every scored
@@ -619,7 +623,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--loso",
         metavar="POOL",
-        help="leave-one-set-out over the scored sets of a pool (e.g. dev-round12)",
+        nargs="?",
+        const="dev-round13",
+        help="leave-one-set-out over the scored sets of a pool (default dev-round13)",
     )
     parser.add_argument(
         "--build-vocab", action="store_true", help="rewrite the USE vocabulary (needs wordfreq)"

@@ -75,6 +75,11 @@ SUBJECT_RULES: tuple[tuple[str, str, str | None, str | None, bool], ...] = (
     ("enterprise_titles", "titles", "asks", "keep", True),
     ("business_software", "software", "asks", "keep", True),
     ("ip_finance", "finance", "terms", "keep", False),
+    # round 13
+    ("right_term", "rights", "term", "keep", False),
+    ("fee_payment", "fees", "payment", "keep", False),
+    ("ip_subsidy", "money", "rights", "keep", False),
+    ("insurance", "products", None, "keep", False),
 )
 
 
