@@ -305,17 +305,28 @@ def record_passed(ctx: Ctx, key: str, day: str) -> Out | None:
     return dated.passed(ctx, key)
 
 
+_NOW_ONLY = re.compile(r"现在|目前|当前|眼下|\bnow\b|\bright now\b|\bcurrently\b", re.I)
+_DAY_SAID = re.compile(
+    r"\d|[一二三四五六七八九十]+\s*[月号日]|今天|明天|昨天|today|tomorrow|yesterday", re.I
+)
+
+
 def lone_date(ctx: Ctx, text: str) -> Out | None:
     """A date and nothing else ("明年6月底") with nothing asked: before there is a plan it is
     most likely the target date, so offer that; otherwise ask what it is the date of."""
     if len(text) > MAX_LEN or not ctx.company.onboarded:
         return None
+    if looks_like_question(text) or (_NOW_ONLY.search(text) and not _DAY_SAID.search(text)):
+        return None  # "现在要干嘛": "now" is no date to record
     parsed = parse_date(text, ctx.today, "any", "end")
     if not isinstance(parsed, ParsedDate):
         return None
-    shown = format_date(parsed.value, ctx.lang)
-    if ctx.company.target_date is None and parsed.value > ctx.today and quick_done(ctx):
-        button = Button(ctx.t("use_as_target_btn"), encode("pl.use", parsed.value.isoformat()))
+    value = parsed.value
+    if parsed.span is not None and parsed.span[1] == ctx.today and parsed.span[0] < ctx.today:
+        value = parsed.span[0]  # "去年10月开始的": since then until now, so its start
+    shown = format_date(value, ctx.lang)
+    if ctx.company.target_date is None and value > ctx.today and quick_done(ctx):
+        button = Button(ctx.t("use_as_target_btn"), encode("pl.use", value.isoformat()))
         offer = ctx.reply("date_as_target", [[button]], date=shown)
         offer.offer = button.data  # "好" / "ok" sets it
         return [offer]

@@ -129,7 +129,7 @@ _COMPILED: list[tuple[Intent, re.Pattern[str]]] = [
 # Said before the point and adding nothing to it: "hey, we're back. where are we?"
 _BACK = re.compile(
     r"(?:(?:we|i)(?:'?re|'?m| are| am) back(?: again)?|back again|long time(?: no see)?|its me"
-    r"|我回来了|我们回来了|又来了|好久不见|是我)"
+    r"|我回来了|我们回来了|我又来了|又来了|好久不见|好久没来了?|很久没来了?|好久没联系了?|是我)"
 )
 _SENTENCES = re.compile(r"[,.!?;，。！？；~～]+")
 

@@ -680,3 +680,22 @@ def test_a_clause_mapping_question_is_no_date(zh: Driver, typed: str) -> None:
     zh.onboard("华光精密")
     zh.text(typed)
     assert "GB/T 29490-2013 5.3" in zh.said() and "这是哪件事的日期" not in zh.said(), zh.said()
+
+
+@pytest.mark.parametrize(
+    ("said", "shown"), [("去年10月开始的吧", "2025-10-01"), ("明年3月", "2027-03-31")]
+)
+def test_a_date_alone_is_asked_about_with_the_day_it_names(
+    zh: Driver, said: str, shown: str
+) -> None:
+    zh.onboard("Acme", "2|ob|stage|building")
+    zh.text("hmm")
+    zh.text(said)
+    assert shown in zh.said(), zh.said()
+
+
+@pytest.mark.parametrize("said", ["现在要干嘛", "你好，好久没来了，现在要干嘛", "what now?"])
+def test_now_is_no_date_to_record(zh: Driver, said: str) -> None:
+    zh.onboard("Acme", "2|ob|stage|building")
+    zh.text(said)
+    assert "这是哪件事的日期" not in zh.said() and "下一步" in zh.said(), zh.said()

@@ -45,6 +45,7 @@ from knowledge.loader import Knowledge
         ("hi! what's next?", Intent.NEXT),
         ("你好，我回来了，我们到哪一步了", Intent.WHERE),
         ("在吗？下一步做什么", Intent.NEXT),
+        ("你好，好久没来了，现在要干嘛", Intent.NEXT),
         ("help", Intent.HELP),
         ("你能做什么", Intent.HELP),
         ("进度", Intent.STATUS),
