@@ -69,6 +69,22 @@ def ask(ctx: Ctx) -> Out:
     return [ctx.reply(f"ask_cert_{fieldname}", examples=date_examples(ctx, "past"))]
 
 
+_EDITION_IN = re.compile(
+    r"(?:29490\s*[-—]?\s*)(20(?:13|23))\b|(?:20)?(13|23)\s*(?:版|年版|\s+version|\s+edition)"
+    r"|\b(?:version|edition)\s+(?:of\s+)?(?:20)?(13|23)\b",
+    re.I,
+)
+
+
+def edition_in(text: str) -> str | None:
+    """The edition a sentence names ("under the 2013 version", "23版的证"), or None."""
+    m = _EDITION_IN.search(text)
+    if m is None:
+        return None
+    said = next(g for g in m.groups() if g)
+    return said if len(said) == 4 else f"20{said}"
+
+
 def edition(ctx: Ctx, value: str) -> Out | None:
     p = ctx.pending
     if p is None or p.flow != INPUT or p.field != "edition" or value not in EDITIONS:

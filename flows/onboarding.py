@@ -8,6 +8,8 @@ from collections.abc import Callable
 from flows import onboarding_extras as extras
 from flows import position, preconditions
 from flows.callbacks import encode
+from flows.certificate import edition as certificate_edition
+from flows.certificate import edition_in as certificate_edition_in
 from flows.context import Ctx
 from flows.natural import (
     Ambiguous,
@@ -294,7 +296,7 @@ def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:
             echo = ctx.reply("date_echo", date=format_date(since, ctx.lang))
             return [*out, echo, *finish(ctx)]
         return [*out, *_ask_next(ctx, "since")]
-    return [*out, *finish(ctx)]
+    return [*out, *finish(ctx, "" if pressed else v)]
 
 
 _SKIPS = (AnswerKind.UNSURE, AnswerKind.NO)
@@ -333,7 +335,7 @@ def back(ctx: Ctx) -> Out:
     return _ask_next(ctx, fieldname)
 
 
-def finish(ctx: Ctx) -> Out:
+def finish(ctx: Ctx, told: str = "") -> Out:
     rules = ctx.kb.rules.practice.reminders
     ctx.clear_pending()
     ctx.company.onboarded = True
@@ -345,6 +347,9 @@ def finish(ctx: Ctx) -> Out:
     out: Out = [ctx.reply("onboarded", company=ctx.company.name, profile=profile_line(ctx))]
     if stage is Stage.CERTIFIED:
         ctx.wait_for(CERT_INPUT, "edition")
+        said = certificate_edition_in(told)  # "certified in 2022 under the 2013 version"
+        if said is not None and (taken := certificate_edition(ctx, said)) is not None:
+            return [*out, *taken]
         return [*out, PROMPT]
     phase = ctx.reply("stage_phase", phase=position.current_phase_title(ctx))
     return [*out, phase, *preconditions.at_onboarding(ctx), SHOW_NEXT]

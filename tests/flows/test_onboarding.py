@@ -400,3 +400,23 @@ def test_an_industry_that_reads_two_ways_is_asked_not_guessed(en: Driver) -> Non
     assert "Electronics / telecom" in en.said() and "Services" in en.said()
     en.text("electronics")
     assert en.conv.company.industry == "electronics"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "asked"),
+    [("en", "we got certified in 2022 under the 2013 version", "cert_2013"),
+     ("zh", "已获证，23版的", "number")],
+)  # fmt: skip
+def test_the_edition_said_with_the_stage_is_not_asked_again(
+    kb: Knowledge, lang: str, said: str, asked: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text("Acme Valves, 60 people, one factory, we make valves")
+    d.text(said)
+    p = d.conv.user.pending
+    if asked == "number":
+        assert p is not None and p.field == "number", d.said()
+    else:  # 2013 has ended: straight to the 2023 gap assessment
+        assert "2025-12-31" in d.said() and d.conv.company.stage is Stage.RUNNING
+    assert "GB/T 29490-2013" not in [b.label for b in d.buttons]
