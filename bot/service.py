@@ -43,6 +43,7 @@ from flows.types import (
     Reply,
     SendReport,
     Snooze,
+    SnoozeLast,
 )
 from flows.workspace_effects import InTransaction, WorkspaceEffect
 from knowledge.loader import Knowledge
@@ -208,6 +209,8 @@ class Assistant:
             return await self._privacy(who, conv, effect, event)
         if isinstance(effect, Snooze):
             return await self._snooze(conv, effect, event)
+        if isinstance(effect, SnoozeLast):
+            return await self._snooze_last(conv, effect, event)
         if isinstance(effect, SendReport):  # CPU-bound rendering: off the event loop
             return [await asyncio.to_thread(_render_report, effect)]
         if isinstance(effect, Forward):
@@ -252,6 +255,28 @@ class Assistant:
             return [Reply(self.texts.t(lang, "rem_stale"))]
         title = done.title_zh if lang == "zh" else done.title_en
         return [Reply(snoozed_text(title, done.due_at, done.timezone, lang))]
+
+    async def _snooze_last(
+        self, conv: Conversation, effect: SnoozeLast, event: Event
+    ) -> list[Reply]:
+        """ "明天再提醒我": what the last reminder or digest sent, moved like its ⏰ buttons."""
+        lang = conv.user.lang
+        done = []
+        if conv.user.id is not None:
+            done = await rem.snooze_last(
+                self.store, conv.user.id, conv.company.id, effect.days, event.now
+            )
+        if not done:
+            return [Reply(self.texts.t(lang, "rem_nothing_recent"))]
+        return [
+            Reply(
+                "\n".join(
+                    snoozed_text(d.title_zh if lang == "zh" else d.title_en, d.due_at,
+                                 d.timezone, lang)
+                    for d in done
+                )
+            )
+        ]  # fmt: skip
 
     async def _forward(self, who: Who, question: str) -> None:
         if self.operator is None:

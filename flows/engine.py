@@ -25,6 +25,7 @@ from flows import (
     position,
     preconditions,
     profile_told,
+    reminders,
     steps_told,
 )
 from flows.authz import refusal
@@ -39,7 +40,17 @@ from flows.reading import find_date
 from flows.state import Conversation
 from flows.told import counts_findings
 from flows.told import recognise as told_outcome
-from flows.types import Effect, Event, EventKind, Out, Outcome, Prompt, Reply, ShowNext
+from flows.types import (
+    Effect,
+    Event,
+    EventKind,
+    Out,
+    Outcome,
+    Prompt,
+    Reply,
+    ShowNext,
+    SnoozeLast,
+)
 from knowledge.intents import Intent, detect_intent
 from knowledge.loader import Knowledge
 
@@ -289,6 +300,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return [ctx.reply("number_alone", n=value.strip()[:12])]
     if ctx.pending is None and (told := told_outcome(ctx, value)) is not None:
         return told  # "拿到证书了", "不符合项整改完了": the flow that records it
+    if ctx.pending is None and ctx.company.onboarded and (days := reminders.later_said(value)):
+        return [SnoozeLast(days)]  # "明天再提醒我": the last reminder's ⏰, in words
     if ctx.pending is None and ctx.company.onboarded and (said := account.setting_said(value)):
         return command(ctx, *said)  # "提醒改成下午3点", "change my timezone to New York"
     if ctx.pending is None and (ticked := preconditions.told(ctx, value)) is not None:

@@ -7,6 +7,7 @@ the flow returns a ``Snooze`` effect for the service.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -230,6 +231,22 @@ def calendar_view(ctx: Ctx, _: str) -> Out:
     content = build_calendar(ctx.company, ctx.kb.rules, ctx.lang, ctx.now, ctx.texts)
     caption = ctx.t("remlist_calendar", n=count)
     return [Reply(caption, document=Document("ipms-calendar.ics", content, "text/calendar"))]
+
+
+# "明天再提醒我", "下周再提醒", "remind me tomorrow": the ⏰ buttons in words.
+_REMIND_AGAIN = re.compile(r"再?提醒(?:我|一下)?|\bremind\s+me\b", re.I)
+_A_WEEK = re.compile(r"下周|下个?礼拜|下星期|一周后|过一周|\bnext\s+week\b|\bin\s+a\s+week\b", re.I)
+_A_DAY = re.compile(r"明天|明日|\btomorrow\b", re.I)
+MAX_LATER = 30
+
+
+def later_said(text: str) -> int | None:
+    """The days a short "remind me again" message asks for (1 or 7), or None."""
+    if len(text) > MAX_LATER or not _REMIND_AGAIN.search(text) or "?" in text or "？" in text:
+        return None
+    if _A_WEEK.search(text):
+        return 7
+    return 1 if _A_DAY.search(text) else None
 
 
 def snooze(ctx: Ctx, reminder_id: str, days: str) -> Out | None:

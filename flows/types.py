@@ -120,6 +120,14 @@ class Snooze(Effect):
 
 
 @dataclass(frozen=True)
+class SnoozeLast(Effect):
+    """ "明天再提醒我" typed after a reminder: move what the last reminder (or digest) sent to
+    this user ``days`` later."""
+
+    days: int
+
+
+@dataclass(frozen=True)
 class SendReport(Effect):
     """Render the readiness report as a PDF (or only its chapter chart, as a PNG) and send it."""
 

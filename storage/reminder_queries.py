@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 from sqlmodel.ext.asyncio.session import AsyncSession
 
 from flows.schedule import SNOOZE_LEAD, clamp_hour, local_instant, local_today, zone
+from flows.workdays import next_working_day
 from storage.models import AppUser, CompanyRecord
 from storage.reminder_dispatch import CANCELLED, PLANNED, SENT, due
 from storage.reminder_plan import TABLE, UNIQUE, insert_dialect, select_columns
@@ -90,7 +91,9 @@ async def _snooze(
         return None
     tz = zone(row.timezone)
     hour = clamp_hour(row.due_at.astimezone(tz).hour)
-    due_at = local_instant(local_today(now, tz) + timedelta(days=max(days, 1)), hour, tz)
+    # "tomorrow" on a Friday is Monday: reminders come on working days
+    day = next_working_day(local_today(now, tz) + timedelta(days=max(days, 1)))
+    due_at = local_instant(day, hour, tz)
     values = {name: getattr(row, name) for name in _COPIED}
     values |= {
         "lead_days": SNOOZE_LEAD,
@@ -111,6 +114,33 @@ async def _snooze(
             .values(status=CANCELLED, last_error="snoozed", lease_until=None)
         )
     return Snoozed(new_id, due_at, row.title_zh, row.title_en, row.timezone)
+
+
+LAST_SENT_WITHIN = timedelta(days=7)  # "明天再提醒我" a week after the reminder: still that one
+_SAME_DELIVERY = timedelta(minutes=5)  # a digest's items are marked sent together
+
+
+async def snooze_last(
+    store: Store, user_id: int, company_id: int | None, days: int, now: datetime
+) -> list[Snoozed]:
+    """ "Remind me tomorrow" in words: every reminder of the last delivery to this user (one
+    card or one digest), sent within the last week, snoozed like its button; [] when none."""
+    conditions = [R.user_id == user_id, R.status == SENT, R.sent_at.is_not(None)]
+    if company_id is not None:
+        conditions.append(R.company_id == company_id)
+    async with store.session(write=True) as session:
+        latest: Any = select(func.max(R.sent_at)).where(*conditions)
+        last = (await session.exec(latest)).scalar()
+        if last is None or last < now - LAST_SENT_WITHIN:
+            return []
+        batch: Any = select(R.id).where(*conditions, R.sent_at >= last - _SAME_DELIVERY)
+        done = []
+        for reminder_id in (await session.exec(batch)).scalars().all():
+            snoozed = await _snooze(session, reminder_id, user_id, days, now, company_id)
+            if snoozed is not None:
+                done.append(snoozed)
+        await session.commit()
+    return done
 
 
 def finding_keys(key: str) -> list[str]:

@@ -48,6 +48,7 @@ from storage.reminder_queries import (
     count_due,
     list_planned,
     snooze,
+    snooze_last,
     told_in_conversation,
     upcoming,
 )
@@ -99,5 +100,6 @@ __all__ = [
     "defer",
     "insert_rows", "list_planned", "mark_failed", "mark_sent", "outcomes", "recipient_by_identity",
     "recipients", "recipients_of", "relevance", "replan_company", "replan_for_company", "snooze",
+    "snooze_last",
     "stop_user", "told_in_conversation", "upcoming",
 ]  # fmt: skip

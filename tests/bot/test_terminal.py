@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from bot.clock import FakeClock, ShiftedClock
 from bot.service import Assistant
 from bot.terminal import TerminalChat
+from flows.workdays import next_working_day
 
 SCRIPT = "\n".join(["2", "Acme Ltd", "45", "3", "1", "1", "1", "1"]) + "\n"
 
@@ -152,3 +153,42 @@ async def test_a_simulated_day_shows_what_fell_due_before_anything_is_said(
     out.seek(0)
     await chat.send("/status")
     assert out.getvalue().count("Snooze") == 0  # and not again after the next message
+
+
+async def test_remind_me_tomorrow_in_words_snoozes_the_reminder_just_shown(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(assistant, "gus", "en", out=out, download_dir=tmp_path)
+    for line in ["/start", "Gus Co", "12", "1", "1", "6", "GB/T 29490-2023", "IP-1",
+                 "2025-12-04", "2028-12-03"]:  # fmt: skip
+        await chat.send(line)
+    clock = assistant.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(timedelta(days=8))
+    await chat.send("/status")  # the surveillance reminder is shown (sent)
+    out.truncate(0)
+    out.seek(0)
+    await chat.send("remind me tomorrow")
+    said = out.getvalue()
+    tomorrow = (clock.now() + timedelta(days=1)).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    again = next_working_day(tomorrow)  # a Saturday or Sunday moves to Monday
+    assert "remind you again" in said and f"{again.isoformat()} " in said, said
+    clock.advance(timedelta(days=(again - tomorrow).days + 1, hours=2))
+    out.truncate(0)
+    out.seek(0)
+    await chat.send("/status")
+    assert "urveillance" in out.getvalue()  # back the next day
+
+
+async def test_remind_me_tomorrow_with_nothing_sent_says_so(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    out = io.StringIO()
+    chat = TerminalChat(assistant, "hal", "zh", out=out, download_dir=tmp_path)
+    for line in ["/start", "1", "Hal Co", "12", "1", "1", "1"]:
+        await chat.send(line)
+    out.truncate(0)
+    out.seek(0)
+    await chat.send("明天再提醒我")
+    assert "没有发给您的提醒" in out.getvalue(), out.getvalue()
