@@ -19,12 +19,12 @@ from flows.callbacks import decode
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
 from flows.phrasing import looks_like_question
-from flows.state import Action
+from flows.state import FINDING, Action
 from flows.types import SHOW_NEXT, Out, Reply
 from flows.workdays import previous_working_day
 
 AUDITS = ("internal_audit", "yearly_internal_audit")
-PREFIX = "finding:"  # the plan action of an internal audit finding the user described
+PREFIX = FINDING  # the plan action of an internal audit finding the user described
 RECENT_DAYS = 60  # findings told this long after the audit still belong to it
 CORRECT_DAYS = 30  # a month to correct, find the cause and show it works
 MAX_FINDINGS = 8

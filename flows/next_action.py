@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flows.context import Ctx
+from flows.state import FINDING
 from flows.timeline import Item, State, reminder_kind, state
 from flows.types import Button
 
@@ -41,11 +42,16 @@ def step_next(ctx: Ctx, step_id: str) -> NextAction:
     )
 
 
+def _finding(item: Item) -> bool:
+    """An internal audit finding the owner described (flows.internal_findings)."""
+    return item.key.startswith(f"action:{FINDING}")
+
+
 def how_steps(ctx: Ctx, item: Item) -> str:
     """Numbered steps for an action of a theme ("1. draft 2. discuss ...")."""
     theme = next((t for t in ctx.kb.journey.themes if t.id == item.theme), None)
     if theme is None:
-        return ctx.t("own_action_how")
+        return ctx.t("finding_action_how" if _finding(item) else "own_action_how")
     steps = theme.how_for.get(item.question_id or "", theme.how).get(ctx.lang)
     return "\n".join(f"{n}. {s}" for n, s in enumerate(steps, 1))
 
@@ -84,9 +90,15 @@ def item_next(ctx: Ctx, item: Item) -> NextAction:
         owner = item.owner(lang)
         return NextAction(
             what=title + (ctx.t("owner_suffix", owner=owner) if owner else ""),
-            why=q.why.get(lang) if q else ctx.t("own_action_why"),
+            why=q.why.get(lang)
+            if q
+            else ctx.t("finding_action_why" if _finding(item) else "own_action_why"),
             how=how_steps(ctx, item),
-            evidence=q.evidence.get(lang) if q else "",
+            evidence=q.evidence.get(lang)
+            if q
+            else ctx.t("finding_action_evidence")
+            if _finding(item)
+            else "",
             by=item.on,
             buttons=item_buttons(ctx, item),
             key=item.key,

@@ -25,7 +25,7 @@ from flows.reading import Got, find_date, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.reminders import format_date
 from flows.schedule import first_digest
-from flows.state import Action
+from flows.state import FINDING, Action
 from flows.timeline import RULE_PREFIX, Item, State, state
 from flows.types import PROMPT, Button, Out, Reply
 
@@ -253,10 +253,14 @@ def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Re
     lines, theme = [head], None
     themes = {t.id: t.title.get(ctx.lang) for t in ctx.kb.journey.themes}
     for n, item in enumerate(listed, 1):
-        group = themes.get(
-            item.theme or "",
-            ctx.t("plan_group_milestones" if not item.action_id else "plan_group_own"),
+        other = (
+            "plan_group_milestones"
+            if not item.action_id
+            else "plan_group_findings"
+            if item.action_id.startswith(FINDING)
+            else "plan_group_own"
         )
+        group = themes.get(item.theme or "", ctx.t(other))
         if group != theme:
             lines.append("\n" + ctx.t("plan_group_head", group=group))
             theme = group

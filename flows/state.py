@@ -39,6 +39,9 @@ class Answer(BaseModel):
     answered_at: datetime
 
 
+FINDING = "finding:"  # id prefix of the plan action of an internal audit finding told in words
+
+
 class Action(BaseModel):
     """One line of the plan: from a gap (``question_id`` set) or added by the user."""
 

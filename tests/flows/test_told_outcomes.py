@@ -830,3 +830,15 @@ def test_this_years_audit_and_review_told_together_once_certified(en: Driver) ->
     days = {e.key: e.on.isoformat() for e in en.conv.company.events}
     assert days.get("yearly_internal_audit:s1") == "2027-01-11", en.said()
     assert days.get("yearly_management_review:s1") == "2027-01-25"
+
+
+def test_internal_audit_findings_have_their_own_place_and_how_in_the_plan(en: Driver) -> None:
+    en.onboard("Acme", "2|ob|stage|running")
+    en.text("2026-06-01")
+    en.text("internal audit was done on November 19, the findings were: NDA list outdated; "
+            "two contracts not reviewed")  # fmt: skip
+    en.cmd("plan")
+    assert "Internal audit findings" in en.said()
+    en.press("2|pl.how|action:finding:1")
+    said = en.said()
+    assert "Find the cause" in said and "nonconformity report" in said, said
