@@ -699,3 +699,15 @@ def test_now_is_no_date_to_record(zh: Driver, said: str) -> None:
     zh.onboard("Acme", "2|ob|stage|building")
     zh.text(said)
     assert "这是哪件事的日期" not in zh.said() and "下一步" in zh.said(), zh.said()
+
+
+@pytest.mark.parametrize(
+    ("said", "answer"),
+    [("我们跟员工签了保密协议的", "yes"), ("我们每年都培训", "yes"),
+     ("all staff sign NDAs when they join", "yes"), ("we never signed anything", "no")],
+)  # fmt: skip
+def test_an_answer_told_as_what_was_done_is_read(zh: Driver, said: str, answer: str) -> None:
+    qid = _in_assessment(zh)
+    zh.text(said)
+    got = zh.conv.company.answers.get(qid)
+    assert got is not None and got.value == answer, zh.said()
