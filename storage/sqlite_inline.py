@@ -167,6 +167,27 @@ class InlineConnection:
             return False
         return head.startswith(_LOCKING_BEGIN) or not head.startswith(_INLINE)
 
+    async def begin(self, sql: str = "BEGIN IMMEDIATE") -> None:
+        """Begin a transaction on the driver itself (waiting for another process's lock in
+        a worker thread, as ``run`` does); SQLAlchemy's ``begin`` then joins it (the
+        engine's "begin" hook emits no BEGIN on a connection already in a transaction)."""
+        await self.run(sql, self._execute, sql)
+
+    def _execute(self, sql: str) -> None:
+        self.raw().execute(sql).close()
+
+    def commit_now(self) -> None:
+        """COMMIT, synchronously: it never waits for another connection (only a transaction
+        holding the write lock writes, and WAL's automatic checkpoint is passive)."""
+        if self._conn is not None:
+            self._conn.commit()
+        self._writer = False
+
+    def rollback_now(self) -> None:
+        if self._conn is not None:
+            self._conn.rollback()
+        self._writer = False
+
     async def commit(self) -> None:
         self.raw().commit()
         self._writer = False
