@@ -76,18 +76,28 @@ _UPDATE_COMPANY = Prepared(
 )
 
 
+def _values(row: SQLModel, names: tuple[str, ...]) -> dict[str, Any]:
+    """The row's values of ``names``, read from its ``__dict__`` (where the instrumented
+    attributes keep them; an attribute missing there, e.g. expired, is read the usual way):
+    ~5x cheaper than ``getattr`` through SQLAlchemy's descriptors, for every column twice
+    per update."""
+    values = row.__dict__
+    try:
+        return {name: values[name] for name in names}
+    except KeyError:
+        return {name: getattr(row, name) for name in names}
+
+
 def user_columns(user: AppUser) -> dict[str, Any]:
     """The user row's column values (what a Core UPDATE compares against)."""
-    return {name: getattr(user, name) for name in USER_COLUMNS}
+    return _values(user, USER_COLUMNS)
 
 
 def _changes(row: SQLModel, names: tuple[str, ...], before: dict[str, Any]) -> dict[str, Any]:
-    changes = {}
-    for name in names:
-        value = getattr(row, name)
-        if value != before[name]:
-            changes[name] = value
-    return changes
+    now = _values(row, names)
+    if now == before:  # the common case, compared in C
+        return {}
+    return {name: value for name, value in now.items() if value != before[name]}
 
 
 @dataclass(frozen=True)
@@ -211,7 +221,7 @@ class ConversationHandle:
         self._user = user
         self._company = company
         self._user_before = user_before if user_before is not None else user_columns(user)
-        self._company_before = {name: getattr(company, name) for name in COMPANY_COLUMNS}
+        self._company_before = _values(company, COMPANY_COLUMNS)
         self._children_changed = False
         # What the child tables hold now, as ``children_of`` gives it; None: not stored in
         # ``company.children`` yet (an older row, or invalidated): the next save writes it.
