@@ -43,7 +43,7 @@ from storage.mapping import clean_text
 from storage.migrate import ensure_migrated, upgrade
 from storage.models import AppUser, ProcessedUpdate, UTCDateTime, row_object, utcnow
 from storage.prepared import Prepared
-from storage.sqlite_inline import InlineConnection
+from storage.sqlite_inline import InlineConnection, WalCheckpointer
 
 log = logging.getLogger(__name__)
 
@@ -156,19 +156,30 @@ class KeptWriter:
     connection is closed (closing rolls back) and the next transaction opens a fresh one.
     """
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, writer: WriterLock) -> None:
         self._engine = engine
+        self._writer = writer
         self._conn: AsyncConnection | None = None
+        self._checkpoints: WalCheckpointer | None = None
+        self._made = False  # whether ``_checkpoints`` was made (None: in-memory database)
 
     async def begin(self) -> AsyncConnection:
         conn = self._conn
-        if conn is None or conn.closed or conn.invalidated:
+        fresh = conn is None or conn.closed or conn.invalidated
+        if fresh:
             conn = self._conn = await self._engine.connect()
+        assert conn is not None
         sync = conn.sync_connection
         assert sync is not None
         try:
             driver = sync.connection.driver_connection
             assert isinstance(driver, InlineConnection), driver
+            if fresh:  # its WAL checkpoints run in a worker thread, not in its commits
+                if not self._made:
+                    self._checkpoints = WalCheckpointer.for_connection(driver.raw(), self._writer)
+                    self._made = True
+                if self._checkpoints is not None:
+                    self._checkpoints.attach(driver.raw())
             await driver.begin("BEGIN IMMEDIATE")
             sync.begin()  # the engine's "begin" hook sees the open transaction: no BEGIN
         except BaseException:
@@ -180,11 +191,23 @@ class KeptWriter:
         """Commit the open transaction (``storage.db``: no greenlet needed)."""
         assert self._conn is not None and self._conn.sync_connection is not None
         self._conn.sync_connection.commit()
+        if self._checkpoints is not None:
+            self._checkpoints.committed()
 
     async def discard(self) -> None:
+        """Close the connection (back to the pool, rolled back, with SQLite's automatic
+        checkpoint on again): the next transaction opens a fresh one."""
         conn, self._conn = self._conn, None
-        if conn is not None:
-            await conn.close()
+        if conn is None:
+            return
+        if self._checkpoints is not None:
+            self._checkpoints.detach()
+        await conn.close()
+
+    async def close(self) -> None:
+        await self.discard()
+        if self._checkpoints is not None:
+            await self._checkpoints.close()
 
 
 class Store:
@@ -201,7 +224,7 @@ class Store:
         # pool: an engine with other default execution options).
         self._immediate = engine.execution_options(**{IMMEDIATE: True})
         # SQLite: the one writer's connection, kept checked out between conversations.
-        self._kept = KeptWriter(self._immediate) if self.is_sqlite else None
+        self._kept = None if self.writer is None else KeptWriter(self._immediate, self.writer)
         # Built once per dialect: statement building was a large share of an update's cost.
         self._claim_stmt = Prepared(
             self._insert(ProcessedUpdate.__table__)  # type: ignore[attr-defined]
@@ -226,7 +249,7 @@ class Store:
 
     async def close(self) -> None:
         if self._kept is not None:
-            await self._kept.discard()
+            await self._kept.close()
         await self.engine.dispose()
 
     @property

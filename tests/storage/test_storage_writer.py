@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 
 import pytest
 
-from storage import db
+from storage import db, sqlite_inline
 from storage.migrate import upgrade
 from storage.repo import Store
 
@@ -157,4 +158,42 @@ async def test_the_kept_writer_waits_for_another_process_without_blocking_the_lo
             assert h.conv.company.name == "D"
     finally:
         await other.close()
+        await store.close()
+
+
+@pytest.mark.parametrize("yields", [True, False])
+async def test_the_wal_is_checkpointed_beside_the_writer_and_stays_bounded(
+    sqlite_url: str, monkeypatch: pytest.MonkeyPatch, yields: bool
+) -> None:
+    """The writer's connection leaves checkpoints to a worker thread (none inside its
+    commits); the WAL still starts over regularly, also when a burst of updates never
+    lets the event loop run the checkpoint (then the commit makes it, as SQLite would)."""
+    monkeypatch.setattr(sqlite_inline, "CHECKPOINT_EVERY", 10)
+    monkeypatch.setattr(sqlite_inline, "STARVED_AFTER", 30)
+    await upgrade(sqlite_url)
+    store = await Store.open(sqlite_url)
+    path = sqlite_url.split(":///", 1)[1]
+    try:
+        peak = 0
+        for n in range(300):
+            async with store.conversation("terminal", f"u{n % 7}") as h:
+                h.conv.company.name = f"name {n}"
+                await h.save(h.conv)
+            if yields:
+                await asyncio.sleep(0.002)  # updates arrive through the event loop
+            peak = max(peak, os.path.getsize(path + "-wal"))
+        kept = store._kept
+        assert kept is not None and kept._conn is not None
+        raw = await kept._conn.get_raw_connection()
+        writer = raw.driver_connection
+        assert isinstance(writer, sqlite_inline.InlineConnection)
+        assert writer.raw().execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)
+        async with store.session() as session:  # other connections: SQLite's own
+            conn = await session.connection()
+            pooled = await conn.exec_driver_sql("PRAGMA wal_autocheckpoint")
+            assert pooled.scalar() == 1000
+        # ~6 KiB per commit here: ~1.7 MiB of WAL if it never started over (~250-370 KiB
+        # with checkpoints every 10 commits, or in the 30th commit when starved)
+        assert peak < 700_000, peak
+    finally:
         await store.close()
