@@ -134,10 +134,8 @@ class Prepared:
 def locked_sqlite(conn: AsyncConnection) -> sqlite3.Connection | None:
     """The ``sqlite3`` connection under ``conn`` if its transaction holds the write lock
     (so no statement of it can wait for a lock); None otherwise (or not SQLite)."""
-    if conn.dialect.name != "sqlite":
-        return None
     sync = conn.sync_connection
-    if sync is None or not sync.in_transaction():
+    if sync is None or sync.dialect.name != "sqlite" or not sync.in_transaction():
         return None
     driver = sync.connection.driver_connection
     if not isinstance(driver, InlineConnection) or not driver.holds_write_lock:
