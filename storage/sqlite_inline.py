@@ -29,6 +29,7 @@ _LOCKING_BEGIN = ("BEGIN IMMEDIATE", "BEGIN EXCLUSIVE")
 _SQLITE_BUSY = 5
 CHECKPOINT_EVERY = 100  # commits of a checkpointed writer between two WAL checkpoints
 STARVED_AFTER = 3 * CHECKPOINT_EVERY  # commits with one pending: checkpoint in the commit
+RESTART_FRAMES = 2000  # WAL frames (pages) from which a checkpoint makes it start over
 
 log = logging.getLogger(__name__)
 
@@ -229,15 +230,17 @@ class WalCheckpointer:
     SQLite's automatic checkpoint runs inside whichever COMMIT takes the WAL past 1,000
     pages, on the event loop: ~7 per 1,000 updates, each 5-150 ms, the button presses' p99.
     ``attach`` turns it off on the writer's connection; ``committed`` (after each of its
-    commits) starts a checkpoint every ``CHECKPOINT_EVERY`` commits, in a worker thread on
-    a connection of its own, in two PASSIVE passes (they never wait for readers or
-    writers): the first copies the WAL while the process goes on writing; the second, with
-    ``writers`` (the process's writer lock) held, copies the few pages written meanwhile.
-    The WAL is then copied entirely, so the next write starts it over from its beginning;
-    without that second pass a steady stream of writes kept it from ever being all copied,
-    and it grew without bound. Every other connection keeps the automatic checkpoint, so a
-    process that never uses this (``ipms remind``, migrations) still checkpoints. If a
-    checkpoint fails, the writer's automatic checkpoint is turned back on.
+    commits) starts a PASSIVE checkpoint (it never waits for readers or writers) every
+    ``CHECKPOINT_EVERY`` commits, in a worker thread on a connection of its own, while the
+    process goes on writing. Once the WAL holds ``RESTART_FRAMES`` pages, a second pass,
+    with ``writers`` (the process's writer lock) held, copies the few pages written
+    meanwhile: the WAL is then copied entirely and the next write starts it over from its
+    beginning. Without that pass a steady stream of writes kept it from ever being all
+    copied, and it grew without bound; with it after every checkpoint, the update that
+    waited for it was in the p99 (one in a hundred). Every other connection keeps the
+    automatic checkpoint, so a process that never uses this (``ipms remind``, migrations)
+    still checkpoints. If a checkpoint fails, the writer's automatic checkpoint is turned
+    back on.
     """
 
     def __init__(self, path: str, writers: contextlib.AbstractAsyncContextManager[Any]) -> None:
@@ -294,19 +297,22 @@ class WalCheckpointer:
 
     async def _checkpoint(self) -> None:
         try:
-            await asyncio.to_thread(self._run)  # the bulk, while the writer goes on
-            async with self._writers:  # the rest, with nothing written meanwhile
-                await asyncio.to_thread(self._run)
+            frames = await asyncio.to_thread(self._run)  # the bulk, the writer goes on
+            if frames >= RESTART_FRAMES:
+                async with self._writers:  # the rest, with nothing written meanwhile
+                    await asyncio.to_thread(self._run)
         except Exception:
             log.warning("WAL checkpoint failed; SQLite checkpoints in commits again", exc_info=True)
             self._failed = True
         finally:
             self._running = None
 
-    def _run(self) -> None:
+    def _run(self) -> int:
+        """One PASSIVE checkpoint; the number of frames in the WAL."""
         if self._conn is None:
             self._conn = sqlite3.connect(self._path, check_same_thread=False)
-        self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").close()
+        (_busy, frames, _copied) = self._conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        return int(frames)
 
     async def close(self) -> None:
         running = self._running

@@ -170,6 +170,7 @@ async def test_the_wal_is_checkpointed_beside_the_writer_and_stays_bounded(
     lets the event loop run the checkpoint (then the commit makes it, as SQLite would)."""
     monkeypatch.setattr(sqlite_inline, "CHECKPOINT_EVERY", 10)
     monkeypatch.setattr(sqlite_inline, "STARVED_AFTER", 30)
+    monkeypatch.setattr(sqlite_inline, "RESTART_FRAMES", 20)
     await upgrade(sqlite_url)
     store = await Store.open(sqlite_url)
     path = sqlite_url.split(":///", 1)[1]
