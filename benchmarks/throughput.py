@@ -185,6 +185,10 @@ async def pooled(jobs: list[Callable[[], Awaitable[None]]], concurrency: int) ->
     async def worker() -> None:
         while queue:
             await queue.pop()()
+            # Each update reaches a server through the event loop: let other tasks run in
+            # between (a burst handled without ever yielding would starve them, e.g. the
+            # SQLite WAL checkpoints that run beside the updates).
+            await asyncio.sleep(0)
 
     start = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))

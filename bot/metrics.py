@@ -105,6 +105,18 @@ def update_kind(update: object) -> str:
     return "text" if message.text else "other"
 
 
+_BY_KIND: dict[str, tuple[Any, Any]] = {}  # kind -> its UPDATES and LATENCY series
+
+
+def _series(kind: str) -> tuple[Any, Any]:
+    """The kind's counter and histogram series (``labels()`` validates and locks on every
+    call; the kinds are a handful of fixed strings)."""
+    series = _BY_KIND.get(kind)
+    if series is None:
+        series = _BY_KIND[kind] = (UPDATES.labels(kind), LATENCY.labels(kind))
+    return series
+
+
 async def observe_update(update: object, handling: Awaitable[Any]) -> None:
     """Await ``handling`` (PTB's processing of ``update``); count, time and log it."""
     kind = update_kind(update)
@@ -115,8 +127,9 @@ async def observe_update(update: object, handling: Awaitable[Any]) -> None:
     finally:
         elapsed = time.perf_counter() - start
         IN_FLIGHT.dec()
-        UPDATES.labels(kind).inc()
-        LATENCY.labels(kind).observe(elapsed)
+        updates, latency = _series(kind)
+        updates.inc()
+        latency.observe(elapsed)
         _log_update(update, kind, elapsed)
 
 

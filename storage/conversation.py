@@ -41,6 +41,7 @@ from storage.models import (
     NonconformityRecord,
     PlanAction,
     StepProgress,
+    column_values,
     utcnow,
 )
 from storage.prepared import Prepared
@@ -51,9 +52,9 @@ from storage.workspace import Picked
 def assign(row: SQLModel, values: Mapping[str, Any]) -> bool:
     """Set only the attributes that differ (so unchanged rows emit no UPDATE)."""
     changed = False
-    for name, value in values.items():
-        if getattr(row, name) != value:
-            setattr(row, name, value)
+    for name, value in column_values(row, values).items():
+        if value != values[name]:
+            setattr(row, name, values[name])
             changed = True
     return changed
 
@@ -78,16 +79,14 @@ _UPDATE_COMPANY = Prepared(
 
 def user_columns(user: AppUser) -> dict[str, Any]:
     """The user row's column values (what a Core UPDATE compares against)."""
-    return {name: getattr(user, name) for name in USER_COLUMNS}
+    return column_values(user, USER_COLUMNS)
 
 
 def _changes(row: SQLModel, names: tuple[str, ...], before: dict[str, Any]) -> dict[str, Any]:
-    changes = {}
-    for name in names:
-        value = getattr(row, name)
-        if value != before[name]:
-            changes[name] = value
-    return changes
+    now = column_values(row, names)
+    if now == before:  # the common case, compared in C
+        return {}
+    return {name: value for name, value in now.items() if value != before[name]}
 
 
 @dataclass(frozen=True)
@@ -211,7 +210,7 @@ class ConversationHandle:
         self._user = user
         self._company = company
         self._user_before = user_before if user_before is not None else user_columns(user)
-        self._company_before = {name: getattr(company, name) for name in COMPANY_COLUMNS}
+        self._company_before = column_values(company, COMPANY_COLUMNS)
         self._children_changed = False
         # What the child tables hold now, as ``children_of`` gives it; None: not stored in
         # ``company.children`` yet (an older row, or invalidated): the next save writes it.

@@ -110,8 +110,43 @@ def _inline_sqlite_engine(url: URL, **kwargs: Any) -> AsyncEngine:
         return await sqlite_inline.connect(*cargs, **cparams)
 
     engine = create_async_engine(url, async_creator=creator, **kwargs)
-    connect_args.extend(engine.sync_engine.dialect.create_connect_args(url))
+    dialect = engine.sync_engine.dialect
+    connect_args.extend(dialect.create_connect_args(url))
+    _commit_and_rollback_inline(dialect)
     return engine
+
+
+def _inline_driver(dbapi_connection: Any) -> sqlite_inline.InlineConnection | None:
+    """The ``InlineConnection`` under a pooled connection or its adapter, if it is one."""
+    driver = getattr(dbapi_connection, "driver_connection", None)
+    return driver if isinstance(driver, sqlite_inline.InlineConnection) else None
+
+
+def _commit_and_rollback_inline(dialect: Any) -> None:
+    """COMMIT and ROLLBACK straight on ``sqlite3``, without the adapter's ``await_``.
+
+    Neither ever waits for another connection, and the inline connection ran them
+    synchronously anyway; without the ``await_`` hop SQLAlchemy's ``Connection.commit`` /
+    ``rollback`` need no greenlet, so ``storage.repo`` can call them directly (a greenlet
+    spawn and two switches per call saved; the same calls in every other path).
+    """
+    commit, rollback = dialect.do_commit, dialect.do_rollback
+
+    def do_commit(dbapi_connection: Any) -> None:
+        driver = _inline_driver(dbapi_connection)
+        if driver is None:
+            commit(dbapi_connection)
+        else:
+            driver.commit_now()
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        driver = _inline_driver(dbapi_connection)
+        if driver is None:
+            rollback(dbapi_connection)
+        else:
+            driver.rollback_now()
+
+    dialect.do_commit, dialect.do_rollback = do_commit, do_rollback
 
 
 def _install_sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:
@@ -130,6 +165,9 @@ def _install_sqlite_hooks(engine: AsyncEngine, *, foreign_keys: bool) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def _on_begin(conn: Connection) -> None:
+        driver = _inline_driver(conn.connection)
+        if driver is not None and driver.raw().in_transaction:
+            return  # begun on the driver itself (``InlineConnection.begin``): join it
         immediate = conn.get_execution_options().get(IMMEDIATE, False)
         # On the driver's cursor, not ``exec_driver_sql``: a statement's execution context
         # and result (SQLAlchemy's per-statement machinery) cost more than BEGIN itself.

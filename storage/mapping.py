@@ -44,6 +44,7 @@ from storage.models import (
     NonconformityRecord,
     PlanAction,
     StepProgress,
+    column_values,
 )
 
 NUL = "\x00"
@@ -159,8 +160,10 @@ class CompanyRows:
 
 
 def _state(pairing: Pairing, row: SQLModel, **extra: Any) -> Any:
-    values = {name: getattr(row, name) for name in pairing.shared}
-    values |= {name: getattr(row, column) for name, column in pairing.renamed.items()}
+    values = column_values(row, pairing.shared)
+    if pairing.renamed:
+        stored = column_values(row, pairing.renamed.values())
+        values |= {name: stored[column] for name, column in pairing.renamed.items()}
     return pairing.state.model_validate(values | extra)
 
 

@@ -44,16 +44,19 @@ class _Compiled:
         self.sql: str = compiled.string
         self.names: tuple[str, ...] = tuple(compiled.positiontup)
         processors = compiled._bind_processors
-        self.binds: tuple[Processor, ...] = tuple(processors.get(n) for n in self.names)
-        self.results: tuple[Processor, ...] = tuple(
+        binds = [processors.get(n) for n in self.names]
+        results = [
             rc.type._cached_result_processor(dialect, None) for rc in compiled._result_columns
-        )
+        ]
+        # Only the positions that have a processor are visited per row or call.
+        self.binds = tuple((i, p) for i, p in enumerate(binds) if p is not None)
+        self.results = tuple((i, p) for i, p in enumerate(results) if p is not None)
 
     def args(self, params: Mapping[str, Any]) -> list[Any]:
-        return [
-            value if bind is None else bind(value)
-            for bind, value in zip(self.binds, (params[n] for n in self.names), strict=True)
-        ]
+        values = [params[n] for n in self.names]
+        for i, bind in self.binds:
+            values[i] = bind(values[i])
+        return values
 
     def run_many(self, raw: sqlite3.Connection, many: Sequence[Mapping[str, Any]]) -> None:
         raw.executemany(self.sql, [self.args(params) for params in many]).close()
@@ -64,12 +67,15 @@ class _Compiled:
             rows = cursor.fetchall() if cursor.description is not None else []
         finally:
             cursor.close()
-        if not rows or not any(self.results):
+        if not rows or not self.results:
             return rows
-        procs = self.results
-        return [
-            tuple(v if p is None else p(v) for p, v in zip(procs, row, strict=True)) for row in rows
-        ]
+        out: list[Row] = []
+        for row in rows:
+            values = list(row)
+            for i, process in self.results:
+                values[i] = process(values[i])
+            out.append(tuple(values))
+        return out
 
 
 class Prepared:
@@ -128,10 +134,8 @@ class Prepared:
 def locked_sqlite(conn: AsyncConnection) -> sqlite3.Connection | None:
     """The ``sqlite3`` connection under ``conn`` if its transaction holds the write lock
     (so no statement of it can wait for a lock); None otherwise (or not SQLite)."""
-    if conn.dialect.name != "sqlite":
-        return None
     sync = conn.sync_connection
-    if sync is None or not sync.in_transaction():
+    if sync is None or sync.dialect.name != "sqlite" or not sync.in_transaction():
         return None
     driver = sync.connection.driver_connection
     if not isinstance(driver, InlineConnection) or not driver.holds_write_lock:

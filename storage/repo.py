@@ -43,6 +43,7 @@ from storage.mapping import clean_text
 from storage.migrate import ensure_migrated, upgrade
 from storage.models import AppUser, ProcessedUpdate, UTCDateTime, row_object, utcnow
 from storage.prepared import Prepared
+from storage.sqlite_inline import InlineConnection, WalCheckpointer
 
 log = logging.getLogger(__name__)
 
@@ -143,6 +144,72 @@ class LazySession:
             await self._session.close()
 
 
+class KeptWriter:
+    """SQLite: the connection of ``Store.conversation``'s transactions, kept checked out.
+
+    Those transactions already take turns on ``WriterLock``, so one connection serves them
+    all; checking it out of the pool and returning it (with the pool's reset ROLLBACK) for
+    every update cost more than BEGIN and COMMIT themselves. BEGIN IMMEDIATE is made on the
+    driver (inline, or in a worker thread while another process holds the lock) and
+    SQLAlchemy's transaction joins it; COMMIT runs without a greenlet
+    (``storage.db._commit_and_rollback_inline``). After an error or a cancellation the
+    connection is closed (closing rolls back) and the next transaction opens a fresh one.
+    """
+
+    def __init__(self, engine: AsyncEngine, writer: WriterLock) -> None:
+        self._engine = engine
+        self._writer = writer
+        self._conn: AsyncConnection | None = None
+        self._checkpoints: WalCheckpointer | None = None
+        self._made = False  # whether ``_checkpoints`` was made (None: in-memory database)
+
+    async def begin(self) -> AsyncConnection:
+        conn = self._conn
+        fresh = conn is None or conn.closed or conn.invalidated
+        if fresh:
+            conn = self._conn = await self._engine.connect()
+        assert conn is not None
+        sync = conn.sync_connection
+        assert sync is not None
+        try:
+            driver = sync.connection.driver_connection
+            assert isinstance(driver, InlineConnection), driver
+            if fresh:  # its WAL checkpoints run in a worker thread, not in its commits
+                if not self._made:
+                    self._checkpoints = WalCheckpointer.for_connection(driver.raw(), self._writer)
+                    self._made = True
+                if self._checkpoints is not None:
+                    self._checkpoints.attach(driver.raw())
+            await driver.begin("BEGIN IMMEDIATE")
+            sync.begin()  # the engine's "begin" hook sees the open transaction: no BEGIN
+        except BaseException:
+            await self.discard()
+            raise
+        return conn
+
+    def commit(self) -> None:
+        """Commit the open transaction (``storage.db``: no greenlet needed)."""
+        assert self._conn is not None and self._conn.sync_connection is not None
+        self._conn.sync_connection.commit()
+        if self._checkpoints is not None:
+            self._checkpoints.committed()
+
+    async def discard(self) -> None:
+        """Close the connection (back to the pool, rolled back, with SQLite's automatic
+        checkpoint on again): the next transaction opens a fresh one."""
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        if self._checkpoints is not None:
+            self._checkpoints.detach()
+        await conn.close()
+
+    async def close(self) -> None:
+        await self.discard()
+        if self._checkpoints is not None:
+            await self._checkpoints.close()
+
+
 class Store:
     """Database access for the bot. Create with ``await Store.open(url)``."""
 
@@ -156,6 +223,8 @@ class Store:
         # Its connections begin with BEGIN IMMEDIATE on SQLite (``IMMEDIATE``; the same
         # pool: an engine with other default execution options).
         self._immediate = engine.execution_options(**{IMMEDIATE: True})
+        # SQLite: the one writer's connection, kept checked out between conversations.
+        self._kept = None if self.writer is None else KeptWriter(self._immediate, self.writer)
         # Built once per dialect: statement building was a large share of an update's cost.
         self._claim_stmt = Prepared(
             self._insert(ProcessedUpdate.__table__)  # type: ignore[attr-defined]
@@ -179,6 +248,8 @@ class Store:
         return cls(create_engine(url))
 
     async def close(self) -> None:
+        if self._kept is not None:
+            await self._kept.close()
         await self.engine.dispose()
 
     @property
@@ -215,16 +286,31 @@ class Store:
         lock = self._locks.get(key)
         if lock is None:
             lock = self._locks[key] = asyncio.Lock()
-        async with lock, AsyncExitStack() as stack:
-            if self.writer is not None:
-                await stack.enter_async_context(self.writer)
-            conn = await stack.enter_async_context(self._immediate.connect())
-            await conn.begin()
-            sessions = LazySession(conn)
-            stack.push_async_callback(sessions.close)
-            yield sessions, conn
-            await sessions.flush()
-            await conn.commit()
+        async with lock:
+            if self._kept is None:  # PostgreSQL: a pooled connection per transaction
+                async with self._immediate.connect() as conn:
+                    await conn.begin()
+                    sessions = LazySession(conn)
+                    try:
+                        yield sessions, conn
+                        await sessions.flush()
+                        await conn.commit()
+                    finally:
+                        await sessions.close()
+                return
+            assert self.writer is not None
+            async with self.writer:
+                conn = await self._kept.begin()
+                sessions = LazySession(conn)
+                try:
+                    yield sessions, conn
+                    await sessions.flush()
+                    self._kept.commit()
+                    await sessions.close()
+                except BaseException:
+                    await sessions.close()
+                    await self._kept.discard()  # closing it rolls back; a fresh one next
+                    raise
 
     @asynccontextmanager
     async def pinned_session(self, *, autocommit: bool = False) -> AsyncIterator[AsyncSession]:
