@@ -308,6 +308,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return ticked  # "没有行政处罚": a condition the certification body checks
     if ctx.pending is None and (target := plan.target_said(ctx, value)) is not None:
         return target  # "目标改到明年6月底", "change the target date"
+    if ctx.pending is None and (slower := plan.more_time(ctx, value)) is not None:
+        return slower  # "计划太紧了": the target can move
     if ctx.pending is None and (found := internal_findings.recognise(ctx, value)) is not None:
         return found  # "第一个是合同没审，第二个是…": corrective actions in the plan
     if ctx.pending is None and (pair := facts_pair.recognise(ctx, value)) is not None:

@@ -183,6 +183,13 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         until = find_date(dated_text, ctx.today, direction, "end")
         if until is not None and when < held.on <= min(until, ctx.today):
             when = held.on
+    moved = SHIFT.search(text) if when is None else None
+    if moved is not None and held is not None and not held.done:  # "内审推迟两个月"
+        n, unit = (
+            moved.group("n") or moved.group("n_en"),
+            moved.group("unit") or moved.group("unit_en"),
+        )
+        when = shifted(held.on, n, unit)
     if _NOT_HELD.search(text) and (when is None or when <= ctx.today):
         # "今年还没做监督审核": not a date to record; what to do about it is what's next
         return [ctx.reply("event_not_held", title=dated.event_title(ctx, key)), SHOW_NEXT]
@@ -235,6 +242,15 @@ LATER = re.compile(
     r"(?P<n>\d+|[一二两三四五六七八九十半]+)\s*(?:个)?\s*(?P<unit>周|星期|礼拜|天|月)\s*(?:之|以)?后"
     r"|\b(?P<n_en>\d+|one|two|three|four|a|an)\s+(?P<unit_en>weeks?|days?|months?)\s+"
     r"(?:later|after(?:wards)?)\b",
+    re.I,
+)
+
+
+# "往后推三个月", "推迟两个月", "push it back 3 months", "delay by six weeks".
+SHIFT = re.compile(
+    r"(?:往后|向后|推迟|延后|延期|推后|晚|推)\s*(?P<n>\d+|[一二两三四五六七八九十半])\s*个?\s*(?P<unit>月|周|星期)"
+    r"|\b(?:back|by|later)\s+(?:by\s+)?(?P<n_en>\d+|one|two|three|four|six|a)\s+"
+    r"(?P<unit_en>months?|weeks?)\b",
     re.I,
 )
 

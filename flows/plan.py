@@ -160,7 +160,8 @@ def set_target(ctx: Ctx, target: date) -> Out:
 
 # "目标改到明年6月底", "change the target date", "replan": the plan's target, again.
 _NEW_TARGET = re.compile(
-    r"(?:改|换|调整|推迟|延后|提前|重新定|重定|更改).{0,4}(?:目标|拿证)(?:日期|时间)?|目标(?:日期|时间)?.{0,3}(?:改|换|调整|推迟|延后)"
+    r"(?:改|换|调整|推迟|延后|提前|重新定|重定|更改).{0,4}(?:目标|拿证)(?:日期|时间)?"
+    r"|目标(?:日期|时间)?.{0,3}(?:改|换|调整|推|延|提前)"
     r"|重新(?:排|做|定)(?:个)?计划|\b(?:change|move|push(?:\s+back)?|new|update|reset)\s+(?:the\s+|our\s+|my\s+)?"
     r"target(?:\s+date)?\b|\bre-?plan\b|\bnew\s+plan\b",
     re.I,
@@ -172,11 +173,46 @@ def names_target(text: str) -> bool:
     return _NEW_TARGET.search(text) is not None
 
 
+# More time wanted, the target unnamed: "计划太紧了", "能不能晚点做", "we need more time".
+_MORE_TIME = re.compile(
+    r"太紧|太赶|来不及|赶不上|忙不过来|晚点做|慢点|放慢|缓一缓|推一推|往后推|预算不够|没时间"
+    r"|\b(?:too\s+tight|too\s+fast|need\s+more\s+time|more\s+time|slow\s+(?:it\s+)?down"
+    r"|can'?t\s+make\s+it|behind\s+schedule|push\s+(?:it|everything)\s+back)\b",
+    re.I,
+)
+
+
+def more_time(ctx: Ctx, text: str) -> Out | None:
+    """ "计划太紧了": the target can move, and the actions with it; two later dates to tap."""
+    target = ctx.company.target_date
+    if target is None or ctx.company.certificate or not _MORE_TIME.search(text):
+        return None
+    later = [add_months(target, 3), add_months(target, 6)]
+    row = [Button(fmt_date(d), encode("pl.target", fmt_date(d))) for d in later]
+    # the target question, answered by these buttons, "好的" (the first) or a date typed
+    ctx.wait_for(
+        "plan_target", suggested=fmt_date(later[0]), offered=" ".join(map(fmt_date, later))
+    )
+    return [ctx.reply("plan_more_time", [row], target=fmt_date(target))]
+
+
 def target_said(ctx: Ctx, text: str) -> Out | None:
     """A new target in words: with a date, planned for it (the too-early check included);
-    without one, the target question with its choices."""
-    if not names_target(text) or not quick_done(ctx) or ctx.company.certificate:
+    "推迟三个月" from the current target; without either, the target question."""
+    named = names_target(text)
+    if not named and not (facts.SHIFT.search(text) and ctx.company.target_date):
         return None
+    if not named and facts.names_event(text):
+        return None  # "内审推迟两个月": that event's date, not the target
+    if not quick_done(ctx) or ctx.company.certificate:
+        return None
+    shift = facts.SHIFT.search(text)
+    if shift is not None and ctx.company.target_date is not None:
+        n, unit = (
+            shift.group("n") or shift.group("n_en"),
+            shift.group("unit") or shift.group("unit_en"),
+        )
+        return set_target(ctx, facts.shifted(ctx.company.target_date, n, unit))
     when = find_date(text, ctx.today, "future", "end")
     if when is not None and when > ctx.today:
         return set_target(ctx, when)
@@ -370,6 +406,11 @@ def take_target(ctx: Ctx, text: str) -> Out | None:
     if facts.names_event(text):  # "我们下周提交申请": a step's date, not the certificate's
         ctx.clear_pending()
         return facts.recognise(ctx, text)
+    shift = facts.SHIFT.search(text)
+    if shift is not None and ctx.company.target_date is not None:  # "往后推两个月"
+        n = shift.group("n") or shift.group("n_en")
+        unit = shift.group("unit") or shift.group("unit_en")
+        return set_target(ctx, facts.shifted(ctx.company.target_date, n, unit))
     p = ctx.pending
     suggested = p.data.get("suggested") if p else None
     if suggested and (agrees(text) or _EARLIEST.search(text)):  # "ok", "最早的那个"

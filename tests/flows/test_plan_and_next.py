@@ -10,6 +10,7 @@ from flows.dates import add_months
 from flows.types import EventKind
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
+from tests.flows.timeline_walk import plan_every_gap, timeline
 
 
 def _assessed(d: Driver, overrides: dict[str, str] | None = None) -> None:
@@ -519,3 +520,58 @@ def test_a_company_without_the_date_gets_the_general_answer_alone(en: Driver) ->
     en.onboard("Acme Ltd")
     en.text("when is the first surveillance audit?")
     assert "12 months" in en.said() and "Yours:" not in en.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "months"),
+    [("zh", "目标往后推三个月", 3), ("zh", "推迟两个月", 2),
+     ("en", "push the target back 3 months", 3)],
+)  # fmt: skip
+def test_the_target_pushed_back_by_months_moves_the_plan(
+    kb: Knowledge, lang: str, said: str, months: int
+) -> None:
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    before = d.conv.company.target_date
+    assert before is not None
+    d.text(said)
+    assert d.conv.company.target_date == add_months(before, months), d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "老板说预算不够，能不能晚点做"), ("zh", "计划太紧了"), ("en", "we need more time")],
+)
+def test_wanting_more_time_offers_later_targets(kb: Knowledge, lang: str, said: str) -> None:
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    before = d.conv.company.target_date
+    assert before is not None
+    d.text(said)
+    offered = [b.data for b in d.buttons if b.data.startswith("2|pl.target|")]
+    assert offered == [f"2|pl.target|{add_months(before, n).isoformat()}" for n in (3, 6)]
+    assert d.conv.company.target_date == before  # nothing moved yet
+    d.press(offered[0])
+    assert d.conv.company.target_date == add_months(before, 3)
+
+
+def test_an_event_pushed_back_is_not_the_target(zh: Driver) -> None:
+    plan_every_gap(zh)
+    before = zh.conv.company.target_date
+    audit = next(i for i in timeline(zh).items if i.key == "internal_audit")
+    zh.text("内审推迟两个月")
+    assert zh.conv.company.target_date == before
+    moved = add_months(audit.on, 2).isoformat()
+    assert any(b.data == f"2|fact|internal_audit|{moved}" for b in zh.buttons), zh.said()
+
+
+@pytest.mark.parametrize(("said", "months"), [("往后推两个月", 2), ("好的", 3)])
+def test_after_asking_for_more_time_a_shift_or_ok_moves_the_target(
+    zh: Driver, said: str, months: int
+) -> None:
+    plan_every_gap(zh)
+    before = zh.conv.company.target_date
+    assert before is not None
+    zh.text("计划太紧了")
+    zh.text(said)
+    assert zh.conv.company.target_date == add_months(before, months), zh.said()
