@@ -206,8 +206,8 @@ async def test_snooze_creates_a_later_reminder_for_the_owner_only(
     assert await rem.snooze(store, 999_999, conv.user.id or 0, 1, now) is None
     snoozed = await rem.snooze(store, claimed.id, conv.user.id or 0, 1, now)
     assert snoozed is not None
-    # Tomorrow at 09:00 Shanghai.
-    assert snoozed.due_at == datetime(2026, 12, 12, 1, 0, tzinfo=UTC)
+    # "Tomorrow" is Saturday 12-12: the next working day, Monday, at 09:00 Shanghai.
+    assert snoozed.due_at == datetime(2026, 12, 14, 1, 0, tzinfo=UTC)
     [row] = await rows(store, id=snoozed.reminder_id)
     assert (row.lead_days, row.status, row.event_key) == (SNOOZE_LEAD, rem.PLANNED, "stage1")
     # Snoozing again moves the same row; a replan keeps it while the event is live.
