@@ -66,6 +66,11 @@ _PATTERNS: dict[Intent, list[str]] = {
         + r"(?:该|应该|应当|需要)"
         + _DO_WHAT,
         r"继续|下一个|往下走",
+        _WHO + r"(?:现在|接下来)?(?:不知道|不懂|不明白|搞不清楚?|不清楚)(?:该|要|应该|需要)?"
+        r"(?:做什么|干什么|干嘛|干啥|做啥|怎么做|怎么办|从哪开始|从哪里开始|从何开始)",
+        r"i (?:don'?t|do not) (?:understand|know) what (?:to do|i should do|we should do"
+        r"|i need to do|we need to do|comes next)(?: next| now)?|i'?m lost|i am lost|we'?re lost"
+        r"|i'?m confused|i am confused|what do i do|what do we do",
         r"whats next|what is next|what next|next|next step|next steps|my next step"
         r"|whats my next step|what is my next step|whats the next step|what is the next step"
         r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"

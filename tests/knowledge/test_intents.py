@@ -46,6 +46,9 @@ from knowledge.loader import Knowledge
         ("你好，我回来了，我们到哪一步了", Intent.WHERE),
         ("在吗？下一步做什么", Intent.NEXT),
         ("你好，好久没来了，现在要干嘛", Intent.NEXT),
+        ("I don't understand what to do", Intent.NEXT),
+        ("我不知道该干嘛", Intent.NEXT),
+        ("I'm lost", Intent.NEXT),
         ("help", Intent.HELP),
         ("你能做什么", Intent.HELP),
         ("进度", Intent.STATUS),
@@ -68,6 +71,7 @@ def test_short_messages_are_intents(text: str, intent: Intent) -> None:
         "你好，请问贯标要多久？",  # greeting + real question: goes to the FAQ
         "hi, how much does certification cost?",
         "we're back, what does the stage 2 audit check?",
+        "I don't understand clause 7.3",
         "thanks, but how much does certification cost?",
         "how do I plan the internal audit",
         "监督审核的进度要求是什么",
