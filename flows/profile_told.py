@@ -1,5 +1,6 @@
 """Profile corrections told in words after onboarding ("我们其实有150人", "公司名字写错了，应该是
-恒达精密", "we have 150 employees now"): read back, changed with one "yes"."""
+恒达精密", "we have 150 employees now", "我们其实有两个厂区", "行业应该是电子"): read back,
+changed with one "yes"."""
 
 from __future__ import annotations
 
@@ -7,9 +8,18 @@ import re
 
 from flows.callbacks import CallbackTooLong
 from flows.context import Ctx
-from flows.natural import parse_count
-from flows.natural.names import company_name
-from flows.onboarding import MAX_HEADCOUNT, MAX_NAME, profile_line
+from flows.natural import match_choice, parse_count
+from flows.natural.names import company_name, trade_name
+from flows.onboarding import (
+    CHOICES,
+    MAX_HEADCOUNT,
+    MAX_INDUSTRY,
+    MAX_NAME,
+    MAX_SITES,
+    option_label,
+    options,
+    profile_line,
+)
 from flows.phrasing import clean_name, looks_like_question
 from flows.registry import Flow, Verb
 from flows.types import SHOW_NEXT, Out
@@ -34,6 +44,22 @@ _NAME = re.compile(
 )
 
 
+# "我们其实有两个厂区", "现在有3个场所了", "we actually have 2 sites", "we have three plants now".
+_SITES = re.compile(
+    r"(?:我们|公司)(?:其实|现在|目前|一共|总共|实际上|已经)*(?:有|是)\s*"
+    r"(?P<n>\d+|[一二两三四五六七八九十])\s*个\s*(?:厂区|工厂|厂|场所|经营场所|办公地点|地址|基地)"
+    r"|\bwe\s+(?:actually\s+|now\s+)?have\s+(?:now\s+)?(?P<n_en>\d+|one|two|three|four|five)\s+"
+    r"(?:sites|plants|factories|offices|locations)\b",
+    re.I,
+)
+# "行业应该是电子", "行业改成软件", "our industry is actually electronics".
+_INDUSTRY = re.compile(
+    r"行业(?:其实|应该|实际上)?(?:是|改成|改为|应为)[：:]?\s*(?P<v>\S.{0,20})$"
+    r"|\b(?:our\s+)?industry\s+is\s+(?:actually\s+|really\s+)?(?P<v_en>\S.{0,30})$",
+    re.I,
+)
+
+
 def recognise(ctx: Ctx, text: str) -> Out | None:
     """A read-back of the corrected name or headcount, or None when the text tells neither."""
     if not ctx.company.onboarded or len(text) > MAX_LEN or looks_like_question(text):
@@ -43,6 +69,19 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         name = company_name(clean_name(raw))
         if 2 <= len(name) <= MAX_NAME and name != ctx.company.name:
             return _read_back(ctx, "name", name, ctx.t("profile_name_confirm", name=name))
+    if (m := _SITES.search(text)) is not None:
+        count = parse_count((m.group("n") or m.group("n_en") or "").replace("两", "二"))
+        if count is not None and count.value != ctx.company.sites and 1 <= count.value <= MAX_SITES:
+            line = ctx.t("profile_sites_confirm", n=count.value)
+            return _read_back(ctx, "sites", str(count.value), line)
+    if (m := _INDUSTRY.search(text)) is not None:
+        said = (m.group("v") or m.group("v_en") or "").strip(" 。.!！")
+        found = match_choice(said, options(ctx, "industry"))
+        value = found if isinstance(found, str) else trade_name(clean_name(said))[:MAX_INDUSTRY]
+        if value and value != ctx.company.industry:
+            shown = option_label(ctx, "industry", value) if value in CHOICES["industry"] else value
+            line = ctx.t("profile_industry_confirm", industry=shown)
+            return _read_back(ctx, "industry", value, line)
     if (m := _HEADCOUNT.search(text)) is not None:
         said = m.group("n") or m.group("n_en") or m.group("n_hc") or ""
         count = parse_count(said.replace(",", ""))
@@ -68,6 +107,10 @@ def set_field(ctx: Ctx, field: str, value: str) -> Out | None:
         ctx.company.name = value
     elif field == "headcount" and value.isdigit() and 1 <= int(value) <= MAX_HEADCOUNT:
         ctx.company.headcount = int(value)
+    elif field == "sites" and value.isdigit() and 1 <= int(value) <= MAX_SITES:
+        ctx.company.sites = int(value)
+    elif field == "industry" and 1 <= len(value) <= MAX_INDUSTRY:
+        ctx.company.industry = value
     else:
         return None
     return [ctx.reply("profile_updated", name=ctx.company.name, line=profile_line(ctx)), SHOW_NEXT]

@@ -352,7 +352,11 @@ def test_a_date_a_stage_or_a_count_is_not_an_industry(en: Driver, said: str) -> 
      ("en", "we have 150 employees now", "yes", "headcount", 150),
      ("zh", "公司名字写错了，应该是恒达精密", "对", "name", "恒达精密"),
      ("en", "our company name is actually Acme Precision Ltd", "yes", "name",
-      "Acme Precision Ltd")],
+      "Acme Precision Ltd"),
+     ("zh", "我们其实有两个厂区", "对", "sites", 2),
+     ("en", "we actually have 3 sites", "yes", "sites", 3),
+     ("zh", "行业应该是电子", "对", "industry", "electronics"),
+     ("en", "our industry is actually precision valves", "yes", "industry", "precision valves")],
 )  # fmt: skip
 def test_the_profile_is_corrected_in_words_after_a_read_back(
     kb: Knowledge, lang: str, said: str, yes: str, field: str, value: object
