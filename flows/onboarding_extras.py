@@ -28,7 +28,7 @@ _PEOPLE = re.compile(
 )
 # A count of places: "就一个厂", "两个厂区", "one plant", "2 sites".
 _PLACES = re.compile(
-    rf"{_NUMBER}\s*(?:个|处|家)\s*(?:厂区|工厂|厂|场所|基地|办公地点|地址|园区|车间)"
+    rf"{_NUMBER}\s*(?:个|处|家)\s*(?:厂区|工厂|厂|场所|基地|办公地点|办公室|地址|园区|车间|门店|店|仓库)"
     r"|\b(?:\d+|one|two|three|four|a single)\s+"
     r"(?:sites?|plants?|factories|factory|offices?|locations?)\b",
     re.I,

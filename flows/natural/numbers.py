@@ -51,6 +51,11 @@ _VAGUE_RE = re.compile(
     r"几\s*[十百千万]|[数好]\s*[十百千万]|很多|不少|许多|several|many|lots|dozens"
 )
 _REFUSE_RE = re.compile(r"第\s*\d|%|％|percent|百分之")
+# Words with 一 in them that count nothing: "写了一半", "一直在做", "一共120人" (the 120 counts).
+_NOT_A_NUMBER_RE = re.compile(
+    r"一(?:半|下|点|起|直|些|般|定|样|切|边|会|旦|致|同|向|律|概|味|再|早|路|共|心|手|块儿)"
+    r"|统一|唯一|万一|第一|零件|零部件|零售|零食"
+)
 
 
 @lru_cache(maxsize=1)
@@ -124,7 +129,7 @@ def parse_count(text: str) -> Count | None:
     """The count in ``text``, or None when there is not exactly one whole, non-negative number."""
     if not text or len(text) > MAX_INPUT:
         return None
-    folded = _THOUSANDS_RE.sub("", fold(text))
+    folded = _NOT_A_NUMBER_RE.sub(" ", _THOUSANDS_RE.sub("", fold(text)))
     if _VAGUE_RE.search(folded) or _REFUSE_RE.search(folded):
         return None
     folded, pair = _cn_pair_range(folded)

@@ -70,3 +70,13 @@ def test_tables_are_large_enough() -> None:
 def test_a_range_reports_its_upper_bound_and_says_so() -> None:
     got = parse_count("120-150")
     assert got is not None and (got.value, got.low, got.approximate) == (150, 120, True)
+
+
+@pytest.mark.parametrize("said", ["正在搞，文件写了一半", "一直在做", "做精密零件加工的", "稍等一下"])
+def test_words_with_one_in_them_count_nothing(said: str) -> None:
+    assert parse_count(said) is None
+
+
+def test_a_total_still_counts() -> None:
+    count = parse_count("一共120人")
+    assert count is not None and count.value == 120
