@@ -55,7 +55,8 @@ def _numbers(raw: dict[str, Any], key: str) -> re.Pattern[str]:
 
 
 # guard.yaml sections read as subject rules: (section, what it is about, what qualifies it
-# (None: the subject alone), what keeps it ours, whether an IP word keeps it too).
+# (None: the subject alone; "a+b": both lists must be named), what keeps it ours, whether an
+# IP word keeps it too).
 # "海关知识产权备案" alone asks no procedure: kept.
 SUBJECT_RULES: tuple[tuple[str, str, str | None, str | None, bool], ...] = (
     ("other_audit", "audits", "domains", "keep", True),
@@ -80,6 +81,10 @@ SUBJECT_RULES: tuple[tuple[str, str, str | None, str | None, bool], ...] = (
     ("fee_payment", "fees", "payment", "keep", False),
     ("ip_subsidy", "money", "rights", "keep", False),
     ("insurance", "products", None, "keep", False),
+    # round 14
+    ("foreign_filing", "abroad", "asks+rights", "keep", False),
+    ("tender_admin", "tender", None, "keep", False),
+    ("ip_service_cert", "service", None, "keep", False),
 )
 
 
@@ -92,6 +97,8 @@ class SubjectRule:
     qualified: re.Pattern[str] | None
     keeps: re.Pattern[str] | None
     ip_keeps: bool = False
+    # round 14: a second qualifier every declined text must also name ("qualified+also")
+    also: re.Pattern[str] | None = None
 
     @classmethod
     def parse(
@@ -105,13 +112,17 @@ class SubjectRule:
     ) -> SubjectRule:
         part = raw.get(section) or {}
         keep = _regex(*_words(part, keeps)) if keeps else None
+        qualified, _, also = (qualified or "").partition("+")
         qual = _regex(*_words(part, qualified)) if qualified else None
-        return cls(_regex(*_words(part, about)), qual, keep, ip_keeps)
+        second = _regex(*_words(part, also)) if also else None
+        return cls(_regex(*_words(part, about)), qual, keep, ip_keeps, second)
 
     def declines(self, norm: str, ip_word_re: re.Pattern[str]) -> bool:
         if not self.about.search(norm):
             return False
         if self.qualified is not None and not self.qualified.search(norm):
+            return False
+        if self.also is not None and not self.also.search(norm):
             return False
         if self.keeps is not None and self.keeps.search(norm):
             return False
