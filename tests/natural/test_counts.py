@@ -72,7 +72,9 @@ def test_a_range_reports_its_upper_bound_and_says_so() -> None:
     assert got is not None and (got.value, got.low, got.approximate) == (150, 120, True)
 
 
-@pytest.mark.parametrize("said", ["正在搞，文件写了一半", "一直在做", "做精密零件加工的", "稍等一下"])
+@pytest.mark.parametrize(
+    "said", ["正在搞，文件写了一半", "一直在做", "做精密零件加工的", "稍等一下"]
+)
 def test_words_with_one_in_them_count_nothing(said: str) -> None:
     assert parse_count(said) is None
 
