@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from flows import onboarding_extras as extras
 from flows import position, preconditions
@@ -20,6 +20,7 @@ from flows.natural import (
     match_choice,
     options_from,
     parse_answer,
+    parse_count,
     parse_date,
 )
 from flows.natural.names import (
@@ -85,8 +86,15 @@ def first_missing(ctx: Ctx) -> str:
 
 
 def _ask_next(ctx: Ctx, fieldname: str) -> Out:
-    ctx.wait_for(INPUT, fieldname)
+    p = ctx.pending
+    said = p.data.get(STAGE_SAID) if p is not None and p.flow == INPUT else None
+    ctx.wait_for(INPUT, fieldname, **({STAGE_SAID: said} if said else {}))
+    if fieldname == "stage" and said in CHOICES["stage"]:  # told earlier: "…，正在搞"
+        return take(ctx, "stage", said) or [PROMPT]
     return [PROMPT]
+
+
+STAGE_SAID = "stage_said"  # pending data: the stage told before its question
 
 
 def _record(ctx: Ctx, fieldname: str, label: str) -> Reply:
@@ -141,7 +149,10 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
     if out is not None:
         ctx.user.lang_chosen = True  # answering in the language shown accepts it
         extra = [] if pressed else _told_ahead(ctx, fieldname, value)
-        if extra and not _answered(ctx, fieldname):  # its own answer unclear: asked again, plainly
+        p = ctx.pending
+        if p is not None and p.flow == INPUT and p.field == "stage" and STAGE_SAID in p.data:
+            out = _ask_next(ctx, "stage")  # the stage was told too: taken now
+        elif extra and not _answered(ctx, fieldname):  # its own answer unclear: asked again
             out = [PROMPT]
         return [*switched, *extra, *out]
     return out
@@ -164,13 +175,18 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
         return _industry_in(ctx, clause) or (trade[:MAX_INDUSTRY] if trade else None)
 
     filled = extras.absorb(ctx, value, fieldname, industry_of, limits)
+    told = None if ctx.company.stage else _stage_in(ctx, value, fieldname, filled.values())
+    stage = told[0] if told else None
+    used = [*filled.values(), *([told[1]] if told else [])]
+    if fieldname == "name" and ctx.company.name and used:  # "Acme Co., Ltd., 120 people"
+        ctx.company.name = company_name(clean_name(extras.without(value, used)))
     if not filled:
+        _keep_stage(ctx, stage)
         return []
-    if fieldname == "name" and ctx.company.name:  # "Acme Co., Ltd., 120 people": the name alone
-        ctx.company.name = company_name(clean_name(extras.without(value, filled.values())))
     p = ctx.pending
     if p and p.flow == INPUT and p.field in filled:  # the next question was just answered
         ctx.wait_for(INPUT, first_missing(ctx))
+    _keep_stage(ctx, stage)
     c = ctx.company
     parts = {
         "headcount": lambda: ctx.t("ob_noted_headcount", n=c.headcount),
@@ -179,6 +195,27 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
     }
     sep = "、" if ctx.lang == "zh" else ", "
     return [ctx.reply("ob_also_noted", what=sep.join(parts[f]() for f in filled))]
+
+
+def _keep_stage(ctx: Ctx, stage: str | None) -> None:
+    """The stage told ahead waits in the pending question until its turn."""
+    p = ctx.pending
+    if stage is not None and p is not None and p.flow == INPUT:
+        p.data[STAGE_SAID] = stage
+
+
+def _stage_in(ctx: Ctx, text: str, fieldname: str, used: Iterable[str]) -> tuple[str, str] | None:
+    """Where the company stands, said in a clause of its own ("…，正在搞", "我们已经拿证了"):
+    the stage and the clause."""
+    taken = set(used)
+    clauses = extras.clauses(text)[1 if fieldname == "name" else 0 :]
+    for clause in clauses:
+        if clause in taken or looks_like_question(clause) or parse_count(clause) is not None:
+            continue  # "2", "1个" answer the question on screen, never a stage option's number
+        found = match_choice(clause, options(ctx, "stage"))
+        if isinstance(found, str):
+            return found, clause
+    return None
 
 
 def _follow_language(ctx: Ctx, value: str) -> Out:

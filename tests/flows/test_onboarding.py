@@ -424,3 +424,29 @@ def test_the_edition_said_with_the_stage_is_not_asked_again(
     else:  # 2013 has ended: straight to the 2023 gap assessment
         assert "2025-12-31" in d.said() and d.conv.company.stage is Stage.RUNNING
     assert "GB/T 29490-2013" not in [b.label for b in d.buttons]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "name", "stage"),
+    [("zh", "杭州云帆软件有限公司，45个人左右，做SaaS的，就一个办公室，正在搞",
+      "杭州云帆软件有限公司", Stage.BUILDING),
+     ("en", "Acme Valves, 60 people, one factory, we make valves, not started yet", "Acme Valves",
+      Stage.NOT_STARTED)],
+)  # fmt: skip
+def test_everything_told_at_once_onboards_in_one_message(
+    kb: Knowledge, lang: str, said: str, name: str, stage: Stage
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    c = d.conv.company
+    assert c.onboarded and c.name == name and c.stage is stage, d.said()
+
+
+def test_the_stage_told_early_is_taken_when_its_turn_comes(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("恒通精密，120人，还没开始")
+    assert zh.conv.company.name == "恒通精密" and not zh.conv.company.onboarded
+    zh.text("制造业")
+    zh.text("1")  # one site: then the stage said at first, not asked again
+    assert zh.conv.company.onboarded and zh.conv.company.stage is Stage.NOT_STARTED
