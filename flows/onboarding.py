@@ -67,7 +67,8 @@ def ask(ctx: Ctx) -> Out:
     """The pending onboarding question (the first unanswered one when none is set)."""
     p = ctx.pending
     fieldname = p.field if p and p.flow == INPUT and p.field else first_missing(ctx)
-    ctx.wait_for(INPUT, fieldname)
+    said = p.data.get(STAGE_SAID) if p and p.flow == INPUT else None
+    ctx.wait_for(INPUT, fieldname, **({STAGE_SAID: said} if said else {}))
     buttons: list[list[Button]] = []
     if fieldname in CHOICES:
         opts = CHOICES[fieldname]
