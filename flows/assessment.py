@@ -3,6 +3,8 @@ they come, typed in words ("有", "还没有", "不清楚") or tapped."""
 
 from __future__ import annotations
 
+import re
+
 from flows.callbacks import encode
 from flows.context import Ctx, progress_bar
 from flows.dates import add_months
@@ -10,6 +12,7 @@ from flows.natural import AnswerKind, parse_answer
 from flows.phrasing import (
     asks_meaning,
     asks_to_resume,
+    denies,
     looks_like_question,
     may_not_apply,
     reports_done,
@@ -248,6 +251,12 @@ def answer(ctx: Ctx, qid: str, code: str) -> Out | None:
     return _record(ctx, ctx.kb.question(qid), value, tapped=True)
 
 
+# "有台账", "我们都有保密协议": having the thing (有没有, 有点, 有些, 有时 are other kinds).
+_HAS_THING = re.compile(
+    r"^(?:我们|公司|我司)?(?:都|也|已经)?有(?!没有|点|些|时|一部分|的有|待)\S{1,12}$"
+)
+
+
 def typed(ctx: Ctx, text: str) -> Out | None:
     """An answer in words; a question goes to the FAQ; anything else is asked again."""
     p = ctx.pending
@@ -261,6 +270,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if kind in (AnswerKind.NO, None) and asked and may_not_apply(text):
         return [_na_or_no(ctx, p.field)]  # "我们没有研发部门": not applicable, or not done?
     done = reports_done(text) if kind is None and not looks_like_question(text) else None
+    if kind is None and done is None and _HAS_THING.match(text) and not denies(text):
+        kind = AnswerKind.YES  # "有台账", "我们有保密制度": the thing asked about, named as had
     if done is not None:  # "we did the internal audit last week", "we didn't do it"
         kind = AnswerKind.YES if done else AnswerKind.NO
     if kind is None:

@@ -164,7 +164,7 @@ def names_label(text: str, label: str) -> bool:
 
 # "we did the internal audit last week", "上周做了内审": the thing asked about has been done.
 _REPORTS_DONE = re.compile(
-    r"已经|做完|做过|做了|开过|开了|完成了|搞定|签了|签过|签订了|建了|建立了|定了|制定了|发了|发布了"
+    r"已经|做完|做过|做了|开过|开了|完成了|搞定|签了|签过|签订了|都签|建了|建立了|定了|制定了|发了|发布了"
     r"|培训过|都有培训|每年都(?:培训|做|搞|开|审)"
     r"|\b(?:did|didn'?t|done|finished|completed|held|ran|signed|sign|issued|trained|train)\b",
     re.I,

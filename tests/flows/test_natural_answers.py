@@ -703,11 +703,12 @@ def test_now_is_no_date_to_record(zh: Driver, said: str) -> None:
 
 @pytest.mark.parametrize(
     ("said", "answer"),
-    [("我们跟员工签了保密协议的", "yes"), ("我们每年都培训", "yes"),
+    [("我们跟员工签了保密协议的", "yes"), ("我们每年都培训", "yes"), ("有台账", "yes"),
+     ("员工入职都签保密协议", "yes"), ("写了一半", "partly"), ("有没有都行", None),
      ("all staff sign NDAs when they join", "yes"), ("we never signed anything", "no")],
 )  # fmt: skip
-def test_an_answer_told_as_what_was_done_is_read(zh: Driver, said: str, answer: str) -> None:
+def test_an_answer_told_as_what_was_done_is_read(zh: Driver, said: str, answer: str | None) -> None:
     qid = _in_assessment(zh)
     zh.text(said)
     got = zh.conv.company.answers.get(qid)
-    assert got is not None and got.value == answer, zh.said()
+    assert (got.value if got else None) == answer, zh.said()
