@@ -91,10 +91,29 @@ def absorb(
 _SEPARATORS = re.compile(r"(?:\s*[，,；;、]\s*){2,}")
 
 
+# What may follow a name after a comma and still be the name ("Acme Co., Ltd.").
+_SUFFIX = re.compile(
+    r"^(?:co|co\.|ltd|ltd\.|limited|inc|inc\.|llc|gmbh|corp|corp\.|plc|s\.a\.|有限公司)$", re.I
+)
+
+
+def name_part(text: str) -> str:
+    """The name at the head of a message ("Sunrise Optics Ltd, optical lenses" → "Sunrise
+    Optics Ltd"; "Acme Co., Ltd., 120 people" → "Acme Co., Ltd.")."""
+    parts = re.split(r"([，,；;、])", text)
+    name = parts[0]
+    for k in range(1, len(parts) - 1, 2):
+        nxt = parts[k + 1].strip()
+        if not _SUFFIX.match(nxt):
+            break
+        name += parts[k] + " " + nxt
+    return name.strip()
+
+
 def without(text: str, said: Iterable[str]) -> str:
-    """The message with the clauses already used taken out ("Acme Co., Ltd., 120 people" →
-    "Acme Co., Ltd.")."""
+    """The message with the clauses already used taken out, and what is left after the name
+    ("Acme Co., Ltd., 120 people, optics" → "Acme Co., Ltd.")."""
     for clause in said:
         text = text.replace(clause, "", 1)
     text = _SEPARATORS.sub(lambda m: m.group(0).strip()[0], text)
-    return text.strip().strip("，,；;、").strip()
+    return name_part(text.strip().strip("，,；;、").strip())

@@ -299,6 +299,9 @@ def test_onboarding_reads_natural_answers_and_reads_the_profile_back(zh: Driver)
       (300, "机床", 2), "也记下了：300 人、行业“机床”、2 个经营场所"),
      ("en", "Hengtong Precision Co., Ltd., about 120 people, two plants",
       "Hengtong Precision Co., Ltd.", (120, "", 2), "Also noted: 120 employees, 2 sites"),
+     ("en", "Sunrise Optics Ltd, about 200 staff, optical lenses, 2 plants, certified under the "
+            "2023 standard", "Sunrise Optics Ltd", (200, "", 2),
+      "Also noted: 200 employees, 2 sites"),
      ("en", "Acme Tools, we make machined parts, 45 staff", "Acme Tools",
       (45, "manufacturing", None), "Also noted: 45 employees, industry “Manufacturing”")],
 )  # fmt: skip
