@@ -70,7 +70,7 @@ def ask(ctx: Ctx) -> Out:
 
 
 _EDITION_IN = re.compile(
-    r"(?:29490\s*[-—]?\s*)(20(?:13|23))\b|(?:20)?(13|23)\s*(?:版|年版|\s+version|\s+edition)"
+    r"(?:29490\s*[-—]?\s*)(20(?:13|23))\b|(?:20)?(13|23)\s*(?:版|年版|\s+version|\s+edition|\s+standard)"
     r"|\b(?:version|edition)\s+(?:of\s+)?(?:20)?(13|23)\b",
     re.I,
 )

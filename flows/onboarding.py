@@ -20,7 +20,6 @@ from flows.natural import (
     match_choice,
     options_from,
     parse_answer,
-    parse_count,
     parse_date,
 )
 from flows.natural.names import (
@@ -90,7 +89,7 @@ def _ask_next(ctx: Ctx, fieldname: str) -> Out:
     p = ctx.pending
     said = p.data.get(STAGE_SAID) if p is not None and p.flow == INPUT else None
     ctx.wait_for(INPUT, fieldname, **({STAGE_SAID: said} if said else {}))
-    if fieldname == "stage" and said in CHOICES["stage"]:  # told earlier: "…，正在搞"
+    if fieldname == "stage" and said:  # told earlier: "…，正在搞", "certified under the 2023 …"
         return take(ctx, "stage", said) or [PROMPT]
     return [PROMPT]
 
@@ -177,7 +176,7 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
 
     filled = extras.absorb(ctx, value, fieldname, industry_of, limits)
     told = None if ctx.company.stage else _stage_in(ctx, value, fieldname, filled.values())
-    stage = told[0] if told else None
+    stage = told[1] if told else None  # the clause: its date or edition comes with it
     used = [*filled.values(), *([told[1]] if told else [])]
     if fieldname == "name" and ctx.company.name and used:  # "Acme Co., Ltd., 120 people"
         ctx.company.name = company_name(clean_name(extras.without(value, used)))
@@ -205,13 +204,16 @@ def _keep_stage(ctx: Ctx, stage: str | None) -> None:
         p.data[STAGE_SAID] = stage
 
 
+_BARE_COUNT = re.compile(r"\s*[\d一二两三四五六七八九十百千万几]+\s*[个家处人名位]?\s*")
+
+
 def _stage_in(ctx: Ctx, text: str, fieldname: str, used: Iterable[str]) -> tuple[str, str] | None:
     """Where the company stands, said in a clause of its own ("…，正在搞", "我们已经拿证了"):
     the stage and the clause."""
     taken = set(used)
     clauses = extras.clauses(text)[1 if fieldname == "name" else 0 :]
     for clause in clauses:
-        if clause in taken or looks_like_question(clause) or parse_count(clause) is not None:
+        if clause in taken or looks_like_question(clause) or _BARE_COUNT.fullmatch(clause):
             continue  # "2", "1个" answer the question on screen, never a stage option's number
         found = match_choice(clause, options(ctx, "stage"))
         if isinstance(found, str):

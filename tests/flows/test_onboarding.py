@@ -453,3 +453,11 @@ def test_the_stage_told_early_is_taken_when_its_turn_comes(zh: Driver) -> None:
     zh.text("制造业")
     zh.text("1")  # one site: then the stage said at first, not asked again
     assert zh.conv.company.onboarded and zh.conv.company.stage is Stage.NOT_STARTED
+
+
+def test_certified_with_its_edition_told_ahead_asks_for_the_number_next(en: Driver) -> None:
+    en.cmd("start")
+    en.text("Sunrise Optics Ltd, about 200 staff, 2 plants, certified under the 2023 standard")
+    en.text("manufacturing")
+    p = en.conv.user.pending
+    assert en.conv.company.stage is Stage.CERTIFIED and p is not None and p.field == "number"
