@@ -27,6 +27,9 @@ from knowledge.loader import Knowledge
         "what does Chinese labour law say about overtime pay",
         # a trademark through the Madrid system
         "how can we register our brand in Europe via the Madrid system",
+        # filing itself stays out of scope after round 15's ip_filing keep words
+        "想申请一个商标 官费多少",
+        "专利申请下来要多久",
     ],
 )
 def test_round15_lookalikes_declined(kb: Knowledge, text: str) -> None:
@@ -43,6 +46,9 @@ def test_round15_lookalikes_declined(kb: Knowledge, text: str) -> None:
         "竞业限制协议要给员工补偿吗",
         "do we have to pay non-compete compensation",
         "before exporting to Europe, should our IP system cover trademark search there",
+        # patent or trade secret, evaluating whether to file: managing IP (ip_filing keeps)
+        "这个配方是申请专利还是当商业秘密保护",
+        "车间提的改进点子 怎么评估值不值得申请专利",
     ],
 )
 def test_round15_neighbours_kept(kb: Knowledge, text: str) -> None:
