@@ -50,6 +50,7 @@ SCORED_ONCE = (
     "blind-2026-12-02k",  # round 12
     "blind-2026-12-02l",  # round 13
     "blind-2026-12-03m",  # round 14
+    "blind-2026-12-03n",  # round 15
     "heldout",
 )
 # sets that joined the pool after round 7 (a round's named pool leaves the later ones out)
@@ -61,6 +62,7 @@ _LATER_THAN_F = (
     "blind-2026-12-02k",
     "blind-2026-12-02l",
     "blind-2026-12-03m",
+    "blind-2026-12-03n",
 )
 LEGACY = {"t_answer": 28.0, "margin": 5.0, "t_suggest": 28.0}  # today's matcher, 2026-11-27
 
@@ -138,7 +140,9 @@ def sets(only: list[str] | None = None) -> dict[str, list[Path]]:
     # Round 13: blind-l (scored once after round 12) joins.
     extra["dev-round13"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[6:])]
     # Round 14: blind-m (scored once after round 13) joins.
-    extra["dev-round14"] = [*dev, *scored]
+    extra["dev-round14"] = [*dev, *(p for p in scored if p.stem not in _LATER_THAN_F[7:])]
+    # Round 15: blind-n (scored once after round 14) joins.
+    extra["dev-round15"] = [*dev, *scored]
     return {name: (full | extra)[name] for name in only}
 
 
@@ -383,7 +387,7 @@ def misses(set_name: str) -> str:
     return "\n".join(lines)
 
 
-def leave_one_set_out(pool_name: str = "dev-round14") -> dict[str, Any]:
+def leave_one_set_out(pool_name: str = "dev-round15") -> dict[str, Any]:
     """Each scored set of the pool scored with a calibration fitted without it (round 11).
 
     The pool (FAQ phrasings + the dev files + the scored sets) is scored once; for every scored
@@ -628,8 +632,8 @@ def main(argv: list[str] | None = None) -> int:
         "--loso",
         metavar="POOL",
         nargs="?",
-        const="dev-round14",
-        help="leave-one-set-out over the scored sets of a pool (default dev-round14)",
+        const="dev-round15",
+        help="leave-one-set-out over the scored sets of a pool (default dev-round15)",
     )
     parser.add_argument(
         "--build-vocab", action="store_true", help="rewrite the USE vocabulary (needs wordfreq)"

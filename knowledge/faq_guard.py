@@ -85,6 +85,11 @@ SUBJECT_RULES: tuple[tuple[str, str, str | None, str | None, bool], ...] = (
     ("foreign_filing", "abroad", "asks+rights", "keep", False),
     ("tender_admin", "tender", None, "keep", False),
     ("ip_service_cert", "service", None, "keep", False),
+    # round 15
+    ("ip_education", "study", None, "keep", False),
+    ("data_ip", "data", None, "keep", False),
+    ("working_language", "language", "about", "keep", False),
+    ("labour_law", "law", None, "keep", False),
 )
 
 
