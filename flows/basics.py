@@ -102,8 +102,9 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
 
 
 _ALL_DONE = re.compile(
-    r"都(?:已经)?(?:做|弄|搞|办)?(?:完|好)|全(?:部|都)(?:做|弄|搞)?完|这些都"
-    r"|\b(?:all|everything)\b.{0,30}\b(?:done|finished|complete[d]?)\b"
+    r"都(?:已经)?(?:做|弄|搞|办)?(?:完|好)|都(?:已经)?(?:做|弄|搞|办|开|审)(?:了|过)|两个都"
+    r"|全(?:部|都)(?:做|弄|搞)?完|这些都"
+    r"|\b(?:all|everything|both)\b.{0,30}\b(?:done|finished|complete[d]?|held)\b"
     r"|\bmark\s+(?:them|these|all)\b.{0,12}\bdone\b|\bdone\s+together\b",
     re.I,
 )

@@ -60,7 +60,11 @@ def review(ctx: Ctx) -> Out:
 def told_all_done(ctx: Ctx) -> Out | None:
     """ "计划里的都做完了" with several plan actions overdue: those read back for one "yes"
     (milestones keep their own dates), or None when there is nothing to tick at once."""
-    items = nextstep.bulk_done(all_missed(ctx))
+    missed = all_missed(ctx)
+    items = nextstep.bulk_done(missed)
+    if not items and missed:  # "both done" of the internal audit and the review: their days
+        titles = "\n".join(f"• {fmt_date(i.on)} · {i.title(ctx.lang)}" for i in missed[:LISTED])
+        return [ctx.reply("overdue_told_milestones", titles=titles)]
     if len(items) < 2:
         return None
     shown = items[:LISTED]

@@ -438,3 +438,22 @@ def test_all_done_told_with_nothing_on_screen_reads_the_overdue_actions_back(
     d.text(yes)
     done = {f"action:{a.id}" for a in d.conv.company.actions if a.done_on}
     assert {i.key for i in late} <= done, d.said()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("en", "both done"), ("zh", "两个都做了")])
+def test_milestones_said_done_together_are_asked_for_their_days(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|certified")
+    d.press("2|cert.edition|2023")
+    d.text("IP-1")
+    d.text("2026-03-02")
+    d.text("ok")
+    d.text("内审1月11号，管评一周后")  # this year's audit and review, planned
+    d.text("对")
+    d.advance(70)  # both passed unrecorded
+    d.text("hmm")
+    d.text(said)
+    assert "2027-01-11" in d.said() and "2027-01-18" in d.said(), d.said()
+    assert not any(e.done for e in d.conv.company.events)  # nothing recorded on a guess
