@@ -204,7 +204,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if when is None:
         return None
     item = timeline_of(ctx).get(key)
-    if item is not None and item.external and when <= ctx.today and _PASSED.search(text):
+    if item is not None and _audited_by_cb(item) and when <= ctx.today and _PASSED.search(text):
         return _passed(ctx, key, when)
     reply = _confirm(ctx, key, when, assumed)
     findings = _FINDINGS.search(text) and not _NO_FINDINGS.search(text)
@@ -292,7 +292,13 @@ def corrected(ctx: Ctx, key: str, text: str) -> Out | None:
 
 def _was_held(item: Item, today: date) -> bool:
     """An audit the certification body has held by today."""
-    return item.external and item.on <= today
+    return _audited_by_cb(item) and item.on <= today
+
+
+def _audited_by_cb(item: Item) -> bool:
+    """An audit the certification body holds: stage 1 and 2, and a surveillance audit (whose
+    item is its deadline until the day is told)."""
+    return item.external or item.kind == "surveillance"
 
 
 def _passed(ctx: Ctx, key: str, when: date) -> Out:

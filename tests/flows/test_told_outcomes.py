@@ -842,3 +842,14 @@ def test_internal_audit_findings_have_their_own_place_and_how_in_the_plan(en: Dr
     en.press("2|pl.how|action:finding:1")
     said = en.said()
     assert "Find the cause" in said and "nonconformity report" in said, said
+
+
+def test_a_past_surveillance_audit_said_to_have_gone_fine_is_read_back_as_passed(
+    en: Driver,
+) -> None:
+    _certified(en, "2025-06-10")  # the first surveillance audit was due by 2026-06-10
+    en.text("we did the first surveillance audit in May, it went fine")
+    assert [b.data for b in en.buttons] == ["2|fact.passed|surveillance:1|2026-05-01"], en.said()
+    en.text("yes")
+    assert any(e.key == "surveillance:1" and e.done for e in en.conv.company.events)
+    assert "Passed" not in en.said()  # not asked again whether findings were raised
