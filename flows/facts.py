@@ -78,7 +78,11 @@ YEARLY = {
     "internal_audit": "yearly_internal_audit",
     "management_review": "yearly_management_review",
 }
-_FUTURE = re.compile(r"打算|计划|准备|将|要在|下(周|个月)|明年|will|plan|going\s+to|next\s+", re.I)
+_FUTURE = re.compile(
+    r"打算|计划|准备|将|要在|下(周|个月)|明年|(?:改|推|推迟|挪|调|换|延|延期|提前|定)(?:到|成|为|在)"
+    r"|will|plan|going\s+to|next\s+|(?:moved|rescheduled|postponed|pushed|changed)\s+(?:back\s+)?to",
+    re.I,
+)
 _PAST = re.compile(
     r"了|过|做的|开的|以来|已经|was|were|did|held|since|started|ago|last\s+"
     r"|\b(?:have|has|done|finished|completed|submitted|applied|passed|went)\b|通过",
@@ -177,6 +181,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     # "我们下周提交申请": a period names when it starts (a deadline would take its end).
     after = _after_another(ctx, text, named)  # "管评就内审后一周吧": a week after the audit
     when = after or find_date(dated_text, ctx.today, direction, "start")
+    if when is None and direction == "future":  # "内审定在上个月15号做的": said past, so past
+        when = find_date(dated_text, ctx.today, "any", "start")
     held = timeline_of(ctx).get(key)
     if when is not None and held is not None and not held.done:
         # "内审上周做完了" with the audit planned for Wednesday of that week: that Wednesday.

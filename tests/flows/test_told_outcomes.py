@@ -853,3 +853,18 @@ def test_a_past_surveillance_audit_said_to_have_gone_fine_is_read_back_as_passed
     en.text("yes")
     assert any(e.key == "surveillance:1" and e.done for e in en.conv.company.events)
     assert "Passed" not in en.said()  # not asked again whether findings were raised
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "day"),
+    [("zh", "一阶段改到12月20号了", "2026-12-20"), ("en", "stage 1 was moved to December 20",
+      "2026-12-20"), ("zh", "内审定在上个月15号做的", "2026-10-15")],
+)  # fmt: skip
+def test_a_rescheduled_date_is_the_coming_one_and_a_past_one_stays_past(
+    kb: Knowledge, lang: str, said: str, day: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text(said)
+    assert any(b.data.endswith(f"|{day}") for b in d.buttons), d.said()
