@@ -133,7 +133,7 @@ _DATEISH = re.compile(
     r"\d|january|february|march|april|june|july|august|september|october|november|december"
     r"|\b(?:in|since|from|of)\s+may\b|\bmay\s+\d|yesterday|today|\blast\b|\bago\b"
     r"|tomorrow|\bnext\b|\bthis\s+(?:week|month|year)|monday|tuesday|wednesday|thursday|friday"
-    r"|saturday|sunday",
+    r"|saturday|sunday|\bin\s+(?:a|an|one|two|three|four|five|six|a\s+few)\s+(?:days?|weeks?|months?)\b",
     re.I,
 )
 

@@ -137,9 +137,13 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         key, title = audit.key, audit.title(ctx.lang)
     elif _audited_undated(ctx):  # "已经审核过" at onboarding, no date given: stage 2's
         key, title = "stage2", ctx.kb.reminder_kind("stage2").title.get(ctx.lang)
+    elif named := [k for k, pattern in _AUDITS.items() if pattern.search(text)]:
+        # "we got the stage 1 report, 3 minor findings": that audit was held, its day untold
+        key = dated.resolve_key(ctx, named[0])
+        title = dated.event_title(ctx, key)
     else:
         return None
-    count = parse_count(n) if n else None
+    count = parse_count(n.replace("两", "二")) if n else None  # a bare "两" counts nothing
     intro = (
         ctx.reply("findings_told_n", title=title, n=count.value)
         if count is not None

@@ -868,3 +868,37 @@ def test_a_rescheduled_date_is_the_coming_one_and_a_past_one_stays_past(
     d.text("2026-06-01")
     d.text(said)
     assert any(b.data.endswith(f"|{day}") for b in d.buttons), d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "n"),
+    [("en", "we got the stage 1 report, 3 minor findings", 3),
+     ("zh", "一阶段报告出来了，有两个问题", 2)],
+)  # fmt: skip
+def test_findings_of_a_named_audit_whose_day_is_untold_are_recorded(
+    kb: Knowledge, lang: str, said: str, n: int
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text(said)
+    p = d.conv.user.pending
+    assert p is not None and p.flow == "nc_text", d.said()
+    assert str(n) in d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "day"),
+    [("en", "stage 1 is in two weeks", "2026-12-11"), ("en", "stage 1 in a few days", None)],
+)
+def test_an_audit_in_a_number_of_weeks_is_read_back_for_that_day(
+    kb: Knowledge, lang: str, said: str, day: str | None
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text(said)
+    if day is None:  # "a few days" names no day: nothing read back as one
+        assert not any(b.data.startswith("2|fact|") for b in d.buttons), d.said()
+    else:
+        assert any(b.data == f"2|fact|stage1|{day}" for b in d.buttons), d.said()
