@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
@@ -70,6 +72,9 @@ def answer(ctx: Ctx, text: str) -> Out:
     if match.status == "suggest" and match.suggestions:
         buttons = [[Button(_label(ctx, e), encode("faq", e.id))] for e in match.suggestions[:3]]
         return [ctx.reply("faq_suggest", buttons)]
+    if ctx.company.onboarded and _TELLS.search(text) and not looks_like_question(text):
+        # "审核组长姓李", "we hired a new IP manager": news we do not keep, not a question
+        return [ctx.reply("statement_not_kept")]
     out = ctx.reply("faq_unknown")
     if ctx.options.can_forward and _nothing_awaited(ctx):
         # Offer a human answer; the question waits in ``pending`` until the user decides.
@@ -79,6 +84,15 @@ def answer(ctx: Ctx, text: str) -> Out:
     if ctx.options.operator_contact:
         return [out, ctx.reply("faq_operator", contact=ctx.options.operator_contact)]
     return [out]
+
+
+# A sentence that tells something about the company ("我们…了", "审核组长姓李", "our IP manager
+# quit"): a statement, not a question the knowledge base could answer.
+_TELLS = re.compile(
+    r"我们|我司|公司|老板|审核员|审核组|组长|负责人|了$|了[，,。.！!]"
+    r"|\b(?:we|we'?ve|we'?re|our|my|the\s+(?:auditor|boss|cb))\b",
+    re.I,
+)
 
 
 def _nothing_awaited(ctx: Ctx) -> bool:

@@ -712,3 +712,16 @@ def test_an_answer_told_as_what_was_done_is_read(zh: Driver, said: str, answer: 
     zh.text(said)
     got = zh.conv.company.answers.get(qid)
     assert (got.value if got else None) == answer, zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "reply"),
+    [("zh", "审核组长姓李", "记不下来"), ("zh", "比特币价格", "超出")],
+)  # fmt: skip
+def test_news_we_do_not_keep_is_acknowledged_not_called_a_question(
+    kb: Knowledge, lang: str, said: str, reply: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.text(said)
+    assert reply in d.said(), d.said()
