@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from flows import dated
 from flows.assessment import quick_done
-from flows.callbacks import encode
+from flows.callbacks import decode, encode
 from flows.context import Ctx
 from flows.dates import add_months
 from flows.known import timeline_of
@@ -191,11 +191,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
             when = held.on
     moved = SHIFT.search(text) if when is None else None
     if moved is not None and held is not None and not held.done:  # "内审推迟两个月"
-        n, unit = (
-            moved.group("n") or moved.group("n_en"),
-            moved.group("unit") or moved.group("unit_en"),
-        )
-        when = shifted(held.on, n, unit)
+        when = moved_by(held.on, moved)
     if _NOT_HELD.search(text) and (when is None or when <= ctx.today):
         # "今年还没做监督审核": not a date to record; what to do about it is what's next
         return [ctx.reply("event_not_held", title=dated.event_title(ctx, key)), SHOW_NEXT]
@@ -238,9 +234,7 @@ def _after_another(ctx: Ctx, text: str, named: str) -> date | None:
     anchor = timeline_of(ctx).get(dated.resolve_key(ctx, others[0])) if others else None
     if anchor is None:
         return None
-    return shifted(
-        anchor.on, m.group("n") or m.group("n_en"), m.group("unit") or m.group("unit_en")
-    )
+    return moved_by(anchor.on, m)
 
 
 # "一周后", "两周之后", "a week later", "two weeks afterwards": after the event said before.
@@ -259,6 +253,22 @@ SHIFT = re.compile(
     r"(?P<unit_en>months?|weeks?)\b",
     re.I,
 )
+
+
+def moved_by(anchor: date, m: re.Match[str]) -> date:
+    """``anchor`` moved by what an offset pattern (SHIFT, LATER, _AFTER) matched."""
+    return shifted(anchor, m.group("n") or m.group("n_en"), m.group("unit") or m.group("unit_en"))
+
+
+def told_day(ctx: Ctx, text: str) -> tuple[str, date] | None:
+    """The event and the past day a sentence tells ("stage 2 was July 6-7, …"): what
+    ``recognise`` would read back for one "yes", or None."""
+    for reply in recognise(ctx, text) or []:
+        cb = decode(reply.offer) if isinstance(reply, Reply) and reply.offer else None
+        if cb is not None and cb.verb == "fact":
+            day = date.fromisoformat(cb.args[1])
+            return (cb.args[0], day) if day <= ctx.today else None
+    return None
 
 
 def shifted(anchor: date, n: str | None, unit: str | None) -> date:

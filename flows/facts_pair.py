@@ -47,8 +47,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     later = facts.LATER.search(second)
     d2: date | None
     if later is not None:
-        d2 = facts.shifted(d1, later.group("n") or later.group("n_en"),
-                           later.group("unit") or later.group("unit_en"))  # fmt: skip
+        d2 = facts.moved_by(d1, later)
     else:
         d2 = find_date(second, ctx.today, "any", "start")
     if d2 is None:

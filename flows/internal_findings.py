@@ -15,11 +15,10 @@ from datetime import date, timedelta
 
 from flows import dated, facts
 from flows.basics import told_read_back
-from flows.callbacks import decode
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
 from flows.phrasing import looks_like_question
-from flows.state import FINDING, Action
+from flows.state import FINDING, Action, next_action_id
 from flows.types import SHOW_NEXT, Out, Reply
 from flows.workdays import previous_working_day
 
@@ -88,13 +87,8 @@ def _audit_said(ctx: Ctx, text: str) -> tuple[str, date] | None:
     March 18, the findings were: …"): its key and day."""
     start = min((m.start() for m in (_INTRO.search(text), _MARK.search(text)) if m), default=0)
     head = text[:start].strip(_TRIM)
-    read_back = facts.recognise(ctx, head) if head else None
-    offers = [decode(r.offer) for r in read_back or [] if isinstance(r, Reply) and r.offer]
-    cb = offers[0] if offers else None
-    if cb is None or cb.verb != "fact" or cb.args[0].split(":")[0] not in AUDITS:
-        return None
-    day = date.fromisoformat(cb.args[1])
-    return (cb.args[0], day) if day <= ctx.today else None
+    said = facts.told_day(ctx, head) if head else None
+    return said if said is not None and said[0].split(":")[0] in AUDITS else None
 
 
 def _audit_day(ctx: Ctx) -> date | None:
@@ -126,12 +120,10 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     due = previous_working_day(
         max(day + timedelta(days=CORRECT_DAYS), ctx.today + timedelta(days=7))
     )
-    ids = [int(a.id.removeprefix(PREFIX)) for a in ctx.company.actions if a.id.startswith(PREFIX)]
-    n = 1 + max(ids, default=0)
-    for k, finding in enumerate(found):
+    for finding in found:
         ctx.company.actions.append(
             Action(
-                id=f"{PREFIX}{n + k}",
+                id=next_action_id(ctx.company.actions, PREFIX),
                 title_zh=ctx.texts.t("zh", "finding_action", finding=finding),
                 title_en=ctx.texts.t("en", "finding_action", finding=finding),
                 due=due,

@@ -235,7 +235,7 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         return None  # a question asked on the way: answered, then the question comes back
     if says_nothing_new(v):  # "好的", "有": not a name
         return [ctx.reply("name_in_words"), PROMPT]
-    head = extras.clauses(v)[0] if extras.clauses(v) else v
+    head = next(iter(extras.clauses(v)), v)
     if tells_intent(v) and (head == v or tells_intent(head)):
         # "我们想搞贯标，不知道从哪开始": why they came, the name is still to come (a name first,
         # "Sunrise Optics, …, certified under the 2023 standard", is a name)

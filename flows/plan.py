@@ -25,7 +25,7 @@ from flows.reading import Got, find_date, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.reminders import format_date
 from flows.schedule import first_digest
-from flows.state import FINDING, Action
+from flows.state import FINDING, OWN, Action, next_action_id
 from flows.timeline import RULE_PREFIX, Item, State, state
 from flows.types import PROMPT, Button, Out, Reply
 
@@ -206,13 +206,8 @@ def target_said(ctx: Ctx, text: str) -> Out | None:
         return None  # "内审推迟两个月": that event's date, not the target
     if not quick_done(ctx) or ctx.company.certificate:
         return None
-    shift = facts.SHIFT.search(text)
-    if shift is not None and ctx.company.target_date is not None:
-        n, unit = (
-            shift.group("n") or shift.group("n_en"),
-            shift.group("unit") or shift.group("unit_en"),
-        )
-        return set_target(ctx, facts.shifted(ctx.company.target_date, n, unit))
+    if (moved := _target_moved(ctx, text)) is not None:
+        return moved
     when = find_date(text, ctx.today, "future", "end")
     if when is not None and when > ctx.today:
         return set_target(ctx, when)
@@ -387,9 +382,15 @@ def take_title(ctx: Ctx, text: str) -> Out | None:
 
 def add_action(ctx: Ctx, title: str, due: date) -> Out:
     ctx.clear_pending()
-    n = 1 + max((int(a.id[4:]) for a in ctx.company.actions if a.id.startswith("own:")), default=0)
     ctx.company.actions.append(
-        Action(id=f"own:{n}", title_zh=title, title_en=title, due=due, custom=True, priority=2)
+        Action(
+            id=next_action_id(ctx.company.actions, OWN),
+            title_zh=title,
+            title_en=title,
+            due=due,
+            custom=True,
+            priority=2,
+        )
     )
     return [ctx.reply("action_added", title=title, due=fmt_date(due)), show(ctx)]
 
@@ -402,15 +403,20 @@ def _future(ctx: Ctx, text: str, then: Callable[[date], Out]) -> Out | None:
     return [*([got.echo] if got.echo else []), *then(got.value)]
 
 
+def _target_moved(ctx: Ctx, text: str) -> Out | None:
+    """ "目标往后推三个月": the plan for the target moved by that much."""
+    shift = facts.SHIFT.search(text)
+    if shift is None or ctx.company.target_date is None:
+        return None
+    return set_target(ctx, facts.moved_by(ctx.company.target_date, shift))
+
+
 def take_target(ctx: Ctx, text: str) -> Out | None:
     if facts.names_event(text):  # "我们下周提交申请": a step's date, not the certificate's
         ctx.clear_pending()
         return facts.recognise(ctx, text)
-    shift = facts.SHIFT.search(text)
-    if shift is not None and ctx.company.target_date is not None:  # "往后推两个月"
-        n = shift.group("n") or shift.group("n_en")
-        unit = shift.group("unit") or shift.group("unit_en")
-        return set_target(ctx, facts.shifted(ctx.company.target_date, n, unit))
+    if (moved := _target_moved(ctx, text)) is not None:  # "往后推两个月"
+        return moved
     p = ctx.pending
     suggested = p.data.get("suggested") if p else None
     if suggested and (agrees(text) or _EARLIEST.search(text)):  # "ok", "最早的那个"

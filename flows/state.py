@@ -40,6 +40,13 @@ class Answer(BaseModel):
 
 
 FINDING = "finding:"  # id prefix of the plan action of an internal audit finding told in words
+OWN = "own:"  # id prefix of an action the user added
+
+
+def next_action_id(actions: list[Action], prefix: str) -> str:
+    """The next free id of the kind ``prefix`` ("own:3", "finding:2")."""
+    taken = [int(a.id.removeprefix(prefix)) for a in actions if a.id.startswith(prefix)]
+    return f"{prefix}{1 + max(taken, default=0)}"
 
 
 class Action(BaseModel):

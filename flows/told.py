@@ -7,10 +7,8 @@ Both go through the same confirmations as their buttons; nothing is changed on a
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from flows import certificate, dated, facts, nonconformity
-from flows.callbacks import decode
 from flows.context import Ctx, fmt_date
 from flows.facts import pattern as facts_pattern
 from flows.known import timeline_of
@@ -115,16 +113,12 @@ def _held_audit(ctx: Ctx, text: str) -> Item | None:
 def _dated_audit(ctx: Ctx, text: str) -> Out:
     """ "stage 2 was July 6-7, two minor NCs": the audit's day said with its findings is
     recorded first (the findings need the audit they came from)."""
-    read_back = facts.recognise(ctx, text)
-    offers = [decode(r.offer) for r in read_back or [] if isinstance(r, Reply) and r.offer]
-    cb = offers[0] if offers else None
-    if cb is None or cb.verb != "fact" or cb.args[0].split(":")[0] not in _AUDITS:
+    said = facts.told_day(ctx, text)
+    if said is None or said[0].split(":")[0] not in _AUDITS:
         return []
-    day = date.fromisoformat(cb.args[1])
-    if day > ctx.today:
-        return []
-    dated.set_event_date(ctx, cb.args[0], day)  # its own "any findings?" question is answered
-    title = dated.event_title(ctx, cb.args[0])
+    key, day = said
+    dated.set_event_date(ctx, key, day)  # its own "any findings?" question is answered
+    title = dated.event_title(ctx, key)
     return [ctx.reply("event_recorded_done", title=title, date=fmt_date(day))]
 
 
