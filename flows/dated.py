@@ -94,7 +94,8 @@ _DATE_LIKE = re.compile(
 )
 
 
-def _day_off(ctx: Ctx, d: date) -> str:
+def day_off(ctx: Ctx, d: date) -> str:
+    """A note when ``d`` is a weekend or public holiday ("" on a working day)."""
     if is_working_day(d):
         return ""
     name = holiday_name(d, ctx.lang) or ctx.t("weekend")
@@ -126,7 +127,7 @@ def set_event_date(ctx: Ctx, key: str, d: date) -> Out:
             buttons.append([ctx.button("outcome_findings", "tl.findings", key)])
     else:
         lines.append(ctx.t("event_saved", title=title, date=format_date(d, ctx.lang, ctx.texts)))
-        if note := _day_off(ctx, d):
+        if note := day_off(ctx, d):
             lines.append(note)
     if closed > 0 and key in timeline_edit.APPLIED_AFTER:
         lines.append(ctx.t("applied_closes_actions", n=closed))

@@ -290,6 +290,8 @@ def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False) -> Reply:
         title=dated.event_title(ctx, key),
         date=format_date(when, ctx.lang),
     )
+    if note := dated.day_off(ctx, when):  # "7月15号" is a Saturday: said before it is recorded
+        reply.text += "\n" + note
     reply.offer = reply.buttons[0][0].data
     return reply
 
@@ -326,6 +328,8 @@ def _passed(ctx: Ctx, key: str, when: date) -> Out:
         title=dated.event_title(ctx, key),
         date=format_date(when, ctx.lang),
     )
+    if note := dated.day_off(ctx, when):
+        reply.text += "\n" + note
     reply.offer = data
     return [reply]
 

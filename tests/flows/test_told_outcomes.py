@@ -902,3 +902,22 @@ def test_an_audit_in_a_number_of_weeks_is_read_back_for_that_day(
         assert not any(b.data.startswith("2|fact|") for b in d.buttons), d.said()
     else:
         assert any(b.data == f"2|fact|stage1|{day}" for b in d.buttons), d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "note"),
+    [
+        ("zh", "二阶段定在12月5号", "不是工作日"),
+        ("en", "stage 2 on December 5", "not a working day"),
+    ],
+)
+def test_a_date_read_back_on_a_day_off_says_so(
+    kb: Knowledge, lang: str, said: str, note: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text(said)  # 2026-12-05 is a Saturday
+    assert note in d.said() and any(b.data.endswith("|2026-12-05") for b in d.buttons), d.said()
+    d.text("stage 2 on December 7" if lang == "en" else "二阶段定在12月7号")  # a Monday
+    assert note not in d.said()
