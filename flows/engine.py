@@ -19,6 +19,7 @@ from flows import (
     facts_pair,
     faq,
     internal_findings,
+    news,
     nextstep,
     overdue,
     plan,
@@ -278,6 +279,13 @@ def text(ctx: Ctx, raw: str) -> Out:
     if (inp is None or inp.lapses) and (fixed := profile_told.recognise(ctx, value)) is not None:
         ctx.clear_pending()  # "我们其实有150人": before an offer reads "we have…" as "yes"
         return fixed
+    if (inp is None or inp.lapses) and ctx.company.onboarded and (cb := news.note_cb(ctx, value)):
+        ctx.clear_pending()  # "我们报了中知认证": kept, then what else it tells
+        rest = facts.recognise(ctx, value) or steps_told.recognise(ctx, value)
+        return [cb, *(rest or [ShowNext()])]
+    if (inp is None or inp.lapses) and (person := news.person_or_partner(ctx, value)) is not None:
+        ctx.clear_pending()  # "we have a new IP manager" is no "yes" to an offer
+        return person
     if inp is not None and inp.gives_way_to_news and _news(ctx, value):
         ctx.clear_pending()  # "stage 2 is on June 8-9" is no finding's description
         return [ctx.reply("entry_set_aside"), *text(ctx, value)]

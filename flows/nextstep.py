@@ -303,6 +303,8 @@ def status(ctx: Ctx, _: str = "") -> Out:
     if company.certificate:
         c = company.certificate
         lines.append(ctx.t("status_cert", number=c.number, expires=fmt_date(c.expires)))
+    if company.cb_name:
+        lines.append(ctx.t("status_cb", name=company.cb_name))
     for risk in risks.find(ctx, tl):
         lines.append("⚠️ " + risks.as_next(ctx, risk).what)
     upcoming = [

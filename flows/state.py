@@ -134,6 +134,7 @@ class Company(BaseModel):
     headcount: int | None = None
     industry: str = ""
     sites: int | None = None
+    cb_name: str = ""  # the certification body, as the owner named it (flows.news)
     stage: Stage | None = None
     phase: str = "prep"  # current journey phase id (knowledge journey phases)
     current_step: str | None = None  # current journey step id

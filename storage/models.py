@@ -138,6 +138,8 @@ class CompanyBase(SQLModel):
     headcount: int | None = None
     industry: str = ""
     sites: int | None = None
+    # The certification body as the owner named it ("" until then)
+    cb_name: str = Field(default="", sa_column_kwargs={"server_default": ""})
     stage: str | None = None  # flows.state.Stage value
     phase: str = "prep"
     current_step: str | None = None
