@@ -98,3 +98,25 @@ def test_a_consultant_brought_in_is_news_a_question_is_answered(
     assess_and_plan(d)
     d.text(said)
     assert reply in d.said(), d.said()
+
+
+def test_the_named_body_is_who_the_certificate_risk_says_to_call(zh: Driver) -> None:
+    zh.onboard("华光", "2|ob|stage|certified")
+    zh.press("2|cert.edition|2023")
+    zh.text("12345IP0001")
+    zh.text("2024-03-01")
+    zh.text("好的")
+    zh.text("我们的认证机构是中知认证")
+    zh.text("下一步")
+    said = zh.said()
+    assert "第1次监督审核已逾期" in said and "给中知认证打电话" in said, said
+
+
+def test_without_a_named_body_the_risk_says_the_certification_body(en: Driver) -> None:
+    en.onboard("Gamma", "2|ob|stage|certified")
+    en.press("2|cert.edition|2023")
+    en.text("12345IP0001")
+    en.text("2024-03-01")
+    en.text("ok")
+    en.text("next")
+    assert "Call or email your certification body" in en.said(), en.said()
