@@ -22,6 +22,7 @@ from knowledge.intents import Intent, detect_intent
 INPUT = "certificate"
 MAX_NUMBER = 64
 EDITIONS = ("2023", "2013")
+SAID = "said"  # pending data: the number and issue date told before they were asked
 
 
 @cache
@@ -102,7 +103,15 @@ def edition(ctx: Ctx, value: str) -> Out | None:
         ctx.company.steps_done = []
         position.place(ctx, Stage.RUNNING)
         return [record, ctx.reply("cert_2013"), SHOW_NEXT]
+    said = p.data.get(SAID, "")
     ctx.wait_for(INPUT, "number")
+    if said and _number_and_date(ctx, said) is not None:  # told at onboarding: kept
+        out = typed(ctx, said) or [PROMPT]
+        kept = ctx.pending.data if ctx.pending else {}
+        if "issued" in kept:
+            echo = ctx.reply("cert_said_kept", number=kept["number"], issued=kept["issued"])
+            return [record, echo, *out]
+        return [record, ctx.reply("cert_number_kept", number=kept.get("number", "")), *out]
     return [record, PROMPT]
 
 
@@ -155,6 +164,21 @@ _NUMBER_NAMED = re.compile(
     re.I,
 )
 _CODE = re.compile(r"(?<![\w-])(?=[\w\-/]*\d)(?=[\w\-/]*[A-Za-z])[A-Za-z0-9][\w\-/]{5,}(?![\w-])")
+
+
+_ISSUE_WORDS = re.compile(r"发证|颁发|发的|签发|颁的|出证|\b(?:issued|dated|granted)\b", re.I)
+
+
+def told_in(text: str) -> str:
+    """What a longer message says of a certificate ("…，证书号165IP…，2024年3月1号发证"): the
+    clause with its number and the clauses telling its issue date, kept for the certificate's
+    questions; "" when it names no number."""
+    parts = [c for c in re.split(r"[，,；;。\n]+", text) if c.strip()]
+    if not any(_NUMBER_NAMED.search(c) or _CODE.search(c) for c in parts):
+        return ""
+    told = (_NUMBER_NAMED, _CODE, _ISSUE_WORDS)
+    kept = [c for c in parts if any(pattern.search(c) for pattern in told)]
+    return "，".join(c.strip() for c in kept)
 
 
 def _number_and_date(ctx: Ctx, text: str) -> tuple[str, date | None] | None:

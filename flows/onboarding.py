@@ -8,8 +8,10 @@ from collections.abc import Callable, Iterable
 from flows import onboarding_extras as extras
 from flows import position, preconditions
 from flows.callbacks import encode
+from flows.certificate import SAID as CERT_KEPT
 from flows.certificate import edition as certificate_edition
 from flows.certificate import edition_in as certificate_edition_in
+from flows.certificate import told_in as certificate_told_in
 from flows.context import Ctx
 from flows.natural import (
     Ambiguous,
@@ -87,14 +89,17 @@ def first_missing(ctx: Ctx) -> str:
 
 def _ask_next(ctx: Ctx, fieldname: str) -> Out:
     p = ctx.pending
-    said = p.data.get(STAGE_SAID) if p is not None and p.flow == INPUT else None
-    ctx.wait_for(INPUT, fieldname, **({STAGE_SAID: said} if said else {}))
+    kept = {k: v for k, v in p.data.items() if k in _SAID} if p and p.flow == INPUT else {}
+    said = kept.get(STAGE_SAID)
+    ctx.wait_for(INPUT, fieldname, **kept)
     if fieldname == "stage" and said:  # told earlier: "…，正在搞", "certified under the 2023 …"
         return take(ctx, "stage", said) or [PROMPT]
     return [PROMPT]
 
 
 STAGE_SAID = "stage_said"  # pending data: the stage told before its question
+CERT_SAID = "cert_said"  # pending data: a certificate's number (and issue date) told ahead
+_SAID = (STAGE_SAID, CERT_SAID)
 
 
 def _record(ctx: Ctx, fieldname: str, label: str) -> Reply:
@@ -177,16 +182,19 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
     filled = extras.absorb(ctx, value, fieldname, industry_of, limits)
     told = None if ctx.company.stage else _stage_in(ctx, value, fieldname, filled.values())
     stage = told[1] if told else None  # the clause: its date or edition comes with it
-    used = [*filled.values(), *([told[1]] if told else [])]
+    cert = certificate_told_in(value) if fieldname == "name" or stage else ""
+    used = [*filled.values(), *([told[1]] if told else []), *extras.clauses(cert)]
     if fieldname == "name" and ctx.company.name and used:  # "Acme Co., Ltd., 120 people"
         ctx.company.name = company_name(clean_name(extras.without(value, used)))
     if not filled:
         _keep_stage(ctx, stage)
+        _keep(ctx, CERT_SAID, cert)
         return []
     p = ctx.pending
     if p and p.flow == INPUT and p.field in filled:  # the next question was just answered
         ctx.wait_for(INPUT, first_missing(ctx))
     _keep_stage(ctx, stage)
+    _keep(ctx, CERT_SAID, cert)
     c = ctx.company
     parts = {
         "headcount": lambda: ctx.t("ob_noted_headcount", n=c.headcount),
@@ -199,9 +207,13 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
 
 def _keep_stage(ctx: Ctx, stage: str | None) -> None:
     """The stage told ahead waits in the pending question until its turn."""
+    _keep(ctx, STAGE_SAID, stage)
+
+
+def _keep(ctx: Ctx, key: str, said: str | None) -> None:
     p = ctx.pending
-    if stage is not None and p is not None and p.flow == INPUT:
-        p.data[STAGE_SAID] = stage
+    if said and p is not None and p.flow == INPUT:
+        p.data[key] = said
 
 
 _BARE_COUNT = re.compile(r"\s*[\d一二两三四五六七八九十百千万几]+\s*[个家处人名位]?\s*")
@@ -242,6 +254,8 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         key = "name_after_intent_certified" if tells_certified(v) else "name_after_intent"
         return [ctx.reply(key), PROMPT]
     name = company_name(clean_name(v))
+    if len(name) > MAX_NAME:  # a long message that starts with the name: the rest told ahead
+        name = company_name(clean_name(extras.name_part(v)))
     if not 1 <= len(name) <= MAX_NAME:
         return [ctx.reply("bad_name", max=MAX_NAME), PROMPT]
     ctx.company.name = name
@@ -380,6 +394,8 @@ def back(ctx: Ctx) -> Out:
 
 def finish(ctx: Ctx, told: str = "") -> Out:
     rules = ctx.kb.rules.practice.reminders
+    p = ctx.pending
+    cert = certificate_told_in(told) or (p.data.get(CERT_SAID, "") if p else "")
     ctx.clear_pending()
     ctx.company.onboarded = True
     ctx.company.timezone = ctx.options.default_timezone or rules.default_timezone
@@ -389,7 +405,7 @@ def finish(ctx: Ctx, told: str = "") -> Out:
     position.place(ctx, stage)
     out: Out = [ctx.reply("onboarded", company=ctx.company.name, profile=profile_line(ctx))]
     if stage is Stage.CERTIFIED:
-        ctx.wait_for(CERT_INPUT, "edition")
+        ctx.wait_for(CERT_INPUT, "edition", **({CERT_KEPT: cert} if cert else {}))
         said = certificate_edition_in(told)  # "certified in 2022 under the 2013 version"
         if said is not None and (taken := certificate_edition(ctx, said)) is not None:
             return [*out, *taken]

@@ -461,3 +461,26 @@ def test_certified_with_its_edition_told_ahead_asks_for_the_number_next(en: Driv
     en.text("manufacturing")
     p = en.conv.user.pending
     assert en.conv.company.stage is Stage.CERTIFIED and p is not None and p.field == "number"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "edition", "name", "number", "issued"),
+    [("zh", "我们是华光科技，80人，做软件的，一个办公室，去年拿的证，证书号165IP240001R0M，"
+      "2024年3月1号发证", "2023", "华光科技", "165IP240001R0M", "2024-03-01"),
+     ("en", "Brightway Tools, 60 staff, we make hand tools, one plant, certified under the 2023 "
+      "version, cert no. 165IP250777R0M issued on 15 Dec 2025", None, "Brightway Tools",
+      "165IP250777R0M", "2025-12-15")],
+)  # fmt: skip
+def test_a_certificate_told_with_the_name_is_not_asked_again(
+    kb: Knowledge, lang: str, said: str, edition: str | None, name: str, number: str, issued: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    if edition:  # "去年拿的证": the edition is asked (a 2024 certificate may be either)
+        d.press(f"2|cert.edition|{edition}")
+    assert number in d.said() and issued in d.said()  # read back as kept
+    p = d.conv.user.pending
+    assert d.conv.company.name == name and d.conv.company.stage is Stage.CERTIFIED
+    assert p is not None and p.field == "expires", d.said()  # number and date not asked
+    assert p.data["number"] == number and p.data["issued"] == issued
