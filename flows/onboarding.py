@@ -12,7 +12,7 @@ from flows.certificate import SAID as CERT_KEPT
 from flows.certificate import edition as certificate_edition
 from flows.certificate import edition_in as certificate_edition_in
 from flows.certificate import told_in as certificate_told_in
-from flows.context import Ctx
+from flows.context import Ctx, fmt_date
 from flows.natural import (
     Ambiguous,
     AnswerKind,
@@ -32,7 +32,14 @@ from flows.natural.names import (
     trade_name,
 )
 from flows.natural.text import has_cjk
-from flows.phrasing import asks_meaning, clean_name, looks_like_question, says_nothing_new
+from flows.phrasing import (
+    asks_meaning,
+    clean_name,
+    goal_words_out,
+    looks_like_question,
+    says_goal,
+    says_nothing_new,
+)
 from flows.reading import Got, date_examples, find_date, read_choice, read_count, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.state import Stage
@@ -150,6 +157,8 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
     if not pressed and asks_meaning(value):  # "这个是啥意思": what the question is for, again
         return [ctx.reply(f"ob_explain_{fieldname}"), PROMPT]
     switched = _follow_language(ctx, value) if not pressed else []
+    if fieldname == "name" and not pressed:
+        value = extras.past_greeting(value)  # "Hi, we're Lumen Design, …": the name
     out = handler(ctx, value.strip(), pressed)
     if out is not None:
         ctx.user.lang_chosen = True  # answering in the language shown accepts it
@@ -227,16 +236,26 @@ def _stage_in(ctx: Ctx, text: str, fieldname: str, used: Iterable[str]) -> tuple
     for clause in clauses:
         if clause in taken or looks_like_question(clause) or _BARE_COUNT.fullmatch(clause):
             continue  # "2", "1个" answer the question on screen, never a stage option's number
+        if says_goal(clause):  # "争取明年拿证": a wish, not the certified stage
+            continue
         found = match_choice(clause, options(ctx, "stage"))
         if isinstance(found, str):
             return found, clause
     return None
 
 
+def _mostly_cjk(text: str) -> bool:
+    """Written in Chinese, not English with a Chinese word in it ("whats 贯标 exactly?")."""
+    letters = [ch for ch in text if ch.isalpha()]
+    cjk = sum(1 for ch in letters if has_cjk(ch))
+    latin_words = len(re.findall(r"[A-Za-z]{2,}", text))
+    return cjk > 0 and cjk >= latin_words
+
+
 def _follow_language(ctx: Ctx, value: str) -> Out:
     """A first answer typed in Chinese while we speak English: switch (once, before any
     choice was made). Latin letters prove nothing: many Chinese companies have English names."""
-    if ctx.user.lang_chosen or ctx.lang != "en" or not has_cjk(value):
+    if ctx.user.lang_chosen or ctx.lang != "en" or not _mostly_cjk(value):
         return []
     ctx.user.lang = "zh"
     return [ctx.reply("lang_followed")]
@@ -331,7 +350,15 @@ def _not_an_industry(ctx: Ctx, v: str) -> bool:
     return isinstance(match_choice(v, options(ctx, "stage")), str)
 
 
+# Counts of other things typed at the sites question ("有3个专利吧", "5 patents")
+_NOT_SITES = re.compile(
+    r"专利|商标|软著|著作权|版权|员工|人|\b(?:patents?|trademarks?|staff|people)\b", re.I
+)
+
+
 def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    if not pressed and _NOT_SITES.search(v) and not extras.names_places(v):
+        return [ctx.reply("sites_not_this"), PROMPT]
     n = _bucket_or_count(ctx, "sites", v, MAX_SITES)
     if not isinstance(n, int):
         return n
@@ -340,6 +367,11 @@ def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
 
 
 def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    if not pressed and says_goal(v):  # "明年6月底前拿证": when they want it, not where they are
+        when = find_date(goal_words_out(v), ctx.today, "future", "end")
+        if when is not None and when > ctx.today:
+            ctx.company.goal_date = when
+            return [ctx.reply("goal_noted", date=fmt_date(when)), PROMPT]
     found = v if v in CHOICES["stage"] else read_choice(ctx, v, options(ctx, "stage"))
     if not isinstance(found, str):
         return found

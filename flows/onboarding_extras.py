@@ -117,3 +117,21 @@ def without(text: str, said: Iterable[str]) -> str:
         text = text.replace(clause, "", 1)
     text = _SEPARATORS.sub(lambda m: m.group(0).strip()[0], text)
     return name_part(text.strip().strip("，,；;、").strip())
+
+
+_GREETING = re.compile(
+    r"^\s*(?:hi|hello|hey|hiya|good\s+(?:morning|afternoon|evening)|你好|您好|嗨|哈喽|哈啰)"
+    r"(?:\s+there)?[\s,，!！.。~～]+(?=\S)",
+    re.I,
+)
+
+
+def past_greeting(text: str) -> str:
+    """The message after a greeting that opens it ("Hi, we're Lumen Design" → "we're Lumen
+    Design"); a greeting alone is left as it is."""
+    return _GREETING.sub("", text, count=1)
+
+
+def names_places(text: str) -> bool:
+    """ "两个厂区", "one plant": the text counts places."""
+    return _PLACES.search(text) is not None

@@ -10,10 +10,11 @@ from knowledge.lexicon import fold, load_lexicon
 
 # Text that is a question rather than the requested input (a name, a date...).
 _QUESTION = re.compile(
-    r"[?？]\s*$|吗|什么|怎么|如何|为什么|多少|是否|哪些|哪个|能不能|可不可以"
+    r"[?？](?=\s|$)|吗|什么|怎么|如何|为什么|多少|是否|哪些|哪个|能不能|可不可以"
     r"|啥时候|干啥|做啥|是啥|有啥|要啥|多久|多长时间|几天|几个月|要不要|需不需要|用不用|能否|哪里|哪儿|咋"
     r"|哪条|哪一条|哪章|哪款|哪项"
-    r"|^(what|how|why|when|which|who|can|could|do|does|is|are|should|must|will)\b",
+    r"|^(what|whats|what's|how|hows|how's|why|when|which|who|can|could|do|does|is|are|should"
+    r"|must|will)\b",
     re.IGNORECASE,
 )
 
@@ -186,3 +187,29 @@ def reports_done(text: str) -> bool | None:
     if not _REPORTS_DONE.search(text):
         return None
     return not denies(text)
+
+
+# When the certificate is wanted, said as a wish or an aim ("希望明年6月底之前能拿到证书", "老板要求
+# 明年上半年拿证", "we want to be certified by next June"): a goal, not news of a certificate.
+_GOAL = re.compile(
+    r"(?:希望|想|争取|目标|计划|打算|要求|力争|最好|必须|一定要|准备|预计|期望|规划)[^，,。；;]{0,14}"
+    r"(?:拿证|拿到证|获证|通过认证|认证下来|证书|取证)"
+    r"|(?:之前|以前|前|底|年内)(?:要|能|得)?(?:拿证|拿到证书?|获证|通过认证|取证)"
+    r"|证书.{0,8}(?:一定要|必须|要在|得在|争取|最好).{0,10}(?:拿到|下来|到手)"
+    r"|\b(?:want|wants|hope|aim|aiming|plan|planning|need|needs|goal|target|would\s+like)\b"
+    r".{0,30}\b(?:certified|certificate|certification)\b"
+    r"|\bcertified\s+by\b",
+    re.I,
+)
+
+
+def says_goal(text: str) -> bool:
+    return _GOAL.search(text) is not None
+
+
+_GOAL_VERBS = re.compile(r"拿到证书|拿到|拿证|获证|通过认证|取证|证书")
+
+
+def goal_words_out(text: str) -> str:
+    """The wish without its verbs, for reading its date: "明年拿到" is next year, not 1 January."""
+    return _GOAL_VERBS.sub("，", text)

@@ -20,7 +20,7 @@ from flows.dates import add_months
 from flows.known import timeline_of
 from flows.natural import match_choice, options_from
 from flows.next_action import item_next
-from flows.phrasing import agrees, looks_like_question
+from flows.phrasing import agrees, goal_words_out, looks_like_question, says_goal
 from flows.reading import Got, find_date, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.reminders import format_date
@@ -39,8 +39,26 @@ LATER_CHOICES = (3, 6)  # months after the earliest feasible target offered as b
 
 
 def ask_target(ctx: Ctx) -> Out:
+    goal = ctx.company.goal_date
+    if goal is not None and goal > ctx.today and quick_done(ctx):
+        # "希望明年6月底前拿证", said earlier: planned for it (or told why it is too early)
+        return [ctx.reply("target_from_goal", date=fmt_date(goal)), *set_target(ctx, goal)]
     ctx.wait_for("plan_target")
     return [PROMPT]
+
+
+def goal_said(ctx: Ctx, text: str) -> Out | None:
+    """The date the certificate is wanted by: the target once there is an assessment to plan
+    from; before that, kept for when the plan is made."""
+    if ctx.company.certificate or not says_goal(text) or looks_like_question(text):
+        return None
+    when = find_date(goal_words_out(text), ctx.today, "future", "end")
+    if when is None or when <= ctx.today:
+        return None
+    if quick_done(ctx) and ctx.company.target_date != when:
+        return set_target(ctx, when)
+    ctx.company.goal_date = when
+    return [ctx.reply("goal_noted", date=fmt_date(when))]
 
 
 def _target_prompt(ctx: Ctx) -> Out:

@@ -140,6 +140,7 @@ class Company(BaseModel):
     current_step: str | None = None  # current journey step id
     system_start: date | None = None  # date the system started running with records
     target_date: date | None = None  # target certification date for back-scheduling
+    goal_date: date | None = None  # "希望明年6月底前拿证", said before there is a plan
     timezone: str = DEFAULT_TZ
     reminder_hour: int = 9  # local hour reminders are sent at
     answers: dict[str, Answer] = Field(default_factory=dict)

@@ -13,7 +13,7 @@ from flows.context import Ctx, fmt_date
 from flows.facts import pattern as facts_pattern
 from flows.known import timeline_of
 from flows.natural import parse_count
-from flows.phrasing import denies, looks_like_question
+from flows.phrasing import denies, looks_like_question, says_goal
 from flows.timeline import Item
 from flows.types import PROMPT, Out, Reply
 
@@ -42,7 +42,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     """The flow an outcome told in words starts, or None when the text tells none."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
-    if _CERTIFIED.search(text) and not denies(_NO_ABBREVIATION.sub(" ", text)):
+    certified = _CERTIFIED.search(text) and not says_goal(text)  # not "希望明年拿到证书"
+    if certified and not denies(_NO_ABBREVIATION.sub(" ", text)):
         return [ctx.reply("certificate_told"), *certificate.start(ctx, said=text)]
     if _NC_CLOSED.search(text) and not denies(text):
         return _nc_closed(ctx, text)

@@ -75,17 +75,19 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|whats my next step|what is my next step|whats the next step|what is the next step"
         r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"
         r"|what do i need to do(?: now| next)?|what to do(?: now| next)?|go on|move on"
-        r"|and then|then what|what then",
+        r"|and then|then what|what then"
+        r"|(?:is there )?anything (?:(?:we|i) (?:need|have|should|must) to do|to do|due"
+        r"|i should know)(?: now| next| today)?",
     ],
     # "where are we" asks what to do from here: where we stand, then the next step.
     Intent.WHERE: [
         _WHO
-        + r"(?:现在)?(?:到|在)哪(?:一步|儿|里)了?"
+        + r"(?:现在)?(?:到|在)哪(?:(?:一步|儿|里)了?|了)"
         + r"|"
         + _WHO
         + r"(?:之前|上次|刚才|现在)?(?:进行|做|弄|搞|走)到哪(?:一步|儿|里)?了?",
         r"where are we(?: at| now)?|where do we stand|where were we|where did we (?:leave off|stop)"
-        r"|where was i",
+        r"|where was i|where (?:are|were) we up to",
     ],
     Intent.HELP: [
         r"帮助|求助|帮忙|帮帮我|怎么用|如何使用|使用说明|说明|菜单|指令|命令|功能"
@@ -94,7 +96,8 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|how do i use (?:this|you|the bot)|what do you do|usage|instructions",
     ],
     Intent.STATUS: [
-        r"进度|我的进度|查看进度|看看进度|当前进度|进展|我的进展|状态|做到哪(?:一步|里)?了",
+        r"进度|我的进度|查看进度|看看进度|当前进度|进展|我的进展|状态|做到哪(?:一步|里)?了"
+        r"|(?:现在|目前)?(?:的)?(?:进度|进展)(?:怎么样|如何|咋样|怎样)",
         r"status|my status|progress|my progress|show (?:my )?progress|where am i"
         r"|how far am i|how am i doing",
     ],
@@ -134,7 +137,9 @@ _COMPILED: list[tuple[Intent, re.Pattern[str]]] = [
 # Said before the point and adding nothing to it: "hey, we're back. where are we?"
 _BACK = re.compile(
     r"(?:(?:we|i)(?:'?re|'?m| are| am) back(?: again)?|back again|long time(?: no see)?|its me"
-    r"|我回来了|我们回来了|我又来了|又来了|好久不见|好久没来了?|很久没来了?|好久没联系了?|是我)"
+    r"|(?:been )?a while|it'?s been a while|been ages|anyway|ok whatever|whatever|hmm+"
+    r"|(?:过完年|放完假|休假|出差|忙完)?(?:我|我们)?回来了|我又来了|又来了|好久不见|好久没来了?|很久没来了?"
+    r"|好久没联系了?|是我|忙完了)"
 )
 _SENTENCES = re.compile(r"[,.!?;，。！？；~～]+")
 

@@ -145,6 +145,7 @@ class CompanyBase(SQLModel):
     current_step: str | None = None
     system_start: date | None = None
     target_date: date | None = None
+    goal_date: date | None = None  # when the owner wants the certificate, said before a plan
     timezone: str = DEFAULT_TZ
     reminder_hour: int = 9
     onboarded: bool = False

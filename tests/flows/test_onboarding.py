@@ -484,3 +484,49 @@ def test_a_certificate_told_with_the_name_is_not_asked_again(
     assert d.conv.company.name == name and d.conv.company.stage is Stage.CERTIFIED
     assert p is not None and p.field == "expires", d.said()  # number and date not asked
     assert p.data["number"] == number and p.data["issued"] == issued
+
+
+def test_a_question_with_a_chinese_word_keeps_english_and_is_no_name(en: Driver) -> None:
+    en.cmd("start")
+    en.text("whats 贯标 exactly? my accountant said we should do it")
+    assert en.conv.user.lang == "en" and not en.conv.company.name, en.said()
+    assert "GB/T 29490" in en.said()  # answered, then the name question again
+    en.text("Pixelbloom Design Studio")
+    assert en.conv.company.name == "Pixelbloom Design Studio"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "name"),
+    [("en", "Hi, we're Lumen Design, a small design studio", "Lumen Design"),
+     ("zh", "你好，我们是蓝光设计，一个小设计工作室", "蓝光设计")],
+)  # fmt: skip
+def test_a_greeting_before_the_name_is_no_name(
+    kb: Knowledge, lang: str, said: str, name: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    assert d.conv.company.name == name, d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "stage"),
+    [("en", "we've started writing some documents", Stage.BUILDING),
+     ("zh", "文件开始写了", Stage.BUILDING), ("zh", "手册写了一半，有5个发明专利", Stage.BUILDING),
+     ("zh", "没搞过", Stage.NOT_STARTED)],
+)  # fmt: skip
+def test_the_stage_in_owners_words(kb: Knowledge, lang: str, said: str, stage: Stage) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    for answer in ("Lumen", "25", "设计" if lang == "zh" else "design", "1", said):
+        d.text(answer)
+    assert d.conv.company.stage is stage, d.said()
+
+
+def test_patents_counted_at_the_sites_question_are_no_sites(zh: Driver) -> None:
+    zh.cmd("start")
+    for answer in ("蓝光", "25", "设计", "有3个专利吧，都是实用新型"):
+        zh.text(answer)
+    assert zh.conv.company.sites is None and "经营场所" in zh.said()
+    zh.text("就一个厂")
+    assert zh.conv.company.sites == 1

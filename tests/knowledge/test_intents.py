@@ -38,6 +38,13 @@ from knowledge.loader import Knowledge
         ("我们之前做到哪了", Intent.WHERE),
         ("上次弄到哪一步了", Intent.WHERE),
         ("where were we?", Intent.WHERE),
+        # as returning owners type it (walk of 2026-12-03)
+        ("到哪了", Intent.WHERE),
+        ("过完年回来了，到哪了", Intent.WHERE),
+        ("ok whatever. where were we?", Intent.WHERE),
+        ("现在进度怎么样", Intent.STATUS),
+        ("hey, been a while. anything we need to do?", Intent.NEXT),
+        ("anything we need to do?", Intent.NEXT),
         ("where did we leave off", Intent.WHERE),
         ("and then?", Intent.NEXT),
         # a greeting or "we're back" before it

@@ -1,0 +1,54 @@
+"""When the owner wants the certificate, said before there is a plan: a goal, not a certificate."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.loader import Knowledge
+from tests.flows.conftest import Driver
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "goal"),
+    [("zh", "希望明年6月底之前能拿到证书", date(2027, 6, 30)),
+     ("zh", "老板要求明年上半年拿证", date(2027, 6, 30)),
+     ("zh", "老板说证书一定要在明年拿到", date(2027, 12, 31)),
+     ("zh", "我们计划明年6月底前通过认证", date(2027, 6, 30)),
+     ("en", "we want to be certified by end of june next year", date(2027, 6, 30)),
+     ("en", "the boss wants the certificate by the end of next year", date(2027, 12, 31))],
+)  # fmt: skip
+def test_a_wish_for_the_certificate_is_a_goal_not_a_certificate(
+    kb: Knowledge, lang: str, said: str, goal: date
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.text(said)
+    assert (
+        d.conv.company.certificate is None
+        and d.conv.user.pending is None
+        or (d.conv.user.pending.flow != "certificate")
+    )
+    assert "恭喜" not in d.said() and "Congratulations" not in d.said()
+    assert d.conv.company.goal_date == goal, d.said()
+
+
+def test_a_goal_said_at_the_stage_question_is_kept_and_the_stage_asked_again(zh: Driver) -> None:
+    zh.cmd("start")
+    for said in ("恒锐精密", "120人", "机械", "1", "明年6月底前拿证"):
+        zh.text(said)
+    assert zh.conv.company.stage is None and zh.conv.company.goal_date == date(2027, 6, 30)
+    assert "2027-06-30" in zh.said() and "阶段" in zh.said()  # the stage question again
+    zh.text("还没开始")
+    assert zh.conv.company.onboarded and zh.conv.company.certificate is None
+
+
+def test_the_plan_is_made_for_the_goal_said_earlier(en: Driver) -> None:
+    en.onboard()
+    en.text("we want to be certified by end of 2028")
+    en.press("2|as.start")
+    en.answer_all("y", {"A03": "n", "C02": "p", "D03": "n", "E01": "n"})
+    en.press("2|pl.make")
+    assert en.conv.company.target_date == date(2028, 12, 31), en.said()
+    assert "You said you want the certificate by 2028-12-31" in en.said()
