@@ -173,6 +173,12 @@ def _audited_undated(ctx: Ctx) -> bool:
 
 
 _ALL = re.compile(r"都|全部|全都|所有|两个都|\b(?:all|both|every)\b", re.I)
+# "4个不符合项都整改完了", "all 3 findings are closed": how many, not which one
+_COUNTED_ALL = re.compile(
+    r"(?<!第)(?<!第\s)(\d+|[一二两三四五六七八九十]+)\s*个\s*(?:不符合项?|问题).{0,6}(?:都|全部|全)"
+    r"|\b(?:all|the)\s+(\d+|two|three|four|five)\s+(?:ncs?|nonconformit\w*|findings?)\b",
+    re.I,
+)
 _NUMBERED = re.compile(
     r"(?:第\s*)?(\d+|[一二三四五六七八九十]+)\s*(?:个|号)?\s*不符合|不符合项?\s*(\d+)"
     r"|\b(?:nc|nonconformity|finding)\s*#?(\d+)",
@@ -184,13 +190,18 @@ def _nc_closed(ctx: Ctx, text: str = "") -> Out | None:
     open_ncs = nonconformity.open_ncs(ctx)
     if not open_ncs:
         return None
-    if (m := _NUMBERED.search(text)) is not None:  # "不符合项2整改完了", "closed NC 2"
+    counted = _COUNTED_ALL.search(text)  # "4个不符合项都整改完了": how many, not which
+    if counted is not None:
+        said = parse_count(next(g for g in counted.groups() if g))
+        if said is not None and said.value == len(open_ncs) and len(open_ncs) > 1:
+            return nonconformity.close_all(ctx)
+    elif (m := _NUMBERED.search(text)) is not None:  # "不符合项2整改完了", "closed NC 2"
         said = parse_count(next(g for g in m.groups() if g))  # "第一个不符合", "NC 2"
         n = str(said.value) if said is not None else ""
         named = [nc for nc in open_ncs if str(nonconformity.number(nc)) == n]
         if named:
             return nonconformity.close(ctx, named[0].id)
-    if len(open_ncs) > 1 and _ALL.search(text):  # "不符合都整改完了"
+    if len(open_ncs) > 1 and _ALL.search(text) and counted is None:  # "不符合都整改完了"
         return nonconformity.close_all(ctx)
     if len(open_ncs) == 1:
         return nonconformity.close(ctx, open_ncs[0].id)

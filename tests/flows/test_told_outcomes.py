@@ -76,6 +76,25 @@ def test_several_open_nonconformities_told_closed_asks_which(zh: Driver) -> None
     assert all(nc.closed_on is None for nc in zh.conv.company.nonconformities)
 
 
+@pytest.mark.parametrize(
+    ("said", "closes_all"),
+    [("4个不符合项都整改完了", True), ("all 4 findings are closed", True),
+     ("2个不符合都整改完了", False)],
+)  # fmt: skip
+def test_a_count_of_findings_told_closed_is_not_a_finding_number(
+    zh: Driver, said: str, closes_all: bool
+) -> None:
+    _with_ncs(zh, 4)
+    zh.text(said)
+    if closes_all:  # every one, after the confirmation: not "close finding 4?"
+        assert "不符合项 4（" not in zh.said(), zh.said()
+        zh.text("对")
+        assert all(nc.closed_on is not None for nc in zh.conv.company.nonconformities)
+    else:  # two of four: which ones?
+        assert "哪一个" in zh.said(), zh.said()
+        assert all(nc.closed_on is None for nc in zh.conv.company.nonconformities)
+
+
 def test_an_external_audit_told_passed_is_recorded_as_passed_on_one_yes(zh: Driver) -> None:
     _audited(zh)
     zh.text("二阶段审核定在12月10号")
