@@ -41,13 +41,18 @@ def start(ctx: Ctx, said: str = "") -> Out:
             ctx,
             "confirm_replace_certificate",
             "cert.replace",
-            number=cert.number,
+            number=number_shown(ctx, cert),
             expires=fmt_date(cert.expires),
         )
     asked = _ask_number(ctx)
     if said and _number_and_date(ctx, said) is not None:
         return typed(ctx, said) or asked
     return asked
+
+
+def number_shown(ctx: Ctx, cert: Certificate) -> str:
+    """The certificate's number, or that it is still to be told."""
+    return cert.number or ctx.t("cert_number_unknown")
 
 
 def _ask_number(ctx: Ctx) -> Out:
@@ -141,6 +146,15 @@ def typed(ctx: Ctx, text: str) -> Out | None:
                 data["issued"] = fmt_date(both[1])
             ctx.wait_for(INPUT, "expires" if "issued" in data else "issued", **data)
             return [PROMPT]
+        if _LATER.search(text) or parse_answer(text) is AnswerKind.UNSURE:
+            # "证书在老板那，编号我回头查一下": recorded without it, told later in words
+            ctx.wait_for(INPUT, "expires" if "issued" in p.data else "issued", **p.data, number="")
+            return [ctx.reply("cert_number_later"), PROMPT]
+        alone = _issue_date_alone(ctx, text) if "issued" not in p.data else None
+        if alone is not None:
+            # "issued 20 nov 2025" typed for the number: the issue date; the number still asked
+            ctx.wait_for(INPUT, "number", **p.data, issued=fmt_date(alone))
+            return [ctx.reply("cert_issued_kept", issued=fmt_date(alone)), PROMPT]
         number = _LEAD_IN.sub("", " ".join(text.split())).strip(" 。.")
         no_digit = not any(ch.isdigit() for ch in number)  # "we closed the NCs" is no number
         edition_said = _EDITION_SAID.fullmatch(number) is not None  # "23版": no number
@@ -179,6 +193,23 @@ def told_in(text: str) -> str:
     told = (_NUMBER_NAMED, _CODE, _ISSUE_WORDS)
     kept = [c for c in parts if any(pattern.search(c) for pattern in told)]
     return "，".join(c.strip() for c in kept)
+
+
+# The number not at hand: "回头查一下", "证书在老板那", "skip", "I'll look it up later"
+_LATER = re.compile(
+    r"回头|以后|稍后|晚点|再查|查一下|查查|在老板那|不记得|记不清|忘了|跳过|先不填|没带"
+    r"|\b(?:skip|later|look\s+it\s+up|check\s+(?:it|later)|don'?t\s+(?:know|have\s+it)"
+    r"|not\s+(?:sure|at\s+hand|with\s+me)|no\s+idea)\b",
+    re.I,
+)
+
+
+def _issue_date_alone(ctx: Ctx, text: str) -> date | None:
+    """A date typed where the number was asked, with no code that could be the number."""
+    if _NUMBER_NAMED.search(text) or _CODE.search(text):
+        return None
+    issued = find_date(text, ctx.today, "past")
+    return issued if issued is not None and issued <= ctx.today else None
 
 
 def _number_and_date(ctx: Ctx, text: str) -> tuple[str, date | None] | None:
@@ -296,7 +327,7 @@ def recorded(ctx: Ctx) -> Out:
         surv = first.deadline
     saved = ctx.reply(
         "cert_saved",
-        number=cert.number,
+        number=number_shown(ctx, cert),
         issued=fmt_date(cert.issued),
         expires=fmt_date(cert.expires),
         surv=fmt_date(surv),
@@ -372,3 +403,20 @@ FLOW = Flow(
     inputs=(Input(INPUT, ask, take=typed, back=back, resumable=True, before_intents=True),),
     actions=(Verb("cert.replace", _ask_number),),
 )
+
+
+def number_told(ctx: Ctx, text: str) -> Out | None:
+    """ "证书编号是 CNIPC-2025-IP-03321": the number of a certificate recorded without one, or
+    the start of recording one (with its issue date when said) when none is recorded."""
+    m = _NUMBER_NAMED.search(text)
+    if m is None:
+        return None
+    cert = ctx.company.certificate
+    if cert is None:
+        if ctx.company.stage is not Stage.CERTIFIED and ctx.company.phase not in ("dec", "maint"):
+            return None
+        return [ctx.reply("cert_number_told"), *start(ctx, said=text)]
+    if cert.number:
+        return None
+    cert.number = m.group("num")
+    return [ctx.reply("cert_number_added", number=cert.number)]

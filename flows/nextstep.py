@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows import assessment, plan, preconditions, risks
+from flows import assessment, certificate, plan, preconditions, risks
 from flows.context import Ctx, fmt_date, progress_bar
 from flows.known import timeline_of
 from flows.next_action import NextAction, item_next, outcome_next, step_next
@@ -302,7 +302,8 @@ def status(ctx: Ctx, _: str = "") -> Out:
         lines.append(ctx.t("status_actions", **plan.counts(ctx)))
     if company.certificate:
         c = company.certificate
-        lines.append(ctx.t("status_cert", number=c.number, expires=fmt_date(c.expires)))
+        number = certificate.number_shown(ctx, c)
+        lines.append(ctx.t("status_cert", number=number, expires=fmt_date(c.expires)))
     if company.cb_name:
         lines.append(ctx.t("status_cb", name=company.cb_name))
     for risk in risks.find(ctx, tl):

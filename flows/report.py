@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from flows import nextstep, plan, schedule
+from flows import certificate, nextstep, plan, schedule
 from flows.assessment import chapter_title, to_clarify
 from flows.context import Ctx, fmt_date
 from flows.position import current_phase_title
@@ -161,7 +161,7 @@ def _certificate(ctx: Ctx) -> tuple[str, str]:
         return "", ""
     text = ctx.t(
         "rp_cert_value",
-        number=cert.number,
+        number=certificate.number_shown(ctx, cert),
         edition=f"GB/T 29490-{cert.edition}",
         issued=fmt_date(cert.issued),
         expires=fmt_date(cert.expires),

@@ -70,7 +70,7 @@ def as_next(ctx: Ctx, risk: Risk) -> NextAction:
     item, cert = risk.item, ctx.company.certificate
     values = {
         "company": ctx.company.name or "—",
-        "number": cert.number if cert else "—",
+        "number": (cert.number or ctx.t("cert_number_unknown")) if cert else "—",
         "date": fmt_date(risk.since),
         "days": (ctx.today - risk.since).days,
         "title": item.title(ctx.lang),

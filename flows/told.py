@@ -45,6 +45,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     certified = _CERTIFIED.search(text) and not says_goal(text)  # not "希望明年拿到证书"
     if certified and not denies(_NO_ABBREVIATION.sub(" ", text)):
         return [ctx.reply("certificate_told"), *certificate.start(ctx, said=text)]
+    if (numbered := certificate.number_told(ctx, text)) is not None:
+        return numbered  # "证书编号是 CNIPC-2025-IP-03321"
     if _NC_CLOSED.search(text) and not denies(text):
         return _nc_closed(ctx, text)
     m = _NEW_FINDINGS.search(text) or (

@@ -1,0 +1,51 @@
+"""The certificate's number as owners give it: later, after a date, or in a sentence."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tests.flows.conftest import Driver
+
+
+def _at_the_number(d: Driver) -> None:
+    d.onboard("禾丰" if d.conv.user.lang == "zh" else "Hefeng", "2|ob|stage|certified")
+    d.press("2|cert.edition|2023")
+
+
+def test_the_number_can_follow_later_in_words(zh: Driver) -> None:
+    _at_the_number(zh)
+    zh.text("证书在老板那，编号我回头查一下")
+    assert "以后补" in zh.said()
+    zh.text("2025年5月20号")
+    zh.text("好的")
+    cert = zh.conv.company.certificate
+    assert cert is not None and cert.number == "" and cert.issued == date(2025, 5, 20)
+    zh.cmd("status")
+    assert "编号待补" in zh.said()
+    zh.text("查到了，证书编号是 CNIPC-2025-IP-03321")
+    assert zh.conv.company.certificate is not None
+    assert zh.conv.company.certificate.number == "CNIPC-2025-IP-03321", zh.said()
+
+
+def test_a_date_typed_for_the_number_is_the_issue_date(en: Driver) -> None:
+    _at_the_number(en)
+    en.text("issued 20 nov 2025")
+    assert "2025-11-20" in en.said() and "certificate number" in en.said()
+    p = en.conv.user.pending
+    assert p is not None and p.field == "number" and p.data["issued"] == "2025-11-20"
+    en.text("165IP250001R0M")
+    p = en.conv.user.pending
+    assert p is not None and p.field == "expires", en.said()  # the issue date not asked again
+
+
+def test_a_certificate_told_after_cancelling_is_recorded_without_congratulations(
+    zh: Driver,
+) -> None:
+    _at_the_number(zh)
+    zh.cmd("cancel")
+    zh.text("查到了，证书编号 CNIPC-2025-IP-03321，2025年5月20号发的")
+    said = zh.said()
+    assert "恭喜" not in said and "这是哪件事的日期" not in said, said
+    p = zh.conv.user.pending
+    assert p is not None and p.data.get("number") == "CNIPC-2025-IP-03321"
+    assert p.data.get("issued") == "2025-05-20"
