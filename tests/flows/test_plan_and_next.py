@@ -62,8 +62,10 @@ def test_too_early_target_gets_the_earliest_date_with_reasons_and_a_choice(en: D
 
 
 @pytest.mark.parametrize(
-    "typed", ["ok", "yes please", "好的", "ok use that", "sounds good", "就按这个", "let's do that"]
-)
+    "typed",
+    ["ok", "yes please", "好的", "ok use that", "sounds good", "就按这个", "let's do that",
+     "ok fine", "ok yes plan for that", "行吧，那就按这个来"],
+)  # fmt: skip
 def test_ok_to_the_earliest_date_proposed_plans_for_it(en: Driver, typed: str) -> None:
     _assessed(en)
     en.press("2|pl.make")
