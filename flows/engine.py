@@ -26,6 +26,7 @@ from flows import (
     position,
     preconditions,
     profile_told,
+    reminder_asked,
     reminders,
     steps_told,
 )
@@ -308,6 +309,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return [ctx.reply("number_alone", n=value.strip()[:12])]
     if ctx.pending is None and (told := told_outcome(ctx, value)) is not None:
         return told  # "拿到证书了", "不符合项整改完了": the flow that records it
+    if ctx.pending is None and (asked := reminder_asked.recognise(ctx, value)) is not None:
+        return [*asked, ShowNext()]  # "remind me 2 weeks before the internal audit"
     if ctx.pending is None and ctx.company.onboarded and (days := reminders.later_said(value)):
         return [SnoozeLast(days)]  # "明天再提醒我": the last reminder's ⏰, in words
     if ctx.pending is None and ctx.company.onboarded and (said := account.setting_said(value)):

@@ -30,7 +30,7 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("stage2", re.compile(r"二阶段|第二阶段|stage\s*(2|two|ii)\b", re.I)),
     ("stage1", re.compile(r"一阶段|第一阶段|stage\s*(1|one|i)\b", re.I)),
     ("internal_audit", re.compile(r"内审|内部审核|internal\s+audit", re.I)),
-    ("management_review", re.compile(r"管评|管理评审|management\s+review", re.I)),
+    ("management_review", re.compile(r"管评|管理评审|(?:management|mgmt\.?)\s+review", re.I)),
     (
         "apply",
         re.compile(

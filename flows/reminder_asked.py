@@ -1,0 +1,53 @@
+"""A reminder asked for ahead of an event ("remind me 2 weeks before the internal audit", "内审
+前一周提醒我"): the reminders for it are automatic; say when they come, and for which date.
+
+The lead days are the reminder kind's (rules.yaml), the same for everyone: a reminder at other
+days is not offered, and the reply says so instead of reading the sentence as a date.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flows import dated, facts
+from flows.context import Ctx, fmt_date
+from flows.known import timeline_of
+from flows.reminders import relative_days
+from flows.types import Out
+
+MAX_LEN = 120
+_ASKED = re.compile(
+    r"\bremind\s+(?:me|us)\b.{0,40}\b(?:before|ahead|prior)\b|\b(?:set|add)\s+(?:a\s+)?reminder"
+    r"|提前.{0,8}提醒|(?:之前|以前|前).{0,4}提醒(?:我|我们|一下)|提醒(?:我|我们).{0,12}(?:之前|以前|前)"
+    r"|设(?:置)?(?:个|一个)?提醒",
+    re.I,
+)
+
+
+def recognise(ctx: Ctx, text: str) -> Out | None:
+    """When the reminders of the event named come, or None when the text asks none."""
+    if len(text) > MAX_LEN or not ctx.company.onboarded or not _ASKED.search(text):
+        return None
+    named = next((key for key, p in facts.EVENTS if p.search(text)), None)
+    if named is None:
+        return None
+    kinds = {named, facts.this_cycle(ctx, named), dated.resolve_key(ctx, named)}
+    items = [i for i in timeline_of(ctx).open_items() if i.kind in kinds or i.key in kinds]
+    hour = f"{ctx.company.reminder_hour}:00"
+    title = ctx.kb.reminder_kind(named).title.get(ctx.lang)
+    if not items:
+        return [ctx.reply("remind_no_date", title=title)]
+    item = min(items, key=lambda i: (i.on, i.key))
+    leads = sorted((d for d in ctx.kb.reminder_kind(item.kind).lead_days if d > 0), reverse=True)
+    said = [str(d) for d in leads]
+    joined = "、".join(said) if ctx.lang == "zh" else ", ".join(said[:-1]) + " and " + said[-1]
+    return [
+        ctx.reply(
+            "remind_leads",
+            title=item.title(ctx.lang),
+            date=fmt_date(item.on),
+            when=relative_days(item.on, ctx.today, ctx.lang),
+            leads=joined if len(said) > 1 else said[0],
+            hour=hour,
+        )
+    ]
