@@ -26,6 +26,13 @@ _CERTIFIED = re.compile(
     r"|\bwe(?:'re|\s+are)\s+(?:now\s+)?certified\b|\bgot\s+certified\b",
     re.I,
 )
+# The certificate's edition corrected ("证书版本选错了，应该是2023版", "wrong edition, it's 2023")
+_EDITION_FIX = re.compile(
+    r"(?:版本|版).{0,6}(?:选错|错了|不对|搞错|弄错)|应该是\s*(?:20)?23\s*版"
+    r"|\b(?:wrong|picked\s+the\s+wrong)\s+(?:edition|version)\b"
+    r"|\b(?:it'?s|it\s+is|should\s+be)\s+(?:the\s+)?2023\s+(?:edition|version)\b",
+    re.I,
+)
 _NO_ABBREVIATION = re.compile(r"\bno\.(?=\s*[\w-]*\d)", re.I)  # "cert no. 165IP…" says no "no"
 _NC = r"(?:不符合项?|整改|nonconformit(?:y|ies)|findings?|\bncs?\b)"
 _CLOSED = r"(?:整改完|改完|关闭|关掉|处理完|搞定|完成|完了|好了|closed|fixed|resolved|done|sorted)"
@@ -45,6 +52,10 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     certified = _CERTIFIED.search(text) and not says_goal(text)  # not "希望明年拿到证书"
     if certified and not denies(_NO_ABBREVIATION.sub(" ", text)):
         return [ctx.reply("certificate_told"), *certificate.start(ctx, said=text)]
+    fixed = _EDITION_FIX.search(text) and certificate.edition_in(text) == "2023"
+    if ctx.company.certificate is None and fixed:  # "版本选错了，应该是2023版"
+        ctx.wait_for(certificate.INPUT, "edition")
+        return [ctx.reply("cert_edition_fixed"), *(certificate.edition(ctx, "2023") or [])]
     if (numbered := certificate.number_told(ctx, text)) is not None:
         return numbered  # "证书编号是 CNIPC-2025-IP-03321"
     if _NC_CLOSED.search(text) and not denies(text):

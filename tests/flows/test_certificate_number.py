@@ -49,3 +49,20 @@ def test_a_certificate_told_after_cancelling_is_recorded_without_congratulations
     p = zh.conv.user.pending
     assert p is not None and p.data.get("number") == "CNIPC-2025-IP-03321"
     assert p.data.get("issued") == "2025-05-20"
+
+
+def test_an_edition_picked_wrong_is_corrected_in_words(zh: Driver) -> None:
+    zh.onboard("华光", "2|ob|stage|certified")
+    zh.press("2|cert.edition|2013")
+    zh.text("证书版本选错了，应该是2023版")
+    said = zh.said()
+    assert "这是哪件事的日期" not in said and "2023" in said, said
+    p = zh.conv.user.pending
+    assert p is not None and p.flow == "certificate" and p.field == "number"
+
+
+def test_a_2013_certificate_said_valid_until_later_is_answered_not_dated(zh: Driver) -> None:
+    zh.onboard()
+    zh.text("我们2013版的证书2027年才到期，还能用吧")
+    said = zh.said()
+    assert "2025-12-31" in said and "这是哪件事的日期" not in said, said
