@@ -205,6 +205,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         assumed = not on_plan
     if when is None:
         return None
+    if named in YEARLY.values() and when <= ctx.today:
+        key = _cycle_held(ctx, key, when)  # "管评其实6月5号开了": the cycle it was held for
     item = timeline_of(ctx).get(key)
     if item is not None and _audited_by_cb(item) and when <= ctx.today and _PASSED.search(text):
         return _passed(ctx, key, when)
@@ -222,6 +224,17 @@ _AFTER = re.compile(
     re.I,
 )
 _UNIT_DAYS = {"周": 7, "星期": 7, "礼拜": 7, "天": 1, "week": 7, "day": 1}
+
+
+def _cycle_held(ctx: Ctx, key: str, when: date) -> str:
+    """The yearly audit or review a past date belongs to: the occurrence planned nearest to
+    it, not the next open one (that one keeps its own date and reminders)."""
+    tl = timeline_of(ctx)
+    chosen = tl.get(key)
+    if chosen is None:
+        return key
+    same = [i for i in tl.items if i.kind == chosen.kind]
+    return min(same, key=lambda i: (abs((i.on - when).days), i.on)).key if same else key
 
 
 def _after_another(ctx: Ctx, text: str, named: str) -> date | None:

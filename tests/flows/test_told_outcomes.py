@@ -7,6 +7,7 @@ import pytest
 from flows.types import EventKind
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
+from tests.flows.timeline_walk import timeline
 
 
 def _audited(d: Driver) -> None:
@@ -250,6 +251,32 @@ def test_a_surveillance_audit_held_closes_the_yearly_audit_and_review_before_it(
     nxt = next(r for r in en.cmd("next") if r.text.startswith(("👉", "⚠️")))
     assert "Yearly internal audit (before surveillance audit 1)" not in nxt.text, nxt.text
     assert "Yearly management review (before surveillance audit 1)" not in nxt.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "the management review was actually held on December 5"),
+     ("zh", "管评其实12月5号开了")],
+)  # fmt: skip
+def test_a_past_yearly_review_belongs_to_the_cycle_it_was_held_for(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    _certified(d, "2026-01-10")
+    d.advance(320)  # 2027-10-13
+    d.text("surveillance audit passed on December 20" if lang == "en" else "监督审核12月20号通过了")
+    d.text("yes" if lang == "en" else "对")
+    tl = timeline(d)
+    next_review = next(
+        i for i in tl.open_items() if i.kind == "yearly_management_review"
+    )  # before surveillance audit 2
+    d.text(said)
+    d.text("yes" if lang == "en" else "对")
+    tl = timeline(d)
+    still = tl.get(next_review.key)
+    assert still is not None and not still.done, d.said()  # its reminders stay
+    held = [i for i in tl.items if i.kind == "yearly_management_review" and i.done]
+    assert any(i.on.isoformat() == "2026-12-05" for i in held), d.said()
 
 
 def test_findings_told_with_a_count_are_asked_for_one_after_another(en: Driver) -> None:
