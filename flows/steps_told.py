@@ -55,7 +55,7 @@ _AROUND = re.compile(
     r"上上?周|上个?月|上礼拜|下下?周|下个?月|下礼拜|昨天|前天|今天|明天|后天|刚刚|刚才|本周|这周|这个月"
     r"|月初|月底|月中|年底|年初|前几天|之前|以前|已经|准备|打算|计划|马上|争取|尽快|"
     r"我们|我|公司|的|了|啦|呢|吧|好|完|成|搞定|做|弄|建立|建|发布|发(?=了)|签|写|定|批(?=了|好|完|下)|已|有|要|"
-    r"把|将|在|前|也|还|(?:改|加|补|更新|修改|调整)(?=了|好|完)|"
+    r"把|将|在|前|也|都|全部|还|(?:改|加|补|更新|修改|调整)(?=了|好|完)|"
     r"周[一二三四五六日天]|星期[一二三四五六日天]|[0-9０-９]+|[一二三四五六七八九十]+[月号日]|[月号日底]"
     r"|\b(?:last|this|next|week|month|year|yesterday|today|tomorrow|ago|just|already|now|finally"
     r"|we|i|our|the|a|an|have|has|had|is|are|was|were|be|will|going|to|by|before|end|of|on|at"
@@ -68,7 +68,7 @@ _AROUND = re.compile(
     r"|[\s,，.。!！~～]",
     re.I,
 )
-_MIN_FIT = 70  # share of the named thing found in a title (0-100); a read-back follows
+_MIN_FIT = 60  # share of the named thing found in a title (0-100); a read-back follows
 _MIN_LEAD = 10  # over the next open action: "文件" must not fit two titles alike
 
 
@@ -148,13 +148,16 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return _several_done(ctx, several, text)  # "范围说明和组织机构图都弄好了"
     if denies(text):
         return None
-    if (ahead or _DONE.search(text)) and (action := _named_action(ctx, text)) is not None:
-        return _moved(ctx, action, text) if ahead else _done(ctx, action, text)
-    if not ahead and _DONE.search(text) and len(several) == 1:  # "A and <something else>"
-        return _done(ctx, several[0], text)
-    if not ahead and _DONE.search(text) and (finished := _named_action(ctx, text, done=True)):
-        return [ctx.reply("action_told_already", title=finished.title(ctx.lang))]
     step_id = _told_step(ctx.kb, text, ctx.company.current_step)
+    # "培训都做完了": a word that short names the training step, not one training action
+    if step_id is None or len(_named(text)) > 2:
+        if (ahead or _DONE.search(text)) and (action := _named_action(ctx, text)) is not None:
+            return _moved(ctx, action, text) if ahead else _done(ctx, action, text)
+        done = not ahead and _DONE.search(text)
+        if done and len(several) == 1:  # "A and <something else>"
+            return _done(ctx, several[0], text)
+        if done and (finished := _named_action(ctx, text, done=True)):
+            return [ctx.reply("action_told_already", title=finished.title(ctx.lang))]
     if step_id is None:
         return None
     title = ctx.kb.steps[step_id].title.get(ctx.lang)

@@ -303,3 +303,18 @@ def test_the_internal_audit_and_the_review_told_together_are_both_recorded(
     days = {e.key: e.on.isoformat() for e in d.conv.company.events}
     assert days.get("internal_audit") == "2027-03-15", d.said()
     assert days.get("management_review") == review
+
+
+@pytest.mark.parametrize(
+    ("said", "title"),
+    [("劳动合同补充协议也都签了", "在劳动合同中补充知识产权和保密条款"),
+     ("方针老板已经签了", "由最高管理者签发知识产权方针")],
+)  # fmt: skip
+def test_an_action_told_done_in_other_words_is_read_back(zh: Driver, said: str, title: str) -> None:
+    zh.onboard()
+    zh.press("2|as.start")
+    zh.answer_all("n", {})
+    zh.press("2|pl.make")
+    zh.press("2|pl.target|")
+    zh.text(said)
+    assert title in zh.said() and "已完成" in zh.said(), zh.said()
