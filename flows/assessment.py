@@ -4,11 +4,13 @@ they come, typed in words ("有", "还没有", "不清楚") or tapped."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from flows.callbacks import encode
 from flows.context import Ctx, progress_bar
 from flows.dates import add_months
-from flows.natural import AnswerKind, parse_answer
+from flows.natural import AnswerKind, bare_answer, parse_answer, told_kind
+from flows.natural.text import contains_word, has_cjk
 from flows.phrasing import (
     asks_meaning,
     asks_to_resume,
@@ -16,12 +18,14 @@ from flows.phrasing import (
     looks_like_question,
     may_not_apply,
     reports_done,
+    says,
 )
 from flows.registry import Flow, Input, Verb
 from flows.scoring import gaps, readiness
 from flows.state import Answer, AnswerValue, Stage
 from flows.types import PROMPT, Button, Out, Reply
 from knowledge.answers import cite
+from knowledge.lexicon import fold, load_lexicon
 from knowledge.schema import Question
 
 INPUT = "assess"
@@ -138,12 +142,15 @@ def _current_set(ctx: Ctx) -> str:
 
 
 def _question_text(ctx: Ctx, q: Question, which: str) -> str:
-    qs = question_set(ctx, which) if which != CLARIFY else [q]
-    i = next((n for n, x in enumerate(qs, 1) if x.id == q.id), 1)
+    ids = [x.id for x in question_set(ctx, which)]
+    held = ctx.pending.data.get("ids") if ctx.pending and ctx.pending.flow == INPUT else None
+    if which == CLARIFY:  # the set shrinks as answers come: counted as it was when started
+        ids = held.split(",") if held else [q.id]
+    i = ids.index(q.id) + 1 if q.id in ids else 1
     return ctx.t(
         "assess_q",
         i=i,
-        n=len(qs),
+        n=len(ids),
         chapter=chapter_title(ctx, q.chapter),
         star=ctx.t("star") if q.showstopper else "",
         text=q.text.get(ctx.lang),
@@ -162,13 +169,26 @@ def answer_label(ctx: Ctx, q: Question, value: AnswerValue) -> str:
     return ctx.t(f"answer_{value}_negated" if negated else f"answer_{value}")
 
 
-def _ask_reply(ctx: Ctx, q: Question, which: str) -> Reply:
-    ctx.wait_for(INPUT, q.id, set=which)
+# Kept from one question of a set to the next: a full retake, the questions of a clarification.
+_CARRIED = ("retake", "ids")
+
+
+def _answer_buttons(ctx: Ctx, q: Question) -> list[Button]:
     codes = _NEGATED_CODES if q.negated else tuple(ANSWER_CODES)
-    row = [
+    return [
         Button(answer_label(ctx, q, ANSWER_CODES[code]), encode("as.answer", q.id, code))
         for code in codes
     ]
+
+
+def _ask_reply(ctx: Ctx, q: Question, which: str) -> Reply:
+    p = ctx.pending
+    old = p.data if p and p.flow == INPUT and p.data.get("set", QUICK) == which else {}
+    carried = {k: old[k] for k in _CARRIED if old.get(k)}
+    if which == CLARIFY and "ids" not in carried:
+        carried["ids"] = ",".join(x.id for x in question_set(ctx, CLARIFY))
+    ctx.wait_for(INPUT, q.id, set=which, **carried)
+    row = _answer_buttons(ctx, q)
     why = [Button(ctx.t("why"), encode("as.why", q.id))]
     return Reply(_question_text(ctx, q, which), [row[:3], [*row[3:], *why]])
 
@@ -263,10 +283,14 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     assert p is not None
     if asks_to_resume(text):
         return [PROMPT]
-    if asks_meaning(text) and p.field in {q.id for q in ctx.kb.questions}:
-        return [*(why(ctx, p.field) or []), PROMPT]
-    kind = parse_answer(text)
     asked = p.field in {q.id for q in ctx.kb.questions}
+    if asks_meaning(text) and asked:
+        return [*(why(ctx, p.field) or []), PROMPT]
+    if asked and _said(text, "back"):  # "wait, go back, the first one should be no"
+        return _go_back(ctx, text)
+    if says(text, "assess", "hesitant_ask"):  # "嗯": a yes, or a pause?
+        return [ctx.reply("assess_hesitant"), PROMPT]
+    kind = AnswerKind.UNSURE if says(text, "assess", "hesitant_unsure") else parse_answer(text)
     if kind in (AnswerKind.NO, None) and asked and may_not_apply(text):
         return [_na_or_no(ctx, p.field)]  # "我们没有研发部门": not applicable, or not done?
     done = reports_done(text) if kind is None and not looks_like_question(text) else None
@@ -274,13 +298,159 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         kind = AnswerKind.YES  # "有台账", "我们有保密制度": the thing asked about, named as had
     if done is not None:  # "we did the internal audit last week", "we didn't do it"
         kind = AnswerKind.YES if done else AnswerKind.NO
+    if kind is None and asked and _said(text, "self") and _is_about_who(ctx.kb.question(p.field)):
+        kind = AnswerKind.YES  # "it's just me, I'm the boss": the person in charge is named
+    q = ctx.kb.question(p.field) if asked else None
     if kind is None:
         if looks_like_question(text):
             return None
+        if q is not None and (other := off_topic(q, text)) is not None:
+            return [_ask_back(ctx, q, other)]  # no answer in it, but a subject we know
+        about = set(topics_in(text)) & question_topics(q) if q is not None else set()
+        if q is not None and about and not _said(text, "self") and not _INTENDED.search(text):
+            # "we watch competitors' patents every quarter": about the question, as told
+            kind = AnswerKind.NO if denies(text) else told_kind(text)
+            return _record(ctx, q, TYPED[kind], tapped=False)
         return [ctx.reply("answer_not_understood"), PROMPT]
-    if p.field not in {q.id for q in ctx.kb.questions}:
+    if q is None:
         return [PROMPT]
-    return _record(ctx, ctx.kb.question(p.field), TYPED[kind], tapped=False)
+    if bare_answer(text) is None and (other := off_topic(q, text)) is not None:
+        return [_ask_back(ctx, q, other)]  # "we have an IP policy" to "any penalty?"
+    return _record(ctx, q, TYPED[kind], tapped=False)
+
+
+# --- what a typed answer talks about ---------------------------------------------------------
+#
+# A sentence answer ("we have a patent list in excel") is recorded only when what it talks
+# about is what the question asks about. The topics are the lexicon's ``assess`` phrase lists
+# named ``topic_*``; a question's topics are those its own text, evidence and action name, in
+# both languages. An answer naming no topic ("yes, every year") is taken as it stands.
+
+_TOPIC = "topic_"
+# What is only planned is no answer yet: "we'd like to do training next year", "打算明年做".
+_INTENDED = re.compile(
+    r"\b(?:will|going to|plan(?:ning)? to|want to|would like|we'?d like|next (?:year|month|week)"
+    r"|soon|later|planned|scheduled)\b|打算|准备|将要|明年|下个月|以后|想要|想做|计划(?:做|搞|建)",
+    re.I,
+)
+# Who does the work, where it is written down and the rights it is about: said in passing in
+# answers to most questions ("yes, our GM signed it", "yes, it's in the manual", "yes, for
+# every patent"); alone they are no reason to doubt an answer, except to a question about
+# something to avoid (never "penalised" from "we have a manual").
+_INCIDENTAL = frozenset({"lead", "staff", "documents", "rights"})
+
+
+@lru_cache(maxsize=1)
+def _topic_phrases() -> tuple[tuple[str, str], ...]:
+    """(phrase, topic) pairs, longest phrase first."""
+    group = load_lexicon().choices.get("assess", {})
+    pairs = [
+        (phrase, name.removeprefix(_TOPIC))
+        for name, phrases in group.items()
+        if name.startswith(_TOPIC)
+        for phrase in phrases
+    ]
+    return tuple(sorted(pairs, key=lambda pair: -len(pair[0])))
+
+
+def _find(text: str, phrase: str) -> re.Match[str] | None:
+    if has_cjk(phrase):
+        return re.search(re.escape(phrase), text)
+    return re.search(rf"(?<![a-z0-9]){re.escape(phrase)}(?![a-z0-9])", text)
+
+
+def topics_in(text: str) -> list[str]:
+    """The topics a text names, in the order it names them (a longer phrase wins: "保密协议"
+    is an NDA, not "保密")."""
+    folded = fold(text)
+    at: dict[str, int] = {}
+    for phrase, topic in _topic_phrases():
+        while (m := _find(folded, phrase)) is not None:
+            at[topic] = min(at.get(topic, m.start()), m.start())
+            folded = folded[: m.start()] + " " * len(m.group()) + folded[m.end() :]
+    return sorted(at, key=at.__getitem__)
+
+
+_QUESTION_TOPICS: dict[tuple[str, str], frozenset[str]] = {}
+
+
+def question_topics(q: Question) -> frozenset[str]:
+    """What a question is about: the topics its text, evidence and action name (zh and en)."""
+    key = (q.id, q.text.get("en"))
+    hit = _QUESTION_TOPICS.get(key)
+    if hit is None:
+        said = " | ".join(
+            t.get(lang) for t in (q.text, q.evidence, q.action) for lang in ("zh", "en")
+        )
+        hit = _QUESTION_TOPICS[key] = frozenset(topics_in(said))
+    return hit
+
+
+def off_topic(q: Question, text: str) -> str | None:
+    """The topic an answer talks about when none of the topics it names is the question's."""
+    said = topics_in(text)
+    if not q.negated:
+        said = [t for t in said if t not in _INCIDENTAL]
+    if not said or set(said) & question_topics(q):
+        return None
+    return said[0]
+
+
+def _is_about_who(q: Question) -> bool:
+    """A question about the person appointed to run the system (its own words say so)."""
+    return "appointed" in topics_in(f"{q.text.get('zh')} | {q.text.get('en')}")
+
+
+def _said(text: str, group: str) -> bool:
+    """One of the lexicon's ``assess`` phrases of ``group`` is in the text."""
+    folded = fold(text)
+    return any(contains_word(folded, p) for p in load_lexicon().synonyms("assess", group))
+
+
+def _ask_back(ctx: Ctx, q: Question, topic: str) -> Reply:
+    """What the answer seemed to be about, and the question's answers to choose from."""
+    own = topics_in(q.text.get(ctx.lang))
+    said = ctx.t(f"topic_{topic}")
+    if own:
+        text = ctx.t("assess_off_topic", said=said, asked=ctx.t(f"topic_{own[0]}"))
+    else:
+        text = ctx.t("assess_off_topic_plain", said=said)
+    row = _answer_buttons(ctx, q)
+    return Reply(text, [row[:3], row[3:]] if row[3:] else [row])
+
+
+# "should be no", "应该是没有", "改成有": the answer meant for the question before.
+_CORRECTION = re.compile(
+    r"(?:should (?:be|have been|say)|make it|change (?:it |that )?to|it was|answer (?:is|was)"
+    r"|应该是|应该选|应该为|改成|改为|选)\s*([^,，。.!！;；]+)"
+)
+
+
+_FIRST = re.compile(r"\bfirst (?:one|question)\b|第一题|第一个问题|第一道题")
+
+
+def _go_back(ctx: Ctx, text: str) -> Out:
+    """Back to the question before; with the answer it should have had, that answer is
+    recorded and the question on screen asked again."""
+    p = ctx.pending
+    assert p is not None
+    which = _current_set(ctx)
+    ids = [q.id for q in question_set(ctx, which)]
+    if p.field not in ids or ids.index(p.field) == 0:
+        return [ctx.reply("assess_nothing_before"), PROMPT]
+    first = _FIRST.search(fold(text)) is not None  # "the first one should be no"
+    before = ctx.kb.question(ids[0 if first else ids.index(p.field) - 1])
+    said = [parse_answer(m.group(1)) for m in _CORRECTION.finditer(fold(text))]
+    kind = next((k for k in reversed(said) if k is not None), None)
+    if kind is None:
+        return [_ask_reply(ctx, before, which)]
+    value = TYPED[kind]
+    ctx.company.answers[before.id] = Answer(
+        question_id=before.id, value=met(before, value), answered_at=ctx.now
+    )
+    label = answer_label(ctx, before, value)
+    changed = ctx.reply("assess_changed", question=_question_text(ctx, before, which), answer=label)
+    return [changed, _ask_reply(ctx, ctx.kb.question(p.field), which)]
 
 
 def _na_or_no(ctx: Ctx, qid: str) -> Reply:
@@ -307,11 +477,7 @@ def _record(ctx: Ctx, q: Question, value: AnswerValue, tapped: bool) -> Out:
     out: Out = [Reply(text, edit=True, record=True)] if tapped else []
     nxt = _next_in(ctx, which, after=q)
     if nxt is not None:
-        retake = ctx.pending.data.get("retake") if ctx.pending else None
-        reply = _ask_reply(ctx, nxt, which)
-        if retake and ctx.pending:
-            ctx.pending.data["retake"] = retake
-        return [*out, reply]
+        return [*out, _ask_reply(ctx, nxt, which)]
     ctx.clear_pending()
     return [*out, *results(ctx, which)]
 

@@ -15,7 +15,7 @@ Each parser is total: any text gives a result or a problem, never an exception.
 
 from __future__ import annotations
 
-from flows.natural.answers import AnswerKind, bare_answer, parse_answer
+from flows.natural.answers import AnswerKind, bare_answer, parse_answer, told_kind
 from flows.natural.choices import Ambiguous, Option, OutOfRange, match_choice, options_from
 from flows.natural.date_types import DateProblem, Direction, Edge, ParsedDate
 from flows.natural.dates import format_date, parse_date
@@ -43,6 +43,7 @@ __all__ = [
     "parse_count",
     "parse_date",
     "resolve_timezone",
+    "told_kind",
     "warm_up",
 ]
 

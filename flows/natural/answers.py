@@ -65,15 +65,33 @@ def _exact(clause: str, w: _Words, lead: tuple[str, ...]) -> AnswerKind | None:
     return w.kind_of.get(stripped) or w.kind_of.get(no_space)
 
 
+# After "we have" / "we do", a negation makes the statement a "no": "we have no penalties",
+# "we have never been fined", "we have had none".
+_NEGATIONS = frozenset(["no", "not", "never", "nothing", "none", "neither", "zero"])
+
+
+def _statement(phrase: str) -> bool:
+    """An English answer phrase that opens a statement ("we have", "we do", "we have one")."""
+    return phrase.startswith("we ") and not has_cjk(phrase)
+
+
 def _head_kind(clause: str, w: _Words) -> AnswerKind | None:
     kind = _exact(clause, w, w.fillers)
     if kind is not None:
         return kind
-    if _is_question(clause, w):
-        return None
     body = strip_edges(clause, w.fillers, ())
     phrase = prefix_match(body, w.kind_of)
-    return w.kind_of[phrase] if phrase is not None else None
+    if phrase is None:
+        return None
+    kind = w.kind_of[phrase]
+    # A question word after an opening answer is a relative clause or an object, not a
+    # question: "no idea what that is", "不知道是啥", "we have one guy who does patents".
+    if _is_question(clause, w) and not (kind is AnswerKind.UNSURE or _statement(phrase)):
+        return None
+    negated = _NEGATIONS & set(body[len(phrase) :].split()[:3])
+    if kind is AnswerKind.YES and _statement(phrase) and negated:
+        return AnswerKind.NO
+    return kind
 
 
 def _combine(head: AnswerKind, later: list[AnswerKind]) -> AnswerKind:
@@ -114,3 +132,15 @@ def bare_answer(text: str) -> AnswerKind | None:
     w = _words()
     parts = clauses(text, keep=w.keep)
     return _exact(parts[0], w, w.fillers) if len(parts) == 1 else None
+
+
+def told_kind(text: str) -> AnswerKind:
+    """How a statement without an answer phrase reads as one, once the caller knows it is
+    about the question and denies nothing: "most staff know the policy" is partly (a partly
+    phrase or qualifier in it), "we watch competitors every quarter" yes."""
+    folded = fold(text)
+    w = _words()
+    partly = [p for p, k in w.kind_of.items() if k is AnswerKind.PARTLY] + ["most", "大部分"]
+    if any(contains_word(folded, p) for p in (*partly, *w.qualifiers)):
+        return AnswerKind.PARTLY
+    return AnswerKind.YES

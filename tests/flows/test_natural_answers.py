@@ -73,11 +73,14 @@ def test_unsure_is_not_scored_as_no(en: Driver) -> None:
     assert before == after == 100  # a "no" would have lowered it
 
 
-def test_unclear_answer_is_asked_again_with_examples(zh: Driver) -> None:
+@pytest.mark.parametrize(
+    ("typed", "reply"), [("随便吧", "没看懂这个回答"), ("嗯嗯", "您是想说“有”吗")]
+)
+def test_unclear_answer_is_asked_again_with_examples(zh: Driver, typed: str, reply: str) -> None:
     qid = _in_assessment(zh)
-    zh.text("嗯嗯")
+    zh.text(typed)
     said = zh.said()
-    assert "没看懂这个回答" in said and "还没有" in said  # what is expected, with examples
+    assert reply in said and "还没有" in said  # what is expected, with examples
     assert zh.conv.user.pending is not None and zh.conv.user.pending.field == qid
     assert qid not in zh.conv.company.answers
 
@@ -606,13 +609,25 @@ def test_the_start_date_inside_a_sentence(kb: Knowledge, lang: str, typed: str, 
     assert d.conv.company.system_start == day
 
 
+def _on_screen(d: Driver, qid: str | None) -> str:
+    """The assessment started, with question ``qid`` on screen (the first one when None)."""
+    first = _in_assessment(d)
+    if qid is None:
+        return first
+    assert d.conv.user.pending is not None
+    d.conv.user.pending.field = qid
+    return qid
+
+
 @pytest.mark.parametrize(
-    ("typed", "stored"),
-    [("we did the internal audit last week", "yes"), ("上周做了内审", "yes"),
-     ("we didn't do it", "no"), ("还没做", "no")],
+    ("qid", "typed", "stored"),
+    [("F01", "we did the internal audit last week", "yes"), ("F01", "上周做了内审", "yes"),
+     (None, "we didn't do it", "no"), (None, "还没做", "no")],
 )  # fmt: skip
-def test_an_answer_that_reports_it_done(zh: Driver, typed: str, stored: str) -> None:
-    qid = _in_assessment(zh)
+def test_an_answer_that_reports_it_done(
+    zh: Driver, qid: str | None, typed: str, stored: str
+) -> None:
+    qid = _on_screen(zh, qid)  # the internal audit, told to the internal-audit question
     zh.text(typed)
     assert zh.conv.company.answers[qid].value == stored
 
@@ -702,13 +717,16 @@ def test_now_is_no_date_to_record(zh: Driver, said: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("said", "answer"),
-    [("我们跟员工签了保密协议的", "yes"), ("我们每年都培训", "yes"), ("有台账", "yes"),
-     ("员工入职都签保密协议", "yes"), ("写了一半", "partly"), ("有没有都行", None),
-     ("all staff sign NDAs when they join", "yes"), ("we never signed anything", "no")],
+    ("qid", "said", "answer"),
+    [("C03", "我们跟员工签了保密协议的", "yes"), ("C02", "我们每年都培训", "yes"),
+     ("D03", "有台账", "yes"), ("C03", "员工入职都签保密协议", "yes"), (None, "写了一半", "partly"),
+     (None, "有没有都行", None), ("C03", "all staff sign NDAs when they join", "yes"),
+     (None, "we never signed anything", "no")],
 )  # fmt: skip
-def test_an_answer_told_as_what_was_done_is_read(zh: Driver, said: str, answer: str | None) -> None:
-    qid = _in_assessment(zh)
+def test_an_answer_told_as_what_was_done_is_read(
+    zh: Driver, qid: str | None, said: str, answer: str | None
+) -> None:
+    qid = _on_screen(zh, qid)  # told to the question about it (to another one: asked back)
     zh.text(said)
     got = zh.conv.company.answers.get(qid)
     assert (got.value if got else None) == answer, zh.said()
