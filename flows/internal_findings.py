@@ -6,6 +6,10 @@ records), so each one becomes a corrective action in the plan, due a month after
 reminded like any action and ticked off in /plan. Only right after an internal audit (told
 while its date is read back, the list accepts the date first), and only when the message lists
 findings.
+
+Right after they are added, "no, there were 3 separate findings" takes them back out (and
+splits them again when the count said allows it, else asks for the list again); "the internal
+audit findings are all fixed" reads the open ones back to be ticked off, it adds none.
 """
 
 from __future__ import annotations
@@ -13,13 +17,14 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flows import dated, facts
+from flows import dated, facts, nonconformity
 from flows.basics import told_read_back
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
-from flows.phrasing import looks_like_question
+from flows.natural import parse_count
+from flows.phrasing import denies, looks_like_question
 from flows.state import FINDING, Action, next_action_id
-from flows.types import SHOW_NEXT, Out, Reply
+from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 from flows.workdays import previous_working_day
 
 AUDITS = ("internal_audit", "yearly_internal_audit")
@@ -28,15 +33,26 @@ RECENT_DAYS = 60  # findings told this long after the audit still belong to it
 CORRECT_DAYS = 30  # a month to correct, find the cause and show it works
 MAX_FINDINGS = 8
 MAX_LEN = 300
-MAX_FINDING = 60
+MAX_FINDING = 100
+MAX_BUTTON_DATA = 56  # Telegram's 64 bytes, less the company scope the service adds
 
-# Where one finding starts: "第一个是", "一个是", "另一个是", "1.", "①", "the first was", "one is".
+_ORDINALS = r"(?:first|second|third|fourth|fifth|sixth|last|other|another)(?:ly)?"
+# Where one finding starts: "第一个是", "一个是", "另一个是", "1.", "(2)", "①", "the first was",
+# "one is", "第二，".
 _MARK = re.compile(
-    r"第[一二三四五六七八九十\d]+[个条项点]?(?:问题|不符合项?)?\s*(?:是|：|:)"
+    r"第[一二三四五六七八九十\d]+[个条项点]?(?:问题|不符合项?)?\s*(?:是|：|:|，|,|、)"
     r"|另一?个(?:问题)?是|还有一?个(?:问题)?是|一个(?:问题)?是"
-    r"|(?:^|(?<=[，,；;。\s]))[1-9][.、)）]|[①②③④⑤⑥⑦⑧]"
-    r"|\b(?:the\s+)?(?:first|second|third|fourth|other)(?:\s+(?:one|finding))?\s+(?:was|is)\b:?"
+    r"|(?:^|(?<=[，,；;。\s]))[1-9][.、)）]|[(（][1-9][)）]|[①②③④⑤⑥⑦⑧]"
+    rf"|\b(?:the\s+)?{_ORDINALS}(?:\s+(?:one|finding|issue|problem))?\s+(?:was|is)\b:?"
     r"|\bone\s+(?:was|is)\b:?",
+    re.I,
+)
+# A bare ordinal opening a part ("first …, second …, third …", "一是…二是…"): a list only when
+# there are two of them, "first, we applied" is no finding.
+_ORDINAL = re.compile(
+    rf"(?:^|[,;:.，；。]\s*(?:and\s+)?|\band\s+)(?:the\s+)?{_ORDINALS}\b"
+    r"(?:\s+(?:one|finding|issue|problem))?\s*[:,\-–]?"
+    r"|(?:^|(?<=[，,；;。\s]))[一二三四五六七八]是",
     re.I,
 )
 # A list introduced as findings: "问题是…", "发现的问题有：…", "the findings were: …".
@@ -56,11 +72,39 @@ _TRIM = "，,；;。.:： "
 _JOINER = re.compile(r"(?:\s+and|\s+&|和|还有|以及|另外)$", re.I)
 
 
+def _marks(text: str) -> list[re.Match[str]]:
+    """Where the findings of a list start: the plain marks, and bare ordinals when two or more
+    of them make the list."""
+    strong = list(_MARK.finditer(text))
+    weak = [m for m in _ORDINAL.finditer(text) if not any(_overlap(m, s) for s in strong)]
+    found = strong + (weak if len(weak) + len(strong) >= 2 else [])
+    return sorted(found, key=lambda m: m.start())
+
+
+def _overlap(a: re.Match[str], b: re.Match[str]) -> bool:
+    return a.start() < b.end() and b.start() < a.end()
+
+
+def _clean(parts: list[str]) -> list[str]:
+    found = [_JOINER.sub("", " ".join(p.split()).strip(_TRIM)).strip(_TRIM) for p in parts]
+    return [_short(f) for f in found if len(f) >= 2][:MAX_FINDINGS]
+
+
+def _short(finding: str) -> str:
+    """A finding as kept in the plan: whole, or cut at a word with "…" when very long."""
+    if len(finding) <= MAX_FINDING:
+        return finding
+    cut = finding[: MAX_FINDING - 1]
+    if " " in cut and finding.isascii():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(_TRIM) + "…"
+
+
 def findings_in(text: str) -> list[str]:
     """The findings a message lists, in its own words ([] when it lists none)."""
-    marks = list(_MARK.finditer(text))
+    marks = _marks(text)
     intro = _INTRO.search(text)
-    if len(marks) >= 1:
+    if marks:
         starts = [m.end() for m in marks]
         ends = [m.start() for m in marks[1:]] + [len(text)]
         parts = [text[s:e] for s, e in zip(starts, ends, strict=True)]
@@ -70,8 +114,12 @@ def findings_in(text: str) -> list[str]:
         parts = parts if len(parts) > 1 else [body]
     else:
         return []
-    found = [_JOINER.sub("", " ".join(p.split()).strip(_TRIM)).strip(_TRIM) for p in parts]
-    return [f[:MAX_FINDING] for f in found if len(f) >= 2][:MAX_FINDINGS]
+    return _clean(parts)
+
+
+def _listed(text: str) -> list[str]:
+    """The findings of a list asked for: marked, or one per line, or split by ";" or "；"."""
+    return findings_in(text) or _clean(re.split(r"[；;\n]", text))
 
 
 def follow_read_back(ctx: Ctx, text: str) -> bool:
@@ -85,7 +133,8 @@ def follow_read_back(ctx: Ctx, text: str) -> bool:
 def _audit_said(ctx: Ctx, text: str) -> tuple[str, date] | None:
     """An internal audit held on a day said before the list ("internal audit was done on
     March 18, the findings were: …"): its key and day."""
-    start = min((m.start() for m in (_INTRO.search(text), _MARK.search(text)) if m), default=0)
+    marks = _marks(text)
+    start = min((m.start() for m in (_INTRO.search(text), *marks[:1]) if m), default=0)
     head = text[:start].strip(_TRIM)
     said = facts.told_day(ctx, head) if head else None
     return said if said is not None and said[0].split(":")[0] in AUDITS else None
@@ -104,9 +153,15 @@ def _audit_day(ctx: Ctx) -> date | None:
 
 def recognise(ctx: Ctx, text: str) -> Out | None:
     """The findings added to the plan as corrective actions, or None when the text is not a
-    list of findings right after an internal audit."""
+    list of findings right after an internal audit. Closing words ("the internal audit
+    findings are all fixed") read the open ones back instead; a correction of a certification
+    body's finding ("nonconformity 2 should be …", "they gave us 2 weeks") goes to it."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
+    if (closing := _closing(ctx, text)) is not None:
+        return closing
+    if (changed := nonconformity.told(ctx, text)) is not None:
+        return changed
     found = findings_in(text)
     if not found:
         return None
@@ -117,13 +172,22 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         recorded = [r for r in dated.set_event_date(ctx, key, day) if isinstance(r, Reply)]
     if day is None:
         return None
+    return [*recorded, *_add(ctx, found, day, text)]
+
+
+def _add(ctx: Ctx, found: list[str], day: date, said: str) -> Out:
+    """The findings as corrective actions due a month after the audit (a week at least), read
+    back with a way to take them back when the list was split wrongly."""
     due = previous_working_day(
         max(day + timedelta(days=CORRECT_DAYS), ctx.today + timedelta(days=7))
     )
+    ids: list[str] = []
     for finding in found:
+        action_id = next_action_id(ctx.company.actions, PREFIX)
+        ids.append(action_id)
         ctx.company.actions.append(
             Action(
-                id=next_action_id(ctx.company.actions, PREFIX),
+                id=action_id,
                 title_zh=ctx.texts.t("zh", "finding_action", finding=finding),
                 title_en=ctx.texts.t("en", "finding_action", finding=finding),
                 due=due,
@@ -132,5 +196,150 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
             )
         )
     lines = "\n".join(f"• {f}" for f in found)
-    added = ctx.reply("findings_added", n=len(found), findings=lines, due=fmt_date(due))
-    return [*recorded, added, SHOW_NEXT]
+    numbers = [i.removeprefix(PREFIX) for i in ids]
+    redo = ctx.button("findings_redo_btn", "fi.redo", numbers[0], numbers[-1])
+    added = ctx.reply("findings_added", [[redo]], n=len(found), findings=lines, due=fmt_date(due))
+    ctx.wait_for(
+        nonconformity.FINDINGS_ADDED, "", first=numbers[0], last=numbers[-1], text=said[:MAX_LEN]
+    )
+    return [added, SHOW_NEXT]
+
+
+# --- right after: "no, there were 3 separate findings" -----------------------------------
+
+_WRONG = re.compile(
+    r"不对|错了|搞错|不是这样|分开|拆开|分成|单独|是(?:\d+|[两二三四五六七八])个|有(?:\d+|[两二三四五六七八])个"
+    r"|\b(?:wrong|not\s+right|incorrect|separate(?:ly)?|split)\b"
+    r"|^\s*no\b.*\b(?:\d+|two|three|four|five|six|findings?|issues)\b",
+    re.I,
+)
+_COUNT = re.compile(r"(\d+|two|three|four|five|six|seven|eight|[两二三四五六七八])", re.I)
+
+
+def take_after(ctx: Ctx, text: str) -> Out | None:
+    """A correction of the findings just added, or None (and the wait ends: the text is read
+    as anything else would be)."""
+    p = ctx.pending
+    data = dict(p.data) if p is not None else {}
+    ctx.clear_pending()
+    if looks_like_question(text) or not _WRONG.search(text):
+        return None
+    m = _COUNT.search(text)
+    count = parse_count(m.group(1).replace("两", "二")) if m else None
+    first, last = data.get("first", ""), data.get("last", "")
+    added = _span(ctx, first, last)
+    if count is not None and added and count.value == len(added):  # as they are: say so
+        titles = "\n".join(f"• {_finding_of(ctx, a)}" for a in added)
+        redo = ctx.button("findings_redo_btn", "fi.redo", first, last)
+        return [ctx.reply("findings_already", [[redo]], n=len(added), findings=titles)]
+    return _taken_back(
+        ctx,
+        data.get("first", ""),
+        data.get("last", ""),
+        data.get("text", ""),
+        count.value if count is not None else None,
+    )
+
+
+def redo(ctx: Ctx, first: str, last: str) -> Out | None:
+    """The button under the findings added: split wrongly, take them back and ask again."""
+    return _taken_back(ctx, first, last, "", None)
+
+
+def _span(ctx: Ctx, first: str, last: str) -> list[Action]:
+    """The findings added together, from ``first`` to ``last``, still open."""
+    try:
+        ids = {f"{PREFIX}{n}" for n in range(int(first), int(last) + 1)}
+    except ValueError:
+        return []
+    return [a for a in ctx.company.actions if a.id in ids and a.done_on is None]
+
+
+def _finding_of(ctx: Ctx, action: Action) -> str:
+    """The finding in the owner's words, from its action's title."""
+    title = action.title_zh if ctx.lang == "zh" else action.title_en
+    head = ctx.t("finding_action", finding="")
+    return title.removeprefix(head)
+
+
+def _taken_back(ctx: Ctx, first: str, last: str, said: str, count: int | None) -> Out:
+    gone = _span(ctx, first, last)
+    if not gone:
+        return [ctx.reply("event_unknown")]
+    ctx.company.actions = [a for a in ctx.company.actions if a not in gone]
+    back = ctx.reply("findings_taken_back", n=len(gone))
+    day = _audit_day(ctx) or ctx.today
+    again = _clean(re.split(r"[，,；;、\n]|\band\b|以及|还有", _unmarked(said)))
+    if count is not None and count > 1 and len(again) == count:
+        return [back, *_add(ctx, again, day, said)]  # "no, there were 3": split as said
+    ctx.wait_for(nonconformity.FINDINGS_LIST, "")  # asked again, one per line or split by ";"
+    return [back, PROMPT]
+
+
+def _unmarked(text: str) -> str:
+    """The text without its introduction and list marks ("the findings were:", "第二个是")."""
+    if (intro := _INTRO.search(text)) is not None:
+        text = text[intro.end() :]
+    for m in sorted(_marks(text), key=lambda m: m.start(), reverse=True):
+        text = text[: m.start()] + ", " + text[m.end() :]
+    return text
+
+
+def ask_list(ctx: Ctx) -> Out:
+    return [ctx.reply("findings_ask_list")]
+
+
+def take_list(ctx: Ctx, text: str) -> Out | None:
+    """The list asked for again: each line or each part between ";" is a finding."""
+    if looks_like_question(text):
+        return None
+    found = _listed(text)
+    if not found:
+        return [PROMPT]
+    ctx.clear_pending()
+    return _add(ctx, found, _audit_day(ctx) or ctx.today, text)
+
+
+# --- "the internal audit findings are all fixed" ----------------------------------------
+
+_FINDINGS = r"(?:findings?|issues|problems|nonconformit(?:y|ies)|ncs?|items|points)"
+_FIXED = r"(?:fixed|closed|resolved|corrected|sorted(?:\s+out)?|dealt\s+with|all\s+done)"
+_CLOSING = re.compile(
+    rf"\b{_FINDINGS}\b(?:\s+\w+){{0,4}}?\s+{_FIXED}\b"
+    rf"|\b(?:fixed|closed|resolved|corrected)\s+(?:all\s+|both\s+)?(?:of\s+)?(?:the\s+|our\s+)?"
+    rf"(?:\w+\s+){{0,3}}{_FINDINGS}\b"
+    r"|(?:问题|不符合项?|发现项|整改项).{0,10}?(?:整改完|改完|关闭|关掉|解决了|处理完|改好|整改好|整改了)"
+    r"|^(?:内审的?)?(?:都|全部|全都)(?:已经)?(?:整改完|改完|关闭|关掉|解决|处理完|改好|整改好)",
+    re.I,
+)
+_INTERNAL = re.compile(r"内审|内部审核|\binternal\b", re.I)
+
+
+def _closing(ctx: Ctx, text: str) -> Out | None:
+    """Closing words for the internal audit findings: the open ones read back for one "yes"
+    (ticked off on that day), or None when the text says no such thing."""
+    if not _CLOSING.search(text) or denies(text):
+        return None
+    open_findings = [
+        a for a in ctx.company.actions if a.id.startswith(PREFIX) and a.done_on is None
+    ]
+    internal = bool(_INTERNAL.search(text))
+    if not open_findings:
+        return [ctx.reply("findings_none_open")] if internal else None
+    if not internal and any(nc.closed_on is None for nc in ctx.company.nonconformities):
+        return None  # the certification body's findings, not ours
+    day = ctx.today.isoformat()
+    ids: list[str] = []
+    for a in open_findings:  # as many as one button carries
+        if len(f"2|evt.told|{'+'.join([*ids, a.id])}|{day}") > MAX_BUTTON_DATA:
+            break
+        ids.append(a.id)
+    titles = "\n".join(
+        f"• {a.title_zh if ctx.lang == 'zh' else a.title_en}" for a in open_findings if a.id in ids
+    )
+    button = ctx.button("step_told_yes", "evt.told", "+".join(ids), day)
+    reply = ctx.reply(
+        "findings_close_confirm", [[button]], n=len(ids), titles=titles, date=fmt_date(ctx.today)
+    )
+    reply.offer = button.data  # "yes" / "对" ticks them off
+    return [reply]

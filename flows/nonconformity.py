@@ -1,4 +1,11 @@
-"""Nonconformities raised at an audit: recording them and closing them."""
+"""Nonconformities raised at an audit: recording them, correcting them and closing them.
+
+Each one belongs to the audit that raised it (the certification body's audit held last on or
+before the day it was raised) and is shown numbered within it ("Surveillance audit 1, finding
+1"); its deadlines run from that audit's day. A deadline the body said ("they said fix within
+2 weeks") sets the deadlines of that audit's findings; "nonconformity 2 should be …" (or the
+✏️ button) corrects a description.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +15,18 @@ from datetime import date, timedelta
 from flows import confirm, position
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
-from flows.natural import parse_answer
+from flows.natural import parse_answer, parse_count
 from flows.phrasing import looks_like_question, says_nothing_new
 from flows.registry import Flow, Input, Verb
 from flows.state import Nonconformity
+from flows.timeline import Item
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
 from flows.workdays import previous_working_day
 
 MAX_NC_TEXT = 500
-TEXT_INPUT, GRADE_INPUT = "nc_text", "nc_grade"
+TEXT_INPUT, GRADE_INPUT, EDIT_INPUT = "nc_text", "nc_grade", "nc_edit"
+CB_AUDITS = ("stage1", "stage2", "surveillance_audit")  # audits that raise nonconformities
+RECENT_DAYS = 60  # findings recorded this long after an audit still run from its day
 
 
 def open_ncs(ctx: Ctx) -> list[Nonconformity]:
@@ -27,11 +37,59 @@ def number(nc: Nonconformity) -> str:
     return nc.id.split(":", 1)[-1]
 
 
-def line(ctx: Ctx, nc: Nonconformity) -> str:
+def _audits(ctx: Ctx) -> list[Item]:
+    """The certification body's audits on the timeline, earliest first."""
+    return sorted(
+        (i for i in timeline_of(ctx).items if i.kind in CB_AUDITS), key=lambda i: (i.on, i.key)
+    )
+
+
+def _held_by(audits: list[Item], day: date) -> Item | None:
+    """The audit held last on or before ``day``."""
+    return next((a for a in reversed(audits) if a.on <= day), None)
+
+
+def recent_audit(ctx: Ctx) -> Item | None:
+    """The audit held within the last weeks: the one whose findings are being recorded."""
+    held = _held_by(_audits(ctx), ctx.today)
+    return held if held is not None and (ctx.today - held.on).days <= RECENT_DAYS else None
+
+
+def _groups(ctx: Ctx) -> dict[str, tuple[Item | None, int]]:
+    """Each finding's audit and its number within that audit."""
+    audits = _audits(ctx)
+    seen: dict[str, int] = {}
+    out: dict[str, tuple[Item | None, int]] = {}
+    for nc in ctx.company.nonconformities:
+        audit = _held_by(audits, nc.raised_on)
+        key = audit.key if audit is not None else ""
+        seen[key] = seen.get(key, 0) + 1
+        out[nc.id] = (audit, seen[key])
+    return out
+
+
+def label(
+    ctx: Ctx, nc: Nonconformity, groups: dict[str, tuple[Item | None, int]] | None = None
+) -> str:
+    """How the owner sees a finding: "Stage 1 audit, finding 2" ("nonconformity 2" when the
+    audit that raised it is not on the timeline)."""
+    audit, n = (groups or _groups(ctx)).get(nc.id, (None, 0))
+    if audit is None:
+        return ctx.t("nc_label_plain", n=number(nc))
+    return ctx.t("nc_label", audit=audit.title(ctx.lang), n=n)
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def line(
+    ctx: Ctx, nc: Nonconformity, groups: dict[str, tuple[Item | None, int]] | None = None
+) -> str:
     return ctx.t(
         "nc_line",
         mark="✅" if nc.closed_on else "⬜",
-        n=number(nc),
+        label=_capital(label(ctx, nc, groups)),
         grade=ctx.t("nc_major" if nc.grade == "major" else "nc_minor"),
         text=nc.description[:80],
         evidence=fmt_date(nc.evidence_due),
@@ -39,7 +97,11 @@ def line(ctx: Ctx, nc: Nonconformity) -> str:
 
 
 def close_buttons(ctx: Ctx) -> list[list[Button]]:
-    rows = [[ctx.button("nc_close_btn", "nc.close", nc.id, n=number(nc))] for nc in open_ncs(ctx)]
+    groups = _groups(ctx)
+    rows = [
+        [ctx.button("nc_close_label_btn", "nc.close", nc.id, label=label(ctx, nc, groups))]
+        for nc in open_ncs(ctx)
+    ]
     if len(rows) > 1:  # "都整改完了": one confirmation for all of them
         rows.append([ctx.button("nc_close_all_btn", "nc.closeall")])
     return rows
@@ -51,25 +113,33 @@ def buttons(ctx: Ctx) -> list[list[Button]]:
 
 def listing(ctx: Ctx) -> list[str]:
     ncs = open_ncs(ctx)
-    return [line(ctx, nc) for nc in ncs] if ncs else [ctx.t("none_open_nc")]
+    groups = _groups(ctx)
+    return [line(ctx, nc, groups) for nc in ncs] if ncs else [ctx.t("none_open_nc")]
 
 
-def ask_text(ctx: Ctx, still: int = 0) -> Out:
+def ask_text(ctx: Ctx, still: int = 0, days: int = 0) -> Out:
     """Ask for a finding's description; ``still``: how many the user said there are, this
-    one included ("开了2个不符合": after the first, the second is asked for at once)."""
-    ctx.wait_for(TEXT_INPUT, **({"still": str(still)} if still > 1 else {}))
+    one included ("开了2个不符合": after the first, the second is asked for at once);
+    ``days``: the deadline the body gave, when the owner said it."""
+    data = {"still": str(still)} if still > 1 else {}
+    ctx.wait_for(TEXT_INPUT, **data, **({"days": str(days)} if days else {}))
     return [PROMPT]
 
 
 def take_text(ctx: Ctx, text: str) -> Out | None:
     if looks_like_question(text):
         return None
+    if (days := days_said(text)) is not None:  # "they said fix within 2 weeks": no finding
+        return [*_deadline_told(ctx, days), PROMPT]
     description = " ".join(text.split())[:MAX_NC_TEXT]
     if not description:
         return [PROMPT]
-    still = ctx.pending.data.get("still", "") if ctx.pending else ""
-    ctx.wait_for(GRADE_INPUT, "", text=description, **({"still": still} if still else {}))
+    kept = {k: v for k, v in (ctx.pending.data if ctx.pending else {}).items() if k in _KEPT}
+    ctx.wait_for(GRADE_INPUT, "", text=description, **kept)
     return [PROMPT]
+
+
+_KEPT = ("still", "days")  # carried from one finding's questions to the next
 
 
 def ask_grade(ctx: Ctx) -> Out:
@@ -100,15 +170,18 @@ def take_grade(ctx: Ctx, text: str) -> Out | None:
     grade = grade_in(text)
     if grade is not None and len(text) <= 20:
         return add(ctx, grade)
+    if (days := days_said(text)) is not None:  # the deadline, said before the grade
+        return [*_deadline_told(ctx, days), PROMPT]
     if parse_answer(text) is not None or says_nothing_new(text):  # "yes" to "major or minor?"
         return [ctx.reply("choice_not_understood"), PROMPT]
     return None
 
 
-def _due(ctx: Ctx, days: int) -> date:
-    """A deadline on a working day (a Saturday is the Friday before); before stage 2 when it is
-    booked ahead: stage 1 findings are fixed before it."""
-    due = ctx.today + timedelta(days=days)
+def _due(ctx: Ctx, base: date, days: int) -> date:
+    """A deadline ``days`` after the audit's day ``base``, on a working day (a Saturday is the
+    Friday before), never before today; before stage 2 when it is booked ahead: stage 1
+    findings are fixed before it."""
+    due = base + timedelta(days=days)
     stage2 = timeline_of(ctx).get("stage2")
     if stage2 is not None and not stage2.done and ctx.today < stage2.on <= due:
         due = stage2.on - timedelta(days=1)
@@ -122,26 +195,32 @@ def add(ctx: Ctx, grade: str) -> Out | None:
     ctx.clear_pending()
     rules = ctx.kb.rules
     n = 1 + max((int(number(nc)) for nc in ctx.company.nonconformities), default=0)
+    audit = recent_audit(ctx)
+    base = audit.on if audit is not None else ctx.today  # deadlines run from the audit
+    said = int(p.data.get("days", "0") or 0)  # the body's own deadline, when the owner said it
     nc = Nonconformity(
         id=f"nc:{n}",
         description=p.data.get("text", ""),
         grade="major" if grade == "major" else "minor",
-        raised_on=ctx.today,
-        correction_due=_due(ctx, rules.nc_correction_days),
-        evidence_due=_due(ctx, rules.nc_evidence_days),
+        raised_on=base,
+        correction_due=_due(ctx, base, said or rules.nc_correction_days),
+        evidence_due=_due(ctx, base, said or rules.nc_evidence_days),
     )
     ctx.company.nonconformities.append(nc)
     audit_steps(ctx)
+    groups = _groups(ctx)
     saved = ctx.t(
         "nc_saved",
-        n=n,
+        label=label(ctx, nc, groups),
         correction=fmt_date(nc.correction_due),
         evidence=fmt_date(nc.evidence_due),
     )
+    edit = [[ctx.button("nc_edit_btn", "nc.edit", nc.id)]]
     still = int(p.data.get("still", "0") or 0)
     if still > 1:  # the user said how many: the next one straight away
-        return [Reply(saved), ctx.reply("ask_next_nc", n=n + 1), *ask_text(ctx, still - 1)]
-    return [Reply("\n\n".join([saved, *listing(ctx)]), buttons(ctx))]
+        nxt = ctx.reply("ask_next_nc", n=groups[nc.id][1] + 1)
+        return [Reply(saved, edit), nxt, *ask_text(ctx, still - 1, said)]
+    return [Reply("\n\n".join([saved, *listing(ctx)]), [*edit, *buttons(ctx)])]
 
 
 def close(ctx: Ctx, nc_id: str) -> Out | None:
@@ -150,9 +229,14 @@ def close(ctx: Ctx, nc_id: str) -> Out | None:
     if nc is None:
         return None
     if nc.closed_on is not None:
-        return [ctx.reply("nc_closed", n=number(nc))]
+        return [ctx.reply("nc_closed", label=_capital(label(ctx, nc)))]
     return confirm.ask(
-        ctx, "confirm_close_nc", "nc.close.do", nc_id, n=str(number(nc)), text=nc.description[:80]
+        ctx,
+        "confirm_close_nc",
+        "nc.close.do",
+        nc_id,
+        label=label(ctx, nc),
+        text=nc.description[:80],
     )
 
 
@@ -179,7 +263,7 @@ def close_confirmed(ctx: Ctx, nc_id: str) -> Out | None:
     if nc.closed_on is None:
         nc.closed_on = ctx.today
     audit_steps(ctx)
-    closed = ctx.reply("nc_closed", n=number(nc))
+    closed = ctx.reply("nc_closed", label=_capital(label(ctx, nc)))
     return [closed, SHOW_NEXT] if not open_ncs(ctx) else [closed]
 
 
@@ -201,10 +285,195 @@ def audit_steps(ctx: Ctx, passed_clean: bool = False) -> None:
     position.refresh(ctx)
 
 
+# --- corrections told in words ------------------------------------------------------------
+
+_UNITS = {"day": 1, "天": 1, "工作日": 1, "week": 7, "周": 7, "星期": 7, "礼拜": 7}
+_WITHIN = re.compile(
+    r"\b(?:within|in|inside)\s+(?P<n>\d+|an?|one|two|three|four|five|six|ten)\s+"
+    r"(?P<unit>day|week|month)s?\b"
+    r"|(?P<n_zh>\d+|[一二两三四五六七八九十]+)\s*个?\s*(?P<unit_zh>天|周|星期|礼拜|工作日|月)"
+    r"(?:之内|以内|内)",
+    re.I,
+)
+_DEADLINE = re.compile(
+    r"\b(?:fix|fixed|close|closed|correct|deadline|due|said|told|gave|give|given|respond|"
+    r"evidence|submit|send|answer)\b|整改|关闭|期限|要求|提交|说|给了?我们",
+    re.I,
+)
+MAX_DEADLINE_TEXT = 80
+
+
+def days_said(text: str) -> int | None:
+    """The days the certification body gave to fix its findings ("they said fix within 2
+    weeks", "要求两周内整改"), or None when the text says no such deadline."""
+    m = _WITHIN.search(text)
+    if m is None or len(text) > MAX_DEADLINE_TEXT or not _DEADLINE.search(text):
+        return None
+    said = (m.group("n") or m.group("n_zh") or "").lower().replace("两", "二")
+    unit = (m.group("unit") or m.group("unit_zh") or "").lower()
+    count = 1 if said in ("a", "an") else (c.value if (c := parse_count(said)) else 0)
+    days = count * (30 if unit in ("month", "月") else _UNITS.get(unit, 1))
+    return days if 0 < days <= 180 else None
+
+
+def _deadline_told(ctx: Ctx, days: int) -> Out:
+    """The deadline the body gave, from its audit's day: set on that audit's open findings
+    already recorded, and kept for those still to come when they are being asked for."""
+    audit = recent_audit(ctx)
+    base = audit.on if audit is not None else ctx.today
+    due = _due(ctx, base, days)
+    groups = _groups(ctx)
+    mine = [
+        nc
+        for nc in open_ncs(ctx)
+        if audit is not None and (held := groups[nc.id][0]) is not None and held.key == audit.key
+    ]
+    for nc in mine:
+        nc.correction_due = nc.evidence_due = due
+    p = ctx.pending
+    if p is not None and p.flow in (TEXT_INPUT, GRADE_INPUT):
+        ctx.wait_for(p.flow, p.field, **{**p.data, "days": str(days)})  # those still to come
+    when = {"due": fmt_date(due), "audit": fmt_date(base)}
+    if not mine:
+        return [ctx.reply("nc_deadline_next", None, days=days, **when)]
+    labels = ", ".join(label(ctx, nc, groups) for nc in mine)
+    return [ctx.reply("nc_deadline_set", None, days=days, labels=labels, **when)]
+
+
+_NAMED = (
+    r"(?:\b(?:nc|nonconformity|finding|non-conformity)\s*(?:no\.?\s*)?#?\s*(?P<n>\d+)"
+    r"|不符合项?\s*(?P<n2>\d+)"
+    r"|第\s*(?P<n3>\d+|[一二三四五六七八九十]+)\s*(?:个|项|条)?\s*(?:不符合项?|问题))"
+)
+_SHOULD = (
+    r"(?:should\s+(?:be|read|say)|is\s+actually|was\s+actually|(?:change|correct)\s+it\s+to"
+    r"|to\s+read|应该是|应为|改成|改为|其实是|实际是|正确的是|应该写)"
+)
+_CORRECTED = re.compile(rf"{_NAMED}.{{0,40}}?{_SHOULD}\s*[:：,，]?\s*(?P<new>.+)$", re.I)
+_CHANGE = re.compile(rf"\b(?:change|correct|rename)\s+{_NAMED}\s+to\s*[:：]?\s*(?P<new>.+)$", re.I)
+_QUOTES = " \"'“”‘’「」『』.。"
+
+
+def told(ctx: Ctx, text: str) -> Out | None:
+    """A correction told in words: a finding's description ("nonconformity 2 is wrong, it
+    should be …"), or the deadline the body gave ("they said fix within 2 weeks") for the
+    findings of the audit just held; None when the text is neither."""
+    if not ctx.company.nonconformities:
+        return None
+    if (m := _CORRECTED.search(text) or _CHANGE.search(text)) is not None:
+        said = parse_count(m.group("n") or m.group("n2") or m.group("n3") or "")
+        nc = _named(ctx, said.value) if said is not None else None
+        new = m.group("new").strip(_QUOTES)[:MAX_NC_TEXT]
+        if nc is not None and len(new) >= 2:
+            return _describe(ctx, nc, new)
+        return None
+    if (days := days_said(text)) is not None and recent_audit(ctx) is not None and open_ncs(ctx):
+        return _deadline_told(ctx, days)
+    return None
+
+
+def _named(ctx: Ctx, n: int) -> Nonconformity | None:
+    """The finding the owner calls "nonconformity n": the n-th of the audit that raised the
+    latest findings, as shown; else the one with that number."""
+    groups = _groups(ctx)
+    ncs = ctx.company.nonconformities
+    last = groups[ncs[-1].id][0] if ncs else None
+    same = [nc for nc in ncs if groups[nc.id][0] == last]
+    if last is not None and 1 <= n <= len(same):
+        return same[n - 1]
+    return next((nc for nc in ncs if number(nc) == str(n)), None)
+
+
+def _describe(ctx: Ctx, nc: Nonconformity, new: str) -> Out:
+    old, nc.description = nc.description, " ".join(new.split())[:MAX_NC_TEXT]
+    return [ctx.reply("nc_edited", label=_capital(label(ctx, nc)), text=nc.description, old=old)]
+
+
+def ask_edit(ctx: Ctx, nc_id: str) -> Out | None:
+    """✏️ under a finding: its description typed again."""
+    nc = next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
+    if nc is None:
+        return None
+    p = ctx.pending
+    resume: dict[str, str] = {}
+    if p is not None and p.flow == TEXT_INPUT:  # the next one was being asked for: after this
+        resume = {"resume": "1", **{k: v for k, v in p.data.items() if k in _KEPT}}
+    ctx.wait_for(EDIT_INPUT, "", id=nc_id, **resume)
+    return [PROMPT]
+
+
+def _edit_prompt(ctx: Ctx) -> Out:
+    p = ctx.pending
+    nc = next(
+        (x for x in ctx.company.nonconformities if p is not None and x.id == p.data.get("id")),
+        None,
+    )
+    if nc is None:
+        ctx.clear_pending()
+        return [SHOW_NEXT]
+    return [ctx.reply("ask_nc_edit", label=label(ctx, nc), text=nc.description)]
+
+
+def take_edit(ctx: Ctx, text: str) -> Out | None:
+    p = ctx.pending
+    if p is None or looks_like_question(text):
+        return None
+    nc = next((x for x in ctx.company.nonconformities if x.id == p.data.get("id")), None)
+    ctx.clear_pending()
+    if nc is None or len(text.strip()) < 2:
+        return [ctx.reply("event_unknown")]
+    done = _describe(ctx, nc, text.strip(_QUOTES))
+    if p.data.get("resume"):  # the next finding was being asked for: ask again
+        return [
+            *done,
+            *ask_text(ctx, int(p.data.get("still", "0") or 0), int(p.data.get("days", "0") or 0)),
+        ]
+    return done
+
+
+# Internal audit findings (``flows.internal_findings``) declare their inputs here, in a flow
+# the catalogue lists; called through these, imported when called: that module (through
+# ``flows.basics``) imports this one.
+FINDINGS_ADDED, FINDINGS_LIST = "findings_added", "findings_list"
+
+
+def _redo_findings(ctx: Ctx, first: str, last: str) -> Out | None:
+    from flows import internal_findings
+
+    return internal_findings.redo(ctx, first, last)
+
+
+def _take_after_findings(ctx: Ctx, text: str) -> Out | None:
+    from flows import internal_findings
+
+    return internal_findings.take_after(ctx, text)
+
+
+def _ask_findings_list(ctx: Ctx) -> Out:
+    from flows import internal_findings
+
+    return internal_findings.ask_list(ctx)
+
+
+def _take_findings_list(ctx: Ctx, text: str) -> Out | None:
+    from flows import internal_findings
+
+    return internal_findings.take_list(ctx, text)
+
+
+def _after_again(ctx: Ctx) -> Out:
+    """Shown again (/next, a restart): the findings stay as added, what's next follows."""
+    ctx.clear_pending()
+    return [SHOW_NEXT]
+
+
 FLOW = Flow(
     "nonconformity",
     verbs=(
         Verb("nc.add", ask_text),
+        Verb("nc.edit", ask_edit, arity=1),
+        # internal audit findings split wrongly: taken back out and asked for again
+        Verb("fi.redo", _redo_findings, arity=2),
         Verb("nc.grade", add, arity=1),
         Verb("nc.close", close, arity=1, records_done=True),
         Verb("nc.closeall", close_all, records_done=True),
@@ -217,6 +486,16 @@ FLOW = Flow(
             gives_way_to_news=True,
         ),
         Input(GRADE_INPUT, ask_grade, take=take_grade, gives_way_to_news=True),
+        Input(EDIT_INPUT, _edit_prompt, take=take_edit),
+        # internal audit findings (``flows.internal_findings``), right after they are added
+        Input(
+            FINDINGS_ADDED,
+            _after_again,
+            take=_take_after_findings,
+            lapses=True,
+            before_intents=True,
+        ),
+        Input(FINDINGS_LIST, _ask_findings_list, take=_take_findings_list),
     ),
     actions=(
         Verb("nc.close.do", close_confirmed, arity=1),

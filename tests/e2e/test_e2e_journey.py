@@ -141,10 +141,18 @@ class Journey:
         saved = await self.press(self.label("nc_minor"), exact=True)
         assert description[self.lang] in text_of(saved[0])
         assert "nc:" not in text_of(saved[0])  # no internal ids in what the user reads
-        [question] = await self.press(self.label("nc_close_btn", n=1), exact=True)
+        # numbered within the audit that raised it: "Stage 2 audit, finding 1"
+        # ("nonconformity 1" when the audit's day was never given)
+        audit = {"zh": "二阶段审核", "en": "Stage 2 audit"}[self.lang]
+        finding = self.label("nc_label", audit=audit, n="1")
+        if finding not in text_of(saved[0]):
+            finding = self.label("nc_label_plain", n="1")
+        assert finding in text_of(saved[0])
+        [question] = await self.press(self.label("nc_close_label_btn", label=finding), exact=True)
         assert description[self.lang] in text_of(question)  # asks before closing
         replies = await self.press(self.label("confirm_yes"), exact=True)
-        assert self.label("nc_closed", n=1) in [text_of(r) for r in replies]
+        closed = self.label("nc_closed", label=finding[:1].upper() + finding[1:])
+        assert closed in [text_of(r) for r in replies]
 
     async def until_certified(self) -> None:
         """Follow "what's next?" until the certificate is recorded."""

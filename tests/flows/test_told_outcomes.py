@@ -288,7 +288,7 @@ def test_findings_told_with_a_count_are_asked_for_one_after_another(en: Driver) 
     en.text("we got 2 minor NCs at stage 2")
     en.text("IP ledger has no renewal deadlines")
     en.press("Minor")
-    assert "Now nonconformity 2" in en.said()
+    assert "Recorded Stage 2 audit, finding 1" in en.said() and "Now finding 2" in en.said()
     en.text("Two R&D contracts without IP review")
     en.press("Minor")
     ncs = en.conv.company.nonconformities

@@ -1,0 +1,259 @@
+"""Findings told in words, as an owner types them: lists of internal audit findings split
+whole, a wrong split corrected, closing words close them; an audit's nonconformities run from
+its day, take the deadline the body said, can be corrected and are numbered per audit."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from flows.state import Action
+from flows.workdays import previous_working_day
+from knowledge.loader import Knowledge
+from tests.flows.conftest import Driver
+
+
+def _internal_audit_held(d: Driver) -> None:
+    """Running since June, the internal audit of 19 November recorded (today 27 November)."""
+    d.onboard("Acme", "2|ob|stage|running")
+    d.text("2026-06-01")
+    d.text("内审11月19号做完了，发现了三个问题")
+    d.text("对")
+
+
+def _findings(d: Driver) -> list[Action]:
+    return [a for a in d.conv.company.actions if a.id.startswith("finding:")]
+
+
+def _words(d: Driver, a: Action) -> str:
+    title = a.title_zh if d.conv.user.lang == "zh" else a.title_en
+    return title.split("：" if d.conv.user.lang == "zh" else ": ", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "expected"),
+    [("en", "first one was training records missing for 2 new hires, second the ledger had a "
+            "wrong renewal date for one trademark, third no IP clause in 2 supplier contracts",
+      ["training records missing for 2 new hires",
+       "the ledger had a wrong renewal date for one trademark",
+       "no IP clause in 2 supplier contracts"]),
+     ("en", "1) training records missing 2) wrong renewal date in the ledger 3) no IP clause",
+      ["training records missing", "wrong renewal date in the ledger", "no IP clause"]),
+     ("zh", "第一，新员工培训记录缺失；第二，台账上一件商标续展日期错误；"
+            "第三，两份供应商合同没有知识产权条款",
+      ["新员工培训记录缺失", "台账上一件商标续展日期错误", "两份供应商合同没有知识产权条款"]),
+     ("zh", "一是培训记录缺失，二是台账续展日期错误，三是供应商合同没有知识产权条款",
+      ["培训记录缺失", "台账续展日期错误", "供应商合同没有知识产权条款"]),
+     ("zh", "①培训记录缺失②台账续展日期错误③供应商合同没有知识产权条款",
+      ["培训记录缺失", "台账续展日期错误", "供应商合同没有知识产权条款"])],
+)  # fmt: skip
+def test_a_list_of_internal_audit_findings_is_split_into_whole_findings(
+    kb: Knowledge, lang: str, said: str, expected: list[str]
+) -> None:
+    d = Driver(kb, lang)
+    _internal_audit_held(d)
+    d.text(said)
+    assert [_words(d, a) for a in _findings(d)] == expected, d.said()
+    assert "3" in d.said()
+
+
+def test_a_bare_first_is_no_list_of_findings(en: Driver) -> None:
+    _internal_audit_held(en)
+    en.text("first, we sent the application to the certification body")
+    assert not _findings(en)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "wrong", "expected"),
+    [("en", "the findings were: training records missing, the ledger had a wrong date and no IP "
+            "clause in supplier contracts", "no, there were 3 separate findings",
+      ["training records missing", "the ledger had a wrong date",
+       "no IP clause in supplier contracts"]),
+     ("zh", "发现的问题：培训记录缺失，台账日期错误以及合同没有知识产权条款", "不对，是三个问题",
+      ["培训记录缺失", "台账日期错误", "合同没有知识产权条款"])],
+)  # fmt: skip
+def test_a_wrong_split_corrected_right_after_is_split_as_said(
+    kb: Knowledge, lang: str, said: str, wrong: str, expected: list[str]
+) -> None:
+    d = Driver(kb, lang)
+    _internal_audit_held(d)
+    d.text(said)
+    assert len(_findings(d)) == 2  # "… and …" kept together at first
+    d.text(wrong)
+    assert [_words(d, a) for a in _findings(d)] == expected, d.said()
+    assert all(a.done_on is None for a in _findings(d))
+
+
+@pytest.mark.parametrize(
+    ("lang", "wrong", "again"),
+    [("en", "that's wrong", "training records missing; wrong date in the ledger; no IP clause"),
+     ("zh", "拆错了", "培训记录缺失；台账日期错误；合同没有知识产权条款")],
+)  # fmt: skip
+def test_a_wrong_split_is_taken_back_and_the_list_asked_for_again(
+    kb: Knowledge, lang: str, wrong: str, again: str
+) -> None:
+    d = Driver(kb, lang)
+    _internal_audit_held(d)
+    d.text("the findings were: training records missing, ledger and contracts")
+    d.text(wrong)
+    assert not _findings(d), d.said()  # taken back out of the plan
+    assert ("“；”" if lang == "zh" else "“;”") in d.said()  # asked again, how to split them
+    d.text(again)
+    assert len(_findings(d)) == 3, d.said()
+
+
+def test_the_redo_button_takes_the_findings_back(en: Driver) -> None:
+    _internal_audit_held(en)
+    en.text("the findings were: training records missing; ledger wrong")
+    en.press("✏️")
+    assert not _findings(en)
+    en.text("training records missing\nledger had a wrong date\nno IP clause in contracts")
+    assert len(_findings(en)) == 3
+
+
+def test_a_count_that_matches_what_was_added_changes_nothing(en: Driver) -> None:
+    _internal_audit_held(en)
+    en.text("first was training records missing, second was ledger wrong, third was no clause")
+    ids = [a.id for a in _findings(en)]
+    en.text("no, there were 3 separate findings")
+    assert [a.id for a in _findings(en)] == ids and len(ids) == 3
+    assert "3 separate findings" in en.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "closed", "yes"),
+    [("en", "the 3 internal audit findings are all fixed", "yes"),
+     ("en", "we resolved all the internal audit findings", "yes"),
+     ("zh", "内审的问题都整改完了", "对"),
+     ("zh", "内审问题都关闭了", "对")],
+)  # fmt: skip
+def test_closing_words_close_the_internal_audit_findings_after_a_read_back(
+    kb: Knowledge, lang: str, closed: str, yes: str
+) -> None:
+    d = Driver(kb, lang)
+    _internal_audit_held(d)
+    d.text("第一个是合同没做知识产权审查，第二个是培训记录缺签到，第三个是台账没更新")
+    d.advance(10)
+    d.text(closed)
+    assert len(_findings(d)) == 3, d.said()  # no finding made of "all fixed"
+    assert all(a.done_on is None for a in _findings(d))  # read back first
+    assert "培训记录缺签到" in d.said()
+    d.text(yes)
+    assert all(a.done_on == d.now.date() for a in _findings(d)), d.said()
+
+
+def test_closing_words_with_nothing_open_add_nothing(en: Driver) -> None:
+    _internal_audit_held(en)
+    en.text("the internal audit findings are all fixed")
+    assert not _findings(en)
+    assert "No internal audit findings are open" in en.said()
+
+
+def _stage1_held(d: Driver) -> None:
+    """Applied; stage 1 held on 20 November (today 27 November), two findings told."""
+    zh = d.conv.user.lang == "zh"
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text("一阶段审核11月20号做的" if zh else "stage 1 audit was on November 20")
+    d.text("对" if zh else "yes")
+    d.text("一阶段开了2个不符合" if zh else "stage 1 raised 2 findings")
+
+
+STAGE1 = date(2026, 11, 20)
+
+
+@pytest.mark.parametrize(
+    ("lang", "deadline", "second"),
+    [("en", "they said fix within 2 weeks", "training plan not approved by GM"),
+     ("zh", "审核员说两周内整改", "培训计划未经总经理批准")],
+)  # fmt: skip
+def test_a_deadline_said_between_findings_is_their_due_date_not_a_finding(
+    kb: Knowledge, lang: str, deadline: str, second: str
+) -> None:
+    d = Driver(kb, lang)
+    _stage1_held(d)
+    d.text("IP manual refers to the 2013 standard")
+    d.press("2|nc.grade|minor")
+    d.text(deadline)
+    assert len(d.conv.company.nonconformities) == 1, d.said()
+    d.text(second)
+    d.press("2|nc.grade|minor")
+    ncs = d.conv.company.nonconformities
+    assert [nc.description for nc in ncs] == ["IP manual refers to the 2013 standard", second]
+    due = previous_working_day(STAGE1 + timedelta(days=14))  # two weeks from the audit day
+    assert [(nc.correction_due, nc.evidence_due) for nc in ncs] == [(due, due), (due, due)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_nonconformity_deadlines_run_from_the_audit_day(kb: Knowledge, lang: str) -> None:
+    d = Driver(kb, lang)
+    _stage1_held(d)
+    d.text("IP manual refers to the 2013 standard")
+    d.press("2|nc.grade|minor")
+    [nc] = d.conv.company.nonconformities
+    due = previous_working_day(STAGE1 + timedelta(days=kb.rules.nc_evidence_days))
+    assert nc.evidence_due == due and nc.raised_on == STAGE1  # not 30 days from today
+    assert due.isoformat() in d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "new"),
+    [("en", 'oops nonconformity 2 is wrong, it should be "training plan not approved by GM"',
+      "training plan not approved by GM"),
+     ("en", "change finding 2 to training plan not approved by GM",
+      "training plan not approved by GM"),
+     ("zh", "不符合项2写错了，应该是“培训计划未经总经理批准”", "培训计划未经总经理批准")],
+)  # fmt: skip
+def test_a_findings_description_corrected_in_words(
+    kb: Knowledge, lang: str, said: str, new: str
+) -> None:
+    d = Driver(kb, lang)
+    _stage1_held(d)
+    for text in ("IP manual refers to the 2013 standard", "they gave us two weeks, fix it"):
+        d.text(text)
+        d.press("2|nc.grade|minor")
+    d.text(said)
+    ncs = d.conv.company.nonconformities
+    assert [nc.description for nc in ncs] == ["IP manual refers to the 2013 standard", new]
+    assert new in d.said() and "they gave us two weeks" in d.said()  # read back, old and new
+
+
+def test_a_findings_description_corrected_with_its_button(zh: Driver) -> None:
+    _stage1_held(zh)
+    zh.text("外来文件没有受控")
+    zh.press("2|nc.grade|minor")
+    zh.press("2|nc.edit|nc:1")  # "✏️ 修改描述" under the finding just recorded
+    assert "外来文件没有受控" in zh.said()
+    zh.text("外来文件清单没有受控")
+    assert zh.conv.company.nonconformities[0].description == "外来文件清单没有受控"
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.flow == "nc_text"
+    zh.text("培训计划未批准")  # the second finding is still asked for
+    zh.press("2|nc.grade|minor")
+    assert len(zh.conv.company.nonconformities) == 2
+
+
+@pytest.mark.parametrize(
+    ("lang", "stage2", "found", "label", "not_shown"),
+    [("en", "stage 2 audit was on December 10", "stage 2 found 1 minor NC about missing NDAs",
+      "Stage 2 audit, finding 1", "nonconformity 3"),
+     ("zh", "二阶段审核12月10号做的", "二阶段开了1个一般不符合，说是保密协议没签全",
+      "二阶段审核第 1 项不符合", "不符合项 3")],
+)  # fmt: skip
+def test_findings_are_numbered_within_their_audit(
+    kb: Knowledge, lang: str, stage2: str, found: str, label: str, not_shown: str
+) -> None:
+    d = Driver(kb, lang)
+    _stage1_held(d)
+    for text in ("IP manual refers to the 2013 standard", "training plan not approved"):
+        d.text(text)
+        d.press("2|nc.grade|minor")
+    stage1 = "一阶段审核第 2 项不符合" if lang == "zh" else "Stage 1 audit, finding 2"
+    assert stage1 in d.said()
+    d.advance(20)  # 2026-12-17
+    d.text(stage2)
+    d.text("对" if lang == "zh" else "yes")
+    d.text(found)
+    assert len(d.conv.company.nonconformities) == 3, d.said()
+    assert label in d.said() and not_shown not in d.said()
+    assert any(label in b.label for b in d.buttons)  # "✅ Close: Stage 2 audit, finding 1"
