@@ -58,9 +58,10 @@ def how_steps(ctx: Ctx, item: Item) -> str:
 
 def item_buttons(ctx: Ctx, item: Item) -> list[list[Button]]:
     if item.key.startswith("nc:"):
-        nc_id, n = item.key.rsplit(":", 1)[0], item.key.split(":")[1]
+        from flows.nonconformity import close_button  # nonconformity → … → next_action
+
         return [
-            [ctx.button("nc_close_btn", "nc.close", nc_id, n=n)],
+            [close_button(ctx, item.key.rsplit(":", 1)[0])],
             [ctx.button("change_date_btn", "evt.date", item.key)],
             [ctx.button("open_step", "step", "audit.nonconformities")],
         ]

@@ -502,3 +502,20 @@ FLOW = Flow(
         Verb("nc.closeall.do", close_all_confirmed),
     ),
 )
+
+
+def close_button(ctx: Ctx, nc_id: str) -> Button:
+    """ "✅ Close: Stage 2 audit, finding 1": the finding as the owner sees it."""
+    nc = next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
+    if nc is None:
+        return ctx.button("nc_close_btn", "nc.close", nc_id, n=nc_id.split(":")[-1])
+    return ctx.button("nc_close_label_btn", "nc.close", nc_id, label=label(ctx, nc))
+
+
+def shown_label(ctx: Ctx, nc_id: str) -> str:
+    nc = next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
+    return label(ctx, nc) if nc is not None else ctx.t("nc_label_plain", n=nc_id.split(":")[-1])
+
+
+def named(ctx: Ctx, n: int) -> Nonconformity | None:
+    return _named(ctx, n)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Literal
 
+from flows import nonconformity
 from flows.context import Ctx, fmt_date
 from flows.next_action import NextAction
 from flows.timeline import Item, Timeline
@@ -75,6 +76,7 @@ def as_next(ctx: Ctx, risk: Risk) -> NextAction:
         "days": (ctx.today - risk.since).days,
         "title": item.title(ctx.lang),
         "n": item.key.split(":")[1] if ":" in item.key else "",
+        "label": _nc_label(ctx, item.key) if item.key.startswith("nc:") else "",
     }
     return NextAction(
         what=ctx.t(f"risk_{risk.kind}_what", **values),
@@ -106,6 +108,12 @@ def _buttons(ctx: Ctx, risk: Risk) -> list[list[Button]]:
         ]
     nc_id = ":".join(key.split(":")[:2])
     return [
-        [ctx.button("nc_close_btn", "nc.close", nc_id, n=key.split(":")[1])],
+        [nonconformity.close_button(ctx, nc_id)],
         [ctx.button("open_step", "step", "audit.nonconformities")],
     ]
+
+
+def _nc_label(ctx: Ctx, key: str) -> str:
+    """ "Stage 2 audit, finding 1", opening a sentence."""
+    said = nonconformity.shown_label(ctx, ":".join(key.split(":")[:2]))
+    return said[:1].upper() + said[1:]

@@ -210,10 +210,9 @@ def _nc_closed(ctx: Ctx, text: str = "") -> Out | None:
             return nonconformity.close_all(ctx)
     elif (m := _NUMBERED.search(text)) is not None:  # "不符合项2整改完了", "closed NC 2"
         said = parse_count(next(g for g in m.groups() if g))  # "第一个不符合", "NC 2"
-        n = str(said.value) if said is not None else ""
-        named = [nc for nc in open_ncs if str(nonconformity.number(nc)) == n]
-        if named:
-            return nonconformity.close(ctx, named[0].id)
+        shown = nonconformity.named(ctx, said.value) if said is not None else None
+        if shown is not None and shown in open_ncs:  # as numbered in the owner's messages
+            return nonconformity.close(ctx, shown.id)
     if len(open_ncs) > 1 and _ALL.search(text) and counted is None:  # "不符合都整改完了"
         return nonconformity.close_all(ctx)
     if len(open_ncs) == 1:

@@ -64,7 +64,11 @@ def test_from_onboarding_to_recertification(kb: Knowledge, lang: str) -> None:
     external_audit(
         d, "audit.stage2", "stage2", today(d) + timedelta(days=21), findings="合同未审查"
     )
-    one_next(d)  # the nonconformity's deadline, first
+    one_next(d)  # the nonconformity's deadline, first, closed by the finding's own name
+    close = "✅ 关闭：二阶段审核第 1 项不符合"
+    if lang == "en":
+        close = "✅ Close: Stage 2 audit, finding 1"
+    assert any(b.label == close for b in d.buttons), [b.label for b in d.buttons]
     d.press("2|nc.close|nc:1")
     d.press("2|yes|")  # confirmed: closing ends its reminders
     complete_step(d, "audit.report")
