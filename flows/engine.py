@@ -94,6 +94,9 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
         ctx.clear_pending()  # asked about another company: not an answer here
     if _moves_on(event) and told_read_back(ctx) is not None:
         return [*accept_read_back(ctx), ShowNext()]  # /next after "合同签了": it is recorded
+    if _views(event) and told_read_back(ctx) is not None:  # /plan after "合同签了": recorded,
+        accepted = accept_read_back(ctx)  # so the plan shown has it done
+        return [*accepted, *command(ctx, event.value.lower(), event.args.strip())]
     _withdraw_lapsed(ctx, event)
     if event.kind is EventKind.COMMAND:
         return command(ctx, event.value.lower(), event.args.strip())
@@ -102,6 +105,13 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
     if event.kind is EventKind.TEXT:
         return text(ctx, event.value)
     return unsupported(ctx, event.value)
+
+
+_VIEWS = frozenset({"plan", "status", "reminders"})  # commands that only show where things are
+
+
+def _views(event: Event) -> bool:
+    return event.kind is EventKind.COMMAND and event.value.lower() in _VIEWS
 
 
 def _moves_on(event: Event) -> bool:

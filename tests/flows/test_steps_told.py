@@ -318,3 +318,15 @@ def test_an_action_told_done_in_other_words_is_read_back(zh: Driver, said: str, 
     zh.press("2|pl.target|")
     zh.text(said)
     assert title in zh.said() and "已完成" in zh.said(), zh.said()
+
+
+@pytest.mark.parametrize("view", ["plan", "status", "reminders"])
+def test_a_read_back_left_for_a_view_command_is_recorded_first(en: Driver, view: str) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    en.onboard()
+    assess_and_plan(en)
+    en.text("the IP ledger is done")
+    en.cmd(view)  # moving on to look: the read-back is taken, then shown
+    assert "Marked done" in en.said(), en.said()
+    assert any(a.done_on for a in en.conv.company.actions if "ledger" in a.title_en.lower())
