@@ -35,7 +35,7 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
         "apply",
         re.compile(
             r"提交.{0,4}申请|申请了|已申请|申请.{0,10}(?:交了|提交了|递交了|交上去|报上去)|交的申请"
-            r"|递交的?申请|applied|submitted\s+(the|our)\s+application"
+            r"|递交的?申请|applied|(?:submitted|sent|filed)\s+(the|our)\s+application"
             r"|application\s+(?:was\s+|went\s+)?(?:in|submitted|sent)\b",
             re.I,
         ),
@@ -85,7 +85,7 @@ _FUTURE = re.compile(
 )
 _PAST = re.compile(
     r"了|过|做的|开的|以来|已经|was|were|did|held|since|started|ago|last\s+"
-    r"|\b(?:have|has|done|finished|completed|submitted|applied|passed|went)\b|通过",
+    r"|\b(?:have|has|done|finished|completed|submitted|sent|filed|applied|passed|went)\b|通过",
     re.I,
 )
 

@@ -41,7 +41,8 @@ _ZH_NOT_A_NAME = re.compile(
 _EN_NAME = r"(?P<name>[A-Z][\w&.\-]*(?:\s+(?:(?:of|for|and|&)\s+)?[A-Z][\w&.\-]*){0,5})"
 _EN_NAMED = re.compile(
     r"\b(?:applied|apply(?:ing)?|signed(?:\s+up)?|booked|went|going|go|chose|chosen|picked|"
-    r"selected|using|use|contracted|engaged)\s+(?:(?:with|to|for)\s+)?" + _EN_NAME
+    r"selected|using|use|contracted|engaged|(?:sent|submitted)\s+(?:the|our)\s+application)"
+    r"\s+(?:(?:with|to|for)\s+)?" + _EN_NAME
 )
 _EN_IS = re.compile(
     r"\b(?:cb|certification\s+body|certifier|registrar|certification\s+company)\s+(?:is|will\s+be|"

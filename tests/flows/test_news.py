@@ -120,3 +120,11 @@ def test_without_a_named_body_the_risk_says_the_certification_body(en: Driver) -
     en.text("ok")
     en.text("next")
     assert "Call or email your certification body" in en.said(), en.said()
+
+
+def test_an_application_sent_to_a_named_body_keeps_both(en: Driver) -> None:
+    en.onboard()
+    assess_and_plan(en)
+    en.text("we sent the application to CQC on may 7")
+    assert en.conv.company.cb_name == "CQC"
+    assert any(b.data == "2|fact|apply|2026-05-07" for b in en.buttons), en.said()
