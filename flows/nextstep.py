@@ -288,6 +288,22 @@ def _phase_lines(ctx: Ctx, tl: Timeline) -> list[str]:
     return lines
 
 
+def _missed_lines(ctx: Ctx, tl: Timeline, risky: set[str]) -> list[str]:
+    """Dates passed without being recorded done (a yearly audit, a review): as /reminders
+    lists them, so the two never disagree."""
+    missed = [
+        i
+        for i in tl.open_items()
+        if not i.key.startswith("action:")
+        and i.key not in risky
+        and state(i, ctx.today) is State.MISSED
+    ]
+    if not missed:
+        return []
+    listed = "\n".join(f"• {fmt_date(i.on)} {i.title(ctx.lang)}" for i in missed)
+    return [ctx.t("status_missed", lines=listed)]
+
+
 def status(ctx: Ctx, _: str = "") -> Out:
     kb, company = ctx.kb, ctx.company
     tl = timeline_of(ctx)
@@ -306,8 +322,11 @@ def status(ctx: Ctx, _: str = "") -> Out:
         lines.append(ctx.t("status_cert", number=number, expires=fmt_date(c.expires)))
     if company.cb_name:
         lines.append(ctx.t("status_cb", name=company.cb_name))
-    for risk in risks.find(ctx, tl):
+    found = risks.find(ctx, tl)
+    for risk in found:
         lines.append("⚠️ " + risks.as_next(ctx, risk).what)
+    if company.certificate is not None or not company.actions:  # no plan counts them
+        lines += _missed_lines(ctx, tl, {r.item.key for r in found})
     upcoming = [
         i for i in tl.open_items() if not i.key.startswith("action:") and i.on >= ctx.today
     ][:UPCOMING_SHOWN]

@@ -967,3 +967,12 @@ def test_a_date_read_back_on_a_day_off_says_so(
     assert note in d.said() and any(b.data.endswith("|2026-12-05") for b in d.buttons), d.said()
     d.text("stage 2 on December 7" if lang == "en" else "二阶段定在12月7号")  # a Monday
     assert note not in d.said()
+
+
+def test_status_lists_what_reminders_list_as_overdue(zh: Driver) -> None:
+    _certified(zh, "2026-01-10")  # today 2026-11-27: the yearly internal audit's date passed
+    zh.cmd("reminders")
+    overdue = zh.said()
+    assert "已逾期" in overdue and "年度内部审核" in overdue, overdue
+    zh.cmd("status")
+    assert "日期已过" in zh.said() and "年度内部审核" in zh.said(), zh.said()
