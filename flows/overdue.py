@@ -84,7 +84,8 @@ def all_done(ctx: Ctx, scope: str, count: str, earliest: str) -> Out | None:
     if not items or nextstep.overdue_guard(items) != (count, earliest):
         return [ctx.reply("overdue_changed"), *review(ctx)]
     n = timeline_edit.complete_many(ctx, [i.key for i in items])
-    return [ctx.reply("overdue_all_done", n=n), SHOW_NEXT]
+    titles = "\n".join(f"• {i.title(ctx.lang)}" for i in items)
+    return [ctx.reply("overdue_all_done", n=n, titles=titles), SHOW_NEXT]
 
 
 FLOW = Flow(
