@@ -84,8 +84,13 @@ def all_done(ctx: Ctx, scope: str, count: str, earliest: str) -> Out | None:
     if not items or nextstep.overdue_guard(items) != (count, earliest):
         return [ctx.reply("overdue_changed"), *review(ctx)]
     n = timeline_edit.complete_many(ctx, [i.key for i in items])
-    titles = "\n".join(f"• {i.title(ctx.lang)}" for i in items)
-    return [ctx.reply("overdue_all_done", n=n, titles=titles), SHOW_NEXT]
+    listed = [f"• {i.title(ctx.lang)}" for i in items[:TITLES_LISTED]]
+    if len(items) > TITLES_LISTED:
+        listed.append(ctx.t("overdue_done_more", n=len(items) - TITLES_LISTED))
+    return [ctx.reply("overdue_all_done", n=n, titles="\n".join(listed)), SHOW_NEXT]
+
+
+TITLES_LISTED = 5  # a tap that closes 50 actions names a few, not a wall of text
 
 
 FLOW = Flow(
