@@ -317,6 +317,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         if inp is not None:
             return [ctx.reply("choice_not_understood"), Prompt()]
         return [ctx.reply("number_alone", n=value.strip()[:12])]
+    if ctx.pending is None and (numbered := plan.numbers_done(ctx, value)) is not None:
+        return numbered  # "2 3 4都整改完了" after /plan: those items
     if ctx.pending is None and (told := told_outcome(ctx, value)) is not None:
         return told  # "拿到证书了", "不符合项整改完了": the flow that records it
     if ctx.pending is None and (asked := reminder_asked.recognise(ctx, value)) is not None:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from flows import dated, facts, planning, timeline_edit
+from flows import dated, facts, planning, steps_told, timeline_edit
 from flows.assessment import quick_done
 from flows.assignee_view import assign_button, item_owner
 from flows.callbacks import encode
@@ -271,6 +271,39 @@ def _line(ctx: Ctx, n: int, item: Item) -> str:
         owner=item_owner(ctx, item) or item.owner(ctx.lang) or ctx.t("owner_you"),
         star=" ★" if item.priority == 1 and item.key.startswith("action:") else "",
     )
+
+
+# Plan items told done by their numbers in /plan ("2 3 4都整改完了", "items 2 and 5 are done")
+_NUMBERS_DONE = re.compile(
+    r"^\s*(?:第\s*)?(?P<nums>\d{1,2}(?:\s*(?:[、,，和及与跟]|\s)\s*(?:第\s*)?\d{1,2})*)\s*"
+    r"(?:项|个|条|号)?\s*(?:都|也|全)?\s*(?:已经?)?(?:做完|完成|整改完|搞定|弄好|做好|好)了?"
+    r"|^\s*(?:items?|#|no\.?|numbers?)\s*(?P<nums_en>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)"
+    r"\s+(?:are|is)\s+(?:done|finished|completed|closed)",
+    re.I,
+)
+
+
+def numbers_done(ctx: Ctx, text: str) -> Out | None:
+    """ "2 3 4都整改完了" after /plan: those numbered actions read back to be ticked together;
+    a milestone among them keeps its own date (asked for instead)."""
+    m = _NUMBERS_DONE.search(text)
+    if m is None or not ctx.company.actions:
+        return None
+    listed = plan_items(ctx)[:PLAN_SHOWN]
+    picked = [int(n) for n in re.findall(r"\d+", m.group("nums") or m.group("nums_en"))]
+    if not picked or any(not 1 <= n <= len(listed) for n in picked):
+        return [ctx.reply("plan_number_unknown", n=len(listed)), show(ctx)]
+    items = [listed[n - 1] for n in dict.fromkeys(picked)]
+    actions = [i for i in items if i.key.startswith("action:")][:MAX_TOLD_TOGETHER]
+    milestones = [i for i in items if not i.key.startswith("action:")]
+    out: Out = steps_told.several_done(ctx, actions, text) if actions else []
+    if milestones:
+        titles = "、".join(i.title(ctx.lang) for i in milestones)
+        out.append(ctx.reply("plan_number_milestone", titles=titles))
+    return out
+
+
+MAX_TOLD_TOGETHER = 3  # what one button's data carries
 
 
 def counts(ctx: Ctx, items: list[Item] | None = None) -> dict[str, int]:

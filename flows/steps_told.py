@@ -145,7 +145,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     ahead = _AHEAD.search(text) is not None
     several = _several_actions(ctx, text) if not ahead and _DONE.search(text) else []
     if len(several) > 1:
-        return _several_done(ctx, several, text)  # "范围说明和组织机构图都弄好了"
+        return several_done(ctx, several, text)  # "范围说明和组织机构图都弄好了"
     if denies(text):
         return None
     step_id = _told_step(ctx.kb, text, ctx.company.current_step)
@@ -188,7 +188,9 @@ def _several_actions(ctx: Ctx, text: str) -> list[Item]:
     return found[:MAX_TOLD_TOGETHER]
 
 
-def _several_done(ctx: Ctx, actions: list[Item], text: str) -> Out:
+def several_done(ctx: Ctx, actions: list[Item], text: str) -> Out:
+    if len(actions) == 1:
+        return _done(ctx, actions[0], text)
     told_on = find_date(text, ctx.today, "past", "start")
     day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
     ids = "+".join(a.key.removeprefix("action:") for a in actions)

@@ -6,11 +6,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from flows import plan
 from flows.dates import add_months
 from flows.types import EventKind
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
-from tests.flows.timeline_walk import plan_every_gap, timeline
+from tests.flows.timeline_walk import ctx_of, plan_every_gap, timeline
 
 
 def _assessed(d: Driver, overrides: dict[str, str] | None = None) -> None:
@@ -577,3 +578,19 @@ def test_after_asking_for_more_time_a_shift_or_ok_moves_the_target(
     zh.text("计划太紧了")
     zh.text(said)
     assert zh.conv.company.target_date == add_months(before, months), zh.said()
+
+
+def test_plan_items_told_done_by_their_numbers(zh: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    zh.onboard()
+    assess_and_plan(zh)
+    zh.cmd("plan")
+    listed = plan.plan_items(ctx_of(zh))
+    zh.text("2 3都做完了")
+    assert listed[1].title_zh in zh.said() and listed[2].title_zh in zh.said(), zh.said()
+    zh.text("对")
+    done = {a.id for a in zh.conv.company.actions if a.done_on}
+    assert {listed[1].action_id, listed[2].action_id} <= done
+    zh.text("99号完成了")
+    assert "您说的是哪几项" in zh.said()
