@@ -331,6 +331,9 @@ def text(ctx: Ctx, raw: str) -> Out:
         return ticked  # "没有行政处罚": a condition the certification body checks
     if ctx.pending is None and (target := plan.target_said(ctx, value)) is not None:
         return target  # "目标改到明年6月底", "change the target date"
+    if (inp is None or inp.lapses) and (feasible := plan.feasibility_asked(ctx, value)):
+        ctx.clear_pending()  # "明年6月底能不能搞定": from the assessment's earliest date
+        return feasible
     if ctx.pending is None and (goal := plan.goal_said(ctx, value)) is not None:
         return [*goal, ShowNext()]  # "希望明年6月底前拿证": the target, or kept for the plan
     if ctx.pending is None and (slower := plan.more_time(ctx, value)) is not None:

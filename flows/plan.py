@@ -47,6 +47,33 @@ def ask_target(ctx: Ctx) -> Out:
     return [PROMPT]
 
 
+# "明年6月底能不能搞定", "can we be certified by next June?": is that date feasible?
+_FEASIBLE_ASKED = re.compile(
+    r"(?:能不能|能否|可不可以|有没有可能|行不行|可能吗)[^，。,]{0,8}(?:搞定|拿证|拿到证|通过认证|认证下来)"
+    r"|(?:搞定|拿证|拿到证|通过认证).{0,4}(?:吗|没问题吧|行吗)|来得及|来不及|赶得上|赶不上|赶得及"
+    r"|\b(?:can|could)\s+we\s+(?:get|be|have)\b.{0,20}\b(?:certified|certificate|done|finished)"
+    r"\b.{0,20}\b(?:by|before)\b"
+    r"|\b(?:realistic|feasible|possible|doable|achievable)\b(?=.*\b(?:certif\w*|target|done)\b)"
+    r"|\b(?:certif\w*|target|done)\b.*\b(?:realistic|feasible|possible|doable|achievable)\b",
+    re.I,
+)
+
+
+def feasibility_asked(ctx: Ctx, text: str) -> Out | None:
+    """Whether a date for the certificate can work, from the assessment's earliest date."""
+    if ctx.company.certificate or not _FEASIBLE_ASKED.search(text):
+        return None
+    when = find_date(goal_words_out(text), ctx.today, "future", "end")
+    if when is None or when <= ctx.today:
+        return None
+    if not quick_done(ctx):
+        return [ctx.reply("feasible_assess_first", date=fmt_date(when))]
+    earliest = planning.draft(ctx).earliest.target
+    if when >= earliest:
+        return [ctx.reply("feasible_yes", date=fmt_date(when), earliest=fmt_date(earliest))]
+    return [ctx.reply("feasible_no", date=fmt_date(when), earliest=fmt_date(earliest))]
+
+
 def goal_said(ctx: Ctx, text: str) -> Out | None:
     """The date the certificate is wanted by: the target once there is an assessment to plan
     from; before that, kept for when the plan is made."""

@@ -49,3 +49,29 @@ def test_the_plan_is_made_for_the_goal_said_earlier(en: Driver) -> None:
     en.press("2|pl.make")
     assert en.conv.company.target_date == date(2028, 12, 31), en.said()
     assert "You said you want the certificate by 2028-12-31" in en.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "reply"),
+    [("zh", "明年6月底能不能搞定", "来不及"), ("zh", "2028年底来得及吗", "来得及"),
+     ("en", "can we be certified by end of june next year?", "too early"),
+     ("en", "is end of 2028 realistic for the certificate?", "can work")],
+)  # fmt: skip
+def test_whether_a_date_can_work_is_answered_from_the_assessment(
+    kb: Knowledge, lang: str, said: str, reply: str
+) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    d = Driver(kb, lang)
+    d.onboard()
+    assess_and_plan(d)  # earliest 2027-08-05 with these gaps
+    target = d.conv.company.target_date
+    d.text(said)
+    assert reply in d.said(), d.said()
+    assert d.conv.company.target_date == target  # asked, not changed
+
+
+def test_whether_a_date_can_work_before_the_assessment_asks_for_it(en: Driver) -> None:
+    en.onboard()
+    en.text("can we be certified by end of june next year?")
+    assert "finish the gap assessment" in en.said(), en.said()
