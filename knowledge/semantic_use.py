@@ -228,14 +228,13 @@ class RowFile:
 
     def __init__(self, path: Path, n: int) -> None:
         with path.open("rb") as fh:
-            fmt = np.lib.format
-            read = fmt.read_array_header_1_0 if fmt.read_magic(fh) == (1, 0) else None
-            shape, fortran, dtype = read(fh) if read else ((), False, None)
+            if np.lib.format.read_magic(fh) != (1, 0):  # what ``np.save`` writes for it
+                raise ValueError(f"{path}: not a version 1.0 .npy file")
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
             self._offset = fh.tell()
         size = path.stat().st_size
         if shape != (n, 512) or fortran or dtype != np.uint8 or size != self._offset + n * 512:
             raise ValueError(f"{path}: not a ({n}, 512) uint8 table")
-        self.shape = shape
         self._fd = os.open(path, os.O_RDONLY)
         weakref.finalize(self, os.close, self._fd)
 
