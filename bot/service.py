@@ -23,7 +23,7 @@ from flows import privacy
 from flows.callbacks import decode
 from flows.context import Ctx, FlowOptions
 from flows.engine import handle as run_flows
-from flows.reconcile import plan_fingerprint
+from flows.reconcile import PLAN_COMPANY_FIELDS, PLAN_USER_FIELDS, plan_fingerprint
 from flows.reminders import snoozed_text
 from flows.schedule import is_risk
 from flows.state import Conversation
@@ -157,7 +157,6 @@ class Assistant:
     async def _run(self, h: ConversationHandle, event: Event) -> tuple[Conversation, Outcome]:
         """Run the flows on the loaded state, save it and re-plan if the plan changed."""
         conv = h.conv
-        plan_before = plan_fingerprint(conv, self.kb.rules)
         came_back = not conv.user.active
         conv.user.active = True  # any message from a user who had blocked us: they're back
         # Handed over: the handle keeps what was stored apart (``save`` diffs against that),
@@ -165,11 +164,23 @@ class Assistant:
         conv, outcome = run_flows(conv, event, self.kb, self.options, owned=True)
         faults.checkpoint("flows")
         changed = await h.save(conv)  # False: stored as loaded, so the plan's inputs are too
-        if changed and plan_fingerprint(h.conv, self.kb.rules) != plan_before:
+        if changed and self._plan_changed(h):
             await h.replan(self.kb.rules, self.clock.now())
         if came_back:
             log.info("user %s:%s is active again", conv.user.channel, conv.user.external_id)
         return conv, outcome
+
+    def _plan_changed(self, h: ConversationHandle) -> bool:
+        """Whether the save changed what the reminder plan is made from. Most saves change
+        none of the fields it reads (an answer, a pending question): nothing is compared;
+        otherwise the plan's inputs as stored before the save are rebuilt and compared."""
+        saved = h.saved
+        if saved is None or not (
+            saved.user & PLAN_USER_FIELDS or saved.company & PLAN_COMPANY_FIELDS
+        ):
+            return False
+        rules = self.kb.rules
+        return plan_fingerprint(h.before_save(), rules) != plan_fingerprint(h.conv, rules)
 
     async def _told(self, conv: Conversation, replies: list[Reply], now: datetime) -> None:
         """A reply that tells a certificate risk stands for that risk's alert: one event,

@@ -215,6 +215,19 @@ def replan(
     return out
 
 
+# The state fields ``plan_fingerprint`` reads (tests/reminders/test_reconcile.py records the
+# reads to check it): a save that changed none of them left the plan's inputs as they were,
+# so the service fingerprints neither side.
+PLAN_COMPANY_FIELDS = frozenset(
+    {"id", "timezone", "reminder_hour", "system_start", "steps_done", "actions"}
+    | {"certificate", "nonconformities", "events", "assignees", "members"}
+)
+PLAN_USER_FIELDS = frozenset(
+    {"id", "channel", "reminders_opt_in", "active", "reminders_paused_from"}
+    | {"reminders_paused_until"}
+)
+
+
 def plan_fingerprint(conv: Conversation, rules: Rules) -> tuple[Any, ...]:
     """Everything ``plan_reminders`` reads from this conversation, comparable with ``==``.
 

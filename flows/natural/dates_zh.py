@@ -8,28 +8,55 @@ is fixed here, before or after the call:
 - bare "下个月", "上个月", "本月" raise, and "三月" is read as "three months": month words are
   rewritten to explicit "YYYY年M月" / "3月" first;
 - a weekday alone ("周一") is this week's, possibly past: marked ``cycle="week"``;
-- jionlp prints a banner on import and logs a traceback for some unparsable texts: both are
-  silenced here. Its first import unpacks dictionaries into its own package directory, so it
-  must happen once where that directory is writable (the Docker build does it as root).
+- jionlp logs a traceback for some unparsable texts: silenced here. Only its time parser's
+  modules are imported (``_time_parser``): its package ``__init__`` imports every gadget, its
+  dictionary loaders and requests (~6 MB resident) and prints a banner.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
+import importlib
+import importlib.util
 import logging
 import re
+import sys
 from datetime import date, datetime
 from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
 from typing import Any
-
-with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
-    import jionlp
-    from jionlp.gadget import time_parser
 
 from flows.dates import add_months
 from flows.natural.date_types import Cycle, DateProblem, Edge, Reading
 from flows.natural.numbers import cn_digits
+
+
+def _time_parser() -> Any:
+    """``jionlp.gadget.time_parser`` with ``jionlp``, ``jionlp.util`` and ``jionlp.gadget``
+    stood in for by empty packages while it is imported (their ``__init__`` would import all
+    of jionlp), then taken out again, so a later ``import jionlp`` gets the real package."""
+    spec = importlib.util.find_spec("jionlp")
+    if spec is None or spec.origin is None:
+        raise ImportError("jionlp is not installed")
+    root = Path(spec.origin).parent
+    stand_ins = {}
+    for name in ("jionlp", "jionlp.util", "jionlp.gadget"):
+        if name in sys.modules:
+            continue
+        package = ModuleType(name)
+        package.__path__ = [str(root.joinpath(*name.split(".")[1:]))]
+        stand_ins[name] = sys.modules[name] = package
+    if "jionlp" in stand_ins:
+        stand_ins["jionlp"].logging = logging.getLogger("jionlp")  # type: ignore[attr-defined]
+    try:
+        return importlib.import_module("jionlp.gadget.time_parser")
+    finally:
+        for name, package in stand_ins.items():
+            if sys.modules.get(name) is package:
+                del sys.modules[name]
+
+
+time_parser = _time_parser()
 
 LEAP_YEAR = 2024  # year-less texts are parsed in a leap year, then moved
 _MONTH_CN = {"十二": 12, "十一": 11, "十": 10, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5,
@@ -58,7 +85,7 @@ def _jio() -> Any:
     quiet = logging.getLogger("jionlp")
     quiet.setLevel(logging.CRITICAL)
     time_parser.logging = quiet
-    return jionlp
+    return time_parser.TimeParser()
 
 
 def _rewrite(s: str, today: date) -> str:
@@ -95,7 +122,7 @@ def _call(s: str, today: date) -> tuple[date, date] | None:
     except (ImportError, OSError):  # e.g. jionlp cannot unpack its dictionaries; warm_up() raises
         return None
     try:
-        result = jio.parse_time(s, time_base=base)
+        result = jio(s, time_base=base)
     except Exception:  # jionlp raises ValueError, and sometimes others, on what it cannot read
         return None
     if result.get("type") not in ("time_point", "time_span"):
@@ -146,4 +173,4 @@ def _open_cycle(s: str) -> Cycle | None:
 
 
 def warm_up() -> None:
-    _jio().parse_time("明年6月底", time_base=datetime(2026, 12, 2, 12))
+    _jio()("明年6月底", time_base=datetime(2026, 12, 2, 12))

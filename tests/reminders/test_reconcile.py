@@ -12,6 +12,8 @@ import pytest
 
 from flows.reconcile import (
     FORBIDDEN_PREFIX,
+    PLAN_COMPANY_FIELDS,
+    PLAN_USER_FIELDS,
     Reconciliation,
     ReminderStatus,
     StoredReminder,
@@ -131,9 +133,12 @@ def test_a_timezone_change_updates_due_times_in_place(rules: Rules) -> None:
 def test_a_snoozed_reminder_lives_as_long_as_its_event(rules: Rules) -> None:
     [first, *_] = stored_plan(company(STAGE1), rules)
     snoozed = replace(
-        first, id=99, lead_days=SNOOZE_LEAD, dedup_key="stage1|snooze|2027-03-01",
+        first,
+        id=99,
+        lead_days=SNOOZE_LEAD,
+        dedup_key="stage1|snooze|2027-03-01",
         due_at=NOW + timedelta(days=1),
-    )  # fmt: skip
+    )
     live = replan(company(STAGE1), [OWNER], [snoozed], rules, NOW)
     assert 99 not in live.cancel
     done = replan(company(STAGE1.model_copy(update={"done": True})), [OWNER], [snoozed], rules, NOW)
@@ -220,3 +225,56 @@ def test_what_the_plan_ignores_leaves_the_fingerprint_and_the_plan_alone(
     before_plan, _ = wanted_reminders(BASE.company, [BASE.user], rules, NOW)
     after_plan, _ = wanted_reminders(after.company, [after.user], rules, NOW)
     assert before_plan == after_plan
+
+
+def _recording(model: type[Any], seen: set[str]) -> type[Any]:
+    """A subclass of ``model`` that notes which of its fields are read."""
+    fields = frozenset(model.model_fields)
+
+    class Recording(model):  # type: ignore[misc, valid-type]
+        def __getattribute__(self, name: str) -> Any:
+            if name in fields:
+                seen.add(name)
+            return super().__getattribute__(name)
+
+    return Recording
+
+
+@pytest.mark.parametrize(
+    "conv",
+    [
+        BASE,
+        Conversation(
+            user=OWNER.model_copy(update={"reminders_paused_from": NOW}),
+            company=company(
+                STAGE1,
+                system_start=date(2026, 6, 1),
+                steps_done=["prep.learn"],
+                assignees={"prep.learn": 2},
+                actions=[Action(id="own:1", title_zh="做", title_en="Do", due=date(2027, 1, 5))],
+                nonconformities=[
+                    Nonconformity(
+                        id="nc:1",
+                        description="x",
+                        raised_on=date(2026, 11, 1),
+                        correction_due=date(2026, 12, 1),
+                        evidence_due=date(2026, 12, 15),
+                    )
+                ],
+            ),
+        ),
+    ],
+)
+def test_the_plan_reads_only_the_declared_fields(rules: Rules, conv: Conversation) -> None:
+    """``PLAN_*_FIELDS`` lets the service skip the fingerprints when a save changed none of
+    them: every field the fingerprint reads must be declared."""
+    company_reads: set[str] = set()
+    user_reads: set[str] = set()
+    recorded = Conversation.model_construct(
+        user=_recording(User, user_reads).model_construct(**dict(conv.user)),
+        company=_recording(Company, company_reads).model_construct(**dict(conv.company)),
+    )
+    assert plan_fingerprint(recorded, rules) == plan_fingerprint(conv, rules)
+    assert company_reads <= PLAN_COMPANY_FIELDS, company_reads - PLAN_COMPANY_FIELDS
+    assert user_reads <= PLAN_USER_FIELDS, user_reads - PLAN_USER_FIELDS
+    assert {"events", "timezone"} <= company_reads and "active" in user_reads  # it recorded

@@ -88,3 +88,26 @@ async def test_removing_an_assignee_sets_the_children_aside(store: Store) -> Non
         company = h.conv.company.model_copy(update={"assignees": {"policy": h.user_row.id or 0}})
         await h.save(h.conv.model_copy(update={"company": company}))
     assert (await load(store, "111")).company.assignees == {"policy": loaded.user.id}
+
+
+async def test_save_tells_what_it_changed_and_what_was_stored_before(store: Store) -> None:
+    saved = await save_full(store)
+    async with store.conversation("telegram", BIG_TG_ID) as h:
+        loaded = h.conv.model_copy(deep=True)
+        assert h.before_save() == loaded  # no save yet
+        conv = h.conv
+        conv.user.reminders_opt_in = not conv.user.reminders_opt_in
+        conv.user.lang = "en" if conv.user.lang == "zh" else "zh"
+        conv.company.timezone = "Europe/Berlin"
+        del conv.company.answers["B02"]
+        conv.company.actions = conv.company.actions[1:]
+        assert await h.save(conv)
+        assert h.saved is not None
+        assert {"reminders_opt_in", "lang"} <= h.saved.user
+        assert {"timezone", "answers", "actions"} <= h.saved.company
+        assert "members" not in h.saved.company and "events" not in h.saved.company
+        assert h.before_save() == loaded  # rebuilt from what was stored
+    async with store.conversation("telegram", BIG_TG_ID) as h:
+        assert await h.save(h.conv) is False
+        assert h.saved is not None and not h.saved.company and not h.saved.user
+    assert saved.company.id == loaded.company.id

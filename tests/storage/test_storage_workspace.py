@@ -80,3 +80,30 @@ async def test_one_code_redeemed_at_once_by_two_people_admits_one(migrated_url: 
     finally:
         for s in stores:
             await s.close()
+
+
+async def test_the_user_row_comes_with_the_company_pick_company_would_find(
+    store: Store,
+) -> None:
+    """SQLite reads the user and the company with its team in one statement: the same
+    company and team as ``pick_company``, or none when it would have to look further."""
+    alice = await load(store, "111")
+    mallory = await load(store, "333")
+    cid, code = await _invite(store, "111")
+    async with store.conversation("telegram", "333") as h:
+        await workspace.redeem(h.session, h.user_row, code, NOW)
+    async with store.session(write=True) as session:
+        conn = await session.connection()
+        for wanted in (None, cid, mallory.company.id):
+            loaded = await workspace.user_with_company(conn, "telegram", "333", wanted)
+            assert loaded is not None
+            user, found = loaded
+            assert found is not None and user.external_id == "333"
+            picked = await workspace.pick_company(lambda: session, user, wanted, conn)
+            assert (found.company.id, found.team) == (picked.company.id, picked.team)
+        owner = await workspace.user_with_company(conn, "telegram", "111", cid)
+        assert owner is not None and owner[1] is not None
+        assert [m.role for m in owner[1].team] == ["owner", "member"]
+        loaded = await workspace.user_with_company(conn, "telegram", "333", alice.company.id + 99)
+        assert loaded is not None and loaded[1] is None  # not hers: pick_company decides
+        assert await workspace.user_with_company(conn, "telegram", "nobody", None) is None
