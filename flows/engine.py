@@ -299,7 +299,7 @@ def text(ctx: Ctx, raw: str) -> Out:
         return person
     if inp is not None and inp.gives_way_to_news and _news(ctx, value):
         ctx.clear_pending()  # "stage 2 is on June 8-9" is no finding's description
-        return [ctx.reply("entry_set_aside"), *text(ctx, value)]
+        return [ctx.reply(inp.set_aside), *text(ctx, value)]
     if inp is not None and inp.take is not None and inp.before_intents:
         taken = inp.take(ctx, value)
         if taken is not None:

@@ -452,7 +452,7 @@ def take_title(ctx: Ctx, text: str) -> Out | None:
     if looks_like_question(text):
         return None
     title = " ".join(text.split())
-    if not 1 <= len(title) <= MAX_TITLE:
+    if not 1 <= len(title) <= MAX_TITLE or not any(ch.isalpha() for ch in title):  # "1"
         return [ctx.reply("bad_title"), PROMPT]
     ctx.wait_for("action_due", "", title=title)
     return [PROMPT]
@@ -545,7 +545,13 @@ FLOW = Flow(
     ),
     inputs=(
         Input("plan_target", _target_prompt, take=take_target),
-        Input("action_title", lambda ctx: [ctx.reply("ask_action_title")], take=take_title),
+        Input(
+            "action_title",
+            lambda ctx: [ctx.reply("ask_action_title")],
+            take=take_title,
+            gives_way_to_news=True,  # "stage 1 went ok, 2 findings": news, not a title
+            set_aside="action_set_aside",
+        ),
         Input("action_due", _ask_action_due, take=take_action_due),
     ),
 )

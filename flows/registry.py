@@ -69,6 +69,7 @@ class Input:
     # Set aside when the user tells news instead ("stage 2 is on June 8-9" while a finding's
     # description is awaited): the news is read, not stored as the answer.
     gives_way_to_news: bool = False
+    set_aside: str = "entry_set_aside"  # the text saying what was set aside for the news
 
 
 @dataclass(frozen=True)

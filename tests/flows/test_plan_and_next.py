@@ -594,3 +594,17 @@ def test_plan_items_told_done_by_their_numbers(zh: Driver) -> None:
     assert {listed[1].action_id, listed[2].action_id} <= done
     zh.text("99号完成了")
     assert "您说的是哪几项" in zh.said()
+
+
+def test_news_told_while_a_new_action_is_asked_is_read_as_news(en: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    en.onboard()
+    assess_and_plan(en)
+    en.press("2|pl.add")
+    en.text("1")  # an option number is no action
+    assert "in words" in en.said()
+    en.text("stage 1 is on March 10")
+    assert "set the new action aside" in en.said(), en.said()
+    assert not any("stage 1" in a.title_en for a in en.conv.company.actions)
+    assert any(b.data.startswith("2|fact|stage1|") for b in en.buttons)  # the date read back
