@@ -119,9 +119,24 @@ _CONSULTANT = re.compile(
 )
 
 
+# How to let someone in ("我们请了个咨询老师，怎么拉他进来", "how do I add my colleague?")
+_LET_IN = re.compile(
+    r"(?:拉|加|请|邀请).{0,4}(?:进来|进群|进去|加入)|怎么(?:加|邀请|拉)(?:他|她|人|同事|顾问|老师|进来)"
+    r"|邀请.{0,6}(?:同事|顾问|老师|他|她)"
+    r"|\b(?:invite|add|bring\s+in|give\s+access\s+to)\s+(?:(?:my|our|the|a|an)\s+)?"
+    r"(?:colleagues?|coworkers?|co-workers?|consultants?|him|her|them|boss)\b",
+    re.I,
+)
+
+
 def person_or_partner(ctx: Ctx, text: str) -> Out | None:
     """ "知产负责人离职了", "we hired a consultant": what it means for the system, or None."""
-    if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
+    if len(text) > MAX_LEN or not ctx.company.onboarded:
+        return None
+    if _LET_IN.search(text):  # a question, usually: answered with the way in
+        button = ctx.button("ws_invite_btn", "ws.invite")
+        return [ctx.reply("invite_how", [[button]])]
+    if looks_like_question(text):
         return None
     certified = ctx.company.certificate is not None
     if _PERSON_GONE.search(text):

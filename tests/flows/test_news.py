@@ -128,3 +128,23 @@ def test_an_application_sent_to_a_named_body_keeps_both(en: Driver) -> None:
     en.text("we sent the application to CQC on may 7")
     assert en.conv.company.cb_name == "CQC"
     assert any(b.data == "2|fact|apply|2026-05-07" for b in en.buttons), en.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "我们请了个咨询老师，怎么拉他进来"), ("en", "how do I add my colleague?"),
+     ("en", "can I invite our consultant")],
+)  # fmt: skip
+def test_how_to_let_a_colleague_or_consultant_in_is_answered(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.text(said)
+    assert "/invite" in d.said() and any(b.data.endswith("ws.invite") for b in d.buttons)
+
+
+def test_speeding_up_is_no_invitation(zh: Driver) -> None:
+    zh.onboard()
+    zh.text("怎么加快进度")
+    assert "/invite" not in zh.said()
