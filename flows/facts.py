@@ -214,7 +214,23 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     findings = _FINDINGS.search(text) and not _NO_FINDINGS.search(text)
     if named in ("internal_audit", "yearly_internal_audit") and findings:
         return [reply, ctx.reply("internal_findings_note")]  # "内审做完了，开了2个不符合"
+    others = _others_dated(ctx, text, named)
+    if others:  # "监督审核4月22号做完了，内审3月10号，管评3月25号": one read-back at a time
+        return [reply, ctx.reply("facts_one_at_a_time", others=others)]
     return [reply]
+
+
+def _others_dated(ctx: Ctx, text: str, named: str) -> str:
+    """The other events a message names beside the one read back, when it dates more than
+    one thing: their titles, to be told again after the read-back."""
+    parts = [p for p in re.split(r"[，,；;。]|\band\b", text) if p.strip()]
+    dated_parts = [p for p in parts if find_date(_EVENT_NUMBER.sub(" ", p), ctx.today, "any")]
+    if len(dated_parts) < 2:
+        return ""
+    kinds = [key for key, p in EVENTS if p.search(text) and key != named]
+    kinds = [k for k in kinds if this_cycle(ctx, k) != named]
+    sep = "、" if ctx.lang == "zh" else ", "
+    return sep.join(ctx.kb.reminder_kind(k).title.get(ctx.lang) for k in kinds)
 
 
 _AFTER = re.compile(

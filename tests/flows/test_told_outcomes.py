@@ -976,3 +976,15 @@ def test_status_lists_what_reminders_list_as_overdue(zh: Driver) -> None:
     assert "已逾期" in overdue and "年度内部审核" in overdue, overdue
     zh.cmd("status")
     assert "日期已过" in zh.said() and "年度内部审核" in zh.said(), zh.said()
+
+
+def test_several_dated_events_in_one_message_say_the_rest_is_still_to_tell(zh: Driver) -> None:
+    _certified(zh, "2025-05-20")
+    zh.advance(190)  # 2027-06-05
+    zh.text("监督审核4月22号就做完了啊，内审3月10号，管评3月25号，都做了")
+    said = zh.said()
+    assert "第1次监督审核" in said and "2027-04-22" in said, said
+    assert "内部审核、管理评审" in said  # not silently dropped
+    zh.text("对")
+    zh.text("内审3月10号，管评3月25号")  # the two together, as asked
+    assert "2027-03-10" in zh.said() and "2027-03-25" in zh.said(), zh.said()
