@@ -17,6 +17,7 @@ Rules, in order:
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 from functools import lru_cache
 
@@ -121,7 +122,16 @@ def parse_answer(text: str) -> AnswerKind | None:
     kind = _combine(head, later)
     if kind is AnswerKind.YES and any(contains_word(fold(text), q) for q in w.qualifiers):
         return AnswerKind.PARTLY  # "we do searches sometimes", "有，但没记录"
+    if kind is AnswerKind.YES and any(_BUT_NOT.search(fold(p)) for p in parts[1:]):
+        return AnswerKind.PARTLY  # "有，但是没签到表", "yes, but nobody signed it"
     return kind
+
+
+# A clause after a yes that takes part of it back: "但是没…", "不过还没…", "but no …"
+_BUT_NOT = re.compile(
+    r"^(?:但是?|不过|就是|可是|只是|但还|可惜).{0,6}(?:没|未|不|缺|少)"
+    r"|^(?:but|though|however|except|only)\b.{0,20}\b(?:no|not|never|nobody|missing|without)\b"
+)
 
 
 def bare_answer(text: str) -> AnswerKind | None:

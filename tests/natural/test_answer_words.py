@@ -27,11 +27,15 @@ ZH = [
     # A qualified yes is partly.
     ("有，有时候做", P), ("有时候", P), ("偶尔", P), ("有，没记录", P),
     ("有个excel表记着专利，但是不全", P), ("是的，每次都有记录", Y),
+    # a yes taken partly back by its next clause; a variant spelling (walk of 2026-12-03)
+    ("有，但是没签到表", P), ("是的，不过还没批", P), ("部份", P), ("有一部份", P),
+    ("有，但是很全", Y),
 ]  # fmt: skip
 
 EN = [
     ("yes", Y), ("Yes", Y), ("YES!", Y), ("yep", Y), ("yeah", Y), ("y", Y), ("sure", Y),
     ("of course", Y), ("yes, since 2020", Y), ("Yes we have one.", Y), ("well, yes", Y),
+    ("yes, but nobody signed it", P), ("yes but it works fine", Y),
     ("ＹＥＳ", Y), ("👍", Y), ("✅", Y), ("already in place", Y), ("correct", Y),
     ("partly", P), ("somewhat", P), ("kind of", P), ("partially", P), ("sort of", P),
     ("in progress", P), ("yes and no", P), ("yes, but not complete", P), ("more or less", P),
