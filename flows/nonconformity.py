@@ -142,6 +142,19 @@ def take_text(ctx: Ctx, text: str) -> Out | None:
 _KEPT = ("still", "days")  # carried from one finding's questions to the next
 
 
+def described(ctx: Ctx, texts: list[str], still: int = 0, days: int = 0) -> Out:
+    """Findings described before they were asked for: the first one's grade is asked, the rest
+    wait their turn."""
+    first, rest = texts[0][:MAX_NC_TEXT], texts[1:]
+    data = {"text": first, "queue": "\n".join(rest)} if rest else {"text": first}
+    if still > 1:
+        data["still"] = str(still)
+    if days:
+        data["days"] = str(days)
+    ctx.wait_for(GRADE_INPUT, "", **data)
+    return [ctx.reply("nc_described", text=first), PROMPT]
+
+
 def ask_grade(ctx: Ctx) -> Out:
     grades = [
         [ctx.button("nc_major", "nc.grade", "major"), ctx.button("nc_minor", "nc.grade", "minor")]
@@ -217,6 +230,10 @@ def add(ctx: Ctx, grade: str) -> Out | None:
     )
     edit = [[ctx.button("nc_edit_btn", "nc.edit", nc.id)]]
     still = int(p.data.get("still", "0") or 0)
+    queued = [q for q in p.data.get("queue", "").split("\n") if q]
+    if queued:  # described in the same message ("一个是…，一个是…"): only the grade is asked
+        nxt = ctx.reply("ask_next_nc", n=groups[nc.id][1] + 1)
+        return [Reply(saved, edit), nxt, *described(ctx, queued, max(still - 1, 0), said)]
     if still > 1:  # the user said how many: the next one straight away
         nxt = ctx.reply("ask_next_nc", n=groups[nc.id][1] + 1)
         return [Reply(saved, edit), nxt, *ask_text(ctx, still - 1, said)]

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import re
 
-from flows import certificate, dated, facts, nonconformity
+from flows import certificate, dated, facts, internal_findings, nonconformity
 from flows.context import Ctx, fmt_date
 from flows.facts import pattern as facts_pattern
 from flows.known import timeline_of
 from flows.natural import parse_count
 from flows.phrasing import denies, looks_like_question, says_goal
 from flows.timeline import Item
-from flows.types import PROMPT, Out, Reply
+from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 
 MAX_LEN = 100
 MAX_TOLD_FINDINGS = 20  # "开了2个不符合": asked for one after another up to this many
@@ -34,7 +34,7 @@ _EDITION_FIX = re.compile(
     re.I,
 )
 _NO_ABBREVIATION = re.compile(r"\bno\.(?=\s*[\w-]*\d)", re.I)  # "cert no. 165IP…" says no "no"
-_NC = r"(?:不符合项?|整改|nonconformit(?:y|ies)|findings?|\bncs?\b)"
+_NC = r"(?:不符合项?|问题|整改|nonconformit(?:y|ies)|findings?|\bncs?\b|issues)"
 _CLOSED = r"(?:整改完|改完|关闭|关掉|处理完|搞定|完成|完了|好了|closed|fixed|resolved|done|sorted)"
 # The finding first ("不符合项整改完了"); the other order only in English ("closed the
 # nonconformity"): "内审完成了，有3个不符合项" reports new findings, not closed ones.
@@ -59,7 +59,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if (numbered := certificate.number_told(ctx, text)) is not None:
         return numbered  # "证书编号是 CNIPC-2025-IP-03321"
     if _NC_CLOSED.search(text) and not denies(text):
-        return _nc_closed(ctx, text)
+        closed = _nc_closed(ctx, text)
+        if closed is None and _names_audit(text) and not _INTERNAL.search(text):
+            # "一阶段那两个问题都改完了" with none recorded: fixed, nothing to track
+            return [ctx.reply("nc_fixed_unrecorded"), SHOW_NEXT]
+        return closed
     m = _NEW_FINDINGS.search(text) or (
         _NAMED_AUDIT_FINDINGS.search(text) if _names_audit(text) else None
     )
@@ -87,7 +91,8 @@ def _before_about(text: str) -> str:
 
 def counts_findings(text: str) -> bool:
     """A count of findings said with an audit's name ("stage 2 finished, 2 minor NCs")."""
-    return _names_audit(text) and _NAMED_AUDIT_FINDINGS.search(text) is not None
+    named = _names_audit(text) and _NAMED_AUDIT_FINDINGS.search(text) is not None
+    return named and not _NC_CLOSED.search(text)  # "那两个问题都改完了" closes, raises none
 
 
 def _names_audit(text: str) -> bool:
@@ -159,6 +164,14 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     )
     told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
     out = dated.findings(ctx, key, told) or []
+    listed = internal_findings.findings_in(text)
+    if len(listed) > 1 and (told == 0 or told == len(listed)) and ctx.pending is not None:
+        # "审核员提了2个问题，一个是文件清单不全，一个是风险清单没评级": both described
+        grade = nonconformity.grade_in(text)
+        out = nonconformity.described(ctx, listed, len(listed))
+        if grade is not None:
+            out = nonconformity.add(ctx, grade) or out
+        return [*recorded, intro, *out]
     if told == 1 and (about := _ABOUT.search(text)) is not None:  # "one finding about X"
         described = about.group(1).strip()[: nonconformity.MAX_NC_TEXT]
         ctx.wait_for(nonconformity.GRADE_INPUT, "", text=described)
@@ -172,7 +185,8 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
 # What the one finding is about, said with its count ("one finding about the objectives
 # table", "开了1个不符合，关于研发合同没审查"): its description, so only the grade is asked.
 _ABOUT = re.compile(
-    r"(?:\b(?:about|regarding|concerning|saying|that)\b|关于|内容是|说是|问题是|是说|主要是|[：:])"
+    r"(?:\b(?:about|regarding|concerning|saying|that|first|one\s+(?:is|was))\b|关于|内容是|说是"
+    r"|问题是|是说|主要是|一个是|一是|第一个?是?|[：:])"
     r"\s*(.{4,})$",
     re.I,
 )
@@ -205,7 +219,7 @@ def _nc_closed(ctx: Ctx, text: str = "") -> Out | None:
         return None
     counted = _COUNTED_ALL.search(text)  # "4个不符合项都整改完了": how many, not which
     if counted is not None:
-        said = parse_count(next(g for g in counted.groups() if g))
+        said = parse_count(next(g for g in counted.groups() if g).replace("两", "二"))
         if said is not None and said.value == len(open_ncs) and len(open_ncs) > 1:
             return nonconformity.close_all(ctx)
     elif (m := _NUMBERED.search(text)) is not None:  # "不符合项2整改完了", "closed NC 2"

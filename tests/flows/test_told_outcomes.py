@@ -988,3 +988,39 @@ def test_several_dated_events_in_one_message_say_the_rest_is_still_to_tell(zh: D
     zh.text("对")
     zh.text("内审3月10号，管评3月25号")  # the two together, as asked
     assert "2027-03-10" in zh.said() and "2027-03-25" in zh.said(), zh.said()
+
+
+def _stage1_held(d: Driver) -> None:
+    from datetime import date
+
+    from tests.flows.timeline_walk import advance_to
+
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text("一阶段定在12月10号")
+    d.text("对")
+    advance_to(d, date(2026, 12, 11))
+
+
+def test_findings_described_with_their_count_are_only_graded(zh: Driver) -> None:
+    _stage1_held(zh)
+    zh.text("一阶段昨天审完了，审核员提了2个问题，一个是文件清单不全，一个是风险清单没评级")
+    assert "文件清单不全" in zh.said() and "严重还是一般" in zh.said(), zh.said()
+    zh.text("一般")
+    assert "风险清单没评级" in zh.said()  # the second, described already: its grade asked
+    zh.text("一般")
+    ncs = zh.conv.company.nonconformities
+    assert [nc.description for nc in ncs] == ["文件清单不全", "风险清单没评级"]
+    zh.text("一阶段那两个问题都改完了，材料也发给审核员了")  # both, after a confirmation
+    zh.text("是的")
+    assert all(nc.closed_on is not None for nc in zh.conv.company.nonconformities)
+
+
+def test_findings_fixed_that_were_never_recorded_start_no_recording(zh: Driver) -> None:
+    _stage1_held(zh)
+    zh.text("一阶段算通过了")
+    zh.text("对")
+    zh.text("一阶段那两个问题都改完了")
+    assert "没在这里登记过" in zh.said(), zh.said()
+    pending = zh.conv.user.pending  # what's next is offered, no finding is being asked for
+    assert zh.conv.company.nonconformities == [] and (pending is None or pending.flow == "offer")
