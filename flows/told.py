@@ -14,6 +14,7 @@ from flows.facts import pattern as facts_pattern
 from flows.known import timeline_of
 from flows.natural import parse_count
 from flows.phrasing import denies, looks_like_question, says_goal
+from flows.reading import find_date
 from flows.timeline import Item
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 
@@ -79,6 +80,14 @@ _NAMED_AUDIT_FINDINGS = re.compile(
     r"\s*(?:(?:严重|一般|轻微)?的?\s*不符合|问题|整改项|需要整改的)"
     r"|\b(?P<n_en>\d+|one|two|three|four|five|six|a\s+few|some)\s+(?:major\s+|minor\s+)?"
     r"(?:nonconformit(?:y|ies)|findings?|ncs?|issues?|problems?|points?)\b",
+    re.I,
+)
+
+
+# The clause after the one counting a single finding: what it is ("…，开了1个一般不符合，培训记录
+# 缺少效果评价", "stage 2 found 1 minor NC, training records missing")
+_CLAUSE_AFTER = re.compile(
+    r"(?:不符合项?|问题|整改项|\b(?:nonconformity|finding|nc|issue|problem)\b)\s*[，,；;:：]\s*(.{4,})$",
     re.I,
 )
 
@@ -172,7 +181,9 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         if grade is not None:
             out = nonconformity.add(ctx, grade) or out
         return [*recorded, intro, *out]
-    if told == 1 and (about := _ABOUT.search(text)) is not None:  # "one finding about X"
+    about = _ABOUT.search(text) or _CLAUSE_AFTER.search(text) if told == 1 else None
+    if about is not None and find_date(about.group(1), ctx.today, "any") is None:
+        # "one finding about X", "开了1个一般不符合，培训记录缺少效果评价": only the grade is asked
         described = about.group(1).strip()[: nonconformity.MAX_NC_TEXT]
         ctx.wait_for(nonconformity.GRADE_INPUT, "", text=described)
         said = ctx.reply("nc_described", text=described)

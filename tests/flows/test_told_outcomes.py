@@ -1024,3 +1024,18 @@ def test_findings_fixed_that_were_never_recorded_start_no_recording(zh: Driver) 
     assert "没在这里登记过" in zh.said(), zh.said()
     pending = zh.conv.user.pending  # what's next is offered, no finding is being asked for
     assert zh.conv.company.nonconformities == [] and (pending is None or pending.flow == "offer")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "description"),
+    [("zh", "一阶段审完了，开了1个一般不符合，培训记录缺少效果评价", "培训记录缺少效果评价"),
+     ("en", "stage 1 done, 1 minor NC, training records missing", "training records missing")],
+)  # fmt: skip
+def test_one_finding_described_after_its_count_is_recorded_at_once(
+    kb: Knowledge, lang: str, said: str, description: str
+) -> None:
+    d = Driver(kb, lang)
+    _stage1_held(d)
+    d.text(said)
+    ncs = d.conv.company.nonconformities
+    assert [(nc.description, nc.grade) for nc in ncs] == [(description, "minor")], d.said()
