@@ -181,6 +181,9 @@ def _add(ctx: Ctx, found: list[str], day: date, said: str) -> Out:
     due = previous_working_day(
         max(day + timedelta(days=CORRECT_DAYS), ctx.today + timedelta(days=7))
     )
+    apply = timeline_of(ctx).get("apply")
+    if apply is not None and not apply.done and ctx.today + timedelta(days=7) <= apply.on <= due:
+        due = previous_working_day(apply.on - timedelta(days=1))  # corrected before applying
     ids: list[str] = []
     for finding in found:
         action_id = next_action_id(ctx.company.actions, PREFIX)

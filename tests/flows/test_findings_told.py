@@ -257,3 +257,17 @@ def test_findings_are_numbered_within_their_audit(
     assert len(d.conv.company.nonconformities) == 3, d.said()
     assert label in d.said() and not_shown not in d.said()
     assert any(label in b.label for b in d.buttons)  # "✅ Close: Stage 2 audit, finding 1"
+
+
+def test_internal_findings_are_due_before_the_application(zh: Driver) -> None:
+    from tests.flows.timeline_walk import advance_to, assess_and_plan, timeline
+
+    zh.onboard()
+    assess_and_plan(zh)  # internal audit 2027-04-07, application 2027-05-05
+    advance_to(zh, date(2027, 4, 8))
+    zh.text("内审4月7号做完了，发现了两个问题")
+    zh.text("对")
+    zh.text("第一个是合同没审，第二个是台账不全")
+    apply = timeline(zh).get("apply")
+    assert apply is not None and not apply.done and len(_findings(zh)) == 2, zh.said()
+    assert all(a.due < apply.on for a in _findings(zh)), ([a.due for a in _findings(zh)], apply.on)
