@@ -405,6 +405,11 @@ FLOW = Flow(
 )
 
 
+def names_number(text: str) -> bool:
+    """ "证书编号是 …", "cert no. …": a certificate number named."""
+    return _NUMBER_NAMED.search(text) is not None
+
+
 def number_told(ctx: Ctx, text: str) -> Out | None:
     """ "证书编号是 CNIPC-2025-IP-03321": the number of a certificate recorded without one, or
     the start of recording one (with its issue date when said) when none is recorded."""

@@ -236,5 +236,6 @@ FLOW = Flow(
         Verb("tl.findings", findings, arity=1),
     ),
     actions=(Verb("evt.date.do", ask_for, arity=1), Verb("evt.done.do", _complete, arity=1)),
-    inputs=(Input(INPUT, ask, take=take),),
+    # "证书编号是 …" or "stage 2 is on June 8" while a date is asked: news, read as such
+    inputs=(Input(INPUT, ask, take=take, gives_way_to_news=True, set_aside="date_set_aside"),),
 )

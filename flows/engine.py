@@ -15,6 +15,8 @@ from dataclasses import replace
 
 from flows import (
     account,
+    certificate,
+    dated,
     facts,
     facts_pair,
     faq,
@@ -39,7 +41,7 @@ from flows.known import timeline_of
 from flows.natural import AnswerKind, parse_answer
 from flows.phrasing import asks_meaning, looks_like_question, says_go
 from flows.reading import find_date
-from flows.state import Conversation
+from flows.state import Conversation, Pending
 from flows.told import counts_findings
 from flows.told import recognise as told_outcome
 from flows.types import (
@@ -159,11 +161,25 @@ def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
 _REJECTS = re.compile(r"\s*(?:不对|不是|错了|搞错|\bno\b|\bnope\b|\bwrong\b|that'?s\s+not)", re.I)
 
 
-def _news(ctx: Ctx, value: str) -> bool:
-    """An event told with its date, or an audit's findings counted ("stage 2 is on June 8-9",
-    "二阶段结束了，开了2个一般不符合"); a description such as "内审记录不完整" is neither."""
-    dated = find_date(value, ctx.today, "any") is not None and facts.recognise(ctx, value)
-    return bool(dated) or counts_findings(value)
+def _news(ctx: Ctx, value: str, asked: Pending | None = None) -> bool:
+    """An event told with its date, an audit's findings counted or a certificate number
+    ("stage 2 is on June 8-9", "二阶段结束了，开了2个一般不符合", "证书编号是 …"); a description
+    such as "内审记录不完整" is neither. While a date is asked, a date is its answer."""
+    if certificate.names_number(value) or counts_findings(value):
+        return True
+    if asked is not None and asked.flow == dated.INPUT:  # its date, unless another event's
+        named = facts.named_event(value)
+        kind = timeline_of(ctx).get(asked.field)
+        return (
+            named is not None
+            and kind is not None
+            and facts.this_cycle(ctx, named)
+            not in (
+                kind.kind,
+                asked.field,
+            )
+        )
+    return find_date(value, ctx.today, "any") is not None and bool(facts.recognise(ctx, value))
 
 
 def _subject(args: tuple[str, ...] | list[str]) -> str:
@@ -297,7 +313,7 @@ def text(ctx: Ctx, raw: str) -> Out:
     if (inp is None or inp.lapses) and (person := news.person_or_partner(ctx, value)) is not None:
         ctx.clear_pending()  # "we have a new IP manager" is no "yes" to an offer
         return person
-    if inp is not None and inp.gives_way_to_news and _news(ctx, value):
+    if inp is not None and inp.gives_way_to_news and _news(ctx, value, asked=p):
         ctx.clear_pending()  # "stage 2 is on June 8-9" is no finding's description
         return [ctx.reply(inp.set_aside), *text(ctx, value)]
     if inp is not None and inp.take is not None and inp.before_intents:

@@ -137,7 +137,7 @@ def passed_read_back(ctx: Ctx, key: str, day: str) -> Out:
     return _passed(ctx, key, date.fromisoformat(day))
 
 
-def _named_event(text: str) -> str | None:
+def named_event(text: str) -> str | None:
     """The event the sentence is about: the one named first ("一阶段昨天审完了，…二阶段前改好"
     is about stage 1; "管评就内审后一周吧" about the review); at one place the most specific."""
     found = [(m.start(), i, key) for i, (key, p) in enumerate(EVENTS) if (m := p.search(text))]
@@ -147,7 +147,7 @@ def _named_event(text: str) -> str | None:
 def tells_on_without_date(ctx: Ctx, key: str, text: str) -> bool:
     """The event being read back, named again without a date of its own ("一阶段过了，没问题",
     "二阶段结束了，开了一个不符合"): news about it, so the date read back stands."""
-    named = _named_event(text)
+    named = named_event(text)
     if named is None or len(text) > MAX_LEN or looks_like_question(text):
         return False
     named = this_cycle(ctx, named)
@@ -164,7 +164,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     """A confirmation to record the fact, or None when the text is not one."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
-    named = _named_event(text)
+    named = named_event(text)
     if named is None:
         return None
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".

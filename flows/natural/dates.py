@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date, timedelta
+from itertools import pairwise
 
 from flows.dates import DateError, add_months
 from flows.dates import parse_date as parse_iso
@@ -219,8 +220,30 @@ _ROUGHLY = re.compile(
 )
 
 
+_TOKEN = re.compile(r"[a-z0-9]+(?:[-/][a-z0-9]+)*")
+
+
+def _is_code(token: str) -> bool:
+    """A certificate or document number ("165ip250001r0m", "cnipa-2025-ip-0888"): letters and
+    digits alternating, or letter and number segments joined by hyphens. Its digits are no
+    date ("2025" inside it is no year)."""
+    runs = re.findall(r"[a-z]+|\d+", token)
+    letters = [r for r in runs if r.isalpha()]
+    digits = [r for r in runs if r.isdigit()]
+    if not letters or not digits or not any(len(d) >= 3 for d in digits):
+        return False
+    if re.fullmatch(r"\d+(?:st|nd|rd|th)", token):  # "15th"
+        return False
+    switches = sum(1 for a, b in pairwise(runs) if a.isalpha() != b.isalpha())
+    return switches >= 2 or ("-" in token and any(len(r) >= 2 for r in letters))
+
+
+def _without_codes(s: str) -> str:
+    return _TOKEN.sub(lambda m: " " if _is_code(m.group(0)) else m.group(0), s)
+
+
 def _clean(text: str) -> str:
-    s = unicodedata.normalize("NFKC", text).strip().lower()
+    s = _without_codes(unicodedata.normalize("NFKC", text).strip().lower())
     s = re.sub(r"[\s。.!?！？,，、~～]+$", "", s)
     s = _ROUGHLY.sub("", _ROUGHLY.sub("", s))
     return " ".join(s.split())

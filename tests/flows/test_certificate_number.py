@@ -66,3 +66,28 @@ def test_a_2013_certificate_said_valid_until_later_is_answered_not_dated(zh: Dri
     zh.text("我们2013版的证书2027年才到期，还能用吧")
     said = zh.said()
     assert "2025-12-31" in said and "这是哪件事的日期" not in said, said
+
+
+def test_a_certificate_number_is_no_date(zh: Driver) -> None:
+    from datetime import date as day
+
+    from flows.reading import find_date
+
+    assert find_date("证书编号是 CNIPA-2025-IP-0888", day(2027, 6, 1), "any") is None
+    assert find_date("cert no. 165IP250001R0M issued on 15 Dec 2025", day(2027, 6, 1), "any") == (
+        day(2025, 12, 15)
+    )
+
+
+def test_another_events_date_while_a_date_is_asked_is_read_as_that_event(zh: Driver) -> None:
+    from flows.types import EventKind
+    from tests.flows.timeline_walk import assess_and_plan
+
+    zh.onboard()
+    assess_and_plan(zh)
+    zh.send(EventKind.BUTTON, "2|evt.date|internal_audit")
+    zh.text("二阶段定在8月16号")
+    assert "二阶段审核，2027-08-16" in zh.said(), zh.said()
+    zh.send(EventKind.BUTTON, "2|evt.date|internal_audit")
+    zh.text("内审3月15号")  # the asked event's own date: taken as the answer
+    assert "已记录：内部审核 定在 2027-03-15" in zh.said(), zh.said()
