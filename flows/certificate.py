@@ -110,7 +110,7 @@ def edition(ctx: Ctx, value: str) -> Out | None:
         return [record, ctx.reply("cert_2013"), SHOW_NEXT]
     said = p.data.get(SAID, "")
     ctx.wait_for(INPUT, "number")
-    if said and _number_and_date(ctx, said) is not None:  # told at onboarding: kept
+    if said and (names_number(said) or _number_and_date(ctx, said) is not None):  # told ahead
         out = typed(ctx, said) or [PROMPT]
         kept = ctx.pending.data if ctx.pending else {}
         if "issued" in kept:
@@ -187,7 +187,7 @@ def told_in(text: str) -> str:
     """What a longer message says of a certificate ("…，证书号165IP…，2024年3月1号发证"): the
     clause with its number and the clauses telling its issue date, kept for the certificate's
     questions; "" when it names no number."""
-    parts = [c for c in re.split(r"[，,；;。\n]+", text) if c.strip()]
+    parts = [c for c in re.split(r"[，,；;。\n]+|(?<!\bno)\.\s+", text) if c.strip()]
     if not any(_NUMBER_NAMED.search(c) or _CODE.search(c) for c in parts):
         return ""
     told = (_NUMBER_NAMED, _CODE, _ISSUE_WORDS)

@@ -23,7 +23,7 @@ from flows.registry import Flow, Verb
 from flows.timeline import Item
 from flows.types import SHOW_NEXT, Button, Out, Reply
 
-MAX_LEN = 80
+MAX_LEN = 120
 # (timeline key, words naming it): the first that matches wins, most specific first.
 EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("surveillance", re.compile(r"监督审核|年审|surveillance(\s+audit)?", re.I)),
@@ -80,6 +80,7 @@ YEARLY = {
 }
 _FUTURE = re.compile(
     r"打算|计划|准备|将|要在|下(周|个月)|明年|(?:改|推|推迟|挪|调|换|延|延期|提前|定)(?:到|成|为|在)"
+    r"|约好|约了|约在|约的|排在|安排在|\b(?:booked|scheduled)\b"
     r"|will|plan|going\s+to|next\s+|(?:moved|rescheduled|postponed|pushed|changed)\s+(?:back\s+)?to",
     re.I,
 )
@@ -108,7 +109,7 @@ _NOT_HELD = re.compile(
     re.I,
 )
 _PASSED = re.compile(
-    r"通过|没问题|顺利|没有不符合|零不符合|\bpassed\b|went\s+(?:well|fine|ok|smoothly)|no\s+findings"
+    r"通过|没问题|顺利|没有不符合|零不符合|审核(?:算)?过了|阶段(?:算)?过了|(?:算|就)过了|\bpassed\b|went\s+(?:well|fine|ok|smoothly)|no\s+findings"
     r"|\bclean\b|all\s+good",
     re.I,
 )
@@ -155,6 +156,26 @@ def tells_on_without_date(ctx: Ctx, key: str, text: str) -> bool:
     return same and find_date(_EVENT_NUMBER.sub(" ", text), ctx.today, "any") is None
 
 
+EVENTS_BY_KEY = dict(EVENTS)
+_CLAUSE = re.compile(r"[，,；;。]|\band\b")
+
+
+def _own_clauses(text: str, named: str) -> str:
+    """With two events named ("一阶段过了，…，二阶段定在8月16号"), the date is the named one's:
+    only the clauses up to the other event's name are read for it."""
+    others = [m.start() for key, p in EVENTS if key != named and (m := p.search(text)) is not None]
+    own = EVENTS_BY_KEY[named].search(text)
+    if not others or own is None:
+        return text
+    later = [at for at in others if at > own.start()]
+    if not later:
+        return text
+    cut = min(later)
+    head = text[:cut]
+    start = max((m.end() for m in _CLAUSE.finditer(head)), default=0)
+    return text[:cut] if start == 0 else text[:start]
+
+
 def names_event(text: str) -> bool:
     """The text names one of the journey's key events ("we have submitted our application")."""
     return len(text) <= MAX_LEN and any(p.search(text) for _, p in EVENTS)
@@ -168,7 +189,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if named is None:
         return None
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
-    dated_text = _EVENT_NUMBER.sub(" ", text)
+    own = text if _AFTER.search(text) else _own_clauses(text, named)  # "管评就内审后一周吧"
+    dated_text = _EVENT_NUMBER.sub(" ", own)
+    if own != text and find_date(dated_text, ctx.today, "any") is None and not says_passed(text):
+        # "一阶段过了，有几个问题要改，二阶段定在8月16号": the date told is the later event's
+        return recognise(ctx, text[len(own) :].lstrip("，,；;。 "))
     named = this_cycle(ctx, named)
     key = dated.resolve_key(ctx, named)  # a kind ("surveillance") -> its next open occurrence
     direction = _direction(text)
@@ -195,8 +220,10 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if _NOT_HELD.search(text) and (when is None or when <= ctx.today):
         # "今年还没做监督审核": not a date to record; what to do about it is what's next
         return [ctx.reply("event_not_held", title=dated.event_title(ctx, key)), SHOW_NEXT]
-    if when is None and held is not None and _was_held(held, ctx.today) and _PASSED.search(text):
-        return _passed(ctx, key, held.on)  # "stage 1 went fine, no findings": the day it was held
+    if when is None and held is not None and _was_held(held, ctx.today) and says_passed(text):
+        out = _passed(ctx, key, held.on)  # "stage 1 went fine, no findings": the day it was held
+        others = _others_dated(ctx, text, named)
+        return [*out, ctx.reply("facts_one_at_a_time", others=others)] if others else out
     assumed = when is None and direction == "past" and bool(_DONE.search(text))
     if assumed:  # "已经提交申请了", "内审做完了": on its planned day if that has come, else today
         planned = timeline_of(ctx).get(key)
@@ -221,14 +248,19 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
 
 
 def _others_dated(ctx: Ctx, text: str, named: str) -> str:
-    """The other events a message names beside the one read back, when it dates more than
-    one thing: their titles, to be told again after the read-back."""
+    """The other events a message dates beside the one read back ("…，二阶段定在8月16号"):
+    their titles, to be told again after the read-back."""
     parts = [p for p in re.split(r"[，,；;。]|\band\b", text) if p.strip()]
-    dated_parts = [p for p in parts if find_date(_EVENT_NUMBER.sub(" ", p), ctx.today, "any")]
-    if len(dated_parts) < 2:
-        return ""
-    kinds = [key for key, p in EVENTS if p.search(text) and key != named]
-    kinds = [k for k in kinds if this_cycle(ctx, k) != named]
+    kinds = [
+        key
+        for key, pattern in EVENTS
+        if key != named
+        and this_cycle(ctx, key) != named
+        and any(
+            pattern.search(p) and find_date(_EVENT_NUMBER.sub(" ", p), ctx.today, "any")
+            for p in parts
+        )
+    ]
     sep = "、" if ctx.lang == "zh" else ", "
     return sep.join(ctx.kb.reminder_kind(k).title.get(ctx.lang) for k in kinds)
 

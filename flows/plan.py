@@ -52,7 +52,7 @@ _FEASIBLE_ASKED = re.compile(
     r"(?:能不能|能否|可不可以|有没有可能|行不行|可能吗)[^，。,]{0,8}(?:搞定|拿证|拿到证|通过认证|认证下来)"
     r"|(?:搞定|拿证|拿到证|通过认证).{0,4}(?:吗|没问题吧|行吗)|来得及|来不及|赶得上|赶不上|赶得及"
     r"|\b(?:can|could)\s+we\s+(?:get|be|have)\b.{0,20}\b(?:certified|certificate|done|finished)"
-    r"\b.{0,20}\b(?:by|before)\b"
+    r"\b.{0,20}\b(?:by|before)\b|\b(?:can|could)\s+we\s+(?:still\s+)?make\b"
     r"|\b(?:realistic|feasible|possible|doable|achievable)\b(?=.*\b(?:certif\w*|target|done)\b)"
     r"|\b(?:certif\w*|target|done)\b.*\b(?:realistic|feasible|possible|doable|achievable)\b",
     re.I,
@@ -208,7 +208,7 @@ _NEW_TARGET = re.compile(
     r"(?:改|换|调整|推迟|延后|提前|重新定|重定|更改).{0,4}(?:目标|拿证)(?:日期|时间)?"
     r"|目标(?:日期|时间)?.{0,3}(?:改|换|调整|推|延|提前)"
     r"|重新(?:排|做|定)(?:个)?计划|\b(?:change|move|push(?:\s+back)?|new|update|reset)\s+(?:the\s+|our\s+|my\s+)?"
-    r"target(?:\s+date)?\b|\bre-?plan\b|\bnew\s+plan\b",
+    r"target(?:\s+date)?\b|\bre-?plan\b|\bnew\s+plan\b|\bre-?do\s+(?:the\s+|our\s+)?plan\b",
     re.I,
 )
 

@@ -19,6 +19,7 @@ from flows.timeline import Item
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 
 MAX_LEN = 100
+MAX_EDITION_FIX = 240  # "it's 2023, we did the transition audit in 2025. cert no. …, valid until …"
 MAX_TOLD_FINDINGS = 20  # "开了2个不符合": asked for one after another up to this many
 _CERTIFIED = re.compile(
     r"拿到证书|拿到证了|拿证了|证书?(?:已经|终于|也)?(?:下来|发下来|到手|寄到|收到|拿到|发了|颁发)了?"
@@ -31,7 +32,8 @@ _CERTIFIED = re.compile(
 _EDITION_FIX = re.compile(
     r"(?:版本|版).{0,6}(?:选错|错了|不对|搞错|弄错)|应该是\s*(?:20)?23\s*版"
     r"|\b(?:wrong|picked\s+the\s+wrong)\s+(?:edition|version)\b"
-    r"|\b(?:it'?s|it\s+is|should\s+be)\s+(?:the\s+)?2023\s+(?:edition|version)\b",
+    r"|\b(?:it'?s|it\s+is|should\s+be|is)\s+(?:the\s+)?2023\b(?!-)|2023\s*,?\s*not\s+2013"
+    r"|是\s*2023\s*版|不是\s*2013",
     re.I,
 )
 _NO_ABBREVIATION = re.compile(r"\bno\.(?=\s*[\w-]*\d)", re.I)  # "cert no. 165IP…" says no "no"
@@ -41,22 +43,26 @@ _CLOSED = r"(?:整改完|改完|关闭|关掉|处理完|搞定|完成|完了|好
 # nonconformity"): "内审完成了，有3个不符合项" reports new findings, not closed ones.
 _NC_CLOSED = re.compile(
     rf"{_NC}.{{0,8}}{_CLOSED}|^(?:关闭|关掉)\s*(?:第\s*\d+\s*个)?\s*不符合"
-    r"|\b(?:closed|fixed|resolved|sorted)\s+(?:\w+\s+){0,3}(?:nonconformit|findings?\b|ncs?\b)",
+    r"|\b(?:closed|fixed|resolved|sorted)\s+(?:\w+\s+){0,3}(?:nonconformit|findings?\b|ncs?\b)"
+    r"|^(?:they(?:'re|\s+are)\s+)?(?:all|both)(?:\s+of\s+them)?\s+(?:are\s+)?(?:fixed|closed|resolved|sorted)"
+    r"|都(?:关了|关闭了)",
     re.I,
 )
 
 
 def recognise(ctx: Ctx, text: str) -> Out | None:
     """The flow an outcome told in words starts, or None when the text tells none."""
-    if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
+    if not ctx.company.onboarded or len(text) > MAX_EDITION_FIX:
+        return None
+    fixed = _EDITION_FIX.search(text) and "2023" in text and not says_goal(text)
+    if ctx.company.certificate is None and fixed:  # "版本选错了，应该是2023版", "it's 2023"
+        ctx.wait_for(certificate.INPUT, "edition", **{certificate.SAID: certificate.told_in(text)})
+        return [ctx.reply("cert_edition_fixed"), *(certificate.edition(ctx, "2023") or [])]
+    if len(text) > MAX_LEN or looks_like_question(text):
         return None
     certified = _CERTIFIED.search(text) and not says_goal(text)  # not "希望明年拿到证书"
     if certified and not denies(_NO_ABBREVIATION.sub(" ", text)):
         return [ctx.reply("certificate_told"), *certificate.start(ctx, said=text)]
-    fixed = _EDITION_FIX.search(text) and certificate.edition_in(text) == "2023"
-    if ctx.company.certificate is None and fixed:  # "版本选错了，应该是2023版"
-        ctx.wait_for(certificate.INPUT, "edition")
-        return [ctx.reply("cert_edition_fixed"), *(certificate.edition(ctx, "2023") or [])]
     if (numbered := certificate.number_told(ctx, text)) is not None:
         return numbered  # "证书编号是 CNIPC-2025-IP-03321"
     if _NC_CLOSED.search(text) and not denies(text):
@@ -78,7 +84,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
 _NAMED_AUDIT_FINDINGS = re.compile(
     r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*[个项条点]"
     r"\s*(?:(?:严重|一般|轻微)?的?\s*不符合|问题|整改项|需要整改的)"
-    r"|\b(?P<n_en>\d+|one|two|three|four|five|six|a\s+few|some)\s+(?:major\s+|minor\s+)?"
+    r"|(?<!stage\s)(?<!stage)\b(?P<n_en>\d+|one|two|three|four|five|six|a\s+few|some)\s+"
+    r"(?:major\s+|minor\s+|small\s+|little\s+|big\s+)?"
     r"(?:nonconformit(?:y|ies)|findings?|ncs?|issues?|problems?|points?)\b",
     re.I,
 )

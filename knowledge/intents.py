@@ -65,7 +65,8 @@ _PATTERNS: dict[Intent, list[str]] = {
         + _WHO
         + r"(?:该|应该|应当|需要)"
         + _DO_WHAT,
-        r"继续|下一个|往下走",
+        r"继续|下一个|往下走|(?:今年|接下来|最近)?还(?:要|得|需要)做(?:啥|什么|些什么)"
+        r"|下次(?:是|要)?(?:啥时候|什么时候)|下一次(?:是|要)?(?:啥时候|什么时候)",
         _WHO + r"(?:现在|接下来)?(?:不知道|不懂|不明白|搞不清楚?|不清楚)(?:该|要|应该|需要)?"
         r"(?:做什么|干什么|干嘛|干啥|做啥|怎么做|怎么办|从哪开始|从哪里开始|从何开始)",
         r"i (?:don'?t|do not) (?:understand|know) what (?:to do|i should do|we should do"
@@ -138,6 +139,8 @@ _COMPILED: list[tuple[Intent, re.Pattern[str]]] = [
 _BACK = re.compile(
     r"(?:(?:we|i)(?:'?re|'?m| are| am) back(?: again)?|back again|long time(?: no see)?|its me"
     r"|(?:been )?a while|it'?s been a while|been ages|anyway|ok whatever|whatever|hmm+"
+    r"|sorry|sorry (?:for the delay|i was away)"
+    r"|(?:sorry )?(?:been|was) (?:super |very |really )?busy"
     r"|(?:过完年|放完假|休假|出差|忙完)?(?:我|我们)?回来了|我又来了|又来了|好久不见|好久没来了?|很久没来了?"
     r"|好久没联系了?|是我|忙完了)"
 )

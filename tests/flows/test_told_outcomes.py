@@ -1039,3 +1039,45 @@ def test_one_finding_described_after_its_count_is_recorded_at_once(
     d.text(said)
     ncs = d.conv.company.nonconformities
     assert [(nc.description, nc.grade) for nc in ncs] == [(description, "minor")], d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "reading"),
+    [("zh", "一阶段过了，有几个问题要二阶段前改，二阶段定在8月16号", "2|fact|stage2|2027-08-16"),
+     ("zh", "一阶段过了，二阶段8月16号", "2|fact.passed|stage1|2026-12-10"),
+     ("en", "stage 1 went ok, no findings. stage 2 is july 8", "2|fact.passed|stage1|2026-12-10")],
+)  # fmt: skip
+def test_a_stage_1_result_with_the_stage_2_date_never_moves_stage_1(
+    kb: Knowledge, lang: str, said: str, reading: str
+) -> None:
+    d = Driver(kb, lang)
+    _stage1_held(d)
+    d.text(said)
+    assert any(b.data == reading for b in d.buttons), (d.said(), [b.data for b in d.buttons])
+
+
+def test_both_stage_1_issues_fixed_is_no_new_finding(en: Driver) -> None:
+    _stage1_held(en)
+    en.text("both stage 1 issues are fixed and we sent the evidence to the auditor")
+    assert "weren't recorded here" in en.said(), en.said()
+    assert en.conv.company.nonconformities == []
+
+
+def test_a_booked_date_is_the_coming_one(zh: Driver) -> None:
+    _certified(zh, "2026-01-10")
+    zh.advance(280)  # 2027-09-03
+    zh.text("监督审核跟中知约好了9月12号")
+    assert "2027-09-12" in zh.said(), zh.said()
+
+
+def test_an_edition_corrected_in_english_with_the_number_keeps_the_number(en: Driver) -> None:
+    en.onboard("Huaxin", "2|ob|stage|certified")
+    en.press("2|cert.edition|2013")
+    en.text(
+        "oh wait sorry, I checked the paper. it's 2023, we did the transition audit in 2025. "
+        "cert no. 0350IP2200123R1M, valid until 2028-05-15"
+    )
+    said = en.said()
+    assert "GB/T 29490-2023 certificate" in said and "0350IP2200123R1M" in said, said
+    p = en.conv.user.pending
+    assert p is not None and p.data.get("number") == "0350IP2200123R1M" and "issued" not in p.data
