@@ -82,7 +82,8 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     done = said in _offer_words("done")
     go = says_go(text) or (agrees(text) and not names_event(text))  # "we have applied": a fact
     named = None if go or done else _named_button(text, p.data.get("buttons", ""))
-    if named is None and _ALL_DONE.search(text):  # "都做完了", "both are done": the one-tap button
+    every = _ALL_DONE.search(text) and not exception_in(text) and not re.search(r"\d", text)
+    if named is None and every:  # "都做完了", "both are done": the one-tap button
         named = _button_of(p.data.get("buttons", ""), "tl.alldone")
     chosen = named or p.data.get("done" if done and "done" in p.data else "data", "")
     cb = decode(chosen)
@@ -108,6 +109,20 @@ _ALL_DONE = re.compile(
     r"|\bmark\s+(?:them|these|all)\b.{0,12}\bdone\b|\bdone\s+together\b",
     re.I,
 )
+
+
+# "all done except the IP search", "除了检索都做完了": all of it but what is named after
+_EXCEPT = re.compile(
+    r"\b(?:except(?:\s+for)?|apart\s+from|other\s+than|but\s+not)\b\s*(?P<en>[^,.;!]+)"
+    r"|除了(?P<zh>[^，,。；;]+?)(?:之外|以外)?(?:[，,]|都|其他|其余|别的|$)",
+    re.I,
+)
+
+
+def exception_in(text: str) -> str:
+    """What "all done except …" leaves out ("" when nothing is)."""
+    m = _EXCEPT.search(text)
+    return (m.group("en") or m.group("zh") or "").strip() if m else ""
 
 
 def _stored_buttons(stored: str) -> list[tuple[str, str]]:
@@ -144,7 +159,7 @@ def says_done(text: str) -> bool:
 def says_all_done(text: str) -> bool:
     """ "计划里的都做完了", "everything is done": all of it, not one thing."""
     said = bare(text)
-    if len(said) > 40 or looks_like_question(text) or _ALL_DONE.search(text) is None:
+    if len(said) > 80 or looks_like_question(text) or _ALL_DONE.search(text) is None:
         return False
     return says_done(text) or _ALL_DONE.search(said) is not None
 

@@ -368,7 +368,7 @@ def text(ctx: Ctx, raw: str) -> Out:
     if offered and ctx.company.onboarded and asks_meaning(value):
         return [ctx.reply("meaning_of_next"), ShowNext()]  # "这个是啥意思" under a step card
     idle = ctx.pending is None and ctx.company.onboarded
-    if idle and says_all_done(value) and (bulk := overdue.told_all_done(ctx)) is not None:
+    if idle and says_all_done(value) and (bulk := overdue.told_all_done(ctx, value)) is not None:
         return bulk  # "计划里的都做完了": the overdue plan actions, read back together
     if ctx.pending is None and ctx.company.onboarded and says_done(value):
         return [ctx.reply("done_what"), ShowNext()]  # "做完了" with nothing on screen: which?

@@ -8,7 +8,8 @@ on an old message cannot complete a list that has changed since.
 
 from __future__ import annotations
 
-from flows import nextstep, risks, timeline_edit
+from flows import nextstep, risks, steps_told, timeline_edit
+from flows.basics import exception_in
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
@@ -26,9 +27,14 @@ def all_missed(ctx: Ctx) -> list[Item]:
     return [i for i in tl.items if state(i, ctx.today) is State.MISSED and i.key not in risky]
 
 
+EXCEPT = "x:"  # scope "x:<key>": every missed item but that one ("all done except …")
+
+
 def _scope(ctx: Ctx, scope: str) -> list[Item]:
     if scope == "all":
         return all_missed(ctx)
+    if scope.startswith(EXCEPT):
+        return [i for i in all_missed(ctx) if i.key != scope.removeprefix(EXCEPT)]
     tl = timeline_of(ctx)
     return nextstep.overdue_rest(ctx, tl, nextstep.compute_next(ctx, tl))
 
@@ -57,11 +63,17 @@ def review(ctx: Ctx) -> Out:
     return [Reply("\n".join(lines), rows)]
 
 
-def told_all_done(ctx: Ctx) -> Out | None:
+def told_all_done(ctx: Ctx, text: str = "") -> Out | None:
     """ "计划里的都做完了" with several plan actions overdue: those read back for one "yes"
     (milestones keep their own dates), or None when there is nothing to tick at once."""
     missed = all_missed(ctx)
-    items = nextstep.bulk_done(missed)
+    items, scope = nextstep.bulk_done(missed), "all"
+    if (left := exception_in(text)) and items:  # "all done except the IP search": not that one
+        open_actions = [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
+        kept = steps_told.fitting(left, open_actions)
+        if kept is None:  # what is left out is not named clearly: not guessed
+            return [ctx.reply("overdue_except_unclear", left=left[:60])]
+        items, scope = [i for i in items if i.key != kept.key], EXCEPT + kept.key
     if not items and missed:  # "both done" of the internal audit and the review: their days
         titles = "\n".join(f"• {fmt_date(i.on)} · {i.title(ctx.lang)}" for i in missed[:LISTED])
         return [ctx.reply("overdue_told_milestones", titles=titles)]
@@ -71,14 +83,14 @@ def told_all_done(ctx: Ctx) -> Out | None:
     lines = [f"• {i.title(ctx.lang)}" for i in shown]
     if len(items) > len(shown):
         lines.append(ctx.t("overdue_listed_more", n=len(items) - len(shown)))
-    button = ctx.button("step_told_yes", "tl.alltold", "all", *nextstep.overdue_guard(items))
+    button = ctx.button("step_told_yes", "tl.alltold", scope, *nextstep.overdue_guard(items))
     reply = ctx.reply("overdue_told_all", [[button]], n=len(items), titles="\n".join(lines))
     reply.offer = button.data  # "对" / "yes" ticks them
     return [reply]
 
 
 def all_done(ctx: Ctx, scope: str, count: str, earliest: str) -> Out | None:
-    if scope not in ("all", "rest"):
+    if scope not in ("all", "rest") and not scope.startswith(EXCEPT):
         return None
     items = nextstep.bulk_done(_scope(ctx, scope))
     if not items or nextstep.overdue_guard(items) != (count, earliest):

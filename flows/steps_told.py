@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from flows.basics import exception_in
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
 from flows.phrasing import denies, looks_like_question
@@ -142,6 +143,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     """A read-back to complete the action or step the text says is finished, or None."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
+    if exception_in(text):  # "all done except the IP search": the rest, not that one
+        return None
     ahead = _AHEAD.search(text) is not None
     several = _several_actions(ctx, text) if not ahead and _DONE.search(text) else []
     if len(several) > 1:
@@ -230,3 +233,19 @@ def _moved(ctx: Ctx, action: Item, text: str) -> Out | None:
     )
     reply.offer = button.data
     return [reply]
+
+
+def fitting(said: str, items: list[Item]) -> Item | None:
+    """The one of ``items`` that ``said`` names ("the project IP search thing"), or None."""
+    named = _named(said)
+    if not named:
+        return None
+    scored = sorted(
+        ((max(_fit(named, i.title_zh), _fit(named, i.title_en)), i) for i in items),
+        key=lambda pair: -pair[0],
+    )
+    if not scored or scored[0][0] < _MIN_FIT:
+        return None
+    if len(scored) > 1 and scored[0][0] - scored[1][0] < _MIN_LEAD:
+        return None
+    return scored[0][1]

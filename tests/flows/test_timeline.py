@@ -458,3 +458,24 @@ def test_milestones_said_done_together_are_asked_for_their_days(
     d.text(said)
     assert "2027-01-11" in d.said() and "2027-01-18" in d.said(), d.said()
     assert not any(e.done for e in d.conv.company.events)  # nothing recorded on a guess
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "all done except the appointment letter"), ("zh", "除了任命书，其他都做完了")],
+)  # fmt: skip
+def test_all_done_except_one_is_read_back_without_it(kb: Knowledge, lang: str, said: str) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    _all_gaps(d)
+    advance_to(d, today(d) + timedelta(days=60))
+    one_next(d)
+    before = {a.id for a in d.conv.company.actions if a.done_on}
+    d.text(said)
+    assert {a.id for a in d.conv.company.actions if a.done_on} == before  # asked first
+    titles = d.said()
+    left_out = "Appoint the IP system lead" if lang == "en" else "书面任命"
+    assert left_out not in titles, titles
+    d.text("yes" if lang == "en" else "对")
+    appointment = next(a for a in d.conv.company.actions if a.id == "gap:B06")
+    assert appointment.done_on is None and len([a for a in d.conv.company.actions if a.done_on]) > 5
