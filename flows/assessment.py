@@ -316,6 +316,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return [PROMPT]
     if bare_answer(text) is None and (other := off_topic(q, text)) is not None:
         return [_ask_back(ctx, q, other)]  # "we have an IP policy" to "any penalty?"
+    if q.negated and kind is AnswerKind.PARTLY:  # "部分吧" to "any penalty?": no such answer
+        return [ctx.reply("choice_not_understood"), PROMPT]
     return _record(ctx, q, TYPED[kind], tapped=False)
 
 

@@ -357,8 +357,9 @@ _NOT_SITES = re.compile(
 
 
 def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
-    if not pressed and _NOT_SITES.search(v) and not extras.names_places(v):
-        return [ctx.reply("sites_not_this"), PROMPT]
+    dated = find_date(v, ctx.today, "any") is not None and not re.fullmatch(r"\s*\d+\s*", v)
+    if not pressed and (_NOT_SITES.search(v) or dated) and not extras.names_places(v):
+        return [ctx.reply("sites_not_this"), PROMPT]  # "有3个专利", "明年6月底": no count of sites
     n = _bucket_or_count(ctx, "sites", v, MAX_SITES)
     if not isinstance(n, int):
         return n

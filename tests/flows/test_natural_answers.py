@@ -743,3 +743,19 @@ def test_news_we_do_not_keep_is_acknowledged_not_called_a_question(
     d.onboard()
     d.text(said)
     assert reply in d.said(), d.said()
+
+
+def test_partly_to_the_penalty_question_is_asked_again_not_recorded(zh: Driver) -> None:
+    _in_assessment(zh)
+    while zh.conv.user.pending is not None and zh.conv.user.pending.field != "F06":
+        zh.text("有")
+    assert zh.conv.user.pending is not None, "the penalty question (F06) is in the quick set"
+    zh.text("部分吧")
+    assert "F06" not in zh.conv.company.answers and "没看懂" in zh.said(), zh.said()
+
+
+def test_a_date_at_the_sites_question_is_no_count_of_sites(zh: Driver) -> None:
+    zh.cmd("start")
+    for said in ("恒达", "120人", "机械", "明年6月底"):
+        zh.text(said)
+    assert zh.conv.company.sites is None and "经营场所" in zh.said(), zh.said()
