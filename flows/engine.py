@@ -310,6 +310,9 @@ def text(ctx: Ctx, raw: str) -> Out:
         ctx.clear_pending()  # "我们报了中知认证": kept, then what else it tells
         rest = facts.recognise(ctx, value) or steps_told.recognise(ctx, value)
         return [cb, *(rest or [ShowNext()])]
+    if (inp is None or inp.lapses) and (undone := steps_told.reopened(ctx, value)) is not None:
+        ctx.clear_pending()  # "不对，台账还没弄完": not a "no" to the card on screen
+        return undone
     if (inp is None or inp.lapses) and (person := news.person_or_partner(ctx, value)) is not None:
         ctx.clear_pending()  # "we have a new IP manager" is no "yes" to an offer
         return person

@@ -448,6 +448,17 @@ def ask_new_action(ctx: Ctx) -> Out:
     return [PROMPT]
 
 
+def reopen(ctx: Ctx, action_id: str) -> Out | None:
+    """An action marked done by mistake: open again, with its due date."""
+    action = next((a for a in ctx.company.actions if a.id == action_id), None)
+    if action is None:
+        return None
+    if action.done_on is None:
+        return [ctx.reply("action_already_open", title=title_of(ctx, action)), PROMPT]
+    action.done_on = None
+    return [ctx.reply("action_reopened", title=title_of(ctx, action), due=fmt_date(action.due))]
+
+
 def take_title(ctx: Ctx, text: str) -> Out | None:
     if looks_like_question(text):
         return None
@@ -537,6 +548,7 @@ FLOW = Flow(
         Verb("pl.use", use_as_target, arity=1),
         Verb("pl.how", how, arity=1),
         Verb("pl.step", step_actions, arity=1),
+        Verb("pl.undo", reopen, arity=1),
         # Buttons of earlier releases: the same as the timeline's own.
         Verb(
             "pl.done", lambda ctx, a: _legacy(ctx, a, dated.mark_done), arity=1, records_done=True

@@ -172,6 +172,34 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     return [reply]
 
 
+# An action marked done by mistake, said to be open again
+_NOT_DONE = re.compile(
+    r"改回(?:没|未)完成|改成(?:没|未)完成|还没(?:做|弄|搞|办)?完|没(?:做|弄|搞|办)完|其实没(?:做|弄)"
+    r"|\b(?:not|isn'?t|wasn'?t|aren'?t)\s+(?:yet\s+|actually\s+|really\s+)?(?:done|finished|complete)\b"
+    r"|\bundo\b|\bre-?open\b",
+    re.I,
+)
+
+
+_NOT_DONE_FILLERS = re.compile(r"不对|其实|那项|那个|\b(?:no|wait|actually|really|the|one)\b", re.I)
+
+
+def reopened(ctx: Ctx, text: str) -> Out | None:
+    """ "台账那项改回没完成", "the ledger is NOT done": read back to open it again, or None."""
+    if len(text) > MAX_LEN or looks_like_question(text) or not _NOT_DONE.search(text):
+        return None
+    said = _NOT_DONE_FILLERS.sub(" ", _NOT_DONE.sub(" ", text))
+    finished = _named_action(ctx, said, done=True)
+    return _undo(ctx, finished) if finished is not None else None
+
+
+def _undo(ctx: Ctx, action: Item) -> Out:
+    button = ctx.button("action_reopen_yes", "pl.undo", action.key.removeprefix("action:"))
+    reply = ctx.reply("action_reopen_confirm", [[button]], title=action.title(ctx.lang))
+    reply.offer = button.data  # "对" / "yes" reopens it
+    return [reply]
+
+
 _AND = re.compile(r"[和、及跟与，,;；]|以及|还有|\band\b|&")
 MAX_TOLD_TOGETHER = 3  # what fits one button (64 bytes)
 

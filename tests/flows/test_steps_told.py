@@ -330,3 +330,27 @@ def test_a_read_back_left_for_a_view_command_is_recorded_first(en: Driver, view:
     en.cmd(view)  # moving on to look: the read-back is taken, then shown
     assert "Marked done" in en.said(), en.said()
     assert any(a.done_on for a in en.conv.company.actions if "ledger" in a.title_en.lower())
+
+
+@pytest.mark.parametrize(
+    ("lang", "done", "undo"),
+    [("zh", "台账做好了", "不对，台账还没弄完"), ("zh", "台账做好了", "台账那项改回没完成"),
+     ("en", "the IP ledger is done", "the ledger is NOT done actually")],
+)  # fmt: skip
+def test_an_action_marked_done_by_mistake_is_opened_again(
+    kb: Knowledge, lang: str, done: str, undo: str
+) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    d = Driver(kb, lang)
+    d.onboard()
+    assess_and_plan(d)
+    yes = "对" if lang == "zh" else "yes"
+    d.text(done)
+    d.text(yes)
+    ledger = next(a for a in d.conv.company.actions if a.id == "gap:D03")
+    assert ledger.done_on is not None
+    d.text(undo)
+    assert any(b.data == "2|pl.undo|gap:D03" for b in d.buttons), d.said()
+    d.text(yes)
+    assert next(a for a in d.conv.company.actions if a.id == "gap:D03").done_on is None
