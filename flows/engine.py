@@ -344,6 +344,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return [*asked, ShowNext()]  # "remind me 2 weeks before the internal audit"
     if ctx.pending is None and ctx.company.onboarded and (days := reminders.later_said(value)):
         return [SnoozeLast(days)]  # "明天再提醒我": the last reminder's ⏰, in words
+    if ctx.pending is None and (fewer := reminder_asked.less_often(ctx, value)) is not None:
+        return fewer  # "别每天都发，一周一次就行": they come only when something is due
     if ctx.pending is None and ctx.company.onboarded and (said := account.setting_said(value)):
         return command(ctx, *said)  # "提醒改成下午3点", "change my timezone to New York"
     if ctx.pending is None and (ticked := preconditions.told(ctx, value)) is not None:

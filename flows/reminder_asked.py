@@ -51,3 +51,19 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
             hour=hour,
         )
     ]
+
+
+# Fewer reminders asked for ("别每天都发，一周一次就行", "提醒太多了", "once a week is enough"):
+# they only come when something is due, which is said, with the way to pause them.
+_LESS_OFTEN = re.compile(
+    r"一周一次|每周一次|一周提醒一次|每周提醒|一星期一次|提醒太多|太多提醒|少发|发少点|发得太多"
+    r"|\b(?:once\s+a\s+week|weekly|less\s+often|too\s+many\s+(?:reminders|messages))\b",
+    re.I,
+)
+
+
+def less_often(ctx: Ctx, text: str) -> Out | None:
+    """How often reminders come, and how to pause them, or None."""
+    if len(text) > MAX_LEN or not ctx.company.onboarded or not _LESS_OFTEN.search(text):
+        return None
+    return [ctx.reply("remind_frequency", hour=f"{ctx.company.reminder_hour}:00")]

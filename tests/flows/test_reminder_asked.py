@@ -39,3 +39,19 @@ def test_mgmt_is_management(en: Driver) -> None:
     assess_and_plan(en)
     en.text("mgmt review done last friday")
     assert "Management review" in en.said() and "contract" not in en.said(), en.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "别每天都发，一周一次就行"), ("zh", "提醒太多了，一周提醒一次就行"),
+     ("en", "once a week is enough please")],
+)  # fmt: skip
+def test_fewer_reminders_asked_for_says_when_they_come_and_pauses_nothing(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    assess_and_plan(d)
+    d.text(said)
+    assert "/pause" in d.said() and "/resume" in d.said(), d.said()
+    assert d.conv.user.reminders_paused_from is None  # nothing paused on a guess
