@@ -250,7 +250,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
 def _others_dated(ctx: Ctx, text: str, named: str) -> str:
     """The other events a message dates beside the one read back ("…，二阶段定在8月16号"):
     their titles, to be told again after the read-back."""
-    parts = [p for p in re.split(r"[，,；;。]|\band\b", text) if p.strip()]
+    parts = [p for p in _CLAUSE.split(text) if p.strip()]
     kinds = [
         key
         for key, pattern in EVENTS

@@ -379,7 +379,7 @@ def told(ctx: Ctx, text: str) -> Out | None:
         return None
     if (m := _CORRECTED.search(text) or _CHANGE.search(text)) is not None:
         said = parse_count(m.group("n") or m.group("n2") or m.group("n3") or "")
-        nc = _named(ctx, said.value) if said is not None else None
+        nc = named(ctx, said.value) if said is not None else None
         new = m.group("new").strip(_QUOTES)[:MAX_NC_TEXT]
         if nc is not None and len(new) >= 2:
             return _describe(ctx, nc, new)
@@ -389,7 +389,7 @@ def told(ctx: Ctx, text: str) -> Out | None:
     return None
 
 
-def _named(ctx: Ctx, n: int) -> Nonconformity | None:
+def named(ctx: Ctx, n: int) -> Nonconformity | None:
     """The finding the owner calls "nonconformity n": the n-th of the audit that raised the
     latest findings, as shown; else the one with that number."""
     groups = _groups(ctx)
@@ -521,18 +521,18 @@ FLOW = Flow(
 )
 
 
+def _by_id(ctx: Ctx, nc_id: str) -> Nonconformity | None:
+    return next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
+
+
 def close_button(ctx: Ctx, nc_id: str) -> Button:
     """ "✅ Close: Stage 2 audit, finding 1": the finding as the owner sees it."""
-    nc = next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
+    nc = _by_id(ctx, nc_id)
     if nc is None:
         return ctx.button("nc_close_btn", "nc.close", nc_id, n=nc_id.split(":")[-1])
     return ctx.button("nc_close_label_btn", "nc.close", nc_id, label=label(ctx, nc))
 
 
 def shown_label(ctx: Ctx, nc_id: str) -> str:
-    nc = next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
+    nc = _by_id(ctx, nc_id)
     return label(ctx, nc) if nc is not None else ctx.t("nc_label_plain", n=nc_id.split(":")[-1])
-
-
-def named(ctx: Ctx, n: int) -> Nonconformity | None:
-    return _named(ctx, n)

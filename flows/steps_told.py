@@ -124,18 +124,8 @@ def _named_action(ctx: Ctx, text: str, done: bool = False) -> Item | None:
     ]
     parts = [text, *[c for c in _CLAUSES.split(text) if c.strip()][:1]]
     for part in dict.fromkeys(parts):
-        named = _named(part)
-        if not named:
-            continue
-        scored = sorted(
-            ((max(_fit(named, i.title_zh), _fit(named, i.title_en)), i) for i in open_actions),
-            key=lambda pair: -pair[0],
-        )
-        if not scored or scored[0][0] < _MIN_FIT:
-            continue
-        if len(scored) > 1 and scored[0][0] - scored[1][0] < _MIN_LEAD:
-            return None  # two actions fit alike: not guessed
-        return scored[0][1]
+        if leaders := _leaders(part, open_actions):
+            return leaders[0] if len(leaders) == 1 else None  # two fit alike: not guessed
     return None
 
 
@@ -265,15 +255,22 @@ def _moved(ctx: Ctx, action: Item, text: str) -> Out | None:
 
 def fitting(said: str, items: list[Item]) -> Item | None:
     """The one of ``items`` that ``said`` names ("the project IP search thing"), or None."""
+    leaders = _leaders(said, items)
+    return leaders[0] if len(leaders) == 1 else None
+
+
+def _leaders(said: str, items: list[Item]) -> list[Item]:
+    """The items whose titles fit what ``said`` names: [] when none fits, the one clearly
+    ahead, or the two best when they fit alike."""
     named = _named(said)
     if not named:
-        return None
+        return []
     scored = sorted(
         ((max(_fit(named, i.title_zh), _fit(named, i.title_en)), i) for i in items),
         key=lambda pair: -pair[0],
     )
     if not scored or scored[0][0] < _MIN_FIT:
-        return None
+        return []
     if len(scored) > 1 and scored[0][0] - scored[1][0] < _MIN_LEAD:
-        return None
-    return scored[0][1]
+        return [scored[0][1], scored[1][1]]
+    return [scored[0][1]]
