@@ -70,7 +70,7 @@ def told_all_done(ctx: Ctx, text: str = "") -> Out | None:
     items, scope = nextstep.bulk_done(missed), "all"
     if (left := exception_in(text)) and items:  # "all done except the IP search": not that one
         open_actions = [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
-        kept = steps_told.fitting(left, open_actions)
+        kept = steps_told.fitting(left, open_actions, ctx.kb)
         if kept is None:  # what is left out is not named clearly: not guessed
             return [ctx.reply("overdue_except_unclear", left=left[:60])]
         items, scope = [i for i in items if i.key != kept.key], EXCEPT + kept.key

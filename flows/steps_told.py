@@ -21,7 +21,7 @@ from flows.known import timeline_of
 from flows.phrasing import denies, looks_like_question
 from flows.reading import find_date
 from flows.timeline import Item
-from flows.types import Out
+from flows.types import Out, Reply
 from flows.workdays import previous_working_day
 from knowledge.lexicon import fold
 from knowledge.loader import Knowledge
@@ -124,16 +124,46 @@ def _named_action(ctx: Ctx, text: str, done: bool = False) -> Item | None:
     ]
     parts = [text, *[c for c in _CLAUSES.split(text) if c.strip()][:1]]
     for part in dict.fromkeys(parts):
-        if leaders := _leaders(part, open_actions):
+        if leaders := _leaders(part, open_actions, ctx.kb):
             return leaders[0] if len(leaders) == 1 else None  # two fit alike: not guessed
     return None
 
 
+_CALLINGS: dict[int, tuple[Knowledge, dict[str, str]]] = {}  # by id(kb), the kb kept alive
+
+
+def _callings(kb: Knowledge) -> dict[str, str]:
+    """What owners call an action's outcome ("方针", "org chart"), as matched: question id."""
+    if (known := _CALLINGS.get(id(kb))) is not None and known[0] is kb:
+        return known[1]
+    called: dict[str, str] = {}
+    for q in kb.questions:
+        for name in (*q.called.zh, *q.called.en) if q.called else ():
+            called.setdefault(_named(name), q.id)
+    _CALLINGS[id(kb)] = (kb, called)
+    return called
+
+
+# Who does it, said with what is done ("合同人事还在弄", "HR is on the contracts"): not part of
+# the thing named, but it tells two titles apart by their owner.
+_ROLES = (
+    (re.compile(r"人事|人力|\bhr\b", re.I), "HR"),
+    (re.compile(r"老板|总经理|\b(?:boss|ceo|gm)\b", re.I), "Top management"),
+    (re.compile(r"销售|\bsales\b", re.I), "Sales"),
+    (re.compile(r"采购|\bpurchasing\b", re.I), "Purchasing"),
+    (re.compile(r"财务|\bfinance\b", re.I), "Finance"),
+)
+
+
 def recognise(ctx: Ctx, text: str) -> Out | None:
     """A read-back to complete the action or step the text says is finished, or None."""
-    if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
+    if len(text) > MAX_MIXED or looks_like_question(text) or not ctx.company.onboarded:
         return None
     if exception_in(text):  # "all done except the IP search": the rest, not that one
+        return None
+    if (mixed := _done_and_still(ctx, text)) is not None:
+        return mixed
+    if len(text) > MAX_LEN:
         return None
     ahead = _AHEAD.search(text) is not None
     several = _several_actions(ctx, text) if not ahead and _DONE.search(text) else []
@@ -160,6 +190,65 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     reply = ctx.reply("step_told_confirm", [[button]], title=title)
     reply.offer = button.data  # "对" / "yes" completes it
     return [reply]
+
+
+# Still under way, said of an action ("合同人事还在弄", "HR is still working on the contracts").
+_STILL = re.compile(
+    r"还在|正在|在弄|在做|在搞|在写|在走流程|进行中|(?:还)?没(?:弄|做|搞|写|签)完|还差"
+    r"|\b(?:still|in\s+progress|working\s+on|under\s*way|not\s+(?:yet|done|finished))\b",
+    re.I,
+)
+_STILL_WORDS = re.compile(_STILL.pattern + r"|\b(?:is|are|on|the)\b|弄|做|搞|写", re.I)
+# Parts of a report: sentences, and the clauses a comma or semicolon makes.
+_SEGMENTS = re.compile(r"[，,；;。！!\n]|\.(?=\s|$)")
+MAX_MIXED = 240  # a few sentences of progress ("A and B are done. C is still under way.")
+
+
+def _groups(text: str) -> list[tuple[str, str]]:
+    """The report cut where a clause says done or still under way: (``done`` | ``still``,
+    the clauses up to it). "范围、方针都弄好了，合同人事还在弄" → done, then still."""
+    groups: list[tuple[str, str]] = []
+    held: list[str] = []
+    for segment in _SEGMENTS.split(text):
+        if not segment.strip():
+            continue
+        held.append(segment.strip())
+        if _STILL.search(segment):
+            groups.append(("still", "，".join(held)))
+        elif _DONE.search(segment) and not denies(segment):
+            groups.append(("done", "，".join(held)))
+        else:
+            continue
+        held = []
+    return groups
+
+
+def _done_and_still(ctx: Ctx, text: str) -> Out | None:
+    """A report of things done and things still under way: the done ones read back together,
+    the others noted with their due dates. None unless a part says something is still on."""
+    groups = _groups(text)
+    if not any(kind == "still" for kind, _ in groups):
+        return None
+    done: list[Item] = []
+    for kind, part in groups:
+        if kind == "done":
+            named = _several_actions(ctx, part) or [a for a in [_named_action(ctx, part)] if a]
+            done += [a for a in named if a not in done]
+    still: list[Item] = []
+    for kind, part in groups:
+        action = _named_action(ctx, _STILL_WORDS.sub(" ", part)) if kind == "still" else None
+        if action is not None and action not in done and action not in still:
+            still.append(action)
+    if not still:
+        return None
+    titles = "\n".join(f"• {fmt_date(a.on)} · {a.title(ctx.lang)}" for a in still)
+    noted = ctx.reply("actions_still_noted", titles=titles)
+    if not done:
+        return [noted]
+    asked = several_done(ctx, done[:MAX_TOLD_TOGETHER], text)
+    if isinstance(first := asked[0], Reply):  # one message: its button answers the question
+        first.text += "\n\n" + noted.text
+    return asked
 
 
 # An action marked done by mistake, said to be open again
@@ -253,18 +342,34 @@ def _moved(ctx: Ctx, action: Item, text: str) -> Out | None:
     return [reply]
 
 
-def fitting(said: str, items: list[Item]) -> Item | None:
+def fitting(said: str, items: list[Item], kb: Knowledge | None = None) -> Item | None:
     """The one of ``items`` that ``said`` names ("the project IP search thing"), or None."""
-    leaders = _leaders(said, items)
+    leaders = _leaders(said, items, kb)
     return leaders[0] if len(leaders) == 1 else None
 
 
-def _leaders(said: str, items: list[Item]) -> list[Item]:
-    """The items whose titles fit what ``said`` names: [] when none fits, the one clearly
-    ahead, or the two best when they fit alike."""
+def _leaders(said: str, items: list[Item], kb: Knowledge | None = None) -> list[Item]:
+    """The items whose titles fit what ``said`` names: [] when none fits, the one called so
+    by owners or clearly ahead, or the two best when they fit alike."""
+    roles = {owner for pattern, owner in _ROLES if pattern.search(said)}
+    for pattern, _owner in _ROLES:
+        said = pattern.sub(" ", said)
     named = _named(said)
     if not named:
         return []
+    if kb is not None and (qid := _callings(kb).get(named)) is not None:
+        called = [i for i in items if i.question_id == qid]
+        if called:
+            return called[:1]  # "方针" is the policy, not its awareness sessions
+    leaders = _fitting_titles(named, items)
+    if len(leaders) > 1 and roles:
+        owned = [i for i in leaders if i.owner_en in roles]
+        if len(owned) == 1:
+            return owned  # "合同人事还在弄": HR's contracts, not the contract review
+    return leaders
+
+
+def _fitting_titles(named: str, items: list[Item]) -> list[Item]:
     scored = sorted(
         ((max(_fit(named, i.title_zh), _fit(named, i.title_en)), i) for i in items),
         key=lambda pair: -pair[0],

@@ -89,6 +89,9 @@ class Question(Strict):
     why: Text  # purpose of the requirement
     evidence: Text  # what an auditor wants to see
     action: Text  # how to close the gap (becomes the plan action title)
+    # What owners call the action's outcome ("方针", "the org chart"): said alone, it names
+    # this action even where other titles hold the same word ("方针宣贯", "reward policy").
+    called: TextList | None = None
     owner_role: Text  # suggested owner role
     effort_days: int = Field(ge=1, le=120)  # rough effort used for back-scheduling
 

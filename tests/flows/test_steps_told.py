@@ -354,3 +354,59 @@ def test_an_action_marked_done_by_mistake_is_opened_again(
     assert any(b.data == "2|pl.undo|gap:D03" for b in d.buttons), d.said()
     d.text(yes)
     assert next(a for a in d.conv.company.actions if a.id == "gap:D03").done_on is None
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "done", "still"),
+    [
+        (
+            "en",
+            "scope, policy and org chart are done. HR is still working on the contracts",
+            [
+                "Write and approve the system scope statement",
+                "Issue a signed IP policy",
+                "Issue the org chart and IP responsibility matrix",
+            ],
+            "Add IP and confidentiality terms to employment contracts",
+        ),
+        (
+            "zh",
+            "范围、方针和组织架构图都弄好了，合同人事还在弄",
+            [
+                "编写并批准体系范围说明",
+                "由最高管理者签发知识产权方针",
+                "发布组织机构图和职能分配表",
+            ],
+            "在劳动合同中补充知识产权和保密条款",
+        ),
+    ],
+)
+def test_a_report_of_done_and_still_open_reads_back_the_done_and_keeps_the_rest(
+    kb: Knowledge, lang: str, said: str, done: list[str], still: str
+) -> None:
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    d.text(said)
+    reply = d.said()
+    head, _, tail = reply.partition("\n\n")
+    assert all(title in head for title in done), reply  # read back, one button for all
+    assert still in tail and still not in head, reply  # noted with its due date, not ticked
+    assert not any(a.done_on for a in d.conv.company.actions), reply  # not before "yes"
+    d.text("yes" if lang == "en" else "对")
+    closed = {
+        a.title_en if lang == "en" else a.title_zh for a in d.conv.company.actions if a.done_on
+    }
+    assert closed == set(done), d.said()
+
+
+def test_the_policy_named_alone_is_the_ip_policy_not_its_awareness_sessions(en: Driver) -> None:
+    plan_every_gap(en)
+    en.text("the policy is done")
+    assert "“Issue a signed IP policy”" in en.said(), en.said()
+
+
+def test_still_under_way_alone_is_noted_with_its_due_date(zh: Driver) -> None:
+    plan_every_gap(zh)
+    zh.text("劳动合同人事还在弄")
+    assert "还在进行中" in zh.said() and "在劳动合同中补充知识产权和保密条款" in zh.said()
+    assert not any(b.data.startswith("2|evt.told|") for b in zh.buttons)
