@@ -1,4 +1,4 @@
-"""Conversation around the plan: the target date, the plan by theme, one action, adding one.
+"""Conversation around the plan: the target date, the plan by month, one action, adding one.
 
 The plan shows what the timeline says (``flows.timeline``): the same dates as "what's next",
 the calendar and the reminders. A target that comes too early gets the earliest feasible date
@@ -25,7 +25,7 @@ from flows.reading import Got, find_date, read_date
 from flows.registry import Command, Flow, Input, Verb
 from flows.reminders import format_date
 from flows.schedule import first_digest
-from flows.state import FINDING, OWN, Action, next_action_id
+from flows.state import OWN, Action, next_action_id
 from flows.timeline import RULE_PREFIX, Item, State, state
 from flows.types import PROMPT, Button, Out, Reply
 
@@ -359,20 +359,16 @@ def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Re
     if target is not None and target < ctx.today and ctx.company.certificate is None:
         head += "\n" + ctx.t("plan_target_passed", target=fmt_date(target))
     listed = items if show_all else items[:PLAN_SHOWN]
-    lines, theme = [head], None
-    themes = {t.id: t.title.get(ctx.lang) for t in ctx.kb.journey.themes}
+    lines, month = [head], None
+    names = ctx.t("month_names").split()
     for n, item in enumerate(listed, 1):
-        other = (
-            "plan_group_milestones"
-            if not item.action_id
-            else "plan_group_findings"
-            if item.action_id.startswith(FINDING)
-            else "plan_group_own"
-        )
-        group = themes.get(item.theme or "", ctx.t(other))
-        if group != theme:
-            lines.append("\n" + ctx.t("plan_group_head", group=group))
-            theme = group
+        # by month, as owners plan: a theme header would repeat where dates interleave themes
+        if (item.on.year, item.on.month) != month:
+            month = (item.on.year, item.on.month)
+            head_of = ctx.t(
+                "plan_month_head", year=month[0], month=month[1], name=names[month[1] - 1]
+            )
+            lines.append("\n" + head_of)
         lines.append(_line(ctx, n, item))
     if len(items) > len(listed):
         lines.append("\n" + ctx.t("plan_more", n=len(items) - len(listed)))

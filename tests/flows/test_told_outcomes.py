@@ -884,7 +884,7 @@ def test_internal_audit_findings_have_their_own_place_and_how_in_the_plan(en: Dr
     en.text("internal audit was done on November 19, the findings were: NDA list outdated; "
             "two contracts not reviewed")  # fmt: skip
     en.cmd("plan")
-    assert "Internal audit findings" in en.said()
+    assert "Correct internal audit finding: NDA list outdated" in en.said()
     en.press("2|pl.how|action:finding:1")
     said = en.said()
     assert "Find the cause" in said and "nonconformity report" in said, said
