@@ -94,12 +94,24 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     if done or named is not None or (go and not verb.records_done):
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused
-        return verb.handler(ctx, *cb.args) or [SHOW_NEXT]
+        return awaited_after(ctx, p.data.get("awaits"), verb.handler(ctx, *cb.args) or [SHOW_NEXT])
     if cb.verb == "fact" and (again := corrected(ctx, cb.args[0], text)) is not None:
         return again  # "不对，是20号做的": the read-back again, with the date said
     if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None
+
+
+AFTER_OFFER = "after_offer"  # the field of an input asked for right after an offer's "yes"
+
+
+def awaited_after(ctx: Ctx, awaits: str | None, out: Out) -> Out:
+    """An offer accepted that also asked for something ("tell me what the findings were"):
+    that is asked for next, instead of what's next."""
+    if not awaits or (ctx.pending is not None and ctx.pending.flow != OFFER):
+        return out  # the handler asks something itself
+    ctx.wait_for(awaits, AFTER_OFFER)
+    return [*(r for r in out if not isinstance(r, ShowNext)), PROMPT]
 
 
 _ALL_DONE = re.compile(

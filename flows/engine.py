@@ -33,7 +33,14 @@ from flows import (
     steps_told,
 )
 from flows.authz import refusal
-from flows.basics import OFFER, accept_read_back, says_all_done, says_done, told_read_back
+from flows.basics import (
+    OFFER,
+    accept_read_back,
+    awaited_after,
+    says_all_done,
+    says_done,
+    told_read_back,
+)
 from flows.callbacks import bind, decode, encode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
@@ -99,11 +106,12 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
     if _views(event) and told_read_back(ctx) is not None:  # /plan after "合同签了": recorded,
         accepted = accept_read_back(ctx)  # so the plan shown has it done
         return [*accepted, *command(ctx, event.value.lower(), event.args.strip())]
+    awaits = _awaited(ctx, event)  # read before the offer lapses
     _withdraw_lapsed(ctx, event)
     if event.kind is EventKind.COMMAND:
         return command(ctx, event.value.lower(), event.args.strip())
     if event.kind is EventKind.BUTTON:
-        return button(ctx, event.value)
+        return awaited_after(ctx, awaits, button(ctx, event.value))
     if event.kind is EventKind.TEXT:
         return text(ctx, event.value)
     return unsupported(ctx, event.value)
@@ -144,6 +152,8 @@ def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
         or facts.recognise(ctx, value)
     )
     findings = internal_findings.follow_read_back(ctx, value)  # "第一个是…": the audit's list
+    if told is None and (plain := internal_findings.asked_list(ctx, value)):
+        return [*accept_read_back(ctx), *internal_findings.add_asked(ctx, plain, value)]
     if (
         told is None
         and not findings
@@ -199,6 +209,19 @@ def _next_with_offer(ctx: Ctx) -> Out:
     return out
 
 
+def _awaited(ctx: Ctx, event: Event) -> str | None:
+    """What the offer also asked for, when its own button is pressed ("✅ note it" under "tell
+    me what the findings were"): asked for next."""
+    p = ctx.pending
+    if p is None or p.flow != OFFER or event.kind is not EventKind.BUTTON:
+        return None
+    pressed, offered = decode(event.value), decode(p.data.get("data", ""))
+    same = pressed is not None and offered is not None
+    if not same or (pressed.verb, pressed.args) != (offered.verb, offered.args):  # type: ignore[union-attr]
+        return None
+    return p.data.get("awaits")
+
+
 def _withdraw_lapsed(ctx: Ctx, event: Event) -> None:
     """A pending confirmation or offer holds only until the user does something else
     (typed text goes to the input first when it reads text: "好的" accepts an offer)."""
@@ -235,6 +258,8 @@ def _remember_offer(ctx: Ctx, outcome: Outcome) -> None:
     if ctx.pending is None and offers:
         last = offers[-1]
         extra = {"done": last.offer_done} if last.offer_done else {}
+        if last.offer_awaits:
+            extra["awaits"] = last.offer_awaits
         # Its buttons too, so "开始评估吧" presses the one it names.
         labels = [[b.label, b.data] for row in last.buttons for b in row][:MAX_NAMED_BUTTONS]
         if labels:

@@ -17,6 +17,7 @@ from flows.context import Ctx
 from flows.dates import add_months
 from flows.known import timeline_of
 from flows.natural import Direction, ParsedDate, format_date, parse_count, parse_date
+from flows.nonconformity import FINDINGS_LIST
 from flows.phrasing import looks_like_question
 from flows.reading import find_date
 from flows.registry import Flow, Verb
@@ -240,6 +241,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     reply = _confirm(ctx, key, when, assumed)
     findings = _FINDINGS.search(text) and not _NO_FINDINGS.search(text)
     if named in ("internal_audit", "yearly_internal_audit") and findings:
+        reply.offer_awaits = FINDINGS_LIST  # the list asked for may come before the "yes"
         return [reply, ctx.reply("internal_findings_note")]  # "内审做完了，开了2个不符合"
     others = _others_dated(ctx, text, named)
     if others:  # "监督审核4月22号做完了，内审3月10号，管评3月25号": one read-back at a time

@@ -18,11 +18,12 @@ import re
 from datetime import date, timedelta
 
 from flows import dated, facts, nonconformity
-from flows.basics import told_read_back
+from flows.basics import AFTER_OFFER, OFFER, told_read_back
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
-from flows.natural import parse_count
-from flows.phrasing import denies, looks_like_question
+from flows.natural import parse_answer, parse_count
+from flows.nonconformity import FINDINGS_LIST
+from flows.phrasing import denies, looks_like_question, says_go
 from flows.state import FINDING, Action, next_action_id
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 from flows.workdays import previous_working_day
@@ -118,8 +119,11 @@ def findings_in(text: str) -> list[str]:
 
 
 def _listed(text: str) -> list[str]:
-    """The findings of a list asked for: marked, or one per line, or split by ";" or "；"."""
-    return findings_in(text) or _clean(re.split(r"[；;\n]", text))
+    """The findings of a list asked for: marked, or one per line, or split by ";" or "；", or
+    else by commas ("NDA list outdated, two contracts not reviewed")."""
+    if found := findings_in(text):
+        return found
+    return _clean(re.split(r"[；;\n]" if re.search(r"[；;\n]", text) else r"[，,；;\n]", text))
 
 
 def follow_read_back(ctx: Ctx, text: str) -> bool:
@@ -128,6 +132,24 @@ def follow_read_back(ctx: Ctx, text: str) -> bool:
     told = told_read_back(ctx)
     audit = told is not None and told[1].name == "fact" and told[2][0].split(":")[0] in AUDITS
     return audit and len(text) <= MAX_LEN and bool(findings_in(text))
+
+
+def asked_list(ctx: Ctx, text: str) -> list[str]:
+    """The findings the audit's read-back asked for, listed plainly ("NDA list outdated, two
+    contracts not reviewed"): one per comma, semicolon or line; [] unless they were asked for
+    or when it reads as an answer ("ok, thanks") or a question."""
+    p = ctx.pending
+    awaited = p is not None and p.flow == OFFER and p.data.get("awaits") == FINDINGS_LIST
+    if not awaited or len(text) > MAX_LEN or looks_like_question(text):
+        return []
+    if parse_answer(text) is not None or says_go(text):
+        return []
+    return _listed(text)
+
+
+def add_asked(ctx: Ctx, found: list[str], said: str) -> Out:
+    """The listed findings added after the audit's date was accepted."""
+    return _add(ctx, found, _audit_day(ctx) or ctx.today, said)
 
 
 def _audit_said(ctx: Ctx, text: str) -> tuple[str, date] | None:
@@ -289,18 +311,41 @@ def _unmarked(text: str) -> str:
 
 
 def ask_list(ctx: Ctx) -> Out:
-    return [ctx.reply("findings_ask_list")]
+    first = ctx.pending is not None and ctx.pending.field == AFTER_OFFER  # not "again"
+    return [ctx.reply("findings_ask_first" if first else "findings_ask_list")]
+
+
+# Not a list: the findings some other time, or none ("回头再说", "等我问问", "later", "no").
+_NOT_NOW = re.compile(
+    r"回头|稍后|晚点|以后|改天|等我|等等|先不|算了|不用|不记得|记不清"
+    r"|\b(?:later|tomorrow|not\s+now|skip|wait|ask\s+(?:him|her|them)|don'?t\s+remember)\b",
+    re.I,
+)
 
 
 def take_list(ctx: Ctx, text: str) -> Out | None:
-    """The list asked for again: each line or each part between ";" is a finding."""
+    """The list asked for (again): each line or each part between ";" is a finding."""
     if looks_like_question(text):
         return None
+    if len(text) <= MAX_FINDING and (_NOT_NOW.search(text) or parse_answer(text) is not None):
+        ctx.clear_pending()  # "回头再说": asked no further; told any time later
+        return [ctx.reply("findings_later"), SHOW_NEXT]
+    if ctx.pending is not None and ctx.pending.field == AFTER_OFFER and _other_news(ctx, text):
+        ctx.clear_pending()  # asked in passing: "we sent the application" is read as itself
+        return None
     found = _listed(text)
-    if not found:
-        return [PROMPT]
+    if not found or any(re.fullmatch(_ORDINALS + r"|第?[一二三四五]个?", f, re.I) for f in found):
+        return [PROMPT]  # "first, we sent…": a mark with nothing after it is no finding
     ctx.clear_pending()
     return _add(ctx, found, _audit_day(ctx) or ctx.today, text)
+
+
+def _other_news(ctx: Ctx, text: str) -> bool:
+    """Something else told instead of the list: findings closed, a date, a step done."""
+    from flows import steps_told
+
+    told = _closing(ctx, text) or facts.recognise(ctx, text) or steps_told.recognise(ctx, text)
+    return told is not None
 
 
 # --- "the internal audit findings are all fixed" ----------------------------------------

@@ -22,6 +22,7 @@ from flows.context import Ctx
 from flows.dates import add_months
 from flows.scoring import gaps
 from flows.state import Action
+from flows.types import Lang
 from flows.workdays import is_working_day, next_working_day, previous_working_day
 from knowledge.schema import Capacity, Question, Theme
 
@@ -207,6 +208,17 @@ def _rule_action(ctx: Ctx, key: str, due: date, role: str) -> Action:
     )
 
 
+_OWN_ROLES = {"Top management", "Internal auditor", "IP manager"}  # kept in every company
+
+
+def _role(ctx: Ctx, q: Question, lang: Lang) -> str:
+    """The question's owner role, or the IP manager in a company too small for departments."""
+    small = ctx.kb.rules.practice.planning.one_team_max_headcount
+    if q.owner_role.en in _OWN_ROLES or (ctx.company.headcount or small + 1) > small:
+        return q.owner_role.get(lang)
+    return ctx.texts.t(lang, "role_ip_manager")
+
+
 def build_plan(ctx: Ctx, target: date) -> tuple[list[Action], Milestones]:
     """A new plan for a feasible ``target``; keeps the user's own actions and what is done."""
     plan = draft(ctx)
@@ -223,8 +235,8 @@ def build_plan(ctx: Ctx, target: date) -> tuple[list[Action], Milestones]:
                 id=f"gap:{q.id}",
                 title_zh=q.action.zh,
                 title_en=q.action.en,
-                owner_role_zh=q.owner_role.zh,
-                owner_role_en=q.owner_role.en,
+                owner_role_zh=_role(ctx, q, "zh"),
+                owner_role_en=_role(ctx, q, "en"),
                 question_id=q.id,
                 clause_ids=list(q.clauses),
                 priority=priority,

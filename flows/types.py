@@ -68,6 +68,9 @@ class Reply:
     # Callback data of what "做完了" / "done" means here, when it differs from ``offer``
     # (what's next suggests opening a step; "done" completes it).
     offer_done: str | None = None
+    # What the read-back also asked for ("findings": "tell me what they were"): a next message
+    # that is not news may be that, told without the marks it would need out of the blue.
+    offer_awaits: str | None = None
     # Timeline keys of the certificate risks this reply tells the user about ("surveillance
     # audit 1 is overdue"): the same alert due as a reminder now would say it twice, so the
     # service records it as told (``storage.reminders.told_in_conversation``).

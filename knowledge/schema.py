@@ -208,6 +208,9 @@ class PlanningPractice(Strict):
     # Plan actions one responsible person carries a week, by company size (smallest first).
     capacity: list[Capacity] = Field(default_factory=list)
     top_role: str = "Top management"  # English owner role that never shares a lane
+    # Up to this headcount there is no HR, sales or purchasing department to own an action:
+    # the IP manager owns every action but top management's and the internal auditor's.
+    one_team_max_headcount: int = 0
 
 
 class ReminderPractice(Strict):

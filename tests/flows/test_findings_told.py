@@ -271,3 +271,65 @@ def test_internal_findings_are_due_before_the_application(zh: Driver) -> None:
     apply = timeline(zh).get("apply")
     assert apply is not None and not apply.done and len(_findings(zh)) == 2, zh.said()
     assert all(a.due < apply.on for a in _findings(zh)), ([a.due for a in _findings(zh)], apply.on)
+
+
+def _running(d: Driver) -> None:
+    d.onboard("Acme", "2|ob|stage|running")
+    d.text("2026-06-01")
+
+
+@pytest.mark.parametrize(
+    ("lang", "told", "listed", "titles"),
+    [
+        (
+            "en",
+            "we did the internal audit on november 19, found 3 problems",
+            "NDA list outdated, two contracts not reviewed, training records missing",
+            ["NDA list outdated", "two contracts not reviewed", "training records missing"],
+        ),
+        (
+            "zh",
+            "内审11月19号做的，发现了2个问题",
+            "保密协议清单过期，两份合同没审",
+            ["保密协议清单过期", "两份合同没审"],
+        ),
+    ],
+)
+@pytest.mark.parametrize("confirm", ["moving on", "typed", "pressed"])
+def test_findings_asked_for_at_the_audit_read_back_come_as_a_plain_list(
+    kb: Knowledge, lang: str, told: str, listed: str, titles: list[str], confirm: str
+) -> None:
+    d = Driver(kb, lang)
+    _running(d)
+    d.text(told)
+    if confirm == "typed":
+        d.text("对" if lang == "zh" else "yes")
+        assert "what were the findings" in d.said().lower() or "哪些问题" in d.said(), d.said()
+    elif confirm == "pressed":
+        d.press("2|fact|internal_audit|")
+        assert "again" not in d.said() and "重新" not in d.said(), d.said()
+    d.text(listed)
+    audit = next(e for e in d.conv.company.events if e.key == "internal_audit")
+    assert audit.on == date(2026, 11, 19) and audit.done, d.said()
+    assert [_words(d, a) for a in _findings(d)] == titles, d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "yes", "later"), [("zh", "对", "回头再说"), ("en", "yes", "i'll tell you later")]
+)
+def test_findings_asked_for_can_wait_and_nothing_is_added(
+    kb: Knowledge, lang: str, yes: str, later: str
+) -> None:
+    d = Driver(kb, lang)
+    _running(d)
+    d.text(
+        "内审11月19号做的，发现了2个问题"
+        if lang == "zh"
+        else "internal audit was on november 19, found 2 issues"
+    )
+    d.text(yes)
+    d.text(later)
+    assert _findings(d) == [] and (
+        d.conv.user.pending is None or d.conv.user.pending.flow == "offer"
+    )
+    assert "我再加进整改计划" in d.said() or "add them to the plan" in d.said(), d.said()

@@ -29,3 +29,22 @@ def test_the_plan_is_headed_by_month_each_month_once_in_date_order(
     assert first is not None
     y, m = dates[0][:4], int(dates[0][5:7])
     assert y in first.group(1) and (str(m) in first.group(1) or lang == "en"), d.said()
+
+
+@pytest.mark.parametrize(("headcount", "departments"), [("6", False), ("120", True)])
+def test_a_company_too_small_for_departments_gets_no_hr_or_sales_owners(
+    kb: Knowledge, headcount: str, departments: bool
+) -> None:
+    d = Driver(kb, "en")
+    d.cmd("start")
+    d.text("Studio Six")
+    d.text(headcount)
+    d.press("Software")
+    d.press("2|ob|sites|1")
+    d.press("2|ob|stage|not_started")
+    assess_and_plan(d, {"C03": "n", "E06": "n", "F01": "n"})  # HR's, Sales', the auditor's
+    owners = {a.question_id: a.owner_role_en for a in d.conv.company.actions}
+    assert owners["C03"] == ("HR" if departments else "IP manager"), owners
+    assert owners["E06"] == ("Sales" if departments else "IP manager"), owners
+    d.cmd("plan", "all")
+    assert ("· HR" in d.said()) is departments, d.said()
