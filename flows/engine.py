@@ -197,9 +197,9 @@ def _subject(args: tuple[str, ...] | list[str]) -> str:
     return args[0].removeprefix("action:") if args else ""
 
 
-def _next_with_offer(ctx: Ctx) -> Out:
+def _next_with_offer(ctx: Ctx, brief: bool = False) -> Out:
     """What's next; its first button is the action "好的" / "ok" accepts."""
-    out = nextstep.show(ctx)
+    out = nextstep.show(ctx, brief)
     for item in out:
         if isinstance(item, Reply) and item.buttons and item.buttons[0] and not ctx.pending:
             item.offer = item.buttons[0][0].data
@@ -245,7 +245,8 @@ def expand(ctx: Ctx, out: Out, depth: int = 0) -> Outcome:
         elif isinstance(item, Effect):
             effects.append(item)
         elif depth < MAX_EXPANSIONS:
-            more = prompt(ctx) if isinstance(item, Prompt) else _next_with_offer(ctx)
+            brief = bool(replies)  # after another reply: a risk is named, not told in full
+            more = prompt(ctx) if isinstance(item, Prompt) else _next_with_offer(ctx, brief)
             sub = expand(ctx, more, depth + 1)
             replies += sub.replies
             effects += sub.effects
@@ -375,6 +376,12 @@ def text(ctx: Ctx, raw: str) -> Out:
         return command(ctx, *said)  # "提醒改成下午3点", "change my timezone to New York"
     if ctx.pending is None and (ticked := preconditions.told(ctx, value)) is not None:
         return ticked  # "没有行政处罚": a condition the certification body checks
+    if (
+        ctx.pending is None
+        and not plan.names_target(value)
+        and (put_off := steps_told.pushed(ctx, value))
+    ):
+        return put_off  # "手册往后推两周": that action, not the target date
     if ctx.pending is None and (target := plan.target_said(ctx, value)) is not None:
         return target  # "目标改到明年6月底", "change the target date"
     if (inp is None or inp.lapses) and (feasible := plan.feasibility_asked(ctx, value)):

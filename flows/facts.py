@@ -110,7 +110,7 @@ _NOT_HELD = re.compile(
     re.I,
 )
 _PASSED = re.compile(
-    r"通过|没问题|顺利|没有不符合|零不符合|审核(?:算)?过了|阶段(?:算)?过了|(?:算|就)过了|\bpassed\b|went\s+(?:well|fine|ok|smoothly)|no\s+findings"
+    r"\bno\s+(?:issues|problems|findings|ncs?)\b|通过|没问题|顺利|没有不符合|零不符合|审核(?:算)?过了|阶段(?:算)?过了|(?:算|就)过了|\bpassed\b|went\s+(?:well|fine|ok|smoothly)|no\s+findings"
     r"|\bclean\b|all\s+good",
     re.I,
 )
@@ -158,23 +158,32 @@ def tells_on_without_date(ctx: Ctx, key: str, text: str) -> bool:
 
 
 EVENTS_BY_KEY = dict(EVENTS)
-_CLAUSE = re.compile(r"[，,；;。]|\band\b")
+_CLAUSE = re.compile(r"[，,；;。]|\.(?=\s)|\band\b")
 
 
-def _own_clauses(text: str, named: str) -> str:
-    """With two events named ("一阶段过了，…，二阶段定在8月16号"), the date is the named one's:
-    only the clauses up to the other event's name are read for it."""
+def _own_span(text: str, named: str, today: date) -> tuple[int, int]:
+    """With two events named, the clauses that are the named one's: from the clause naming it
+    to the one before the next event ("一阶段过了，…，二阶段定在8月16号": stage 1's part;
+    "申请7月9号交了，一阶段定在8月3号": stage 1's is the second clause). Its date, and whether
+    it is past or booked, are read there."""
     others = [m.start() for key, p in EVENTS if key != named and (m := p.search(text)) is not None]
     own = EVENTS_BY_KEY[named].search(text)
-    if not others or own is None:
-        return text
-    later = [at for at in others if at > own.start()]
-    if not later:
-        return text
-    cut = min(later)
-    head = text[:cut]
-    start = max((m.end() for m in _CLAUSE.finditer(head)), default=0)
-    return text[:cut] if start == 0 else text[:start]
+    if own is None:
+        return 0, len(text)
+    if not others:  # "申请12月4号交给中知了，一阶段定在1月3号": its own clause, when dated
+        bounds = [m.end() for m in _CLAUSE.finditer(text, 0, own.start())]
+        start = bounds[-1] if bounds else 0
+        dated = start and find_date(_EVENT_NUMBER.sub(" ", text[start:]), today, "any")
+        return (start, len(text)) if dated else (0, len(text))
+    start, end = 0, len(text)
+    if before := [at for at in others if at < own.start()]:
+        bounds = [m.end() for m in _CLAUSE.finditer(text, max(before), own.start())]
+        start = bounds[-1] if bounds else 0
+    if later := [at for at in others if at > own.start()]:
+        cut = min(later)
+        bounds = [m.end() for m in _CLAUSE.finditer(text, own.start(), cut)]
+        end = bounds[-1] if bounds else cut
+    return start, end
 
 
 def names_event(text: str) -> bool:
@@ -190,14 +199,16 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if named is None:
         return None
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
-    own = text if _AFTER.search(text) else _own_clauses(text, named)  # "管评就内审后一周吧"
+    start, end = (0, len(text)) if _AFTER.search(text) else _own_span(text, named, ctx.today)
+    own = text[start:end]  # "管评就内审后一周吧": all of it
     dated_text = _EVENT_NUMBER.sub(" ", own)
     if own != text and find_date(dated_text, ctx.today, "any") is None and not says_passed(text):
         # "一阶段过了，有几个问题要改，二阶段定在8月16号": the date told is the later event's
-        return recognise(ctx, text[len(own) :].lstrip("，,；;。 "))
+        rest = text[end:].lstrip("，,；;。 ")
+        return recognise(ctx, rest) if rest and end < len(text) else None
     named = this_cycle(ctx, named)
     key = dated.resolve_key(ctx, named)  # a kind ("surveillance") -> its next open occurrence
-    direction = _direction(text)
+    direction = _direction(own)  # "stage 1 done on july 6. stage 2 booked for aug 10": past
     ahead = timeline_of(ctx).get(key)
     # "stage 2 on 15 June": the body's audit dates are set ahead; but for an audit whose
     # deadline has passed, "on August 20" is as likely the one held: the nearer reading.
@@ -236,8 +247,11 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if named in YEARLY.values() and when <= ctx.today:
         key = _cycle_held(ctx, key, when)  # "管评其实6月5号开了": the cycle it was held for
     item = timeline_of(ctx).get(key)
-    if item is not None and _audited_by_cb(item) and when <= ctx.today and _PASSED.search(text):
-        return _passed(ctx, key, when)
+    by_cb = _audited_by_cb(item) if item is not None else named in ("stage1", "stage2")
+    if by_cb and when <= ctx.today and says_passed(own):
+        out = _passed(ctx, key, when)  # not "went fine, one minor nc about …"
+        others = _others_dated(ctx, text, named)
+        return [*out, ctx.reply("facts_one_at_a_time", others=others)] if others else out
     reply = _confirm(ctx, key, when, assumed)
     findings = _FINDINGS.search(text) and not _NO_FINDINGS.search(text)
     if named in ("internal_audit", "yearly_internal_audit") and findings:

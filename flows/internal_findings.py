@@ -45,7 +45,8 @@ _MARK = re.compile(
     r"|另一?个(?:问题)?是|还有一?个(?:问题)?是|一个(?:问题)?是"
     r"|(?:^|(?<=[，,；;。\s]))[1-9][.、)）]|[(（][1-9][)）]|[①②③④⑤⑥⑦⑧]"
     rf"|\b(?:the\s+)?{_ORDINALS}(?:\s+(?:one|finding|issue|problem))?\s+(?:was|is)\b:?"
-    r"|\bone\s+(?:was|is)\b:?",
+    r"|\bone\s+(?:was|is)\b:?"
+    r"|\b(?:the\s+)?(?:one|other|another)\s+(?:about|on|regarding|concerning|re)\b:?",
     re.I,
 )
 # A bare ordinal opening a part ("first …, second …, third …", "一是…二是…"): a list only when

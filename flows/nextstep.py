@@ -190,7 +190,9 @@ def _by(ctx: Ctx, day: date | None, on_date: bool = False) -> str:
     return ctx.t("by", date=fmt_date(day))
 
 
-def render(ctx: Ctx, n: NextAction) -> str:
+def render(ctx: Ctx, n: NextAction, brief: bool = False) -> str:
+    if n.risk and brief:  # after another reply: the risk named, its whole card on /next
+        return ctx.t("risk_next_brief", what=n.what)
     if n.risk:
         return ctx.t("risk_next", what=n.what, why=n.why, how=n.how, say=n.say)
     evidence = ctx.t("next_evidence", evidence=n.evidence) if n.evidence else ""
@@ -201,14 +203,15 @@ def render(ctx: Ctx, n: NextAction) -> str:
     return text.replace(" \n", "\n")  # "How: " before a list that starts on its own line
 
 
-def show(ctx: Ctx) -> Out:
-    """What's next, as one reply (onboarding first for a company not set up yet)."""
+def show(ctx: Ctx, brief: bool = False) -> Out:
+    """What's next, as one reply (onboarding first for a company not set up yet). ``brief``:
+    it follows another reply, so a risk to the certificate is named, not told in full again."""
     if not ctx.company.onboarded:
         ctx.wait_for("onboarding")
         return [ctx.reply("need_onboarding"), PROMPT]
     tl = timeline_of(ctx)
     n = compute_next(ctx, tl)
-    parts = [render(ctx, n)]
+    parts = [render(ctx, n, brief)]
     buttons = list(n.buttons)
     if rest := overdue_rest(ctx, tl, n):
         line, row = _overdue_line(ctx, rest)
@@ -218,7 +221,7 @@ def show(ctx: Ctx) -> Out:
         parts.append(_to_book_line(ctx, coming))
         buttons.append([ctx.button("risk_btn_audit_date", "evt.date", coming.key)])
     parts.append(progress_line(ctx))
-    tells = (n.key,) if n.risk and n.key else ()  # its reminder alert is not sent again
+    tells = (n.key,) if n.risk and n.key and not brief else ()  # its alert is not sent again
     return [Reply("\n\n".join(parts), buttons, tells=tells)]
 
 

@@ -142,15 +142,21 @@ def take_text(ctx: Ctx, text: str) -> Out | None:
 _KEPT = ("still", "days")  # carried from one finding's questions to the next
 
 
-def described(ctx: Ctx, texts: list[str], still: int = 0, days: int = 0) -> Out:
+def described(
+    ctx: Ctx, texts: list[str], still: int = 0, days: int = 0, grade: str | None = None
+) -> Out:
     """Findings described before they were asked for: the first one's grade is asked, the rest
-    wait their turn."""
+    wait their turn. A grade said for all ("2 minor NCs") grades each one without asking."""
     first, rest = texts[0][:MAX_NC_TEXT], texts[1:]
     data = {"text": first, "queue": "\n".join(rest)} if rest else {"text": first}
     if still > 1:
         data["still"] = str(still)
     if days:
         data["days"] = str(days)
+    if grade:
+        data["grade"] = grade
+        ctx.wait_for(GRADE_INPUT, "", **data)
+        return add(ctx, grade) or []
     ctx.wait_for(GRADE_INPUT, "", **data)
     return [ctx.reply("nc_described", text=first), PROMPT]
 
@@ -223,7 +229,7 @@ def add(ctx: Ctx, grade: str) -> Out | None:
     audit_steps(ctx)
     groups = _groups(ctx)
     saved = ctx.t(
-        "nc_saved",
+        "nc_saved_given" if said else "nc_saved",  # the body's own deadline: no caveat
         label=label(ctx, nc, groups),
         correction=fmt_date(nc.correction_due),
         evidence=fmt_date(nc.evidence_due),
@@ -233,6 +239,8 @@ def add(ctx: Ctx, grade: str) -> Out | None:
     queued = [q for q in p.data.get("queue", "").split("\n") if q]
     if queued:  # described in the same message ("一个是…，一个是…"): only the grade is asked
         nxt = ctx.reply("ask_next_nc", n=groups[nc.id][1] + 1)
+        if all_graded := p.data.get("grade"):  # "2 minor NCs": the next one graded too
+            return [Reply(saved, edit), *described(ctx, queued, 0, said, all_graded)]
         return [Reply(saved, edit), nxt, *described(ctx, queued, max(still - 1, 0), said)]
     if still > 1:  # the user said how many: the next one straight away
         nxt = ctx.reply("ask_next_nc", n=groups[nc.id][1] + 1)
@@ -312,6 +320,14 @@ _WITHIN = re.compile(
     r"(?:之内|以内|内)",
     re.I,
 )
+# The days given, said without "within" ("we have 30 days", "they gave us 2 weeks", "给了30天整改")
+_GIVEN = re.compile(
+    r"\b(?:we\s+have|we'?ve\s+got|we\s+got|they\s+gave\s+us|gave\s+us|given)\s+"
+    r"(?P<n>\d+|an?|one|two|three|four|five|six|ten)\s+(?P<unit>day|week|month)s?\b"
+    r"|给了?(?:我们)?\s*(?P<n_zh>\d+|[一二两三四五六七八九十]+)\s*个?\s*"
+    r"(?P<unit_zh>天|周|星期|礼拜|工作日|月)",
+    re.I,
+)
 _DEADLINE = re.compile(
     r"\b(?:fix|fixed|close|closed|correct|deadline|due|said|told|gave|give|given|respond|"
     r"evidence|submit|send|answer)\b|整改|关闭|期限|要求|提交|说|给了?我们",
@@ -324,7 +340,9 @@ def days_said(text: str) -> int | None:
     """The days the certification body gave to fix its findings ("they said fix within 2
     weeks", "要求两周内整改"), or None when the text says no such deadline."""
     m = _WITHIN.search(text)
-    if m is None or len(text) > MAX_DEADLINE_TEXT or not _DEADLINE.search(text):
+    if m is None or not _DEADLINE.search(text):
+        m = _GIVEN.search(text)
+    if m is None or len(text) > MAX_DEADLINE_TEXT:
         return None
     said = (m.group("n") or m.group("n_zh") or "").lower().replace("两", "二")
     unit = (m.group("unit") or m.group("unit_zh") or "").lower()

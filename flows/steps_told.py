@@ -11,6 +11,7 @@ Dated events (internal audit, stage 1...) are flows.facts' business.
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -18,11 +19,12 @@ from rapidfuzz import fuzz
 from flows.basics import exception_in
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
+from flows.natural import parse_count
 from flows.phrasing import denies, looks_like_question
 from flows.reading import find_date
 from flows.timeline import Item
 from flows.types import Out, Reply
-from flows.workdays import previous_working_day
+from flows.workdays import next_working_day, previous_working_day
 from knowledge.lexicon import fold
 from knowledge.loader import Knowledge
 
@@ -88,7 +90,16 @@ def _fit(named: str, title: str) -> float:
 
 # Said of what is still to come ("下周要把台账做了", "we will set up the ledger").
 _AHEAD = re.compile(
-    r"要|准备|打算|计划|快|将|马上|下周|下个?月|\b(?:will|going\s+to|plan|next)\b", re.I
+    r"要(?!求)|准备|打算|(?<!培训)计划(?![书表])|快|将|马上|下周|下个?月"
+    r"|\b(?:will|going\s+to|plan(?:ning)?\s+to|planned\s+for|next\s+(?:week|month|monday"
+    r"|tuesday|wednesday|thursday|friday))\b",
+    re.I,
+)
+# Half done is not done ("the manual is about half written", "手册写了一半").
+_PARTLY = re.compile(
+    r"一半|部分|大半|差不多|快(?:要)?(?:写|做|弄)?(?:完|好)|还差|\b(?:half|partly|partially|mostly"
+    r"|almost|nearly|about\s+\d+\s*%)\b",
+    re.I,
 )
 
 
@@ -157,7 +168,11 @@ _ROLES = (
 
 def recognise(ctx: Ctx, text: str) -> Out | None:
     """A read-back to complete the action or step the text says is finished, or None."""
-    if len(text) > MAX_MIXED or looks_like_question(text) or not ctx.company.onboarded:
+    if len(text) > MAX_MIXED or not ctx.company.onboarded:
+        return None
+    if (put_off := pushed(ctx, text)) is not None:
+        return put_off  # "can we push the manual 2 weeks?", "手册往后推两周"
+    if looks_like_question(text):
         return None
     if exception_in(text):  # "all done except the IP search": the rest, not that one
         return None
@@ -165,6 +180,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return mixed
     if len(text) > MAX_LEN:
         return None
+    if _PARTLY.search(text) and not _AHEAD.search(text):
+        return None  # "the manual is about half written": under way, not done
     ahead = _AHEAD.search(text) is not None
     several = _several_actions(ctx, text) if not ahead and _DONE.search(text) else []
     if len(several) > 1:
@@ -325,6 +342,37 @@ def _done(ctx: Ctx, action: Item, text: str) -> Out:
         "action_told_confirm", [[button]], title=action.title(ctx.lang), date=fmt_date(day)
     )
     reply.offer = button.data  # "对" / "yes" completes it
+    return [reply]
+
+
+# An action put off by a length of time ("push it 2 weeks", "往后推两周", "延后一个月")
+_PUSH = re.compile(
+    r"\b(?:push|move|postpone|delay|shift)\b(?:\s+\w+){0,4}?\s+(?:back\s+|out\s+)?(?:by\s+)?"
+    r"(?P<n>\d+|an?|one|two|three|four|five|six)\s+(?P<unit>day|week|month)s?\b"
+    r"|(?:往后|向后|延后|推迟|延期|顺延|推后|晚)(?:推|延)?\s*(?P<n_zh>\d+|[一二两三四五六七八九十]+)\s*个?\s*"
+    r"(?P<unit_zh>天|周|星期|礼拜|月)",
+    re.I,
+)
+_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "天": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 30}
+
+
+def pushed(ctx: Ctx, text: str) -> Out | None:
+    """The one action named, put off by the time said: read back with its new due date."""
+    m = _PUSH.search(text)
+    if m is None:
+        return None
+    said = (m.group("n") or m.group("n_zh") or "").lower().replace("两", "二")
+    count = 1 if said in ("a", "an") else (c.value if (c := parse_count(said)) else 0)
+    unit = (m.group("unit") or m.group("unit_zh") or "").lower()
+    action = _named_action(ctx, text[: m.start()] + " " + text[m.end() :])
+    if action is None or not 0 < count <= 12:
+        return None
+    when = next_working_day(action.on + timedelta(days=count * _UNIT_DAYS[unit]))
+    button = ctx.button("action_move_yes", "fact", action.key, when.isoformat())
+    reply = ctx.reply(
+        "action_move_confirm", [[button]], title=action.title(ctx.lang), date=fmt_date(when)
+    )
+    reply.offer = button.data
     return [reply]
 
 

@@ -18,7 +18,7 @@ from flows.reading import find_date
 from flows.timeline import Item
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 
-MAX_LEN = 100
+MAX_LEN = 240  # findings described with their count make long messages
 MAX_EDITION_FIX = 240  # "it's 2023, we did the transition audit in 2025. cert no. …, valid until …"
 MAX_TOLD_FINDINGS = 20  # "开了2个不符合": asked for one after another up to this many
 _CERTIFIED = re.compile(
@@ -180,13 +180,13 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     )
     told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
     out = dated.findings(ctx, key, told) or []
-    listed = internal_findings.findings_in(text)
+    listed, days = _without_deadline(internal_findings.findings_in(text))
     if len(listed) > 1 and (told == 0 or told == len(listed)) and ctx.pending is not None:
-        # "审核员提了2个问题，一个是文件清单不全，一个是风险清单没评级": both described
-        grade = nonconformity.grade_in(text)
-        out = nonconformity.described(ctx, listed, len(listed))
-        if grade is not None:
-            out = nonconformity.add(ctx, grade) or out
+        # "审核员提了2个问题，一个是文件清单不全，一个是风险清单没评级": both described; "2 minor
+        # NCs …, we have 30 days": graded and given their deadline, nothing asked
+        head = text[: text.find(listed[0])] if listed[0] in text else text
+        grade = nonconformity.grade_in(head)
+        out = nonconformity.described(ctx, listed, len(listed), days or 0, grade)
         return [*recorded, intro, *out]
     about = _ABOUT.search(text) or _CLAUSE_AFTER.search(text) if told == 1 else None
     if about is not None and find_date(about.group(1), ctx.today, "any") is None:
@@ -198,6 +198,25 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
             return [*recorded, intro, said, *(nonconformity.add(ctx, grade) or [])]  # "一般"
         return [*recorded, intro, said, PROMPT]
     return [*recorded, intro, *out]
+
+
+def _without_deadline(listed: list[str]) -> tuple[list[str], int | None]:
+    """The findings without the deadline remark said after them ("…, we have 30 days",
+    "…，给了30天整改"), and the days it gives."""
+    days: int | None = None
+    kept: list[str] = []
+    for finding in listed:
+        clauses = re.split(r"[，,；;]", finding)
+        said = [c for c in clauses if nonconformity.days_said(c.strip()) is not None]
+        if said and len(said) < len(clauses):
+            days = days or nonconformity.days_said(said[0].strip())
+            finding = (
+                "，".join(c.strip() for c in clauses if c not in said)
+                if not finding.isascii()
+                else ", ".join(c.strip() for c in clauses if c not in said)
+            )
+        kept.append(finding)
+    return kept, days
 
 
 # What the one finding is about, said with its count ("one finding about the objectives

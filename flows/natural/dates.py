@@ -249,6 +249,13 @@ def _clean(text: str) -> str:
     return " ".join(s.split())
 
 
+# A length of time with nothing placing it ("30 days", "2 weeks"): dateparser reads it as
+# that long ago; "in 30 days", "30 days ago", "within 2 weeks" keep their meaning.
+_BARE_SPAN = re.compile(
+    r"(?:a|an|one|two|three|four|five|six|\d+)\s+(?:working\s+|business\s+)?(?:days?|weeks?|months?|years?)"
+)
+
+
 def parse_date(
     text: str, today: date, direction: Direction = "any", edge: Edge | None = None
 ) -> ParsedDate | DateProblem:
@@ -263,6 +270,8 @@ def parse_date(
         return numeric
     if numeric is None and re.fullmatch(r"[\d\s.,/-]+", s):
         return DateProblem("not_a_date")  # "120", "1.5": numbers, not dates
+    if _BARE_SPAN.fullmatch(s):
+        return DateProblem("not_a_date")  # "we have 30 days": how long, not when
     readings = numeric
     if readings is None:
         rel = _relative(s, today)

@@ -210,13 +210,15 @@ def test_a_findings_description_corrected_in_words(
 ) -> None:
     d = Driver(kb, lang)
     _stage1_held(d)
-    for text in ("IP manual refers to the 2013 standard", "they gave us two weeks, fix it"):
+    for text in ("IP manual refers to the 2013 standard", "the contract thing from before"):
         d.text(text)
         d.press("2|nc.grade|minor")
     d.text(said)
     ncs = d.conv.company.nonconformities
     assert [nc.description for nc in ncs] == ["IP manual refers to the 2013 standard", new]
-    assert new in d.said() and "they gave us two weeks" in d.said()  # read back, old and new
+    assert (
+        new in d.said() and "the contract thing from before" in d.said()
+    )  # read back, old and new
 
 
 def test_a_findings_description_corrected_with_its_button(zh: Driver) -> None:
