@@ -262,7 +262,8 @@ def _done_and_still(ctx: Ctx, text: str) -> Out | None:
     noted = ctx.reply("actions_still_noted", titles=titles)
     if not done:
         return [noted]
-    asked = several_done(ctx, done[:MAX_TOLD_TOGETHER], text)
+    said_done = "，".join(part for kind, part in groups if kind == "done")  # not the "still" ones
+    asked = several_done(ctx, done[:MAX_TOLD_TOGETHER], said_done)
     if isinstance(first := asked[0], Reply):  # one message: its button answers the question
         first.text += "\n\n" + noted.text
     return asked
@@ -302,17 +303,35 @@ MAX_TOLD_TOGETHER = 3  # what fits one button (64 bytes)
 
 def _several_actions(ctx: Ctx, text: str) -> list[Item]:
     """Distinct open actions named by the parts of "A和B都弄好了" / "A and B are done"."""
+    return _parts_named(ctx, text)[0][:MAX_TOLD_TOGETHER]
+
+
+def _parts_named(ctx: Ctx, text: str) -> tuple[list[Item], list[str]]:
+    """The open actions the parts of a list name, and the parts that name none clearly."""
     parts = [p for p in _AND.split(text) if p.strip()]
     if len(parts) < 2:
-        return []
+        return [], []
     found: list[Item] = []
+    unplaced: list[str] = []
     for part in parts:
         if denies(part):  # "…, B not yet": only what is said done
             continue
         action = _named_action(ctx, part)
         if action is not None and action not in found:
             found.append(action)
-    return found[:MAX_TOLD_TOGETHER]
+        elif action is None and (named := _named(part)):
+            unplaced.append(named if part.isascii() else part.strip(" ，,。.；;"))  # as said
+    return found, unplaced
+
+
+def _left_over(ctx: Ctx, text: str, shown: list[Item]) -> str:
+    """What a list named beyond the read-back: parts fitting no one action, and actions over
+    what one button holds ("目标, 台账": told again one at a time, or ticked in /plan)."""
+    found, unplaced = _parts_named(ctx, text)
+    names = [a.title(ctx.lang) for a in found if a not in shown] + unplaced
+    if not names:
+        return ""
+    return ctx.t("actions_told_left", names=("、" if ctx.lang == "zh" else ", ").join(names[:6]))
 
 
 def several_done(ctx: Ctx, actions: list[Item], text: str) -> Out:
@@ -327,6 +346,8 @@ def several_done(ctx: Ctx, actions: list[Item], text: str) -> Out:
         return _done(ctx, actions[0], text)
     titles = "\n".join(f"• {a.title(ctx.lang)}" for a in actions)
     reply = ctx.reply("actions_told_confirm", [[button]], titles=titles, date=fmt_date(day))
+    if left := _left_over(ctx, text, actions):
+        reply.text += "\n" + left
     reply.offer = button.data
     return [reply]
 
@@ -341,6 +362,8 @@ def _done(ctx: Ctx, action: Item, text: str) -> Out:
     reply = ctx.reply(
         "action_told_confirm", [[button]], title=action.title(ctx.lang), date=fmt_date(day)
     )
+    if left := _left_over(ctx, text, [action]):  # "范围说明、目标、台账都弄好了": not dropped
+        reply.text += "\n" + left
     reply.offer = button.data  # "对" / "yes" completes it
     return [reply]
 

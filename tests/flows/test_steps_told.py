@@ -410,3 +410,20 @@ def test_still_under_way_alone_is_noted_with_its_due_date(zh: Driver) -> None:
     zh.text("劳动合同人事还在弄")
     assert "还在进行中" in zh.said() and "在劳动合同中补充知识产权和保密条款" in zh.said()
     assert not any(b.data.startswith("2|evt.told|") for b in zh.buttons)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "left"),
+    [
+        ("zh", "范围说明、目标、台账都弄好了，合同审查也加到OA里了", "合同审查也加到OA里了"),
+        ("en", "policy, objectives, scope and the org chart are all done", "org chart"),
+    ],
+)
+def test_a_list_says_what_it_named_beyond_the_read_back(
+    kb: Knowledge, lang: str, said: str, left: str
+) -> None:
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    d.text(said)
+    assert any(b.data.startswith("2|evt.told|") for b in d.buttons), d.said()
+    assert ("您还提到" in d.said() or "You also mentioned" in d.said()) and left in d.said()
