@@ -199,6 +199,11 @@ def _tokenizer(vocab: dict[str, np.ndarray], rows: dict[int, int], n: int) -> An
     tok._unk_score = float(vocab["unk_score"])
     tok._max_len = max(map(len, pieces))
     tok._normalizer = _Normalizer(bytes(vocab["charsmap"]) or None)
+    units = tok._normalizer._units
+    if units is not None and array("I").itemsize == 4:
+        # The normaliser's trie: 44,288 units read only by index. As an array of uint32
+        # (the same ints come out) 0.2 MB, instead of a tuple of int objects, 1.6 MB.
+        tok._normalizer._units = array("I", units)
     return tok
 
 
