@@ -25,14 +25,19 @@ Pipeline, applied alike to every stored phrasing and answer (at build time) and 
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import itertools
 import math
 import re
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from rapidfuzz import process
@@ -85,12 +90,6 @@ class Params:
 DEFAULT_PARAMS = Params()
 
 
-@dataclass(frozen=True)
-class _Phrasing:
-    entry_idx: int
-    weight: float  # sum of feature weights
-
-
 def _concept_key(term_id: str) -> str:
     return f"C:{term_id}"
 
@@ -127,24 +126,39 @@ class LexicalMatcher:
         self._repair = lru_cache(maxsize=4096)(self._repair_word)
         phrasing_feats = [(i, self.features(q, repair=False)) for i, q in texts]
         answer_feats = [self.features(a, repair=False) for a in answers]
-        self._idf = _idf(phrasing_feats, len(self.entries))
+        idf = _idf(phrasing_feats, len(self.entries))
         self._max_idf = math.log(1 + len(self.entries))
         # Features seen only in answers weigh as rare words; unseen ones as set in Params.
-        self._answer_only = {f for feats in answer_feats for f in feats} - set(self._idf)
-        self._phrasings: list[_Phrasing] = []
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        answer_only = {f for feats in answer_feats for f in feats} - set(idf)
+        # Every known feature gets a number: those of phrasings (with an IDF), then those of
+        # answers only. Its weight and its postings are kept in arrays under that number
+        # (Python lists of int objects and dicts per index cost ~3x as much).
+        self._feature_ids: dict[str, int] = {}
+        for f in (*idf, *answer_only):
+            self._feature_ids[f] = len(self._feature_ids)
+        self._feature_weight = array(
+            "d", [self._kind_weight(f, idf.get(f, self._max_idf)) for f in self._feature_ids]
+        )
+        postings: dict[int, list[int]] = defaultdict(list)
+        entry_of: list[int] = []
+        weight_of: list[float] = []
         union: list[set[str]] = [set() for _ in self.entries]
         for entry_idx, feats in phrasing_feats:
             if not feats:
                 continue
-            pid = len(self._phrasings)
+            pid = len(entry_of)
             weight = sum(self._weight(f) for f in feats)
-            self._phrasings.append(_Phrasing(entry_idx, weight))
+            entry_of.append(entry_idx)
+            weight_of.append(weight)
             union[entry_idx] |= feats
             for f in feats:
-                self._postings[f].append(pid)
-        self._union_postings = _entry_postings(union)
-        self._answer_postings = _entry_postings(answer_feats)
+                postings[self._feature_ids[f]].append(pid)
+        self._phrasing_entry = array("I", entry_of)  # phrasing -> entry index
+        self._phrasing_weight = array("d", weight_of)  # phrasing -> sum of feature weights
+        n = len(self._feature_ids)
+        self._postings = _Postings(postings, n)  # feature -> phrasings
+        self._union_postings = _Postings(self._entry_postings(union), n)  # -> entries
+        self._answer_postings = _Postings(self._entry_postings(answer_feats), n)
 
     # --- text -> features -------------------------------------------------------------------
 
@@ -193,24 +207,31 @@ class LexicalMatcher:
         return feats
 
     def _weight(self, feature: str) -> float:
+        k = self._feature_ids.get(feature)
+        if k is not None:
+            return self._feature_weight[k]
         p = self.params
-        kind = feature[0]
+        if feature[0] in "EPW":
+            return self._kind_weight(feature, self._max_idf * p.unknown_word)
+        return self._kind_weight(feature, self._max_idf * p.unknown_char)
+
+    def _kind_weight(self, feature: str, idf: float) -> float:
+        p = self.params
         mult = {
             "C": p.w_concept,
             "E": p.w_word,
             "P": p.w_pair,
             "Z": p.w_bigram,
             "W": p.w_zhword,
-        }.get(kind, p.w_unigram)
-        idf = self._idf.get(feature)
-        if idf is None:
-            if feature in self._answer_only:
-                idf = self._max_idf
-            elif kind in "EPW":
-                idf = self._max_idf * p.unknown_word
-            else:
-                idf = self._max_idf * p.unknown_char
+        }.get(feature[0], p.w_unigram)
         return mult * idf
+
+    def _entry_postings(self, entry_feats: list[set[str]]) -> dict[int, list[int]]:
+        postings: dict[int, list[int]] = defaultdict(list)
+        for i, feats in enumerate(entry_feats):
+            for f in feats:
+                postings[self._feature_ids[f]].append(i)
+        return postings
 
     # --- scoring ------------------------------------------------------------------------------
 
@@ -231,16 +252,20 @@ class LexicalMatcher:
         p = self.params
         weights = {f: self._weight(f) for f in feats}
         q_weight = sum(weights.values())
+        ids = self._feature_ids
+        # (feature number, weight) of the known features, in the order of ``weights``
+        known = [(ids[f], w) for f, w in weights.items() if f in ids]
         overlap: dict[int, float] = defaultdict(float)
-        for f, w in weights.items():
-            for pid in self._postings.get(f, ()):
+        for k, w in known:
+            for pid in self._postings[k]:
                 overlap[pid] += w
         phrase: dict[int, float] = {}
+        entry_of, weight_of = self._phrasing_entry, self._phrasing_weight
         for pid, inter in overlap.items():
-            ph = self._phrasings[pid]
-            score = _combine(inter / q_weight, inter / ph.weight, p.query_exponent)
-            if score > phrase.get(ph.entry_idx, 0.0):
-                phrase[ph.entry_idx] = score
+            entry_idx = entry_of[pid]
+            score = _combine(inter / q_weight, inter / weight_of[pid], p.query_exponent)
+            if score > phrase.get(entry_idx, 0.0):
+                phrase[entry_idx] = score
         total = p.w_phrase + p.w_union + p.w_answer
         scores = {i: p.w_phrase * s / total for i, s in phrase.items()}
         for postings, w_part in (
@@ -249,8 +274,8 @@ class LexicalMatcher:
         ):
             if not w_part:
                 continue
-            for f, w in weights.items():
-                for i in postings.get(f, ()):
+            for k, w in known:
+                for i in postings[k]:
                     scores[i] = scores.get(i, 0.0) + w_part * w / q_weight / total
         return scores
 
@@ -262,21 +287,50 @@ def _stem(word: str) -> str:
 
 @lru_cache(maxsize=1)
 def _stemmer() -> Any:
-    import snowballstemmer
+    """``snowballstemmer.stemmer("english")``: the package's ``EnglishStemmer``, imported with
+    the package stood in for by an empty one (its ``__init__`` imports all 36 languages, ~2 MB)
+    and taken out again, so a later ``import snowballstemmer`` gets the real package. With
+    PyStemmer installed, or the package already imported, the package decides as before."""
+    spec = importlib.util.find_spec("snowballstemmer")
+    if (
+        "snowballstemmer" in sys.modules
+        or importlib.util.find_spec("Stemmer") is not None
+        or spec is None
+        or not spec.submodule_search_locations
+    ):
+        import snowballstemmer
 
-    return snowballstemmer.stemmer("english")
+        return snowballstemmer.stemmer("english")
+    stand_in = ModuleType("snowballstemmer")
+    stand_in.__path__ = list(spec.submodule_search_locations)
+    sys.modules["snowballstemmer"] = stand_in
+    try:
+        module = importlib.import_module("snowballstemmer.english_stemmer")
+    finally:
+        if sys.modules.get("snowballstemmer") is stand_in:
+            del sys.modules["snowballstemmer"]
+    return module.EnglishStemmer()
 
 
 def _combine(query_cov: float, phrasing_cov: float, exponent: float) -> float:
     return query_cov**exponent * phrasing_cov ** (1 - exponent)
 
 
-def _entry_postings(entry_feats: list[set[str]]) -> dict[str, list[int]]:
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, feats in enumerate(entry_feats):
-        for f in feats:
-            postings[f].append(i)
-    return postings
+class _Postings:
+    """Feature number -> the ascending numbers (phrasings or entries) it occurs in: one array
+    of all the lists end to end and one of where each starts."""
+
+    __slots__ = ("_flat", "_starts")
+
+    def __init__(self, lists: dict[int, list[int]], n_features: int) -> None:
+        self._flat = array("I")
+        self._starts = array("I", [0]) * (n_features + 1)
+        for k in range(n_features):
+            self._flat.extend(lists.get(k, ()))
+            self._starts[k + 1] = len(self._flat)
+
+    def __getitem__(self, k: int) -> array:  # type: ignore[type-arg]
+        return self._flat[self._starts[k] : self._starts[k + 1]]
 
 
 def _idf(phrasing_feats: Iterable[tuple[int, set[str]]], n_entries: int) -> dict[str, float]:

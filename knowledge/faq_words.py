@@ -10,13 +10,26 @@ top-1 as the full dictionary.
 
 ``ipms kb embed`` writes the file; ``ipms kb check`` reports it when it no longer matches the
 FAQ. Without it the matcher falls back to jieba's full dictionary (and logs a warning).
+
+The matcher does not import jieba to cut with that list: ``WordSegmenter`` is jieba's accurate
+mode with HMM (``Tokenizer.lcut(text, HMM=True)``, jieba 0.42.1) ported over compact tables.
+Importing jieba costs ~10 MB resident (``pkg_resources``, the HMM's emission probabilities as
+four dicts of 14,632 characters), its tokenizer ~2 MB more; the port keeps the emission
+probabilities in one array (the HMM only ever sees U+4E00..U+9FD5) and the word list's scores
+in one dict. The same words come out (tests/knowledge/test_faq_words.py compares both on every
+FAQ text, every benchmark question and random strings).
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
+import math
 import os
-from collections.abc import Sequence
+import pickle
+import re
+from array import array
+from collections.abc import Iterator, Sequence
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +38,7 @@ from knowledge.schema import FaqEntry, Glossary
 
 __all__ = [
     "MIN_FREQ",
+    "WordSegmenter",
     "expected_words",
     "segment",
     "segmenter",
@@ -96,15 +110,219 @@ def words_problems(entries: Sequence[FaqEntry], glossary: Glossary, data_dir: Pa
 
 @lru_cache(maxsize=4)
 def segmenter(path: Path | None) -> Any:
-    """A jieba tokenizer over the word list at ``path`` (the full dictionary without one)."""
-    jieba = _jieba()
+    """A tokenizer over the word list at ``path`` (jieba's full dictionary without one)."""
     if path is None or not Path(path).is_file():
         log.warning("FAQ word list %s missing: segmenting with jieba's full dictionary", path)
-        return jieba.dt
-    tokenizer = jieba.Tokenizer(dictionary=str(path))
-    tokenizer.initialize()
-    return tokenizer
+        return _jieba().dt
+    return WordSegmenter(Path(path))
 
 
 def segment(tokenizer: Any, text: str) -> list[str]:
     return list(tokenizer.lcut(text, HMM=True))
+
+
+# --- jieba's accurate mode with HMM, ported ------------------------------------------------
+
+# jieba's patterns, as its source spells them (the tests compare them with jieba's own).
+_RE_HAN = re.compile("([\u4e00-\u9fd5a-zA-Z0-9+#&\\._%\\-]+)")  # re_han_default
+_RE_SKIP = re.compile("(\r\n|\\s)")  # re_skip_default
+_RE_HMM_HAN = re.compile("([\u4e00-\u9fd5]+)")  # finalseg.re_han
+_RE_HMM_SKIP = re.compile("([a-zA-Z0-9]+(?:\\.\\d+)?%?)")  # finalseg.re_skip
+
+_MIN_FLOAT = -3.14e100  # finalseg.MIN_FLOAT: the log probability of what the model lacks
+_PREV_STATUS = {"B": "ES", "M": "MB", "S": "SE", "E": "BM"}
+_STATES = "BMES"
+_HMM_FIRST = 0x4E00  # finalseg only runs the HMM on runs of U+4E00..U+9FD5
+_HMM_LAST = 0x9FD5
+
+
+def _hmm_model() -> tuple[dict[str, float], dict[str, dict[str, float]], array]:
+    """finalseg's start and transition probabilities, and its emission probabilities as one
+    array: ``4 * (ord(char) - 0x4E00) + state`` (states in "BMES" order), ``MIN_FLOAT``
+    where finalseg's dicts have no entry. Read from the package's pickles (the same values as
+    its ``prob_*.py`` modules) without importing jieba."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jieba is not installed")
+    base = Path(next(iter(spec.submodule_search_locations))) / "finalseg"
+    loaded = []
+    for name in ("prob_start.p", "prob_trans.p", "prob_emit.p"):
+        with (base / name).open("rb") as fh:
+            loaded.append(pickle.load(fh))
+    start, trans, emit_dicts = loaded
+    emit = array("d", [_MIN_FLOAT]) * (4 * (_HMM_LAST - _HMM_FIRST + 1))
+    for s, state in enumerate(_STATES):
+        for char, logp in emit_dicts[state].items():
+            code = ord(char)
+            if _HMM_FIRST <= code <= _HMM_LAST:
+                emit[4 * (code - _HMM_FIRST) + s] = logp
+    return dict(start), {k: dict(v) for k, v in trans.items()}, emit
+
+
+class WordSegmenter:
+    """``jieba.Tokenizer(dictionary=path).lcut(text, HMM=True)`` without jieba's memory.
+
+    The word list is read as ``Tokenizer.gen_pfdict`` reads it; each word keeps the part of
+    the route score jieba computes per call (``log(freq) - log(total)``, the same float), each
+    prefix that is not a word maps to None. The HMM (``jieba.finalseg``) is the same Viterbi
+    over the same probabilities, looked up in one array.
+    """
+
+    def __init__(self, path: Path) -> None:
+        freq: dict[str, int] = {}
+        total = 0
+        with Path(path).open("rb") as fh:
+            for lineno, raw in enumerate(fh, 1):
+                line = raw.strip().decode("utf-8")
+                try:
+                    word, count = line.split(" ")[:2]
+                    freq[word] = int(count)
+                except ValueError:
+                    raise ValueError(
+                        f"invalid dictionary entry in {path} at Line {lineno}: {line}"
+                    ) from None
+                total += freq[word]
+                for k in range(len(word)):
+                    freq.setdefault(word[: k + 1], 0)
+        logtotal = math.log(total)
+        self._unknown = math.log(1) - logtotal  # a single character the list lacks
+        self._words: dict[str, float | None] = {
+            w: (math.log(f) - logtotal if f else None) for w, f in freq.items()
+        }
+        self._start, self._trans, self._emit = _hmm_model()
+
+    def lcut(self, sentence: str, HMM: bool = True) -> list[str]:
+        if not HMM:
+            raise ValueError("WordSegmenter cuts with the HMM only")
+        return list(self.cut(sentence))
+
+    def cut(self, sentence: str) -> Iterator[str]:
+        """``Tokenizer.cut(sentence, cut_all=False, HMM=True)``."""
+        for blk in _RE_HAN.split(sentence):
+            if not blk:
+                continue
+            if _RE_HAN.match(blk):
+                yield from self._cut_dag(blk)
+            else:
+                for x in _RE_SKIP.split(blk):
+                    if _RE_SKIP.match(x):
+                        yield x
+                    else:
+                        yield from x
+
+    def _dag(self, sentence: str) -> list[list[int]]:
+        words = self._words
+        n = len(sentence)
+        dag: list[list[int]] = []
+        for k in range(n):
+            ends: list[int] = []
+            i = k
+            frag = sentence[k]
+            while i < n and frag in words:
+                if words[frag] is not None:
+                    ends.append(i)
+                i += 1
+                frag = sentence[k : i + 1]
+            if not ends:
+                ends.append(k)
+            dag.append(ends)
+        return dag
+
+    def _route(self, sentence: str) -> list[tuple[float, int]]:
+        """``Tokenizer.calc``: the best (score, end) from every position."""
+        words = self._words
+        unknown = self._unknown
+        n = len(sentence)
+        dag = self._dag(sentence)
+        route: list[tuple[float, int]] = [(0, 0)] * (n + 1)
+        get = words.get
+        for idx in range(n - 1, -1, -1):
+            route[idx] = max(
+                (
+                    (unknown if (score := get(sentence[idx : x + 1])) is None else score)
+                    + route[x + 1][0],
+                    x,
+                )
+                for x in dag[idx]
+            )
+        return route
+
+    def _cut_dag(self, sentence: str) -> Iterator[str]:
+        """``Tokenizer.__cut_DAG``: the route's words; runs of single characters that are not
+        a word of the list go through the HMM."""
+        route = self._route(sentence)
+        x = 0
+        buf = ""
+        n = len(sentence)
+        while x < n:
+            y = route[x][1] + 1
+            word = sentence[x:y]
+            if y - x == 1:
+                buf += word
+            else:
+                if buf:
+                    yield from self._flush(buf)
+                    buf = ""
+                yield word
+            x = y
+        if buf:
+            yield from self._flush(buf)
+
+    def _flush(self, buf: str) -> Iterator[str]:
+        if len(buf) == 1:
+            yield buf
+        elif self._words.get(buf) is None:
+            yield from self._hmm_cut(buf)
+        else:
+            yield from buf
+
+    def _hmm_cut(self, sentence: str) -> Iterator[str]:
+        """``finalseg.cut`` (no force-split words: the matcher never adds any)."""
+        for blk in _RE_HMM_HAN.split(sentence):
+            if _RE_HMM_HAN.match(blk):
+                yield from self._hmm_words(blk)
+            else:
+                for x in _RE_HMM_SKIP.split(blk):
+                    if x:
+                        yield x
+
+    def _hmm_words(self, sentence: str) -> Iterator[str]:
+        """``finalseg.__cut``: the Viterbi path's B/M/E/S tags joined into words."""
+        pos_list = self._viterbi(sentence)
+        begin, nexti = 0, 0
+        for i, char in enumerate(sentence):
+            pos = pos_list[i]
+            if pos == "B":
+                begin = i
+            elif pos == "E":
+                yield sentence[begin : i + 1]
+                nexti = i + 1
+            elif pos == "S":
+                yield char
+                nexti = i + 1
+        if nexti < len(sentence):
+            yield sentence[nexti:]
+
+    def _viterbi(self, obs: str) -> list[str]:
+        """``finalseg.viterbi(obs, "BMES", ...)``, term for term (same sums, same ties)."""
+        start_p, trans_p, emit = self._start, self._trans, self._emit
+        first = 4 * (ord(obs[0]) - _HMM_FIRST)
+        v: dict[str, float] = {}
+        path: dict[str, list[str]] = {}
+        for s, y in enumerate(_STATES):
+            v[y] = start_p[y] + emit[first + s]
+            path[y] = [y]
+        for t in range(1, len(obs)):
+            at = 4 * (ord(obs[t]) - _HMM_FIRST)
+            nv: dict[str, float] = {}
+            newpath: dict[str, list[str]] = {}
+            for s, y in enumerate(_STATES):
+                em_p = emit[at + s]
+                prob, state = max(
+                    [(v[y0] + trans_p[y0].get(y, _MIN_FLOAT) + em_p, y0) for y0 in _PREV_STATUS[y]]
+                )
+                nv[y] = prob
+                newpath[y] = path[state] + [y]
+            v, path = nv, newpath
+        _, state = max((v[y], y) for y in "ES")
+        return path[state]

