@@ -137,7 +137,7 @@ def exception_in(text: str) -> str:
     return (m.group("en") or m.group("zh") or "").strip() if m else ""
 
 
-def _stored_buttons(stored: str) -> list[tuple[str, str]]:
+def stored_buttons(stored: str) -> list[tuple[str, str]]:
     """The (label, data) pairs the offer kept of its reply's buttons."""
     try:
         return [(label, data) for label, data in json.loads(stored)] if stored else []
@@ -151,13 +151,13 @@ def _one(hits: list[str]) -> str | None:
 
 def _button_of(stored: str, verb: str) -> str | None:
     """The offered button that runs ``verb``, if one was shown."""
-    buttons = _stored_buttons(stored)
+    buttons = stored_buttons(stored)
     return _one([d for _, d in buttons if (cb := decode(d)) is not None and cb.verb == verb])
 
 
 def _named_button(text: str, stored: str) -> str | None:
     """The one offered button whose label the text names ("开始评估吧"), if exactly one."""
-    return _one([data for label, data in _stored_buttons(stored) if names_label(text, label)])
+    return _one([data for label, data in stored_buttons(stored) if names_label(text, label)])
 
 
 def says_done(text: str) -> bool:

@@ -39,6 +39,7 @@ from flows.basics import (
     awaited_after,
     says_all_done,
     says_done,
+    stored_buttons,
     told_read_back,
 )
 from flows.callbacks import bind, decode, encode
@@ -52,6 +53,7 @@ from flows.state import Conversation, Pending
 from flows.told import counts_findings
 from flows.told import recognise as told_outcome
 from flows.types import (
+    Button,
     Effect,
     Event,
     EventKind,
@@ -103,9 +105,8 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
         ctx.clear_pending()  # asked about another company: not an answer here
     if _moves_on(event) and told_read_back(ctx) is not None:
         return [*accept_read_back(ctx), ShowNext()]  # /next after "合同签了": it is recorded
-    if _views(event) and told_read_back(ctx) is not None:  # /plan after "合同签了": recorded,
-        accepted = accept_read_back(ctx)  # so the plan shown has it done
-        return [*accepted, *command(ctx, event.value.lower(), event.args.strip())]
+    if _views(event) and told_read_back(ctx) is not None:  # /plan after "合同签了": shown,
+        return _view_keeping(ctx, event)  # the read-back still waits for its "yes"
     awaits = _awaited(ctx, event)  # read before the offer lapses
     _withdraw_lapsed(ctx, event)
     if event.kind is EventKind.COMMAND:
@@ -115,6 +116,22 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
     if event.kind is EventKind.TEXT:
         return text(ctx, event.value)
     return unsupported(ctx, event.value)
+
+
+def _view_keeping(ctx: Ctx, event: Event) -> Out:
+    """A view asked for while a read-back waits: shown, and the read-back asked again. A look
+    at /plan is no "yes": what was misread is never recorded unseen."""
+    waiting = ctx.pending
+    ctx.clear_pending()  # the view runs as with nothing asked
+    shown = command(ctx, event.value.lower(), event.args.strip())
+    if ctx.pending is not None:
+        return shown  # the view asks something itself
+    ctx.conv.user.pending = waiting
+    buttons = [
+        [Button(label, data)]
+        for label, data in stored_buttons(waiting.data.get("buttons", "") if waiting else "")
+    ]
+    return [*shown, ctx.reply("read_back_still_open", buttons)]
 
 
 _VIEWS = frozenset({"plan", "status", "reminders"})  # commands that only show where things are

@@ -321,13 +321,18 @@ def test_an_action_told_done_in_other_words_is_read_back(zh: Driver, said: str, 
 
 
 @pytest.mark.parametrize("view", ["plan", "status", "reminders"])
-def test_a_read_back_left_for_a_view_command_is_recorded_first(en: Driver, view: str) -> None:
+def test_a_read_back_left_for_a_view_command_waits_for_its_yes(en: Driver, view: str) -> None:
     from tests.flows.timeline_walk import assess_and_plan
 
     en.onboard()
     assess_and_plan(en)
     en.text("the IP ledger is done")
-    en.cmd(view)  # moving on to look: the read-back is taken, then shown
+    en.cmd(view)  # a look is no "yes": shown, and the read-back asked again with its button
+    ledger = [a for a in en.conv.company.actions if "ledger" in a.title_en.lower()]
+    assert "Marked done" not in en.said() and not any(a.done_on for a in ledger), en.said()
+    assert "still waits for you" in en.said()
+    assert any(b.data.startswith("2|evt.told|") for b in en.buttons), en.said()
+    en.text("yes")
     assert "Marked done" in en.said(), en.said()
     assert any(a.done_on for a in en.conv.company.actions if "ledger" in a.title_en.lower())
 

@@ -1,0 +1,22 @@
+"""Answers owners type at the gap assessment, as the walks of 2026-12-03 heard them."""
+
+from __future__ import annotations
+
+import pytest
+
+from flows.natural import AnswerKind, parse_answer
+
+
+@pytest.mark.parametrize(
+    ("said", "kind"),
+    [
+        ("没查过", AnswerKind.NO),
+        ("不查", AnswerKind.NO),
+        ("没审过吧", AnswerKind.NO),
+        ("没写下来，都靠口头", AnswerKind.NO),
+        ("not written down, no", AnswerKind.NO),
+        ("nothing formal", AnswerKind.PARTLY),
+    ],
+)
+def test_owners_short_answers_are_understood(said: str, kind: AnswerKind) -> None:
+    assert parse_answer(said) is kind
