@@ -126,7 +126,8 @@ def set_event_date(ctx: Ctx, key: str, d: date) -> Out:
             buttons.append([ctx.button("outcome_passed", "tl.passed", key)])
             buttons.append([ctx.button("outcome_findings", "tl.findings", key)])
     else:
-        lines.append(ctx.t("event_saved", title=title, date=format_date(d, ctx.lang, ctx.texts)))
+        saved = "action_due_saved" if key.startswith("action:") else "event_saved"  # a due date
+        lines.append(ctx.t(saved, title=title, date=format_date(d, ctx.lang, ctx.texts)))
         if note := day_off(ctx, d):
             lines.append(note)
     if closed > 0 and key in timeline_edit.APPLIED_AFTER:

@@ -151,6 +151,8 @@ def _digest(
     if len(views) > len(ordered):
         lines += ["", texts.t(lang, "digest_more", n=len(views) - len(ordered))]
     lines += ["", texts.t(lang, "digest_hint")]
+    if len(ordered) > WITH_BUTTONS:  # 8 listed, 5 rows of buttons: say where the rest are
+        lines.append(texts.t(lang, "digest_hint_rest", first=WITH_BUTTONS + 1, last=len(ordered)))
     if any(v in external for v in ordered[:WITH_BUTTONS]):
         lines.append(texts.t(lang, "digest_hint_outcome"))
     return Reply("\n".join(lines), _buttons(ordered[:WITH_BUTTONS], external, lang, texts))

@@ -22,6 +22,7 @@ from flows.basics import AFTER_OFFER, OFFER, told_read_back
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
 from flows.natural import parse_answer, parse_count
+from flows.natural.text import clip
 from flows.nonconformity import FINDINGS_LIST
 from flows.phrasing import denies, looks_like_question, says_go
 from flows.state import FINDING, Action, next_action_id
@@ -94,12 +95,7 @@ def _clean(parts: list[str]) -> list[str]:
 
 def _short(finding: str) -> str:
     """A finding as kept in the plan: whole, or cut at a word with "…" when very long."""
-    if len(finding) <= MAX_FINDING:
-        return finding
-    cut = finding[: MAX_FINDING - 1]
-    if " " in cut and finding.isascii():
-        cut = cut.rsplit(" ", 1)[0]
-    return cut.rstrip(_TRIM) + "…"
+    return clip(finding, MAX_FINDING)
 
 
 def findings_in(text: str) -> list[str]:

@@ -25,6 +25,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 from flows.dates import add_months
+from flows.natural.text import clip
 from flows.state import Action, Company, DatedEvent
 from flows.timeline_cert import CertItem, certificate_items, cycle_kinds
 from flows.workdays import shift_to_working_day
@@ -257,7 +258,7 @@ _NC_TITLES = {  # what to do, then the finding in the user's own words
 def _nc_items(company: Company, rules: Rules) -> list[Item]:
     out: list[Item] = []
     for nc in company.nonconformities:
-        label = nc.description.strip()[:60]
+        label = clip(nc.description.strip(), 60)  # at a word, not mid-word
         for part, kind, on in (
             ("correction", "nc_correction", nc.correction_due),
             ("evidence", "nc_evidence", nc.evidence_due),

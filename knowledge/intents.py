@@ -28,6 +28,7 @@ class Intent(StrEnum):
 
 
 MAX_LEN = 40  # normalised characters; anything longer is a real question
+MAX_LEN_WITH_LEAD = 90  # "hi, sorry was busy with year end. where are we": each part ≤ MAX_LEN
 
 _ZH_PRE = r"(?:(?:请问|请|那么|那|好的|好|嗯|哦|呃|所以|ok|okay)\s*)*"
 _ZH_POST = r"(?:\s*(?:呢|吧|啊|呀|了|吗|啦|哈|哦|嘛|谢谢|please|pls))*"
@@ -72,7 +73,8 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"i (?:don'?t|do not) (?:understand|know) what (?:to do|i should do|we should do"
         r"|i need to do|we need to do|comes next)(?: next| now)?|i'?m lost|i am lost|we'?re lost"
         r"|i'?m confused|i am confused|what do i do|what do we do",
-        r"whats next|what is next|what next|next|next step|next steps|my next step"
+        r"(?:whats|what is|what's) next(?: for (?:us|me))?|what next|next|next step|next steps"
+        r"|my next step"
         r"|whats my next step|what is my next step|whats the next step|what is the next step"
         r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"
         r"|what do i need to do(?: now| next)?|what to do(?: now| next)?|go on|move on"
@@ -140,7 +142,7 @@ _BACK = re.compile(
     r"(?:(?:we|i)(?:'?re|'?m| are| am) back(?: again)?|back again|long time(?: no see)?|its me"
     r"|(?:been )?a while|it'?s been a while|been ages|anyway|ok whatever|whatever|hmm+"
     r"|sorry|sorry (?:for the delay|i was away)"
-    r"|(?:sorry )?(?:been|was) (?:super |very |really )?busy"
+    r"|(?:sorry )?(?:i |we )?(?:been|was|were) (?:super |very |really )?busy(?: with [a-z ]{1,24})?"
     r"|(?:过完年|放完假|休假|出差|忙完)?(?:我|我们)?回来了|我又来了|又来了|好久不见|好久没来了?|很久没来了?"
     r"|好久没联系了?|是我|忙完了)"
 )
@@ -151,7 +153,7 @@ def detect_intent(text: str) -> Intent | None:
     """The intent of a short message, or None for anything else (including real questions).
     A greeting or "we're back" before it is read past."""
     found = _whole(text)
-    if found is not None or len(normalize(text)) > MAX_LEN:
+    if found is not None or len(normalize(text)) > MAX_LEN_WITH_LEAD:
         return found
     parts = [p for p in _SENTENCES.split(text) if normalize(p)]
     if len(parts) < 2 or not all(_lead_in(p) for p in parts[:-1]):

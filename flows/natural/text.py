@@ -107,3 +107,16 @@ def prefix_match(text: str, phrases: Iterable[str], min_cjk: int = 2) -> str | N
             continue
         best = p
     return best
+
+
+_CLIP_TRIM = "，,；;。.:： "
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` whole, or cut to ``limit`` characters at a word (English) with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if " " in cut and text.isascii():
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(_CLIP_TRIM) + "…"

@@ -479,3 +479,19 @@ def test_all_done_except_one_is_read_back_without_it(kb: Knowledge, lang: str, s
     d.text("yes" if lang == "en" else "对")
     appointment = next(a for a in d.conv.company.actions if a.id == "gap:B06")
     assert appointment.done_on is None and len([a for a in d.conv.company.actions if a.done_on]) > 5
+
+
+def test_a_digest_longer_than_its_buttons_says_where_the_rest_are(en: Driver) -> None:
+    day = date(2026, 11, 20)
+    views = [
+        ReminderView(
+            n, f"action:own:{n}", "action", 0, day, "", f"Action {n}", None, "Asia/Shanghai"
+        )
+        for n in range(1, 9)
+    ]
+    [digest] = render_digest(views, en.kb.rules, "en", en.now)
+    numbered = {
+        b.label.split()[-1] for row in digest.buttons for b in row if b.label[:1] in "✅⏰📅"
+    }
+    assert numbered == {"1", "2", "3", "4", "5"} and "8. Action 8" in digest.text
+    assert "Items 6–8 have no buttons here" in digest.text, digest.text
