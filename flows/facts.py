@@ -373,9 +373,19 @@ def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False) -> Reply:
     return reply
 
 
+def _names_another(ctx: Ctx, key: str, text: str) -> bool:
+    """ "范围说明改到2月22号" under a read-back of the policy's date: news of another item."""
+    from flows import steps_told
+
+    if (other := named_event(text)) is not None:
+        return dated.resolve_key(ctx, this_cycle(ctx, other)) != key
+    action = steps_told.named_open_action(ctx, text)
+    return action is not None and action.key != key
+
+
 def corrected(ctx: Ctx, key: str, text: str) -> Out | None:
     """ "不对，是20号做的" to a read-back: the same event, read back again with the new date."""
-    if len(text) > MAX_LEN or looks_like_question(text):
+    if len(text) > MAX_LEN or looks_like_question(text) or _names_another(ctx, key, text):
         return None
     planned = timeline_of(ctx).get(key)
     ahead = planned is not None and not planned.done and planned.on > ctx.today

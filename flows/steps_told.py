@@ -31,6 +31,17 @@ from knowledge.loader import Knowledge
 MAX_LEN = 120  # a sentence or two of progress; longer texts are questions or pastes
 
 
+def _names_called(ctx: Ctx, text: str) -> bool:
+    """The text names what owners call an action's outcome ("方针", "the org chart")."""
+    called = _callings(ctx.kb)
+    return any(_named(part) in called for part in [text, *_AND.split(text)] if part.strip())
+
+
+def named_open_action(ctx: Ctx, text: str) -> Item | None:
+    """The one open plan action the text names, or None."""
+    return _named_action(ctx, text)
+
+
 @lru_cache(maxsize=64)
 def _compiled(patterns: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
@@ -57,6 +68,7 @@ _DONE = re.compile(
 _AROUND = re.compile(
     r"上上?周|上个?月|上礼拜|下下?周|下个?月|下礼拜|昨天|前天|今天|明天|后天|刚刚|刚才|本周|这周|这个月"
     r"|月初|月底|月中|年底|年初|前几天|之前|以前|已经|准备|打算|计划|马上|争取|尽快|"
+    r"(?:改|推|延|挪|移|推迟|延期|延后|提前)到|"
     r"我们|我|公司|的|了|啦|呢|吧|好|完|成|搞定|做|弄|建立|建|发布|发(?=了)|签|写|定|批(?=了|好|完|下)|已|有|要|"
     r"把|将|在|前|也|都|全部|还|(?:改|加|补|更新|修改|调整)(?=了|好|完)|"
     r"周[一二三四五六日天]|星期[一二三四五六日天]|[0-9０-９]+|[一二三四五六七八九十]+[月号日]|[月号日底]"
@@ -64,6 +76,7 @@ _AROUND = re.compile(
     r"|we|i|our|the|a|an|have|has|had|is|are|was|were|be|will|going|to|by|before|end|of|on|at"
     r"|it|its|all|done|finished|finish|completed|complete|set|up|built|wrote|written|issued|signed"
     r"|approved|ready|in|place|sorted|created|drafted|made|did|do|and|get|got|out"
+    r"|move|moved|push|pushed|postpone|postponed|shift|can|please"
     r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     r"|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
@@ -91,6 +104,7 @@ def _fit(named: str, title: str) -> float:
 # Said of what is still to come ("下周要把台账做了", "we will set up the ledger").
 _AHEAD = re.compile(
     r"要(?!求)|准备|打算|(?<!培训)计划(?![书表])|快|将|马上|下周|下个?月"
+    r"|(?:改|推|延|挪|移|推迟|延期|延后|提前)到|\b(?:move[ds]?|push(?:ed)?|postpone[ds]?|shift(?:ed)?)\s+(?:\w+\s+){0,6}?to\b"
     r"|\b(?:will|going\s+to|plan(?:ning)?\s+to|planned\s+for|next\s+(?:week|month|monday"
     r"|tuesday|wednesday|thursday|friday))\b",
     re.I,
@@ -182,6 +196,12 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return None
     if _PARTLY.search(text) and not _AHEAD.search(text):
         return None  # "the manual is about half written": under way, not done
+    if not ctx.company.actions and _DONE.search(text) and _names_called(ctx, text):
+        # "范围、方针都弄好了" before any plan: it counts at the assessment, as a "yes"
+        start = ctx.button("start_assess", "as.start")
+        reply = ctx.reply("done_before_plan", [[start]])
+        reply.offer = start.data  # "好的" starts it
+        return [reply]
     ahead = _AHEAD.search(text) is not None
     several = _several_actions(ctx, text) if not ahead and _DONE.search(text) else []
     if len(several) > 1:

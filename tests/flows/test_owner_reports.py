@@ -144,3 +144,50 @@ def test_a_risk_to_the_certificate_is_told_in_full_once_then_named(
     d.text("对" if lang == "zh" else "yes")  # recorded, then what's next after it
     after = d.said()
     assert ("证书风险" in after or "Risk to your certificate" in after) and say not in after, after
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes"),
+    [
+        ("zh", "范围、方针和组织架构图都弄好了", "好的"),
+        ("en", "we already have the policy and the org chart done", "ok"),
+    ],
+)
+def test_progress_told_before_any_plan_points_at_the_assessment(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.text(said)
+    assert [b.data for b in d.buttons] == ["2|as.start"], d.said()
+    d.text(yes)
+    assert d.conv.user.pending is not None and d.conv.user.pending.flow == "assess", d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "offer", "said", "moved", "day"),
+    [
+        ("zh", "方针老板下周三签", "范围说明改到2月22号", "gap:A01", "2027-02-22"),
+        (
+            "en",
+            "the policy will be signed next wednesday",
+            "move the scope statement to feb 22",
+            "gap:A01",
+            "2027-02-22",
+        ),
+    ],
+)
+def test_another_item_moved_under_a_read_back_is_that_item(
+    kb: Knowledge, lang: str, offer: str, said: str, moved: str, day: str
+) -> None:
+    d = _planned(kb, lang, date(2026, 12, 16))
+    d.text(offer)
+    assert any(b.data.startswith("2|fact|action:gap:B01|") for b in d.buttons), d.said()
+    d.text(said)
+    assert [b.data for b in d.buttons] == [f"2|fact|action:{moved}|{day}"], d.said()
+
+
+def test_postponed_to_a_date_moves_the_action_named(kb: Knowledge) -> None:
+    d = _planned(kb, "en", date(2026, 12, 16))
+    d.text("postpone the ip system documents to 3 february")
+    assert [b.data for b in d.buttons] == ["2|fact|action:gap:A03|2027-02-03"], d.said()
