@@ -139,6 +139,20 @@ def passed_read_back(ctx: Ctx, key: str, day: str) -> Out:
     return _passed(ctx, key, date.fromisoformat(day))
 
 
+def _without_names(text: str) -> str:
+    """The text a date is read from: the events' names and numbers taken out ("今年内审9月做了"
+    reads as "今年 9月做了"; "stage 2" holds no date)."""
+    text = _EVENT_NUMBER.sub(" ", text)
+    for _key, pattern in EVENTS:  # a name that spans a date ("申请6月3号交了") keeps it
+        text = pattern.sub(lambda m: m.group(0) if _dates(m.group(0)) else " ", text)
+    return text
+
+
+def _dates(text: str) -> bool:
+    """The text names a day ("申请昨天交", "申请6月3号交"); which today is no matter here."""
+    return find_date(text, date(2026, 1, 1), "any") is not None
+
+
 def named_event(text: str) -> str | None:
     """The event the sentence is about: the one named first ("一阶段昨天审完了，…二阶段前改好"
     is about stage 1; "管评就内审后一周吧" about the review); at one place the most specific."""
@@ -201,7 +215,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
     start, end = (0, len(text)) if _AFTER.search(text) else _own_span(text, named, ctx.today)
     own = text[start:end]  # "管评就内审后一周吧": all of it
-    dated_text = _EVENT_NUMBER.sub(" ", own)
+    dated_text = _without_names(own)
     if own != text and find_date(dated_text, ctx.today, "any") is None and not says_passed(text):
         # "一阶段过了，有几个问题要改，二阶段定在8月16号": the date told is the later event's
         rest = text[end:].lstrip("，,；;。 ")
@@ -278,7 +292,9 @@ def _others_dated(ctx: Ctx, text: str, named: str) -> str:
         )
     ]
     sep = "、" if ctx.lang == "zh" else ", "
-    return sep.join(ctx.kb.reminder_kind(k).title.get(ctx.lang) for k in kinds)
+    # the audit itself, not its deadline ("监督审核", not "监督审核最迟期限")
+    named_as = {"surveillance": "surveillance_audit"}
+    return sep.join(ctx.kb.reminder_kind(named_as.get(k, k)).title.get(ctx.lang) for k in kinds)
 
 
 _AFTER = re.compile(

@@ -333,15 +333,24 @@ def _parts_named(ctx: Ctx, text: str) -> tuple[list[Item], list[str]]:
         return [], []
     found: list[Item] = []
     unplaced: list[str] = []
+    open_actions = [i for i in timeline_of(ctx).items if i.key.startswith("action:") and not i.done]
     for part in parts:
         if denies(part):  # "…, B not yet": only what is said done
             continue
         action = _named_action(ctx, part)
         if action is not None and action not in found:
             found.append(action)
-        elif action is None and (named := _named(part)):
-            unplaced.append(named if part.isascii() else part.strip(" ，,。.；;"))  # as said
+        elif action is None and len(_leaders(part, open_actions, ctx.kb)) > 1:
+            # "目标", "台账": fits two items alike; a remark ("全员都签到了") fits none
+            named = _named(part)
+            said = _DONE_TAIL.sub(
+                "", part.strip(" ，,。.；;")
+            )  # as said: "台账", not "台账都弄好了"
+            unplaced.append(named if part.isascii() else said)
     return found, unplaced
+
+
+_DONE_TAIL = re.compile(r"[都也]?(?:已经)?(?:弄|做|搞|写|建|签|发)?(?:好|完|了)+$")
 
 
 def _left_over(ctx: Ctx, text: str, shown: list[Item]) -> str:

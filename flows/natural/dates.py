@@ -242,8 +242,13 @@ def _without_codes(s: str) -> str:
     return _TOKEN.sub(lambda m: " " if _is_code(m.group(0)) else m.group(0), s)
 
 
+# Verbs ending in 到 ("全员都签到了", "证书拿到了"): their 到 is no "until" joining two dates.
+_TO_VERBS = re.compile(r"(?:签|报|收|拿|做|达|想|用|得|提|接|遇|看|听|找|学|办|交|送|寄|领)到")
+
+
 def _clean(text: str) -> str:
     s = _without_codes(unicodedata.normalize("NFKC", text).strip().lower())
+    s = _TO_VERBS.sub(" ", s)
     s = re.sub(r"[\s。.!?！？,，、~～]+$", "", s)
     s = _ROUGHLY.sub("", _ROUGHLY.sub("", s))
     return " ".join(s.split())

@@ -191,3 +191,16 @@ def test_postponed_to_a_date_moves_the_action_named(kb: Knowledge) -> None:
     d = _planned(kb, "en", date(2026, 12, 16))
     d.text("postpone the ip system documents to 3 february")
     assert [b.data for b in d.buttons] == ["2|fact|action:gap:A03|2027-02-03"], d.said()
+
+
+def test_three_events_in_one_message_read_back_the_first_and_name_the_others(
+    kb: Knowledge,
+) -> None:
+    from tests.flows.test_told_outcomes import _certified
+
+    d = Driver(kb, "zh")
+    _certified(d, "2025-12-18")
+    advance_to(d, date(2026, 12, 3))
+    d.text("今年内审9月做了，管评10月做了，监督审核约在12月15号")
+    assert [b.data for b in d.buttons] == ["2|fact|yearly_internal_audit:s1|2026-09-01"], d.said()
+    assert "管理评审" in d.said() and "监督审核最迟期限" not in d.said(), d.said()

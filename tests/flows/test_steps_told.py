@@ -420,7 +420,7 @@ def test_still_under_way_alone_is_noted_with_its_due_date(zh: Driver) -> None:
 @pytest.mark.parametrize(
     ("lang", "said", "left"),
     [
-        ("zh", "范围说明、目标、台账都弄好了，合同审查也加到OA里了", "合同审查也加到OA里了"),
+        ("zh", "范围说明、目标、台账都弄好了，合同审查也加到OA里了", "您还提到：台账。"),
         ("en", "policy, objectives, scope and the org chart are all done", "org chart"),
     ],
 )
@@ -432,3 +432,14 @@ def test_a_list_says_what_it_named_beyond_the_read_back(
     d.text(said)
     assert any(b.data.startswith("2|evt.told|") for b in d.buttons), d.said()
     assert ("您还提到" in d.said() or "You also mentioned" in d.said()) and left in d.said()
+
+
+def test_a_remark_beside_what_is_done_is_not_named_back(zh: Driver) -> None:
+    from datetime import date
+
+    from tests.flows.timeline_walk import advance_to
+
+    plan_every_gap(zh)
+    advance_to(zh, date(2027, 4, 10))
+    zh.text("培训3月底做了，全员都签到了")  # "签到" is no "until": the end of March
+    assert "2027-03-31" in zh.said() and "您还提到" not in zh.said(), zh.said()

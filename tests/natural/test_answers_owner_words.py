@@ -20,3 +20,14 @@ from flows.natural import AnswerKind, parse_answer
 )
 def test_owners_short_answers_are_understood(said: str, kind: AnswerKind) -> None:
     assert parse_answer(said) is kind
+
+
+def test_a_verb_ending_in_dao_is_no_until() -> None:
+    from datetime import date
+
+    from flows.natural import parse_date
+
+    found = parse_date("培训3月底做了，全员都签到了", date(2027, 4, 10), "past", "start")
+    assert getattr(found, "value", None) == date(2027, 3, 31)
+    span = parse_date("3月1号到3月5号", date(2027, 4, 10), "past", "start")
+    assert getattr(span, "value", None) == date(2027, 3, 1)  # a real "until" still reads
