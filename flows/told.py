@@ -159,8 +159,12 @@ def _dated_audit(ctx: Ctx, text: str) -> Out:
 
 def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     audit = _held_audit(ctx, text)
+    told_on = facts.told_day(ctx, text)
+    # "surveillance 2 was on 10 feb 2026, 2 minor ncs": that audit on that day, though an
+    # earlier one of its kind is on record
+    fresh = told_on is not None and (audit is None or told_on != (audit.key, audit.on))
     recorded: Out = []
-    if audit is None and (recorded := _dated_audit(ctx, text)):
+    if fresh and (recorded := _dated_audit(ctx, text)):
         audit = _held_audit(ctx, text)
     if audit is not None:
         key, title = audit.key, audit.title(ctx.lang)
@@ -180,7 +184,7 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     )
     told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
     out = dated.findings(ctx, key, told) or []
-    listed, days = _without_deadline(internal_findings.findings_in(text))
+    listed, days = _without_deadline(internal_findings.findings_in(text) or _after_colon(text))
     if len(listed) > 1 and (told == 0 or told == len(listed)) and ctx.pending is not None:
         # "审核员提了2个问题，一个是文件清单不全，一个是风险清单没评级": both described; "2 minor
         # NCs …, we have 30 days": graded and given their deadline, nothing asked
@@ -198,6 +202,17 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
             return [*recorded, intro, said, *(nonconformity.add(ctx, grade) or [])]  # "一般"
         return [*recorded, intro, said, PROMPT]
     return [*recorded, intro, *out]
+
+
+def _after_colon(text: str) -> list[str]:
+    """Findings listed after a colon, counted before it ("有两个问题要在二阶段前改：合规义务清单
+    不全，还有目标没有考核数据", "2 issues: the ledger, the contracts")."""
+    head, colon, tail = text.partition("：") if "：" in text else text.partition(":")
+    if not colon or not _NAMED_AUDIT_FINDINGS.search(head):
+        return []
+    parts = re.split(r"[，,；;]\s*(?:还有|另外|以及|and\s+)?|还有|\band\b", tail)
+    found = [p.strip(" 。.") for p in parts if len(p.strip(" 。.")) >= 2]
+    return found if len(found) >= 2 else []
 
 
 def _without_deadline(listed: list[str]) -> tuple[list[str], int | None]:

@@ -204,3 +204,38 @@ def test_three_events_in_one_message_read_back_the_first_and_name_the_others(
     d.text("今年内审9月做了，管评10月做了，监督审核约在12月15号")
     assert [b.data for b in d.buttons] == ["2|fact|yearly_internal_audit:s1|2026-09-01"], d.said()
     assert "管理评审" in d.said() and "监督审核最迟期限" not in d.said(), d.said()
+
+
+def test_findings_listed_after_a_colon_are_described_not_asked_for(kb: Knowledge) -> None:
+    d = _applied(kb, "en")
+    d.conv.user.lang = "zh"
+    d.text(
+        "一阶段12月4号审的，过了，审核员说有两个问题要在二阶段前改：合规义务清单不全，还有目标没有考核数据"
+    )
+    assert "合规义务清单不全" in d.said() and "请简要描述" not in d.said(), d.said()
+    d.text("一般")
+    assert "目标没有考核数据" in d.said(), d.said()
+    d.text("一般")
+    assert [nc.description for nc in d.conv.company.nonconformities] == [
+        "合规义务清单不全",
+        "目标没有考核数据",
+    ]
+
+
+def test_findings_of_a_later_surveillance_audit_go_to_that_audit(kb: Knowledge) -> None:
+    d = Driver(kb, "en")
+    d.onboard("Huaxin", "2|ob|stage|certified")
+    d.press("2|cert.edition|2023")
+    d.text("165IP240001")
+    d.text("2024-03-17")
+    d.text("ok")
+    advance_to(d, date(2025, 2, 20))
+    d.text("the first surveillance audit was on feb 10 2025, it went fine")
+    d.text("yes")
+    advance_to(d, date(2026, 12, 3))
+    d.text("surveillance 2 was on 10 feb 2026, they raised 2 minor ncs")
+    assert "Surveillance audit 2 raised 2" in d.said(), d.said()
+    events = {e.key: e.on for e in d.conv.company.events}
+    assert events["surveillance:2"] == date(2026, 2, 10) and events["surveillance:1"] == date(
+        2025, 2, 10
+    )
