@@ -117,12 +117,17 @@ def listing(ctx: Ctx) -> list[str]:
     return [line(ctx, nc, groups) for nc in ncs] if ncs else [ctx.t("none_open_nc")]
 
 
-def ask_text(ctx: Ctx, still: int = 0, days: int = 0) -> Out:
+def ask_text(ctx: Ctx, still: int = 0, days: int = 0, grade: str | None = None) -> Out:
     """Ask for a finding's description; ``still``: how many the user said there are, this
     one included ("开了2个不符合": after the first, the second is asked for at once);
-    ``days``: the deadline the body gave, when the owner said it."""
+    ``days``: the deadline the body gave, when the owner said it; ``grade``: the grade said
+    for all of them ("2 minor NCs"), so it is not asked."""
     data = {"still": str(still)} if still > 1 else {}
-    ctx.wait_for(TEXT_INPUT, **data, **({"days": str(days)} if days else {}))
+    if days:
+        data["days"] = str(days)
+    if grade:
+        data["grade"] = grade
+    ctx.wait_for(TEXT_INPUT, **data)
     return [PROMPT]
 
 
@@ -136,10 +141,12 @@ def take_text(ctx: Ctx, text: str) -> Out | None:
         return [PROMPT]
     kept = {k: v for k, v in (ctx.pending.data if ctx.pending else {}).items() if k in _KEPT}
     ctx.wait_for(GRADE_INPUT, "", text=description, **kept)
+    if grade := kept.get("grade"):  # "2 minor NCs": graded as said
+        return add(ctx, grade) or [PROMPT]
     return [PROMPT]
 
 
-_KEPT = ("still", "days")  # carried from one finding's questions to the next
+_KEPT = ("still", "days", "grade")  # carried from one finding's questions to the next
 
 
 def described(
@@ -244,7 +251,7 @@ def add(ctx: Ctx, grade: str) -> Out | None:
         return [Reply(saved, edit), nxt, *described(ctx, queued, max(still - 1, 0), said)]
     if still > 1:  # the user said how many: the next one straight away
         nxt = ctx.reply("ask_next_nc", n=groups[nc.id][1] + 1)
-        return [Reply(saved, edit), nxt, *ask_text(ctx, still - 1, said)]
+        return [Reply(saved, edit), nxt, *ask_text(ctx, still - 1, said, p.data.get("grade"))]
     return [Reply("\n\n".join([saved, *listing(ctx)]), [*edit, *buttons(ctx)])]
 
 

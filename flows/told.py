@@ -183,7 +183,7 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         else ctx.reply("findings_told", title=title)
     )
     told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
-    out = dated.findings(ctx, key, told) or []
+    out = dated.findings(ctx, key, told, nonconformity.grade_in(text)) or []
     listed, days = _without_deadline(internal_findings.findings_in(text) or _after_colon(text))
     if len(listed) > 1 and (told == 0 or told == len(listed)) and ctx.pending is not None:
         # "审核员提了2个问题，一个是文件清单不全，一个是风险清单没评级": both described; "2 minor

@@ -235,6 +235,13 @@ def test_findings_of_a_later_surveillance_audit_go_to_that_audit(kb: Knowledge) 
     advance_to(d, date(2026, 12, 3))
     d.text("surveillance 2 was on 10 feb 2026, they raised 2 minor ncs")
     assert "Surveillance audit 2 raised 2" in d.said(), d.said()
+    d.text("ledger fee dates not updated")
+    d.text("training records incomplete")  # "minor" said for both: no grade asked
+    ncs = d.conv.company.nonconformities
+    assert [(nc.description, nc.grade) for nc in ncs] == [
+        ("ledger fee dates not updated", "minor"),
+        ("training records incomplete", "minor"),
+    ], d.said()
     events = {e.key: e.on for e in d.conv.company.events}
     assert events["surveillance:2"] == date(2026, 2, 10) and events["surveillance:1"] == date(
         2025, 2, 10
