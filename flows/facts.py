@@ -443,10 +443,10 @@ def record_passed(ctx: Ctx, key: str, day: str) -> Out | None:
         when = date.fromisoformat(day)
     except ValueError:
         return None
-    if item is None:
-        return None
-    if item.on != when:
+    if item is None or item.on != when:  # an audit told before the plan knew of it
         dated.set_event_date(ctx, key, when)
+    if timeline_of(ctx).get(key) is None:
+        return None
     return dated.passed(ctx, key)
 
 

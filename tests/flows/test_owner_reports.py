@@ -71,6 +71,9 @@ def test_an_audit_done_and_passed_is_past_though_the_next_one_is_booked(kb: Know
     d.text("stage 1 done on december 6, no issues. stage 2 booked for jan 10")
     assert [b.data for b in d.buttons] == ["2|fact.passed|stage1|2026-12-06"], d.said()
     assert "Stage 2 audit" in d.said()  # named, to be told next
+    d.text("yes")  # recorded, though the plan had no stage 1 on it yet
+    assert any(e.key == "stage1" and e.done for e in d.conv.company.events), d.said()
+    assert d.conv.company.current_step == "audit.stage2", d.said()
 
 
 def test_each_event_takes_the_date_in_its_own_clause(kb: Knowledge) -> None:
