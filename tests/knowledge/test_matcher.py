@@ -261,3 +261,7 @@ def test_who_is_management_rep_and_which_documents_are_not_confused(
     list of documents with the manual entry."""
     m = kb.matcher.match(question)
     assert m.entry is not None and m.entry.id == entry_id, (m.status, m.suggestions)
+
+
+def test_how_long_to_get_it_all_done_is_the_whole_journey_not_an_audit(kb: Knowledge) -> None:
+    assert _top(kb, "要多久能搞完") == "faq.overall-duration"  # not how long an audit lasts
