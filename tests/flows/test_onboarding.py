@@ -513,7 +513,8 @@ def test_a_greeting_before_the_name_is_no_name(
     ("lang", "said", "stage"),
     [("en", "we've started writing some documents", Stage.BUILDING),
      ("zh", "文件开始写了", Stage.BUILDING), ("zh", "手册写了一半，有5个发明专利", Stage.BUILDING),
-     ("zh", "没搞过", Stage.NOT_STARTED)],
+     ("zh", "没搞过", Stage.NOT_STARTED),
+     ("zh", "啥都没弄过，老板让我先了解下", Stage.NOT_STARTED)],
 )  # fmt: skip
 def test_the_stage_in_owners_words(kb: Knowledge, lang: str, said: str, stage: Stage) -> None:
     d = Driver(kb, lang)
