@@ -139,18 +139,18 @@ def passed_read_back(ctx: Ctx, key: str, day: str) -> Out:
     return _passed(ctx, key, date.fromisoformat(day))
 
 
-def _without_names(text: str) -> str:
+def _without_names(text: str, today: date) -> str:
     """The text a date is read from: the events' names and numbers taken out ("今年内审9月做了"
     reads as "今年 9月做了"; "stage 2" holds no date)."""
     text = _EVENT_NUMBER.sub(" ", text)
     for _key, pattern in EVENTS:  # a name that spans a date ("申请6月3号交了") keeps it
-        text = pattern.sub(lambda m: m.group(0) if _dates(m.group(0)) else " ", text)
+        text = pattern.sub(lambda m: m.group(0) if _dates(m.group(0), today) else " ", text)
     return text
 
 
-def _dates(text: str) -> bool:
-    """The text names a day ("申请昨天交", "申请6月3号交"); which today is no matter here."""
-    return find_date(text, date(2026, 1, 1), "any") is not None
+def _dates(text: str, today: date) -> bool:
+    """The text names a day ("申请昨天交", "申请6月3号交")."""
+    return find_date(text, today, "any") is not None
 
 
 def named_event(text: str) -> str | None:
@@ -215,7 +215,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
     start, end = (0, len(text)) if _AFTER.search(text) else _own_span(text, named, ctx.today)
     own = text[start:end]  # "管评就内审后一周吧": all of it
-    dated_text = _without_names(own)
+    dated_text = _without_names(own, ctx.today)
     if own != text and find_date(dated_text, ctx.today, "any") is None and not says_passed(text):
         # "一阶段过了，有几个问题要改，二阶段定在8月16号": the date told is the later event's
         rest = text[end:].lstrip("，,；;。 ")
@@ -395,7 +395,7 @@ def _names_another(ctx: Ctx, key: str, text: str) -> bool:
 
     if (other := named_event(text)) is not None:
         return dated.resolve_key(ctx, this_cycle(ctx, other)) != key
-    action = steps_told.named_open_action(ctx, text)
+    action = steps_told.named_action(ctx, text)
     return action is not None and action.key != key
 
 

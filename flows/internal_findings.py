@@ -90,12 +90,7 @@ def _overlap(a: re.Match[str], b: re.Match[str]) -> bool:
 
 def _clean(parts: list[str]) -> list[str]:
     found = [_JOINER.sub("", " ".join(p.split()).strip(_TRIM)).strip(_TRIM) for p in parts]
-    return [_short(f) for f in found if len(f) >= 2][:MAX_FINDINGS]
-
-
-def _short(finding: str) -> str:
-    """A finding as kept in the plan: whole, or cut at a word with "…" when very long."""
-    return clip(finding, MAX_FINDING)
+    return [clip(f, MAX_FINDING) for f in found if len(f) >= 2][:MAX_FINDINGS]
 
 
 def findings_in(text: str) -> list[str]:

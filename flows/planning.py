@@ -208,13 +208,14 @@ def _rule_action(ctx: Ctx, key: str, due: date, role: str) -> Action:
     )
 
 
-_OWN_ROLES = {"Top management", "Internal auditor", "IP manager"}  # kept in every company
-
-
 def _role(ctx: Ctx, q: Question, lang: Lang) -> str:
     """The question's owner role, or the IP manager in a company too small for departments."""
-    small = ctx.kb.rules.practice.planning.one_team_max_headcount
-    if q.owner_role.en in _OWN_ROLES or (ctx.company.headcount or small + 1) > small:
+    planning = ctx.kb.rules.practice.planning
+    small = planning.one_team_max_headcount
+    if (
+        q.owner_role.en in planning.one_team_kept_roles
+        or (ctx.company.headcount or small + 1) > small
+    ):
         return q.owner_role.get(lang)
     return ctx.texts.t(lang, "role_ip_manager")
 

@@ -11,15 +11,15 @@ Dated events (internal audit, stage 1...) are flows.facts' business.
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date
 from functools import lru_cache
 
 from rapidfuzz import fuzz
 
+from flows import facts
 from flows.basics import exception_in
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
-from flows.natural import parse_count
 from flows.phrasing import denies, looks_like_question
 from flows.reading import find_date
 from flows.timeline import Item
@@ -35,11 +35,6 @@ def _names_called(ctx: Ctx, text: str) -> bool:
     """The text names what owners call an action's outcome ("方针", "the org chart")."""
     called = _callings(ctx.kb)
     return any(_named(part) in called for part in [text, *_AND.split(text)] if part.strip())
-
-
-def named_open_action(ctx: Ctx, text: str) -> Item | None:
-    """The one open plan action the text names, or None."""
-    return _named_action(ctx, text)
 
 
 @lru_cache(maxsize=64)
@@ -141,7 +136,7 @@ def _named(text: str) -> str:
     return named
 
 
-def _named_action(ctx: Ctx, text: str, done: bool = False) -> Item | None:
+def named_action(ctx: Ctx, text: str, done: bool = False) -> Item | None:
     """The one open (``done``: finished) plan action the sentence names: the sentence as a
     whole, or its first clause ("方针也发了，老板签的字": the policy)."""
     open_actions = [
@@ -211,12 +206,12 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     step_id = _told_step(ctx.kb, text, ctx.company.current_step)
     # "培训都做完了": a word that short names the training step, not one training action
     if step_id is None or len(_named(text)) > 2:
-        if (ahead or _DONE.search(text)) and (action := _named_action(ctx, text)) is not None:
+        if (ahead or _DONE.search(text)) and (action := named_action(ctx, text)) is not None:
             return _moved(ctx, action, text) if ahead else _done(ctx, action, text)
         done = not ahead and _DONE.search(text)
         if done and len(several) == 1:  # "A and <something else>"
             return _done(ctx, several[0], text)
-        if done and (finished := _named_action(ctx, text, done=True)):
+        if done and (finished := named_action(ctx, text, done=True)):
             return [ctx.reply("action_told_already", title=finished.title(ctx.lang))]
     if step_id is None:
         return None
@@ -269,11 +264,11 @@ def _done_and_still(ctx: Ctx, text: str) -> Out | None:
     done: list[Item] = []
     for kind, part in groups:
         if kind == "done":
-            named = _several_actions(ctx, part) or [a for a in [_named_action(ctx, part)] if a]
+            named = _several_actions(ctx, part) or [a for a in [named_action(ctx, part)] if a]
             done += [a for a in named if a not in done]
     still: list[Item] = []
     for kind, part in groups:
-        action = _named_action(ctx, _STILL_WORDS.sub(" ", part)) if kind == "still" else None
+        action = named_action(ctx, _STILL_WORDS.sub(" ", part)) if kind == "still" else None
         if action is not None and action not in done and action not in still:
             still.append(action)
     if not still:
@@ -306,7 +301,7 @@ def reopened(ctx: Ctx, text: str) -> Out | None:
     if len(text) > MAX_LEN or looks_like_question(text) or not _NOT_DONE.search(text):
         return None
     said = _NOT_DONE_FILLERS.sub(" ", _NOT_DONE.sub(" ", text))
-    finished = _named_action(ctx, said, done=True)
+    finished = named_action(ctx, said, done=True)
     return _undo(ctx, finished) if finished is not None else None
 
 
@@ -337,7 +332,7 @@ def _parts_named(ctx: Ctx, text: str) -> tuple[list[Item], list[str]]:
     for part in parts:
         if denies(part):  # "…, B not yet": only what is said done
             continue
-        action = _named_action(ctx, part)
+        action = named_action(ctx, part)
         if action is not None and action not in found:
             found.append(action)
         elif action is None and len(_leaders(part, open_actions, ctx.kb)) > 1:
@@ -397,35 +392,24 @@ def _done(ctx: Ctx, action: Item, text: str) -> Out:
     return [reply]
 
 
-# An action put off by a length of time ("push it 2 weeks", "往后推两周", "延后一个月")
+# An action put off by a length of time ("push it 2 weeks", "往后推两周", "延后一个月"); the
+# groups are facts.SHIFT's, so facts.moved_by reads them
 _PUSH = re.compile(
     r"\b(?:push|move|postpone|delay|shift)\b(?:\s+\w+){0,4}?\s+(?:back\s+|out\s+)?(?:by\s+)?"
-    r"(?P<n>\d+|an?|one|two|three|four|five|six)\s+(?P<unit>day|week|month)s?\b"
-    r"|(?:往后|向后|延后|推迟|延期|顺延|推后|晚)(?:推|延)?\s*(?P<n_zh>\d+|[一二两三四五六七八九十]+)\s*个?\s*"
-    r"(?P<unit_zh>天|周|星期|礼拜|月)",
+    r"(?P<n_en>\d+|an?|one|two|three|four|five|six)\s+(?P<unit_en>days?|weeks?|months?)\b"
+    r"|(?:往后|向后|延后|推迟|延期|顺延|推后|晚)(?:推|延)?\s*(?P<n>\d+|[一二两三四五六七八九十]+)\s*个?\s*"
+    r"(?P<unit>天|周|星期|礼拜|月)",
     re.I,
 )
-_UNIT_DAYS = {"day": 1, "week": 7, "month": 30, "天": 1, "周": 7, "星期": 7, "礼拜": 7, "月": 30}
 
 
 def pushed(ctx: Ctx, text: str) -> Out | None:
     """The one action named, put off by the time said: read back with its new due date."""
     m = _PUSH.search(text)
-    if m is None:
+    action = named_action(ctx, text[: m.start()] + " " + text[m.end() :]) if m else None
+    if m is None or action is None:
         return None
-    said = (m.group("n") or m.group("n_zh") or "").lower().replace("两", "二")
-    count = 1 if said in ("a", "an") else (c.value if (c := parse_count(said)) else 0)
-    unit = (m.group("unit") or m.group("unit_zh") or "").lower()
-    action = _named_action(ctx, text[: m.start()] + " " + text[m.end() :])
-    if action is None or not 0 < count <= 12:
-        return None
-    when = next_working_day(action.on + timedelta(days=count * _UNIT_DAYS[unit]))
-    button = ctx.button("action_move_yes", "fact", action.key, when.isoformat())
-    reply = ctx.reply(
-        "action_move_confirm", [[button]], title=action.title(ctx.lang), date=fmt_date(when)
-    )
-    reply.offer = button.data
-    return [reply]
+    return _move_read_back(ctx, action, next_working_day(facts.moved_by(action.on, m)))
 
 
 def _moved(ctx: Ctx, action: Item, text: str) -> Out | None:
@@ -433,7 +417,12 @@ def _moved(ctx: Ctx, action: Item, text: str) -> Out | None:
     when = find_date(text, ctx.today, "future", "end")
     if when is None or when < ctx.today:
         return None
-    when = max(previous_working_day(when), ctx.today)  # "下周" ends on a Sunday: the Friday
+    # "下周" ends on a Sunday: the Friday
+    return _move_read_back(ctx, action, max(previous_working_day(when), ctx.today))
+
+
+def _move_read_back(ctx: Ctx, action: Item, when: date) -> Out:
+    """ "Move X to <date>?": one tap, "对" or "yes" moves it."""
     button = ctx.button("action_move_yes", "fact", action.key, when.isoformat())
     reply = ctx.reply(
         "action_move_confirm", [[button]], title=action.title(ctx.lang), date=fmt_date(when)

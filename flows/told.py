@@ -221,15 +221,12 @@ def _without_deadline(listed: list[str]) -> tuple[list[str], int | None]:
     days: int | None = None
     kept: list[str] = []
     for finding in listed:
-        clauses = re.split(r"[，,；;]", finding)
-        said = [c for c in clauses if nonconformity.days_said(c.strip()) is not None]
-        if said and len(said) < len(clauses):
-            days = days or nonconformity.days_said(said[0].strip())
-            finding = (
-                "，".join(c.strip() for c in clauses if c not in said)
-                if not finding.isascii()
-                else ", ".join(c.strip() for c in clauses if c not in said)
-            )
+        clauses = [c.strip() for c in re.split(r"[，,；;]", finding)]
+        given = [(c, d) for c in clauses if (d := nonconformity.days_said(c)) is not None]
+        if given and len(given) < len(clauses):
+            days = days or given[0][1]
+            rest = [c for c in clauses if c not in dict(given)]
+            finding = (", " if finding.isascii() else "，").join(rest)
         kept.append(finding)
     return kept, days
 

@@ -211,6 +211,7 @@ class PlanningPractice(Strict):
     # Up to this headcount there is no HR, sales or purchasing department to own an action:
     # the IP manager owns every action but top management's and the internal auditor's.
     one_team_max_headcount: int = 0
+    one_team_kept_roles: list[str] = Field(default_factory=list)  # English owner roles
 
 
 class ReminderPractice(Strict):
