@@ -335,6 +335,12 @@ _GIVEN = re.compile(
     r"(?P<unit_zh>天|周|星期|礼拜|工作日|月)",
     re.I,
 )
+# ... or after it ("30 days to close", "2 weeks to fix it", "30天内整改" is _WITHIN's)
+_TO_CLOSE = re.compile(
+    r"\b(?P<n>\d+|an?|one|two|three|four|five|six|ten)\s+(?P<unit>day|week|month)s?\s+"
+    r"(?:to|for)\s+(?:close|fix|correct|respond|submit|send|answer)",
+    re.I,
+)
 _DEADLINE = re.compile(
     r"\b(?:fix|fixed|close|closed|correct|deadline|due|said|told|gave|give|given|respond|"
     r"evidence|submit|send|answer)\b|整改|关闭|期限|要求|提交|说|给了?我们",
@@ -348,7 +354,7 @@ def days_said(text: str) -> int | None:
     weeks", "要求两周内整改"), or None when the text says no such deadline."""
     m = _WITHIN.search(text)
     if m is None or not _DEADLINE.search(text):
-        m = _GIVEN.search(text)
+        m = _GIVEN.search(text) or _TO_CLOSE.search(text)
     if m is None or len(text) > MAX_DEADLINE_TEXT:
         return None
     said = (m.group("n") or m.group("n_zh") or "").lower().replace("两", "二")

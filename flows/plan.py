@@ -346,6 +346,8 @@ def counts(ctx: Ctx, items: list[Item] | None = None) -> dict[str, int]:
 
 def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Reply:
     if not ctx.company.actions:
+        if ctx.company.certificate is not None:  # certified: the yearly cycle is the plan
+            return ctx.reply("plan_certified")
         if quick_done(ctx):  # assessed: only the target date is missing
             return ctx.reply("plan_not_made", [[ctx.button("make_plan", "pl.make")]])
         return ctx.reply("plan_empty", [[ctx.button("start_assess", "as.start")]])

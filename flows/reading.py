@@ -151,7 +151,19 @@ def find_date(
             run = " ".join(words[max(0, i - 1) : i + size])  # with the word before, for "in May"
             if not _DATEISH.search(run):
                 continue
-            found = parse_date(" ".join(words[i : i + size]), today, direction, edge)
+            tried = " ".join(words[i : i + size])
+            if _COUNTED.search(tried) and not _MONTH.search(tried):
+                continue  # "saturday, one minor nc": a count, not the 1st of January
+            found = parse_date(tried, today, direction, edge)
             if not isinstance(found, DateProblem):
                 return found.value
     return None
+
+
+# A number said in words with no unit and no month ("saturday one" is no January 1st)
+_COUNTED = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten)\b"
+    r"(?!\s+(?:working\s+|business\s+)?(?:days?|weeks?|months?|years?)\b)",
+    re.I,
+)
+_MONTH = re.compile(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b", re.I)

@@ -195,8 +195,10 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     about = _ABOUT.search(text) or _CLAUSE_AFTER.search(text) if told == 1 else None
     if about is not None and find_date(about.group(1), ctx.today, "any") is None:
         # "one finding about X", "开了1个一般不符合，培训记录缺少效果评价": only the grade is asked
-        described = about.group(1).strip()[: nonconformity.MAX_NC_TEXT]
-        ctx.wait_for(nonconformity.GRADE_INPUT, "", text=described)
+        [described], days = _without_deadline([about.group(1).strip()])  # "…, 30 days to close"
+        described = described[: nonconformity.MAX_NC_TEXT]
+        given = {"days": str(days)} if days else {}
+        ctx.wait_for(nonconformity.GRADE_INPUT, "", text=described, **given)
         said = ctx.reply("nc_described", text=described)
         if (grade := nonconformity.grade_in(text[: about.start()])) is not None:
             return [*recorded, intro, said, *(nonconformity.add(ctx, grade) or [])]  # "一般"

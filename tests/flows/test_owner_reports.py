@@ -249,3 +249,25 @@ def test_findings_of_a_later_surveillance_audit_go_to_that_audit(kb: Knowledge) 
     assert events["surveillance:2"] == date(2026, 2, 10) and events["surveillance:1"] == date(
         2025, 2, 10
     )
+
+
+def test_a_surveillance_result_with_a_counted_finding_keeps_the_booked_day(kb: Knowledge) -> None:
+    from tests.flows.test_told_outcomes import _certified
+
+    d = Driver(kb, "en")
+    _certified(d, "2027-06-28")
+    d.conv.user.lang = "en"
+    advance_to(d, date(2028, 5, 2))
+    d.text("the surveillance audit is booked for may 19")
+    d.text("yes")
+    advance_to(d, date(2028, 5, 22))
+    d.text(
+        "surveillance went fine on friday, one minor nc about the ip ledger fee dates not "
+        "updated, 30 days to close"
+    )
+    [nc] = d.conv.company.nonconformities
+    assert nc.raised_on == date(2028, 5, 19), d.said()  # not "saturday one" = January 1st
+    assert nc.description == "the ip ledger fee dates not updated" and nc.grade == "minor"
+    assert nc.correction_due == date(2028, 6, 16)  # 30 days from the audit, a working day
+    d.cmd("plan")
+    assert "/reminders" in d.said() and "gap assessment" not in d.said(), d.said()
