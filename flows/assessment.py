@@ -477,6 +477,9 @@ def _record(ctx: Ctx, q: Question, value: AnswerValue, tapped: bool) -> Out:
     label = answer_label(ctx, q, value)
     text = ctx.t("answered", question=_question_text(ctx, q, which), answer=label)
     out: Out = [Reply(text, edit=True, record=True)] if tapped else []
+    if not tapped and q.negated and value == "yes" and q.showstopper:
+        # "有" to "any penalty?" may be a habit of saying yes: a blocker is read back, with why
+        out.append(ctx.reply("assess_blocker_noted", answer=label, why=q.why.get(ctx.lang)))
     nxt = _next_in(ctx, which, after=q)
     if nxt is not None:
         return [*out, _ask_reply(ctx, nxt, which)]

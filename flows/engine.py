@@ -47,6 +47,7 @@ from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.known import timeline_of
 from flows.natural import AnswerKind, parse_answer
+from flows.onboarding import INPUT as ONBOARDING_INPUT
 from flows.phrasing import asks_meaning, looks_like_question, says_go
 from flows.reading import find_date
 from flows.state import Conversation, Pending
@@ -109,6 +110,8 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
         return _view_keeping(ctx, event)  # the read-back still waits for its "yes"
     awaits = _awaited(ctx, event)  # read before the offer lapses
     _withdraw_lapsed(ctx, event)
+    if event.kind is EventKind.COMMAND and _views(event):
+        return _view_then_resume(ctx, event.value.lower())
     if event.kind is EventKind.COMMAND:
         return command(ctx, event.value.lower(), event.args.strip())
     if event.kind is EventKind.BUTTON:
@@ -135,6 +138,16 @@ def _view_keeping(ctx: Ctx, event: Event) -> Out:
 
 
 _VIEWS = frozenset({"plan", "status", "reminders"})  # commands that only show where things are
+
+
+def _view_then_resume(ctx: Ctx, name: str) -> Out:
+    """ "看看计划" mid-questionnaire: the view, then the question that was on screen."""
+    waiting = ctx.pending
+    inp = REGISTRY.inputs.get(waiting.flow) if waiting else None
+    shown = command(ctx, name, "")
+    if inp is not None and inp.resumable and ctx.pending is waiting:
+        return [*shown, ctx.reply("repeat_prompt"), Prompt()]
+    return shown
 
 
 def _views(event: Event) -> bool:
@@ -346,6 +359,12 @@ def text(ctx: Ctx, raw: str) -> Out:
     inp = REGISTRY.inputs.get(p.flow) if p else None
     if (more := _told_after_read_back(ctx, value)) is not None:
         return more
+    if (
+        p is not None
+        and p.flow == ONBOARDING_INPUT
+        and (fixed := profile_told.during_onboarding(ctx, value))
+    ):
+        return fixed  # "行业改成制造业" while the sites question waits
     if (inp is None or inp.lapses) and (fixed := profile_told.recognise(ctx, value)) is not None:
         ctx.clear_pending()  # "我们其实有150人": before an offer reads "we have…" as "yes"
         return fixed
@@ -474,7 +493,7 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         return [*told, Prompt()]
     names = {Intent.STATUS: "status", Intent.PLAN: "plan", Intent.HELP: "help"}
     if intent in names:
-        return command(ctx, names[intent], "")
+        return _view_then_resume(ctx, names[intent])
     if intent in (Intent.ENGLISH, Intent.CHINESE):  # "can you speak english?"
         return command(ctx, "lang", "en" if intent is Intent.ENGLISH else "zh")
     if intent is Intent.HUMAN:

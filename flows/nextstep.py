@@ -307,16 +307,29 @@ def _missed_lines(ctx: Ctx, tl: Timeline, risky: set[str]) -> list[str]:
     return [ctx.t("status_missed", lines=listed)]
 
 
+def _assessment_line(ctx: Ctx) -> str:
+    """Where the gap assessment stands: not begun, under way (no readiness from a few
+    answers), or done with the readiness it gave."""
+    company = ctx.company
+    if not assessment.quick_done(ctx):
+        quick = assessment.question_set(ctx, assessment.QUICK)
+        left = sum(1 for q in quick if q.id not in company.answers)
+        key = "status_assess_underway" if company.answers else "status_assess_none"
+        return ctx.t(key, left=left)
+    ready = readiness(company.answers, ctx.kb.questions, ctx.kb.rules)
+    pct = ready.overall if ready.overall is not None else 0
+    key = "status_readiness" if company.actions else "status_readiness_no_plan"
+    return ctx.t(key, answered=ready.answered, total=ready.total, pct=pct)
+
+
 def status(ctx: Ctx, _: str = "") -> Out:
-    kb, company = ctx.kb, ctx.company
+    company = ctx.company
     tl = timeline_of(ctx)
     lines = [ctx.t("status_header", company=company.name or "—"), progress_line(ctx), ""]
     lines += _phase_lines(ctx, tl)
     lines.append("")
     if company.certificate is None:  # once certified the assessment is history
-        ready = readiness(company.answers, kb.questions, kb.rules)
-        pct = ready.overall if ready.overall is not None else 0
-        lines.append(ctx.t("status_readiness", answered=ready.answered, total=ready.total, pct=pct))
+        lines.append(_assessment_line(ctx))
     if company.actions:  # counted as /plan counts them: its open actions and milestones
         lines.append(ctx.t("status_actions", **plan.counts(ctx)))
     if company.certificate:

@@ -26,6 +26,7 @@ from flows.natural import (
 )
 from flows.natural.names import (
     company_name,
+    names_company,
     tells_certified,
     tells_intent,
     told_trade,
@@ -157,6 +158,8 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
     if not pressed and asks_meaning(value):  # "这个是啥意思": what the question is for, again
         return [ctx.reply(f"ob_explain_{fieldname}"), PROMPT]
     switched = _follow_language(ctx, value) if not pressed else []
+    if not pressed and fieldname in ORDER and (goal := _goal_told(ctx, value)):
+        return [*switched, *goal]  # "明年6月底前拿证" at any question: kept, the question stays
     if fieldname == "name" and not pressed:
         value = extras.past_greeting(value)  # "Hi, we're Lumen Design, …": the name
     out = handler(ctx, value.strip(), pressed)
@@ -207,7 +210,7 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
     c = ctx.company
     parts = {
         "headcount": lambda: ctx.t("ob_noted_headcount", n=c.headcount),
-        "industry": lambda: ctx.t("ob_noted_industry", industry=_industry_label(ctx)),
+        "industry": lambda: ctx.t("ob_noted_industry", industry=industry_label(ctx)),
         "sites": lambda: ctx.t("ob_noted_sites", n=c.sites),
     }
     sep = "、" if ctx.lang == "zh" else ", "
@@ -272,6 +275,8 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         # "Sunrise Optics, …, certified under the 2023 standard", is a name)
         key = "name_after_intent_certified" if tells_certified(v) else "name_after_intent"
         return [ctx.reply(key), PROMPT]
+    if told_trade(head) and not names_company(v):  # "做软件的，大概120人": what, not who
+        return [ctx.reply("name_in_words"), PROMPT]
     name = company_name(clean_name(v))
     if len(name) > MAX_NAME:  # a long message that starts with the name: the rest told ahead
         name = company_name(clean_name(extras.name_part(v)))
@@ -303,7 +308,7 @@ def _industry_in(ctx: Ctx, text: str) -> str | None:
     return found if isinstance(found, str) and found != "other" else None
 
 
-def _industry_label(ctx: Ctx) -> str:
+def industry_label(ctx: Ctx) -> str:
     industry = ctx.company.industry or ""
     return option_label(ctx, "industry", industry) if industry in CHOICES["industry"] else industry
 
@@ -323,13 +328,17 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         return None
     elif says_nothing_new(v):  # "有", "ok", "不知道": no industry named
         return [ctx.reply("industry_in_words"), PROMPT]
-    elif _not_an_industry(ctx, v):  # "两个厂区…", "明年6月底", "actually not started"
+    elif _not_an_industry(ctx, v):  # "两个厂区…", "明年6月底", "老板亲自管"
         return [ctx.reply("industry_unclear"), PROMPT]
-    else:  # any other industry, in the user's own words
+    else:  # any other industry, in the user's own words: read back, since we guessed
         name = trade_name(clean_name(v))[:MAX_NAME]
         if not name:
             return [PROMPT]
         ctx.company.industry = name
+        return [
+            ctx.reply("ob_industry_own_words", industry=name),
+            *_ask_next(ctx, first_missing(ctx)),
+        ]
     return _ask_next(ctx, first_missing(ctx))
 
 
@@ -339,11 +348,19 @@ _COUNTED = re.compile(
     re.I,
 )
 MAX_INDUSTRY = 30
+# Who runs things, said where the industry was asked ("老板亲自管", "没有专门的人", "I handle it").
+_WHO = re.compile(
+    r"老板|总经理|董事长|亲自|兼职|兼着|负责|专人|专门的人|没人|有人|我自己|我们自己"
+    r"|\b(?:boss|owner|ceo|manager|nobody|no\s+one|myself|in\s+charge|handles?|part[- ]time)\b",
+    re.I,
+)
 
 
 def _not_an_industry(ctx: Ctx, v: str) -> bool:
     """Free text taken as the industry must read like one: no count, date or stage in it."""
     if len(v) > MAX_INDUSTRY or _COUNTED.search(v):
+        return True
+    if _WHO.search(v) and not told_trade(v):
         return True
     if find_date(v, ctx.today, "any") is not None:
         return True
@@ -367,12 +384,18 @@ def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     return _ask_next(ctx, first_missing(ctx))
 
 
+def _goal_told(ctx: Ctx, v: str) -> Out:
+    """ "明年6月底前拿证": when they want the certificate, not an answer to the question."""
+    if not says_goal(v):
+        return []
+    when = find_date(goal_words_out(v), ctx.today, "future", "end")
+    if when is None or when <= ctx.today:
+        return []
+    ctx.company.goal_date = when
+    return [ctx.reply("goal_noted", date=fmt_date(when)), PROMPT]
+
+
 def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:
-    if not pressed and says_goal(v):  # "明年6月底前拿证": when they want it, not where they are
-        when = find_date(goal_words_out(v), ctx.today, "future", "end")
-        if when is not None and when > ctx.today:
-            ctx.company.goal_date = when
-            return [ctx.reply("goal_noted", date=fmt_date(when)), PROMPT]
     found = v if v in CHOICES["stage"] else read_choice(ctx, v, options(ctx, "stage"))
     if not isinstance(found, str):
         return found
@@ -450,7 +473,7 @@ def finish(ctx: Ctx, told: str = "") -> Out:
 def profile_line(ctx: Ctx) -> str:
     """What was noted, read back in one line: "120 人 · 注塑 · 1 个场所 · 还没开始"."""
     c = ctx.company
-    industry = _industry_label(ctx)
+    industry = industry_label(ctx)
     stage = option_label(ctx, "stage", c.stage.value) if c.stage else ""
     return ctx.t(
         "profile_line", headcount=c.headcount, industry=industry, sites=c.sites, stage=stage

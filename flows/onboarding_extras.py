@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 
 from flows.context import Ctx
 from flows.natural import parse_count
+from flows.natural.names import names_company, told_trade
 from flows.phrasing import looks_like_question
 
 # Clauses of one message: "恒通精密，做机械加工的，120来人", "Hengtong, 120 people, one plant".
@@ -72,7 +73,7 @@ def absorb(
     if looks_like_question(text):
         return {}
     found = clauses(text)
-    if asked == "name":
+    if asked == "name" and found and not (told_trade(found[0]) and not names_company(text)):
         found = found[1:]  # the first clause is the name, whatever it contains ("…机械有限公司")
     c = ctx.company
     filled: dict[str, str] = {}

@@ -16,13 +16,14 @@ from flows.onboarding import (
     MAX_INDUSTRY,
     MAX_NAME,
     MAX_SITES,
+    industry_label,
     option_label,
     options,
     profile_line,
 )
 from flows.phrasing import clean_name, looks_like_question
 from flows.registry import Flow, Verb
-from flows.types import SHOW_NEXT, Out
+from flows.types import PROMPT, SHOW_NEXT, Out
 
 MAX_LEN = 80
 # "我们其实有150人", "员工现在200人了", "we have 150 employees now", "headcount is 150".
@@ -62,33 +63,59 @@ _INDUSTRY = re.compile(
 
 def recognise(ctx: Ctx, text: str) -> Out | None:
     """A read-back of the corrected name or headcount, or None when the text tells neither."""
-    if not ctx.company.onboarded or len(text) > MAX_LEN or looks_like_question(text):
+    if not ctx.company.onboarded:
+        return None
+    told = _told(ctx, text)
+    return _read_back(ctx, *told) if told else None
+
+
+def during_onboarding(ctx: Ctx, text: str) -> Out | None:
+    """ "行业改成制造业" while the next question is on screen: an answer already given is
+    changed at once (nothing else rests on it yet), and the question stays."""
+    if ctx.company.onboarded:
+        return None
+    told = _told(ctx, text)
+    if told is None or not getattr(ctx.company, told[0]):
+        return None  # a field not answered yet is its own question's to take
+    field, value, _ = told
+    if set_field(ctx, field, value) is None:
+        return None
+    c = ctx.company
+    what = {
+        "name": lambda: c.name or "",
+        "headcount": lambda: ctx.t("ob_noted_headcount", n=c.headcount),
+        "industry": lambda: ctx.t("ob_noted_industry", industry=industry_label(ctx)),
+        "sites": lambda: ctx.t("ob_noted_sites", n=c.sites),
+    }[field]()
+    return [ctx.reply("profile_fixed_early", what=what), PROMPT]
+
+
+def _told(ctx: Ctx, text: str) -> tuple[str, str, str] | None:
+    """The field a correction names, its new value and the line that reads it back."""
+    if len(text) > MAX_LEN or looks_like_question(text):
         return None
     if (m := _NAME.search(text)) is not None:
         raw = next(g for g in m.groups() if g)
         name = company_name(clean_name(raw))
         if 2 <= len(name) <= MAX_NAME and name != ctx.company.name:
-            return _read_back(ctx, "name", name, ctx.t("profile_name_confirm", name=name))
+            return "name", name, ctx.t("profile_name_confirm", name=name)
     if (m := _SITES.search(text)) is not None:
         count = parse_count((m.group("n") or m.group("n_en") or "").replace("两", "二"))
         if count is not None and count.value != ctx.company.sites and 1 <= count.value <= MAX_SITES:
-            line = ctx.t("profile_sites_confirm", n=count.value)
-            return _read_back(ctx, "sites", str(count.value), line)
+            return "sites", str(count.value), ctx.t("profile_sites_confirm", n=count.value)
     if (m := _INDUSTRY.search(text)) is not None:
         said = (m.group("v") or m.group("v_en") or "").strip(" 。.!！")
         found = match_choice(said, options(ctx, "industry"))
         value = found if isinstance(found, str) else trade_name(clean_name(said))[:MAX_INDUSTRY]
         if value and value != ctx.company.industry:
             shown = option_label(ctx, "industry", value) if value in CHOICES["industry"] else value
-            line = ctx.t("profile_industry_confirm", industry=shown)
-            return _read_back(ctx, "industry", value, line)
+            return "industry", value, ctx.t("profile_industry_confirm", industry=shown)
     if (m := _HEADCOUNT.search(text)) is not None:
         said = m.group("n") or m.group("n_en") or m.group("n_hc") or ""
         count = parse_count(said.replace(",", ""))
         changed = count is not None and count.value != ctx.company.headcount
         if count is not None and changed and 1 <= count.value <= MAX_HEADCOUNT:
-            line = ctx.t("profile_headcount_confirm", n=count.value)
-            return _read_back(ctx, "headcount", str(count.value), line)
+            return "headcount", str(count.value), ctx.t("profile_headcount_confirm", n=count.value)
     return None
 
 
@@ -113,6 +140,8 @@ def set_field(ctx: Ctx, field: str, value: str) -> Out | None:
         ctx.company.industry = value
     else:
         return None
+    if not ctx.company.onboarded:
+        return []
     return [ctx.reply("profile_updated", name=ctx.company.name, line=profile_line(ctx)), SHOW_NEXT]
 
 

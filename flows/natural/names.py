@@ -95,6 +95,18 @@ def tells_intent(text: str) -> bool:
     return bool(_ZH_INTENT.search(text) or _EN_INTENT.search(text))
 
 
+def names_company(text: str) -> bool:
+    """Some clause of the text gives a name: a lead-in ("叫…", "we're …") or a company form
+    ("…有限公司", "… Ltd")."""
+    parts = [c.strip() for c in _CLAUSE_SPLIT.split(text.strip().strip(_TRAIL)) if c.strip()]
+    return any(
+        _has_lead(c)
+        or (_ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c))
+        or _EN_SUFFIX.search(c)
+        for c in parts
+    )
+
+
 def _has_lead(clause: str) -> bool:
     """A clause that introduces the name: 叫 / 名字是 / "we're" / "our company is"."""
     if _ZH_LEAD.match(clause):

@@ -442,3 +442,38 @@ def test_plain_answers_are_recorded_at_once_everywhere(kb: Knowledge, lang: str,
         if q.negated and value == "partly":  # "partly penalised" is no answer: asked again
             flipped = None
         assert _stored(d, qid) == flipped, (said, d.said())
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "有"), ("en", "yes")])
+def test_a_bare_yes_to_the_penalty_question_is_read_back_as_a_blocker(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    """A habit of answering "有" must not pass silently as "penalised": said back, with why
+    and how to change it."""
+    d = _at(kb, lang, "F06")
+    d.text(said)
+    assert _stored(d, "F06") == "no"  # the requirement is not met
+    assert ("⚠️ 记下了：有，受到过" if lang == "zh" else "⚠️ Noted: Yes, there was one") in d.said()
+    d.text("上一题应该是没有" if lang == "zh" else "the last one should be no")
+    assert _stored(d, "F06") == "yes"
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "没人管这个"), ("en", "nobody handles it")])
+def test_nobody_doing_it_is_a_no(kb: Knowledge, lang: str, said: str) -> None:
+    d = _at(kb, lang, "C02")
+    d.text(said)
+    assert _stored(d, "C02") == "no", d.said()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "看看计划"), ("zh", "/status"), ("en", "/plan")])
+def test_a_view_mid_questionnaire_comes_back_to_the_question(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = _at(kb, lang, "C02")
+    if said.startswith("/"):
+        d.cmd(said[1:])
+    else:
+        d.text(said)
+    assert d.replies[-1].text.startswith("第" if lang == "zh" else "Question")
+    assert "C02" not in d.conv.company.answers
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "C02"

@@ -340,6 +340,64 @@ def test_a_count_told_at_the_industry_question_is_read_from_its_clause(en: Drive
     assert "Where does the company stand" in en.said()
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "industry", "noted"),
+    [("zh", "做软件的，大概120人", "software", "也记下了：120 人、行业“软件/互联网”"),
+     ("en", "we make valves, about 120 people", "valves", "Also noted: 120 employees")],
+)  # fmt: skip
+def test_a_trade_said_at_the_name_question_is_no_name(
+    kb: Knowledge, lang: str, said: str, industry: str, noted: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    c = d.conv.company
+    assert not c.name and (c.headcount, c.industry) == (120, industry)
+    assert noted in d.said()
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "name"
+    d.text("瑞丰" if lang == "zh" else "Ruifeng")
+    assert d.conv.company.name in ("瑞丰", "Ruifeng")
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "sites"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "老板亲自管"), ("zh", "没有专门的人"), ("en", "the boss handles it")],
+)
+def test_who_runs_it_is_no_industry(kb: Knowledge, lang: str, said: str) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text("Acme")
+    d.text("45")
+    d.text(said)
+    assert not d.conv.company.industry
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "industry"
+
+
+def test_an_industry_in_own_words_is_read_back(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("瑞丰")
+    zh.text("45")
+    zh.text("做阀门的")
+    assert zh.conv.company.industry == "阀门"
+    assert "行业记为“阀门”" in zh.said() and "行业改成" in zh.said()
+    zh.text("行业改成制造业")  # while the sites question waits: changed, the question stays
+    assert zh.conv.company.industry == "manufacturing" and "改好了：行业“制造业”" in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "sites"
+
+
+@pytest.mark.parametrize("field", ["name", "headcount", "industry", "sites"])
+def test_the_goal_date_told_at_any_question_is_kept(zh: Driver, field: str) -> None:
+    zh.cmd("start")
+    for said in {"name": [], "headcount": ["瑞丰"], "industry": ["瑞丰", "45"],
+                 "sites": ["瑞丰", "45", "软件"]}[field]:  # fmt: skip
+        zh.text(said)
+    zh.text("明年6月底前拿证")
+    assert zh.conv.company.goal_date == date(2027, 6, 30)
+    assert "2027-06-30" in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == field
+
+
 @pytest.mark.parametrize("said", ["end of June next year", "actually not started", "120 people"])
 def test_a_date_a_stage_or_a_count_is_not_an_industry(en: Driver, said: str) -> None:
     en.cmd("start")

@@ -188,6 +188,23 @@ def test_status_shows_phases_readiness_actions(en: Driver) -> None:
     assert "Acme Ltd" in said and "▓" in said and "readiness" in said and "open (" in said
 
 
+def test_status_tells_where_the_assessment_stands_without_a_readiness_from_one_answer(
+    en: Driver,
+) -> None:
+    en.onboard()
+    en.cmd("status")
+    assert "Gap assessment: not started yet (the quick assessment is 17 questions" in en.said()
+    en.send(EventKind.BUTTON, "2|as.start")
+    en.text("yes")
+    en.cmd("status")
+    assert "under way, 16 questions of the quick assessment to go" in en.said()
+    assert "readiness 100%" not in en.said()
+    en.send(EventKind.BUTTON, "2|as.start")
+    en.answer_all("y", {"B01": "p"})
+    en.cmd("status")
+    assert "readiness" in en.said() and "in the plan below" not in en.said()  # no plan yet
+
+
 def test_the_plan_has_one_numbered_button_per_listed_item_opening_its_card(en: Driver) -> None:
     _assessed(en)
     en.press("2|pl.make")
