@@ -132,14 +132,19 @@ def set_event_date(ctx: Ctx, key: str, d: date) -> Out:
             lines.append(note)
     if closed > 0 and key in timeline_edit.APPLIED_AFTER:
         lines.append(ctx.t("applied_closes_actions", n=closed))
-    if moved:
-        shifted = "\n".join(f"• {m.item.title(ctx.lang)} → {fmt_date(m.to)}" for m in moved)
-        lines.append(ctx.t("dates_moved", lines=shifted))
-        lines += _target_note(ctx)
+    lines += moved_lines(ctx, moved)
     return [Reply("\n".join(lines), buttons), SHOW_NEXT]
 
 
-def _target_note(ctx: Ctx) -> list[str]:
+def moved_lines(ctx: Ctx, moved: list[timeline_edit.Moved]) -> list[str]:
+    """What else moved with a date, and whether the target still holds."""
+    if not moved:
+        return []
+    shifted = "\n".join(f"• {m.item.title(ctx.lang)} → {fmt_date(m.to)}" for m in moved)
+    return [ctx.t("dates_moved", lines=shifted), *target_note(ctx)]
+
+
+def target_note(ctx: Ctx) -> list[str]:
     """The application moved past what the target allows: say so, with the new earliest."""
     target, apply = ctx.company.target_date, timeline_of(ctx).get("apply")
     if target is None or apply is None or apply.done:

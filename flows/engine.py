@@ -381,6 +381,9 @@ def text(ctx: Ctx, raw: str) -> Out:
     if inp is not None and inp.gives_way_to_news and _news(ctx, value, asked=p):
         ctx.clear_pending()  # "stage 2 is on June 8-9" is no finding's description
         return [ctx.reply(inp.set_aside), *text(ctx, value)]
+    if (later := steps_told.card_put_off(ctx, value)) is not None:
+        ctx.clear_pending()  # "下周再弄吧" under a card: that item's date, not a "no"
+        return later
     if inp is not None and inp.take is not None and inp.before_intents:
         taken = inp.take(ctx, value)
         if taken is not None:
@@ -412,6 +415,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return command(ctx, *said)  # "提醒改成下午3点", "change my timezone to New York"
     if ctx.pending is None and (ticked := preconditions.told(ctx, value)) is not None:
         return ticked  # "没有行政处罚": a condition the certification body checks
+    if ctx.pending is None and (all_later := overdue.told_all_moved(ctx, value)) is not None:
+        return all_later  # "逾期的这几项都推到2月22号": every overdue action, one date
     if (
         ctx.pending is None
         and not plan.names_target(value)

@@ -8,14 +8,20 @@ on an old message cannot complete a list that has changed since.
 
 from __future__ import annotations
 
-from flows import nextstep, risks, steps_told, timeline_edit
+import re
+from datetime import datetime
+
+from flows import dated, nextstep, risks, steps_told, timeline_edit
 from flows.basics import exception_in
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
+from flows.phrasing import looks_like_question
+from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.timeline import Item, State, state
 from flows.types import SHOW_NEXT, Button, Out, Reply
+from flows.workdays import next_working_day
 
 LISTED = 10
 
@@ -89,6 +95,70 @@ def told_all_done(ctx: Ctx, text: str = "") -> Out | None:
     return [reply]
 
 
+# "逾期的这几项都推到2月22号", "move all the overdue ones to March 1": every overdue action.
+_ALL_OVERDUE = re.compile(
+    r"(?:逾期|过期|超期|到期没做|没做完|落下)的?(?:这几|那几|几|这些|那些)?(?:项|个|件|条)?(?:事|行动)?"
+    r"|(?:这几|那几|这些|那些)(?:项|个|件|条)|剩下的|全部|都"
+    r"|\b(?:all\s+(?:the\s+|of\s+the\s+)?(?:overdue|late|open)|everything\s+(?:overdue|late)"
+    r"|the\s+(?:overdue|late)\s+(?:ones|items|actions)|all\s+of\s+(?:them|these)|them\s+all)\b",
+    re.I,
+)
+_MOVE = re.compile(
+    r"(?:推|改|延|挪|移|放|推迟|延期|延后|顺延|往后推|调整)(?:到|至)"
+    r"|\b(?:move|push|postpone|reschedule|shift|put)\b",
+    re.I,
+)
+
+
+def told_all_moved(ctx: Ctx, text: str) -> Out | None:
+    """ "逾期的这几项都推到2月22号": every overdue plan action read back with that one date
+    (milestones keep their own), or None when the text does not say so."""
+    if len(text) > MAX_TOLD or looks_like_question(text):
+        return None
+    if not (_ALL_OVERDUE.search(text) and _MOVE.search(text)):
+        return None
+    items = nextstep.bulk_done(all_missed(ctx))
+    when = find_date(text, ctx.today, "future", "end")
+    if not items or when is None or when < ctx.today:
+        return None
+    when = next_working_day(when)
+    shown = items[:LISTED]
+    lines = [f"• {i.title(ctx.lang)}" for i in shown]
+    if len(items) > len(shown):
+        lines.append(ctx.t("overdue_listed_more", n=len(items) - len(shown)))
+    guard = nextstep.overdue_guard(items)
+    button = ctx.button("overdue_move_yes", "tl.allmove", when.strftime("%Y%m%d"), *guard)
+    reply = ctx.reply(
+        "overdue_move_confirm",
+        [[button]],
+        n=len(items),
+        date=fmt_date(when),
+        titles="\n".join(lines),
+    )
+    reply.offer = button.data  # "对" / "yes" moves them
+    return [reply]
+
+
+def all_moved(ctx: Ctx, day: str, count: str, earliest: str) -> Out | None:
+    try:
+        when = datetime.strptime(day, "%Y%m%d").date()
+    except ValueError:
+        return None
+    items = nextstep.bulk_done(all_missed(ctx))
+    if not items or nextstep.overdue_guard(items) != (count, earliest):
+        return [ctx.reply("overdue_changed"), *review(ctx)]
+    moved: dict[str, timeline_edit.Moved] = {}
+    for item in items:  # what else moved with them: the last date each got
+        moved |= {m.item.key: m for m in timeline_edit.record(ctx, item.key, when)}
+    told = {i.key for i in items}
+    lines = [ctx.t("overdue_moved", n=len(items), date=fmt_date(when)), dated.day_off(ctx, when)]
+    lines += dated.moved_lines(ctx, [m for k, m in moved.items() if k not in told])
+    return [Reply("\n".join(line for line in lines if line)), SHOW_NEXT]
+
+
+MAX_TOLD = 80
+
+
 def all_done(ctx: Ctx, scope: str, count: str, earliest: str) -> Out | None:
     if scope not in ("all", "rest") and not scope.startswith(EXCEPT):
         return None
@@ -112,5 +182,6 @@ FLOW = Flow(
         Verb("tl.alldone", all_done, arity=3, records_done=True),
         # the same, as the read-back of "都做完了": the owner said it, so "对" or moving on does
         Verb("tl.alltold", all_done, arity=3, moving_on_accepts=True),
+        Verb("tl.allmove", all_moved, arity=3, moving_on_accepts=True),
     ),
 )

@@ -56,7 +56,7 @@ def says_go(text: str) -> bool:
 def agrees(text: str) -> bool:
     """ "ok", "好的", "yes", "行": agreement to what was just proposed; also said in several
     words ("ok fine", "ok yes plan for that", "行吧，那就按这个来")."""
-    said = text.strip()
+    said = _PARTICLES.sub("", text.strip()) or text.strip()  # "就按这个日期吧"
     for _ in range(MAX_LEADS + 1):
         if says_go(said) or parse_answer(said) is AnswerKind.YES:
             return True
@@ -71,6 +71,7 @@ def agrees(text: str) -> bool:
 
 MAX_LEADS = 4
 # Words of agreement that may open a longer agreement ("ok, …", "行吧，那就…")
+_PARTICLES = re.compile(r"[吧啊呀嘛哈]+[。.!！~～]*$")
 _AGREE_LEAD = re.compile(
     r"^(?:ok(?:ay)?|yes|yeah|yep|sure|fine|alright|all\s+right|right|good|嗯+|好吧|好的|好|行吧|行|"
     r"可以|那就|就)(?:[\s,，.。!！~～]+|(?=[\u4e00-\u9fff]))",

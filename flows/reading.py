@@ -26,6 +26,7 @@ from flows.natural import (
     parse_count,
     parse_date,
 )
+from flows.natural.dates import after_new_year
 from flows.phrasing import looks_like_question
 from flows.types import PROMPT, Button, Out, Reply
 
@@ -145,6 +146,8 @@ def find_date(
     found = parse_date(text, today, direction, edge)
     if not isinstance(found, DateProblem):
         return found.value
+    if direction != "past" and (back := after_new_year(text, today)) is not None:
+        return back  # "合同那个过完年再弄吧"
     words = _WORD.findall(text)
     for size in (4, 3, 2, 1):
         for i in range(len(words) - size + 1):

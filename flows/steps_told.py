@@ -17,7 +17,8 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 
 from flows import facts
-from flows.basics import exception_in
+from flows.basics import OFFER, exception_in
+from flows.callbacks import decode
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
 from flows.phrasing import denies, looks_like_question
@@ -63,6 +64,7 @@ _DONE = re.compile(
 _AROUND = re.compile(
     r"上上?周|上个?月|上礼拜|下下?周|下个?月|下礼拜|昨天|前天|今天|明天|后天|刚刚|刚才|本周|这周|这个月"
     r"|月初|月底|月中|年底|年初|前几天|之前|以前|已经|准备|打算|计划|马上|争取|尽快|"
+    r"过完年|过了年|年后|春节(?:假期)?(?:以?后|之后|过后)?|再(?=弄|做|搞|办|写|签)|那个|那项|"
     r"(?:改|推|延|挪|移|推迟|延期|延后|提前)到|"
     r"我们|我|公司|的|了|啦|呢|吧|好|完|成|搞定|做|弄|建立|建|发布|发(?=了)|签|写|定|批(?=了|好|完|下)|已|有|要|"
     r"把|将|在|前|也|都|全部|还|(?:改|加|补|更新|修改|调整)(?=了|好|完)|"
@@ -71,7 +73,8 @@ _AROUND = re.compile(
     r"|we|i|our|the|a|an|have|has|had|is|are|was|were|be|will|going|to|by|before|end|of|on|at"
     r"|it|its|all|done|finished|finish|completed|complete|set|up|built|wrote|written|issued|signed"
     r"|approved|ready|in|place|sorted|created|drafted|made|did|do|and|get|got|out"
-    r"|move|moved|push|pushed|postpone|postponed|shift|can|please"
+    r"|move|moved|push|pushed|postpone|postponed|shift|can|please|after|chinese|lunar|new|cny"
+    r"|ll|well|until|till"
     r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     r"|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
@@ -98,7 +101,8 @@ def _fit(named: str, title: str) -> float:
 
 # Said of what is still to come ("下周要把台账做了", "we will set up the ledger").
 _AHEAD = re.compile(
-    r"要(?!求)|准备|打算|(?<!培训)计划(?![书表])|快|将|马上|下周|下个?月"
+    r"要(?!求)|准备|打算|(?<!培训)计划(?![书表])|快|将|马上|下周|下个?月|再(?:弄|做|搞|办|写|签)"
+    r"|过完年|过了年|年后|春节|\bafter\s+(?:the\s+)?(?:chinese|lunar)\s+new\s+year\b"
     r"|(?:改|推|延|挪|移|推迟|延期|延后|提前)到|\b(?:move[ds]?|push(?:ed)?|postpone[ds]?|shift(?:ed)?)\s+(?:\w+\s+){0,6}?to\b"
     r"|\b(?:will|going\s+to|plan(?:ning)?\s+to|planned\s+for|next\s+(?:week|month|monday"
     r"|tuesday|wednesday|thursday|friday))\b",
@@ -249,6 +253,8 @@ def _groups(text: str) -> list[tuple[str, str]]:
             groups.append(("still", "，".join(held)))
         elif _DONE.search(segment) and not denies(segment):
             groups.append(("done", "，".join(held)))
+        elif _AHEAD.search(segment):  # "合同审批那个过完年再弄吧": put off
+            groups.append(("later", "，".join(held)))
         else:
             continue
         held = []
@@ -276,12 +282,21 @@ def _done_and_still(ctx: Ctx, text: str) -> Out | None:
     titles = "\n".join(f"• {fmt_date(a.on)} · {a.title(ctx.lang)}" for a in still)
     noted = ctx.reply("actions_still_noted", titles=titles)
     if not done:
-        return [noted]
+        return [noted, *_put_off_too(ctx, groups, still)]
     said_done = "，".join(part for kind, part in groups if kind == "done")  # not the "still" ones
     asked = several_done(ctx, done[:MAX_TOLD_TOGETHER], said_done)
     if isinstance(first := asked[0], Reply):  # one message: its button answers the question
         first.text += "\n\n" + noted.text
     return asked
+
+
+def _put_off_too(ctx: Ctx, groups: list[tuple[str, str]], still: list[Item]) -> Out:
+    """The one action a "later" part of a progress report names, with its new date asked."""
+    for kind, part in groups:
+        action = named_action(ctx, part) if kind == "later" else None
+        if action is not None and action not in still:
+            return _moved(ctx, action, part) or []
+    return []
 
 
 # An action marked done by mistake, said to be open again
@@ -410,6 +425,30 @@ def pushed(ctx: Ctx, text: str) -> Out | None:
     if m is None or action is None:
         return None
     return _move_read_back(ctx, action, next_working_day(facts.moved_by(action.on, m)))
+
+
+def card_put_off(ctx: Ctx, text: str) -> Out | None:
+    """ "下周再弄吧", "push it 2 weeks", "过完年再说" under the card of one item ("what's
+    next"): that item's new date read back. Naming another action is left to ``recognise``."""
+    p = ctx.pending
+    cb = decode(p.data.get("data", "")) if p is not None and p.flow == OFFER else None
+    if cb is None or cb.verb != "evt.done" or not cb.args or len(text) > MAX_LEN:
+        return None
+    item = timeline_of(ctx).get(cb.args[0])
+    if item is None or item.done or looks_like_question(text) or _DONE.search(text):
+        return None
+    if facts.names_event(text):  # "internal audit on Jan 11, the review two weeks later"
+        return None
+    other = named_action(ctx, text)
+    if other is not None and other.key != item.key:
+        return None
+    if (m := _PUSH.search(text)) is not None:  # from its date, or from today when overdue
+        return _move_read_back(
+            ctx, item, next_working_day(facts.moved_by(max(item.on, ctx.today), m))
+        )
+    if not _AHEAD.search(text):
+        return None
+    return _moved(ctx, item, text)
 
 
 def _moved(ctx: Ctx, action: Item, text: str) -> Out | None:

@@ -128,3 +128,23 @@ def shift_to_working_day(d: date, direction: MoveDirection, country: Country = "
         "holiday" if d in _year(country, d.year).holidays else "weekend"
     )
     return Shift(moved, True, d, reason)
+
+
+def spring_festival(year: int, country: Country = "CN") -> date | None:
+    """The first day of the Spring Festival holiday in ``year`` (the lunar new year)."""
+    names = _names(country, year, "en_US")
+    days = sorted(d for d, name in names.items() if "Spring Festival" in name)
+    return days[0] if days else None
+
+
+def after_spring_festival(today: date, country: Country = "CN") -> date | None:
+    """ "过完年": the first working day after the next Spring Festival holiday (the one under
+    way, or the coming one once this year's is over)."""
+    for year in (today.year, today.year + 1):
+        first = spring_festival(year, country)
+        if first is None:
+            continue
+        back = next_working_day(first + timedelta(days=1), country)
+        if back > today:
+            return back
+    return None

@@ -34,6 +34,7 @@ from flows.natural.dates_zh import read_zh
 from flows.natural.dates_zh import warm_up as warm_zh
 from flows.natural.numbers import cn_digits, to_digits
 from flows.natural.text import MAX_INPUT, has_cjk
+from flows.workdays import after_spring_festival
 
 __all__ = ["DateProblem", "Direction", "Edge", "ParsedDate", "format_date", "parse_date", "warm_up"]
 
@@ -278,6 +279,8 @@ def parse_date(
     if _BARE_SPAN.fullmatch(s):
         return DateProblem("not_a_date")  # "we have 30 days": how long, not when
     readings = numeric
+    if readings is None and _ALONE_NEW_YEAR.fullmatch(s) and (back := after_new_year(s, today)):
+        readings = [Reading(back, back)]
     if readings is None:
         rel = _relative(s, today)
         read = rel if rel is not None else _read_language(s, today)
@@ -285,6 +288,28 @@ def parse_date(
             return read
         readings = [read]
     return _resolve(readings, today, direction, edge)
+
+
+# "过完年再弄", "年后", "after Chinese New Year": back at work after the Spring Festival.
+_NEW_YEAR_ZH = (
+    r"过完年|过了年|(?<![\d一二两三四五六七八九十几半多今明去前后每个])年后"
+    r"|春节(?:假期)?(?:以?后|之后|过后|结束|回来)|过完春节"
+)
+_NEW_YEAR_EN = r"(?:the\s+)?(?:(?:chinese|lunar)\s+new\s+year|cny|spring\s+festival)\b"
+SPRING_FESTIVAL_RE = re.compile(rf"{_NEW_YEAR_ZH}|\bafter\s+{_NEW_YEAR_EN}", re.I)
+# The phrase is the whole text ("过完年吧", "等春节后", "after CNY"), not part of a sentence.
+_ALONE_NEW_YEAR = re.compile(
+    rf"(?:(?:等|到|等到|大概)?(?:{_NEW_YEAR_ZH})(?:再说|以后|之后|吧|呢|再看)*"
+    rf"|after\s+{_NEW_YEAR_EN})[。.!！~～]*",
+    re.I,
+)
+
+
+def after_new_year(s: str, today: date) -> date | None:
+    """The first working day after the Spring Festival when ``s`` says "after it"."""
+    if SPRING_FESTIVAL_RE.search(s) is None:
+        return None
+    return after_spring_festival(today)
 
 
 def _read_language(s: str, today: date) -> Reading | DateProblem:

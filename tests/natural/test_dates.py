@@ -155,3 +155,29 @@ def test_two_days_of_one_month_are_a_span_not_the_whole_month(text: str) -> None
     assert isinstance(found, ParsedDate), found
     assert found.value == date(2027, 6, 8)  # not 1 June, the month's start
     assert found.span == (date(2027, 6, 8), date(2027, 6, 9))
+
+
+@pytest.mark.parametrize(
+    "text", ["过完年", "年后", "春节后", "等过完年吧", "after Chinese New Year"]
+)
+def test_after_the_spring_festival_is_back_at_work(text: str) -> None:
+    """Not the festival's own day (jionlp read "春节后" as 2027-02-06): the first working day
+    after its holiday, from the maintained calendar."""
+    from flows.workdays import after_spring_festival, is_working_day
+
+    got = parse_date(text, TODAY, "future")
+    assert isinstance(got, ParsedDate)
+    assert got.value == after_spring_festival(TODAY)
+    assert got.value > date(2027, 2, 6) and is_working_day(got.value)
+
+
+@pytest.mark.parametrize(("text", "expected"), [("一年后", "2027-12-02"), ("3年后", "2029-12-02")])
+def test_years_from_now_are_not_the_spring_festival(text: str, expected: str) -> None:
+    got = parse_date(text, TODAY, "future")
+    assert isinstance(got, ParsedDate) and got.value.isoformat() == expected
+
+
+def test_a_sentence_with_after_new_year_is_no_lone_date() -> None:
+    """The whole text is no date: what it is about decides (an action put off)."""
+    got = parse_date("合同审批那个过完年再弄吧", TODAY, "future")
+    assert isinstance(got, DateProblem)
