@@ -274,9 +274,13 @@ def _done_and_still(ctx: Ctx, text: str) -> Out | None:
             done += [a for a in named if a not in done]
     still: list[Item] = []
     for kind, part in groups:
-        action = named_action(ctx, _STILL_WORDS.sub(" ", part)) if kind == "still" else None
-        if action is not None and action not in done and action not in still:
-            still.append(action)
+        if kind != "still":
+            continue
+        said = _STILL_WORDS.sub(" ", part)  # "检索报告和上市前审查都在做了": both
+        named = _several_actions(ctx, said) or [a for a in [named_action(ctx, said)] if a]
+        still += [a for a in named if a not in done and a not in still]
+    if not still and all(kind == "still" for kind, _ in groups):
+        return [ctx.reply("actions_still_plain")]  # under way, whatever it is: never "done"
     if not still:
         return None
     titles = "\n".join(f"• {fmt_date(a.on)} · {a.title(ctx.lang)}" for a in still)
@@ -442,6 +446,9 @@ def card_put_off(ctx: Ctx, text: str) -> Out | None:
     other = named_action(ctx, text)
     if other is not None and other.key != item.key:
         return None
+    if _STILL.search(text) and not _AHEAD.search(text):  # "还在弄": under way, due date kept
+        line = f"• {fmt_date(item.on)} · {item.title(ctx.lang)}"
+        return [ctx.reply("actions_still_noted", titles=line)]
     if (m := _PUSH.search(text)) is not None:  # from its date, or from today when overdue
         return _move_read_back(
             ctx, item, next_working_day(facts.moved_by(max(item.on, ctx.today), m))

@@ -129,3 +129,30 @@ def test_a_stale_bulk_move_changes_nothing(zh: Driver) -> None:
     zh.send(EventKind.BUTTON, stale.data)
     assert {a.id: a.due for a in zh.conv.company.actions} == dues
     assert "列表已经变了" in zh.said(), zh.said()
+
+
+def test_two_actions_said_under_way_are_never_marked_done(zh: Driver) -> None:
+    """ "都在做了" holds "做了" (done) but says both are in progress."""
+    plan_every_gap(zh)
+    advance_to(zh, date(2027, 4, 26))
+    zh.cmd("next")
+    zh.text("检索报告和上市前审查都在做了")
+    said = zh.said()
+    assert (
+        "还在进行中" in said
+        and "立项必须附知识产权检索报告" in said
+        and "上市前知识产权审查" in said
+    )
+    assert not any(a.done_on for a in zh.conv.company.actions)
+    assert zh.conv.user.pending is None  # nothing waits for a "yes"
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "我们还在做"), ("en", "still working on it")])
+def test_still_under_way_under_a_card_names_that_item(kb: Knowledge, lang: str, said: str) -> None:
+    d = _behind(kb, lang)
+    key = _card_key(d)
+    before = _due(d, key)
+    d.text(said)
+    title = next(a for a in d.conv.company.actions if f"action:{a.id}" == key)
+    assert (title.title_zh if lang == "zh" else title.title_en) in d.said()
+    assert _due(d, key) == before and not any(a.done_on for a in d.conv.company.actions)
