@@ -222,13 +222,15 @@ def passed(ctx: Ctx, key: str) -> Out | None:
     return [ctx.reply("outcome_recorded", title=item.title(ctx.lang)), SHOW_NEXT]
 
 
-def findings(ctx: Ctx, key: str, count: int = 0, grade: str | None = None) -> Out | None:
-    """It raised nonconformities (``count`` when told, ``grade`` when said for all): record
-    the audit as done, then the first finding."""
+def findings(
+    ctx: Ctx, key: str, count: int = 0, grade: str | None = None, days: int = 0
+) -> Out | None:
+    """It raised nonconformities (``count`` when told, ``grade`` when said for all, ``days``
+    when the body's deadline was said): record the audit as done, then the first finding."""
     item = timeline_of(ctx).get(key)
     if item is not None and not item.done:
         timeline_edit.complete(ctx, key)
-    return nonconformity.ask_text(ctx, count, grade=grade)
+    return nonconformity.ask_text(ctx, count, days, grade)
 
 
 FLOW = Flow(

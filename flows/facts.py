@@ -355,7 +355,10 @@ def moved_by(anchor: date, m: re.Match[str]) -> date:
 
 def told_day(ctx: Ctx, text: str) -> tuple[str, date] | None:
     """The event and the past day a sentence tells ("stage 2 was July 6-7, …"): what
-    ``recognise`` would read back for one "yes", or None."""
+    ``recognise`` would read back for one "yes", or None. No day said ("二阶段审核结束了"): None,
+    the day planned stands rather than today."""
+    if find_date(text, ctx.today, "past") is None:
+        return None
     for reply in recognise(ctx, text) or []:
         cb = decode(reply.offer) if isinstance(reply, Reply) and reply.offer else None
         if cb is not None and cb.verb == "fact":

@@ -20,9 +20,17 @@ from datetime import date, timedelta
 from flows import dated, facts, nonconformity
 from flows.basics import AFTER_OFFER, OFFER, told_read_back
 from flows.context import Ctx, fmt_date
+from flows.findings_text import (
+    INTRO,
+    MAX_FINDING,
+    ORDINALS,
+    TRIM,
+    clean,
+    findings_in,
+    marks,
+)
 from flows.known import timeline_of
 from flows.natural import parse_answer, parse_count
-from flows.natural.text import clip
 from flows.nonconformity import FINDINGS_LIST
 from flows.phrasing import denies, looks_like_question, says_go
 from flows.state import FINDING, Action, next_action_id
@@ -33,81 +41,8 @@ AUDITS = ("internal_audit", "yearly_internal_audit")
 PREFIX = FINDING  # the plan action of an internal audit finding the user described
 RECENT_DAYS = 60  # findings told this long after the audit still belong to it
 CORRECT_DAYS = 30  # a month to correct, find the cause and show it works
-MAX_FINDINGS = 8
 MAX_LEN = 300
-MAX_FINDING = 100
 MAX_BUTTON_DATA = 56  # Telegram's 64 bytes, less the company scope the service adds
-
-_ORDINALS = r"(?:first|second|third|fourth|fifth|sixth|last|other|another)(?:ly)?"
-# Where one finding starts: "第一个是", "一个是", "另一个是", "1.", "(2)", "①", "the first was",
-# "one is", "第二，".
-_MARK = re.compile(
-    r"第[一二三四五六七八九十\d]+[个条项点]?(?:问题|不符合项?)?\s*(?:是|：|:|，|,|、)"
-    r"|另一?个(?:问题)?是|还有一?个(?:问题)?是|一个(?:问题)?是"
-    r"|(?:^|(?<=[，,；;。\s]))[1-9][.、)）]|[(（][1-9][)）]|[①②③④⑤⑥⑦⑧]"
-    rf"|\b(?:the\s+)?{_ORDINALS}(?:\s+(?:one|finding|issue|problem))?\s+(?:was|is)\b:?"
-    r"|\bone\s+(?:was|is)\b:?"
-    r"|\b(?:the\s+)?(?:one|other|another)\s+(?:about|on|regarding|concerning|re)\b:?",
-    re.I,
-)
-# A bare ordinal opening a part ("first …, second …, third …", "一是…二是…"): a list only when
-# there are two of them, "first, we applied" is no finding.
-_ORDINAL = re.compile(
-    rf"(?:^|[,;:.，；。]\s*(?:and\s+)?|\band\s+)(?:the\s+)?{_ORDINALS}\b"
-    r"(?:\s+(?:one|finding|issue|problem))?\s*[:,\-–]?"
-    r"|(?:^|(?<=[，,；;。\s]))[一二三四五六七八]是",
-    re.I,
-)
-# A list introduced as findings: "问题是…", "发现的问题有：…", "the findings were: …".
-_START = r"(?:^|(?<=[，,；;。.\s]))"
-_INTRO = re.compile(
-    _START + r"(?:内审)?(?:发现|开)?的?(?:两|三|几|[2-9])?[个条项]?(?:问题|不符合项?)"
-    r"(?:是|有|分别是)?\s*[：:]"
-    r"|"
-    + _START
-    + r"(?:内审)?(?:发现|开)?的?(?:两|三|几|[2-9])?[个条项]?(?:问题|不符合项?)分?别?是"
-    r"|" + _START + r"(?:the\s+)?(?:internal\s+audit\s+)?(?:findings?|issues|nonconformities)"
-    r"\s+(?:were|are)\b:?",
-    re.I,
-)
-_SPLIT = re.compile(r"[；;\n]|(?<=[。.])\s*|\band\b(?=\s+(?:the\s+)?(?:other|second|third))", re.I)
-_TRIM = "，,；;。.:： "
-_JOINER = re.compile(r"(?:\s+and|\s+&|和|还有|以及|另外)$", re.I)
-
-
-def _marks(text: str) -> list[re.Match[str]]:
-    """Where the findings of a list start: the plain marks, and bare ordinals when two or more
-    of them make the list."""
-    strong = list(_MARK.finditer(text))
-    weak = [m for m in _ORDINAL.finditer(text) if not any(_overlap(m, s) for s in strong)]
-    found = strong + (weak if len(weak) + len(strong) >= 2 else [])
-    return sorted(found, key=lambda m: m.start())
-
-
-def _overlap(a: re.Match[str], b: re.Match[str]) -> bool:
-    return a.start() < b.end() and b.start() < a.end()
-
-
-def _clean(parts: list[str]) -> list[str]:
-    found = [_JOINER.sub("", " ".join(p.split()).strip(_TRIM)).strip(_TRIM) for p in parts]
-    return [clip(f, MAX_FINDING) for f in found if len(f) >= 2][:MAX_FINDINGS]
-
-
-def findings_in(text: str) -> list[str]:
-    """The findings a message lists, in its own words ([] when it lists none)."""
-    marks = _marks(text)
-    intro = _INTRO.search(text)
-    if marks:
-        starts = [m.end() for m in marks]
-        ends = [m.start() for m in marks[1:]] + [len(text)]
-        parts = [text[s:e] for s, e in zip(starts, ends, strict=True)]
-    elif intro is not None:
-        body = text[intro.end() :]
-        parts = [p for chunk in _SPLIT.split(body) if chunk for p in re.split(r"[，,]", chunk)]
-        parts = parts if len(parts) > 1 else [body]
-    else:
-        return []
-    return _clean(parts)
 
 
 def _listed(text: str) -> list[str]:
@@ -115,7 +50,7 @@ def _listed(text: str) -> list[str]:
     else by commas ("NDA list outdated, two contracts not reviewed")."""
     if found := findings_in(text):
         return found
-    return _clean(re.split(r"[；;\n]" if re.search(r"[；;\n]", text) else r"[，,；;\n]", text))
+    return clean(re.split(r"[；;\n]" if re.search(r"[；;\n]", text) else r"[，,；;\n]", text))
 
 
 def follow_read_back(ctx: Ctx, text: str) -> bool:
@@ -147,9 +82,9 @@ def add_asked(ctx: Ctx, found: list[str], said: str) -> Out:
 def _audit_said(ctx: Ctx, text: str) -> tuple[str, date] | None:
     """An internal audit held on a day said before the list ("internal audit was done on
     March 18, the findings were: …"): its key and day."""
-    marks = _marks(text)
-    start = min((m.start() for m in (_INTRO.search(text), *marks[:1]) if m), default=0)
-    head = text[:start].strip(_TRIM)
+    first = marks(text)[:1]
+    start = min((m.start() for m in (INTRO.search(text), *first) if m), default=0)
+    head = text[:start].strip(TRIM)
     said = facts.told_day(ctx, head) if head else None
     return said if said is not None and said[0].split(":")[0] in AUDITS else None
 
@@ -286,7 +221,7 @@ def _taken_back(ctx: Ctx, first: str, last: str, said: str, count: int | None) -
     ctx.company.actions = [a for a in ctx.company.actions if a not in gone]
     back = ctx.reply("findings_taken_back", n=len(gone))
     day = _audit_day(ctx) or ctx.today
-    again = _clean(re.split(r"[，,；;、\n]|\band\b|以及|还有", _unmarked(said)))
+    again = clean(re.split(r"[，,；;、\n]|\band\b|以及|还有", _unmarked(said)))
     if count is not None and count > 1 and len(again) == count:
         return [back, *_add(ctx, again, day, said)]  # "no, there were 3": split as said
     ctx.wait_for(nonconformity.FINDINGS_LIST, "")  # asked again, one per line or split by ";"
@@ -295,9 +230,9 @@ def _taken_back(ctx: Ctx, first: str, last: str, said: str, count: int | None) -
 
 def _unmarked(text: str) -> str:
     """The text without its introduction and list marks ("the findings were:", "第二个是")."""
-    if (intro := _INTRO.search(text)) is not None:
+    if (intro := INTRO.search(text)) is not None:
         text = text[intro.end() :]
-    for m in sorted(_marks(text), key=lambda m: m.start(), reverse=True):
+    for m in sorted(marks(text), key=lambda m: m.start(), reverse=True):
         text = text[: m.start()] + ", " + text[m.end() :]
     return text
 
@@ -326,7 +261,7 @@ def take_list(ctx: Ctx, text: str) -> Out | None:
         ctx.clear_pending()  # asked in passing: "we sent the application" is read as itself
         return None
     found = _listed(text)
-    if not found or any(re.fullmatch(_ORDINALS + r"|第?[一二三四五]个?", f, re.I) for f in found):
+    if not found or any(re.fullmatch(ORDINALS + r"|第?[一二三四五]个?", f, re.I) for f in found):
         return [PROMPT]  # "first, we sent…": a mark with nothing after it is no finding
     ctx.clear_pending()
     return _add(ctx, found, _audit_day(ctx) or ctx.today, text)

@@ -14,6 +14,7 @@ from datetime import date, timedelta
 
 from flows import confirm, position
 from flows.context import Ctx, fmt_date
+from flows.findings_text import findings_in
 from flows.known import timeline_of
 from flows.natural import parse_answer, parse_count
 from flows.phrasing import looks_like_question, says_nothing_new
@@ -136,10 +137,14 @@ def take_text(ctx: Ctx, text: str) -> Out | None:
         return None
     if (days := days_said(text)) is not None:  # "they said fix within 2 weeks": no finding
         return [*_deadline_told(ctx, days), PROMPT]
+    kept = {k: v for k, v in (ctx.pending.data if ctx.pending else {}).items() if k in _KEPT}
+    listed, days = without_deadline(findings_in(text))
+    if len(listed) > 1:  # "一个是范围说明写得不清楚，一个是合规义务清单不全": each its own
+        given = days or int(kept.get("days", "0") or 0)
+        return described(ctx, listed, int(kept.get("still", "0") or 0), given, kept.get("grade"))
     description = " ".join(text.split())[:MAX_NC_TEXT]
     if not description:
         return [PROMPT]
-    kept = {k: v for k, v in (ctx.pending.data if ctx.pending else {}).items() if k in _KEPT}
     ctx.wait_for(GRADE_INPUT, "", text=description, **kept)
     if grade := kept.get("grade"):  # "2 minor NCs": graded as said
         return add(ctx, grade) or [PROMPT]
@@ -362,6 +367,22 @@ def days_said(text: str) -> int | None:
     count = 1 if said in ("a", "an") else (c.value if (c := parse_count(said)) else 0)
     days = count * (30 if unit in ("month", "月") else _UNITS.get(unit, 1))
     return days if 0 < days <= 180 else None
+
+
+def without_deadline(listed: list[str]) -> tuple[list[str], int | None]:
+    """The findings without the deadline remark said after them ("…, we have 30 days",
+    "…，给了30天整改"), and the days it gives."""
+    days: int | None = None
+    kept: list[str] = []
+    for finding in listed:
+        clauses = [c.strip() for c in re.split(r"[，,；;]", finding)]
+        given = [(c, d) for c in clauses if (d := days_said(c)) is not None]
+        if given and len(given) < len(clauses):
+            days = days or given[0][1]
+            rest = [c for c in clauses if c not in dict(given)]
+            finding = (", " if finding.isascii() else "，").join(rest)
+        kept.append(finding)
+    return kept, days
 
 
 def _deadline_told(ctx: Ctx, days: int) -> Out:

@@ -215,7 +215,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         done = not ahead and _DONE.search(text)
         if done and len(several) == 1:  # "A and <something else>"
             return _done(ctx, several[0], text)
-        if done and (finished := named_action(ctx, text, done=True)):
+        if done and step_id is None and (finished := named_action(ctx, text, done=True)):
             return [ctx.reply("action_told_already", title=finished.title(ctx.lang))]
     if step_id is None:
         return None

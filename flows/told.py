@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 
-from flows import certificate, dated, facts, internal_findings, nonconformity
+from flows import certificate, dated, facts, nonconformity
 from flows.context import Ctx, fmt_date
 from flows.facts import pattern as facts_pattern
+from flows.findings_text import findings_in
 from flows.known import timeline_of
 from flows.natural import parse_count
 from flows.phrasing import denies, looks_like_question, says_goal
@@ -183,8 +184,10 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         else ctx.reply("findings_told", title=title)
     )
     told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
-    out = dated.findings(ctx, key, told, nonconformity.grade_in(text)) or []
-    listed, days = _without_deadline(internal_findings.findings_in(text) or _after_colon(text))
+    # "…，要求30天内整改": the body's deadline, said with the count
+    deadline = next(filter(None, map(nonconformity.days_said, re.split(r"[，,；;。]", text))), 0)
+    out = dated.findings(ctx, key, told, nonconformity.grade_in(text), deadline) or []
+    listed, days = nonconformity.without_deadline(findings_in(text) or _after_colon(text))
     if len(listed) > 1 and (told == 0 or told == len(listed)) and ctx.pending is not None:
         # "审核员提了2个问题，一个是文件清单不全，一个是风险清单没评级": both described; "2 minor
         # NCs …, we have 30 days": graded and given their deadline, nothing asked
@@ -193,9 +196,14 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         out = nonconformity.described(ctx, listed, len(listed), days or 0, grade)
         return [*recorded, intro, *out]
     about = _ABOUT.search(text) or _CLAUSE_AFTER.search(text) if told == 1 else None
+    parts = [c for c in re.split(r"[，,；;]", about.group(1)) if c.strip()] if about else []
+    if parts and all(nonconformity.days_said(c) for c in parts):
+        about = None  # "开了1个一般不符合，要求30天内整改": the deadline, not the finding
     if about is not None and find_date(about.group(1), ctx.today, "any") is None:
         # "one finding about X", "开了1个一般不符合，培训记录缺少效果评价": only the grade is asked
-        [described], days = _without_deadline([about.group(1).strip()])  # "…, 30 days to close"
+        [described], days = nonconformity.without_deadline(
+            [about.group(1).strip()]
+        )  # "…, 30 days to close"
         described = described[: nonconformity.MAX_NC_TEXT]
         given = {"days": str(days)} if days else {}
         ctx.wait_for(nonconformity.GRADE_INPUT, "", text=described, **given)
@@ -215,22 +223,6 @@ def _after_colon(text: str) -> list[str]:
     parts = re.split(r"[，,；;]\s*(?:还有|另外|以及|and\s+)?|还有|\band\b", tail)
     found = [p.strip(" 。.") for p in parts if len(p.strip(" 。.")) >= 2]
     return found if len(found) >= 2 else []
-
-
-def _without_deadline(listed: list[str]) -> tuple[list[str], int | None]:
-    """The findings without the deadline remark said after them ("…, we have 30 days",
-    "…，给了30天整改"), and the days it gives."""
-    days: int | None = None
-    kept: list[str] = []
-    for finding in listed:
-        clauses = [c.strip() for c in re.split(r"[，,；;]", finding)]
-        given = [(c, d) for c in clauses if (d := nonconformity.days_said(c)) is not None]
-        if given and len(given) < len(clauses):
-            days = days or given[0][1]
-            rest = [c for c in clauses if c not in dict(given)]
-            finding = (", " if finding.isascii() else "，").join(rest)
-        kept.append(finding)
-    return kept, days
 
 
 # What the one finding is about, said with its count ("one finding about the objectives

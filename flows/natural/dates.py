@@ -257,6 +257,19 @@ def _clean(text: str) -> str:
 
 # A length of time with nothing placing it ("30 days", "2 weeks"): dateparser reads it as
 # that long ago; "in 30 days", "30 days ago", "within 2 weeks" keep their meaning.
+# A length of time inside a sentence ("要求30天内整改", "fix within 30 days"): jionlp reads it
+# as the span from today, which is no day the sentence names.
+_WITHIN_SPAN = re.compile(
+    r"(?:\d+|[一二两三四五六七八九十]+)\s*个?\s*(?:天|日|周|星期|礼拜|月|工作日)\s*(?:以内|之内|内)"
+    r"|\bwithin\s+(?:\d+|a|an|one|two|three|four|six)\s+(?:working\s+|business\s+)?"
+    r"(?:days?|weeks?|months?)\b",
+    re.I,
+)
+_DATE_TOO = re.compile(
+    r"\d+\s*[月号日/.-]|[一二三四五六七八九十]+\s*[月号]|今天|明天|昨天|前天|上周|下周|本周|这周"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|today|yesterday|tomorrow",
+    re.I,
+)
 _BARE_SPAN = re.compile(
     r"(?:a|an|one|two|three|four|five|six|\d+)\s+(?:working\s+|business\s+)?(?:days?|weeks?|months?|years?)"
 )
@@ -283,6 +296,8 @@ def parse_date(
         readings = [Reading(back, back)]
     if readings is None:
         rel = _relative(s, today)
+        if rel is None and _WITHIN_SPAN.search(s) and not _DATE_TOO.search(_WITHIN_SPAN.sub("", s)):
+            return DateProblem("not_a_date")  # "要求30天内整改": how long, not when
         read = rel if rel is not None else _read_language(s, today)
         if isinstance(read, DateProblem):
             return read

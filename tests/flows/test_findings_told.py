@@ -335,3 +335,43 @@ def test_findings_asked_for_can_wait_and_nothing_is_added(
         d.conv.user.pending is None or d.conv.user.pending.flow == "offer"
     )
     assert "我再加进整改计划" in d.said() or "add them to the plan" in d.said(), d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "listed", "first", "second"),
+    [("zh", "一个是范围说明写得不清楚，一个是合规义务清单不全", "范围说明写得不清楚",
+      "合规义务清单不全"),
+     ("en", "one about the scope statement, the other about the obligation register",
+      "the scope statement", "the obligation register")],
+)  # fmt: skip
+def test_findings_listed_when_one_description_was_asked_are_each_their_own(
+    kb: Knowledge, lang: str, listed: str, first: str, second: str
+) -> None:
+    d = Driver(kb, lang)
+    _stage1_held(d)
+    d.text(listed)  # at "describe this finding": both at once
+    d.text("一般" if lang == "zh" else "minor")
+    d.text("一般" if lang == "zh" else "minor")
+    texts = [nc.description for nc in d.conv.company.nonconformities]
+    assert texts == [first, second], d.said()
+
+
+def test_an_audit_said_over_without_a_day_keeps_its_planned_day(zh: Driver) -> None:
+    """ "二阶段审核结束了" two days after the day it was booked: held then, not today; and
+    "要求30天内整改" is the body's deadline, not the finding's description."""
+    zh.onboard("Acme", "2|ob|stage|applied")
+    zh.text("2026-06-01")
+    zh.text("一阶段11月2号通过了")
+    zh.text("对")
+    zh.text("二阶段定在12月1号")
+    zh.text("对")
+    assert {e.key: e.on for e in zh.conv.company.events}["stage2"] == date(2026, 12, 1)
+    zh.advance(6)  # 3 December: two days after
+    zh.text("二阶段审核结束了，开了1个一般不符合，要求30天内整改")
+    assert {e.key: e.on for e in zh.conv.company.events}["stage2"] == date(2026, 12, 1)
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.flow == "nc_text"
+    zh.text("合同台账没有定期更新")
+    [nc] = zh.conv.company.nonconformities
+    assert nc.description == "合同台账没有定期更新" and nc.grade == "minor"
+    assert nc.evidence_due == previous_working_day(date(2026, 12, 1) + timedelta(days=30))
+    assert "认证机构给的期限" in zh.said() and "常见做法" not in zh.said()

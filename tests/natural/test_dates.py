@@ -181,3 +181,16 @@ def test_a_sentence_with_after_new_year_is_no_lone_date() -> None:
     """The whole text is no date: what it is about decides (an action put off)."""
     got = parse_date("合同审批那个过完年再弄吧", TODAY, "future")
     assert isinstance(got, DateProblem)
+
+
+@pytest.mark.parametrize("text", ["要求30天内整改", "fix within 30 days", "30天内整改完"])
+def test_a_length_of_time_in_a_sentence_is_no_date(text: str) -> None:
+    """jionlp read "30天内整改" as the span from today: an audit told over with it was
+    recorded as held today."""
+    assert isinstance(parse_date(text, TODAY, "any"), DateProblem)
+
+
+@pytest.mark.parametrize(("text", "days"), [("30天内", 30), ("within 30 days", 30)])
+def test_a_length_of_time_alone_is_still_a_date_from_today(text: str, days: int) -> None:
+    got = parse_date(text, TODAY, "future")
+    assert isinstance(got, ParsedDate) and (got.value - TODAY).days == days
