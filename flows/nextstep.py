@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flows import assessment, certificate, plan, preconditions, risks
+from flows import assessment, certificate, nonconformity, plan, preconditions, risks
 from flows.context import Ctx, fmt_date, progress_bar
 from flows.known import timeline_of
 from flows.next_action import NextAction, item_next, outcome_next, step_next
@@ -347,7 +347,8 @@ def status(ctx: Ctx, _: str = "") -> Out:
         i for i in tl.open_items() if not i.key.startswith("action:") and i.on >= ctx.today
     ][:UPCOMING_SHOWN]
     if upcoming:
-        dates = "\n".join(f"• {fmt_date(i.on)} {i.title(ctx.lang)}" for i in upcoming)
+        shown = nonconformity.one_line_each(ctx, upcoming)
+        dates = "\n".join(f"• {fmt_date(i.on)} {title}" for i, title in shown)
         lines += ["", ctx.t("status_dates", lines=dates)]
     else:
         lines += ["", ctx.t("status_no_dates")]

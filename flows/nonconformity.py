@@ -573,6 +573,24 @@ FLOW = Flow(
 )
 
 
+def one_line_each(ctx: Ctx, items: list[Item]) -> list[tuple[Item, str]]:
+    """Items with the titles to list them by: a finding's correction and evidence due the
+    same day are one line ("不符合项纠正及证据提交：…"), as in the reminder digest."""
+    due: dict[tuple[str, date], list[Item]] = {}
+    for item in items:
+        due.setdefault((item.key.rsplit(":", 1)[0], item.on), []).append(item)
+    out: list[tuple[Item, str]] = []
+    for item in items:
+        pair = due[(item.key.rsplit(":", 1)[0], item.on)]
+        if not item.key.startswith("nc:") or len(pair) < 2:
+            out.append((item, item.title(ctx.lang)))
+        elif item is pair[0]:
+            title = item.title(ctx.lang)
+            label = title.split("：" if ctx.lang == "zh" else ": ", 1)[-1]
+            out.append((item, ctx.t("rem_nc_both", label=label)))
+    return out
+
+
 def _by_id(ctx: Ctx, nc_id: str) -> Nonconformity | None:
     return next((x for x in ctx.company.nonconformities if x.id == nc_id), None)
 

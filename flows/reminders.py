@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flows import schedule
+from flows import nonconformity, schedule
 from flows.calendar import build_calendar
 from flows.callbacks import CallbackTooLong, encode
 from flows.context import Ctx
@@ -176,10 +176,11 @@ def _pause_line(ctx: Ctx, tz: ZoneInfo) -> str:
 
 
 def _overdue_lines(ctx: Ctx, late: list[Item]) -> list[str]:
-    lines = ["", ctx.t("remlist_overdue", n=len(late))]
-    lines += [f"• {i.on.isoformat()} {i.title(ctx.lang)}" for i in late[:OVERDUE_LISTED]]
-    if len(late) > OVERDUE_LISTED:
-        lines.append(ctx.t("remlist_overdue_more", n=len(late) - OVERDUE_LISTED))
+    shown = nonconformity.one_line_each(ctx, late)
+    lines = ["", ctx.t("remlist_overdue", n=len(shown))]
+    lines += [f"• {i.on.isoformat()} {title}" for i, title in shown[:OVERDUE_LISTED]]
+    if len(shown) > OVERDUE_LISTED:
+        lines.append(ctx.t("remlist_overdue_more", n=len(shown) - OVERDUE_LISTED))
     return lines
 
 
@@ -208,8 +209,8 @@ def reminders_view(ctx: Ctx, _: str) -> Out:
             "",
             f"{format_date(day, lang, ctx.texts)} · {relative_days(day, today, lang, ctx.texts)}",
         ]
-        for item in group:
-            line = f"• {item.title(lang)}"
+        for item, title in nonconformity.one_line_each(ctx, group):
+            line = f"• {title}"
             if item.key in next_at:
                 local = next_at[item.key].astimezone(tz)
                 line += ctx.t("remlist_next_reminder", when=f"{local:%m-%d %H:%M}")

@@ -375,3 +375,18 @@ def test_an_audit_said_over_without_a_day_keeps_its_planned_day(zh: Driver) -> N
     assert nc.description == "合同台账没有定期更新" and nc.grade == "minor"
     assert nc.evidence_due == previous_working_day(date(2026, 12, 1) + timedelta(days=30))
     assert "认证机构给的期限" in zh.said() and "常见做法" not in zh.said()
+
+
+def test_a_findings_two_deadlines_on_one_day_are_one_line_in_status_and_reminders(
+    zh: Driver,
+) -> None:
+    _stage1_held(zh)
+    zh.text("范围说明不清楚")
+    zh.text("一般")
+    zh.text("义务清单不全")
+    zh.text("一般")
+    for view in ("status", "reminders"):
+        zh.cmd(view)
+        said = zh.said()
+        assert said.count("范围说明不清楚") == 1, said
+        assert "不符合项纠正及证据提交：范围说明不清楚" in said
