@@ -277,6 +277,25 @@ _HAS_THING = re.compile(
 )
 
 
+# A thing had, then partly taken back: "a folder of templates but nothing approved".
+_TAKES_BACK = re.compile(
+    r"\b(?:but|though|however|except|only)\b.{0,40}\b(?:no|not|nothing|nobody|never|none|without"
+    r"|missing|unsigned|unapproved)\b|(?:但是?|不过|可是|只是).{0,12}(?:没|未|不|缺|少)",
+    re.I,
+)
+# Nobody does it: "contracts are signed by the boss, nobody checks IP".
+_NOBODY = re.compile(r"\b(?:nobody|no\s+one|no-one|nothing|none)\b|没人|没有人|谁也不|都不", re.I)
+
+
+def _stated_kind(text: str) -> AnswerKind:
+    """A sentence about the question's subject, read as an answer."""
+    if _TAKES_BACK.search(text):
+        return AnswerKind.PARTLY
+    if denies(text) or _NOBODY.search(text):
+        return AnswerKind.NO
+    return told_kind(text)
+
+
 def typed(ctx: Ctx, text: str) -> Out | None:
     """An answer in words; a question goes to the FAQ; anything else is asked again."""
     p = ctx.pending
@@ -297,7 +316,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if kind is None and done is None and _HAS_THING.match(text) and not denies(text):
         kind = AnswerKind.YES  # "有台账", "我们有保密制度": the thing asked about, named as had
     if done is not None:  # "we did the internal audit last week", "we didn't do it"
-        kind = AnswerKind.YES if done else AnswerKind.NO
+        kind = _stated_kind(text) if done else AnswerKind.NO  # "we did one training": partly
     if kind is None and asked and _said(text, "self") and _is_about_who(ctx.kb.question(p.field)):
         kind = AnswerKind.YES  # "it's just me, I'm the boss": the person in charge is named
     q = ctx.kb.question(p.field) if asked else None
@@ -309,7 +328,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         about = set(topics_in(text)) & question_topics(q) if q is not None else set()
         if q is not None and about and not _said(text, "self") and not _INTENDED.search(text):
             # "we watch competitors' patents every quarter": about the question, as told
-            kind = AnswerKind.NO if denies(text) else told_kind(text)
+            kind = _stated_kind(text)
             return _record(ctx, q, TYPED[kind], tapped=False)
         return [ctx.reply("answer_not_understood"), PROMPT]
     if q is None:

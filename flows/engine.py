@@ -15,6 +15,7 @@ from dataclasses import replace
 
 from flows import (
     account,
+    assessment,
     certificate,
     dated,
     facts,
@@ -501,6 +502,8 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         return _view_then_resume(ctx, names[intent])
     if intent in (Intent.ENGLISH, Intent.CHINESE):  # "can you speak english?"
         return command(ctx, "lang", "en" if intent is Intent.ENGLISH else "zh")
+    if intent is Intent.ASSESS and ctx.company.onboarded and ctx.pending is None:
+        return assessment.start(ctx)  # "ok let's do the assessment"
     if intent is Intent.HUMAN:
         return [ctx.reply("human_agent"), *([Prompt()] if ctx.pending else [])]
     if intent is Intent.THANKS:

@@ -13,6 +13,7 @@ from flows.certificate import edition as certificate_edition
 from flows.certificate import edition_in as certificate_edition_in
 from flows.certificate import told_in as certificate_told_in
 from flows.context import Ctx, fmt_date
+from flows.dates import add_months
 from flows.natural import (
     Ambiguous,
     AnswerKind,
@@ -34,6 +35,7 @@ from flows.natural.names import (
 )
 from flows.natural.text import has_cjk
 from flows.phrasing import (
+    agrees,
     asks_meaning,
     clean_name,
     goal_words_out,
@@ -293,6 +295,8 @@ def _bucket_or_count(ctx: Ctx, fieldname: str, v: str, maximum: int) -> int | Ou
 
 
 def _headcount(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    if not pressed and extras.names_places(v) and not extras.counts_people(v):
+        return [PROMPT]  # "just one factory": the sites, noted ahead; the headcount still asked
     n = _bucket_or_count(ctx, "headcount", v, MAX_HEADCOUNT)
     if not isinstance(n, int):
         return n
@@ -348,6 +352,13 @@ _COUNTED = re.compile(
     re.I,
 )
 MAX_INDUSTRY = 30
+# A sentence to us, not a trade ("ok let's do the assessment", "can you help me"): a trade is
+# named, not said to someone.
+_NOT_A_TRADE = re.compile(
+    r"\b(?:let'?s|lets|i|i'm|we|we're|you|me|my|our|us|please|help|start|assessment|ok|okay)\b"
+    r"|评估|开始|你|帮我|请问",
+    re.I,
+)
 # Who runs things, said where the industry was asked ("老板亲自管", "没有专门的人", "I handle it").
 _WHO = re.compile(
     r"老板|总经理|董事长|亲自|兼职|兼着|负责|专人|专门的人|没人|有人|我自己|我们自己"
@@ -360,7 +371,7 @@ def _not_an_industry(ctx: Ctx, v: str) -> bool:
     """Free text taken as the industry must read like one: no count, date or stage in it."""
     if len(v) > MAX_INDUSTRY or _COUNTED.search(v):
         return True
-    if _WHO.search(v) and not told_trade(v):
+    if (_WHO.search(v) or _NOT_A_TRADE.search(v) or agrees(v)) and not told_trade(v):
         return True
     if find_date(v, ctx.today, "any") is not None:
         return True
@@ -384,15 +395,20 @@ def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     return _ask_next(ctx, first_missing(ctx))
 
 
+MAX_GOAL_YEARS = 5  # "about 45 people, want to get certified" names no year 2045
+
+
 def _goal_told(ctx: Ctx, v: str) -> Out:
-    """ "明年6月底前拿证": when they want the certificate, not an answer to the question."""
-    if not says_goal(v):
-        return []
-    when = find_date(goal_words_out(v), ctx.today, "future", "end")
-    if when is None or when <= ctx.today:
-        return []
-    ctx.company.goal_date = when
-    return [ctx.reply("goal_noted", date=fmt_date(when)), PROMPT]
+    """ "明年6月底前拿证": when they want the certificate, not an answer to the question. Read
+    from the clause that says the goal, never from a count ("45 people")."""
+    for clause in extras.clauses(v):
+        if not says_goal(clause) or extras.counts_something(clause):
+            continue
+        when = find_date(goal_words_out(clause), ctx.today, "future", "end")
+        if when is not None and ctx.today < when <= add_months(ctx.today, 12 * MAX_GOAL_YEARS):
+            ctx.company.goal_date = when
+            return [ctx.reply("goal_noted", date=fmt_date(when)), PROMPT]
+    return []
 
 
 def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:

@@ -133,6 +133,16 @@ def past_greeting(text: str) -> str:
     return _GREETING.sub("", text, count=1)
 
 
+def counts_people(text: str) -> bool:
+    """ "120来人", "about 45 people": the text counts people."""
+    return _PEOPLE.search(text) is not None
+
+
+def counts_something(text: str) -> bool:
+    """People or places counted ("45 people" is no year 2045)."""
+    return counts_people(text) or names_places(text)
+
+
 def names_places(text: str) -> bool:
     """ "两个厂区", "one plant": the text counts places."""
     return _PLACES.search(text) is not None

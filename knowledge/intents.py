@@ -25,6 +25,7 @@ class Intent(StrEnum):
     ENGLISH = "english"  # "can you speak english?": switch the replies
     CHINESE = "chinese"
     HUMAN = "human"  # "人工客服", "can I talk to a person": there is none, say so
+    ASSESS = "assess"  # "开始评估吧", "let's do the assessment": the gap assessment, now
 
 
 MAX_LEN = 40  # normalised characters; anything longer is a real question
@@ -108,6 +109,13 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"计划|我的计划|查看计划|看看计划|行动计划|整改计划|我的行动计划|显示计划",
         r"plan|my plan|show (?:me )?(?:my |the )?plan|view (?:my )?plan|action plan|my action plan"
         r"|open (?:my )?plan|whats my plan|what is my plan",
+    ],
+    Intent.ASSESS: [
+        r"(?:那就|那|我们|咱们)?(?:开始|做|来做|进行|搞)(?:一下)?(?:差距)?(?:评估|自评|自我评估|问卷)"
+        r"|(?:开始|继续)答题|(?:差距)?评估(?:开始|走起)",
+        r"(?:let'?s|lets|i want to|we want to|i'?d like to|can we|can i)?\s*(?:do|start|begin|take"
+        r"|run|continue)(?: with)? (?:the |a |our |my )?(?:gap )?(?:assessment|self-assessment"
+        r"|questionnaire|questions)(?: now| then)?|(?:start|begin) assessing",
     ],
     Intent.ENGLISH: [
         r"(?:能|可以|请)?(?:说|讲|用|换成?|切换(?:到|成)?)英文(?:吗|回复|回答|交流)?|英文版?|英语",

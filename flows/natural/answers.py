@@ -124,6 +124,8 @@ def parse_answer(text: str) -> AnswerKind | None:
         return AnswerKind.PARTLY  # "we do searches sometimes", "有，但没记录"
     if kind is AnswerKind.YES and any(_BUT_NOT.search(fold(p)) for p in parts[1:]):
         return AnswerKind.PARTLY  # "有，但是没签到表", "yes, but nobody signed it"
+    if kind is AnswerKind.YES and _BUT_NOT_INSIDE.search(fold(text)):
+        return AnswerKind.PARTLY  # "we have a folder of templates but nothing approved"
     return kind
 
 
@@ -131,6 +133,11 @@ def parse_answer(text: str) -> AnswerKind | None:
 _BUT_NOT = re.compile(
     r"^(?:但是?|不过|就是|可是|只是|但还|可惜).{0,6}(?:没|未|不|缺|少)"
     r"|^(?:but|though|however|except|only)\b.{0,20}\b(?:no|not|never|nobody|missing|without)\b"
+)
+
+
+_BUT_NOT_INSIDE = re.compile(
+    r"\b(?:but|though|except)\b.{0,40}\b(?:no|not|nothing|nobody|never|none|without|missing)\b"
 )
 
 

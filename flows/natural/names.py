@@ -89,7 +89,7 @@ def tells_certified(text: str) -> bool:
 def tells_intent(text: str) -> bool:
     """The text says what the user wants rather than naming a company."""
     text = text.strip().strip(_TRAIL)
-    named = any(_has_lead(c) for c in _CLAUSE_SPLIT.split(text) if c)
+    named = any(_has_lead(c) and not told_trade(c) for c in _CLAUSE_SPLIT.split(text) if c)
     if named or _ZH_SUFFIX.search(text) or _EN_SUFFIX.search(text):
         return False  # "我们是做贯标咨询的，叫…公司": a name is in there
     return bool(_ZH_INTENT.search(text) or _EN_INTENT.search(text))
@@ -100,7 +100,7 @@ def names_company(text: str) -> bool:
     ("…有限公司", "… Ltd")."""
     parts = [c.strip() for c in _CLAUSE_SPLIT.split(text.strip().strip(_TRAIL)) if c.strip()]
     return any(
-        _has_lead(c)
+        (_has_lead(c) and not told_trade(c))
         or (_ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c))
         or _EN_SUFFIX.search(c)
         for c in parts
@@ -124,11 +124,21 @@ _EN_TRADE = re.compile(
 )
 
 
+# "we're a small electronics maker", "we are a valve manufacturer": what, not who.
+_EN_DESCRIBED = re.compile(
+    r"^(?:we'?re|we\s+are|it'?s|it\s+is)\s+an?\s+(?:(?:small|little|tiny|medium[- ]sized"
+    r"|mid[- ]sized|family[- ]owned|local|young)\s+)*(.{2,}?)\s+(?:maker|manufacturer|company"
+    r"|firm|factory|plant"
+    r"|supplier|producer|shop|business|startup|start-up|studio|agency|consultancy|house|workshop)$",
+    re.IGNORECASE,
+)
+
+
 def told_trade(text: str) -> str | None:
-    """The trade a sentence says the company is in ("做机床的", "we make valves"), or None
-    when the sentence does not say it that way."""
+    """The trade a sentence says the company is in ("做机床的", "we make valves", "we're a
+    small electronics maker"), or None when the sentence does not say it that way."""
     text = text.strip().strip(_TRAIL)
-    m = _ZH_TRADE.match(text) or _EN_TRADE.match(text)
+    m = _ZH_TRADE.match(text) or _EN_TRADE.match(text) or _EN_DESCRIBED.match(text)
     return m.group(1).strip() if m else None
 
 

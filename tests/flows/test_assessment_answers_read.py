@@ -137,6 +137,9 @@ def test_after_asking_back_a_plain_answer_is_recorded_and_moves_on(kb: Knowledge
         ("en", "F06", "we have never been fined", "yes"),
         ("en", "F06", "we have had one fine, in 2024", "no"),  # penalised
         ("zh", "F06", "没有，从来没被罚过", "yes"),
+        ("en", "A03", "we have a folder of templates but nothing approved", "partly"),
+        ("en", "C02", "we did one training last year", "partly"),
+        ("en", "D10", "contracts are signed by the boss, nobody checks IP", "no"),
     ],
 )  # fmt: skip
 def test_the_testers_answers_are_understood(

@@ -589,3 +589,47 @@ def test_patents_counted_at_the_sites_question_are_no_sites(zh: Driver) -> None:
     assert zh.conv.company.sites is None and "经营场所" in zh.said()
     zh.text("就一个厂")
     assert zh.conv.company.sites == 1
+
+
+def test_an_owner_introducing_the_company_in_one_sentence(en: Driver) -> None:
+    """ "about 45 people" is no year 2045; "we're a small electronics maker" is what the
+    company does, not its name; "just one factory" at the headcount question counts sites."""
+    en.cmd("start")
+    en.text("we're a small electronics maker, about 45 people, want to get the IP certification")
+    c = en.conv.company
+    assert c.goal_date is None and not c.name
+    assert (c.headcount, c.industry) == (45, "electronics")
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "name"
+    en.text("Brightway Electronics")
+    en.text("just one factory")
+    assert en.conv.company.sites == 1 and en.conv.company.headcount == 45
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "stage"
+
+
+def test_one_factory_said_at_the_headcount_question_is_no_headcount(en: Driver) -> None:
+    en.cmd("start")
+    en.text("Brightway")
+    en.text("just one factory")
+    c = en.conv.company
+    assert c.sites == 1 and not c.headcount
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "headcount"
+
+
+@pytest.mark.parametrize("said", ["ok let's do the assessment", "can you help me"])
+def test_a_sentence_to_us_is_no_industry(en: Driver, said: str) -> None:
+    en.cmd("start")
+    en.text("Acme")
+    en.text("45")
+    en.text(said)
+    assert not en.conv.company.industry
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "ok let's do the assessment"), ("zh", "开始评估吧")]
+)
+def test_asking_for_the_assessment_in_words_starts_it(kb: Knowledge, lang: str, said: str) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.cmd("help")  # the card's offer has lapsed
+    d.text(said)
+    assert d.conv.user.pending is not None and d.conv.user.pending.flow == "assess"
