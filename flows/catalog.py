@@ -8,6 +8,7 @@ from __future__ import annotations
 from flows import (
     account,
     assessment,
+    assessment_told,
     basics,
     certificate,
     confirm,
@@ -48,6 +49,7 @@ FLOWS = [
     privacy.FLOW,
     basics.FLOW,
     assessment.FLOW,
+    assessment_told.FLOW,
     certificate.FLOW,
     confirm.FLOW,
     dated.FLOW,

@@ -16,6 +16,7 @@ from dataclasses import replace
 from flows import (
     account,
     assessment,
+    assessment_told,
     certificate,
     dated,
     facts,
@@ -439,6 +440,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         return pair  # "内审5月15号，管评一周后": both read back together
     if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
         return fact  # "内审是3月15号做的": read back for one-tap confirmation
+    if ctx.pending is None and (updated := assessment_told.recognise(ctx, value)) is not None:
+        return updated  # "the policy is signed" before the plan: the assessment's answer
     if ctx.pending is None and (step := steps_told.recognise(ctx, value)) is not None:
         return step  # "合同签了", "the CB accepted our application": complete that step?
     if ctx.pending is None and (lone := facts.lone_date(ctx, value)) is not None:

@@ -34,8 +34,35 @@ MAX_LEN = 120  # a sentence or two of progress; longer texts are questions or pa
 
 def _names_called(ctx: Ctx, text: str) -> bool:
     """The text names what owners call an action's outcome ("方针", "the org chart")."""
-    called = _callings(ctx.kb)
-    return any(_named(part) in called for part in [text, *_AND.split(text)] if part.strip())
+    return bool(called_questions(ctx.kb, text))
+
+
+def called_questions(kb: Knowledge, text: str) -> list[str]:
+    """The questions whose outcome the text names as owners call it ("方针", "the org
+    chart", "appointed himself as management rep"), in the order named."""
+    called = _callings(kb)
+    at: dict[str, int] = {}
+    for part in [text, *_AND.split(text)]:
+        named = _named(part) if part.strip() else ""
+        if named in called:
+            at.setdefault(called[named], text.find(part.strip()))
+    folded = fold(text)
+    for name, qid in called.items():  # inside a longer sentence, whole words
+        if len(name) >= (2 if not name.isascii() else 4) and (
+            m := re.search(rf"(?<![a-z]){re.escape(name)}(?![a-z])", folded)
+        ):
+            at.setdefault(qid, m.start())
+    return sorted(at, key=at.__getitem__)
+
+
+def says_done(text: str) -> bool:
+    """ "方针签了", "the policy is signed": said done."""
+    return _DONE.search(text) is not None
+
+
+def says_partly(text: str) -> bool:
+    """ "组织机构图弄了一半", "half done": under way, not done."""
+    return _PARTLY.search(text) is not None
 
 
 @lru_cache(maxsize=64)

@@ -1,0 +1,72 @@
+"""Progress told after the gap assessment and before there is a plan ("the policy is signed
+and the GM appointed himself as management rep", "组织机构图弄了一半"): the plan is made from
+the assessment's answers, so those answers are updated, read back first, one "yes".
+
+Before the assessment the same words only say that it will count there (steps_told)."""
+
+from __future__ import annotations
+
+from flows import assessment
+from flows.context import Ctx
+from flows.phrasing import denies, looks_like_question
+from flows.registry import Flow, Verb
+from flows.scoring import gaps, readiness
+from flows.state import Answer, AnswerValue
+from flows.steps_told import called_questions, says_done, says_partly
+from flows.types import Out
+
+MAX_LEN = 160
+MAX_TOLD = 3  # what one button holds (64 bytes)
+_CODES: dict[str, AnswerValue] = {"y": "yes", "p": "partly"}
+
+
+def recognise(ctx: Ctx, text: str) -> Out | None:
+    """The answers the text changes, read back; None when it tells none."""
+    c = ctx.company
+    if c.actions or not assessment.quick_done(ctx) or len(text) > MAX_LEN:
+        return None
+    if looks_like_question(text):
+        return None
+    code = "p" if says_partly(text) else ("y" if says_done(text) and not denies(text) else None)
+    qids = called_questions(ctx.kb, text) if code else []
+    if code is None or not qids:
+        return None
+    value = _CODES[code]
+    changed = [
+        q
+        for q in map(ctx.kb.question, qids)
+        if (a := c.answers.get(q.id)) is None or a.value != assessment.met(q, value)
+    ][:MAX_TOLD]
+    if not changed:
+        return [ctx.reply("assess_told_same")]
+    lines = "\n".join(
+        f"• {q.action.get(ctx.lang)} → {assessment.answer_label(ctx, q, value)}" for q in changed
+    )
+    button = ctx.button("assess_told_yes", "as.told", ",".join(q.id for q in changed), code)
+    reply = ctx.reply("assess_told_confirm", [[button]], lines=lines)
+    reply.offer = button.data  # "yes" / "对" updates them
+    return [reply]
+
+
+def update(ctx: Ctx, ids: str, code: str) -> Out | None:
+    value = _CODES.get(code)
+    known = {q.id for q in ctx.kb.questions}
+    qids = [q for q in ids.split(",") if q in known]
+    if value is None or not qids:
+        return None
+    for q in map(ctx.kb.question, qids):
+        ctx.company.answers[q.id] = Answer(
+            question_id=q.id, value=assessment.met(q, value), answered_at=ctx.now
+        )
+    ready = readiness(ctx.company.answers, ctx.kb.questions, ctx.kb.rules)
+    left = gaps(ctx.company.answers, ctx.kb.questions, ctx.kb.rules)
+    make = ctx.button("make_plan", "pl.make")
+    reply = ctx.reply("assess_told_done", [[make]], pct=ready.overall or 0, gaps=len(left))
+    reply.offer = make.data  # "ok": make the plan from the updated answers
+    return [reply]
+
+
+FLOW = Flow(
+    "assessment_told",
+    verbs=(Verb("as.told", update, arity=2, moving_on_accepts=True),),
+)
