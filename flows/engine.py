@@ -420,10 +420,11 @@ def text(ctx: Ctx, raw: str) -> Out:
     if ctx.pending is None and (all_later := overdue.told_all_moved(ctx, value)) is not None:
         return all_later  # "逾期的这几项都推到2月22号": every overdue action, one date
     if (
-        ctx.pending is None
+        (ctx.pending is None or ctx.pending.flow == OFFER)
         and not plan.names_target(value)
         and (put_off := steps_told.pushed(ctx, value))
     ):
+        ctx.clear_pending()
         return put_off  # "手册往后推两周": that action, not the target date
     if ctx.pending is None and (target := plan.target_said(ctx, value)) is not None:
         return target  # "目标改到明年6月底", "change the target date"

@@ -18,13 +18,14 @@ from rapidfuzz import fuzz
 
 from flows import facts
 from flows.basics import OFFER, exception_in
-from flows.callbacks import decode
+from flows.callbacks import decode, encode
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
+from flows.natural.text import clip
 from flows.phrasing import denies, looks_like_question
 from flows.reading import find_date
 from flows.timeline import Item
-from flows.types import Out, Reply
+from flows.types import Button, Out, Reply
 from flows.workdays import next_working_day, previous_working_day
 from knowledge.lexicon import fold
 from knowledge.loader import Knowledge
@@ -92,6 +93,7 @@ _AROUND = re.compile(
     r"上上?周|上个?月|上礼拜|下下?周|下个?月|下礼拜|昨天|前天|今天|明天|后天|刚刚|刚才|本周|这周|这个月"
     r"|月初|月底|月中|年底|年初|前几天|之前|以前|已经|准备|打算|计划|马上|争取|尽快|"
     r"过完年|过了年|年后|春节(?:假期)?(?:以?后|之后|过后)?|再(?=弄|做|搞|办|写|签)|那个|那项|"
+    r"能不能|可不可以|可以|能否|往后推|向后推|往后|推迟|延后|顺延|"
     r"(?:改|推|延|挪|移|推迟|延期|延后|提前)到|"
     r"我们|我|公司|的|了|啦|呢|吧|好|完|成|搞定|做|弄|建立|建|发布|发(?=了)|签|写|定|批(?=了|好|完|下)|已|有|要|"
     r"把|将|在|前|也|都|全部|还|(?:改|加|补|更新|修改|调整)(?=了|好|完)|"
@@ -106,7 +108,7 @@ _AROUND = re.compile(
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     r"|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
     r"|\d+(?:st|nd|rd|th)?)\b"
-    r"|[\s,，.。!！~～]",
+    r"|[\s,，.。!！~～?？]",
     re.I,
 )
 _MIN_FIT = 60  # share of the named thing found in a title (0-100); a read-back follows
@@ -452,10 +454,44 @@ _PUSH = re.compile(
 def pushed(ctx: Ctx, text: str) -> Out | None:
     """The one action named, put off by the time said: read back with its new due date."""
     m = _PUSH.search(text)
-    action = named_action(ctx, text[: m.start()] + " " + text[m.end() :]) if m else None
-    if m is None or action is None:
+    if m is None:
         return None
-    return _move_read_back(ctx, action, next_working_day(facts.moved_by(action.on, m)))
+    said = _without_count(text, m)
+    open_actions = [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
+    named = _leaders(said, open_actions, ctx.kb)
+    if len(named) > 1:  # "把台账往后推两周" with two ledgers in the plan: which one?
+        return _which_to_move(ctx, named[:MAX_TOLD_TOGETHER], m)
+    action = named_action(ctx, said)
+    if action is None:
+        return None
+    return _move_read_back(ctx, action, _pushed_to(ctx, action, m))
+
+
+def _pushed_to(ctx: Ctx, action: Item, m: re.Match[str]) -> date:
+    base = max(action.on, ctx.today)  # overdue: from today, never into the past
+    return next_working_day(facts.moved_by(base, m))
+
+
+def _which_to_move(ctx: Ctx, items: list[Item], m: re.Match[str]) -> Out:
+    """Two actions fit the words alike: one button each, with its new date."""
+    rows = [
+        [
+            Button(
+                f"📅 {clip(i.title(ctx.lang), 40)} → {fmt_date(d)}",
+                encode("fact", i.key, d.isoformat()),
+            )
+        ]
+        for i in items
+        if (d := _pushed_to(ctx, i, m))
+    ]
+    return [Reply(ctx.t("action_move_which"), rows)]
+
+
+def _without_count(text: str, m: re.Match[str]) -> str:
+    """The sentence without the time it is put off by ("push the scope statement by 2 weeks"
+    keeps "the scope statement")."""
+    count = "n_en" if m.group("n_en") else "n"
+    return text[: m.start(count)] + " " + text[m.end() :]
 
 
 def card_put_off(ctx: Ctx, text: str) -> Out | None:
@@ -466,17 +502,21 @@ def card_put_off(ctx: Ctx, text: str) -> Out | None:
     if cb is None or cb.verb != "evt.done" or not cb.args or len(text) > MAX_LEN:
         return None
     item = timeline_of(ctx).get(cb.args[0])
-    if item is None or item.done or looks_like_question(text) or _DONE.search(text):
+    if item is None or item.done or _DONE.search(text):
+        return None
+    if looks_like_question(text) and not _PUSH.search(text):  # "can we push it 2 weeks?"
         return None
     if facts.names_event(text):  # "internal audit on Jan 11, the review two weeks later"
         return None
-    other = named_action(ctx, text)
-    if other is not None and other.key != item.key:
+    said = _without_count(text, m) if (m := _PUSH.search(text)) else text
+    open_actions = [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
+    named = _leaders(said, open_actions, ctx.kb)
+    if named and item not in named:  # "把台账往后推两周" under another card: not this one
         return None
     if _STILL.search(text) and not _AHEAD.search(text):  # "还在弄": under way, due date kept
         line = f"• {fmt_date(item.on)} · {item.title(ctx.lang)}"
         return [ctx.reply("actions_still_noted", titles=line)]
-    if (m := _PUSH.search(text)) is not None:  # from its date, or from today when overdue
+    if m is not None:  # from its date, or from today when overdue
         return _move_read_back(
             ctx, item, next_working_day(facts.moved_by(max(item.on, ctx.today), m))
         )

@@ -156,3 +156,30 @@ def test_still_under_way_under_a_card_names_that_item(kb: Knowledge, lang: str, 
     title = next(a for a in d.conv.company.actions if f"action:{a.id}" == key)
     assert (title.title_zh if lang == "zh" else title.title_en) in d.said()
     assert _due(d, key) == before and not any(a.done_on for a in d.conv.company.actions)
+
+
+def test_a_request_to_push_one_named_action_moves_that_one_from_today(en: Driver) -> None:
+    """ "can we push the scope statement by 2 weeks?" is a request, not a FAQ question, and an
+    overdue action pushed by two weeks is due two weeks from today, not from its old date."""
+    plan_every_gap(en)
+    advance_to(en, BACK)
+    en.cmd("next")
+    en.text("can we push the scope statement by 2 weeks?")
+    scope = next(a for a in en.conv.company.actions if "scope statement" in a.title_en)
+    assert scope.title_en in en.said() and "2027-01-20" in en.said(), en.said()
+    en.text("yes")
+    assert _due(en, f"action:{scope.id}") == date(2027, 1, 20)
+
+
+def test_two_actions_fitting_the_words_are_offered_not_guessed(zh: Driver) -> None:
+    plan_every_gap(zh)
+    advance_to(zh, BACK)
+    key = _card_key(zh)
+    before = {a.id: a.due for a in zh.conv.company.actions}
+    zh.text("能不能把台账往后推两周？")
+    assert {a.id: a.due for a in zh.conv.company.actions} == before
+    moves = [b for b in zh.buttons if "|fact|action:" in b.data]
+    assert len(moves) == 2 and not any(key in b.data for b in moves), zh.said()
+    zh.press(moves[0].data)
+    _, _, moved, day = moves[0].data.split("|")
+    assert _due(zh, moved) == date.fromisoformat(day)
