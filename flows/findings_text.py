@@ -41,7 +41,10 @@ INTRO = re.compile(
     + _START
     + r"(?:内审)?(?:发现|开)?的?(?:两|三|几|[2-9])?[个条项]?(?:问题|不符合项?)分?别?是"
     r"|" + _START + r"(?:the\s+)?(?:internal\s+audit\s+)?(?:findings?|issues|nonconformities)"
-    r"\s+(?:were|are)\b:?",
+    r"\s+(?:were|are)\b:?"
+    r"|" + _START + r"(?:we\s+(?:got|had|found)\s+)?(?:\d+|two|three|four|five|six|some|a\s+few)\s+"
+    r"(?:minor\s+|major\s+)?(?:findings?|issues|problems|nonconformities|ncs)\s*(?:[:：]|,?\s+"
+    r"(?:namely|being)\b)",
     re.I,
 )
 _SPLIT = re.compile(r"[；;\n]|(?<=[。.])\s*|\band\b(?=\s+(?:the\s+)?(?:other|second|third))", re.I)

@@ -234,7 +234,7 @@ def reschedule(ctx: Ctx) -> list[Moved]:
         action = _action(ctx, action_id) if action_id else None
         if action is None:
             continue
-        new = next_working_day(need)
+        new = next_working_day(max(need, ctx.today))  # moved, so never into the past
         action.due = new
         dates[item.key] = new
         if item.key == "operate" and "eligible" in dates:  # derived from the start

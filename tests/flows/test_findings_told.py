@@ -390,3 +390,22 @@ def test_a_findings_two_deadlines_on_one_day_are_one_line_in_status_and_reminder
         said = zh.said()
         assert said.count("范围说明不清楚") == 1, said
         assert "不符合项纠正及证据提交：范围说明不清楚" in said
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "internal audit was on november 20, 3 findings: ledger missing fee dates, two "
+            "contracts not reviewed, training records incomplete"),
+     ("zh", "内审11月20号做的，3个问题：台账缺缴费日期，两份合同没审查，培训记录不全")],
+)  # fmt: skip
+def test_the_audit_day_and_its_counted_findings_in_one_message(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    """All at once, as an owner back from the audit writes it (it went to the FAQ)."""
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|running")
+    d.text("2026-06-01")
+    d.text(said)
+    audit = {e.key: e for e in d.conv.company.events}.get("internal_audit")
+    assert audit is not None and audit.on == date(2026, 11, 20) and audit.done, d.said()
+    assert len(_findings(d)) == 3
