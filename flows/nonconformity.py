@@ -132,9 +132,21 @@ def ask_text(ctx: Ctx, still: int = 0, days: int = 0, grade: str | None = None) 
     return [PROMPT]
 
 
+# "both NCs are closed, evidence sent" where a description was asked: news, not a finding
+_CLOSING = re.compile(
+    r"(?:both|all|they|them|ncs?|findings?|不符合项?|问题|都|已经|全部).{0,24}"
+    r"(?:closed|fixed|resolved|sorted|关闭|关了|整改完|改完了|处理完)",
+    re.I,
+)
+
+
 def take_text(ctx: Ctx, text: str) -> Out | None:
     if looks_like_question(text):
         return None
+    if says_nothing_new(text):  # "yes", "ok": no description
+        return [ctx.reply("nc_text_not_answer"), PROMPT]
+    if _CLOSING.search(text) and len(text) <= MAX_CLOSING_TEXT:
+        return [ctx.reply("nc_text_closing"), PROMPT]
     if (days := days_said(text)) is not None:  # "they said fix within 2 weeks": no finding
         return [*_deadline_told(ctx, days), PROMPT]
     kept = {k: v for k, v in (ctx.pending.data if ctx.pending else {}).items() if k in _KEPT}
@@ -352,6 +364,7 @@ _DEADLINE = re.compile(
     re.I,
 )
 MAX_DEADLINE_TEXT = 80
+MAX_CLOSING_TEXT = 60
 
 
 def days_said(text: str) -> int | None:
@@ -375,8 +388,11 @@ def without_deadline(listed: list[str]) -> tuple[list[str], int | None]:
     days: int | None = None
     kept: list[str] = []
     for finding in listed:
-        clauses = [c.strip() for c in re.split(r"[，,；;]", finding)]
+        clauses = [c.strip() for c in re.split(r"[，,；;]|(?<=[。.])\s+", finding) if c.strip()]
         given = [(c, d) for c in clauses if (d := days_said(c)) is not None]
+        if given and len(given) == len(clauses):  # "…; we have 30 days": no finding at all
+            days = days or given[0][1]
+            continue
         if given and len(given) < len(clauses):
             days = days or given[0][1]
             rest = [c for c in clauses if c not in dict(given)]

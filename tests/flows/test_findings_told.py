@@ -409,3 +409,35 @@ def test_the_audit_day_and_its_counted_findings_in_one_message(
     audit = {e.key: e for e in d.conv.company.events}.get("internal_audit")
     assert audit is not None and audit.on == date(2026, 11, 20) and audit.done, d.said()
     assert len(_findings(d)) == 3
+
+
+def test_findings_listed_after_a_colon_with_the_deadline_last_are_both_recorded(
+    en: Driver,
+) -> None:
+    _stage1_held(en)  # "stage 1 raised 2 findings": the first description is asked
+    en.conv.user.pending = None
+    en.text(
+        "stage 1 raised 2 minor NCs: training effectiveness not evaluated; one supplier "
+        "contract missing IP clause. we have 30 days"
+    )
+    texts = [nc.description for nc in en.conv.company.nonconformities]
+    assert texts == [
+        "training effectiveness not evaluated",
+        "one supplier contract missing IP clause",
+    ]
+    assert all(nc.evidence_due == previous_working_day(STAGE1 + timedelta(days=30))
+               for nc in en.conv.company.nonconformities)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "yes"), ("en", "both NCs are closed, evidence sent"), ("zh", "都整改完了")],
+)
+def test_no_description_is_taken_from_a_yes_or_from_closing_news(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    _stage1_held(d)
+    d.text(said)
+    assert not d.conv.company.nonconformities
+    assert d.conv.user.pending is not None and d.conv.user.pending.flow == "nc_text", d.said()
