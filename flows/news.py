@@ -22,12 +22,12 @@ CB_NAME_MAX = 40
 
 _ZH_VERB = (
     r"(?:报了|报的|报名了|找了|找的|选了|选的|选定了?|定了|定的|用的|用了|申请了|签了|签的|联系了|"
-    r"交给了?|委托了?|跟|和|与)"
+    r"交给了?|委托了?|跟|和|与|向|给)"
 )
 # "报了中知认证", "找的中知（北京）认证有限公司": a name that ends as a body's name does.
 _ZH_NAMED = re.compile(
     _ZH_VERB + r"\s*(?P<name>[\w（）()·&\-]{1,24}?认证(?:有限责任公司|有限公司|中心|集团|公司)?)"
-    r"(?![\w（）()])(?!机构)"
+    r"(?:(?![\w（）()])|(?=提交|申请|签了|报了|审核))(?!机构)"
 )
 # "认证机构是中知", "认证机构选了中规认证"
 _ZH_IS = re.compile(
@@ -43,6 +43,11 @@ _EN_NAMED = re.compile(
     r"\b(?:applied|apply(?:ing)?|signed(?:\s+up)?|booked|went|going|go|chose|chosen|picked|"
     r"selected|using|use|contracted|engaged|(?:sent|submitted)\s+(?:the|our)\s+application)"
     r"\s+(?:(?:with|to|for)\s+)?" + _EN_NAME
+)
+# "we applied on june 1 with CQC", "signed the contract last week with CQC"
+_EN_WITH = re.compile(
+    r"\b(?:applied|application|signed|booked|contract)\b[^.;!?]{0,30}?\b(?:with|to|through|via)\s+"
+    + _EN_NAME
 )
 _EN_IS = re.compile(
     r"\b(?:cb|certification\s+body|certifier|registrar|certification\s+company)\s+(?:is|will\s+be|"
@@ -69,7 +74,7 @@ def cb_name_in(text: str) -> str | None:
                 return name[:CB_NAME_MAX]
     if not _EN_CONTEXT.search(text) and not _EN_IS.search(text):
         return None
-    for pattern in (_EN_AS, _EN_IS, _EN_NAMED):
+    for pattern in (_EN_AS, _EN_IS, _EN_NAMED, _EN_WITH):
         for m in pattern.finditer(text):
             name = clean_name(m.group("name")).strip(" .")
             words = name.split()

@@ -15,6 +15,8 @@ from tests.flows.timeline_walk import assess_and_plan
     [("我们报了中知认证", "中知认证"), ("找的中知（北京）认证有限公司", "中知（北京）认证有限公司"),
      ("认证机构是中规认证", "中规认证"), ("认证机构定的华夏认证中心", "华夏认证中心"),
      ("we applied with CQC", "CQC"), ("we chose ZZBC as our certification body", "ZZBC"),
+     ("we applied on june 1 with CQC", "CQC"), ("6月1号向中知认证提交了申请", "中知认证"),
+     ("我们向认证机构提交了申请", None), ("we applied to the CB on june 1", None),
      ("our CB is China Quality Certification Centre", "China Quality Certification Centre"),
      ("signed the contract, we went with CQC last week", "CQC"),
      # the certification itself, a kind of body, a consultant, a question: no name
