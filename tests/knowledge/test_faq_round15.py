@@ -69,3 +69,19 @@ def test_round15_aspects_shown(kb: Knowledge, text: str, entry_id: str) -> None:
     match = kb.matcher.match(text)
     shown = [match.entry.id] if match.entry else [e.id for e in match.suggestions]
     assert entry_id in shown, (text, match.status, shown)
+
+
+@pytest.mark.parametrize(
+    ("text", "entry_id"),
+    [
+        ("what will the auditor check at stage 2", "faq.stage2-what-happens"),
+        ("二阶段审核员一般看什么", "faq.stage2-what-happens"),
+        ("what does the auditor look at in stage 1", "faq.stage1-what-happens"),
+    ],
+)
+def test_which_stage_is_asked_about_is_the_one_answered(
+    kb: Knowledge, text: str, entry_id: str
+) -> None:
+    """The stage 1 answer names stage 2 ("ready for stage 2"): "check in stage 2" got it."""
+    match = kb.matcher.match(text)
+    assert match.status == "answered" and match.entry is not None and match.entry.id == entry_id
