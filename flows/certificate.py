@@ -6,12 +6,13 @@ import re
 from datetime import date
 from functools import cache
 
-from flows import confirm, internal_findings, position, timeline_edit
+from flows import confirm, facts, internal_findings, position, timeline_edit
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
 from flows.known import timeline_of
 from flows.natural import AnswerKind, Option, options_from, parse_answer, parse_count
+from flows.natural.text import has_cjk
 from flows.phrasing import agrees, says_nothing_new
 from flows.reading import Got, date_examples, find_date, read_choice, read_date
 from flows.registry import Flow, Input, Verb
@@ -109,7 +110,7 @@ def edition(ctx: Ctx, value: str) -> Out | None:
         position.place(ctx, Stage.RUNNING)
         return [record, ctx.reply("cert_2013"), SHOW_NEXT]
     said = p.data.get(SAID, "")
-    ctx.wait_for(INPUT, "number")
+    ctx.wait_for(INPUT, "number", **{k: v for k, v in p.data.items() if k == "issued"})
     if said and (names_number(said) or _number_and_date(ctx, said) is not None):  # told ahead
         out = typed(ctx, said) or [PROMPT]
         kept = ctx.pending.data if ctx.pending else {}
@@ -129,6 +130,9 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return expires_pressed(ctx, _default_expiry(ctx))
     if intent is not None:
         return None  # "下一步" asks the same question again (resumable); "谢谢" is thanks
+    if facts.names_event(text) and not names_number(text) and not _ISSUE_WORDS.search(text):
+        # "今年的监督审核还没做", "管评下周开": the year's audits, asked right after
+        return [ctx.reply("cert_finish_first"), PROMPT]
     if p.field == "expires" and (years := _validity_said(text)) is not None:
         issued = date.fromisoformat(p.data["issued"])  # "valid 3 years", "有效期三年"
         return expires_pressed(ctx, fmt_date(default_expiry(issued, years)))
@@ -138,6 +142,10 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         found = read_choice(ctx, text, _edition_options())
         if not isinstance(found, str) and (told := _issued_after_2013(ctx, text)) is not None:
             return _edition_from_issue_date(ctx, told)
+        if not isinstance(found, str) and (day := _issue_date_alone(ctx, text)) is not None:
+            # "去年11月20号发的": kept; in the transition years either edition was issued
+            ctx.wait_for(INPUT, "edition", **{**p.data, "issued": fmt_date(day)})
+            return [ctx.reply("cert_issued_kept_edition", issued=fmt_date(day)), PROMPT]
         return edition(ctx, found) if isinstance(found, str) else found
     if p.field == "number":
         if (both := _number_and_date(ctx, text)) is not None:  # "8月20号发的，证书号 165IP…"
@@ -157,6 +165,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
             return [ctx.reply("cert_issued_kept", issued=fmt_date(alone)), PROMPT]
         number = _LEAD_IN.sub("", " ".join(text.split())).strip(" 。.")
         no_digit = not any(ch.isdigit() for ch in number)  # "we closed the NCs" is no number
+        no_digit = no_digit or has_cjk(number)  # "内审是10月做的": numbers are letters and digits
         edition_said = _EDITION_SAID.fullmatch(number) is not None  # "23版": no number
         if (
             not 1 <= len(number) <= MAX_NUMBER

@@ -206,7 +206,7 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
         return []
     p = ctx.pending
     if p and p.flow == INPUT and p.field in filled:  # the next question was just answered
-        ctx.wait_for(INPUT, first_missing(ctx))
+        ctx.wait_for(INPUT, first_missing(ctx), **{k: v for k, v in p.data.items() if k in _SAID})
     _keep_stage(ctx, stage)
     _keep(ctx, CERT_SAID, cert)
     c = ctx.company
@@ -275,7 +275,10 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if tells_intent(v) and (head == v or tells_intent(head)):
         # "我们想搞贯标，不知道从哪开始": why they came, the name is still to come (a name first,
         # "Sunrise Optics, …, certified under the 2023 standard", is a name)
-        key = "name_after_intent_certified" if tells_certified(v) else "name_after_intent"
+        certified = tells_certified(v)
+        if certified:  # "我们去年拿的证，想让你提醒我们年审": the stage, kept for its turn
+            _keep_stage(ctx, option_label(ctx, "stage", Stage.CERTIFIED.value))
+        key = "name_after_intent_certified" if certified else "name_after_intent"
         return [ctx.reply(key), PROMPT]
     if told_trade(head) and not names_company(v):  # "做软件的，大概120人": what, not who
         return [ctx.reply("name_in_words"), PROMPT]
@@ -294,9 +297,19 @@ def _bucket_or_count(ctx: Ctx, fieldname: str, v: str, maximum: int) -> int | Ou
     return read_count(ctx, v, maximum, f"count_examples_{fieldname}")
 
 
+_NOT_PEOPLE = re.compile(
+    r"版|年|月|号|编号|证书|专利|商标|软著|\b(?:edition|version|year|patents?|trademarks?|cert)\b",
+    re.I,
+)
+
+
 def _headcount(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if not pressed and extras.names_places(v) and not extras.counts_people(v):
         return [PROMPT]  # "just one factory": the sites, noted ahead; the headcount still asked
+    if not pressed and (people := extras.people_count(v)) is not None:
+        v = str(people)  # "恒通精密，80人左右，做机加工的": the clause that counts people
+    elif not pressed and _NOT_PEOPLE.search(v):  # "2023版的", "3个专利": no headcount
+        return [ctx.reply("headcount_not_this"), PROMPT]
     n = _bucket_or_count(ctx, "headcount", v, MAX_HEADCOUNT)
     if not isinstance(n, int):
         return n
@@ -411,7 +424,17 @@ def _goal_told(ctx: Ctx, v: str) -> Out:
     return []
 
 
+def _certified_said(v: str) -> bool:
+    """ "证书编号165IP…", "2023版的", "我们去年拿的证": where they stand is certified."""
+    named = certificate_told_in(v) or tells_certified(v) or certificate_edition_in(v)
+    return bool(named) and not says_goal(v)
+
+
 def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    told = v
+    if not pressed and _certified_said(v):
+        _keep(ctx, CERT_SAID, certificate_told_in(v))  # the number, kept for its question
+        v = Stage.CERTIFIED.value
     found = v if v in CHOICES["stage"] else read_choice(ctx, v, options(ctx, "stage"))
     if not isinstance(found, str):
         return found
@@ -425,7 +448,7 @@ def _stage(ctx: Ctx, v: str, pressed: bool) -> Out | None:
             echo = ctx.reply("date_echo", date=format_date(since, ctx.lang))
             return [*out, echo, *finish(ctx)]
         return [*out, *_ask_next(ctx, "since")]
-    return [*out, *finish(ctx, "" if pressed else v)]
+    return [*out, *finish(ctx, "" if pressed else told)]
 
 
 _SKIPS = (AnswerKind.UNSURE, AnswerKind.NO)

@@ -133,6 +133,13 @@ def past_greeting(text: str) -> str:
     return _GREETING.sub("", text, count=1)
 
 
+def people_count(text: str) -> int | None:
+    """The people a clause of the text counts ("80人左右" → 80), or None."""
+    m = _PEOPLE.search(text)
+    count = parse_count(m.group(0).replace(",", "")) if m else None
+    return count.value if count is not None else None
+
+
 def counts_people(text: str) -> bool:
     """ "120来人", "about 45 people": the text counts people."""
     return _PEOPLE.search(text) is not None

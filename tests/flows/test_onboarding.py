@@ -633,3 +633,54 @@ def test_asking_for_the_assessment_in_words_starts_it(kb: Knowledge, lang: str, 
     d.cmd("help")  # the card's offer has lapsed
     d.text(said)
     assert d.conv.user.pending is not None and d.conv.user.pending.flow == "assess"
+
+
+def test_a_certified_owner_onboards_in_their_own_words(zh: Driver) -> None:
+    """Here to keep a certificate alive: why they came is no name, "2023版的" is no headcount
+    of 2023 and says certified, and news of this year's audits never fills a certificate
+    field ("内审是10月做的" was taken as the certificate number)."""
+    zh.cmd("start")
+    zh.text("你好，我们去年拿的证，想让你提醒我们年审")
+    assert not zh.conv.company.name
+    zh.text("恒通精密机械有限公司，80人左右，做机加工的，一个厂")
+    c = zh.conv.company
+    assert (c.name, c.headcount, c.industry, c.sites) == (
+        "恒通精密机械有限公司",
+        80,
+        "manufacturing",
+        1,
+    )
+    assert c.stage is Stage.CERTIFIED  # told with the first message
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "edition"
+    zh.text("今年的监督审核还没做")  # news, not the edition nor an issue date
+    assert "先把证书登记完" in zh.said()
+    zh.text("2023版的")
+    zh.text("内审是10月做的")  # no certificate number
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "number"
+    zh.text("证书编号165IP24000789R0M")
+    zh.text("去年11月20号发的")
+    zh.text("管评下周开")  # no expiry date
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "expires"
+    zh.text("对")
+    cert = zh.conv.company.certificate
+    assert cert is not None and cert.number == "165IP24000789R0M"
+    assert (cert.issued, cert.expires) == (date(2025, 11, 20), date(2028, 11, 19))
+
+
+@pytest.mark.parametrize("said", ["2023版的", "3个专利"])
+def test_an_edition_or_a_count_of_rights_is_no_headcount(zh: Driver, said: str) -> None:
+    zh.cmd("start")
+    zh.text("恒通")
+    zh.text(said)
+    assert not zh.conv.company.headcount
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "headcount"
+
+
+def test_the_issue_date_said_for_the_edition_is_kept(zh: Driver) -> None:
+    zh.onboard("恒通", "2|ob|stage|certified")
+    zh.text("去年11月20号发的")
+    assert "2025-11-20" in zh.said()
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "edition"
+    zh.press("2|cert.edition|2023")
+    zh.text("165IP24000789R0M")
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "expires"

@@ -255,7 +255,9 @@ def test_a_surveillance_result_with_a_counted_finding_keeps_the_booked_day(kb: K
     from tests.flows.test_told_outcomes import _certified
 
     d = Driver(kb, "en")
+    advance_to(d, date(2027, 7, 1))  # the certificate's issue date is in the past
     _certified(d, "2027-06-28")
+    assert d.conv.company.certificate is not None
     d.conv.user.lang = "en"
     advance_to(d, date(2028, 5, 2))
     d.text("the surveillance audit is booked for may 19")
