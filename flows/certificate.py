@@ -137,8 +137,12 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         issued = date.fromisoformat(p.data["issued"])  # "valid 3 years", "有效期三年"
         return expires_pressed(ctx, fmt_date(default_expiry(issued, years)))
     if p.field == "edition":
-        if parse_answer(text) is AnswerKind.UNSURE:  # the certificate says it; 2013 has ended
+        if says_nothing_new(text):  # "ok", "yes", "not sure": the certificate says it
             return [ctx.reply("cert_edition_hint"), PROMPT]
+        if edition_in(text) is None and (names_number(text) or _CODE.search(text)):
+            # "the number is 165IP…, issued on 10 March 2025": kept for the questions after
+            ctx.wait_for(INPUT, "edition", **{**p.data, SAID: text})
+            return [ctx.reply("cert_kept_edition_next"), PROMPT]
         found = read_choice(ctx, text, _edition_options())
         if not isinstance(found, str) and (told := _issued_after_2013(ctx, text)) is not None:
             return _edition_from_issue_date(ctx, told)

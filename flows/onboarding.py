@@ -78,8 +78,8 @@ def ask(ctx: Ctx) -> Out:
     """The pending onboarding question (the first unanswered one when none is set)."""
     p = ctx.pending
     fieldname = p.field if p and p.flow == INPUT and p.field else first_missing(ctx)
-    said = p.data.get(STAGE_SAID) if p and p.flow == INPUT else None
-    ctx.wait_for(INPUT, fieldname, **({STAGE_SAID: said} if said else {}))
+    kept = {k: v for k, v in p.data.items() if k in _SAID} if p and p.flow == INPUT else {}
+    ctx.wait_for(INPUT, fieldname, **kept)  # what was told ahead waits for its question
     buttons: list[list[Button]] = []
     if fieldname in CHOICES:
         opts = CHOICES[fieldname]
@@ -109,7 +109,8 @@ def _ask_next(ctx: Ctx, fieldname: str) -> Out:
 
 STAGE_SAID = "stage_said"  # pending data: the stage told before its question
 CERT_SAID = "cert_said"  # pending data: a certificate's number (and issue date) told ahead
-_SAID = (STAGE_SAID, CERT_SAID)
+EDITION_SAID = "edition_said"  # pending data: the certificate's edition told ahead
+_SAID = (STAGE_SAID, CERT_SAID, EDITION_SAID)
 
 
 def _record(ctx: Ctx, fieldname: str, label: str) -> Reply:
@@ -191,6 +192,8 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
 
     def industry_of(clause: str) -> str | None:  # an option, else a trade said as one
         trade = told_trade(clause)
+        if not trade and fieldname == "name" and _plain_trade(ctx, clause):
+            trade = clean_name(clause)  # "Sunrise Optics Ltd, 200 staff, optical lenses"
         return _industry_in(ctx, clause) or (trade[:MAX_INDUSTRY] if trade else None)
 
     filled = extras.absorb(ctx, value, fieldname, industry_of, limits)
@@ -345,6 +348,9 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         return None
     elif says_nothing_new(v):  # "有", "ok", "不知道": no industry named
         return [ctx.reply("industry_in_words"), PROMPT]
+    elif certificate_edition_in(v):  # "2023 edition": the certificate's, kept for its question
+        _keep(ctx, EDITION_SAID, v)
+        return [ctx.reply("industry_not_edition"), PROMPT]
     elif _not_an_industry(ctx, v):  # "两个厂区…", "明年6月底", "老板亲自管"
         return [ctx.reply("industry_unclear"), PROMPT]
     else:  # any other industry, in the user's own words: read back, since we guessed
@@ -378,6 +384,21 @@ _WHO = re.compile(
     r"|\b(?:boss|owner|ceo|manager|nobody|no\s+one|myself|in\s+charge|handles?|part[- ]time)\b",
     re.I,
 )
+
+
+def _plain_trade(ctx: Ctx, clause: str) -> bool:
+    """A clause after the name that can only be what the company does ("optical lenses",
+    "注塑件"): no count, date, stage, wish, certificate or sentence to us in it."""
+    said = clause.strip()
+    if not said or any(ch.isdigit() for ch in said) or looks_like_question(said):
+        return False
+    if extras.company_form(said) or len(said) < 3 or names_company(said):  # "Ltd.", "叫…公司"
+        return False
+    if tells_intent(said) or tells_certified(said) or says_goal(said):
+        return False
+    if certificate_edition_in(said) or _certified_said(said):
+        return False
+    return not _not_an_industry(ctx, said)
 
 
 def _not_an_industry(ctx: Ctx, v: str) -> bool:
@@ -491,6 +512,7 @@ def finish(ctx: Ctx, told: str = "") -> Out:
     rules = ctx.kb.rules.practice.reminders
     p = ctx.pending
     cert = certificate_told_in(told) or (p.data.get(CERT_SAID, "") if p else "")
+    edition_said = p.data.get(EDITION_SAID, "") if p else ""
     ctx.clear_pending()
     ctx.company.onboarded = True
     ctx.company.timezone = ctx.options.default_timezone or rules.default_timezone
@@ -501,7 +523,8 @@ def finish(ctx: Ctx, told: str = "") -> Out:
     out: Out = [ctx.reply("onboarded", company=ctx.company.name, profile=profile_line(ctx))]
     if stage is Stage.CERTIFIED:
         ctx.wait_for(CERT_INPUT, "edition", **({CERT_KEPT: cert} if cert else {}))
-        said = certificate_edition_in(told)  # "certified in 2022 under the 2013 version"
+        # "certified in 2022 under the 2013 version", or "2023 edition" told at another question
+        said = certificate_edition_in(told) or certificate_edition_in(edition_said)
         if said is not None and (taken := certificate_edition(ctx, said)) is not None:
             return [*out, *taken]
         return [*out, PROMPT]

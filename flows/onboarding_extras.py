@@ -98,6 +98,11 @@ _SUFFIX = re.compile(
 )
 
 
+def company_form(text: str) -> bool:
+    """ "Ltd.", "Co.", "有限公司": the end of a name, cut off by a comma."""
+    return _SUFFIX.match(text.strip()) is not None
+
+
 def name_part(text: str) -> str:
     """The name at the head of a message ("Sunrise Optics Ltd, optical lenses" → "Sunrise
     Optics Ltd"; "Acme Co., Ltd., 120 people" → "Acme Co., Ltd.")."""

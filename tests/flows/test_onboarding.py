@@ -300,8 +300,8 @@ def test_onboarding_reads_natural_answers_and_reads_the_profile_back(zh: Driver)
      ("en", "Hengtong Precision Co., Ltd., about 120 people, two plants",
       "Hengtong Precision Co., Ltd.", (120, "", 2), "Also noted: 120 employees, 2 sites"),
      ("en", "Sunrise Optics Ltd, about 200 staff, optical lenses, 2 plants, certified under the "
-            "2023 standard", "Sunrise Optics Ltd", (200, "", 2),
-      "Also noted: 200 employees, 2 sites"),
+            "2023 standard", "Sunrise Optics Ltd", (200, "optical lenses", 2),
+      "Also noted: 200 employees, industry “optical lenses”, 2 sites"),
      ("en", "Acme Tools, we make machined parts, 45 staff", "Acme Tools",
       (45, "manufacturing", None), "Also noted: 45 employees, industry “Manufacturing”")],
 )  # fmt: skip
@@ -316,7 +316,10 @@ def test_facts_told_with_the_name_are_kept_and_not_asked_again(
     assert noted in d.said()
     pending = d.conv.user.pending
     missing = [f for f in ("industry", "sites") if not getattr(c, f)] or ["stage"]
-    assert pending is not None and pending.field == missing[0]
+    # all of it told, the stage and edition too: onboarded, the certificate's number is next
+    assert pending is not None and (
+        pending.field == missing[0] or (c.onboarded and pending.field == "number")
+    )
 
 
 def test_an_industry_told_at_the_headcount_question_is_kept(zh: Driver) -> None:
@@ -684,3 +687,27 @@ def test_the_issue_date_said_for_the_edition_is_kept(zh: Driver) -> None:
     zh.press("2|cert.edition|2023")
     zh.text("165IP24000789R0M")
     assert zh.conv.user.pending is not None and zh.conv.user.pending.field == "expires"
+
+
+def test_the_edition_said_at_the_industry_question_is_kept_for_the_certificate(
+    en: Driver,
+) -> None:
+    en.cmd("start")
+    en.text("hello, we got certified last year and need help keeping the cert")
+    en.text("Sunrise Optics Ltd, 200 staff, 2 plants")
+    en.text("2023 edition")  # at the industry question
+    assert not en.conv.company.industry and "Edition noted" in en.said()
+    en.text("optical lenses")
+    assert en.conv.company.industry == "optical lenses"
+    # the stage (told first) and the edition (told ahead) are not asked again
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "number"
+
+
+def test_the_number_and_date_said_at_the_edition_question_are_kept(en: Driver) -> None:
+    en.onboard("Sunrise", "2|ob|stage|certified")
+    en.text("the number is 165IP24000321R1M, issued on 10 March 2026")
+    en.press("2|cert.edition|2023")
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "expires"
+    en.text("ok")
+    cert = en.conv.company.certificate
+    assert cert is not None and cert.number == "165IP24000321R1M"
