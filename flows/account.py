@@ -157,6 +157,31 @@ def setting_said(text: str) -> tuple[str, str] | None:
 # --- pausing reminders (``flows.pause``) ----------------------------------------------------
 
 
+# The project put on hold ("老板说先不搞了", "we're putting this on hold for now"): kept as it
+# is, and the digest can stop until they come back.
+_ON_HOLD = re.compile(
+    r"先不(?:搞|做|弄|贯标|认证)了|暂停(?:一下)?(?:贯标|项目|认证)|先放一放|先放放|先停一停|先缓一缓"
+    r"|缓一缓再|搁置|暂时不(?:搞|做)了|不搞了|不做了"
+    r"|\b(?:on\s+hold|hold\s+off|pause\s+(?:the\s+)?(?:project|certification|whole\s+thing)"
+    r"|stop\s+for\s+now|shelve\s+(?:it|this|the\s+project))\b",
+    re.I,
+)
+
+
+def on_hold(ctx: Ctx, text: str) -> Out | None:
+    """The certification put off: nothing is lost, and the digest can pause until later."""
+    if not ctx.company.onboarded or len(text) > 60 or not _ON_HOLD.search(text):
+        return None
+    pause = ctx.button("on_hold_pause_btn", "acc.pause")
+    reply = ctx.reply("on_hold", [[pause]])
+    reply.offer = pause.data  # "好" pauses the digest
+    return [reply]
+
+
+def pause_verb(ctx: Ctx) -> Out:
+    return pause_command(ctx, "")
+
+
 def pause_command(ctx: Ctx, args: str) -> Out:
     """/pause: no digest until /resume; /pause 2周: for that long. Risks still come."""
     user, tz = ctx.user, zone(ctx.company.timezone)
@@ -267,6 +292,7 @@ FLOW = Flow(
     ),
     verbs=(
         Verb("lang", set_lang, arity=1, needs_company=False, right="user"),
+        Verb("acc.pause", pause_verb, right="user"),
         Verb("del.yes", delete_yes, arity=1, needs_company=False, right="user"),
         Verb("del.no", delete_no, arity=1, needs_company=False, right="user"),
     ),

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 
 from flows import (
@@ -26,6 +27,7 @@ from flows import (
     news,
     nextstep,
     overdue,
+    owner_told,
     plan,
     position,
     preconditions,
@@ -52,6 +54,7 @@ from flows.natural import AnswerKind, parse_answer
 from flows.onboarding import INPUT as ONBOARDING_INPUT
 from flows.phrasing import asks_meaning, looks_like_question, says_go
 from flows.reading import find_date
+from flows.registry import Input
 from flows.state import Conversation, Pending
 from flows.told import counts_findings
 from flows.told import recognise as told_outcome
@@ -403,50 +406,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         if inp is not None:
             return [ctx.reply("choice_not_understood"), Prompt()]
         return [ctx.reply("number_alone", n=value.strip()[:12])]
-    if ctx.pending is None and (numbered := plan.numbers_done(ctx, value)) is not None:
-        return numbered  # "2 3 4都整改完了" after /plan: those items
-    if ctx.pending is None and (told := told_outcome(ctx, value)) is not None:
-        return told  # "拿到证书了", "不符合项整改完了": the flow that records it
-    if ctx.pending is None and (asked := reminder_asked.recognise(ctx, value)) is not None:
-        return [*asked, ShowNext()]  # "remind me 2 weeks before the internal audit"
-    if ctx.pending is None and ctx.company.onboarded and (days := reminders.later_said(value)):
-        return [SnoozeLast(days)]  # "明天再提醒我": the last reminder's ⏰, in words
-    if ctx.pending is None and (fewer := reminder_asked.less_often(ctx, value)) is not None:
-        return fewer  # "别每天都发，一周一次就行": they come only when something is due
-    if ctx.pending is None and ctx.company.onboarded and (said := account.setting_said(value)):
-        return command(ctx, *said)  # "提醒改成下午3点", "change my timezone to New York"
-    if ctx.pending is None and (ticked := preconditions.told(ctx, value)) is not None:
-        return ticked  # "没有行政处罚": a condition the certification body checks
-    if ctx.pending is None and (all_later := overdue.told_all_moved(ctx, value)) is not None:
-        return all_later  # "逾期的这几项都推到2月22号": every overdue action, one date
-    if (
-        (ctx.pending is None or ctx.pending.flow == OFFER)
-        and not plan.names_target(value)
-        and (put_off := steps_told.pushed(ctx, value))
-    ):
-        ctx.clear_pending()
-        return put_off  # "手册往后推两周": that action, not the target date
-    if ctx.pending is None and (target := plan.target_said(ctx, value)) is not None:
-        return target  # "目标改到明年6月底", "change the target date"
-    if (inp is None or inp.lapses) and (feasible := plan.feasibility_asked(ctx, value)):
-        ctx.clear_pending()  # "明年6月底能不能搞定": from the assessment's earliest date
-        return feasible
-    if ctx.pending is None and (goal := plan.goal_said(ctx, value)) is not None:
-        return [*goal, ShowNext()]  # "希望明年6月底前拿证": the target, or kept for the plan
-    if ctx.pending is None and (slower := plan.more_time(ctx, value)) is not None:
-        return slower  # "计划太紧了": the target can move
-    if ctx.pending is None and (found := internal_findings.recognise(ctx, value)) is not None:
-        return found  # "第一个是合同没审，第二个是…": corrective actions in the plan
-    if ctx.pending is None and (pair := facts_pair.recognise(ctx, value)) is not None:
-        return pair  # "内审5月15号，管评一周后": both read back together
-    if ctx.pending is None and (fact := facts.recognise(ctx, value)) is not None:
-        return fact  # "内审是3月15号做的": read back for one-tap confirmation
-    if ctx.pending is None and (updated := assessment_told.recognise(ctx, value)) is not None:
-        return updated  # "the policy is signed" before the plan: the assessment's answer
-    if ctx.pending is None and (step := steps_told.recognise(ctx, value)) is not None:
-        return step  # "合同签了", "the CB accepted our application": complete that step?
-    if ctx.pending is None and (lone := facts.lone_date(ctx, value)) is not None:
-        return lone  # "明年6月底" alone: the target date, or ask what it is the date of
+    if (read := _news_or_request(ctx, value, inp)) is not None:
+        return read
     offered = ctx.pending is None or ctx.pending.flow == OFFER  # nothing asked but an offer
     if offered and ctx.company.onboarded and asks_meaning(value):
         return [ctx.reply("meaning_of_next"), ShowNext()]  # "这个是啥意思" under a step card
@@ -473,6 +434,83 @@ def text(ctx: Ctx, raw: str) -> Out:
     if was_waiting:
         replies += [ctx.reply("repeat_prompt"), Prompt()]
     return replies
+
+
+# --- news and requests said with nothing asked -----------------------------------------------
+#
+# Tried in this order when nothing is asked but, at most, an offer (the card of "what's next",
+# a read-back): the first that reads the text withdraws the offer; when none does, the offer
+# stays for the FAQ's answer ("内审要几个人做？" under a card, then "好的").
+
+
+def _numbers_done(ctx: Ctx, value: str) -> Out | None:
+    return plan.numbers_done(ctx, value)  # "2 3 4都整改完了" after /plan: those items
+
+
+def _reminder_asked(ctx: Ctx, value: str) -> Out | None:
+    asked = reminder_asked.recognise(ctx, value)  # "remind me 2 weeks before the audit"
+    return [*asked, ShowNext()] if asked is not None else None
+
+
+def _later_said(ctx: Ctx, value: str) -> Out | None:
+    days = reminders.later_said(value) if ctx.company.onboarded else None
+    return [SnoozeLast(days)] if days else None  # "明天再提醒我": the last reminder's ⏰
+
+
+def _setting_said(ctx: Ctx, value: str) -> Out | None:
+    said = account.setting_said(value) if ctx.company.onboarded else None
+    return command(ctx, *said) if said else None  # "提醒改成下午3点", "timezone New York"
+
+
+def _pushed(ctx: Ctx, value: str) -> Out | None:
+    # "手册往后推两周": that action, not the target date
+    return None if plan.names_target(value) else steps_told.pushed(ctx, value)
+
+
+def _goal_said(ctx: Ctx, value: str) -> Out | None:
+    goal = plan.goal_said(ctx, value)  # "希望明年6月底前拿证": the target, or kept for the plan
+    return [*goal, ShowNext()] if goal is not None else None
+
+
+_RECOGNISERS: tuple[Callable[[Ctx, str], Out | None], ...] = (
+    _numbers_done,
+    told_outcome,  # "拿到证书了", "不符合项整改完了": the flow that records it
+    _reminder_asked,
+    _later_said,
+    reminder_asked.less_often,  # "别每天都发，一周一次就行"
+    _setting_said,
+    account.on_hold,  # "老板说先不搞了": kept, the digest can pause
+    preconditions.told,  # "没有行政处罚": a condition the certification body checks
+    overdue.told_all_moved,  # "逾期的这几项都推到2月22号"
+    _pushed,
+    owner_told.recognise,  # "把培训交给人事做", "put everything on me"
+    plan.target_said,  # "目标改到明年6月底"
+    plan.feasibility_asked,  # "明年6月底能不能搞定": from the assessment's earliest date
+    _goal_said,
+    plan.more_time,  # "计划太紧了": the target can move
+    internal_findings.recognise,  # "第一个是合同没审，第二个是…"
+    facts_pair.recognise,  # "内审5月15号，管评一周后"
+    facts.recognise,  # "内审是3月15号做的": read back for one-tap confirmation
+    assessment_told.recognise,  # "the policy is signed" before the plan
+    steps_told.recognise,  # "合同签了": complete that step?
+    facts.lone_date,  # "明年6月底" alone: the target date, or what it is the date of
+)
+
+
+def _news_or_request(ctx: Ctx, value: str, inp: Input | None) -> Out | None:
+    held = ctx.pending
+    if held is not None and held.flow != OFFER:
+        # a question is asked: only what an input that lapses lets through
+        feasible = plan.feasibility_asked(ctx, value) if inp is not None and inp.lapses else None
+        if feasible is not None:
+            ctx.clear_pending()
+        return feasible
+    for recognise in _RECOGNISERS:
+        ctx.clear_pending()
+        if (out := recognise(ctx, value)) is not None:
+            return out
+        ctx.conv.user.pending = held
+    return None
 
 
 def _lead_into(lead: str, asked: Out) -> Out:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from flows import roles
 from flows.context import Ctx
 from flows.phrasing import clean_name, denies, looks_like_question
 from flows.types import Out, Reply
@@ -46,7 +47,7 @@ _EN_NAMED = re.compile(
 )
 # "we applied on june 1 with CQC", "signed the contract last week with CQC"
 _EN_WITH = re.compile(
-    r"\b(?:applied|application|signed|booked|contract)\b[^.;!?]{0,30}?\b(?:with|to|through|via)\s+"
+    r"(?:\b(?:applied|application|signed|booked)\b[^.;!?]{0,30}?\b(?:with|to|through|via)|\bcontract\s+with)\s+"
     + _EN_NAME
 )
 _EN_IS = re.compile(
@@ -78,6 +79,8 @@ def cb_name_in(text: str) -> str | None:
         for m in pattern.finditer(text):
             name = clean_name(m.group("name")).strip(" .")
             words = name.split()
+            if roles.named(name) is not None:  # "give the contract review to HR"
+                continue
             if words and words[0].lower() not in _EN_NOT_A_NAME and "consult" not in name.lower():
                 return name[:CB_NAME_MAX]
     return None
@@ -101,7 +104,7 @@ def note_cb(ctx: Ctx, text: str) -> Reply | None:
 
 _KEY_PERSON_ZH = (
     r"(?:知产|知识产权|IP|ip)(?:负责人|经理|专员|主管)|管代|管理者代表|总经理|老板|法人|法定代表人|"
-    r"体系负责人|贯标负责人|内审员"
+    r"体系负责人|贯标负责人|负责人|内审员"
 )
 _PERSON_GONE = re.compile(
     rf"(?:{_KEY_PERSON_ZH}).{{0,8}}(?:离职|走了|辞职|换了|换人|不干了|调走|退休)"

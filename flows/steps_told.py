@@ -24,6 +24,7 @@ from flows.known import timeline_of
 from flows.natural.text import clip
 from flows.phrasing import denies, looks_like_question
 from flows.reading import find_date
+from flows.roles import roles_in, without_roles
 from flows.timeline import Item
 from flows.types import Button, Out, Reply
 from flows.workdays import next_working_day, previous_working_day
@@ -177,7 +178,7 @@ def named_action(ctx: Ctx, text: str, done: bool = False) -> Item | None:
     ]
     parts = [text, *[c for c in _CLAUSES.split(text) if c.strip()][:1]]
     for part in dict.fromkeys(parts):
-        if leaders := _leaders(part, open_actions, ctx.kb):
+        if leaders := fit_items(part, open_actions, ctx.kb):
             return leaders[0] if len(leaders) == 1 else None  # two fit alike: not guessed
     return None
 
@@ -195,17 +196,6 @@ def _callings(kb: Knowledge) -> dict[str, str]:
             called.setdefault(_named(name), q.id)
     _CALLINGS[id(kb)] = (kb, called)
     return called
-
-
-# Who does it, said with what is done ("合同人事还在弄", "HR is on the contracts"): not part of
-# the thing named, but it tells two titles apart by their owner.
-_ROLES = (
-    (re.compile(r"人事|人力|\bhr\b", re.I), "HR"),
-    (re.compile(r"老板|总经理|\b(?:boss|ceo|gm)\b", re.I), "Top management"),
-    (re.compile(r"销售|\bsales\b", re.I), "Sales"),
-    (re.compile(r"采购|\bpurchasing\b", re.I), "Purchasing"),
-    (re.compile(r"财务|\bfinance\b", re.I), "Finance"),
-)
 
 
 def recognise(ctx: Ctx, text: str) -> Out | None:
@@ -383,7 +373,7 @@ def _parts_named(ctx: Ctx, text: str) -> tuple[list[Item], list[str]]:
         action = named_action(ctx, part)
         if action is not None and action not in found:
             found.append(action)
-        elif action is None and len(_leaders(part, open_actions, ctx.kb)) > 1:
+        elif action is None and len(fit_items(part, open_actions, ctx.kb)) > 1:
             # "目标", "台账": fits two items alike; a remark ("全员都签到了") fits none
             named = _named(part)
             said = _DONE_TAIL.sub(
@@ -458,7 +448,7 @@ def pushed(ctx: Ctx, text: str) -> Out | None:
         return None
     said = _without_count(text, m)
     open_actions = [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
-    named = _leaders(said, open_actions, ctx.kb)
+    named = fit_items(said, open_actions, ctx.kb)
     if len(named) > 1:  # "把台账往后推两周" with two ledgers in the plan: which one?
         return _which_to_move(ctx, named[:MAX_TOLD_TOGETHER], m)
     action = named_action(ctx, said)
@@ -487,6 +477,9 @@ def _which_to_move(ctx: Ctx, items: list[Item], m: re.Match[str]) -> Out:
     return [Reply(ctx.t("action_move_which"), rows)]
 
 
+_ABOUT_REMINDERS = re.compile(r"提醒|摘要|时区|\b(?:remind\w*|digest|timezone|notification)", re.I)
+
+
 def _without_count(text: str, m: re.Match[str]) -> str:
     """The sentence without the time it is put off by ("push the scope statement by 2 weeks"
     keeps "the scope statement")."""
@@ -506,11 +499,13 @@ def card_put_off(ctx: Ctx, text: str) -> Out | None:
         return None
     if looks_like_question(text) and not _PUSH.search(text):  # "can we push it 2 weeks?"
         return None
+    if _ABOUT_REMINDERS.search(text):  # "提醒改到下午3点": the reminders' setting
+        return None
     if facts.names_event(text):  # "internal audit on Jan 11, the review two weeks later"
         return None
     said = _without_count(text, m) if (m := _PUSH.search(text)) else text
     open_actions = [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
-    named = _leaders(said, open_actions, ctx.kb)
+    named = fit_items(said, open_actions, ctx.kb)
     if named and item not in named:  # "把台账往后推两周" under another card: not this one
         return None
     if _STILL.search(text) and not _AHEAD.search(text):  # "还在弄": under way, due date kept
@@ -546,17 +541,15 @@ def _move_read_back(ctx: Ctx, action: Item, when: date) -> Out:
 
 def fitting(said: str, items: list[Item], kb: Knowledge | None = None) -> Item | None:
     """The one of ``items`` that ``said`` names ("the project IP search thing"), or None."""
-    leaders = _leaders(said, items, kb)
+    leaders = fit_items(said, items, kb)
     return leaders[0] if len(leaders) == 1 else None
 
 
-def _leaders(said: str, items: list[Item], kb: Knowledge | None = None) -> list[Item]:
+def fit_items(said: str, items: list[Item], kb: Knowledge | None = None) -> list[Item]:
     """The items whose titles fit what ``said`` names: [] when none fits, the one called so
     by owners or clearly ahead, or the two best when they fit alike."""
-    roles = {owner for pattern, owner in _ROLES if pattern.search(said)}
-    for pattern, _owner in _ROLES:
-        said = pattern.sub(" ", said)
-    named = _named(said)
+    roles = roles_in(said)
+    named = _named(without_roles(said))
     if not named:
         return []
     if kb is not None and (qid := _callings(kb).get(named)) is not None:

@@ -89,7 +89,7 @@ _PATTERNS: dict[Intent, list[str]] = {
         + r"(?:现在)?(?:到|在)哪(?:(?:一步|儿|里)了?|了)"
         + r"|"
         + _WHO
-        + r"(?:之前|上次|刚才|现在)?(?:进行|做|弄|搞|走)到哪(?:一步|儿|里)?了?",
+        + r"(?:之前|上次|刚才|现在)?(?:进行|做|弄|搞|走|说|聊)到哪(?:一步|儿|里)?了?",
         r"where are we(?: at| now)?|where do we stand|where were we|where did we (?:leave off|stop)"
         r"|where was i|where (?:are|were) we up to",
     ],
@@ -101,7 +101,8 @@ _PATTERNS: dict[Intent, list[str]] = {
     ],
     Intent.STATUS: [
         r"进度|我的进度|查看进度|看看进度|当前进度|进展|我的进展|状态|做到哪(?:一步|里)?了"
-        r"|(?:现在|目前)?(?:的)?(?:进度|进展)(?:怎么样|如何|咋样|怎样)",
+        r"|(?:我们|咱们|公司)?(?:现在|目前)?(?:的)?(?:进度|进展)(?:怎么样|如何|咋样|怎样)"
+        r"|(?:还有|还剩)(?:多少|几)(?:件|项|个)?(?:事|事情|任务|行动)?(?:没做|要做|没完成|没弄)",
         r"status|my status|progress|my progress|show (?:my )?progress|where am i"
         r"|how far am i|how am i doing",
     ],

@@ -1,0 +1,99 @@
+"""Who does what, said in words ("把培训交给人事做", "能不能把台账安排给研发", "把所有事情都
+安排给我", "give the contract review to HR", "put everything on me"): the owners of those plan
+actions, read back first, one "yes"."""
+
+from __future__ import annotations
+
+import re
+
+from flows import roles
+from flows.context import Ctx
+from flows.known import timeline_of
+from flows.registry import Flow, Verb
+from flows.steps_told import fit_items
+from flows.timeline import Item
+from flows.types import SHOW_NEXT, Out
+
+MAX_LEN = 80
+MAX_NAMED = 3  # what one button holds (64 bytes)
+EVERY = "*"
+
+_ZH = re.compile(
+    r"^(?:能不能|可不可以|可以)?(?:把|将)(?P<what>.+?)(?:都|全部|全)?(?:交给|安排给|分给|给|让|转给)"
+    r"(?P<who>[^，,。]{1,8}?)(?:来)?(?:做|负责|弄|搞|管|跟进)?(?:吧|吗|呢)?[？?。!！]*$"
+)
+# "台账让研发负责吧", "培训交给人事做": the thing first, then who
+_ZH_THING_FIRST = re.compile(
+    r"^(?P<what>[^，,。]{2,20}?)(?:都|全部)?(?:让|交给|安排给|给)(?P<who>[^，,。]{1,8}?)(?:来)?"
+    r"(?:做|负责|弄|搞|管|跟进)(?:吧|吗|呢)?[？?。!！]*$"
+)
+_EN = re.compile(
+    r"^(?:can\s+(?:we|you)\s+|please\s+|let'?s\s+)?(?:give|assign|hand(?:\s+over)?|put|move)\s+"
+    r"(?P<what>.+?)\s+(?:to|on)\s+(?P<who>[\w&\s]{1,20}?)[?.!]*$",
+    re.I,
+)
+_ALL = re.compile(
+    r"^(?:所有(?:的)?(?:事情?|行动|事项|任务)?|全部|所有|everything|all(?:\s+of\s+it)?"
+    r"|all\s+(?:the\s+)?(?:actions|items|tasks))$",
+    re.I,
+)
+
+
+def recognise(ctx: Ctx, text: str) -> Out | None:
+    """A read-back of the new owner of the actions named, or None."""
+    if not ctx.company.actions or len(text) > MAX_LEN:
+        return None
+    said = text.strip()
+    m = _ZH.match(said) or _ZH_THING_FIRST.match(said) or _EN.match(said)
+    role = roles.named(m.group("who")) if m else None
+    if m is None or role is None:
+        return None
+    what = m.group("what").strip()
+    open_actions = _open_actions(ctx)
+    if _ALL.match(what):
+        named, ids = open_actions, EVERY
+    else:
+        named = fit_items(what, open_actions, ctx.kb)[:MAX_NAMED]
+        ids = ",".join(i.key.removeprefix("action:") for i in named)
+    if not named:
+        return None
+    titles = "\n".join(f"• {i.title(ctx.lang)}" for i in named[:MAX_NAMED])
+    more = len(named) - MAX_NAMED
+    if more > 0:
+        titles += "\n" + ctx.t("overdue_listed_more", n=more)
+    button = ctx.button("owner_told_yes", "pl.owner", ids, role.code)
+    key = "owner_told_confirm_me" if role is roles.ME else "owner_told_confirm"
+    reply = ctx.reply(key, [[button]], titles=titles, owner=_label(ctx, role), n=len(named))
+    reply.offer = button.data  # "对" / "yes" changes them
+    return [reply]
+
+
+def _open_actions(ctx: Ctx) -> list[Item]:
+    """The plan's open actions as /plan lists them."""
+    return [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
+
+
+def _label(ctx: Ctx, role: roles.Role) -> str:
+    if role is roles.ME:
+        return ctx.user.display_name or ctx.t("owner_me")
+    return role.zh if ctx.lang == "zh" else role.en
+
+
+def set_owner(ctx: Ctx, ids: str, code: str) -> Out | None:
+    role = roles.BY_CODE.get(code)
+    if role is None:
+        return None
+    listed = {i.key.removeprefix("action:") for i in _open_actions(ctx)}
+    wanted = listed if ids == EVERY else set(ids.split(",")) & listed
+    changed = [a for a in ctx.company.actions if a.done_on is None and a.id in wanted]
+    if not changed:
+        return None
+    zh = ctx.user.display_name or ctx.texts.t("zh", "owner_me") if role is roles.ME else role.zh
+    en = ctx.user.display_name or ctx.texts.t("en", "owner_me") if role is roles.ME else role.en
+    for action in changed:
+        action.owner_role_zh, action.owner_role_en = zh, en
+    key = "owner_told_done_me" if role is roles.ME else "owner_told_done"
+    return [ctx.reply(key, n=len(changed), owner=_label(ctx, role)), SHOW_NEXT]
+
+
+FLOW = Flow("owner_told", verbs=(Verb("pl.owner", set_owner, arity=2, moving_on_accepts=True),))
