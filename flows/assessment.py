@@ -316,7 +316,9 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if kind is None and done is None and _HAS_THING.match(text) and not denies(text):
         kind = AnswerKind.YES  # "有台账", "我们有保密制度": the thing asked about, named as had
     if done is not None:  # "we did the internal audit last week", "we didn't do it"
-        kind = _stated_kind(text) if done else AnswerKind.NO  # "we did one training": partly
+        # "we did one training": partly; "每年都培训，但是没签到": done, then partly taken back
+        taken_back = _TAKES_BACK.search(text) is not None
+        kind = _stated_kind(text) if done or taken_back else AnswerKind.NO
     if kind is None and asked and _said(text, "self") and _is_about_who(ctx.kb.question(p.field)):
         kind = AnswerKind.YES  # "it's just me, I'm the boss": the person in charge is named
     q = ctx.kb.question(p.field) if asked else None

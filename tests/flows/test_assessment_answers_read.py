@@ -140,6 +140,10 @@ def test_after_asking_back_a_plain_answer_is_recorded_and_moves_on(kb: Knowledge
         ("en", "A03", "we have a folder of templates but nothing approved", "partly"),
         ("en", "C02", "we did one training last year", "partly"),
         ("en", "D10", "contracts are signed by the boss, nobody checks IP", "no"),
+        ("zh", "C02", "每年都培训，但是没签到", "partly"),
+        ("zh", "D07", "这个太专业了，不懂", "unsure"),
+        ("zh", "E01", "立项的时候会查一下", "partly"),
+        ("zh", "B06", "我就是负责人", "yes"),
     ],
 )  # fmt: skip
 def test_the_testers_answers_are_understood(
