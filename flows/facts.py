@@ -139,9 +139,25 @@ def passed_read_back(ctx: Ctx, key: str, day: str) -> Out:
     return _passed(ctx, key, date.fromisoformat(day))
 
 
-def _without_names(text: str, today: date) -> str:
+# A year alone says which cycle, not which day ("今年的内审…安排在7月" is no January 1st); a
+# month after it keeps it ("明年3月").
+_VAGUE_YEAR = re.compile(
+    r"(?:今年|明年|去年|this\s+year|next\s+year|last\s+year)(?:'s)?(?:的)?", re.I
+)
+_THIS_YEAR = re.compile(r"今年(?:的)?|\bthis\s+year(?:'s)?", re.I)
+_MONTH_OR_DAY = re.compile(
+    r"\d|[一二三四五六七八九十]+\s*[月号日]|底|初|上半年|下半年|周|星期|礼拜"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(?:end|start|beginning)\b",
+    re.I,
+)
+
+
+def without_names(text: str, today: date) -> str:
     """The text a date is read from: the events' names and numbers taken out ("今年内审9月做了"
     reads as "今年 9月做了"; "stage 2" holds no date)."""
+    text = _THIS_YEAR.sub(" ", text)  # "今年的内审…7月": which cycle, not January 1st
+    if not _MONTH_OR_DAY.search(text):  # "明年的内审": no day; "明年3月" keeps its year
+        text = _VAGUE_YEAR.sub(" ", text)
     text = _EVENT_NUMBER.sub(" ", text)
     for _key, pattern in EVENTS:  # a name that spans a date ("申请6月3号交了") keeps it
         text = pattern.sub(lambda m: m.group(0) if _dates(m.group(0), today) else " ", text)
@@ -215,7 +231,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
     start, end = (0, len(text)) if _AFTER.search(text) else _own_span(text, named, ctx.today)
     own = text[start:end]  # "管评就内审后一周吧": all of it
-    dated_text = _without_names(own, ctx.today)
+    dated_text = without_names(own, ctx.today)
     if own != text and find_date(dated_text, ctx.today, "any") is None and not says_passed(text):
         # "一阶段过了，有几个问题要改，二阶段定在8月16号": the date told is the later event's
         rest = text[end:].lstrip("，,；;。 ")

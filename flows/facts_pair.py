@@ -8,7 +8,7 @@ owner plans together (internal audit, management review) and only when both date
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from flows import dated, facts
 from flows.callbacks import encode
@@ -18,6 +18,7 @@ from flows.phrasing import looks_like_question
 from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.types import Button, Out, Reply
+from flows.workdays import next_working_day, previous_working_day
 
 PAIRED = {"internal_audit": "ia", "management_review": "mr",
           "yearly_internal_audit": "yia", "yearly_management_review": "ymr"}  # fmt: skip
@@ -36,6 +37,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     that."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
+    if (both := _both_in(ctx, text)) is not None:
+        return both
     parts = [p for p in _PARTS.split(text) if p.strip()]
     named = [(p, k) for p in parts if (k := _part_event(ctx, p)) is not None]
     if len(named) != 2 or named[0][1] == named[1][1] or any(k not in PAIRED for _, k in named):
@@ -53,6 +56,38 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if d2 is None:
         return None
     k1, k2 = dated.resolve_key(ctx, k1), dated.resolve_key(ctx, k2)  # "yearly_…:s1"
+    return _read_back(ctx, k1, d1, k2, d2)
+
+
+# "今年的内审和管评都安排在7月", "both the audit and the review are in July": one period for both
+_BOTH = re.compile(r"都|一起|\bboth\b", re.I)
+
+
+def _both_in(ctx: Ctx, text: str) -> Out | None:
+    """The audit and the review said to fall in one period: the audit on its first working day,
+    the review the usual two weeks later (within the period)."""
+    if not _BOTH.search(text):
+        return None
+    found = {facts.this_cycle(ctx, key) for key, p in facts.EVENTS if p.search(text)}
+    audit = next((k for k in found if k in ("internal_audit", "yearly_internal_audit")), None)
+    review = next(
+        (k for k in found if k in ("management_review", "yearly_management_review")), None
+    )
+    if audit is None or review is None or len(found) != 2:
+        return None
+    said = facts.without_names(text, ctx.today)
+    start = find_date(said, ctx.today, "any", "start")
+    end = find_date(said, ctx.today, "any", "end")
+    if start is None or end is None:
+        return None
+    d1 = next_working_day(start)
+    gap = ctx.kb.rules.practice.planning.audit_before_review_days
+    d2 = max(d1, min(next_working_day(d1 + timedelta(days=gap)), previous_working_day(end)))
+    k1, k2 = dated.resolve_key(ctx, audit), dated.resolve_key(ctx, review)
+    return _read_back(ctx, k1, d1, k2, d2)
+
+
+def _read_back(ctx: Ctx, k1: str, d1: date, k2: str, d2: date) -> Out | None:
     s1, s2 = _short(k1), _short(k2)
     if s1 is None or s2 is None:
         return None

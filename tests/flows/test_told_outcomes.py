@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from flows.types import EventKind
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
-from tests.flows.timeline_walk import timeline
+from tests.flows.timeline_walk import advance_to, timeline
 
 
 def _audited(d: Driver) -> None:
@@ -1077,3 +1079,29 @@ def test_an_edition_corrected_in_english_with_the_number_keeps_the_number(en: Dr
     assert "GB/T 29490-2023 certificate" in said and "0350IP2200123R1M" in said, said
     p = en.conv.user.pending
     assert p is not None and p.data.get("number") == "0350IP2200123R1M" and "issued" not in p.data
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes"),
+    [("zh", "今年的内审和管评都安排在7月", "对"),
+     ("en", "both the internal audit and the management review are in July", "yes")],
+)  # fmt: skip
+def test_this_years_audit_and_review_both_in_one_month(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    """ "今年的" says which cycle, not January 1st (it was read back as 2029-01-01 and then
+    accepted by the next message); both are planned in July, the review after the audit."""
+    d = Driver(kb, "zh")
+    advance_to(d, date(2027, 9, 20))
+    _certified(d, "2027-09-10")
+    d.conv.user.lang = lang
+    advance_to(d, date(2028, 9, 1))
+    d.text("监督审核8月22号做的，没有问题")
+    d.text("对")
+    advance_to(d, date(2029, 6, 10))
+    d.cmd("next")
+    d.text(said)
+    d.text(yes)
+    days = {e.key: e.on for e in d.conv.company.events}
+    audit, review = days["yearly_internal_audit:s2"], days["yearly_management_review:s2"]
+    assert audit.month == review.month == 7 and audit.year == 2029 and audit < review
