@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 
-from flows import journey
+from flows import facts_pair, journey
 from flows.authz import refusal
 from flows.callbacks import decode
 from flows.context import Ctx
@@ -95,6 +95,8 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused
         return awaited_after(ctx, p.data.get("awaits"), verb.handler(ctx, *cb.args) or [SHOW_NEXT])
+    if cb.verb == "fact" and (pair := facts_pair.recognise(ctx, text)) is not None:
+        return pair  # "内审7月5号做的，管评7月20号开的": both, the first one corrected
     if cb.verb == "fact" and (again := corrected(ctx, cb.args[0], text)) is not None:
         return again  # "不对，是20号做的": the read-back again, with the date said
     if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:

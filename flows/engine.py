@@ -46,7 +46,7 @@ from flows.basics import (
     stored_buttons,
     told_read_back,
 )
-from flows.callbacks import bind, decode, encode
+from flows.callbacks import Callback, bind, decode, encode
 from flows.catalog import REGISTRY
 from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.known import timeline_of
@@ -197,8 +197,8 @@ def _told_after_read_back(ctx: Ctx, value: str) -> Out | None:
     ):
         return None  # "目标改成明年9月底" is news too, not a correction of the read-back's date
     offers = [decode(r.offer) for r in told or [] if isinstance(r, Reply) and r.offer]
-    if any(cb is not None and _subject(cb.args) == _subject(found[2]) for cb in offers):
-        return None
+    if any(cb is not None and _subject(found[2]) in _subjects(cb) for cb in offers):
+        return None  # the same thing told again: a correction, read back in its place
     return [*accept_read_back(ctx), *text(ctx, value)]
 
 
@@ -225,6 +225,13 @@ def _news(ctx: Ctx, value: str, asked: Pending | None = None) -> bool:
             )
         )
     return find_date(value, ctx.today, "any") is not None and bool(facts.recognise(ctx, value))
+
+
+def _subjects(cb: Callback) -> set[str]:
+    """What a read-back is about; both events of a pair ("内审7月5号，管评7月20号")."""
+    if cb.verb == "fact2" and len(cb.args) == 4:
+        return {k for k in (facts_pair.long_key(cb.args[0]), facts_pair.long_key(cb.args[2])) if k}
+    return {_subject(cb.args)}
 
 
 def _subject(args: tuple[str, ...] | list[str]) -> str:

@@ -109,14 +109,14 @@ def _short(key: str) -> str | None:
     return None if code is None else f"{code}:{cycle}" if cycle else code
 
 
-def _long(short: str) -> str | None:
+def long_key(short: str) -> str | None:
     code, _, cycle = short.partition(":")
     base = _KEYS.get(code)
     return None if base is None else f"{base}:{cycle}" if cycle else base
 
 
 def record(ctx: Ctx, k1: str, d1: str, k2: str, d2: str) -> Out | None:
-    key1, key2 = _long(k1), _long(k2)
+    key1, key2 = long_key(k1), long_key(k2)
     if key1 is None or key2 is None:
         return None
     try:

@@ -1105,3 +1105,20 @@ def test_this_years_audit_and_review_both_in_one_month(
     days = {e.key: e.on for e in d.conv.company.events}
     audit, review = days["yearly_internal_audit:s2"], days["yearly_management_review:s2"]
     assert audit.month == review.month == 7 and audit.year == 2029 and audit < review
+
+
+def test_the_same_audit_told_again_with_the_review_corrects_the_read_back(zh: Driver) -> None:
+    """ "内审6月10号做的", then "内审7月5号做的，管评7月20号开的": a correction of the audit's
+    day with the review's; the first read-back is not taken as accepted (the July audit went
+    to the next cycle)."""
+    advance_to(zh, date(2027, 9, 20))
+    _certified(zh, "2027-09-10")
+    advance_to(zh, date(2028, 7, 30))
+    zh.text("内审6月10号做的")
+    zh.text("内审7月5号做的，管评7月20号开的")
+    zh.text("对")
+    days = {e.key: e.on for e in zh.conv.company.events}
+    assert days == {
+        "yearly_internal_audit:s1": date(2028, 7, 5),
+        "yearly_management_review:s1": date(2028, 7, 20),
+    }
