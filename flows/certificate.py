@@ -42,11 +42,20 @@ def start(ctx: Ctx, said: str = "") -> Out:
             ctx,
             "confirm_replace_certificate",
             "cert.replace",
+            said[:MAX_SAID] or NOTHING_SAID,  # the new one's number and date, kept for after
             number=number_shown(ctx, cert),
             expires=fmt_date(cert.expires),
         )
+    return _new_certificate(ctx, said)
+
+
+MAX_SAID = 200
+NOTHING_SAID = "-"
+
+
+def _new_certificate(ctx: Ctx, said: str = "") -> Out:
     asked = _ask_number(ctx)
-    if said and _number_and_date(ctx, said) is not None:
+    if said and said != NOTHING_SAID and _number_and_date(ctx, said) is not None:
         return typed(ctx, said) or asked
     return asked
 
@@ -414,7 +423,7 @@ FLOW = Flow(
         Verb("cert.held", past_held),
     ),
     inputs=(Input(INPUT, ask, take=typed, back=back, resumable=True, before_intents=True),),
-    actions=(Verb("cert.replace", _ask_number),),
+    actions=(Verb("cert.replace", _new_certificate, arity=1),),
 )
 
 

@@ -27,6 +27,19 @@ from flows.types import SHOW_NEXT, Button, Out, Reply
 MAX_LEN = 120
 # (timeline key, words naming it): the first that matches wins, most specific first.
 EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    # recertification first: "applied for recertification" is not the first application
+    (
+        "recert_audit",
+        re.compile(r"(?:再认证|复评|换证|复审)审核|recertification\s+audit|recert\s+audit", re.I),
+    ),
+    (
+        "recert_apply",
+        re.compile(
+            r"(?:再认证|复评|换证)(?:的)?申请|申请(?:了)?(?:再认证|复评|换证)"
+            r"|applied\s+for\s+recertification|recertification\s+application|recert\s+application",
+            re.I,
+        ),
+    ),
     ("surveillance", re.compile(r"监督审核|年审|surveillance(\s+audit)?", re.I)),
     ("stage2", re.compile(r"二阶段|第二阶段|stage\s*(2|two|ii)\b", re.I)),
     ("stage1", re.compile(r"一阶段|第一阶段|stage\s*(1|one|i)\b", re.I)),
@@ -74,7 +87,7 @@ def pattern(key: str) -> re.Pattern[str]:
 _EVENT_NUMBER = re.compile(
     r"stage\s*(?:[12]|one|two|ii?)\b|第\s*\d+\s*(?:次|阶段)|\b(?:1st|2nd|3rd|\d+th)\b", re.I
 )
-SCHEDULED = {"stage1", "stage2", "surveillance"}  # audits the certification body dates
+SCHEDULED = {"stage1", "stage2", "surveillance", "recert_audit"}  # audits the body dates
 YEARLY = {
     "internal_audit": "yearly_internal_audit",
     "management_review": "yearly_management_review",
@@ -196,10 +209,16 @@ def _own_span(text: str, named: str, today: date) -> tuple[int, int]:
     to the one before the next event ("一阶段过了，…，二阶段定在8月16号": stage 1's part;
     "申请7月9号交了，一阶段定在8月3号": stage 1's is the second clause). Its date, and whether
     it is past or booked, are read there."""
-    others = [m.start() for key, p in EVENTS if key != named and (m := p.search(text)) is not None]
     own = EVENTS_BY_KEY[named].search(text)
     if own is None:
         return 0, len(text)
+    others = [  # "再认证申请3月8号交了": the application inside it is no other event
+        m.start()
+        for key, p in EVENTS
+        if key != named
+        and (m := p.search(text)) is not None
+        and not own.start() <= m.start() < own.end()
+    ]
     if not others:  # "申请12月4号交给中知了，一阶段定在1月3号": its own clause, when dated
         bounds = [m.end() for m in _CLAUSE.finditer(text, 0, own.start())]
         start = bounds[-1] if bounds else 0
@@ -293,15 +312,21 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     return [reply]
 
 
+def _inside(m: re.Match[str] | None, own: re.Match[str] | None) -> bool:
+    return m is not None and own is not None and own.start() <= m.start() and m.end() <= own.end()
+
+
 def _others_dated(ctx: Ctx, text: str, named: str) -> str:
     """The other events a message dates beside the one read back ("…，二阶段定在8月16号"):
     their titles, to be told again after the read-back."""
     parts = [p for p in _CLAUSE.split(text) if p.strip()]
+    own = EVENTS_BY_KEY[named].search(text) if named in EVENTS_BY_KEY else None
     kinds = [
         key
         for key, pattern in EVENTS
         if key != named
         and this_cycle(ctx, key) != named
+        and not _inside(pattern.search(text), own)  # "applied" in "applied for recertification"
         and any(
             pattern.search(p) and find_date(_EVENT_NUMBER.sub(" ", p), ctx.today, "any")
             for p in parts

@@ -150,7 +150,7 @@ def _recertification(
         kind = name if name.startswith("recert_") else f"recert_{name}"
         on, moved = _earlier(add_months(cert.expires, -months))
         implied = applied and name in ("plan", "latest")  # applying settles both
-        after = ("recert:apply",) if name == "check" else ()
+        after = ("recert:apply",) if name in ("audit", "check") else ()
         out.append(
             CertItem(f"recert:{name}", kind, on, done=implied, after=after, moved_from=moved)
         )

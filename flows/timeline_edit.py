@@ -82,6 +82,8 @@ def record(ctx: Ctx, key: str, on: date) -> list[Moved]:
         _upsert_event(ctx, item, key, on, happened)
         if happened and item is not None and key.startswith("surveillance:"):
             _prepared(ctx, item, on)
+        if happened and key in RECERT_HELD:  # applying for it means the year's audit is done
+            _prepared_for_recert(ctx, on)
     return reschedule(ctx)
 
 
@@ -164,6 +166,20 @@ def _prepared(ctx: Ctx, audit: Item, on: date) -> None:
     for key in audit.after:
         before = tl.get(key)
         if before is not None and not before.done and before.kind.startswith("yearly_"):
+            _upsert_event(ctx, before, key, min(before.on, on), True)
+
+
+RECERT_HELD = ("recert:apply", "recert:audit")
+RECERT_YEARLY = ("yearly_internal_audit:recert", "yearly_management_review:recert")
+
+
+def _prepared_for_recert(ctx: Ctx, on: date) -> None:
+    """The recertification applied for (or audited): the internal audit and review before it
+    were done, by then at the latest; they stop being reminded."""
+    tl = timeline_of(ctx)
+    for key in RECERT_YEARLY:
+        before = tl.get(key)
+        if before is not None and not before.done:
             _upsert_event(ctx, before, key, min(before.on, on), True)
 
 

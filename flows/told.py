@@ -25,7 +25,9 @@ MAX_TOLD_FINDINGS = 20  # "开了2个不符合": asked for one after another up 
 _CERTIFIED = re.compile(
     r"拿到证书|拿到证了|拿证了|证书?(?:已经|终于|也)?(?:下来|发下来|到手|寄到|收到|拿到|发了|颁发)了?"
     r"|收到证书|获证了|通过认证了|发证了"
-    r"|\b(?:got|received|have)\s+(?:the|our)\s+certificate\b|\bcertificate\s+(?:arrived|came)\b"
+    r"|新证书(?:已经|也)?(?:下来|发下来|到手|拿到|发了)|拿到新证"
+    r"|\b(?:got|received|have)\s+(?:the|our)\s+(?:new\s+)?certificate\b"
+    r"|\bcertificate\s+(?:arrived|came)\b"
     r"|\bwe(?:'re|\s+are)\s+(?:now\s+)?certified\b|\bgot\s+certified\b",
     re.I,
 )
