@@ -555,6 +555,8 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         return assessment.start(ctx)  # "ok let's do the assessment"
     if intent is Intent.HUMAN:
         return [ctx.reply("human_agent"), *([Prompt()] if ctx.pending else [])]
+    if intent is Intent.LAUGH:  # "哈哈": a smile back, and the question again if one waits
+        return [ctx.reply("laugh"), Prompt()] if ctx.pending else [ctx.reply("laugh")]
     if intent is Intent.THANKS:
         return [ctx.reply("thanks"), Prompt()] if ctx.pending else [ctx.reply("thanks")]
     if ctx.pending is not None:  # a greeting mid-question: say hello and ask it again

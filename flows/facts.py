@@ -500,6 +500,24 @@ _DAY_SAID = re.compile(
 )
 
 
+# What a date alone is written with ("明年6月底吧", "by the end of June next year").
+_DATE_WORDS = re.compile(
+    r"\d+|[零一二三四五六七八九十两]+|年|月|日|号|周|星期|礼拜|天|今|明|后|去|前|上|下|本|这|个|底|初|中旬"
+    r"|上旬|下旬|半|季度|之前|以前|左右|前后|吧|呢|啊|大概|大约|差不多|争取|最晚|最迟|截止|到|在|的"
+    r"|开始|以来|起|结束|\b(?:since|from|until|started|starting)\b"
+    r"|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b|\b(?:mon|tue|wed|thu|fri"
+    r"|sat|sun)[a-z]*\b|\b(?:next|this|last|end|of|the|by|before|around|about|in|on|at|week|month"
+    r"|year|early|mid|late|q[1-4]|quarter|st|nd|rd|th|maybe|probably|say|tomorrow|today)\b"
+    r"|[\s,，.。!！~～/\-]",
+    re.I,
+)
+
+
+def _only_a_date(text: str) -> bool:
+    """The text is a date and nothing else (a word or two of hedging at most)."""
+    return len(_DATE_WORDS.sub("", text)) <= 1
+
+
 def lone_date(ctx: Ctx, text: str) -> Out | None:
     """A date and nothing else ("明年6月底") with nothing asked: before there is a plan it is
     most likely the target date, so offer that; otherwise ask what it is the date of."""
@@ -507,6 +525,8 @@ def lone_date(ctx: Ctx, text: str) -> Out | None:
         return None
     if looks_like_question(text) or (_NOW_ONLY.search(text) and not _DAY_SAID.search(text)):
         return None  # "现在要干嘛": "now" is no date to record
+    if not _only_a_date(text):  # "老板出差了，下个月回来": a date said about something else
+        return None
     parsed = parse_date(text, ctx.today, "any", "end")
     if not isinstance(parsed, ParsedDate):
         return None

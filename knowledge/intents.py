@@ -26,6 +26,7 @@ class Intent(StrEnum):
     CHINESE = "chinese"
     HUMAN = "human"  # "人工客服", "can I talk to a person": there is none, say so
     ASSESS = "assess"  # "开始评估吧", "let's do the assessment": the gap assessment, now
+    LAUGH = "laugh"  # "哈哈", "lol": nothing asked of us, nothing to look up
 
 
 MAX_LEN = 40  # normalised characters; anything longer is a real question
@@ -118,6 +119,9 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|run|continue)(?: with)? (?:the |a |our |my )?(?:gap )?(?:assessment|self-assessment"
         r"|questionnaire|questions)(?: now| then)?|(?:start|begin) assessing",
     ],
+    Intent.LAUGH: [
+        r"(?:哈|呵|嘿|嘻){2,}|哈哈哈*|(?:ha){2,}h?|(?:he){2,}|lol|lmao|😄|😂|🤣|😆|😁|😊|🙂",
+    ],
     Intent.ENGLISH: [
         r"(?:能|可以|请)?(?:说|讲|用|换成?|切换(?:到|成)?)英文(?:吗|回复|回答|交流)?|英文版?|英语",
         r"(?:can|could) (?:you|we) (?:speak|use|talk in|reply in|write in) english"
@@ -171,7 +175,9 @@ def detect_intent(text: str) -> Intent | None:
 
 
 def _lead_in(part: str) -> bool:
-    return _whole(part) is Intent.GREETING or _BACK.fullmatch(normalize(part)) is not None
+    """ "hi", "we're back", "谢谢" before the point ("谢谢，辛苦了", "thanks, what's next")."""
+    lead = _whole(part) in (Intent.GREETING, Intent.THANKS)
+    return lead or _BACK.fullmatch(normalize(part)) is not None
 
 
 def _whole(text: str) -> Intent | None:

@@ -108,3 +108,19 @@ def test_a_new_person_in_charge_is_news(zh: Driver) -> None:
     zh.cmd("next")
     zh.text("我们换了个负责人，小王接手")
     assert "任命书" in zh.said() and "记不下来" not in zh.said()
+
+
+@pytest.mark.parametrize(
+    ("said", "expected", "not_said"),
+    [("老板出差了，下个月回来", "记不下来", "您提到"),
+     ("我们今年效益不好", "", "您提到"),
+     ("谢谢，辛苦了", "不客气", "记不下来"),
+     ("哈哈", "😄", "超出")],
+)  # fmt: skip
+def test_small_talk_is_not_read_as_a_date_or_a_question(
+    zh: Driver, said: str, expected: str, not_said: str
+) -> None:
+    plan_every_gap(zh)
+    zh.cmd("next")
+    zh.text(said)
+    assert expected in zh.said() and not_said not in zh.said(), zh.said()
