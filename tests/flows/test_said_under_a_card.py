@@ -112,7 +112,7 @@ def test_a_new_person_in_charge_is_news(zh: Driver) -> None:
 
 @pytest.mark.parametrize(
     ("said", "expected", "not_said"),
-    [("老板出差了，下个月回来", "记不下来", "您提到"),
+    [("老板出差了，下个月回来", "", "您提到"),
      ("我们今年效益不好", "", "您提到"),
      ("谢谢，辛苦了", "不客气", "记不下来"),
      ("哈哈", "😄", "超出")],
