@@ -483,6 +483,7 @@ _RECOGNISERS: tuple[Callable[[Ctx, str], Out | None], ...] = (
     _numbers_done,
     told_outcome,  # "拿到证书了", "不符合项整改完了": the flow that records it
     _reminder_asked,
+    reminder_asked.when_asked,  # "内审还有几天": our own date, not the FAQ's rule
     _later_said,
     reminder_asked.less_often,  # "别每天都发，一周一次就行"
     _setting_said,
@@ -549,6 +550,9 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
     names = {Intent.STATUS: "status", Intent.PLAN: "plan", Intent.HELP: "help"}
     if intent in names:
         return _view_then_resume(ctx, names[intent])
+    asked = {Intent.REPORT: "report", Intent.EXPORT: "export", Intent.DELETE: "deletedata"}
+    if intent in asked:  # "send me the plan as a file", "delete my data": the command itself
+        return command(ctx, asked[intent], "")
     if intent in (Intent.ENGLISH, Intent.CHINESE):  # "can you speak english?"
         return command(ctx, "lang", "en" if intent is Intent.ENGLISH else "zh")
     if intent is Intent.ASSESS and ctx.company.onboarded and ctx.pending is None:

@@ -53,8 +53,9 @@ _FEASIBLE_ASKED = re.compile(
     r"|(?:搞定|拿证|拿到证|通过认证).{0,4}(?:吗|没问题吧|行吗)|来得及|来不及|赶得上|赶不上|赶得及"
     r"|\b(?:can|could)\s+we\s+(?:get|be|have)\b.{0,20}\b(?:certified|certificate|done|finished)"
     r"\b.{0,20}\b(?:by|before)\b|\b(?:can|could)\s+we\s+(?:still\s+)?make\b"
-    r"|\b(?:realistic|feasible|possible|doable|achievable)\b(?=.*\b(?:certif\w*|target|done)\b)"
-    r"|\b(?:certif\w*|target|done)\b.*\b(?:realistic|feasible|possible|doable|achievable)\b",
+    r"|\b(?:realistic|feasible|possible|doable|achievable)\b(?=.*\b(?:certif\w*|target|done|plan)\b)"
+    r"|\b(?:certif\w*|target|done|plan)\b.*\b(?:realistic|feasible|possible|doable|achievable)\b"
+    r"|(?:计划|目标)(?:现实|靠谱|可行)|按时拿证|能按时",
     re.I,
 )
 
@@ -64,6 +65,8 @@ def feasibility_asked(ctx: Ctx, text: str) -> Out | None:
     if ctx.company.certificate or not _FEASIBLE_ASKED.search(text):
         return None
     when = find_date(goal_words_out(text), ctx.today, "future", "end")
+    if when is None:  # "is the plan realistic?", "来得及吗": the target on record
+        when = ctx.company.target_date
     if when is None or when <= ctx.today:
         return None
     if not quick_done(ctx):

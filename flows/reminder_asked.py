@@ -53,6 +53,31 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     ]
 
 
+# "内审还有几天", "内审是哪天", "how many days until the internal audit": our own date
+_WHEN = re.compile(
+    r"还有(?:几|多少)天|还剩(?:几|多少)天|是哪天|哪一天|几号|\bhow\s+many\s+days\b"
+    r"|\bdays\s+(?:left|to\s+go)\b|\bwhen\s+is\s+(?:our|my|the\s+next)\b|\bwhat\s+date\s+is\b",
+    re.I,
+)
+
+
+def when_asked(ctx: Ctx, text: str) -> Out | None:
+    """The date of the event named and how far off it is, or None."""
+    if len(text) > MAX_LEN or not ctx.company.onboarded or not _WHEN.search(text):
+        return None
+    named = next((key for key, p in facts.EVENTS if p.search(text)), None)
+    if named is None:
+        return None
+    kinds = {named, facts.this_cycle(ctx, named), dated.resolve_key(ctx, named)}
+    items = [i for i in timeline_of(ctx).open_items() if i.kind in kinds or i.key in kinds]
+    if not items:
+        title = ctx.kb.reminder_kind(named).title.get(ctx.lang)
+        return [ctx.reply("remind_no_date", title=title)]
+    item = min(items, key=lambda i: (i.on, i.key))
+    when = relative_days(item.on, ctx.today, ctx.lang)
+    return [ctx.reply("event_when", title=item.title(ctx.lang), date=fmt_date(item.on), when=when)]
+
+
 # Fewer reminders asked for ("别每天都发，一周一次就行", "提醒太多了", "once a week is enough"):
 # they only come when something is due, which is said, with the way to pause them.
 _LESS_OFTEN = re.compile(

@@ -27,6 +27,9 @@ class Intent(StrEnum):
     HUMAN = "human"  # "人工客服", "can I talk to a person": there is none, say so
     ASSESS = "assess"  # "开始评估吧", "let's do the assessment": the gap assessment, now
     LAUGH = "laugh"  # "哈哈", "lol": nothing asked of us, nothing to look up
+    REPORT = "report"  # "send me the plan as a file", "发个报告给我": the PDF report
+    EXPORT = "export"  # "export my data", "导出我的数据"
+    DELETE = "delete"  # "delete my data", "删除我的数据": asked to confirm by /deletedata
 
 
 MAX_LEN = 40  # normalised characters; anything longer is a real question
@@ -118,6 +121,21 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"(?:let'?s|lets|i want to|we want to|i'?d like to|can we|can i)?\s*(?:do|start|begin|take"
         r"|run|continue)(?: with)? (?:the |a |our |my )?(?:gap )?(?:assessment|self-assessment"
         r"|questionnaire|questions)(?: now| then)?|(?:start|begin) assessing",
+    ],
+    Intent.REPORT: [
+        r"(?:发|给|导出|下载|生成|打印)(?:我|一下|一份|个)*(?:一份|个)?(?:计划|报告|评估报告|pdf|PDF)(?:文件)?"
+        r"(?:给我)?|(?:计划|报告)(?:能|可以)?(?:导出|下载|打印)(?:吗|一下)?",
+        r"(?:can you |could you |please )?(?:send|give|export|download|print)(?: me)?"
+        r" (?:the |my |a )?"
+        r"(?:plan|report|readiness report|pdf)(?: as a (?:file|pdf))?",
+    ],
+    Intent.EXPORT: [
+        r"导出(?:我的|我们的)?(?:全部)?数据|下载(?:我的)?数据",
+        r"(?:export|download) (?:all )?(?:my|our) data",
+    ],
+    Intent.DELETE: [
+        r"(?:删除|删掉|清除)(?:我的|我们的)?(?:全部|所有)?(?:数据|信息|记录|账号)",
+        r"(?:delete|remove|erase|wipe) (?:all )?(?:my|our) (?:data|account|information)",
     ],
     Intent.LAUGH: [
         r"(?:哈|呵|嘿|嘻){2,}|哈哈哈*|(?:ha){2,}h?|(?:he){2,}|lol|lmao|😄|😂|🤣|😆|😁|😊|🙂",
