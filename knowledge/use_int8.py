@@ -46,17 +46,14 @@ class Int8Matrix:
         """``w`` as codes and one scale, or None when no scale gives it back bit for bit."""
         if w.dtype != np.float32 or w.ndim != 2 or not w.size:
             return None
-        top = np.float32(np.abs(w).max())
+        top = np.float32(max(float(w.max()), -float(w.min())))
         if not np.isfinite(top) or top == 0:
             return None
         guess = np.float32(top / np.float32(127))
         for scale in (guess, np.nextafter(guess, np.float32(0)), np.nextafter(guess, top)):
-            codes = np.rint(w / scale)
-            if np.abs(codes).max() > 127:
-                continue
-            candidate = cls(codes.astype(np.int8), np.float32(scale))
-            if _same_bits(candidate.dense(), w):
-                return candidate
+            codes = _codes(w, np.float32(scale))
+            if codes is not None:
+                return cls(codes, np.float32(scale))
         return None
 
     @classmethod
@@ -88,7 +85,27 @@ def code(w: np.ndarray) -> Stored:
 
 
 def _same_bits(a: np.ndarray, b: np.ndarray) -> bool:
+    a, b = np.ascontiguousarray(a), np.ascontiguousarray(b)
     return a.shape == b.shape and bool(np.array_equal(a.view(np.uint32), b.view(np.uint32)))
+
+
+_ROWS = 64  # rows coded at a time: the start-up transient stays small next to the matrix
+
+
+def _codes(w: np.ndarray, scale: np.float32) -> np.ndarray | None:
+    """``n`` with ``float32(n) * scale == w`` bit for bit, or None."""
+    codes = np.empty(w.shape, dtype=np.int8)
+    for start in range(0, len(w), _ROWS):
+        block = w[start : start + _ROWS]
+        n = np.rint(block / scale)
+        if n.max() > 127 or n.min() < -127:
+            return None
+        codes[start : start + _ROWS] = n
+        back = codes[start : start + _ROWS].astype(np.float32)
+        back *= scale
+        if not _same_bits(back, block):
+            return None
+    return codes
 
 
 def _stored(value: Stored) -> Stored:
