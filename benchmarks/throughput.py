@@ -32,6 +32,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import importlib
 import json
 import logging
 import os
@@ -54,6 +55,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the shared fake Bot API lives in tests/support
 
+importlib.import_module("bot")  # first, as in `ipms`: httpx without its CLI (bot.http_client)
 import yaml  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
 
