@@ -12,9 +12,10 @@ users' rows (every table, fresh ids, their own Telegram ids and companies): volu
 memory and index figures without onboarding 100,000 users one update at a time.
 
 Each measured run gets its own copy of that database and its own process (so peak RSS is the
-run's): the real ``Application`` around the real ``Assistant``, the recording fake Bot API (no
-network), updates fed through PTB's update processor ``--concurrency`` at a time from users
-drawn at random. The mix: commands, assessment answers (a press of one of the answer buttons
+run's, read when its updates are done, before the checks that follow them): the real
+``Application`` around the real ``Assistant``, the recording fake Bot API (no network),
+updates fed through PTB's update processor ``--concurrency`` at a time from users drawn at
+random. The mix: commands, assessment answers (a press of one of the answer buttons
 the user was last shown, bound to their company by ``flows.callbacks``), "what's next" typed,
 and free-text FAQ questions. "non-FAQ" runs leave the questions out (the target is about
 those); "full" runs keep them. Any handler error, a press answered as stale or refused, or a
