@@ -5,13 +5,16 @@ matrix is still ``float32(n) * scale`` for an integer ``n`` in [-127, 127] and o
 ``scale`` per matrix (symmetric 8-bit quantisation). Holding ``n`` as int8 and the scale
 gives back the very same float32 matrix (``codes.astype(float32) * scale``: one rounding, as
 when the package made it), so the forward pass multiplies by the same numbers and returns
-the same bits. The matrix is made when the pass reads it and freed after its product (~0.1
-ms per MB on this machine; the largest is 2.6 MB). A matrix that does not decode exactly
-is kept as float32.
+the same bits. The matrix is made when the pass reads it (~0.1 ms per MB on this machine),
+in one buffer the size of the largest (2.6 MB) that every matrix takes in turn and whose
+pages are given back after the pass. A matrix that does not decode exactly is kept as
+float32.
 """
 
 from __future__ import annotations
 
+import mmap
+import threading
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
@@ -120,20 +123,61 @@ def side_by_side(parts: Sequence[np.ndarray]) -> Stored:
     return np.concatenate(parts, axis=1)
 
 
-def _dense(stored: Stored) -> np.ndarray:
-    return stored.dense() if isinstance(stored, Int8Matrix) else stored
+class Scratch:
+    """The one float32 buffer a backend's coded matrices are made in, each in turn.
+
+    The package's pass reads every dense matrix in one expression and is done with it
+    before it reads the next, so one buffer the size of the largest (2.6 MB) serves them
+    all. It is an anonymous mapping whose pages go back to the system after every pass
+    (``release``; ~640 page faults, a fraction of a millisecond, on the next): a new array
+    per matrix would cost the same bits but not the same memory, as glibc keeps freed
+    blocks of that size in its heap (its mmap threshold rises to them; the process grew
+    ~3.6 MB over the first FAQ questions), and a buffer kept would hold 2.6 MB for good.
+    ``lock``: one pass at a time per backend, as the buffer is shared."""
+
+    __slots__ = ("_map", "buffer", "lock")
+
+    def __init__(self) -> None:
+        self._map: mmap.mmap | None = None
+        self.buffer = np.empty(0, dtype=np.float32)
+        self.lock = threading.Lock()
+
+    def dense(self, stored: Stored) -> np.ndarray:
+        if not isinstance(stored, Int8Matrix):
+            return stored
+        codes = stored.codes
+        if self.buffer.size < codes.size:
+            self.buffer = np.empty(0, dtype=np.float32)  # the old mapping's only view
+            self._map = mmap.mmap(-1, 4 * codes.size)
+            self.buffer = np.frombuffer(self._map, dtype=np.float32)
+        out = self.buffer[: codes.size].reshape(codes.shape)
+        out[...] = codes  # int8 -> float32: exact
+        out *= stored.scale  # one rounding, as Int8Matrix.dense()
+        return out
+
+    def release(self) -> None:
+        """The buffer's pages back to the system (Linux; elsewhere they stay)."""
+        advice = getattr(mmap, "MADV_DONTNEED", None)
+        if self._map is not None and advice is not None:
+            self._map.madvise(advice)
+
+
+def _scratch(backend: Any) -> Scratch:
+    scratch: Scratch = backend.__dict__.setdefault("_scratch", Scratch())
+    return scratch
 
 
 class _Matrices:
     """A list of stored matrices read as float32 one at a time (``backend.w1[i]``)."""
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_scratch")
 
-    def __init__(self, items: Sequence[Stored]) -> None:
+    def __init__(self, items: Sequence[Stored], scratch: Scratch) -> None:
         self._items = tuple(items)
+        self._scratch = scratch
 
     def __getitem__(self, i: int) -> np.ndarray:
-        return _dense(self._items[i])
+        return self._scratch.dense(self._items[i])
 
     def __len__(self) -> int:
         return len(self._items)
@@ -143,7 +187,8 @@ class _Matrices:
 
 
 class _DenseWeight:
-    """A backend attribute stored coded: set with float32, read back as the same float32."""
+    """A backend attribute stored coded: set with float32, read back as the same float32
+    (in the backend's scratch buffer, valid until the next matrix is read)."""
 
     def __init__(self, listed: bool = False) -> None:
         self.listed = listed
@@ -155,11 +200,11 @@ class _DenseWeight:
         if obj is None:
             return self
         stored = getattr(obj, self.slot)
-        return stored if self.listed else _dense(stored)
+        return stored if self.listed else _scratch(obj).dense(stored)
 
     def __set__(self, obj: Any, value: Any) -> None:
         if self.listed:
-            setattr(obj, self.slot, _Matrices([_stored(v) for v in value]))
+            setattr(obj, self.slot, _Matrices([_stored(v) for v in value], _scratch(obj)))
         else:
             setattr(obj, self.slot, _stored(value))
 
@@ -167,9 +212,19 @@ class _DenseWeight:
 @lru_cache(maxsize=2)
 def int8_backend_class(base: type) -> type:
     """``base`` (the package's ``NumpyBackend``) whose dense matrices are held coded; its
-    forward pass is the package's own, unchanged."""
+    forward pass is the package's own, unchanged, one at a time per backend."""
+
+    def encode(self: Any, texts: Sequence[str]) -> Any:
+        scratch = _scratch(self)
+        with scratch.lock:
+            try:
+                return base.encode(self, texts)  # type: ignore[attr-defined]
+            finally:
+                scratch.release()
+
     namespace: dict[str, Any] = {name: _DenseWeight() for name in DENSE}
     namespace |= {name: _DenseWeight(listed=True) for name in DENSE_LISTS}
+    namespace["encode"] = encode
     namespace["__doc__"] = "The package's backend over int8-coded dense matrices."
     return type("Int8Backend", (base,), namespace)
 

@@ -116,3 +116,24 @@ def test_coded_backend_embeds_bit_for_bit_like_float32_weights(
     for text in singles:
         lowered = [text.lower()]
         assert np.array_equal(_bits(coded.encode(lowered)), _bits(plain.encode(lowered))), text
+
+
+def test_encodes_from_several_threads_share_the_buffer_safely(backends: tuple[Any, Any]) -> None:
+    """The coded matrices are made in one buffer per backend: passes take turns."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    coded, plain = backends
+    texts = [t.lower() for t in TEXTS_FOR_THREADS]
+    expected = [_bits(plain.encode([t])) for t in texts]
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(lambda t: _bits(coded.encode([t])), texts * 5))
+    for i, bits in enumerate(got):
+        assert np.array_equal(bits, expected[i % len(texts)])
+
+
+TEXTS_FOR_THREADS = [
+    "贯标认证大概要多久才能拿证",
+    "how long does the surveillance audit take",
+    "内审员可以审自己部门吗？",
+    "Our certificate EXPIRED last month, can we rescue it",
+]
