@@ -12,9 +12,10 @@ users' rows (every table, fresh ids, their own Telegram ids and companies): volu
 memory and index figures without onboarding 100,000 users one update at a time.
 
 Each measured run gets its own copy of that database and its own process (so peak RSS is the
-run's): the real ``Application`` around the real ``Assistant``, the recording fake Bot API (no
-network), updates fed through PTB's update processor ``--concurrency`` at a time from users
-drawn at random. The mix: commands, assessment answers (a press of one of the answer buttons
+run's, read when its updates are done, before the checks that follow them): the real
+``Application`` around the real ``Assistant``, the recording fake Bot API (no network),
+updates fed through PTB's update processor ``--concurrency`` at a time from users drawn at
+random. The mix: commands, assessment answers (a press of one of the answer buttons
 the user was last shown, bound to their company by ``flows.callbacks``), "what's next" typed,
 and free-text FAQ questions. "non-FAQ" runs leave the questions out (the target is about
 those); "full" runs keep them. Any handler error, a press answered as stale or refused, or a
@@ -32,6 +33,7 @@ import argparse
 import asyncio
 import contextlib
 import cProfile
+import importlib
 import json
 import logging
 import os
@@ -44,8 +46,9 @@ import sys
 import tempfile
 import time
 import uuid
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
+from array import array
+from collections import Counter, defaultdict
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -53,6 +56,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the shared fake Bot API lives in tests/support
 
+importlib.import_module("bot")  # first, as in `ipms`: httpx without its CLI (bot.http_client)
 import yaml  # noqa: E402
 from pydantic import SecretStr  # noqa: E402
 
@@ -109,16 +113,26 @@ def _buttons(params: dict[str, Any]) -> list[str]:
 
 class BenchApi(FakeBotApi):
     """The shared fake, counting only; remembers each chat's latest keyboard and its latest
-    assessment keyboard, and counts replies that say a press was stale or refused."""
+    assessment keyboard, and counts replies that say a press was stale or refused.
 
-    def __init__(self) -> None:
+    ``compact``: keep only the buttons a measured run presses (the first of the latest
+    keyboard, the first three answers of the assessment's), so that what the harness holds
+    per user it has seen stays small next to what the bot holds (the memory target is the
+    bot's)."""
+
+    def __init__(self, compact: bool = False) -> None:
         super().__init__(record=False)
+        self.compact = compact
         self.latest: dict[int, Keyboard] = {}
         self.assess: dict[int, Keyboard] = {}
         texts = load_catalogue()
         self.refusals = {texts.t(lang, key) for lang in ("zh", "en")
                          for key in ("stale_button", "ws_denied")}  # fmt: skip
         self.refused = 0
+
+    def forget(self, chat: int) -> None:
+        self.latest.pop(chat, None)
+        self.assess.pop(chat, None)
 
     async def answer(
         self, name: str, params: dict[str, Any], files: dict[str, Any] | None = None
@@ -129,10 +143,13 @@ class BenchApi(FakeBotApi):
             datas = _buttons(params)
             if datas:
                 chat = int(params["chat_id"])
-                board = (int(json.loads(body)["result"]["message_id"]), datas)
-                self.latest[chat] = board
-                if any("|as.answer|" in d for d in datas):
-                    self.assess[chat] = board
+                message_id = int(json.loads(body)["result"]["message_id"])
+                answers = [d for d in datas if "|as.answer|" in d]
+                if self.compact:
+                    datas, answers = datas[:1], answers[:3]
+                self.latest[chat] = (message_id, datas)
+                if answers:
+                    self.assess[chat] = (message_id, answers if self.compact else datas)
         return status, body
 
 
@@ -147,7 +164,7 @@ class Driver:
     api: BenchApi
     next_id: int = 1
     errors: list[str] = field(default_factory=list)
-    times: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    times: dict[str, array[float]] = field(default_factory=lambda: defaultdict(lambda: array("d")))
 
     def __post_init__(self) -> None:
         if self.app is not None:  # None: updates go over HTTP (``run_http``)
@@ -372,12 +389,32 @@ class Workload:
         self.seeded = seeded
         self.onboarded = onboarded
         self.faq = faq_questions()
-        self.busy: dict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
+        self.busy: dict[int, asyncio.Lock] = {}
+        self.waiting: dict[int, int] = {}
         self.presses: set[int] = set()  # users who pressed an answer button
+        self.left: Counter[int] | None = None
+
+    def expect(self, items: list[tuple[str, int, int]]) -> None:
+        """From now on ``items`` are run: a user's keyboards are forgotten after their last
+        update of it, so the harness holds them only for users it will see again (the
+        memory measured is the bot's)."""
+        self.left = Counter(n for _, n, _ in items)
 
     async def one(self, kind: str, n: int, pick: int) -> None:
-        async with self.busy[n]:
-            await self.driver.send(kind, self._make(kind, n, pick))
+        lock = self.busy.setdefault(n, asyncio.Lock())
+        self.waiting[n] = self.waiting.get(n, 0) + 1
+        try:
+            async with lock:
+                await self.driver.send(kind, self._make(kind, n, pick))
+        finally:
+            self.waiting[n] -= 1
+            if not self.waiting[n]:  # idle users' locks go: the harness stays small
+                del self.waiting[n], self.busy[n]
+            if self.left is not None:
+                self.left[n] -= 1
+                if self.left[n] <= 0:
+                    del self.left[n]
+                    self.driver.api.forget(BASE_ID + n)
 
     def _make(self, kind: str, n: int, pick: int) -> Callable[[int], dict[str, Any]]:
         lang = _lang(n)
@@ -403,7 +440,7 @@ async def run_app(
 ) -> dict[str, Any]:
     seeded = json.loads(seeded_file.read_text())
     store = Store(create_engine(url))
-    api = BenchApi()
+    api = BenchApi(compact=True)
     app = make_app(url, store, api)
     driver = Driver(app, api, next_id=1_000_000)
     work = Workload(driver, seeded, onboarded)
@@ -411,14 +448,17 @@ async def run_app(
         warm = plan(min(200, n), users, mix, seed_=1)
         await pooled([lambda t=t: work.one(*t) for t in warm], concurrency)
         driver.times.clear()
-        rss_before, cpu = _rss_now(), time.process_time()
         items = plan(n, users, mix, seed_=29490)
+        jobs = [lambda t=t: work.one(*t) for t in items]  # made before: not the run's memory
+        work.expect(items)
+        rss_before, cpu = _rss_now(), time.process_time()
         profile = os.environ.get("IPMS_BENCH_PROFILE")  # a file: cProfile the measured run
         profiler = cProfile.Profile() if profile else None
         if profiler is not None:
             profiler.enable()
-        elapsed = await pooled([lambda t=t: work.one(*t) for t in items], concurrency)
+        elapsed = await pooled(jobs, concurrency)
         cpu = time.process_time() - cpu
+        peak = _rss_now("VmHWM:")  # the run's: before the checks below, which are not the bot
         if profiler is not None:
             profiler.disable()
             profiler.dump_stats(f"{profile}.{mix}.{concurrency}")
@@ -428,7 +468,8 @@ async def run_app(
     if stored < len(work.presses):
         raise SystemExit(f"{len(work.presses) - stored} users pressed an answer none was stored")
     result = _summary(driver.times, elapsed, api.count, cpu)
-    result["rss_before_mb"] = rss_before
+    result["peak_rss_with_checks_mb"] = result["peak_rss_mb"]
+    result["rss_before_mb"], result["peak_rss_mb"] = rss_before, peak
     return result
 
 
@@ -478,7 +519,7 @@ async def run_echo(users: int, n: int, mix: str, concurrency: int) -> dict[str, 
 
 
 def _summary(
-    times: dict[str, list[float]], elapsed: float, calls: int, cpu: float | None = None
+    times: Mapping[str, Sequence[float]], elapsed: float, calls: int, cpu: float | None = None
 ) -> dict[str, Any]:
     """Rates and percentiles; ``cpu``: this process's CPU seconds for the run (the machine
     is shared, so the CPU per update moves less from run to run than the wall clock)."""
@@ -495,16 +536,17 @@ def _summary(
     }
 
 
-def _percentiles(ts: list[float]) -> dict[str, float]:
+def _percentiles(ts: Sequence[float]) -> dict[str, float]:
     if len(ts) < 2:
         return {"n": len(ts), "p50_ms": 0.0, "p99_ms": 0.0}
     q = statistics.quantiles(ts, n=100)
     return {"n": len(ts), "p50_ms": q[49] * 1000, "p99_ms": q[98] * 1000}
 
 
-def _rss_now() -> float:
+def _rss_now(field: str = "VmRSS:") -> float:
+    """This process's resident memory now (``VmHWM:``: its peak so far), MB."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
 

@@ -7,12 +7,14 @@ import asyncio
 import pytest
 from pydantic import SecretStr, ValidationError
 from telegram import Update
-from tg_fakes import StandInAssistant, make_settings, message_update
+from telegram.ext import Application, DictPersistence
+from tg_fakes import TOKEN, StandInAssistant, make_settings, message_update
 
 from bot.config import Settings
 from bot.serve_commands import webhook_secret
-from bot.telegram_app import PerChatUpdateProcessor, build_application
+from bot.telegram_app import PerChatUpdateProcessor, UnpersistedApplication, build_application
 from bot.telegram_render import TEXT_LIMIT, split_text, utf16_len
+from tests.support.fake_bot_api import FakeBotApi
 
 
 def test_short_text_is_one_chunk() -> None:
@@ -85,3 +87,34 @@ def test_webhook_secret_is_validated_or_generated() -> None:
     assert len(generated) >= 32 and generated != webhook_secret(make_settings())
     with pytest.raises(ValidationError, match="webhook_secret"):
         make_settings(webhook_secret=SecretStr("has space"))
+
+
+async def test_no_persistence_notes_pile_up_per_user() -> None:
+    """PTB notes every chat and user for its persistence and only saving clears the notes;
+    without a persistence nothing saves, so the bot's application notes nothing."""
+    fake = FakeBotApi()
+    app = build_application(make_settings(), StandInAssistant(), request=fake, updater=None)
+    assert isinstance(app, UnpersistedApplication) and app.persistence is None
+    async with app:
+        for n in range(30):
+            await app.process_update(
+                Update.de_json(message_update(n + 1, user_id=500 + n), app.bot)
+            )
+    assert not app._chat_ids_to_be_updated_in_persistence
+    assert not app._user_ids_to_be_updated_in_persistence
+    # What is left out is PTB's own bookkeeping, under these names (an upgrade renaming them
+    # would make the override a no-op: this notices).
+    plain = Application.builder().token(TOKEN).updater(None).build()
+    plain._mark_for_persistence_update(update=Update.de_json(message_update(1, user_id=7), None))
+    assert plain._chat_ids_to_be_updated_in_persistence == {7}
+    assert plain._user_ids_to_be_updated_in_persistence == {7}
+
+
+async def test_a_configured_persistence_still_gets_its_notes() -> None:
+    app = (
+        Application.builder().application_class(UnpersistedApplication).token(TOKEN)
+        .updater(None).persistence(DictPersistence()).build()
+    )  # fmt: skip
+    app._mark_for_persistence_update(update=Update.de_json(message_update(1, user_id=9), None))
+    assert app._chat_ids_to_be_updated_in_persistence == {9}
+    assert app._user_ids_to_be_updated_in_persistence == {9}
