@@ -124,3 +124,14 @@ def test_small_talk_is_not_read_as_a_date_or_a_question(
     zh.cmd("next")
     zh.text(said)
     assert expected in zh.said() and not_said not in zh.said(), zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "shown"),
+    [("en", "how many days left until the internal audit", "Internal audit: 2027-"),
+     ("zh", "内审还有几天", "内部审核：2027-"), ("zh", "管评是哪天", "管理评审：2027-")],
+)  # fmt: skip
+def test_how_far_off_our_own_audit_is(kb: Knowledge, lang: str, said: str, shown: str) -> None:
+    d = _under_a_card(kb, lang)
+    d.text(said)
+    assert d.said().startswith("📅 ") and shown in d.said(), d.said()
