@@ -27,6 +27,7 @@ from flows.natural import (
 )
 from flows.natural.names import (
     company_name,
+    introduces_self,
     names_company,
     tells_certified,
     tells_intent,
@@ -275,6 +276,8 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if says_nothing_new(v):  # "好的", "有": not a name
         return [ctx.reply("name_in_words"), PROMPT]
     head = next(iter(extras.clauses(v)), v)
+    if introduces_self(head) and not names_company(v):  # "我是公司行政，老板让我了解一下贯标"
+        return [ctx.reply("name_after_intent"), PROMPT]
     if tells_intent(v) and (head == v or tells_intent(head)):
         # "我们想搞贯标，不知道从哪开始": why they came, the name is still to come (a name first,
         # "Sunrise Optics, …, certified under the 2023 standard", is a name)

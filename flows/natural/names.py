@@ -86,6 +86,21 @@ def tells_certified(text: str) -> bool:
     return _CERTIFIED.search(text) is not None and not re.search(r"还没|没有|not\s+yet", text, re.I)
 
 
+# Who is writing, not the company ("我是公司行政", "I'm the office manager"): no name.
+_SELF_INTRO = re.compile(
+    r"^(?:我是|我叫|本人是|我这边是)(?:公司|我们公司|贵司)?(?:的)?(?:行政|人事|财务|法务|经理|总经理|老板|助理"
+    r"|专员|负责人|知产|知识产权|IP|HR|采购|研发|技术|办公室|综合部|总助)"
+    r"|^(?:i'?m|i\s+am)\s+(?:the\s+|an?\s+)?(?:office\s+manager|hr|admin\w*|assistant|owner|boss"
+    r"|manager|ip\s+manager|ceo|gm|general\s+manager|secretary)\b",
+    re.IGNORECASE,
+)
+
+
+def introduces_self(text: str) -> bool:
+    """ "我是公司行政", "I'm the office manager": who writes, not what the company is called."""
+    return _SELF_INTRO.match(text.strip()) is not None
+
+
 def tells_intent(text: str) -> bool:
     """The text says what the user wants rather than naming a company."""
     text = text.strip().strip(_TRAIL)

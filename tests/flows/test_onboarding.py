@@ -711,3 +711,16 @@ def test_the_number_and_date_said_at_the_edition_question_are_kept(en: Driver) -
     en.text("ok")
     cert = en.conv.company.certificate
     assert cert is not None and cert.number == "165IP24000321R1M"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "您好，我是公司行政，老板让我了解一下贯标"),
+     ("en", "hi, I'm the office manager, my boss asked me to look into the IP certification")],
+)  # fmt: skip
+def test_who_is_writing_is_no_company_name(kb: Knowledge, lang: str, said: str) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    assert not d.conv.company.name
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "name"
