@@ -71,14 +71,15 @@ _PATTERNS: dict[Intent, list[str]] = {
         + _WHO
         + r"(?:该|应该|应当|需要)"
         + _DO_WHAT,
-        r"继续|下一个|往下走|(?:今年|接下来|最近)?还(?:要|得|需要)做(?:啥|什么|些什么)"
+        r"继续|下一个|下步|往下走|(?:现在|那)?(?:咋办|怎么办)|(?:今年|接下来|最近)?还(?:要|得|需要)做(?:啥|什么|些什么)"
         r"|下次(?:是|要)?(?:啥时候|什么时候)|下一次(?:是|要)?(?:啥时候|什么时候)",
         _WHO + r"(?:现在|接下来)?(?:不知道|不懂|不明白|搞不清楚?|不清楚)(?:该|要|应该|需要)?"
         r"(?:做什么|干什么|干嘛|干啥|做啥|怎么做|怎么办|从哪开始|从哪里开始|从何开始)",
         r"i (?:don'?t|do not) (?:understand|know) what (?:to do|i should do|we should do"
         r"|i need to do|we need to do|comes next)(?: next| now)?|i'?m lost|i am lost|we'?re lost"
         r"|i'?m confused|i am confused|what do i do|what do we do",
-        r"(?:whats|what is|what's) next(?: for (?:us|me))?|what next|next|next step|next steps"
+        r"(?:whats|what is|what's|wats|wat's|wat is|what'?s) (?:next|nxt)(?: for (?:us|me))?"
+        r"|what next|next|nxt|next step|next steps"
         r"|my next step"
         r"|whats my next step|what is my next step|whats the next step|what is the next step"
         r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"
