@@ -107,7 +107,7 @@ _PAST = re.compile(
 
 # Said of something finished, so it happened by today (the read-back lets the user correct it).
 _DONE = re.compile(
-    r"已经|已|做完|开完|完成|结束|提交了|申请了|通过了|做过|做了|开过|开了|搞定|弄完"
+    r"已经|已|做完|开完|审完|审核完|完成|结束|提交了|申请了|通过了|做过|做了|开过|开了|搞定|弄完"
     r"|\b(?:done|finished|completed|held|submitted|applied|passed|did|ran|carried\s+out)\b",
     re.I,
 )

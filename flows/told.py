@@ -77,16 +77,28 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     m = _NEW_FINDINGS.search(text) or (
         _NAMED_AUDIT_FINDINGS.search(text) if _names_audit(text) else None
     )
-    if m and not _INTERNAL.search(text) and not denies(_before_about(text)):
+    head = _before_about(text)  # "…，说我们的内审没覆盖销售部": the finding names the audit
+    if m and not _INTERNAL.search(head) and not denies(head):
         return _findings_raised(ctx, text, m.group("n") or m.group("n_en"))
+    if _names_audit(text) and _TO_CHANGE.search(text) and not _INTERNAL.search(head):
+        return _findings_raised(ctx, text, None)  # "审核老师说文件还要改改": some, not counted
     return None
+
+
+# The auditor asked for changes, without counting them ("审核老师说文件还要改改", "the auditor
+# wants some changes to the manual")
+_TO_CHANGE = re.compile(
+    r"(?:审核员|审核老师|老师|auditors?).{0,12}(?:要改|改改|修改|整改|补充|完善)"
+    r"|\b(?:auditors?)\b.{0,30}\b(?:wants?|asked|asks)\b.{0,20}\b(?:changes?|fix|fixes|rework)\b",
+    re.I,
+)
 
 
 # A count of findings or issues said with an audit's name, with or without a verb ("一阶段审完了，
 # 审核员提了2个问题", "surveillance audit done, 1 minor finding"): that audit's findings.
 _NAMED_AUDIT_FINDINGS = re.compile(
     r"(?P<n>\d+|[一二两三四五六七八九十]+)\s*[个项条点]"
-    r"\s*(?:(?:严重|一般|轻微)?的?\s*不符合|问题|整改项|需要整改的)"
+    r"\s*(?:(?:严重|一般|轻微)?的?\s*不符合|问题|整改项|需要整改的|意见|整改意见)"
     r"|(?<!stage\s)(?<!stage)\b(?P<n_en>\d+|one|two|three|four|five|six|a\s+few|some)\s+"
     r"(?:major\s+|minor\s+|small\s+|little\s+|big\s+)?"
     r"(?:nonconformit(?:y|ies)|findings?|ncs?|issues?|problems?|points?)\b",
@@ -231,6 +243,7 @@ def _after_colon(text: str) -> list[str]:
 # table", "开了1个不符合，关于研发合同没审查"): its description, so only the grade is asked.
 _ABOUT = re.compile(
     r"(?:\b(?:about|regarding|concerning|saying|that|first|one\s+(?:is|was))\b|关于|内容是|说是"
+    r"|(?<=[，,])\s*说"
     r"|问题是|是说|主要是|一个是|一是|第一个?是?|[：:])"
     r"\s*(.{4,})$",
     re.I,

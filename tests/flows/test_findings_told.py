@@ -441,3 +441,27 @@ def test_no_description_is_taken_from_a_yes_or_from_closing_news(
     d.text(said)
     assert not d.conv.company.nonconformities
     assert d.conv.user.pending is not None and d.conv.user.pending.flow == "nc_text", d.said()
+
+
+def test_a_major_finding_about_the_internal_audit_is_the_bodys_not_an_internal_one(
+    zh: Driver,
+) -> None:
+    """ "内审" inside the finding's description does not make it an internal audit's
+    finding (it went to the FAQ)."""
+    _stage1_held(zh)
+    zh.conv.user.pending = None
+    zh.text("一阶段开了一个严重不符合，说我们的内审没覆盖销售部")
+    [nc] = zh.conv.company.nonconformities
+    assert (nc.description, nc.grade) == ("我们的内审没覆盖销售部", "major")
+
+
+@pytest.mark.parametrize("said", ["一阶段提了3条意见", "一阶段审核完了，审核老师说文件还要改改"])
+def test_an_auditors_comments_are_findings_to_describe(zh: Driver, said: str) -> None:
+    zh.onboard("Acme", "2|ob|stage|applied")
+    zh.text("2026-06-01")
+    zh.text("一阶段定在11月30号")  # 27 November today: booked three days ahead
+    zh.text("对")
+    zh.advance(4)
+    zh.conv.user.pending = None
+    zh.text(said)
+    assert zh.conv.user.pending is not None and zh.conv.user.pending.flow == "nc_text", zh.said()
