@@ -282,7 +282,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         # "今年还没做监督审核": not a date to record; what to do about it is what's next
         return [ctx.reply("event_not_held", title=dated.event_title(ctx, key)), SHOW_NEXT]
     if when is None and held is not None and _was_held(held, ctx.today) and says_passed(text):
-        out = _passed(ctx, key, held.on)  # "stage 1 went fine, no findings": the day it was held
+        out = _passed(ctx, key, held.on, text)  # "stage 1 went fine, no findings": its day
         others = _others_dated(ctx, text, named)
         return [*out, ctx.reply("facts_one_at_a_time", others=others)] if others else out
     assumed = when is None and direction == "past" and bool(_DONE.search(text))
@@ -298,7 +298,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     item = timeline_of(ctx).get(key)
     by_cb = _audited_by_cb(item) if item is not None else named in ("stage1", "stage2")
     if by_cb and when <= ctx.today and says_passed(own):
-        out = _passed(ctx, key, when)  # not "went fine, one minor nc about …"
+        out = _passed(ctx, key, when, text)  # not "went fine, one minor nc about …"
         others = _others_dated(ctx, text, named)
         return [*out, ctx.reply("facts_one_at_a_time", others=others)] if others else out
     reply = _confirm(ctx, key, when, assumed)
@@ -466,7 +466,13 @@ def _audited_by_cb(item: Item) -> bool:
     return item.external or item.kind == "surveillance"
 
 
-def _passed(ctx: Ctx, key: str, when: date) -> Out:
+# Observations and suggestions are no nonconformities ("有两个观察项", "a few observations").
+_OBSERVATIONS = re.compile(
+    r"观察项|改进建议|建议项|\bobservations?\b|\bopportunit(?:y|ies)\s+for\s+improvement\b", re.I
+)
+
+
+def _passed(ctx: Ctx, key: str, when: date, text: str = "") -> Out:
     """ "监督审核通过了": one confirmation records the day and that it passed."""
     data = encode("fact.passed", key, when.isoformat())
     reply = ctx.reply(
@@ -477,6 +483,8 @@ def _passed(ctx: Ctx, key: str, when: date) -> Out:
     )
     if note := dated.day_off(ctx, when):
         reply.text += "\n" + note
+    if _OBSERVATIONS.search(text):  # "通过了，不过有两个观察项": said why none is recorded
+        reply.text += "\n" + ctx.t("observations_note")
     reply.offer = data
     return [reply]
 

@@ -465,3 +465,27 @@ def test_an_auditors_comments_are_findings_to_describe(zh: Driver, said: str) ->
     zh.conv.user.pending = None
     zh.text(said)
     assert zh.conv.user.pending is not None and zh.conv.user.pending.flow == "nc_text", zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "一阶段通过了，不过有两个观察项"),
+        ("en", "stage 1 passed, the auditor had 2 observations"),
+    ],
+)
+def test_observations_are_no_findings_and_it_is_said(kb: Knowledge, lang: str, said: str) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text("一阶段定在11月30号" if lang == "zh" else "stage 1 is booked for november 30")
+    d.text("对" if lang == "zh" else "yes")
+    d.advance(4)
+    d.conv.user.pending = None
+    d.text(said)
+    assert (
+        "观察项和改进建议不是不符合项" if lang == "zh" else "Observations and suggestions"
+    ) in d.said()
+    d.text("对" if lang == "zh" else "yes")
+    assert not d.conv.company.nonconformities
+    assert {e.key: e.done for e in d.conv.company.events}.get("stage1")

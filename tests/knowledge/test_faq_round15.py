@@ -77,6 +77,8 @@ def test_round15_aspects_shown(kb: Knowledge, text: str, entry_id: str) -> None:
         ("what will the auditor check at stage 2", "faq.stage2-what-happens"),
         ("二阶段审核员一般看什么", "faq.stage2-what-happens"),
         ("what does the auditor look at in stage 1", "faq.stage1-what-happens"),
+        ("can we run the internal audit by ourselves", "faq.internal-audit-who-audits"),
+        ("内审能自己做吗", "faq.internal-audit-who-audits"),
     ],
 )
 def test_which_stage_is_asked_about_is_the_one_answered(
