@@ -177,8 +177,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
             ctx.wait_for(INPUT, "number", **p.data, issued=fmt_date(alone))
             return [ctx.reply("cert_issued_kept", issued=fmt_date(alone)), PROMPT]
         number = _LEAD_IN.sub("", " ".join(text.split())).strip(" 。.")
-        no_digit = not any(ch.isdigit() for ch in number)  # "we closed the NCs" is no number
-        no_digit = no_digit or has_cjk(number)  # "内审是10月做的": numbers are letters and digits
+        # "we closed the NCs", "内审是10月做的": a number is letters and digits, one digit at least
+        no_digit = not any(ch.isdigit() for ch in number) or has_cjk(number)
         edition_said = _EDITION_SAID.fullmatch(number) is not None  # "23版": no number
         if (
             not 1 <= len(number) <= MAX_NUMBER

@@ -393,9 +393,10 @@ def text(ctx: Ctx, raw: str) -> Out:
     if inp is not None and inp.gives_way_to_news and _news(ctx, value, asked=p):
         ctx.clear_pending()  # "stage 2 is on June 8-9" is no finding's description
         return [ctx.reply(inp.set_aside), *text(ctx, value)]
-    if (later := steps_told.card_put_off(ctx, value)) is not None:
+    about_reminders = account.setting_said(value) or reminders.later_said(value)
+    if not about_reminders and (later := steps_told.card_put_off(ctx, value)) is not None:
         ctx.clear_pending()  # "下周再弄吧" under a card: that item's date, not a "no"
-        return later
+        return later  # ("提醒改到下午3点", "明天再提醒我": the reminders', read below)
     if inp is not None and inp.take is not None and inp.before_intents:
         taken = inp.take(ctx, value)
         if taken is not None:

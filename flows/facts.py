@@ -154,9 +154,7 @@ def passed_read_back(ctx: Ctx, key: str, day: str) -> Out:
 
 # A year alone says which cycle, not which day ("今年的内审…安排在7月" is no January 1st); a
 # month after it keeps it ("明年3月").
-_VAGUE_YEAR = re.compile(
-    r"(?:今年|明年|去年|this\s+year|next\s+year|last\s+year)(?:'s)?(?:的)?", re.I
-)
+_VAGUE_YEAR = re.compile(r"(?:明年|去年|next\s+year|last\s+year)(?:'s)?(?:的)?", re.I)
 _THIS_YEAR = re.compile(r"今年(?:的)?|\bthis\s+year(?:'s)?", re.I)
 _MONTH_OR_DAY = re.compile(
     r"\d|[一二三四五六七八九十]+\s*[月号日]|底|初|上半年|下半年|周|星期|礼拜"

@@ -213,14 +213,20 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
         ctx.wait_for(INPUT, first_missing(ctx), **{k: v for k, v in p.data.items() if k in _SAID})
     _keep_stage(ctx, stage)
     _keep(ctx, CERT_SAID, cert)
-    c = ctx.company
-    parts = {
-        "headcount": lambda: ctx.t("ob_noted_headcount", n=c.headcount),
-        "industry": lambda: ctx.t("ob_noted_industry", industry=industry_label(ctx)),
-        "sites": lambda: ctx.t("ob_noted_sites", n=c.sites),
-    }
     sep = "、" if ctx.lang == "zh" else ", "
-    return [ctx.reply("ob_also_noted", what=sep.join(parts[f]() for f in filled))]
+    return [ctx.reply("ob_also_noted", what=sep.join(noted(ctx, f) for f in filled))]
+
+
+def noted(ctx: Ctx, field: str) -> str:
+    """A profile field as noted in a line ("120 人", "行业“制造业”")."""
+    c = ctx.company
+    if field == "headcount":
+        return ctx.t("ob_noted_headcount", n=c.headcount)
+    if field == "industry":
+        return ctx.t("ob_noted_industry", industry=industry_label(ctx))
+    if field == "sites":
+        return ctx.t("ob_noted_sites", n=c.sites)
+    return c.name or ""
 
 
 def _keep_stage(ctx: Ctx, stage: str | None) -> None:

@@ -44,11 +44,10 @@ def clauses(text: str) -> list[str]:
 
 
 def _headcount(ctx: Ctx, clause: str, maximum: int) -> bool:
-    m = _PEOPLE.search(clause)
-    count = parse_count(m.group(0).replace(",", "")) if m else None
-    if count is None or not 1 <= count.value <= maximum:
+    count = people_count(clause)
+    if count is None or not 1 <= count <= maximum:
         return False
-    ctx.company.headcount = count.value
+    ctx.company.headcount = count
     return True
 
 

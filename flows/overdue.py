@@ -69,14 +69,21 @@ def review(ctx: Ctx) -> Out:
     return [Reply("\n".join(lines), rows)]
 
 
+def titled(ctx: Ctx, items: list[Item], limit: int = LISTED) -> str:
+    """The items read back one per line, the rest counted ("……另有 5 项")."""
+    lines = [f"• {i.title(ctx.lang)}" for i in items[:limit]]
+    if len(items) > limit:
+        lines.append(ctx.t("overdue_listed_more", n=len(items) - limit))
+    return "\n".join(lines)
+
+
 def told_all_done(ctx: Ctx, text: str = "") -> Out | None:
     """ "计划里的都做完了" with several plan actions overdue: those read back for one "yes"
     (milestones keep their own dates), or None when there is nothing to tick at once."""
     missed = all_missed(ctx)
     items, scope = nextstep.bulk_done(missed), "all"
     if (left := exception_in(text)) and items:  # "all done except the IP search": not that one
-        open_actions = [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
-        kept = steps_told.fitting(left, open_actions, ctx.kb)
+        kept = steps_told.fitting(left, steps_told.plan_actions(ctx), ctx.kb)
         if kept is None:  # what is left out is not named clearly: not guessed
             return [ctx.reply("overdue_except_unclear", left=left[:60])]
         items, scope = [i for i in items if i.key != kept.key], EXCEPT + kept.key
@@ -85,12 +92,8 @@ def told_all_done(ctx: Ctx, text: str = "") -> Out | None:
         return [ctx.reply("overdue_told_milestones", titles=titles)]
     if len(items) < 2:
         return None
-    shown = items[:LISTED]
-    lines = [f"• {i.title(ctx.lang)}" for i in shown]
-    if len(items) > len(shown):
-        lines.append(ctx.t("overdue_listed_more", n=len(items) - len(shown)))
     button = ctx.button("step_told_yes", "tl.alltold", scope, *nextstep.overdue_guard(items))
-    reply = ctx.reply("overdue_told_all", [[button]], n=len(items), titles="\n".join(lines))
+    reply = ctx.reply("overdue_told_all", [[button]], n=len(items), titles=titled(ctx, items))
     reply.offer = button.data  # "对" / "yes" ticks them
     return [reply]
 
@@ -122,10 +125,6 @@ def told_all_moved(ctx: Ctx, text: str) -> Out | None:
     if not items or when is None or when < ctx.today:
         return None
     when = next_working_day(when)
-    shown = items[:LISTED]
-    lines = [f"• {i.title(ctx.lang)}" for i in shown]
-    if len(items) > len(shown):
-        lines.append(ctx.t("overdue_listed_more", n=len(items) - len(shown)))
     guard = nextstep.overdue_guard(items)
     button = ctx.button("overdue_move_yes", "tl.allmove", when.strftime("%Y%m%d"), *guard)
     reply = ctx.reply(
@@ -133,7 +132,7 @@ def told_all_moved(ctx: Ctx, text: str) -> Out | None:
         [[button]],
         n=len(items),
         date=fmt_date(when),
-        titles="\n".join(lines),
+        titles=titled(ctx, items),
     )
     reply.offer = button.data  # "对" / "yes" moves them
     return [reply]

@@ -8,10 +8,9 @@ import re
 
 from flows import roles
 from flows.context import Ctx
-from flows.known import timeline_of
+from flows.overdue import titled
 from flows.registry import Flow, Verb
-from flows.steps_told import fit_items
-from flows.timeline import Item
+from flows.steps_told import fit_items, plan_actions
 from flows.types import SHOW_NEXT, Out
 
 MAX_LEN = 80
@@ -49,7 +48,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if m is None or role is None:
         return None
     what = m.group("what").strip()
-    open_actions = _open_actions(ctx)
+    open_actions = plan_actions(ctx)
     if _ALL.match(what):
         named, ids = open_actions, EVERY
     else:
@@ -57,20 +56,12 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         ids = ",".join(i.key.removeprefix("action:") for i in named)
     if not named:
         return None
-    titles = "\n".join(f"• {i.title(ctx.lang)}" for i in named[:MAX_NAMED])
-    more = len(named) - MAX_NAMED
-    if more > 0:
-        titles += "\n" + ctx.t("overdue_listed_more", n=more)
+    titles = titled(ctx, named, MAX_NAMED)
     button = ctx.button("owner_told_yes", "pl.owner", ids, role.code)
     key = "owner_told_confirm_me" if role is roles.ME else "owner_told_confirm"
     reply = ctx.reply(key, [[button]], titles=titles, owner=_label(ctx, role), n=len(named))
     reply.offer = button.data  # "对" / "yes" changes them
     return [reply]
-
-
-def _open_actions(ctx: Ctx) -> list[Item]:
-    """The plan's open actions as /plan lists them."""
-    return [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
 
 
 def _label(ctx: Ctx, role: roles.Role) -> str:
@@ -83,7 +74,7 @@ def set_owner(ctx: Ctx, ids: str, code: str) -> Out | None:
     role = roles.BY_CODE.get(code)
     if role is None:
         return None
-    listed = {i.key.removeprefix("action:") for i in _open_actions(ctx)}
+    listed = {i.key.removeprefix("action:") for i in plan_actions(ctx)}
     wanted = listed if ids == EVERY else set(ids.split(",")) & listed
     changed = [a for a in ctx.company.actions if a.done_on is None and a.id in wanted]
     if not changed:

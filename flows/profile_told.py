@@ -16,7 +16,7 @@ from flows.onboarding import (
     MAX_INDUSTRY,
     MAX_NAME,
     MAX_SITES,
-    industry_label,
+    noted,
     option_label,
     options,
     profile_line,
@@ -80,14 +80,7 @@ def during_onboarding(ctx: Ctx, text: str) -> Out | None:
     field, value, _ = told
     if set_field(ctx, field, value) is None:
         return None
-    c = ctx.company
-    what = {
-        "name": lambda: c.name or "",
-        "headcount": lambda: ctx.t("ob_noted_headcount", n=c.headcount),
-        "industry": lambda: ctx.t("ob_noted_industry", industry=industry_label(ctx)),
-        "sites": lambda: ctx.t("ob_noted_sites", n=c.sites),
-    }[field]()
-    return [ctx.reply("profile_fixed_early", what=what), PROMPT]
+    return [ctx.reply("profile_fixed_early", what=noted(ctx, field)), PROMPT]
 
 
 def _told(ctx: Ctx, text: str) -> tuple[str, str, str] | None:

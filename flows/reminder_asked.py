@@ -13,6 +13,7 @@ from flows import dated, facts
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
 from flows.reminders import relative_days
+from flows.timeline import Item
 from flows.types import Out
 
 MAX_LEN = 120
@@ -24,20 +25,29 @@ _ASKED = re.compile(
 )
 
 
-def recognise(ctx: Ctx, text: str) -> Out | None:
-    """When the reminders of the event named come, or None when the text asks none."""
-    if len(text) > MAX_LEN or not ctx.company.onboarded or not _ASKED.search(text):
-        return None
-    named = next((key for key, p in facts.EVENTS if p.search(text)), None)
+def _named_item(ctx: Ctx, text: str) -> tuple[str, Item | None] | None:
+    """The event the text names and its next open occurrence (None when it has no date)."""
+    named = facts.named_event(text)
     if named is None:
         return None
     kinds = {named, facts.this_cycle(ctx, named), dated.resolve_key(ctx, named)}
     items = [i for i in timeline_of(ctx).open_items() if i.kind in kinds or i.key in kinds]
-    hour = f"{ctx.company.reminder_hour}:00"
-    title = ctx.kb.reminder_kind(named).title.get(ctx.lang)
-    if not items:
-        return [ctx.reply("remind_no_date", title=title)]
-    item = min(items, key=lambda i: (i.on, i.key))
+    return named, min(items, key=lambda i: (i.on, i.key)) if items else None
+
+
+def _no_date(ctx: Ctx, named: str) -> Out:
+    return [ctx.reply("remind_no_date", title=ctx.kb.reminder_kind(named).title.get(ctx.lang))]
+
+
+def recognise(ctx: Ctx, text: str) -> Out | None:
+    """When the reminders of the event named come, or None when the text asks none."""
+    if len(text) > MAX_LEN or not ctx.company.onboarded or not _ASKED.search(text):
+        return None
+    if (found := _named_item(ctx, text)) is None:
+        return None
+    named, item = found
+    if item is None:
+        return _no_date(ctx, named)
     leads = sorted((d for d in ctx.kb.reminder_kind(item.kind).lead_days if d > 0), reverse=True)
     said = [str(d) for d in leads]
     joined = "、".join(said) if ctx.lang == "zh" else ", ".join(said[:-1]) + " and " + said[-1]
@@ -48,7 +58,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
             date=fmt_date(item.on),
             when=relative_days(item.on, ctx.today, ctx.lang),
             leads=joined if len(said) > 1 else said[0],
-            hour=hour,
+            hour=f"{ctx.company.reminder_hour}:00",
         )
     ]
 
@@ -65,15 +75,11 @@ def when_asked(ctx: Ctx, text: str) -> Out | None:
     """The date of the event named and how far off it is, or None."""
     if len(text) > MAX_LEN or not ctx.company.onboarded or not _WHEN.search(text):
         return None
-    named = next((key for key, p in facts.EVENTS if p.search(text)), None)
-    if named is None:
+    if (found := _named_item(ctx, text)) is None:
         return None
-    kinds = {named, facts.this_cycle(ctx, named), dated.resolve_key(ctx, named)}
-    items = [i for i in timeline_of(ctx).open_items() if i.kind in kinds or i.key in kinds]
-    if not items:
-        title = ctx.kb.reminder_kind(named).title.get(ctx.lang)
-        return [ctx.reply("remind_no_date", title=title)]
-    item = min(items, key=lambda i: (i.on, i.key))
+    named, item = found
+    if item is None:
+        return _no_date(ctx, named)
     when = relative_days(item.on, ctx.today, ctx.lang)
     return [ctx.reply("event_when", title=item.title(ctx.lang), date=fmt_date(item.on), when=when)]
 

@@ -447,7 +447,7 @@ def pushed(ctx: Ctx, text: str) -> Out | None:
     if m is None:
         return None
     said = _without_count(text, m)
-    open_actions = [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
+    open_actions = plan_actions(ctx)
     named = fit_items(said, open_actions, ctx.kb)
     if len(named) > 1:  # "把台账往后推两周" with two ledgers in the plan: which one?
         return _which_to_move(ctx, named[:MAX_TOLD_TOGETHER], m)
@@ -477,9 +477,6 @@ def _which_to_move(ctx: Ctx, items: list[Item], m: re.Match[str]) -> Out:
     return [Reply(ctx.t("action_move_which"), rows)]
 
 
-_ABOUT_REMINDERS = re.compile(r"提醒|摘要|时区|\b(?:remind\w*|digest|timezone|notification)", re.I)
-
-
 def _without_count(text: str, m: re.Match[str]) -> str:
     """The sentence without the time it is put off by ("push the scope statement by 2 weeks"
     keeps "the scope statement")."""
@@ -499,12 +496,10 @@ def card_put_off(ctx: Ctx, text: str) -> Out | None:
         return None
     if looks_like_question(text) and not _PUSH.search(text):  # "can we push it 2 weeks?"
         return None
-    if _ABOUT_REMINDERS.search(text):  # "提醒改到下午3点": the reminders' setting
-        return None
     if facts.names_event(text):  # "internal audit on Jan 11, the review two weeks later"
         return None
     said = _without_count(text, m) if (m := _PUSH.search(text)) else text
-    open_actions = [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
+    open_actions = plan_actions(ctx)
     named = fit_items(said, open_actions, ctx.kb)
     if named and item not in named:  # "把台账往后推两周" under another card: not this one
         return None
@@ -537,6 +532,11 @@ def _move_read_back(ctx: Ctx, action: Item, when: date) -> Out:
     )
     reply.offer = button.data
     return [reply]
+
+
+def plan_actions(ctx: Ctx) -> list[Item]:
+    """The plan's open actions as /plan lists them."""
+    return [i for i in timeline_of(ctx).open_items() if i.key.startswith("action:")]
 
 
 def fitting(said: str, items: list[Item], kb: Knowledge | None = None) -> Item | None:

@@ -135,3 +135,14 @@ def test_how_far_off_our_own_audit_is(kb: Knowledge, lang: str, said: str, shown
     d = _under_a_card(kb, lang)
     d.text(said)
     assert d.said().startswith("📅 ") and shown in d.said(), d.said()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "明天再提醒我"), ("en", "remind me next week")])
+def test_a_reminder_put_off_under_a_card_moves_no_action(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = _under_a_card(kb, lang)
+    dues = {a.id: a.due for a in d.conv.company.actions}
+    d.text(said)
+    assert {a.id: a.due for a in d.conv.company.actions} == dues
+    assert [type(e).__name__ for e in d.effects] == ["SnoozeLast"]
