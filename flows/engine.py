@@ -52,6 +52,7 @@ from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.known import timeline_of
 from flows.natural import AnswerKind, parse_answer
 from flows.onboarding import INPUT as ONBOARDING_INPUT
+from flows.onboarding import follow_language
 from flows.phrasing import asks_meaning, looks_like_question, says_go
 from flows.reading import find_date
 from flows.registry import Input
@@ -405,7 +406,11 @@ def text(ctx: Ctx, raw: str) -> Out:
         inp = REGISTRY.inputs.get(p.flow) if p else None
     intent = detect_intent(value)
     if intent is not None:
-        return _intent(ctx, intent)
+        # "你好" as the first words, while we speak English: answered in Chinese from then on
+        switched = (
+            follow_language(ctx, value) if p is not None and p.flow == ONBOARDING_INPUT else []
+        )
+        return [*switched, *_intent(ctx, intent)]
     if inp is not None and inp.take is not None:
         taken = inp.take(ctx, value)
         if taken is not None:

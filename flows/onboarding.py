@@ -161,7 +161,7 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
         return _ask_next(ctx, "name")
     if not pressed and asks_meaning(value):  # "这个是啥意思": what the question is for, again
         return [ctx.reply(f"ob_explain_{fieldname}"), PROMPT]
-    switched = _follow_language(ctx, value) if not pressed else []
+    switched = follow_language(ctx, value) if not pressed else []
     if not pressed and fieldname in ORDER and (goal := _goal_told(ctx, value)):
         return [*switched, *goal]  # "明年6月底前拿证" at any question: kept, the question stays
     if fieldname == "name" and not pressed:
@@ -267,7 +267,7 @@ def _mostly_cjk(text: str) -> bool:
     return cjk > 0 and cjk >= latin_words
 
 
-def _follow_language(ctx: Ctx, value: str) -> Out:
+def follow_language(ctx: Ctx, value: str) -> Out:
     """A first answer typed in Chinese while we speak English: switch (once, before any
     choice was made). Latin letters prove nothing: many Chinese companies have English names."""
     if ctx.user.lang_chosen or ctx.lang != "en" or not _mostly_cjk(value):

@@ -724,3 +724,10 @@ def test_who_is_writing_is_no_company_name(kb: Knowledge, lang: str, said: str) 
     d.text(said)
     assert not d.conv.company.name
     assert d.conv.user.pending is not None and d.conv.user.pending.field == "name"
+
+
+def test_a_chinese_greeting_as_the_first_words_switches_to_chinese(en: Driver) -> None:
+    en.cmd("start")
+    en.text("你好")
+    assert en.conv.user.lang == "zh" and "贵公司的名称是" in en.said()
+    assert not en.conv.company.name
