@@ -432,7 +432,10 @@ def _said(text: str, group: str) -> bool:
 
 def _ask_back(ctx: Ctx, q: Question, topic: str) -> Reply:
     """What the answer seemed to be about, and the question's answers to choose from."""
-    own = topics_in(q.text.get(ctx.lang))
+    # what the question is about: named in its action and its text alike ("培训计划"); the text
+    # alone also lists who takes part ("研发/采购/销售人员")
+    action, asked = topics_in(q.action.get(ctx.lang)), topics_in(q.text.get(ctx.lang))
+    own = [t for t in action if t in asked] or asked
     said = ctx.t(f"topic_{topic}")
     if own:
         text = ctx.t("assess_off_topic", said=said, asked=ctx.t(f"topic_{own[0]}"))

@@ -484,3 +484,12 @@ def test_a_view_mid_questionnaire_comes_back_to_the_question(
     assert d.replies[-1].text.startswith("第" if lang == "zh" else "Question")
     assert "C02" not in d.conv.company.answers
     assert d.conv.user.pending is not None and d.conv.user.pending.field == "C02"
+
+
+def test_asking_back_names_what_the_question_is_about(kb: Knowledge) -> None:
+    """The training question lists who takes part ("研发/采购/销售人员"): asked back, it is
+    about training, not R&D records."""
+    d = _at(kb, "zh", "C02")
+    d.text("有台账")
+    assert _asked_back(d, "C02", "zh")
+    assert "这道题问的是培训" in d.said() and "研发记录" not in d.said(), d.said()
