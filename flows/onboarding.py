@@ -162,8 +162,12 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
     if not pressed and asks_meaning(value):  # "这个是啥意思": what the question is for, again
         return [ctx.reply(f"ob_explain_{fieldname}"), PROMPT]
     switched = follow_language(ctx, value) if not pressed else []
-    if not pressed and fieldname in ORDER and (goal := _goal_told(ctx, value)):
-        return [*switched, *goal]  # "明年6月底前拿证" at any question: kept, the question stays
+    goal: Out = []
+    if not pressed and fieldname in ORDER and (told := _goal_told(ctx, value)) is not None:
+        goal = [told[0]]  # "明年6月底前拿证" at any question: kept
+        value = _without_clause(value, told[1])
+        if not value:  # nothing else said: the question stays
+            return [*switched, *goal, PROMPT]
     if fieldname == "name" and not pressed:
         value = extras.past_greeting(value)  # "Hi, we're Lumen Design, …": the name
     out = handler(ctx, value.strip(), pressed)
@@ -175,8 +179,14 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
             out = _ask_next(ctx, "stage")  # the stage was told too: taken now
         elif extra and not _answered(ctx, fieldname):  # its own answer unclear: asked again
             out = [PROMPT]
-        return [*switched, *extra, *out]
-    return out
+        return [*switched, *goal, *extra, *out]
+    return [*switched, *goal, *out] if goal and out is not None else out
+
+
+def _without_clause(text: str, clause: str) -> str:
+    """The message without one of its clauses ("…, want to get certified by end of June")."""
+    rest = text.replace(clause, " ", 1)
+    return re.sub(r"(?:\s*[，,；;]\s*){2,}", "，", rest).strip(" ，,。.；;")
 
 
 def _answered(ctx: Ctx, fieldname: str) -> bool:
@@ -204,17 +214,20 @@ def _told_ahead(ctx: Ctx, fieldname: str, value: str) -> Out:
     used = [*filled.values(), *([told[1]] if told else []), *extras.clauses(cert)]
     if fieldname == "name" and ctx.company.name and used:  # "Acme Co., Ltd., 120 people"
         ctx.company.name = company_name(clean_name(extras.without(value, used)))
+    stage_noted = [option_label(ctx, "stage", told[0])] if told and fieldname != "name" else []
     if not filled:
         _keep_stage(ctx, stage)
         _keep(ctx, CERT_SAID, cert)
-        return []
+        # "we haven't started" at the headcount question: kept for its turn, and said so
+        return [ctx.reply("ob_also_noted", what=stage_noted[0])] if stage_noted else []
     p = ctx.pending
     if p and p.flow == INPUT and p.field in filled:  # the next question was just answered
         ctx.wait_for(INPUT, first_missing(ctx), **{k: v for k, v in p.data.items() if k in _SAID})
     _keep_stage(ctx, stage)
     _keep(ctx, CERT_SAID, cert)
     sep = "、" if ctx.lang == "zh" else ", "
-    return [ctx.reply("ob_also_noted", what=sep.join(noted(ctx, f) for f in filled))]
+    parts = [*(noted(ctx, f) for f in filled), *stage_noted]
+    return [ctx.reply("ob_also_noted", what=sep.join(parts))]
 
 
 def noted(ctx: Ctx, field: str) -> str:
@@ -441,17 +454,18 @@ def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
 MAX_GOAL_YEARS = 5  # "about 45 people, want to get certified" names no year 2045
 
 
-def _goal_told(ctx: Ctx, v: str) -> Out:
+def _goal_told(ctx: Ctx, v: str) -> tuple[Reply, str] | None:
     """ "明年6月底前拿证": when they want the certificate, not an answer to the question. Read
-    from the clause that says the goal, never from a count ("45 people")."""
+    from the clause that says the goal, never from a count ("45 people"): kept, and said back
+    with the clause it came from."""
     for clause in extras.clauses(v):
         if not says_goal(clause) or extras.counts_something(clause):
             continue
         when = find_date(goal_words_out(clause), ctx.today, "future", "end")
         if when is not None and ctx.today < when <= add_months(ctx.today, 12 * MAX_GOAL_YEARS):
             ctx.company.goal_date = when
-            return [ctx.reply("goal_noted", date=fmt_date(when)), PROMPT]
-    return []
+            return ctx.reply("goal_noted", date=fmt_date(when)), clause
+    return None
 
 
 def _certified_said(v: str) -> bool:

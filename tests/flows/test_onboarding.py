@@ -731,3 +731,23 @@ def test_a_chinese_greeting_as_the_first_words_switches_to_chinese(en: Driver) -
     en.text("你好")
     assert en.conv.user.lang == "zh" and "贵公司的名称是" in en.said()
     assert not en.conv.company.name
+
+
+def test_a_goal_said_with_other_facts_keeps_them_all(en: Driver) -> None:
+    en.cmd("start")
+    en.text("we're a small electronics maker, about 45 people, want to get certified by end of "
+            "June next year")  # fmt: skip
+    c = en.conv.company
+    assert c.goal_date == date(2027, 6, 30) and (c.headcount, c.industry) == (45, "electronics")
+    assert "Also noted: 45 employees" in en.said() and not c.name
+
+
+def test_the_stage_told_at_another_question_is_said_to_be_kept(en: Driver) -> None:
+    en.cmd("start")
+    en.text("Acme")
+    en.text("we haven't started")
+    assert "Also noted: Not started yet" in en.said()
+    en.text("45")
+    en.press("Software")
+    en.text("1")
+    assert en.conv.company.onboarded and en.conv.company.stage is Stage.NOT_STARTED
