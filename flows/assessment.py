@@ -279,8 +279,8 @@ _HAS_THING = re.compile(
 
 # A thing had, then partly taken back: "a folder of templates but nothing approved".
 _TAKES_BACK = re.compile(
-    r"\b(?:but|though|however|except|only)\b.{0,40}\b(?:no|not|nothing|nobody|never|none|without"
-    r"|missing|unsigned|unapproved)\b|(?:但是?|不过|可是|只是).{0,12}(?:没|未|不|缺|少)",
+    r"\b(?:but|though|however|except|only)\b.{0,40}(?:\b(?:no|not|nothing|nobody|never|none|without"
+    r"|missing|unsigned|unapproved|dont|doesnt|didnt)\b|n't\b)|(?:但是?|不过|可是|只是).{0,12}(?:没|未|不|缺|少)",
     re.I,
 )
 # Nobody does it: "contracts are signed by the boss, nobody checks IP".

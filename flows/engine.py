@@ -561,6 +561,9 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         return command(ctx, asked[intent], "")
     if intent in (Intent.ENGLISH, Intent.CHINESE):  # "can you speak english?"
         return command(ctx, "lang", "en" if intent is Intent.ENGLISH else "zh")
+    if intent is Intent.OVERDUE and ctx.company.onboarded:  # "what's overdue?"
+        shown = overdue.review(ctx)
+        return [*shown, ctx.reply("repeat_prompt"), Prompt()] if ctx.pending else shown
     if intent is Intent.ASSESS and ctx.company.onboarded and ctx.pending is None:
         return assessment.start(ctx)  # "ok let's do the assessment"
     if intent is Intent.HUMAN:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 
 from flows.context import Ctx
 from flows.natural import parse_count
-from flows.natural.names import names_company, told_trade
+from flows.natural.names import name_clause, told_trade
 from flows.phrasing import looks_like_question
 
 # Clauses of one message: "恒通精密，做机械加工的，120来人", "Hengtong, 120 people, one plant".
@@ -72,8 +72,11 @@ def absorb(
     if looks_like_question(text):
         return {}
     found = clauses(text)
-    if asked == "name" and found and not (told_trade(found[0]) and not names_company(text)):
-        found = found[1:]  # the first clause is the name, whatever it contains ("…机械有限公司")
+    if asked == "name" and found:
+        # the first clause is the name, whatever it contains ("…机械有限公司"), unless it says
+        # the trade: then the name is the clause that gives one ("we make sensors, company is X")
+        named = name_clause(text) if told_trade(found[0]) else found[0]
+        found = [c for c in found if named is None or named.strip() != c.strip()]
     c = ctx.company
     filled: dict[str, str] = {}
     for clause in found:

@@ -25,6 +25,9 @@ _ZH = re.compile(
 _ZH_THING_FIRST = re.compile(
     r"^(?P<what>[^，,。]{2,20}?)(?:都|全部)?(?:让|交给|安排给|给)(?P<who>[^，,。]{1,8}?)(?:来)?"
     r"(?:做|负责|弄|搞|管|跟进)(?:吧|吗|呢)?[？?。!！]*$"
+    # "培训交给人事小王": with 交给 / 安排给 the doing goes without saying
+    r"|^(?P<what2>[^，,。]{2,20}?)(?:都|全部)?(?:交给|安排给|分给)(?P<who2>[^，,。]{1,8}?)"
+    r"(?:吧|了)?[？?。!！]*$"
 )
 _EN = re.compile(
     r"^(?:can\s+(?:we|you)\s+|please\s+|let'?s\s+)?(?:give|assign|hand(?:\s+over)?|put|move)\s+"
@@ -40,14 +43,12 @@ _ALL = re.compile(
 
 def recognise(ctx: Ctx, text: str) -> Out | None:
     """A read-back of the new owner of the actions named, or None."""
-    if not ctx.company.actions or len(text) > MAX_LEN:
+    if not ctx.company.actions:
         return None
-    said = text.strip()
-    m = _ZH.match(said) or _ZH_THING_FIRST.match(said) or _EN.match(said)
-    role = roles.named(m.group("who")) if m else None
-    if m is None or role is None:
+    told = said_owner(text)
+    if told is None:
         return None
-    what = m.group("what").strip()
+    what, role = told
     open_actions = plan_actions(ctx)
     if _ALL.match(what):
         named, ids = open_actions, EVERY
@@ -62,6 +63,20 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     reply = ctx.reply(key, [[button]], titles=titles, owner=_label(ctx, role), n=len(named))
     reply.offer = button.data  # "对" / "yes" changes them
     return [reply]
+
+
+def said_owner(text: str) -> tuple[str, roles.Role] | None:
+    """What is handed to whom, when a message says so ("培训交给人事小王")."""
+    said = text.strip()
+    if len(said) > MAX_LEN:
+        return None
+    m = _ZH.match(said) or _ZH_THING_FIRST.match(said) or _EN.match(said)
+    if m is None:
+        return None
+    found = {k: v for k, v in m.groupdict().items() if v}
+    who, what = found.get("who") or found.get("who2"), found.get("what") or found.get("what2")
+    role = roles.named(who) if who else None
+    return (what.strip(), role) if what and role is not None else None
 
 
 def _label(ctx: Ctx, role: roles.Role) -> str:

@@ -93,13 +93,15 @@ def asks_to_resume(text: str) -> bool:
 _MEANING = re.compile(
     r"(?:啥|什么|甚么)意思|看不懂|没看懂|不太懂|不明白|没明白|不理解|解释一?下|是指(?:啥|什么)|指的是"
     r"|\bwhat\s+(?:does|do|is)\s+(?:this|that|it|the)(?:\s+(?:question|one))?\s+mean"
-    r"|\b(?:don'?t|do\s+not|didn'?t)\s+(?:understand|get)\b|\bexplain\b|\bwhat\s+is\s+meant\b",
+    r"|\b(?:don'?t|do\s+not|didn'?t)\s+(?:understand|get)\b|\bexplain\b|\bwhat\s+is\s+meant\b"
+    r"|\b(?:not\s+sure|no\s+idea|(?:don'?t|do\s+not)\s+know)\s+what\s+(?:this|that|it)\s+means\b",
     re.I,
 )
 # What may stand around them: pointing at the question, particles ("这个是啥意思呀"); anything
 # else names a subject of its own ("FTO是什么意思": a question for the FAQ).
 _MEANING_REST = re.compile(
     r"这个|这道题|这题|这一题|这条|这里|这句|这|是|呀|啊|吗|呢|的|我|有点|还是|一下|请|能|可以|帮|"
+    r"不知道|不清楚|不太清楚|"
     r"\b(?:this|that|one|question|it|i|sorry|please|can|you|could|still|quite|really|the|here)\b"
     r"|[\s?？!！。.,，~～]",
     re.I,
@@ -219,7 +221,10 @@ _GOAL = re.compile(
     r"|证书.{0,8}(?:一定要|必须|要在|得在|争取|最好).{0,10}(?:拿到|下来|到手)"
     r"|\b(?:want|wants|hope|aim|aiming|plan|planning|need|needs|goal|target|would\s+like)\b"
     r".{0,30}\b(?:certified|certificate|certification)\b"
-    r"|\bcertified\s+by\b",
+    r"|\bcertified\s+by\b"
+    # "the boss wants it done by next summer": the whole job, by a date
+    r"|\b(?:want|wants|need|needs|hope|expect|expects|aim)\b.{0,20}"
+    r"\b(?:done|finished|completed|wrapped\s+up)\s+(?:by|before)\b",
     re.I,
 )
 

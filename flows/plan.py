@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from datetime import date
 
-from flows import dated, facts, planning, steps_told, timeline_edit
+from flows import dated, facts, owner_told, planning, steps_told, timeline_edit
 from flows.assessment import quick_done
 from flows.assignee_view import assign_button, item_owner
 from flows.callbacks import encode
@@ -58,15 +58,29 @@ _FEASIBLE_ASKED = re.compile(
     r"|(?:计划|目标)(?:现实|靠谱|可行)|按时拿证|能按时",
     re.I,
 )
+# "能不能快一点", "can we go faster?": how early it can be, and what can be shortened
+_FASTER_ASKED = re.compile(
+    r"(?:能不能|能否|可不可以|可以|有没有办法)(?:再)?(?:快|早)(?:一)?点|(?:早点|更早|提前)拿(?:到)?证"
+    r"|\b(?:can|could) (?:we|it|this) (?:go|be|get (?:it )?done) (?:any )?"
+    r"(?:faster|quicker|sooner)\b"
+    r"|\b(?:speed (?:it|this|things) up|certified sooner|certificate sooner)\b",
+    re.I,
+)
 
 
 def feasibility_asked(ctx: Ctx, text: str) -> Out | None:
     """Whether a date for the certificate can work, from the assessment's earliest date."""
-    if ctx.company.certificate or not _FEASIBLE_ASKED.search(text):
+    if ctx.company.certificate:
+        return None
+    if _FASTER_ASKED.search(text) and quick_done(ctx):
+        return [
+            ctx.reply("feasible_faster", earliest=fmt_date(planning.draft(ctx).earliest.target))
+        ]
+    if not _FEASIBLE_ASKED.search(text):
         return None
     when = find_date(goal_words_out(text), ctx.today, "future", "end")
-    if when is None:  # "is the plan realistic?", "来得及吗": the target on record
-        when = ctx.company.target_date
+    if when is None:  # "is the plan realistic?", "来得及吗": the target on record, or the goal
+        when = ctx.company.target_date or ctx.company.goal_date
     if when is None or when <= ctx.today:
         return None
     if not quick_done(ctx):
@@ -507,6 +521,10 @@ def take_target(ctx: Ctx, text: str) -> Out | None:
         return facts.recognise(ctx, text)
     if (moved := _target_moved(ctx, text)) is not None:  # "往后推两个月"
         return moved
+    if (asked := feasibility_asked(ctx, text)) is not None:  # "来得及吗", "能不能快一点"
+        return [*asked, PROMPT]
+    if owner_told.said_owner(text) is not None:  # "培训交给人事小王": there is no plan yet
+        return [ctx.reply("owner_after_plan"), PROMPT]
     p = ctx.pending
     suggested = p.data.get("suggested") if p else None
     if suggested and (agrees(text) or _EARLIEST.search(text)):  # "ok", "最早的那个"

@@ -57,6 +57,18 @@ def called_questions(kb: Knowledge, text: str) -> list[str]:
     return sorted(at, key=at.__getitem__)
 
 
+def _in_place(ctx: Ctx, text: str) -> str | None:
+    """What the text says is done when the assessment already counted it in place (no plan
+    action): "the boss signed the IP policy yesterday" after a "yes" to the policy question."""
+    qids = called_questions(ctx.kb, text)
+    if len(qids) != 1 or any(a.question_id == qids[0] for a in ctx.company.actions):
+        return None
+    answer = ctx.company.answers.get(qids[0])
+    if answer is None or answer.value != "yes":
+        return None
+    return ctx.kb.question(qids[0]).action.get(ctx.lang)
+
+
 def says_done(text: str) -> bool:
     """ "方针签了", "the policy is signed": said done."""
     return _DONE.search(text) is not None
@@ -83,10 +95,18 @@ def _told_step(kb: Knowledge, text: str, current: str | None) -> str | None:
 
 
 # Being done, said of an action: the sentence must say one of these.
+# More English verbs of work finished ("we appointed Li as management rep last week").
+_EN_DONE_VERBS = (
+    r"appointed|trained|held|ran|hired|classified|sent|launched|rolled\s+out|introduced|adopted"
+    r"|updated|revised|added|installed|organi[sz]ed|conducted|carried\s+out|published"
+    r"|distributed|communicated|finali[sz]ed|established|defined|prepared|implemented"
+)
 _DONE = re.compile(
     r"好了|完了|完成|搞定|已经|已|有了|了(?=[，,；;。！!~～\s]|$)"
+    r"|(?:任命|培训|签|发|开|召开|组织|建|写|定|批|审|提交|上报|发布|下发|印发|宣贯|更新|修订)了"
     r"|\b(?:done|finished|completed|set\s+up|built|wrote|written|issued|signed|approved|ready|out"
-    r"|in\s+place|sorted|created|drafted|made|did|have\s+(?:now\s+)?(?:a|an|the|our))\b",
+    r"|in\s+place|sorted|created|drafted|made|did|have\s+(?:now\s+)?(?:a|an|the|our)"
+    rf"|{_EN_DONE_VERBS})\b",
     re.I,
 )
 # Everything around the thing named: when, who, being done, particles.
@@ -104,7 +124,7 @@ _AROUND = re.compile(
     r"|it|its|all|done|finished|finish|completed|complete|set|up|built|wrote|written|issued|signed"
     r"|approved|ready|in|place|sorted|created|drafted|made|did|do|and|get|got|out"
     r"|move|moved|push|pushed|postpone|postponed|shift|can|please|after|chinese|lunar|new|cny"
-    r"|ll|well|until|till"
+    r"|ll|well|until|till|as|" + _EN_DONE_VERBS + r""
     r"|jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
     r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
     r"|mon(?:day)?|tue(?:sday)?|wed(?:nesday)?|thu(?:rsday)?|fri(?:day)?|sat(?:urday)?|sun(?:day)?"
@@ -236,6 +256,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
             return _done(ctx, several[0], text)
         if done and step_id is None and (finished := named_action(ctx, text, done=True)):
             return [ctx.reply("action_told_already", title=finished.title(ctx.lang))]
+        if done and step_id is None and (in_place := _in_place(ctx, text)) is not None:
+            return [ctx.reply("told_in_place_already", title=in_place)]
     if step_id is None:
         return None
     title = ctx.kb.steps[step_id].title.get(ctx.lang)
@@ -556,6 +578,11 @@ def fit_items(said: str, items: list[Item], kb: Knowledge | None = None) -> list
         called = [i for i in items if i.question_id == qid]
         if called:
             return called[:1]  # "方针" is the policy, not its awareness sessions
+    if kb is not None and len(qids := called_questions(kb, said)) == 1:
+        # inside a sentence ("we appointed Li as management rep last week")
+        called = [i for i in items if i.question_id == qids[0]]
+        if called:
+            return called[:1]
     leaders = _fitting_titles(named, items)
     if len(leaders) > 1 and roles:
         owned = [i for i in leaders if i.owner_en in roles]

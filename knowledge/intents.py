@@ -30,6 +30,7 @@ class Intent(StrEnum):
     REPORT = "report"  # "send me the plan as a file", "发个报告给我": the PDF report
     EXPORT = "export"  # "export my data", "导出我的数据"
     DELETE = "delete"  # "delete my data", "删除我的数据": asked to confirm by /deletedata
+    OVERDUE = "overdue"  # "what's overdue?", "哪些逾期了": the overdue list
 
 
 MAX_LEN = 40  # normalised characters; anything longer is a real question
@@ -107,9 +108,11 @@ _PATTERNS: dict[Intent, list[str]] = {
     Intent.STATUS: [
         r"进度|我的进度|查看进度|看看进度|当前进度|进展|我的进展|状态|做到哪(?:一步|里)?了"
         r"|(?:我们|咱们|公司)?(?:现在|目前)?(?:的)?(?:进度|进展)(?:怎么样|如何|咋样|怎样)"
-        r"|(?:还有|还剩)(?:多少|几)(?:件|项|个)?(?:事|事情|任务|行动)?(?:没做|要做|没完成|没弄)",
+        r"|(?:还有|还剩)(?:多少|几)(?:件|项|个)?(?:事|事情|任务|行动)?(?:没做|要做|没完成|没弄)"
+        r"|(?:看看|看下|看一下|查看|我的|评估的?)?(?:结果|得分|分数|评估结果)(?:怎么样|如何)?",
         r"status|my status|progress|my progress|show (?:my )?progress|where am i"
-        r"|how far am i|how am i doing",
+        r"|how far am i|how am i doing|(?:show (?:me )?|see )?(?:the |my |our )?(?:results?|score)"
+        r"(?: so far)?|how did (?:i|we) do|how are we doing",
     ],
     Intent.PLAN: [
         r"计划|我的计划|查看计划|看看计划|行动计划|整改计划|我的行动计划|显示计划",
@@ -137,6 +140,13 @@ _PATTERNS: dict[Intent, list[str]] = {
     Intent.DELETE: [
         r"(?:删除|删掉|清除)(?:我的|我们的)?(?:全部|所有)?(?:数据|信息|记录|账号)",
         r"(?:delete|remove|erase|wipe) (?:all )?(?:my|our) (?:data|account|information)",
+    ],
+    Intent.OVERDUE: [
+        r"(?:有)?(?:哪些|什么|啥|哪几项|几项)(?:事|事情|任务|行动)?(?:已经)?(?:逾期|过期|超期|拖了|延期)(?:了)?"
+        r"|(?:逾期|过期|超期)(?:的)?(?:有哪些|有什么|是哪些|事项|任务|清单|列表)?|看看逾期(?:的)?",
+        r"(?:whats|what is|what's|anything|is anything|what) (?:overdue|late|behind)"
+        r"|(?:show (?:me )?)?(?:the |my )?overdue(?: items| actions| list| ones| stuff)?"
+        r"|what (?:did|have) (?:we|i) miss(?:ed)?|what am i behind on|what are we behind on",
     ],
     Intent.LAUGH: [
         r"(?:哈|呵|嘿|嘻){2,}|哈哈哈*|(?:ha){2,}h?|(?:he){2,}|lol|lmao|😄|😂|🤣|😆|😁|😊|🙂",
@@ -171,7 +181,8 @@ _COMPILED: list[tuple[Intent, re.Pattern[str]]] = [
 
 # Said before the point and adding nothing to it: "hey, we're back. where are we?"
 _BACK = re.compile(
-    r"(?:(?:we|i)(?:'?re|'?m| are| am) back(?: again)?|back again|long time(?: no see)?|its me"
+    r"(?:(?:(?:we|i)(?:'?re|'?m| are| am) )?back(?: again)?(?: after [a-z ]{1,24})?"
+    r"|long time(?: no see)?|its me"
     r"|(?:been )?a while|it'?s been a while|been ages|anyway|ok whatever|whatever|hmm+"
     r"|sorry|sorry (?:for the delay|i was away)"
     r"|(?:sorry )?(?:i |we )?(?:been|was|were) (?:super |very |really )?busy(?: with [a-z ]{1,24})?"
@@ -190,6 +201,8 @@ def detect_intent(text: str) -> Intent | None:
     parts = [p for p in _SENTENCES.split(text) if normalize(p)]
     if len(parts) < 2 or not all(_lead_in(p) for p in parts[:-1]):
         return None
+    if _BACK.fullmatch(normalize(parts[-1])) is not None:
+        return Intent.GREETING  # "hi, back after a busy month": hello, nothing asked yet
     return _whole(parts[-1])
 
 

@@ -30,6 +30,7 @@ from flows.dates import parse_date as parse_iso
 from flows.natural.date_types import Cycle, DateProblem, Direction, Edge, ParsedDate, Reading
 from flows.natural.dates_en import read_en
 from flows.natural.dates_en import warm_up as warm_en
+from flows.natural.dates_periods import read_period
 from flows.natural.dates_zh import read_zh
 from flows.natural.dates_zh import warm_up as warm_zh
 from flows.natural.numbers import cn_digits, to_digits
@@ -294,6 +295,8 @@ def parse_date(
     readings = numeric
     if readings is None and _ALONE_NEW_YEAR.fullmatch(s) and (back := after_new_year(s, today)):
         readings = [Reading(back, back)]
+    if readings is None and (period := read_period(s, today)) is not None:
+        readings = [period]  # "next summer", "Q2 next year", "明年年中"
     if readings is None:
         rel = _relative(s, today)
         if rel is None and _WITHIN_SPAN.search(s) and not _DATE_TOO.search(_WITHIN_SPAN.sub("", s)):

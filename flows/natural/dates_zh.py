@@ -155,6 +155,8 @@ def read_zh(text: str, today: date) -> Reading | DateProblem:
         s = _MONTH_NUM_RE.sub(lambda m: f"{LEAP_YEAR}年{m.group(0)}", s, count=1)
     if _impossible(s):
         return DateProblem("impossible")
+    if _CLOCK_RE.search(s) and not _DAY_WORD_RE.search(_CLOCK_RE.sub("", s)):
+        return DateProblem("not_a_date")
     span = _call(s, date(LEAP_YEAR, 6, 15) if year_less else today)
     if span is None:
         return DateProblem("not_a_date")
@@ -164,6 +166,10 @@ def read_zh(text: str, today: date) -> Reading | DateProblem:
 
 
 _DAY_ONLY_RE = re.compile(r"^\d{1,2}[日号]$|^[一二三四五六七八九十]{1,3}[日号]$")
+# A time of day is no day: "下午三点" names none, and "快一点", "早一点" are "a bit" (read as
+# one o'clock today, "能不能快一点" became today's date for the certificate).
+_CLOCK_RE = re.compile(r"[\d一二两三四五六七八九十]{1,3}\s*(?:点|:\d{2})")
+_DAY_WORD_RE = re.compile(r"[年月日号周天今明昨前后底初季旬节]|星期|礼拜|\d{1,2}[./-]\d{1,2}")
 
 
 def _open_cycle(s: str) -> Cycle | None:

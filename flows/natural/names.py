@@ -14,8 +14,8 @@ _ZH_LEAD = re.compile(
     r"|^(?:公司)?(?:名字|名称|全称)[：:]\s*"
 )
 _EN_LEAD = re.compile(
-    r"^(?:(?:we\s*(?:are|'re)|it\s*(?:is|'s)|our\s+company\s+is|the\s+company\s+is|"
-    r"my\s+company\s+is|(?:the\s+)?(?:company\s+)?name\s+is|the\s+name's|this\s+is)\s+)?"
+    r"^(?:(?:we\s*(?:are|'re)|it\s*(?:is|'s)|(?:our\s+|the\s+|my\s+)?company\s+is|"
+    r"(?:the\s+|our\s+)?(?:company(?:'s)?\s+)?name\s+is|the\s+name's|this\s+is)\s+)?"
     r"(?:called\s+|named\s+)?",
     re.IGNORECASE,
 )
@@ -30,7 +30,10 @@ _EN_SUFFIX = re.compile(
     rf"\b(?:{'|'.join(_EN_FORMS)}|limited|gmbh|company|group)\.?$", re.IGNORECASE
 )
 _ABBREVIATED = re.compile(rf"\b(?:{'|'.join(_EN_FORMS)})$", re.IGNORECASE)
-_CLAUSE_SPLIT = re.compile(r"[，,；;。！!]+")
+# A comma before a company form is inside the name: "Brightline Sensors Co., Ltd."
+_CLAUSE_SPLIT = re.compile(
+    r"[，,；;。！!]+(?!\s*(?:ltd|limited|inc|llc|plc|gmbh)\b)", re.IGNORECASE
+)
 _TRAIL = "。.!！~～ 吧啊呀哦"
 
 
@@ -40,8 +43,20 @@ def company_name(text: str) -> str:
     text = text.strip().strip(_TRAIL)
     clauses = [c.strip() for c in _CLAUSE_SPLIT.split(text) if c.strip()]
     if len(clauses) > 1:
-        led = [c for c in clauses if _has_lead(c)]
-        suffixed = [c for c in clauses if _ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c)]
+        led = [c for c in clauses if _has_lead(c) and not told_trade(c)]
+        suffixed = [
+            c
+            for c in clauses
+            if (_ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c))
+            # an English form names the clause only after a first one that is no name
+            # ("we make sensors, …, company is Brightline Sensors Co"; "Smith, Jones & Co" is one)
+            or (
+                _EN_SUFFIX.search(c)
+                and (told_trade(clauses[0]) or _EN_DESCRIBES.match(clauses[0]))
+                and not told_trade(c)
+                and not _EN_DESCRIBES.match(c)
+            )
+        ]
         if led or suffixed:
             text = (led or suffixed)[-1]
         elif all(_EN_DESCRIBES.match(c) for c in clauses[1:]):
@@ -113,12 +128,21 @@ def tells_intent(text: str) -> bool:
 def names_company(text: str) -> bool:
     """Some clause of the text gives a name: a lead-in ("叫…", "we're …") or a company form
     ("…有限公司", "… Ltd")."""
+    return name_clause(text) is not None
+
+
+def name_clause(text: str) -> str | None:
+    """The first clause that gives the name ("company is Brightline Sensors Co"), or None."""
     parts = [c.strip() for c in _CLAUSE_SPLIT.split(text.strip().strip(_TRAIL)) if c.strip()]
-    return any(
-        (_has_lead(c) and not told_trade(c))
-        or (_ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c))
-        or _EN_SUFFIX.search(c)
-        for c in parts
+    return next(
+        (
+            c
+            for c in parts
+            if (_has_lead(c) and not told_trade(c))
+            or (_ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c))
+            or _EN_SUFFIX.search(c)
+        ),
+        None,
     )
 
 

@@ -102,6 +102,9 @@ def test_zh_a_policy_told_to_the_penalty_question_is_asked_back(zh: Driver) -> N
         ("zh", "C02", "是的，自由职业者都签了保密协议", "保密协议"),
         ("zh", "D03", "有，申请前都检索", "检索"),
         ("zh", "F06", "我们有手册", "体系文件"),
+        # the risk question speaks of "deadlines" for its actions: no IP ledger question
+        ("zh", "B05", "有个excel表记专利", "台账"),
+        ("en", "B05", "we have an excel sheet of our patents", "your IP ledger"),
     ],
 )  # fmt: skip
 def test_an_answer_about_something_else_is_asked_back(
@@ -144,6 +147,13 @@ def test_after_asking_back_a_plain_answer_is_recorded_and_moves_on(kb: Knowledge
         ("zh", "D07", "这个太专业了，不懂", "unsure"),
         ("zh", "E01", "立项的时候会查一下", "partly"),
         ("zh", "B06", "我就是负责人", "yes"),
+        ("en", "E06", "marketing never checks", "no"),
+        ("en", "B03", "we set some targets but don't track them", "partly"),
+        ("en", "A03", "we have some templates from a consultant", "partly"),
+        ("en", "D10", "only for big contracts", "partly"),
+        ("en", "B01", "we have a policy but it's old, from 2019, signed by the old GM", "partly"),
+        ("zh", "D10", "只审大合同", "partly"),
+        ("zh", "E06", "宣传资料从来不审", "no"),
     ],
 )  # fmt: skip
 def test_the_testers_answers_are_understood(
@@ -493,3 +503,17 @@ def test_asking_back_names_what_the_question_is_about(kb: Knowledge) -> None:
     d.text("有台账")
     assert _asked_back(d, "C02", "zh")
     assert "这道题问的是培训" in d.said() and "研发记录" not in d.said(), d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "not sure what that means"), ("zh", "不知道这是啥意思")]
+)
+def test_not_knowing_what_a_question_means_explains_it_and_records_nothing(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = _at(kb, lang, "E06")
+    d.text(said)
+    assert _stored(d, "E06") is None, d.said()
+    why = kb.question("E06").why.get(lang)
+    assert why[:20] in d.said(), d.said()
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "E06"

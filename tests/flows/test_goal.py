@@ -75,3 +75,45 @@ def test_whether_a_date_can_work_before_the_assessment_asks_for_it(en: Driver) -
     en.onboard()
     en.text("can we be certified by end of june next year?")
     assert "finish the gap assessment" in en.said(), en.said()
+
+
+def _at_the_target_question(kb: Knowledge, lang: str) -> Driver:
+    """Onboarded with a goal that is too early: the plan asks for another date."""
+    d = Driver(kb, lang)
+    d.onboard()
+    goal = "明年6月底前拿证" if lang == "zh" else "we want the certificate by end of june next year"
+    d.text(goal)
+    d.press("2|as.start")
+    d.answer_all("n", full=False)
+    d.press("2|pl.make")
+    assert d.conv.user.pending is not None and d.conv.user.pending.flow == "plan_target"
+    return d
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "reply"),
+    [("zh", "来得及吗？", "来不及"), ("zh", "能不能快一点", "最快的排法"),
+     ("en", "can we make it?", "too early"), ("en", "can we go faster?", "fastest schedule")],
+)  # fmt: skip
+def test_at_the_target_question_whether_and_how_fast_are_answered(
+    kb: Knowledge, lang: str, said: str, reply: str
+) -> None:
+    d = _at_the_target_question(kb, lang)
+    earliest = d.conv.user.pending.data["suggested"]  # type: ignore[union-attr]
+    d.text(said)
+    assert reply in d.said() and earliest in d.said(), d.said()
+    assert d.conv.company.target_date is None and not d.conv.company.actions  # nothing planned
+    assert d.conv.user.pending is not None and d.conv.user.pending.flow == "plan_target"
+
+
+def test_an_owner_named_before_the_plan_is_told_when_it_can_be(zh: Driver, kb: Knowledge) -> None:
+    d = _at_the_target_question(kb, "zh")
+    d.text("培训交给人事小王")
+    assert "计划排好后" in d.said() and "没看懂" not in d.said(), d.said()
+    d.text("最早的那个")
+    assert d.conv.company.actions
+    d.text("培训交给人事小王")  # now there is a plan: read back, then changed
+    assert "人力资源部" in d.said(), d.said()
+    d.text("对")
+    training = [a for a in d.conv.company.actions if "培训" in a.title_zh]
+    assert training and all(a.owner_role_zh == "人力资源部" for a in training[:1]), training

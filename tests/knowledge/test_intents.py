@@ -46,6 +46,13 @@ from knowledge.loader import Knowledge
         # walk of 2026-12-04
         ("我们进度怎么样", Intent.STATUS),
         ("还有多少事没做", Intent.STATUS),
+        ("看看结果", Intent.STATUS),
+        ("what's overdue?", Intent.OVERDUE),
+        ("哪些逾期了", Intent.OVERDUE),
+        ("hi, back after a busy month", Intent.GREETING),
+        ("评估结果怎么样", Intent.STATUS),
+        ("show me the results", Intent.STATUS),
+        ("how did we do", Intent.STATUS),
         ("上次说到哪了", Intent.WHERE),
         ("谢谢，辛苦了", Intent.THANKS),
         ("哈哈", Intent.LAUGH),

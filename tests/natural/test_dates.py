@@ -44,6 +44,9 @@ ZH = [
     ("不知道", "future", "not_a_date"), ("大概120人吧", "future", "not_a_date"),
     ("2月29日", "future", "2028-02-29~"), ("3月前", "future", "2027-03-31~"),
     ("半个月后", "future", "2026-12-17~"), ("两个星期后", "future", "2026-12-16~"),
+    # a time of day names no day; "快一点" is "a bit faster", not one o'clock today
+    ("能不能快一点", "future", "not_a_date"), ("下午三点", "future", "not_a_date"),
+    ("明天下午三点", "future", "2026-12-03~"), ("12月10日下午2点", "future", "2026-12-10~"),
 ]  # fmt: skip
 
 EN = [
