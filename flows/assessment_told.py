@@ -6,13 +6,15 @@ Before the assessment the same words only say that it will count there (steps_to
 
 from __future__ import annotations
 
+import re
+
 from flows import assessment
 from flows.context import Ctx
 from flows.phrasing import denies, looks_like_question
 from flows.registry import Flow, Verb
 from flows.scoring import gaps, readiness
 from flows.state import Answer, AnswerValue
-from flows.steps_told import called_questions, says_done, says_partly
+from flows.steps_told import called_questions, says_ahead, says_done, says_partly
 from flows.types import Out
 
 MAX_LEN = 160
@@ -27,11 +29,16 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return None
     if looks_like_question(text):
         return None
-    code = "p" if says_partly(text) else ("y" if says_done(text) and not denies(text) else None)
-    qids = called_questions(ctx.kb, text) if code else []
-    if code is None or not qids:
+    # each clause speaks for what it names: "老板出差了，任命书下周签" is no appointment done
+    told = [(q, code) for part in _CLAUSES.split(text) for q, code in _told(ctx, part)]
+    if not told:
         return None
+    codes = {code for _, code in told}
+    if len(codes) > 1:
+        return None  # "方针签了，手册写了一半": two answers in one button would be one
+    code = codes.pop()
     value = _CODES[code]
+    qids = list(dict.fromkeys(q for q, _ in told))
     changed = [
         q
         for q in map(ctx.kb.question, qids)
@@ -46,6 +53,22 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     reply = ctx.reply("assess_told_confirm", [[button]], lines=lines)
     reply.offer = button.data  # "yes" / "对" updates them
     return [reply]
+
+
+_CLAUSES = re.compile(r"[，,；;。.!！]")
+
+
+def _told(ctx: Ctx, part: str) -> list[tuple[str, str]]:
+    """(question id, code) for what one clause says is done or half done."""
+    if not part.strip() or says_ahead(part):
+        return []
+    if says_partly(part):
+        code = "p"
+    elif says_done(part) and not denies(part):
+        code = "y"
+    else:
+        return []
+    return [(q, code) for q in called_questions(ctx.kb, part)]
 
 
 def update(ctx: Ctx, ids: str, code: str) -> Out | None:

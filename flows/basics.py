@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Mapping
 
-from flows import facts_pair, journey
+from flows import facts, facts_pair, journey
 from flows.authz import refusal
 from flows.callbacks import decode
 from flows.context import Ctx
@@ -94,7 +95,7 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     if done or named is not None or (go and not verb.records_done):
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused
-        return awaited_after(ctx, p.data.get("awaits"), verb.handler(ctx, *cb.args) or [SHOW_NEXT])
+        return awaited_after(ctx, p.data, verb.handler(ctx, *cb.args) or [SHOW_NEXT])
     if cb.verb == "fact" and (pair := facts_pair.recognise(ctx, text)) is not None:
         return pair  # "内审7月5号做的，管评7月20号开的": both, the first one corrected
     if cb.verb == "fact" and (again := corrected(ctx, cb.args[0], text)) is not None:
@@ -107,11 +108,23 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
 AFTER_OFFER = "after_offer"  # the field of an input asked for right after an offer's "yes"
 
 
-def awaited_after(ctx: Ctx, awaits: str | None, out: Out) -> Out:
+def awaited_after(ctx: Ctx, offered: Mapping[str, str] | None, out: Out) -> Out:
     """An offer accepted that also asked for something ("tell me what the findings were"):
-    that is asked for next, instead of what's next."""
-    if not awaits or (ctx.pending is not None and ctx.pending.flow != OFFER):
+    that is asked for next, instead of what's next; one told with something more ("stage 1
+    passed. stage 2 is booked for july 20-21"): that is read back next."""
+    awaits, then = (offered.get("awaits"), offered.get("then")) if offered else (None, None)
+    if ctx.pending is not None and ctx.pending.flow != OFFER:
         return out  # the handler asks something itself
+    done = [r for r in out if not isinstance(r, ShowNext)]
+    if awaits and then:  # "内审做完了，开了3个不符合：1.… 2.…": the list told with the date
+        ctx.wait_for(awaits, AFTER_OFFER)
+        inp = _registry(ctx).inputs.get(awaits)
+        if inp is not None and inp.take is not None and (took := inp.take(ctx, then)):
+            return [*done, *took]
+    elif then and (more := facts.recognise(ctx, then)) is not None:
+        return [*done, *more]
+    if not awaits:
+        return out
     ctx.wait_for(awaits, AFTER_OFFER)
     return [*(r for r in out if not isinstance(r, ShowNext)), PROMPT]
 

@@ -252,9 +252,9 @@ def _next_with_offer(ctx: Ctx, brief: bool = False) -> Out:
     return out
 
 
-def _awaited(ctx: Ctx, event: Event) -> str | None:
-    """What the offer also asked for, when its own button is pressed ("✅ note it" under "tell
-    me what the findings were"): asked for next."""
+def _awaited(ctx: Ctx, event: Event) -> dict[str, str] | None:
+    """What the offer also asked for or was told with, when its own button is pressed ("✅
+    note it" under "tell me what the findings were"): taken up next."""
     p = ctx.pending
     if p is None or p.flow != OFFER or event.kind is not EventKind.BUTTON:
         return None
@@ -262,7 +262,7 @@ def _awaited(ctx: Ctx, event: Event) -> str | None:
     same = pressed is not None and offered is not None
     if not same or (pressed.verb, pressed.args) != (offered.verb, offered.args):  # type: ignore[union-attr]
         return None
-    return p.data.get("awaits")
+    return p.data
 
 
 def _withdraw_lapsed(ctx: Ctx, event: Event) -> None:
@@ -304,6 +304,8 @@ def _remember_offer(ctx: Ctx, outcome: Outcome) -> None:
         extra = {"done": last.offer_done} if last.offer_done else {}
         if last.offer_awaits:
             extra["awaits"] = last.offer_awaits
+        if last.offer_then:
+            extra["then"] = last.offer_then
         # Its buttons too, so "开始评估吧" presses the one it names.
         labels = [[b.label, b.data] for row in last.buttons for b in row][:MAX_NAMED_BUTTONS]
         if labels:
@@ -490,6 +492,7 @@ _RECOGNISERS: tuple[Callable[[Ctx, str], Out | None], ...] = (
     told_outcome,  # "拿到证书了", "不符合项整改完了": the flow that records it
     _reminder_asked,
     reminder_asked.when_asked,  # "内审还有几天": our own date, not the FAQ's rule
+    reminder_asked.done_asked,  # "今年的监督审核做了吗": what is on record
     _later_said,
     reminder_asked.less_often,  # "别每天都发，一周一次就行"
     _setting_said,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flows import dated
+from flows import dated, findings_text
 from flows.assessment import quick_done
 from flows.callbacks import decode, encode
 from flows.context import Ctx
@@ -23,6 +23,7 @@ from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.timeline import Item
 from flows.types import SHOW_NEXT, Button, Out, Reply
+from flows.workdays import next_working_day
 
 MAX_LEN = 120
 # (timeline key, words naming it): the first that matches wins, most specific first.
@@ -238,11 +239,29 @@ def names_event(text: str) -> bool:
     return len(text) <= MAX_LEN and any(p.search(text) for _, p in EVENTS)
 
 
+# The body's auditors coming, said without naming the audit ("认证机构说11月来", "the CB is
+# coming on March 3"): the next audit the body holds.
+_VISIT = re.compile(
+    r"(?:认证机构|认证公司|审核老师|审核员|审核组|老师们?)\S{0,8}?(?:过来|要来|会来|来|上门|到厂|到公司)"
+    r"|\b(?:the\s+)?(?:auditors?|cb|certification\s+body|body)\b.{0,20}"
+    r"\b(?:comes?|coming|visits?|visiting|will\s+be\s+here|arrives?)\b",
+    re.I,
+)
+
+
+def _visited(ctx: Ctx, text: str) -> str | None:
+    """The kind of the next open audit of the body, when the text says its auditors come."""
+    if _VISIT.search(text) is None:
+        return None
+    ahead = [i for i in timeline_of(ctx).open_items() if i.kind in SCHEDULED]
+    return min(ahead, key=lambda i: i.on).kind if ahead else None
+
+
 def recognise(ctx: Ctx, text: str) -> Out | None:
     """A confirmation to record the fact, or None when the text is not one."""
     if len(text) > MAX_LEN or looks_like_question(text) or not ctx.company.onboarded:
         return None
-    named = named_event(text)
+    named = named_event(text) or _visited(ctx, text)
     if named is None:
         return None
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
@@ -267,6 +286,10 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     when = after or find_date(dated_text, ctx.today, direction, "start")
     if when is None and direction == "future":  # "内审定在上个月15号做的": said past, so past
         when = find_date(dated_text, ctx.today, "any", "start")
+    # "11月", "in January", "next week": no day said, the one read back is a placeholder
+    no_day = after is None and when is not None and _no_day_said(dated_text, when)
+    if no_day and when is not None and when > ctx.today:
+        when = next_working_day(when)  # "management review next week" is not its holiday
     held = timeline_of(ctx).get(key)
     if when is not None and held is not None and not held.done:
         # "内审上周做完了" with the audit planned for Wednesday of that week: that Wednesday.
@@ -281,8 +304,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return [ctx.reply("event_not_held", title=dated.event_title(ctx, key)), SHOW_NEXT]
     if when is None and held is not None and _was_held(held, ctx.today) and says_passed(text):
         out = _passed(ctx, key, held.on, text)  # "stage 1 went fine, no findings": its day
-        others = _others_dated(ctx, text, named)
-        return [*out, ctx.reply("facts_one_at_a_time", others=others)] if others else out
+        return _with_the_rest(ctx, out, text, (start, end), named)
     assumed = when is None and direction == "past" and bool(_DONE.search(text))
     if assumed:  # "已经提交申请了", "内审做完了": on its planned day if that has come, else today
         planned = timeline_of(ctx).get(key)
@@ -297,17 +319,57 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     by_cb = _audited_by_cb(item) if item is not None else named in ("stage1", "stage2")
     if by_cb and when <= ctx.today and says_passed(own):
         out = _passed(ctx, key, when, text)  # not "went fine, one minor nc about …"
-        others = _others_dated(ctx, text, named)
-        return [*out, ctx.reply("facts_one_at_a_time", others=others)] if others else out
-    reply = _confirm(ctx, key, when, assumed)
+        return _with_the_rest(ctx, out, text, (start, end), named)
+    reply = _confirm(ctx, key, when, assumed, no_day and not assumed)
     findings = _FINDINGS.search(text) and not _NO_FINDINGS.search(text)
     if named in ("internal_audit", "yearly_internal_audit") and findings:
         reply.offer_awaits = FINDINGS_LIST  # the list asked for may come before the "yes"
+        if listed := findings_text.findings_in(text):  # "…开了3个不符合：1.… 2.… 3.…"
+            reply.offer_then = text[findings_text.list_start(text) :]
+            return [reply, ctx.reply("internal_findings_listed_note", n=len(listed))]
         return [reply, ctx.reply("internal_findings_note")]  # "内审做完了，开了2个不符合"
+    # "监督审核4月22号做完了，内审3月10号，管评3月25号": one read-back at a time
+    return _with_the_rest(ctx, [reply], text, (start, end), named)
+
+
+def _with_the_rest(ctx: Ctx, out: Out, text: str, span: tuple[int, int], named: str) -> Out:
+    """The read-back of one event, and what the message says of the others: read back in
+    turn after this one's "yes" when they follow it, else to be told again."""
     others = _others_dated(ctx, text, named)
-    if others:  # "监督审核4月22号做完了，内审3月10号，管评3月25号": one read-back at a time
-        return [reply, ctx.reply("facts_one_at_a_time", others=others)]
-    return [reply]
+    if not others:
+        return out
+    rest = text[span[1] :].lstrip("，,；;。. ")
+    offers = [r for r in out if isinstance(r, Reply) and r.offer]
+    if rest and offers and named_event(rest) is not None:
+        offers[-1].offer_then = rest
+        return [*out, ctx.reply("facts_then_next", others=others)]
+    return [*out, ctx.reply("facts_one_at_a_time", others=others)]
+
+
+# A day of the month said: "1号", "1日", "初一", "the 1st", "1 March", "March 1".
+_DAY_OF_MONTH = re.compile(
+    r"(?<!\d)\d{1,2}\s*[日号]|[一二三四五六七八九十]+\s*[日号]|初[一二三四五六七八九十]"
+    r"|(?<![0-9A-Za-z])\d{1,2}(?:st|nd|rd|th)?(?![0-9A-Za-z月个天周年])"
+    r"(?!\s*(?:days?|weeks?|months?|years?|people|findings?))"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|(?<!\d)\d{1,2}[/.]\d{1,2}(?!\d)",
+    re.I,
+)
+
+
+# A week named without its day: "下周", "next week" (a weekday would be a day: "下周三").
+_WEEK_ONLY = re.compile(
+    r"(?:下|这|本|上)(?:个)?(?:周|星期|礼拜)(?![一二三四五六日天1-7])"
+    r"|\b(?:next|this|last)\s+week\b(?!\s*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun))",
+    re.I,
+)
+
+
+def _no_day_said(text: str, when: date) -> bool:
+    """The text names a month or a week but no day ("11月", "in January", "next week")."""
+    bare = _EVENT_NUMBER.sub(" ", text)
+    if _WEEK_ONLY.search(bare) and not re.search(r"(?:周|星期|礼拜)[一二三四五六日天1-7]", bare):
+        return True
+    return when.day == 1 and _DAY_OF_MONTH.search(bare) is None
 
 
 def _inside(m: re.Match[str] | None, own: re.Match[str] | None) -> bool:
@@ -417,7 +479,7 @@ def shifted(anchor: date, n: str | None, unit: str | None) -> date:
     return anchor + timedelta(days=round(count * _UNIT_DAYS.get(unit, 7)))
 
 
-def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False) -> Reply:
+def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False, no_day: bool = False) -> Reply:
     """ "Shall I note it down: {title}, {date}?" — one tap, "对" or "yes" records it."""
     reply = ctx.reply(
         "fact_confirm_today" if assumed else "fact_confirm",
@@ -425,8 +487,16 @@ def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False) -> Reply:
         title=dated.event_title(ctx, key),
         date=format_date(when, ctx.lang),
     )
-    if note := dated.day_off(ctx, when):  # "7月15号" is a Saturday: said before it is recorded
+    if no_day:  # no day said: the one read back is ours, and said to be
+        reply.text += "\n" + ctx.t("fact_no_day")
+    elif note := dated.day_off(ctx, when):  # "7月15号" is a Saturday: said before it is recorded
         reply.text += "\n" + note
+    item = timeline_of(ctx).get(key)
+    if item is not None and item.deadline is not None and when > item.deadline:
+        # "认证机构说11月来" for an audit due by September: the certificate is at stake
+        reply.text += "\n" + ctx.t(
+            "fact_after_deadline", deadline=format_date(item.deadline, ctx.lang)
+        )
     reply.offer = reply.buttons[0][0].data
     return reply
 

@@ -18,7 +18,7 @@ ORDINALS = r"(?:first|second|third|fourth|fifth|sixth|last|other|another)(?:ly)?
 _MARK = re.compile(
     r"第[一二三四五六七八九十\d]+[个条项点]?(?:问题|不符合项?)?\s*(?:是|：|:|，|,|、)"
     r"|另一?个(?:问题)?是|还有一?个(?:问题)?是|一个(?:问题)?是"
-    r"|(?:^|(?<=[，,；;。\s]))[1-9][.、)）]|[(（][1-9][)）]|[①②③④⑤⑥⑦⑧]"
+    r"|(?:^|(?<=[，,；;。：:\s]))[1-9][.、)）]|[(（][1-9][)）]|[①②③④⑤⑥⑦⑧]"
     rf"|\b(?:the\s+)?{ORDINALS}(?:\s+(?:one|finding|issue|problem))?\s+(?:was|is)\b:?"
     r"|\bone\s+(?:was|is)\b:?"
     r"|\b(?:the\s+)?(?:one|other|another)\s+(?:about|on|regarding|concerning|re)\b:?",
@@ -50,6 +50,7 @@ INTRO = re.compile(
 _SPLIT = re.compile(r"[；;\n]|(?<=[。.])\s*|\band\b(?=\s+(?:the\s+)?(?:other|second|third))", re.I)
 TRIM = "，,；;。.:： "
 _JOINER = re.compile(r"(?:\s+and|\s+&|和|还有|以及|另外)$", re.I)
+_LEAD_JOINER = re.compile(r"^(?:and|&|also|plus|和|还有|以及|另外|另一个是|另一个)\s*", re.I)
 
 
 def marks(text: str) -> list[re.Match[str]]:
@@ -66,8 +67,17 @@ def _overlap(a: re.Match[str], b: re.Match[str]) -> bool:
 
 
 def clean(parts: list[str]) -> list[str]:
-    found = [_JOINER.sub("", " ".join(p.split()).strip(TRIM)).strip(TRIM) for p in parts]
+    found = [
+        _LEAD_JOINER.sub("", _JOINER.sub("", " ".join(p.split()).strip(TRIM)).strip(TRIM))
+        for p in parts
+    ]
     return [clip(f, MAX_FINDING) for f in found if len(f) >= 2][:MAX_FINDINGS]
+
+
+def list_start(text: str) -> int:
+    """Where the list of findings begins: its introduction or its first mark."""
+    starts = [m.start() for m in (INTRO.search(text), *marks(text)[:1]) if m is not None]
+    return min(starts, default=0)
 
 
 def findings_in(text: str) -> list[str]:

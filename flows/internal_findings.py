@@ -125,14 +125,17 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
 
 
 def _add(ctx: Ctx, found: list[str], day: date, said: str) -> Out:
-    """The findings as corrective actions due a month after the audit (a week at least), read
-    back with a way to take them back when the list was split wrongly."""
+    """The findings as corrective actions due a month after the audit (a week at least; before
+    the management review and the application when those come sooner), read back with a way
+    to take them back when the list was split wrongly."""
     due = previous_working_day(
         max(day + timedelta(days=CORRECT_DAYS), ctx.today + timedelta(days=7))
     )
-    apply = timeline_of(ctx).get("apply")
-    if apply is not None and not apply.done and ctx.today + timedelta(days=7) <= apply.on <= due:
-        due = previous_working_day(apply.on - timedelta(days=1))  # corrected before applying
+    tl = timeline_of(ctx)
+    for key in ("apply", "management_review"):  # corrected before the review reads them
+        then = tl.get(key)
+        if then is not None and not then.done and ctx.today + timedelta(days=7) <= then.on <= due:
+            due = previous_working_day(then.on - timedelta(days=1))
     ids: list[str] = []
     for finding in found:
         action_id = next_action_id(ctx.company.actions, PREFIX)
@@ -257,10 +260,12 @@ def take_list(ctx: Ctx, text: str) -> Out | None:
     if len(text) <= MAX_FINDING and (_NOT_NOW.search(text) or parse_answer(text) is not None):
         ctx.clear_pending()  # "回头再说": asked no further; told any time later
         return [ctx.reply("findings_later"), SHOW_NEXT]
-    if ctx.pending is not None and ctx.pending.field == AFTER_OFFER and _other_news(ctx, text):
+    marked = findings_in(text) if marks(text) else []  # "1.… 2.…": a list, whatever it names
+    asked_in_passing = ctx.pending is not None and ctx.pending.field == AFTER_OFFER
+    if asked_in_passing and not marked and _other_news(ctx, text):
         ctx.clear_pending()  # asked in passing: "we sent the application" is read as itself
         return None
-    found = _listed(text)
+    found = marked or _listed(text)
     if not found or any(re.fullmatch(ORDINALS + r"|第?[一二三四五]个?", f, re.I) for f in found):
         return [PROMPT]  # "first, we sent…": a mark with nothing after it is no finding
     ctx.clear_pending()

@@ -98,3 +98,33 @@ def less_often(ctx: Ctx, text: str) -> Out | None:
     if len(text) > MAX_LEN or not ctx.company.onboarded or not _LESS_OFTEN.search(text):
         return None
     return [ctx.reply("remind_frequency", hour=f"{ctx.company.reminder_hour}:00")]
+
+
+# "今年的监督审核做了吗", "have we done the internal audit?": what is on record, not the FAQ's rule
+_DONE_ASKED = re.compile(
+    r"(?:做|开|审|办|交|提交)(?:了|过|完)(?:了)?(?:吗|没有?|没)[？?]?$|(?:做|开)没做|有没有(?:做|开)"
+    r"|\b(?:have|did)\s+(?:we|i)\s+(?:done|do|had|have|held|hold)\b"
+    r"|\bis\s+(?:the|our)\s+.{3,40}\s+(?:done|held)\s*(?:yet|already)?\s*\?",
+    re.I,
+)
+
+
+def done_asked(ctx: Ctx, text: str) -> Out | None:
+    """Whether the event named is recorded as held: when, or what is known of it, or None."""
+    if len(text) > MAX_LEN or not ctx.company.onboarded or not _DONE_ASKED.search(text):
+        return None
+    if (found := _named_item(ctx, text)) is None:
+        return None
+    named, item = found
+    said = {named, facts.this_cycle(ctx, named), item.kind if item else named}
+    kinds = said | {f"{k}_audit" for k in said}  # a surveillance held is a "surveillance_audit"
+    held = [i for i in timeline_of(ctx).items if i.kind in kinds and i.done and i.on <= ctx.today]
+    last = max(held, key=lambda i: i.on, default=None)
+    if last is not None and (item is None or (ctx.today - last.on).days < 300):
+        return [ctx.reply("event_held", title=last.title(ctx.lang), date=fmt_date(last.on))]
+    if item is None:
+        return _no_date(ctx, named)
+    key = "event_not_held_deadline" if item.deadline is not None else "event_not_held_planned"
+    when = relative_days(item.on, ctx.today, ctx.lang)
+    title = dated.event_title(ctx, item.key)
+    return [ctx.reply(key, title=title, date=fmt_date(item.on), when=when)]

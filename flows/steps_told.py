@@ -74,6 +74,11 @@ def says_done(text: str) -> bool:
     return _DONE.search(text) is not None
 
 
+def says_ahead(text: str) -> bool:
+    """ "任命书下周签", "we will set up the ledger": still to come."""
+    return _AHEAD.search(text) is not None
+
+
 def says_partly(text: str) -> bool:
     """ "组织机构图弄了一半", "half done": under way, not done."""
     return _PARTLY.search(text) is not None

@@ -71,6 +71,9 @@ class Reply:
     # What the read-back also asked for ("findings": "tell me what they were"): a next message
     # that is not news may be that, told without the marks it would need out of the blue.
     offer_awaits: str | None = None
+    # What the same message told next ("…. stage 2 is booked for july 20-21"): read once the
+    # offer is taken, so the owner need not say it again.
+    offer_then: str | None = None
     # Timeline keys of the certificate risks this reply tells the user about ("surveillance
     # audit 1 is overdue"): the same alert due as a reminder now would say it twice, so the
     # service records it as told (``storage.reminders.told_in_conversation``).

@@ -84,7 +84,10 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|my next step"
         r"|whats my next step|what is my next step|whats the next step|what is the next step"
         r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"
-        r"|what do i need to do(?: now| next)?|what to do(?: now| next)?|go on|move on"
+        r"|what (?:do|should|must) (?:i|we) (?:need to |have to |got to )?do(?: now| next| today)?"
+        r"|what(?:'?s| is) left(?: to do)?|what else (?:do (?:i|we) (?:need|have) to do|is there)"
+        r"|what should (?:i|we) be doing(?: now)?"
+        r"|what to do(?: now| next)?|go on|move on"
         r"|and then|then what|what then"
         r"|(?:is there )?anything (?:(?:we|i) (?:need|have|should|must) to do|to do|due"
         r"|i should know)(?: now| next| today)?",

@@ -162,9 +162,14 @@ def read_zh(text: str, today: date) -> Reading | DateProblem:
         return DateProblem("not_a_date")
     cycle = "year" if year_less else _open_cycle(s)
     complete = typed_in_full and span[0] == span[1] and not year_less
+    if _MID_MONTH_RE.search(s) and span[0].month == span[1].month:
+        # "4月中旬", "下个月中": the 15th, as "mid-April" (the 11th began a Sunday audit)
+        mid = span[0].replace(day=15)
+        return Reading(mid, mid, cycle=cycle)
     return Reading(span[0], span[1], complete=complete, cycle=cycle, edge=edge)
 
 
+_MID_MONTH_RE = re.compile(r"(?:中旬|月中|\d月中)$")
 _DAY_ONLY_RE = re.compile(r"^\d{1,2}[日号]$|^[一二三四五六七八九十]{1,3}[日号]$")
 # A time of day is no day: "下午三点" names none, and "快一点", "早一点" are "a bit" (read as
 # one o'clock today, "能不能快一点" became today's date for the certificate).

@@ -74,7 +74,8 @@ def company_name(text: str) -> str:
 _ZH_INTENT = re.compile(
     r"想|打算|准备|需要|不知道|不懂|不太懂|了解一下|咨询|请问|帮我|帮忙|怎么|如何|从哪"
     r"|(?:搞|做|办|弄)(?:个|一下)?(?:贯标|认证)|^(?:你好|您好|哈喽|嗨)"
-    r"|(?:拿|获|取得|通过)(?:了|的|到|过)?(?:证|认证)|有证|证书(?:快|要|已|还|到期|过期)|监督审核|复审|年审"
+    r"|(?:拿|获|取得|通过)(?:了|的|到|过)?(?:贯标|知识产权|管理|体系){0,3}(?:证|认证)|有证|证书(?:快|要|已|还|到期|过期)"
+    r"|监督审核|复审|年审"
 )
 # A greeting, or a sentence about the certificate or what they need ("hi, we got certified
 # last year, need help keeping the cert"): names rarely start so or hold these words.
@@ -91,7 +92,7 @@ _EN_INTENT = re.compile(
 
 # Already certified ("we got certified last year", "我们去年拿证了"): here to keep it alive.
 _CERTIFIED = re.compile(
-    r"(?:拿|获|取得|通过)(?:了|的|到|过)?(?:证|认证)|有证|证书|监督审核|复审|年审"
+    r"(?:拿|获|取得|通过)(?:了|的|到|过)?(?:贯标|知识产权|管理|体系){0,3}(?:证|认证)|有证|证书|监督审核|复审|年审"
     r"|\b(?:got|are|were|been|already)\s+certified\b|\bour\s+cert(?:ificate)?\b|\bsurveillance\b",
     re.IGNORECASE,
 )

@@ -68,3 +68,16 @@ def test_with_a_plan_the_action_is_ticked_not_the_assessment(en: Driver) -> None
     en.text("the policy is signed")
     assert "update your gap assessment" not in en.said()
     assert _value(en, "B01") == "no"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "老板出差了，任命书下周签"),
+     ("en", "the boss is away, the appointment gets signed next week")],
+)  # fmt: skip
+def test_work_still_to_come_changes_no_answer(kb: Knowledge, lang: str, said: str) -> None:
+    """ "出差了" says nothing of the appointment; "下周签" says it is not done."""
+    d = _assessed(kb, lang)
+    d.text(said)
+    assert _value(d, "B06") == "no"
+    assert not any(b.data.startswith("2|as.told") for b in d.buttons), d.said()

@@ -489,3 +489,52 @@ def test_observations_are_no_findings_and_it_is_said(kb: Knowledge, lang: str, s
     d.text("对" if lang == "zh" else "yes")
     assert not d.conv.company.nonconformities
     assert {e.key: e.done for e in d.conv.company.events}.get("stage1")
+
+
+def test_internal_findings_are_due_before_the_management_review(en: Driver) -> None:
+    """The review reads whether the audit's findings were closed: they are due before it, and
+    a list joined by "and" keeps no "and" in its last finding."""
+    from tests.flows.timeline_walk import advance_to, assess_and_plan, timeline
+
+    en.onboard()
+    assess_and_plan(en)
+    audit, review = timeline(en).get("internal_audit"), timeline(en).get("management_review")
+    assert audit is not None and review is not None
+    advance_to(en, audit.on + timedelta(days=1))
+    en.text(
+        f"internal audit done on {audit.on:%B} {audit.on.day}, found 2 minor issues: "
+        "no training records for sales, and the ledger missed two trademarks"
+    )
+    found = _findings(en)
+    assert [_words(en, a) for a in found] == [
+        "no training records for sales",
+        "the ledger missed two trademarks",
+    ], en.said()
+    assert all(a.due < review.on for a in found), ([a.due for a in found], review.on)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes", "expected"),
+    [("zh", "内审做完了，开了3个不符合：1.合同没有知识产权条款 2.培训没签到 "
+      "3.台账漏了两个商标", "对",
+      ["合同没有知识产权条款", "培训没签到", "台账漏了两个商标"]),
+     ("en", "internal audit is done, 2 findings: 1. contracts lack IP clauses 2. no training "
+      "sign-in sheets", "yes", ["contracts lack IP clauses", "no training sign-in sheets"])],
+)  # fmt: skip
+def test_findings_listed_with_the_audit_are_added_after_its_yes(
+    kb: Knowledge, lang: str, said: str, yes: str, expected: list[str]
+) -> None:
+    """The audit's date is read back first; the findings of the same message are not asked
+    for again (they were lost when the next message was other news)."""
+    from tests.flows.timeline_walk import advance_to, assess_and_plan, timeline
+
+    d = Driver(kb, lang)
+    d.onboard()
+    assess_and_plan(d)
+    audit = timeline(d).get("internal_audit")
+    assert audit is not None
+    advance_to(d, audit.on + timedelta(days=2))
+    d.text(said)
+    assert not _findings(d)  # read back first
+    d.text(yes)
+    assert [_words(d, a) for a in _findings(d)] == expected, d.said()

@@ -751,3 +751,16 @@ def test_the_stage_told_at_another_question_is_said_to_be_kept(en: Driver) -> No
     en.press("Software")
     en.text("1")
     assert en.conv.company.onboarded and en.conv.company.stage is Stage.NOT_STARTED
+
+
+@pytest.mark.parametrize(
+    "said",
+    ["您好，我们去年拿的贯标证书，想让你提醒我们年审", "我们拿了知识产权体系认证，要提醒年审"],
+)
+def test_news_of_a_certificate_is_no_company_name(zh: Driver, said: str) -> None:
+    """ "拿的贯标证书" says why they came; the name was taken to be the whole sentence."""
+    zh.cmd("start")
+    zh.text(said)
+    assert not zh.conv.company.name, zh.conv.company.name
+    zh.text("宁波华信塑料制品有限公司")
+    assert zh.conv.company.name == "宁波华信塑料制品有限公司"

@@ -1122,3 +1122,87 @@ def test_the_same_audit_told_again_with_the_review_corrects_the_read_back(zh: Dr
         "yearly_internal_audit:s1": date(2028, 7, 5),
         "yearly_management_review:s1": date(2028, 7, 20),
     }
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes"),
+    [("en", "stage 1 passed, no findings. stage 2 is booked for january 20-21", "yes"),
+     ("zh", "一阶段过了，没有问题。二阶段定在1月20号到21号", "对")],
+)  # fmt: skip
+def test_a_second_event_in_the_message_is_read_back_after_the_first_yes(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    """Not "tell me their dates again": what the message said next is read back in turn."""
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text("stage 1 is on December 3" if lang == "en" else "一阶段定在12月3号")
+    d.text(yes)
+    d.advance(7)
+    d.text(said)
+    d.text(yes)
+    stage1 = timeline(d).get("stage1")
+    assert stage1 is not None and stage1.done, d.said()
+    assert "2027-01-20" in d.said() or "20 Jan 2027" in d.said(), d.said()
+    d.text(yes)
+    stage2 = timeline(d).get("stage2")
+    assert stage2 is not None and stage2.on == date(2027, 1, 20) and not stage2.done, d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "day"),
+    [("zh", "还没做，认证机构说11月来", "2026-11-02"),
+     ("en", "not yet, the CB is coming in November", "2026-11-02")],
+)  # fmt: skip
+def test_the_body_coming_in_a_month_is_the_next_audit_read_back_with_its_deadline(
+    kb: Knowledge, lang: str, said: str, day: str
+) -> None:
+    """No audit named: the body's next one. Only a month: its first working day, said so. After
+    the surveillance deadline: the risk to the certificate is said before it is recorded."""
+    d = Driver(kb, lang)
+    _certified(d, "2025-09-15")
+    advance_to(d, date(2026, 9, 1))
+    d.text(said)
+    assert any(b.data == f"2|fact|surveillance:1|{day}" for b in d.buttons), d.said()
+    said_back = d.said()
+    assert "placeholder" in said_back or "我先填的" in said_back, said_back
+    assert "2026-09-15" in said_back and ("suspended" in said_back or "暂停" in said_back)
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "reply"),
+    [("zh", "今年的监督审核做了吗？", "还没有记录第1次监督审核"),
+     ("en", "have we done the surveillance audit?", "No surveillance audit 1 is on record yet")],
+)  # fmt: skip
+def test_asked_whether_an_audit_was_held_the_record_answers(
+    kb: Knowledge, lang: str, said: str, reply: str
+) -> None:
+    """Not the FAQ on a missed surveillance audit: what is on record, and the deadline."""
+    d = Driver(kb, lang)
+    d.onboard("Acme", "2|ob|stage|certified")
+    d.press("2|cert.edition|2023")
+    d.text("12345IP0001")
+    d.text("2025-09-15")
+    d.text("ok")
+    advance_to(d, date(2026, 9, 1))
+    d.text(said)
+    assert reply.lower() in d.said().lower() and "2026-09-15" in d.said(), d.said()
+    d.text(
+        "监督审核8月20号做完了" if lang == "zh" else "the surveillance audit was held on August 20"
+    )
+    d.text("对" if lang == "zh" else "yes")
+    d.text(said)
+    assert "2026-08-20" in d.said() and reply not in d.said(), d.said()
+
+
+def test_a_week_without_its_day_is_a_working_day_placeholder(en: Driver) -> None:
+    """ "next week" in the week of the Spring Festival: not the holiday, and said to be ours."""
+    en.onboard("Acme", "2|ob|stage|certified")
+    en.press("2|cert.edition|2023")
+    en.text("165IP25000777R0M, issued 12 March 2025")
+    en.text("ok")
+    advance_to(en, date(2026, 2, 10))
+    en.text("management review next week")
+    offered = [b.data for b in en.buttons if b.data.startswith("2|fact|")]
+    assert offered and offered[0].endswith("2026-02-24"), (offered, en.said())
+    assert "placeholder" in en.said() and "Spring Festival" not in en.said(), en.said()

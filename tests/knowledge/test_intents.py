@@ -49,6 +49,8 @@ from knowledge.loader import Knowledge
         ("看看结果", Intent.STATUS),
         ("what's overdue?", Intent.OVERDUE),
         ("哪些逾期了", Intent.OVERDUE),
+        ("what do we need to do now?", Intent.NEXT),
+        ("what's left to do", Intent.NEXT),
         ("hi, back after a busy month", Intent.GREETING),
         ("评估结果怎么样", Intent.STATUS),
         ("show me the results", Intent.STATUS),

@@ -47,9 +47,14 @@ ZH = [
     # a time of day names no day; "快一点" is "a bit faster", not one o'clock today
     ("能不能快一点", "future", "not_a_date"), ("下午三点", "future", "not_a_date"),
     ("明天下午三点", "future", "2026-12-03~"), ("12月10日下午2点", "future", "2026-12-10~"),
+    # the middle of a month is its 15th; seasons are meteorological; 年中 is June 30
+    ("4月中旬", "future", "2027-04-15~"), ("明年夏天", "future", "2027-08-31~"),
+    ("明年年中", "future", "2027-06-30~"),
 ]  # fmt: skip
 
 EN = [
+    ("by next summer", "future", "2027-08-31~"), ("Q2 next year", "future", "2027-06-30~"),
+    ("the first half of 2027", "future", "2027-06-30~"),
     ("end of June next year", "future", "2027-06-30~"), ("15 March 2027", "future", "2027-03-15"),
     ("March 15, 2027", "future", "2027-03-15"), ("31/12/2026", "future", "2026-12-31"),
     ("12/31/2026", "future", "2026-12-31"), ("next Friday", "future", "2026-12-04~"),
