@@ -42,8 +42,9 @@ INTRO = re.compile(
     + r"(?:内审)?(?:发现|开)?的?(?:两|三|几|[2-9])?[个条项]?(?:问题|不符合项?)分?别?是"
     r"|" + _START + r"(?:the\s+)?(?:internal\s+audit\s+)?(?:findings?|issues|nonconformities)"
     r"\s+(?:were|are)\b:?"
-    r"|" + _START + r"(?:we\s+(?:got|had|found)\s+)?(?:\d+|two|three|four|five|six|some|a\s+few)\s+"
-    r"(?:minor\s+|major\s+)?(?:findings?|issues|problems|nonconformities|ncs)\s*(?:[:：]|,?\s+"
+    r"|" + _START + r"(?:we\s+(?:got|had|found)\s+)?(?:\d+|one|a|an|two|three|four|five|six|some"
+    r"|a\s+few)\s+"
+    r"(?:minor\s+|major\s+)?(?:findings?|issues?|problems?|nonconformit(?:y|ies)|ncs?)\s*(?:[:：]|,?\s+"
     r"(?:namely|being)\b)",
     re.I,
 )

@@ -112,10 +112,12 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"进度|我的进度|查看进度|看看进度|当前进度|进展|我的进展|状态|做到哪(?:一步|里)?了"
         r"|(?:我们|咱们|公司)?(?:现在|目前)?(?:的)?(?:进度|进展)(?:怎么样|如何|咋样|怎样)"
         r"|(?:还有|还剩)(?:多少|几)(?:件|项|个)?(?:事|事情|任务|行动)?(?:没做|要做|没完成|没弄)"
-        r"|(?:看看|看下|看一下|查看|我的|评估的?)?(?:结果|得分|分数|评估结果)(?:怎么样|如何)?",
+        r"|(?:看看|看下|看一下|查看|我的|评估的?)?(?:结果|得分|分数|评估结果)(?:怎么样|如何)?"
+        r"|(?:查|看|查看)?(?:一下|下|看)?(?:我们的?|公司的?)?证书(?:的)?(?:状态|情况|信息)(?:怎么样|如何)?",
         r"status|my status|progress|my progress|show (?:my )?progress|where am i"
         r"|how far am i|how am i doing|(?:show (?:me )?|see )?(?:the |my |our )?(?:results?|score)"
-        r"(?: so far)?|how did (?:i|we) do|how are we doing",
+        r"(?: so far)?|how did (?:i|we) do|how are we doing"
+        r"|(?:check |show (?:me )?)?(?:our |my |the )?cert(?:ificate)? (?:status|details|info)",
     ],
     Intent.PLAN: [
         r"计划|我的计划|查看计划|看看计划|行动计划|整改计划|我的行动计划|显示计划",

@@ -519,7 +519,9 @@ def test_internal_findings_are_due_before_the_management_review(en: Driver) -> N
       "3.台账漏了两个商标", "对",
       ["合同没有知识产权条款", "培训没签到", "台账漏了两个商标"]),
      ("en", "internal audit is done, 2 findings: 1. contracts lack IP clauses 2. no training "
-      "sign-in sheets", "yes", ["contracts lack IP clauses", "no training sign-in sheets"])],
+      "sign-in sheets", "yes", ["contracts lack IP clauses", "no training sign-in sheets"]),
+     ("en", "internal audit is done, one finding: training records incomplete", "yes",
+      ["training records incomplete"])],
 )  # fmt: skip
 def test_findings_listed_with_the_audit_are_added_after_its_yes(
     kb: Knowledge, lang: str, said: str, yes: str, expected: list[str]

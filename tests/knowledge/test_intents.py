@@ -47,6 +47,8 @@ from knowledge.loader import Knowledge
         ("我们进度怎么样", Intent.STATUS),
         ("还有多少事没做", Intent.STATUS),
         ("看看结果", Intent.STATUS),
+        ("查一下我们的证书状态", Intent.STATUS),
+        ("check our certificate status", Intent.STATUS),
         ("what's overdue?", Intent.OVERDUE),
         ("哪些逾期了", Intent.OVERDUE),
         ("what do we need to do now?", Intent.NEXT),
