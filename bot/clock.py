@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -40,6 +40,9 @@ class FakeClock:
         self._now = when.astimezone(UTC)
 
 
+SIMULATED_FROM = time(12, 0)  # a simulated day starts at noon, local time
+
+
 class ShiftedClock:
     """Real time moved to another day: ``ipms chat --today 2027-06-01`` tries later phases.
 
@@ -53,8 +56,12 @@ class ShiftedClock:
         self.move_to(day, tz)
 
     def move_to(self, day: date, tz: str = DEFAULT_TZ) -> None:
+        """That day at the real time of day, but not before noon: a day moved to is a working
+        day's afternoon, after that morning's digest (at 04:00 it was not due yet, and every
+        reminder showed up a day late, saying "today" of what was due the day before)."""
         real = self._base.now().astimezone(ZoneInfo(tz))
-        self._offset = datetime.combine(day, real.timetz()) - real
+        at = max(real.time(), SIMULATED_FROM)
+        self._offset = datetime.combine(day, at, tzinfo=real.tzinfo) - real
 
     def now(self) -> datetime:
         return self._base.now() + self._offset

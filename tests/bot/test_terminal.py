@@ -193,3 +193,13 @@ async def test_remind_me_tomorrow_with_nothing_sent_says_so(
     out.seek(0)
     await chat.send("明天再提醒我")
     assert "没有发给您的提醒" in out.getvalue(), out.getvalue()
+
+
+def test_a_simulated_day_starts_after_the_mornings_digest() -> None:
+    """04:05 in Shanghai moved to another day is that day's noon: the 9:00 digest has come."""
+    base = FakeClock(datetime(2026, 12, 2, 20, 5, tzinfo=UTC))  # 04:05 on the 3rd in Shanghai
+    clock = ShiftedClock(date(2027, 2, 11), base=base)
+    local = clock.now().astimezone(ZoneInfo("Asia/Shanghai"))
+    assert (local.date(), local.hour) == (date(2027, 2, 11), 12)
+    base.advance(timedelta(minutes=30))  # and time still runs
+    assert clock.now().astimezone(ZoneInfo("Asia/Shanghai")).minute == 30
