@@ -310,6 +310,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if says(text, "assess", "hesitant_ask"):  # "嗯": a yes, or a pause?
         return [ctx.reply("assess_hesitant"), PROMPT]
     kind = AnswerKind.UNSURE if says(text, "assess", "hesitant_unsure") else parse_answer(text)
+    if kind is None and _HAS_THING.match(text) and _TAKES_BACK.search(text):
+        kind = AnswerKind.PARTLY  # "有目标，但没分解到部门": had, and part taken back
     if kind in (AnswerKind.NO, None) and asked and may_not_apply(text):
         return [_na_or_no(ctx, p.field)]  # "我们没有研发部门": not applicable, or not done?
     done = reports_done(text) if kind is None and not looks_like_question(text) else None

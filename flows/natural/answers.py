@@ -89,7 +89,10 @@ def _head_kind(clause: str, w: _Words) -> AnswerKind | None:
     # question: "no idea what that is", "不知道是啥", "we have one guy who does patents".
     if _is_question(clause, w) and not (kind is AnswerKind.UNSURE or _statement(phrase)):
         return None
-    negated = _NEGATIONS & set(body[len(phrase) :].split()[:3])
+    after = body[len(phrase) :].split()
+    if "but" in after:  # "we have targets but not per department": the "not" is the but's
+        after = after[: after.index("but")]
+    negated = _NEGATIONS & set(after[:3])
     if kind is AnswerKind.YES and _statement(phrase) and negated:
         return AnswerKind.NO
     return kind
@@ -120,6 +123,8 @@ def parse_answer(text: str) -> AnswerKind | None:
         return None
     later = [k for p in parts[1:] if (k := _exact(p, w, w.connectives)) is not None]
     kind = _combine(head, later)
+    if kind is AnswerKind.NO and any(_COVERED.search(fold(p)) for p in parts[1:]):
+        return AnswerKind.PARTLY  # "没有专人，行政兼着": nobody for it alone, someone on the side
     if kind is AnswerKind.YES and any(contains_word(fold(text), q) for q in w.qualifiers):
         return AnswerKind.PARTLY  # "we do searches sometimes", "有，但没记录"
     if kind is AnswerKind.YES and any(_BUT_NOT.search(fold(p)) for p in parts[1:]):
@@ -127,6 +132,12 @@ def parse_answer(text: str) -> AnswerKind | None:
     if kind is AnswerKind.YES and _BUT_NOT_INSIDE.search(fold(text)):
         return AnswerKind.PARTLY  # "we have a folder of templates but nothing approved"
     return kind
+
+
+# Someone does it besides their own job: after a "no", the work is partly covered.
+_COVERED = re.compile(
+    r"兼着|兼管|兼职|顺便管|顺带管|\bcovers?\s+it\b|\bpart[- ]?time\b|\bon\s+the\s+side\b"
+)
 
 
 # A clause after a yes that takes part of it back: "但是没…", "不过还没…", "but no …"
