@@ -355,7 +355,9 @@ def test_a_fact_told_in_passing_is_read_back_and_recorded_on_yes(
      ("we have been running it for a while", "running", None),
      ("我们已经在用了，从今年3月开始", "running", date(2026, 3, 1)),
      ("we are drafting the documents", "building", None),
-     ("刚从零开始", "not_started", None)],
+     ("刚从零开始", "not_started", None),
+     ("we're just starting", "not_started", None),
+     ("刚起步", "not_started", None)],
 )  # fmt: skip
 def test_where_the_company_stands_in_a_sentence(
     en: Driver, said: str, stage: str, since: date | None

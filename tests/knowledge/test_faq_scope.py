@@ -22,6 +22,7 @@ from knowledge.loader import Knowledge
         "45001要准备什么文件",
         "IATF16949的审核员会看哪些记录",
         "what does 14001 certification cost",
+        "how do we get ISO 14001",
         # business admin
         "营业执照副本丢了怎么补办",
         "个体户怎么转成有限公司",
@@ -40,6 +41,9 @@ def test_lookalike_is_declined(kb: Knowledge, text: str) -> None:
         ("我们只有注册商标没有专利 能申请认证吗", "faq.no-patents-only-trademarks"),
         ("专利申请这块体系里怎么管", "faq.ip-acquisition-plan"),
         ("贯标能不能跟9001合在一块审", "faq.integrate-other-systems"),
+        # another scheme already held, asked what it is worth for ours (2026-12-04 walk)
+        ("we already have ISO 9001 and ISO 14001, does that help?", "faq.integrate-other-systems"),
+        ("我们已经有ISO 9001了，对贯标有帮助吗", "faq.integrate-other-systems"),
         ("we only have registered trademarks, can we still get certified", None),
         ("how do we plan which patents to file", "faq.ip-acquisition-plan"),
     ],
