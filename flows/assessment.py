@@ -283,6 +283,12 @@ _TAKES_BACK = re.compile(
     r"|missing|unsigned|unapproved|dont|doesnt|didnt)\b|n't\b)|(?:但是?|不过|可是|只是).{0,12}(?:没|未|不|缺|少)",
     re.I,
 )
+# Someone named as the one in charge: "the plant manager is responsible", "由厂长负责".
+_WHO_IS = re.compile(
+    r"\b(?:is|are)\s+(?:responsible|in\s+charge)\b|\b(?:runs|handles|owns)\s+it\b"
+    r"|(?:由|是)\S{1,8}负责|\S{1,8}(?:负责|在管|管这块|管这个)$",
+    re.I,
+)
 # Nobody does it: "contracts are signed by the boss, nobody checks IP".
 _NOBODY = re.compile(r"\b(?:nobody|no\s+one|no-one|nothing|none)\b|没人|没有人|谁也不|都不", re.I)
 
@@ -321,7 +327,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         # "we did one training": partly; "每年都培训，但是没签到": done, then partly taken back
         taken_back = _TAKES_BACK.search(text) is not None
         kind = _stated_kind(text) if done or taken_back else AnswerKind.NO
-    if kind is None and asked and _said(text, "self") and _is_about_who(ctx.kb.question(p.field)):
+    names_who = _said(text, "self") or (_WHO_IS.search(text) and not _NOBODY.search(text))
+    if kind is None and asked and names_who and _is_about_who(ctx.kb.question(p.field)):
         kind = AnswerKind.YES  # "it's just me, I'm the boss": the person in charge is named
     q = ctx.kb.question(p.field) if asked else None
     if kind is None:

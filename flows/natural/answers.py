@@ -144,6 +144,7 @@ _COVERED = re.compile(
 _BUT_NOT = re.compile(
     r"^(?:但是?|不过|就是|可是|只是|但还|可惜).{0,6}(?:没|未|不|缺|少)"
     r"|^(?:but|though|however|except|only)\b.{0,20}\b(?:no|not|never|nobody|missing|without)\b"
+    r"|^not\s+(?:here|at\s+\w+|in\s+\w+|for\s+us|locally|signed|written|formal|official)\b"
 )
 
 
