@@ -546,6 +546,27 @@ def chapter_lines(ctx: Ctx) -> str:
     )
 
 
+# "what does it mean that 2 answers are not sure?", "不确定的那几题怎么办"
+_UNSURE_ASKED = re.compile(
+    r"(?:not\s+sure|unsure).{0,40}(?:mean|do\b|now|what)|(?:what|how).{0,40}(?:not\s+sure|unsure)"
+    r"|(?:不确定|不清楚).{0,12}(?:什么意思|啥意思|怎么办|怎么弄|要做什么|要干嘛)",
+    re.I,
+)
+
+
+def unsure_asked(ctx: Ctx, text: str) -> Out | None:
+    """What the "not sure" answers are and how to settle them, with the button, or None."""
+    if not _UNSURE_ASKED.search(text) or len(text) > 120:
+        return None
+    unsure = to_clarify(ctx)
+    if not unsure:
+        return None
+    button = Button(ctx.t("clarify_btn", n=len(unsure)), encode("as.set", CLARIFY))
+    reply = ctx.reply("unsure_explained", [[button]], n=len(unsure))
+    reply.offer = button.data  # "ok": go through them
+    return [reply]
+
+
 def to_clarify(ctx: Ctx) -> list[Question]:
     return question_set(ctx, CLARIFY)
 

@@ -503,6 +503,7 @@ _RECOGNISERS: tuple[Callable[[Ctx, str], Out | None], ...] = (
     owner_told.recognise,  # "把培训交给人事做", "put everything on me"
     plan.target_said,  # "目标改到明年6月底"
     plan.feasibility_asked,  # "明年6月底能不能搞定": from the assessment's earliest date
+    assessment.unsure_asked,  # "what does it mean that 2 answers are not sure?"
     _goal_said,
     plan.more_time,  # "计划太紧了": the target can move
     internal_findings.recognise,  # "第一个是合同没审，第二个是…"

@@ -32,6 +32,7 @@ from flows.types import PROMPT, Button, Out, Reply
 PLAN_SHOWN = 10  # actions listed in one message
 NUMBERS_PER_ROW = 5  # item buttons per keyboard row
 MAX_TITLE = 200
+SLACK_DAYS = 30  # a target this much after the earliest date has room for a delay
 LATER_CHOICES = (3, 6)  # months after the earliest feasible target offered as buttons
 
 
@@ -55,7 +56,8 @@ _FEASIBLE_ASKED = re.compile(
     r"\b.{0,20}\b(?:by|before)\b|\b(?:can|could)\s+we\s+(?:still\s+)?make\b"
     r"|\b(?:realistic|feasible|possible|doable|achievable)\b(?=.*\b(?:certif\w*|target|done|plan)\b)"
     r"|\b(?:certif\w*|target|done|plan)\b.*\b(?:realistic|feasible|possible|doable|achievable)\b"
-    r"|(?:计划|目标)(?:现实|靠谱|可行)|按时拿证|能按时",
+    r"|(?:计划|目标)(?:现实|靠谱|可行)|按时拿证|能按时"
+    r"|(?:是不是|会不会|会)?太(?:晚|迟)了?(?:吗|吧)?$|\btoo\s+late\b",
     re.I,
 )
 # "能不能快一点", "can we go faster?": how early it can be, and what can be shortened
@@ -79,15 +81,20 @@ def feasibility_asked(ctx: Ctx, text: str) -> Out | None:
     if not _FEASIBLE_ASKED.search(text):
         return None
     when = find_date(goal_words_out(text), ctx.today, "future", "end")
-    if when is None:  # "is the plan realistic?", "来得及吗": the target on record, or the goal
+    on_record = when is None  # "is the plan realistic?", "来得及吗": the target, or the goal
+    if when is None:
         when = ctx.company.target_date or ctx.company.goal_date
     if when is None or when <= ctx.today:
         return None
     if not quick_done(ctx):
         return [ctx.reply("feasible_assess_first", date=fmt_date(when))]
     earliest = planning.draft(ctx).earliest.target
-    if when >= earliest:
-        return [ctx.reply("feasible_yes", date=fmt_date(when), earliest=fmt_date(earliest))]
+    planned = on_record and when == ctx.company.target_date
+    if when >= earliest:  # the plan's own target: no "say change the target to" it
+        key = "feasible_yes"
+        if planned:  # at the earliest there is no slack: any delay moves the certificate
+            key = "feasible_target_ok" if (when - earliest).days >= SLACK_DAYS else "feasible_tight"
+        return [ctx.reply(key, date=fmt_date(when), earliest=fmt_date(earliest))]
     return [ctx.reply("feasible_no", date=fmt_date(when), earliest=fmt_date(earliest))]
 
 

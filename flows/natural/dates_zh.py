@@ -173,7 +173,10 @@ _MID_MONTH_RE = re.compile(r"(?:中旬|月中|\d月中)$")
 _DAY_ONLY_RE = re.compile(r"^\d{1,2}[日号]$|^[一二三四五六七八九十]{1,3}[日号]$")
 # A time of day is no day: "下午三点" names none, and "快一点", "早一点" are "a bit" (read as
 # one o'clock today, "能不能快一点" became today's date for the certificate).
-_CLOCK_RE = re.compile(r"[\d一二两三四五六七八九十]{1,3}\s*(?:点|:\d{2})")
+_CLOCK_RE = re.compile(
+    r"[\d一二两三四五六七八九十]{1,3}\s*(?:点|:\d{2})|太[晚早迟]|[晚早迟]了"
+    r"|晚上|上午|下午|中午|早上|傍晚"  # "是不是太晚了" asks whether it is too late, no day
+)
 _DAY_WORD_RE = re.compile(r"[年月日号周天今明昨前后底初季旬节]|星期|礼拜|\d{1,2}[./-]\d{1,2}")
 
 

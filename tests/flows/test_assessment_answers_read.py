@@ -529,3 +529,20 @@ def test_not_knowing_what_a_question_means_explains_it_and_records_nothing(
     why = kb.question("E06").why.get(lang)
     assert why[:20] in d.said(), d.said()
     assert d.conv.user.pending is not None and d.conv.user.pending.field == "E06"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "what does it mean that 2 answers are not sure?"), ("zh", "不确定的那几题怎么办")],
+)
+def test_asking_about_the_not_sure_answers_explains_and_offers_them(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.press("2|as.start")
+    d.answer_all("n", {"A01": "u", "B01": "u"}, full=False)
+    d.text(said)
+    assert any(b.data == "2|as.set|clarify" for b in d.buttons), d.said()
+    d.text("ok" if lang == "en" else "好的")
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "A01", d.said()

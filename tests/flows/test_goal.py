@@ -117,3 +117,30 @@ def test_an_owner_named_before_the_plan_is_told_when_it_can_be(zh: Driver, kb: K
     d.text("对")
     training = [a for a in d.conv.company.actions if "培训" in a.title_zh]
     assert training and all(a.owner_role_zh == "人力资源部" for a in training[:1]), training
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "reply"),
+    [("zh", "是不是太晚了", "没有余量"), ("en", "is that too late?", "no slack")],
+)  # fmt: skip
+def test_the_plans_own_target_at_the_earliest_date_is_said_to_have_no_slack(
+    kb: Knowledge, lang: str, said: str, reply: str
+) -> None:
+    """ "太晚" is no date (it was read as tonight); the target planned is not "say change the
+    target to" itself."""
+    from tests.flows.timeline_walk import assess_and_plan
+
+    d = Driver(kb, lang)
+    d.onboard()
+    assess_and_plan(d)  # planned for the earliest date offered
+    d.text(said)
+    assert reply in d.said(), d.said()
+
+
+def test_too_tight_still_offers_more_time(zh: Driver) -> None:
+    from tests.flows.timeline_walk import assess_and_plan
+
+    zh.onboard()
+    assess_and_plan(zh)
+    zh.text("计划太紧了")
+    assert "往后推" in zh.said() and any("pl.target" in b.data for b in zh.buttons), zh.said()
