@@ -29,6 +29,7 @@ from flows.natural.names import (
     company_name,
     introduces_self,
     names_company,
+    split_called,
     tells_certified,
     tells_intent,
     told_trade,
@@ -170,6 +171,7 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
             return [*switched, *goal, PROMPT]
     if fieldname == "name" and not pressed:
         value = extras.past_greeting(value)  # "Hi, we're Lumen Design, …": the name
+        value = split_called(value)  # "… a small software company called Bytewise, …"
     out = handler(ctx, value.strip(), pressed)
     if out is not None:
         ctx.user.lang_chosen = True  # answering in the language shown accepts it

@@ -37,6 +37,16 @@ _CLAUSE_SPLIT = re.compile(
 _TRAIL = "。.!！~～ 吧啊呀哦"
 
 
+_CALLED = re.compile(r"\b(?:called|named)\s+(.{2,})$", re.IGNORECASE)
+_CALLED_INSIDE = re.compile(r"(?<=\w)\s+(?=(?:called|named)\s+\w)", re.IGNORECASE)
+
+
+def split_called(text: str) -> str:
+    """ "I run a small software company called Bytewise, 25 people": the trade and the name as
+    two clauses ("…company, called Bytewise, 25 people"), each read for what it says."""
+    return _CALLED_INSIDE.sub(", ", text, count=1)
+
+
 def company_name(text: str) -> str:
     """The name inside ``text``; the text itself when it holds nothing else."""
     full_stop = text.rstrip().endswith(".")
@@ -61,6 +71,8 @@ def company_name(text: str) -> str:
             text = (led or suffixed)[-1]
         elif all(_EN_DESCRIBES.match(c) for c in clauses[1:]):
             text = clauses[0]
+    if (called := _CALLED.search(text)) is not None:  # "I run a small software company called X"
+        text = called.group(1)
     bare = _ZH_LEAD.sub("", text, count=1)
     bare = _EN_LEAD.sub("", bare, count=1) if bare == text else bare
     bare = bare.strip().strip(_TRAIL).strip("“”\"'「」").strip()
@@ -104,7 +116,7 @@ def tells_certified(text: str) -> bool:
 
 # Who is writing, not the company ("我是公司行政", "I'm the office manager"): no name.
 _SELF_INTRO = re.compile(
-    r"^(?:我是|我叫|本人是|我这边是)(?:公司|我们公司|贵司)?(?:的)?(?:行政|人事|财务|法务|经理|总经理|老板|助理"
+    r"^(?:我是|我叫|本人是|我这边是)(?:[^，,。]{1,10}?的)?(?:公司|我们公司|贵司)?(?:的)?(?:行政|人事|财务|法务|经理|总经理|老板|助理"
     r"|专员|负责人|知产|知识产权|IP|HR|采购|研发|技术|办公室|综合部|总助)"
     r"|^(?:i'?m|i\s+am)\s+(?:the\s+|an?\s+)?(?:office\s+manager|hr|admin\w*|assistant|owner|boss"
     r"|manager|ip\s+manager|ceo|gm|general\s+manager|secretary)\b",
@@ -141,15 +153,15 @@ def name_clause(text: str) -> str | None:
             for c in parts
             if (_has_lead(c) and not told_trade(c))
             or (_ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c))
-            or _EN_SUFFIX.search(c)
+            or (_EN_SUFFIX.search(c) and not told_trade(c))  # "a small software company"
         ),
         None,
     )
 
 
 def _has_lead(clause: str) -> bool:
-    """A clause that introduces the name: 叫 / 名字是 / "we're" / "our company is"."""
-    if _ZH_LEAD.match(clause):
+    """A clause that introduces the name: 叫 / 名字是 / "we're" / "our company is" / "… called"."""
+    if _ZH_LEAD.match(clause) or _CALLED.search(clause):
         return True
     lead = _EN_LEAD.match(clause)
     return lead is not None and bool(lead.group(0))
@@ -166,7 +178,8 @@ _EN_TRADE = re.compile(
 
 # "we're a small electronics maker", "we are a valve manufacturer": what, not who.
 _EN_DESCRIBED = re.compile(
-    r"^(?:we'?re|we\s+are|it'?s|it\s+is)\s+an?\s+(?:(?:small|little|tiny|medium[- ]sized"
+    r"^(?:(?:hi|hello|hey)\s+)?(?:we'?re|we\s+are|it'?s|it\s+is|i\s+(?:run|own|manage|have|work\s+(?:at|for)))"
+    r"\s+an?\s+(?:(?:small|little|tiny|medium[- ]sized"
     r"|mid[- ]sized|family[- ]owned|local|young)\s+)*(.{2,}?)\s+(?:maker|manufacturer|company"
     r"|firm|factory|plant"
     r"|supplier|producer|shop|business|startup|start-up|studio|agency|consultancy|house|workshop)$",

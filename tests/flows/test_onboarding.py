@@ -764,3 +764,30 @@ def test_news_of_a_certificate_is_no_company_name(zh: Driver, said: str) -> None
     assert not zh.conv.company.name, zh.conv.company.name
     zh.text("宁波华信塑料制品有限公司")
     assert zh.conv.company.name == "宁波华信塑料制品有限公司"
+
+
+def test_a_name_introduced_with_called_inside_a_description(en: Driver) -> None:
+    """ "I run a small software company called Bytewise, …": the name, the trade and the rest."""
+    en.cmd("start")
+    en.text(
+        "Hi, I run a small software company called Bytewise, 25 people, one office in "
+        "Shenzhen. We have not started."
+    )
+    c = en.conv.company
+    assert (c.name, c.headcount, c.industry, c.sites) == ("Bytewise", 25, "software", 1)
+    assert c.stage == "not_started", en.said()
+
+
+def test_who_writes_with_the_company_named_is_no_name(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("我是瑞达的行政，老板让我了解一下贯标")
+    assert not zh.conv.company.name
+    zh.text("苏州瑞达精密")
+    assert zh.conv.company.name == "苏州瑞达精密"
+
+
+def test_documents_drafted_is_building(en: Driver) -> None:
+    en.cmd("start")
+    for said in ("Bytewise Ltd", "25", "software", "one office", "we have a few documents drafted"):
+        en.text(said)
+    assert en.conv.company.stage == "building", en.said()
