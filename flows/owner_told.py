@@ -7,11 +7,13 @@ from __future__ import annotations
 import re
 
 from flows import roles
+from flows.callbacks import encode
 from flows.context import Ctx
 from flows.overdue import titled
 from flows.registry import Flow, Verb
 from flows.steps_told import fit_items, plan_actions
-from flows.types import SHOW_NEXT, Out
+from flows.timeline import Item
+from flows.types import SHOW_NEXT, Button, Out, Reply
 
 MAX_LEN = 80
 MAX_NAMED = 3  # what one button holds (64 bytes)
@@ -57,12 +59,28 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         ids = ",".join(i.key.removeprefix("action:") for i in named)
     if not named:
         return None
+    if len(named) == 2 and not _AND.search(what):  # "台账": the IP ledger or the NC log?
+        return [_which(ctx, named, role)]
     titles = titled(ctx, named, MAX_NAMED)
     button = ctx.button("owner_told_yes", "pl.owner", ids, role.code)
     key = "owner_told_confirm_me" if role is roles.ME else "owner_told_confirm"
     reply = ctx.reply(key, [[button]], titles=titles, owner=_label(ctx, role), n=len(named))
     reply.offer = button.data  # "对" / "yes" changes them
     return [reply]
+
+
+_AND = re.compile(r"和|、|及|与|以及|还有|\band\b|&|[,，]", re.I)  # two things named on purpose
+
+
+def _which(ctx: Ctx, items: list[Item], role: roles.Role) -> Reply:
+    """Two actions fit the words alike: which one goes to ``role`` (or both), as buttons."""
+    ids = [i.key.removeprefix("action:") for i in items]
+    rows = [
+        [Button(i.title(ctx.lang), encode("pl.owner", k, role.code))]
+        for i, k in zip(items, ids, strict=True)
+    ]
+    rows.append([ctx.button("owner_told_both", "pl.owner", ",".join(ids), role.code)])
+    return ctx.reply("owner_told_which", rows, owner=_label(ctx, role))
 
 
 def said_owner(text: str) -> tuple[str, roles.Role] | None:

@@ -31,7 +31,7 @@ def _owners(d: Driver, words: str) -> set[str]:
 @pytest.mark.parametrize(
     ("lang", "said", "yes", "words", "owner"),
     [("zh", "能不能把培训交给人事做", "对", "training plan", "HR"),
-     ("zh", "台账让研发负责吧", "对", "ledger", "R&D lead"),
+     ("zh", "知识产权台账让研发负责吧", "对", "ledger", "R&D lead"),
      ("en", "give the contract review to HR", "yes", "contract approval", "HR")],
 )  # fmt: skip
 def test_an_action_given_to_a_role_in_words(

@@ -68,3 +68,15 @@ def test_asking_what_is_overdue_lists_it(kb: Knowledge, lang: str, said: str) ->
     d.text(said)
     assert (late.title_en if lang == "en" else late.title_zh) in d.said(), d.said()
     assert "1. " in d.said() and "?" not in d.said().splitlines()[0]
+
+
+def test_handing_over_words_that_fit_two_actions_asks_which(kb: Knowledge) -> None:
+    """ "台账" is the IP ledger and the nonconformity log alike: which one, or both."""
+    d = _planned(kb, "zh")
+    d.text("把台账交给人事")
+    choices = [b for b in d.buttons if b.data.startswith("2|pl.owner|")]
+    assert len(choices) == 3, d.said()  # each of the two, and both
+    ledgers = [a.id for a in d.conv.company.actions if "台账" in a.title_zh]
+    d.press(choices[0].data)
+    owners = [a.owner_role_zh for a in d.conv.company.actions if a.id in ledgers]
+    assert len(ledgers) == 2 and owners.count("人力资源部") == 1, owners
