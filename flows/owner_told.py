@@ -11,7 +11,7 @@ from flows.callbacks import encode
 from flows.context import Ctx
 from flows.overdue import titled
 from flows.registry import Flow, Verb
-from flows.steps_told import fit_items, plan_actions
+from flows.steps_told import AND, fit_items, plan_actions
 from flows.timeline import Item
 from flows.types import SHOW_NEXT, Button, Out, Reply
 
@@ -59,7 +59,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         ids = ",".join(i.key.removeprefix("action:") for i in named)
     if not named:
         return None
-    if len(named) == 2 and not _AND.search(what):  # "台账": the IP ledger or the NC log?
+    if len(named) == 2 and not AND.search(what):  # "台账": the IP ledger or the NC log?
         return [_which(ctx, named, role)]
     titles = titled(ctx, named, MAX_NAMED)
     button = ctx.button("owner_told_yes", "pl.owner", ids, role.code)
@@ -67,9 +67,6 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     reply = ctx.reply(key, [[button]], titles=titles, owner=_label(ctx, role), n=len(named))
     reply.offer = button.data  # "对" / "yes" changes them
     return [reply]
-
-
-_AND = re.compile(r"和|、|及|与|以及|还有|\band\b|&|[,，]", re.I)  # two things named on purpose
 
 
 def _which(ctx: Ctx, items: list[Item], role: roles.Role) -> Reply:

@@ -17,6 +17,7 @@ from flows.timeline import Item
 from flows.types import Out
 
 MAX_LEN = 120
+THIS_YEAR_DAYS = 300  # a held audit this recent is this year's: "做了吗" is answered by it
 _ASKED = re.compile(
     r"\bremind\s+(?:me|us)\b.{0,40}\b(?:before|ahead|prior)\b|\b(?:set|add)\s+(?:a\s+)?reminder"
     r"|提前.{0,8}提醒|(?:之前|以前|前).{0,4}提醒(?:我|我们|一下)|提醒(?:我|我们).{0,12}(?:之前|以前|前)"
@@ -25,12 +26,24 @@ _ASKED = re.compile(
 )
 
 
+def _asks(ctx: Ctx, text: str, asked: re.Pattern[str]) -> bool:
+    """A short message of an onboarded company that asks this."""
+    return len(text) <= MAX_LEN and ctx.company.onboarded and asked.search(text) is not None
+
+
+def _kinds(ctx: Ctx, named: str) -> set[str]:
+    """The kinds and keys an event named in words goes by ("surveillance": its next open
+    occurrence, and "surveillance_audit" once one is held)."""
+    said = {named, facts.this_cycle(ctx, named), dated.resolve_key(ctx, named)}
+    return said | {f"{k}_audit" for k in said}
+
+
 def _named_item(ctx: Ctx, text: str) -> tuple[str, Item | None] | None:
     """The event the text names and its next open occurrence (None when it has no date)."""
     named = facts.named_event(text)
     if named is None:
         return None
-    kinds = {named, facts.this_cycle(ctx, named), dated.resolve_key(ctx, named)}
+    kinds = _kinds(ctx, named)
     items = [i for i in timeline_of(ctx).open_items() if i.kind in kinds or i.key in kinds]
     return named, min(items, key=lambda i: (i.on, i.key)) if items else None
 
@@ -41,7 +54,7 @@ def _no_date(ctx: Ctx, named: str) -> Out:
 
 def recognise(ctx: Ctx, text: str) -> Out | None:
     """When the reminders of the event named come, or None when the text asks none."""
-    if len(text) > MAX_LEN or not ctx.company.onboarded or not _ASKED.search(text):
+    if not _asks(ctx, text, _ASKED):
         return None
     if (found := _named_item(ctx, text)) is None:
         return None
@@ -73,7 +86,7 @@ _WHEN = re.compile(
 
 def when_asked(ctx: Ctx, text: str) -> Out | None:
     """The date of the event named and how far off it is, or None."""
-    if len(text) > MAX_LEN or not ctx.company.onboarded or not _WHEN.search(text):
+    if not _asks(ctx, text, _WHEN):
         return None
     if (found := _named_item(ctx, text)) is None:
         return None
@@ -95,7 +108,7 @@ _LESS_OFTEN = re.compile(
 
 def less_often(ctx: Ctx, text: str) -> Out | None:
     """How often reminders come, and how to pause them, or None."""
-    if len(text) > MAX_LEN or not ctx.company.onboarded or not _LESS_OFTEN.search(text):
+    if not _asks(ctx, text, _LESS_OFTEN):
         return None
     return [ctx.reply("remind_frequency", hour=f"{ctx.company.reminder_hour}:00")]
 
@@ -111,16 +124,15 @@ _DONE_ASKED = re.compile(
 
 def done_asked(ctx: Ctx, text: str) -> Out | None:
     """Whether the event named is recorded as held: when, or what is known of it, or None."""
-    if len(text) > MAX_LEN or not ctx.company.onboarded or not _DONE_ASKED.search(text):
+    if not _asks(ctx, text, _DONE_ASKED):
         return None
     if (found := _named_item(ctx, text)) is None:
         return None
     named, item = found
-    said = {named, facts.this_cycle(ctx, named), item.kind if item else named}
-    kinds = said | {f"{k}_audit" for k in said}  # a surveillance held is a "surveillance_audit"
+    kinds = _kinds(ctx, named) | ({item.kind} if item else set())
     held = [i for i in timeline_of(ctx).items if i.kind in kinds and i.done and i.on <= ctx.today]
     last = max(held, key=lambda i: i.on, default=None)
-    if last is not None and (item is None or (ctx.today - last.on).days < 300):
+    if last is not None and (item is None or (ctx.today - last.on).days < THIS_YEAR_DAYS):
         return [ctx.reply("event_held", title=last.title(ctx.lang), date=fmt_date(last.on))]
     if item is None:
         return _no_date(ctx, named)

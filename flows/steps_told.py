@@ -44,7 +44,7 @@ def called_questions(kb: Knowledge, text: str) -> list[str]:
     chart", "appointed himself as management rep"), in the order named."""
     called = _callings(kb)
     at: dict[str, int] = {}
-    for part in [text, *_AND.split(text)]:
+    for part in [text, *AND.split(text)]:
         named = _named(part) if part.strip() else ""
         if named in called:
             at.setdefault(called[named], text.find(part.strip()))
@@ -377,7 +377,7 @@ def _undo(ctx: Ctx, action: Item) -> Out:
     return [reply]
 
 
-_AND = re.compile(r"[和、及跟与，,;；]|以及|还有|\band\b|&")
+AND = re.compile(r"[和、及跟与，,;；]|以及|还有|\band\b|&")  # things named together
 MAX_TOLD_TOGETHER = 3  # what fits one button (64 bytes)
 
 
@@ -388,7 +388,7 @@ def _several_actions(ctx: Ctx, text: str) -> list[Item]:
 
 def _parts_named(ctx: Ctx, text: str) -> tuple[list[Item], list[str]]:
     """The open actions the parts of a list name, and the parts that name none clearly."""
-    parts = [p for p in _AND.split(text) if p.strip()]
+    parts = [p for p in AND.split(text) if p.strip()]
     if len(parts) < 2:
         return [], []
     found: list[Item] = []
