@@ -148,9 +148,15 @@ _VIEWS = frozenset({"plan", "status", "reminders"})  # commands that only show w
 
 def _view_then_resume(ctx: Ctx, name: str) -> Out:
     """ "看看计划" mid-questionnaire: the view, then the question that was on screen."""
+    return _then_resume(ctx, lambda: command(ctx, name, ""))
+
+
+def _then_resume(ctx: Ctx, view: Callable[[], Out]) -> Out:
+    """A view shown, then the question that was on screen (an offer under a card is not
+    asked again: the card would come twice)."""
     waiting = ctx.pending
     inp = REGISTRY.inputs.get(waiting.flow) if waiting else None
-    shown = command(ctx, name, "")
+    shown = view()
     if inp is not None and inp.resumable and ctx.pending is waiting:
         return [*shown, ctx.reply("repeat_prompt"), Prompt()]
     return shown
@@ -566,8 +572,7 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
     if intent in (Intent.ENGLISH, Intent.CHINESE):  # "can you speak english?"
         return command(ctx, "lang", "en" if intent is Intent.ENGLISH else "zh")
     if intent is Intent.OVERDUE and ctx.company.onboarded:  # "what's overdue?"
-        shown = overdue.review(ctx)
-        return [*shown, ctx.reply("repeat_prompt"), Prompt()] if ctx.pending else shown
+        return _then_resume(ctx, lambda: overdue.review(ctx))
     if intent is Intent.ASSESS and ctx.company.onboarded and ctx.pending is None:
         return assessment.start(ctx)  # "ok let's do the assessment"
     if intent is Intent.HUMAN:

@@ -1172,7 +1172,7 @@ def test_the_body_coming_in_a_month_is_the_next_audit_read_back_with_its_deadlin
 @pytest.mark.parametrize(
     ("lang", "said", "reply"),
     [("zh", "今年的监督审核做了吗？", "还没有记录第1次监督审核"),
-     ("en", "have we done the surveillance audit?", "No surveillance audit 1 is on record yet")],
+     ("en", "have we done the surveillance audit?", "Not on record yet: Surveillance audit 1")],
 )  # fmt: skip
 def test_asked_whether_an_audit_was_held_the_record_answers(
     kb: Knowledge, lang: str, said: str, reply: str

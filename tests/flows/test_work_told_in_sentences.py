@@ -65,9 +65,11 @@ def test_asking_what_is_overdue_lists_it(kb: Knowledge, lang: str, said: str) ->
     d = _planned(kb, lang)
     late = min(d.conv.company.actions, key=lambda a: a.due)
     advance_to(d, late.due + timedelta(days=10))
+    d.cmd("next")  # the card of what's next on screen, its offer waiting
     d.text(said)
     assert (late.title_en if lang == "en" else late.title_zh) in d.said(), d.said()
     assert "1. " in d.said() and "?" not in d.said().splitlines()[0]
+    assert "👉" not in d.said(), d.said()  # the card is not shown a second time
 
 
 def test_handing_over_words_that_fit_two_actions_asks_which(kb: Knowledge) -> None:
