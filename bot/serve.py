@@ -14,8 +14,9 @@ Follows python-telegram-bot's custom-webhook example (``Application`` built with
 * ``GET /metrics``: Prometheus text (``bot.metrics``).
 
 Start-up order: the server listens at once (health says "starting"), then knowledge, the FAQ
-index and any model are loaded, the schema is waited for, the PTB application starts (and
-with it the reminder tick); only then are updates accepted. Shutdown (SIGTERM/SIGINT):
+index and any model are loaded, the schema is waited for, the Bot API is waited for (``getMe``,
+retried with a doubling wait while Telegram or the network is down), the PTB application starts
+(and with it the reminder tick); only then are updates accepted. Shutdown (SIGTERM/SIGINT):
 uvicorn stops accepting, in-flight updates finish, the reminder tick hands its unsent claims
 back, the application stops, the database closes.
 """
@@ -35,9 +36,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from telegram import Update
+from telegram.error import NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot import metrics
+from bot.telegram_logging import redact
 from bot.webhook_guard import Refusal, check_headers, parse_update, read_body
 
 log = logging.getLogger(__name__)
@@ -46,6 +49,12 @@ Prepare = Callable[[], Awaitable[Application]]  # type: ignore[type-arg]
 AfterStart = Callable[[Application], Awaitable[None]]  # type: ignore[type-arg]
 HealthCheck = Callable[[], Awaitable[str | None]]  # None: healthy, else the problem
 SCHEMA_POLL_SECONDS = 5.0
+API_RETRY_SECONDS = (1.0, 60.0)  # first wait and cap of the doubling wait for the Bot API
+
+
+def _retry_after(exc: Exception) -> float:
+    wait = getattr(exc, "retry_after", 0)
+    return float(wait.total_seconds() if hasattr(wait, "total_seconds") else wait)
 
 
 async def always_healthy() -> str | None:
@@ -64,12 +73,14 @@ class WebhookServer:
         health: HealthCheck = always_healthy,
         after_start: AfterStart | None = None,
         schema_poll: float = SCHEMA_POLL_SECONDS,
+        api_retry: tuple[float, float] = API_RETRY_SECONDS,
     ) -> None:
         self._prepare = prepare
         self._secret = secret
         self._health = health
         self._after_start = after_start
         self._schema_poll = schema_poll
+        self._api_retry = api_retry
         self.phase = "starting"  # -> ready -> stopping; "failed" if start-up failed
         self.problem: str | None = None  # what start-up waits for, shown by /healthz
         self.fatal: BaseException | None = None  # start-up error: the process should exit
@@ -102,6 +113,7 @@ class WebhookServer:
             ptb = await self._prepare()  # knowledge, FAQ index, models: before any update
             self.ptb = ptb
             await self._wait_for_schema()
+            await self._reach_bot_api(ptb)
             await ptb.initialize()
             self._initialized = True
             if ptb.post_init:
@@ -129,6 +141,26 @@ class WebhookServer:
                 warned = True
             await asyncio.sleep(self._schema_poll)
         self.problem = None
+
+    async def _reach_bot_api(self, ptb: Application) -> None:  # type: ignore[type-arg]
+        """``getMe`` until the Bot API answers: an outage at start-up (Telegram, the network,
+        a proxy not up yet) is waited out with /healthz saying why, not a restart loop. A
+        rejected token is not an outage: it ends start-up at once."""
+        delay = self._api_retry[0]
+        while True:
+            try:
+                await ptb.bot.initialize()  # getMe; a no-op for ``ptb.initialize`` after it
+            except (NetworkError, RetryAfter) as exc:  # TimedOut is a NetworkError
+                wait = max(delay, _retry_after(exc))
+                self.problem = f"Telegram Bot API unreachable ({redact(str(exc))}); retrying"
+                log.warning(
+                    "Telegram Bot API unreachable: %s; retrying in %.0f s", redact(str(exc)), wait
+                )
+                await asyncio.sleep(wait)
+                delay = min(delay * 2, self._api_retry[1])
+                continue
+            self.problem = None
+            return
 
     async def _stop(self) -> None:
         self.phase = "stopping"

@@ -106,9 +106,9 @@ def metric(text: str, name: str, labels: str = "") -> float:
 
 
 @contextlib.asynccontextmanager
-async def fake_api_over_http(api: FakeBotApi) -> AsyncIterator[str]:
+async def fake_api_over_http(api: FakeBotApi, port: int | None = None) -> AsyncIterator[str]:
     """Serve ``api`` on loopback; yields the base URL for IPMS_TELEGRAM_BASE_URL."""
-    port = free_port()
+    port = port or free_port()
     config = uvicorn.Config(api.asgi(), host="127.0.0.1", port=port, log_config=None)
     server = uvicorn.Server(config)
     server.install_signal_handlers = lambda: None  # type: ignore[method-assign]

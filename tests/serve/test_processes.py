@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
+import httpx
 import pytest
 from serve_harness import (
     HOOK_PATH,
+    ServeProcess,
     fake_api_over_http,
+    free_port,
     post_update,
     serve_process,
+    wait_healthy,
 )
 from sqlalchemy import select
 from two_process import run_script_on_one, run_script_on_two
@@ -193,6 +199,39 @@ async def test_health_reports_the_processes_own_view(sqlite_url: str, tmp_path: 
     assert "process_resident_memory_bytes" in metrics and "ipms_ready 1.0" in metrics
     assert forged.status_code == 403
     _check_json_log(served.output())
+
+
+async def test_bot_api_down_at_start_is_waited_out_not_a_crash(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    """Telegram (or the proxy to it) is not answering when the process starts: the process
+    stays up, says why on /healthz, and serves once the Bot API answers."""
+    await upgrade(sqlite_url)
+    api_port = free_port()
+    base = f"http://127.0.0.1:{api_port}/bot"  # nothing listens there yet
+    async with serve_process(sqlite_url, base, tmp_path / "serve.log", healthy=False) as served:
+        health = await _when_problem(served, "Telegram Bot API unreachable")
+        assert health.status_code == 503 and health.json()["status"] == "starting"
+        assert served.proc.returncode is None  # still running: no restart loop
+        refused = await post_update(served.client, _status(1, CHATTING[0]))
+        assert refused.status_code == 503  # Telegram delivers it again later
+        api = FakeBotApi()
+        async with fake_api_over_http(api, api_port):
+            await wait_healthy(served.client)
+            assert (await post_update(served.client, _status(2, CHATTING[0]))).status_code == 200
+        assert api.sent_to(CHATTING[0])  # the update was answered
+    assert "Traceback" not in served.output()
+    assert "AAServeTestToken" not in served.output()  # the URL with the token is redacted
+
+
+async def _when_problem(served: ServeProcess, words: str) -> Any:
+    for _ in range(300):
+        with contextlib.suppress(httpx.TransportError):
+            health = await served.client.get("/healthz")
+            if words in health.json().get("problem", ""):
+                return health
+        await asyncio.sleep(0.1)
+    raise AssertionError(f"/healthz never said {words!r}: {served.output()}")
 
 
 def _check_json_log(output: str) -> None:
