@@ -277,6 +277,20 @@ _HAS_THING = re.compile(
 )
 
 
+# "有专人管专利", "we have a patent guy": what is had is named right after "have" (not "有，…",
+# "yes we have …": a yes, with a detail after it).
+_HAS_NAMED = re.compile(
+    r"^(?:我们|公司|我司)?(?:都|也|已经)?有(?![，,。.!！\s没点些时])"
+    r"|^we(?:'ve| have)(?: got)?\s+(?!it\b|one\b|that\b)",
+    re.I,
+)
+# "没分级", "还没定", "没签过": the thing asked about, not done (not "没问题", "没错": fine)
+_NOT_DONE = re.compile(
+    r"^(?:还|都|也|暂时|目前)?(?:没|没有|未|尚未)(?!问题|错|事|毛病|关系|说|听说)"
+    r"[\u4e00-\u9fff]{1,4}[。.!！]*$"
+)
+
+
 # A thing had, then partly taken back: "a folder of templates but nothing approved".
 _TAKES_BACK = re.compile(
     r"\b(?:but|though|however|except|only)\b.{0,40}(?:\b(?:no|not|nothing|nobody|never|none|without"
@@ -321,6 +335,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if kind in (AnswerKind.NO, None) and asked and may_not_apply(text):
         return [_na_or_no(ctx, p.field)]  # "我们没有研发部门": not applicable, or not done?
     done = reports_done(text) if kind is None and not looks_like_question(text) else None
+    if kind is None and done is None and _NOT_DONE.match(text):
+        kind = AnswerKind.NO
     if kind is None and done is None and _HAS_THING.match(text) and not denies(text):
         kind = AnswerKind.YES  # "有台账", "我们有保密制度": the thing asked about, named as had
     if done is not None:  # "we did the internal audit last week", "we didn't do it"
@@ -344,7 +360,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return [ctx.reply("answer_not_understood"), PROMPT]
     if q is None:
         return [PROMPT]
-    if bare_answer(text) is None and (other := off_topic(q, text)) is not None:
+    if bare_answer(text) is None and (other := off_topic(q, text, _HAS_NAMED.match(text))):
         return [_ask_back(ctx, q, other)]  # "we have an IP policy" to "any penalty?"
     if q.negated and kind is AnswerKind.PARTLY:  # "部分吧" to "any penalty?": no such answer
         return [ctx.reply("choice_not_understood"), PROMPT]
@@ -370,6 +386,7 @@ _INTENDED = re.compile(
 # every patent"); alone they are no reason to doubt an answer, except to a question about
 # something to avoid (never "penalised" from "we have a manual").
 _INCIDENTAL = frozenset({"lead", "staff", "documents", "rights"})
+_PEOPLE = frozenset({"lead", "staff"})
 
 
 @lru_cache(maxsize=1)
@@ -418,10 +435,14 @@ def question_topics(q: Question) -> frozenset[str]:
     return hit
 
 
-def off_topic(q: Question, text: str) -> str | None:
-    """The topic an answer talks about when none of the topics it names is the question's."""
+def off_topic(q: Question, text: str, strict: object = False) -> str | None:
+    """The topic an answer talks about when none of the topics it names is the question's.
+    ``strict``: the answer is the thing it has ("有专门的人管专利" to "a signed IP policy?"),
+    so even an incidental subject is what it says."""
     said = topics_in(text)
-    if not q.negated:
+    if strict and _is_about_who(q):  # "we have an IP person …" to "who is appointed?"
+        said = [t for t in said if t not in _PEOPLE]
+    if not q.negated and not strict:
         said = [t for t in said if t not in _INCIDENTAL]
     if not said or set(said) & question_topics(q):
         return None
@@ -445,6 +466,7 @@ def _ask_back(ctx: Ctx, q: Question, topic: str) -> Reply:
     # alone also lists who takes part ("研发/采购/销售人员")
     action, asked = topics_in(q.action.get(ctx.lang)), topics_in(q.text.get(ctx.lang))
     own = [t for t in action if t in asked] or asked
+    own = [t for t in own if t not in _INCIDENTAL] or own  # "the IP policy", not "the boss"
     said = ctx.t(f"topic_{topic}")
     if own:
         text = ctx.t("assess_off_topic", said=said, asked=ctx.t(f"topic_{own[0]}"))

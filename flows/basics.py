@@ -77,8 +77,9 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     assert p is not None
     if looks_like_question(text):
         return None
-    if detect_intent(text) is Intent.NEXT and told_read_back(ctx) is not None:
-        return None  # "下一步": the engine's one rule for moving on from a read-back
+    moving_on = detect_intent(text) in (Intent.NEXT, Intent.WHERE)  # "下一步", "到哪一步了"
+    if moving_on and told_read_back(ctx) is not None:
+        return None  # the engine's one rule for moving on from a read-back: it is accepted
     said = bare(text)
     done = said in _offer_words("done")
     go = says_go(text) or (agrees(text) and not names_event(text))  # "we have applied": a fact

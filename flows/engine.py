@@ -53,7 +53,7 @@ from flows.known import timeline_of
 from flows.natural import AnswerKind, parse_answer
 from flows.onboarding import INPUT as ONBOARDING_INPUT
 from flows.onboarding import follow_language
-from flows.phrasing import asks_meaning, looks_like_question, says_go
+from flows.phrasing import asks_meaning, looks_like_question, move_asked, says_go
 from flows.reading import find_date
 from flows.registry import Input
 from flows.state import Conversation, Pending
@@ -403,7 +403,8 @@ def text(ctx: Ctx, raw: str) -> Out:
         ctx.clear_pending()  # "stage 2 is on June 8-9" is no finding's description
         return [ctx.reply(inp.set_aside), *text(ctx, value)]
     about_reminders = account.setting_said(value) or reminders.later_said(value)
-    if not about_reminders and (later := steps_told.card_put_off(ctx, value)) is not None:
+    about_target = plan.names_target(value)  # "目标改到明年9月底" under a card: not that item
+    if not about_reminders and not about_target and (later := steps_told.card_put_off(ctx, value)):
         ctx.clear_pending()  # "下周再弄吧" under a card: that item's date, not a "no"
         return later  # ("提醒改到下午3点", "明天再提醒我": the reminders', read below)
     if inp is not None and inp.take is not None and inp.before_intents:
@@ -524,17 +525,36 @@ _RECOGNISERS: tuple[Callable[[Ctx, str], Out | None], ...] = (
 def _news_or_request(ctx: Ctx, value: str, inp: Input | None) -> Out | None:
     held = ctx.pending
     if held is not None and held.flow != OFFER:
-        # a question is asked: only what an input that lapses lets through
-        feasible = plan.feasibility_asked(ctx, value) if inp is not None and inp.lapses else None
-        if feasible is not None:
+        # a question is asked: only "can we make June?" goes through, answered from our own
+        # record; a question that waits is asked again after it (the assessment's)
+        feasible = plan.feasibility_asked(ctx, value) if inp is not None else None
+        if feasible is None or inp is None:
+            return None
+        if inp.lapses:
             ctx.clear_pending()
-        return feasible
+            return feasible
+        return [*feasible, ctx.reply("repeat_prompt"), Prompt()] if inp.resumable else None
     for recognise in _RECOGNISERS:
         ctx.clear_pending()
         if (out := recognise(ctx, value)) is not None:
             return out
         ctx.conv.user.pending = held
+    if (asked := move_asked(value)) is not None:  # "内审能不能提前到5月": asked as a request
+        for recognise in _MOVES:
+            ctx.clear_pending()
+            if (out := recognise(ctx, asked)) is not None:
+                return out
+            ctx.conv.user.pending = held
     return None
+
+
+# What "can we move X to <date>?" asks for, said as a request ("move X to <date>")
+_MOVES: tuple[Callable[[Ctx, str], Out | None], ...] = (
+    plan.target_said,
+    _pushed,
+    facts_pair.recognise,
+    facts.recognise,
+)
 
 
 def _lead_into(lead: str, asked: Out) -> Out:
@@ -585,7 +605,9 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         return [ctx.reply("hello"), Prompt()]
     if not ctx.company.onboarded:
         return command(ctx, "start", "")
-    return [ctx.reply("greeting")]
+    name = ctx.company.name.strip()  # "你好，好久没来了": where they are, not a menu of commands
+    said = (f"，{name}" if ctx.lang == "zh" else f", {name}") if name else ""
+    return [ctx.reply("greeting_back", name=said), ShowNext()]
 
 
 def unsupported(ctx: Ctx, what: str) -> Out:

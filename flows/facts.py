@@ -94,9 +94,10 @@ YEARLY = {
     "management_review": "yearly_management_review",
 }
 _FUTURE = re.compile(
-    r"打算|计划|准备|将|要在|下(周|个月)|明年|(?:改|推|推迟|挪|调|换|延|延期|提前|定)(?:到|成|为|在)"
+    r"打算|计划|准备|将|要在|下(周|个月)|明年|(?:改|推|推迟|挪|调|换|延|延期|提前|定|放)(?:到|成|为|在)"
     r"|约好|约了|约在|约的|排在|安排在|\b(?:booked|scheduled)\b"
-    r"|will|plan|going\s+to|next\s+|(?:moved|rescheduled|postponed|pushed|changed)\s+(?:back\s+)?to",
+    r"|will|plan|going\s+to|next\s+|(?:moved|rescheduled|postponed|pushed|changed)\s+(?:back\s+)?to"
+    r"|\b(?:move|reschedule|postpone|push|bring|shift|delay)\b.{0,40}?\bto\b",
     re.I,
 )
 _PAST = re.compile(

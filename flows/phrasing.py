@@ -6,12 +6,13 @@ import re
 import unicodedata
 
 from flows.natural import AnswerKind, parse_answer
+from flows.natural.text import has_cjk
 from knowledge.lexicon import fold, load_lexicon
 
 # Text that is a question rather than the requested input (a name, a date...).
 _QUESTION = re.compile(
     r"[?？](?=\s|$)|吗|什么|怎么|如何|为什么|多少|是否|哪些|哪个|能不能|可不可以"
-    r"|啥时候|干啥|做啥|是啥|有啥|要啥|多久|多长时间|几天|几个月|要不要|需不需要|用不用|能否|哪里|哪儿|咋"
+    r"|啥时候|干啥|做啥|是啥|有啥|要啥|啥意思|多久|多长时间|几天|几个月|要不要|需不需要|用不用|能否|哪里|哪儿|咋"
     r"|哪条|哪一条|哪章|哪款|哪项|还能用|还有效|还算数|还管用"
     r"|^(what|whats|what's|how|hows|how's|why|when|which|who|can|could|do|does|is|are|should"
     r"|must|will)\b",
@@ -113,7 +114,9 @@ def asks_meaning(text: str) -> bool:
     if says(text, "assess", "explain"):
         return True
     rest = _MEANING.sub("", text)
-    return _MEANING.search(text) is not None and len(_MEANING_REST.sub("", rest)) <= 2
+    left = _MEANING_REST.sub("", rest)
+    # two Chinese characters left are a word of their own: "内审是什么意思" asks about 内审
+    return _MEANING.search(text) is not None and len(left) <= 2 and sum(map(has_cjk, left)) <= 1
 
 
 # "我们没有研发部门", "we don't do R&D": a "no" that may mean "this does not apply to us".
@@ -136,7 +139,8 @@ def may_not_apply(text: str) -> bool:
 # Generic verbs too: "做计划" names "制定整改计划" as well as "计划" does.
 _ZH_FILLER = re.compile(
     r"那就|那么|我们|咱们|现在|直接|可以|一下|好的|请|先|就|来|吧|啊|呀|呢|了|吗|好|行|我|要|想|那"
-    r"|做|搞|弄|排|出|列|给"
+    r"|做|搞|弄|排|出|列|给|开始|帮我|一个|个"
+    r"|[，,。.!！、~～\s]"  # "好的，做计划": the punctuation between agreeing and naming
 )
 _EN_FILLER = frozenset(
     [
@@ -239,3 +243,23 @@ _GOAL_VERBS = re.compile(r"拿到证书|拿到|拿证|获证|通过认证|取证
 def goal_words_out(text: str) -> str:
     """The wish without its verbs, for reading its date: "明年拿到" is next year, not 1 January."""
     return _GOAL_VERBS.sub("，", text)
+
+
+# "内审能不能提前到5月", "can we move the internal audit to May?": a date to change, asked.
+_MOVE_ASKED = re.compile(
+    r"^(?P<a>.*?)(?:能不能|能否|可不可以|可以|可否|行不行)(?P<b>.*?(?:提前|推迟|延后|延迟|推后|改|挪|放|安排)"
+    r"(?:到|在).+?)(?:吗|呢|吧|行吗|可以吗)?[?？]*$"
+    r"|^(?:can|could|may)\s+(?:we|i|you)\s+(?P<c>(?:move|reschedule|push|bring|shift|change|put)\b.+?)"
+    r"\s*\?*$",
+    re.I,
+)
+
+
+def move_asked(text: str) -> str | None:
+    """The request inside a question asking to move a date, or None."""
+    m = _MOVE_ASKED.match(text.strip())
+    if m is None:
+        return None
+    if m.group("c"):
+        return m.group("c")
+    return f"{m.group('a')}{m.group('b')}"

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 
 from flows import dated, facts, owner_told, planning, steps_told, timeline_edit
+from flows.assessment import INPUT as ASSESS_INPUT
 from flows.assessment import quick_done
 from flows.assignee_view import assign_button, item_owner
 from flows.callbacks import encode
@@ -87,6 +88,9 @@ def feasibility_asked(ctx: Ctx, text: str) -> Out | None:
     if when is None or when <= ctx.today:
         return None
     if not quick_done(ctx):
+        if ctx.pending is not None and ctx.pending.flow == ASSESS_INPUT:  # mid-questionnaire
+            months = ctx.kb.rules.min_operation_months
+            return [ctx.reply("feasible_assess_finish", date=fmt_date(when), months=months)]
         return [ctx.reply("feasible_assess_first", date=fmt_date(when))]
     earliest = planning.draft(ctx).earliest.target
     planned = on_record and when == ctx.company.target_date
@@ -204,7 +208,8 @@ def set_target(ctx: Ctx, target: date) -> Out:
     actions, _ = planning.build_plan(ctx, target)
     ctx.company.actions = actions
     timeline_edit.reschedule(ctx)
-    if "prep.plan" not in ctx.company.steps_done:
+    again = "prep.plan" in ctx.company.steps_done  # a new target: no introduction again
+    if not again:
         ctx.company.steps_done.append("prep.plan")
     tl = timeline_of(ctx)
     keys = ("operate", "eligible", "internal_audit", "management_review", "apply")
@@ -213,18 +218,20 @@ def set_target(ctx: Ctx, target: date) -> Out:
         key=lambda i: i.on,
     )  # dates still to come: "3 months of operation" reached in June is not a key date
     milestones = "\n".join(f"• {fmt_date(i.on)} {i.title(ctx.lang)}" for i in ahead)
-    out: Out = [
-        ctx.reply(
-            "plan_made",
-            n=len(actions),
-            target=fmt_date(target),
-            milestones=milestones,
-            per_week=plan.per_week,
-        ),
-        _digest_note(ctx),
-        show(ctx),
-    ]
-    return out
+    if again:
+        still_open = sum(1 for a in actions if a.done_on is None)
+        remade = ctx.reply(
+            "plan_remade", n=still_open, target=fmt_date(target), milestones=milestones
+        )
+        return [remade, show(ctx)]
+    made = ctx.reply(
+        "plan_made",
+        n=len(actions),
+        target=fmt_date(target),
+        milestones=milestones,
+        per_week=plan.per_week,
+    )
+    return [made, _digest_note(ctx), show(ctx)]
 
 
 # "目标改到明年6月底", "change the target date", "replan": the plan's target, again.
@@ -233,6 +240,15 @@ _NEW_TARGET = re.compile(
     r"|目标(?:日期|时间)?.{0,3}(?:改|换|调整|推|延|提前)"
     r"|重新(?:排|做|定)(?:个)?计划|\b(?:change|move|push(?:\s+back)?|new|update|reset)\s+(?:the\s+|our\s+|my\s+)?"
     r"target(?:\s+date)?\b|\bre-?plan\b|\bnew\s+plan\b|\bre-?do\s+(?:the\s+|our\s+)?plan\b",
+    re.I,
+)
+
+
+_MOVED_TO = re.compile(
+    r"(?:提前|推迟|延后|延迟|推后|往后推|往前提|挪)到"
+    r"|\b(?:bring|move|pull|push)\s+(?:it|this|that|things|everything|the\s+date"
+    r"|(?:the|our)\s+target(?:\s+date)?|certification)\s+"
+    r"(?:forward|earlier|up|back|later)?\s*to\b",
     re.I,
 )
 
@@ -268,7 +284,11 @@ def more_time(ctx: Ctx, text: str) -> Out | None:
 def target_said(ctx: Ctx, text: str) -> Out | None:
     """A new target in words: with a date, planned for it (the too-early check included);
     "推迟三个月" from the current target; without either, the target question."""
-    named = names_target(text)
+    named = names_target(text) or bool(
+        # "能不能提前到明年6月底", "can we bring it forward to June?": the target, when no
+        # event is named and there is a target to move
+        _MOVED_TO.search(text) and ctx.company.target_date and not facts.names_event(text)
+    )
     if not named and not (facts.SHIFT.search(text) and ctx.company.target_date):
         return None
     if not named and facts.names_event(text):

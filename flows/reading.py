@@ -132,7 +132,7 @@ _SHIFTS = re.compile(r"\b(?:next|this|coming|following|upcoming|after|before)\b"
 # "from", "of" or before a number: "we may apply" is not a date), or a relative word.
 _DATEISH = re.compile(
     r"\d|january|february|march|april|june|july|august|september|october|november|december"
-    r"|\b(?:in|since|from|of)\s+may\b|\bmay\s+\d|yesterday|today|\blast\b|\bago\b"
+    r"|\b(?:in|since|from|of|to|until|till|by|before|after)\s+may\b|\bmay\s+\d|yesterday|today|\blast\b|\bago\b"
     r"|tomorrow|\bnext\b|\bthis\s+(?:week|month|year)|monday|tuesday|wednesday|thursday|friday"
     r"|saturday|sunday|\bin\s+(?:a|an|one|two|three|four|five|six|a\s+few)\s+(?:days?|weeks?|months?)\b",
     re.I,

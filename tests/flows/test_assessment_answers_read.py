@@ -105,6 +105,9 @@ def test_zh_a_policy_told_to_the_penalty_question_is_asked_back(zh: Driver) -> N
         # the risk question speaks of "deadlines" for its actions: no IP ledger question
         ("zh", "B05", "有个excel表记专利", "台账"),
         ("en", "B05", "we have an excel sheet of our patents", "your IP ledger"),
+        # the thing had is a person, not the signed policy asked about
+        ("zh", "B01", "有专门的人管专利", "这道题问的是知识产权方针"),
+        ("en", "B01", "we have a patent guy", "this question is about your IP policy"),
     ],
 )  # fmt: skip
 def test_an_answer_about_something_else_is_asked_back(
@@ -532,6 +535,28 @@ def test_not_knowing_what_a_question_means_explains_it_and_records_nothing(
 
 
 @pytest.mark.parametrize(
+    ("lang", "said", "entry"),
+    [
+        ("zh", "内审是什么意思", "faq.internal-audit-what"),
+        ("zh", "FTO啥意思", "faq.fto"),
+        ("en", "what does internal audit mean?", "faq.internal-audit-what"),
+    ],
+)
+def test_asking_what_a_term_means_answers_it_then_the_question_again(
+    kb: Knowledge, lang: str, said: str, entry: str
+) -> None:
+    """A term named in the question ("内审是什么意思") is the FAQ's, not "why this question
+    matters" (two Chinese characters were taken for filler around "什么意思")."""
+    d = _at(kb, "zh" if lang == "zh" else "en", "C02")
+    d.text(said)
+    answer = kb.faq[entry].answer.get(lang)
+    assert answer[:15] in d.said(), d.said()
+    assert kb.question("C02").why.get(lang)[:20] not in d.said()
+    assert _stored(d, "C02") is None and d.conv.user.pending.field == "C02"  # type: ignore[union-attr]
+    assert d.replies[-1].text.startswith("第" if lang == "zh" else "Question")
+
+
+@pytest.mark.parametrize(
     ("lang", "said"),
     [("en", "what does it mean that 2 answers are not sure?"), ("zh", "不确定的那几题怎么办")],
 )
@@ -546,3 +571,40 @@ def test_asking_about_the_not_sure_answers_explains_and_offers_them(
     assert any(b.data == "2|as.set|clarify" for b in d.buttons), d.said()
     d.text("ok" if lang == "en" else "好的")
     assert d.conv.user.pending is not None and d.conv.user.pending.field == "A01", d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "day"),
+    [
+        ("zh", "明年6月底能拿证吗", "2027-06-30"),
+        ("en", "can we be certified by next june?", "2027-06-30"),
+    ],
+)
+def test_can_we_make_a_date_mid_questionnaire_is_answered_then_asked_on(
+    kb: Knowledge, lang: str, said: str, day: str
+) -> None:
+    """Not the FAQ's "not possible in a few weeks": that date, what it depends on, and the
+    question again."""
+    d = _at(kb, lang, "C02")
+    d.text(said)
+    assert day in d.said() and ("4–5" in d.said()), d.said()
+    assert "正规途径做不到" not in d.said()
+    assert _stored(d, "C02") is None and d.conv.user.pending.field == "C02"  # type: ignore[union-attr]
+    assert d.replies[-1].text.startswith("第" if lang == "zh" else "Question")
+
+
+@pytest.mark.parametrize(
+    ("said", "stored"),
+    [
+        ("没分级", "no"),
+        ("还没定", "no"),
+        ("没签过", "no"),
+        ("年初培训过一次", "partly"),
+        ("没问题", None),
+    ],
+)
+def test_short_chinese_answers(kb: Knowledge, said: str, stored: str | None) -> None:
+    """ "没分级": not done, said with its verb; "培训过一次": once is partly; "没问题": no "no"."""
+    d = _at(kb, "zh", "C02")
+    d.text(said)
+    assert _stored(d, "C02") == stored, d.said()

@@ -1,0 +1,125 @@
+"""Asking for the plan and for dates to move, as owners ask ("好的，做计划", "能不能提前到明年6月
+底", "内审能不能提前到5月", "can we move the internal audit to May?"): the plan, the target or
+the date read back, never "outside what I know" or a menu of FAQ entries."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from knowledge.loader import Knowledge
+from tests.flows.conftest import Driver
+from tests.flows.timeline_walk import assess_and_plan, timeline
+
+OUT_OF_SCOPE = {"en": "outside what I know", "zh": "超出了我掌握的知识范围"}
+MENU = {"en": "Did you mean", "zh": "您是想问"}
+
+
+def _assessed(kb: Knowledge, lang: str) -> Driver:
+    """The quick assessment just finished: its summary and "make a plan" on screen."""
+    d = Driver(kb, lang)
+    d.onboard()
+    d.press("2|as.start")
+    d.answer_all("n", full=False)
+    assert any(b.data == "2|pl.make" for b in d.buttons)
+    return d
+
+
+def _planned(kb: Knowledge, lang: str) -> Driver:
+    d = Driver(kb, lang)
+    d.onboard()
+    assess_and_plan(d)
+    return d
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "好的，做计划"),
+        ("zh", "出个计划吧"),
+        ("zh", "好，开始做计划"),
+        ("en", "ok, make the plan"),
+    ],
+)
+def test_asking_for_the_plan_in_words_makes_it(kb: Knowledge, lang: str, said: str) -> None:
+    d = _assessed(kb, lang)
+    d.text(said)
+    assert OUT_OF_SCOPE[lang] not in d.said()
+    assert d.conv.user.pending is not None and d.conv.user.pending.flow == "plan_target", d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "target"),
+    [
+        ("zh", "能不能提前到明年6月底", date(2027, 6, 30)),
+        ("en", "can we bring the target forward to next June?", date(2027, 6, 30)),
+        ("zh", "能不能推迟到后年3月", date(2028, 3, 31)),
+    ],
+)
+def test_moving_the_target_in_a_question_answers_from_the_plan(
+    kb: Knowledge, lang: str, said: str, target: date
+) -> None:
+    d = _planned(kb, lang)
+    earliest = d.conv.company.target_date
+    assert earliest is not None
+    d.text(said)
+    assert OUT_OF_SCOPE[lang] not in d.said() and MENU[lang] not in d.said(), d.said()
+    if target < earliest:  # too early: why, and the earliest date offered
+        assert target.isoformat() in d.said() and earliest.isoformat() in d.said()
+        assert d.conv.company.target_date == earliest
+    else:
+        assert d.conv.company.target_date == target
+
+
+def test_a_new_target_re_dates_the_plan_without_introducing_it_again(kb: Knowledge) -> None:
+    d = _planned(kb, "zh")
+    d.cmd("next")  # the card of the first action is on screen
+    first = d.said()
+    d.text("目标改到后年3月底")
+    assert d.conv.company.target_date == date(2028, 3, 31), d.said()
+    assert "已按新目标 2028-03-31 重排计划" in d.said()
+    assert "我不会一下子发很多提醒" not in d.said()  # the digest was explained with the plan
+    assert "期限改到" not in d.said(), (first, d.said())  # not the action on the card
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "key", "day"),
+    [
+        ("zh", "内审能不能提前到5月", "internal_audit", date(2027, 5, 5)),
+        ("zh", "能不能把管评放到6月初", "management_review", date(2027, 6, 1)),
+        ("en", "can we move the internal audit to May?", "internal_audit", date(2027, 5, 5)),
+        ("en", "move the internal audit to May", "internal_audit", date(2027, 5, 5)),
+        ("en", "push the management review to June 10", "management_review", date(2027, 6, 10)),
+    ],
+)
+def test_a_date_asked_to_move_is_read_back_ahead(
+    kb: Knowledge, lang: str, said: str, key: str, day: date
+) -> None:
+    d = _planned(kb, lang)
+    assert timeline(d).get(key).on != day
+    d.text(said)
+    assert f"2|fact|{key}|{day.isoformat()}" in {b.data for b in d.buttons}, d.said()
+    d.press(f"2|fact|{key}|{day.isoformat()}")
+    assert timeline(d).get(key).on == day
+
+
+def test_hello_after_weeks_away_shows_where_they_are(kb: Knowledge) -> None:
+    d = _planned(kb, "zh")
+    d.advance(25)
+    d.text("你好，好久没来了")
+    assert d.said().startswith("您好，Acme Ltd！"), d.said()
+    assert "👉" in d.said() and "已逾期" in d.said()  # the card of what's next, with its lateness
+
+
+@pytest.mark.parametrize("moving_on", ["现在到哪一步了", "下一步"])
+def test_asking_where_we_are_accepts_the_work_just_read_back(kb: Knowledge, moving_on: str) -> None:
+    """ "体系文件编好了" read back, then "现在到哪一步了": recorded, not dropped (the card of
+    the same action came back as if nothing had been said)."""
+    d = _planned(kb, "zh")
+    d.text("体系文件编好了，也批准发布了")
+    assert "2|evt.told|gap:A03|" in " ".join(b.data for b in d.buttons), d.said()
+    d.text(moving_on)
+    assert "✅ 已标记完成" in d.said(), d.said()
+    done = {a.id for a in d.conv.company.actions if a.done_on is not None}
+    assert "gap:A03" in done
