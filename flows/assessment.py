@@ -307,9 +307,29 @@ _WHO_IS = re.compile(
 _NOBODY = re.compile(r"\b(?:nobody|no\s+one|no-one|nothing|none)\b|没人|没有人|谁也不|都不", re.I)
 
 
+# Where one part of a sentence ends and the next begins: "she's part time and nothing is
+# written down", "有兼职的，其他部门没写"
+_PARTS = re.compile(r"[,，;；、]|\b(?:and|but|while)\b|而且|但是?|不过|可是|其他|别的", re.I)
+
+
+_HAVE = re.compile(r"\b(?:have|has|got|keep|there\s+(?:is|are))\b|有", re.I)
+
+
+def _mixed(text: str) -> bool:
+    """One part has something ("she's part time", "有兼职的"), another denies something:
+    partly. ("contracts are signed by the boss, nobody checks IP" has nothing: no.)"""
+    parts = [p for p in _PARTS.split(text) if len(p.strip()) > 2]
+    said_no = [denies(p) or _NOBODY.search(p) is not None for p in parts]
+    has = [
+        not no and (_HAVE.search(p) is not None or told_kind(p) is AnswerKind.PARTLY)
+        for p, no in zip(parts, said_no, strict=True)
+    ]
+    return any(said_no) and any(has)
+
+
 def _stated_kind(text: str) -> AnswerKind:
     """A sentence about the question's subject, read as an answer."""
-    if _TAKES_BACK.search(text):
+    if _TAKES_BACK.search(text) or _mixed(text):
         return AnswerKind.PARTLY
     if denies(text) or _NOBODY.search(text):
         return AnswerKind.NO

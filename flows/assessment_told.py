@@ -55,6 +55,29 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     return [reply]
 
 
+# Alone, these say nothing the assessment asks about ("老板出差了", "we have patents",
+# "审核组长姓李": the certification body's audit)
+_PASSING = frozenset({"lead", "rights", "documents", "audit", "review"})
+
+
+def before_assessment(ctx: Ctx, text: str) -> Out | None:
+    """ "we have an IP person, part time", "no targets yet" before the gap assessment: what
+    it asks about, so the answer goes there (with the button to start it)."""
+    c = ctx.company
+    if not c.onboarded or c.answers or len(text) > MAX_LEN or looks_like_question(text):
+        return None
+    topics = assessment.topics_in(text)
+    if not topics or set(topics) <= _PASSING:
+        return None
+    named = "、".join if ctx.lang == "zh" else ", ".join
+    start = ctx.button("start_assess", "as.start")
+    reply = ctx.reply(
+        "told_before_assessment", [[start]], topics=named(ctx.t(f"topic_{t}") for t in topics)
+    )
+    reply.offer = start.data  # "好的" starts it
+    return [reply]
+
+
 _CLAUSES = re.compile(r"[，,；;。.!！]")
 
 

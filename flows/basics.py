@@ -101,6 +101,11 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
         return pair  # "内审7月5号做的，管评7月20号开的": both, the first one corrected
     if cb.verb == "fact" and (again := corrected(ctx, cb.args[0], text)) is not None:
         return again  # "不对，是20号做的": the read-back again, with the date said
+    if cb.verb == "pl.owner":
+        from flows import owner_told  # it reads the plan, which needs this module first
+
+        if (who := owner_told.person_said(ctx, cb.args[0], cb.args[1], text)) is not None:
+            return who  # "Sarah" under "make HR the owner?": her, in HR
     if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None
@@ -176,10 +181,17 @@ def _named_button(text: str, stored: str) -> str | None:
     return _one([data for label, data in stored_buttons(stored) if names_label(text, label)])
 
 
+# "haven't done that", "not finished", "还没做完": a "done" word, denied
+_NOT_DONE = re.compile(
+    r"\b(?:not|never)\b|n't\b|\bnt\b|havent|hasnt|didnt|isnt|arent|还没|没有?(?:做|完|弄|搞)|未完成",
+    re.I,
+)
+
+
 def says_done(text: str) -> bool:
     """A short message that reports something done ("这些都做完了", "all done now")."""
     said = bare(text)
-    if len(said) > 16 or looks_like_question(text):
+    if len(said) > 16 or looks_like_question(text) or _NOT_DONE.search(text):
         return False
     return any(word in said for word in _offer_words("done") if len(word) >= 2)
 

@@ -518,6 +518,7 @@ _RECOGNISERS: tuple[Callable[[Ctx, str], Out | None], ...] = (
     facts.recognise,  # "内审是3月15号做的": read back for one-tap confirmation
     assessment_told.recognise,  # "the policy is signed" before the plan
     steps_told.recognise,  # "合同签了": complete that step?
+    assessment_told.before_assessment,  # "we have an IP person, part time": the assessment's
     facts.lone_date,  # "明年6月底" alone: the target date, or what it is the date of
 )
 

@@ -5,6 +5,7 @@ actions, read back first, one "yes"."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from flows import roles
 from flows.callbacks import encode
@@ -62,10 +63,40 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if len(named) == 2 and not AND.search(what):  # "台账": the IP ledger or the NC log?
         return [_which(ctx, named, role)]
     titles = titled(ctx, named, MAX_NAMED)
-    button = ctx.button("owner_told_yes", "pl.owner", ids, role.code)
-    key = "owner_told_confirm_me" if role is roles.ME else "owner_told_confirm"
+    button = ctx.button("owner_told_yes", "pl.owner", ids, role.key)
+    key = "owner_told_confirm_me" if role.code == roles.ME.code else "owner_told_confirm"
     reply = ctx.reply(key, [[button]], titles=titles, owner=_label(ctx, role), n=len(named))
     reply.offer = button.data  # "对" / "yes" changes them
+    return [reply]
+
+
+def person_said(ctx: Ctx, ids: str, key: str, text: str) -> Out | None:
+    """ "Sarah" typed under "make HR the owner?": her, in that role, read back again."""
+    role = roles.from_code(key)
+    said = roles.named_with_person(text)
+    if (
+        role is None
+        or said is None
+        or not said.person
+        or said.code not in (roles.PERSON, role.code)
+    ):
+        return None
+    person = replace(role, person=said.person) if role.code != roles.ME.code else said
+    wanted = set(ids.split(","))
+    named = [
+        i for i in plan_actions(ctx) if ids == EVERY or i.key.removeprefix("action:") in wanted
+    ]
+    if not named:
+        return None
+    button = ctx.button("owner_told_yes", "pl.owner", ids, person.key)
+    reply = ctx.reply(
+        "owner_told_confirm",
+        [[button]],
+        titles=titled(ctx, named, MAX_NAMED),
+        owner=_label(ctx, person),
+        n=len(named),
+    )
+    reply.offer = button.data
     return [reply]
 
 
@@ -73,15 +104,16 @@ def _which(ctx: Ctx, items: list[Item], role: roles.Role) -> Reply:
     """Two actions fit the words alike: which one goes to ``role`` (or both), as buttons."""
     ids = [i.key.removeprefix("action:") for i in items]
     rows = [
-        [Button(i.title(ctx.lang), encode("pl.owner", k, role.code))]
+        [Button(i.title(ctx.lang), encode("pl.owner", k, role.key))]
         for i, k in zip(items, ids, strict=True)
     ]
-    rows.append([ctx.button("owner_told_both", "pl.owner", ",".join(ids), role.code)])
+    rows.append([ctx.button("owner_told_both", "pl.owner", ",".join(ids), role.key)])
     return ctx.reply("owner_told_which", rows, owner=_label(ctx, role))
 
 
 def said_owner(text: str) -> tuple[str, roles.Role] | None:
-    """What is handed to whom, when a message says so ("培训交给人事小王")."""
+    """What is handed to whom, when a message says so ("培训交给人事小王"); the person's
+    name, when one is said, rides along in the role (``roles.Role.person``)."""
     said = text.strip()
     if len(said) > MAX_LEN:
         return None
@@ -90,18 +122,16 @@ def said_owner(text: str) -> tuple[str, roles.Role] | None:
         return None
     found = {k: v for k, v in m.groupdict().items() if v}
     who, what = found.get("who") or found.get("who2"), found.get("what") or found.get("what2")
-    role = roles.named(who) if who else None
+    role = roles.named_with_person(who) if who else None
     return (what.strip(), role) if what and role is not None else None
 
 
 def _label(ctx: Ctx, role: roles.Role) -> str:
-    if role is roles.ME:
-        return ctx.user.display_name or ctx.t("owner_me")
-    return role.zh if ctx.lang == "zh" else role.en
+    return role.label(ctx.lang, ctx.user.display_name or ctx.t("owner_me"))
 
 
 def set_owner(ctx: Ctx, ids: str, code: str) -> Out | None:
-    role = roles.BY_CODE.get(code)
+    role = roles.from_code(code)
     if role is None:
         return None
     listed = {i.key.removeprefix("action:") for i in plan_actions(ctx)}
@@ -109,11 +139,11 @@ def set_owner(ctx: Ctx, ids: str, code: str) -> Out | None:
     changed = [a for a in ctx.company.actions if a.done_on is None and a.id in wanted]
     if not changed:
         return None
-    zh = ctx.user.display_name or ctx.texts.t("zh", "owner_me") if role is roles.ME else role.zh
-    en = ctx.user.display_name or ctx.texts.t("en", "owner_me") if role is roles.ME else role.en
+    zh = role.label("zh", ctx.user.display_name or ctx.texts.t("zh", "owner_me"))
+    en = role.label("en", ctx.user.display_name or ctx.texts.t("en", "owner_me"))
     for action in changed:
         action.owner_role_zh, action.owner_role_en = zh, en
-    key = "owner_told_done_me" if role is roles.ME else "owner_told_done"
+    key = "owner_told_done_me" if role.code == roles.ME.code else "owner_told_done"
     return [ctx.reply(key, n=len(changed), owner=_label(ctx, role)), SHOW_NEXT]
 
 

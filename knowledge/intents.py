@@ -72,6 +72,9 @@ _PATTERNS: dict[Intent, list[str]] = {
         + _WHO
         + r"(?:该|应该|应当|需要)"
         + _DO_WHAT,
+        _WHO + r"(?:先|首先|第一步)(?:该|要|应该|需要|得)?(?:做|干|弄|搞)(?:什么|啥|些什么)"
+        r"|" + _WHO + r"(?:该|要|应该|需要|得)?从哪(?:里|儿)?(?:开始|入手|下手)"
+        r"|第一步(?:是|做|干)?(?:什么|啥)",
         r"继续|下一个|下步|往下走|(?:现在|那)?(?:咋办|怎么办)|(?:今年|接下来|最近)?还(?:要|得|需要)做(?:啥|什么|些什么)"
         r"|下次(?:是|要)?(?:啥时候|什么时候)|下一次(?:是|要)?(?:啥时候|什么时候)",
         _WHO + r"(?:现在|接下来)?(?:不知道|不懂|不明白|搞不清楚?|不清楚)(?:该|要|应该|需要)?"
@@ -83,7 +86,9 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|what next|next|nxt|next step|next steps"
         r"|my next step"
         r"|whats my next step|what is my next step|whats the next step|what is the next step"
-        r"|what (?:should|do|must|can) (?:i|we) do(?: now| next)?|what now|now what|continue"
+        r"|what (?:should|do|must|can) (?:i|we) do(?: now| next| first)?|what now|now what|continue"
+        r"|where (?:do|should|can) (?:i|we) (?:start|begin)|what comes first|what(?:'?s| is) first"
+        r"|how do (?:i|we) (?:start|begin)|what(?:'?s| is) the first step"
         r"|what (?:do|should|must) (?:i|we) (?:need to |have to |got to )?do(?: now| next| today)?"
         r"|what(?:'?s| is) left(?: to do)?|what else (?:do (?:i|we) (?:need|have) to do|is there)"
         r"|what should (?:i|we) be doing(?: now)?"

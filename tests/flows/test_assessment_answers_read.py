@@ -608,3 +608,19 @@ def test_short_chinese_answers(kb: Knowledge, said: str, stored: str | None) -> 
     d = _at(kb, "zh", "C02")
     d.text(said)
     assert _stored(d, "C02") == stored, d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "stored"),
+    [
+        ("en", "she's part time and nothing is written down for other departments", "partly"),
+        ("zh", "有个兼职的，其他部门的职责没写", "partly"),
+        ("en", "no, and nothing is written down", "no"),
+    ],
+)
+def test_had_in_one_part_denied_in_another_is_partly(
+    kb: Knowledge, lang: str, said: str, stored: str
+) -> None:
+    d = _at(kb, lang, "B07")
+    d.text(said)
+    assert _stored(d, "B07") == stored, d.said()

@@ -116,7 +116,7 @@ def test_an_owner_named_before_the_plan_is_told_when_it_can_be(zh: Driver, kb: K
     assert "人力资源部" in d.said(), d.said()
     d.text("对")
     training = [a for a in d.conv.company.actions if "培训" in a.title_zh]
-    assert training and all(a.owner_role_zh == "人力资源部" for a in training[:1]), training
+    assert training and all(a.owner_role_zh == "小王（人力资源部）" for a in training[:1]), training
 
 
 @pytest.mark.parametrize(

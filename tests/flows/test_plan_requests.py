@@ -123,3 +123,33 @@ def test_asking_where_we_are_accepts_the_work_just_read_back(kb: Knowledge, movi
     assert "✅ 已标记完成" in d.said(), d.said()
     done = {a.id for a in d.conv.company.actions if a.done_on is not None}
     assert "gap:A03" in done
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "owner"),
+    [
+        ("en", "give the training to Sarah from HR", "Sarah (HR)"),
+        ("zh", "培训交给人事小王", "小王（人力资源部）"),
+        ("en", "give the training to Sarah", "Sarah"),
+        ("en", "give the training to HR", "HR"),
+    ],
+)
+def test_a_person_named_with_the_owner_is_kept(
+    kb: Knowledge, lang: str, said: str, owner: str
+) -> None:
+    d = _planned(kb, lang)
+    d.text(said)
+    assert owner in d.said(), d.said()
+    d.text("yes" if lang == "en" else "对")
+    [training] = [a for a in d.conv.company.actions if a.id == "gap:C02"]
+    assert (training.owner_role_en if lang == "en" else training.owner_role_zh) == owner
+
+
+def test_a_name_typed_under_the_owner_read_back_is_that_person(kb: Knowledge) -> None:
+    d = _planned(kb, "en")
+    d.text("give the training to HR")
+    d.text("Sarah")  # was "outside what I know"
+    assert "Sarah (HR)" in d.said(), d.said()
+    d.text("yes")
+    [training] = [a for a in d.conv.company.actions if a.id == "gap:C02"]
+    assert training.owner_role_en == "Sarah (HR)"
