@@ -18,6 +18,7 @@ from flows.findings_text import findings_in
 from flows.known import timeline_of
 from flows.natural import parse_answer, parse_count
 from flows.phrasing import looks_like_question, says_nothing_new
+from flows.reading import find_date
 from flows.registry import Flow, Input, Verb
 from flows.state import Nonconformity
 from flows.timeline import Item
@@ -147,8 +148,8 @@ def take_text(ctx: Ctx, text: str) -> Out | None:
         return [ctx.reply("nc_text_not_answer"), PROMPT]
     if _CLOSING.search(text) and len(text) <= MAX_CLOSING_TEXT:
         return [ctx.reply("nc_text_closing"), PROMPT]
-    if (days := days_said(text)) is not None:  # "they said fix within 2 weeks": no finding
-        return [*_deadline_told(ctx, days), PROMPT]
+    if (days := days_said(text) or _days_to(ctx, text)) is not None:  # "they said fix
+        return [*_deadline_told(ctx, days), PROMPT]  # within 2 weeks", "6月底前": no finding
     kept = {k: v for k, v in (ctx.pending.data if ctx.pending else {}).items() if k in _KEPT}
     listed, days = without_deadline(findings_in(text))
     if len(listed) > 1:  # "一个是范围说明写得不清楚，一个是合规义务清单不全": each its own
@@ -213,8 +214,8 @@ def take_grade(ctx: Ctx, text: str) -> Out | None:
     grade = grade_in(text)
     if grade is not None and len(text) <= 20:
         return add(ctx, grade)
-    if (days := days_said(text)) is not None:  # the deadline, said before the grade
-        return [*_deadline_told(ctx, days), PROMPT]
+    if (days := days_said(text) or _days_to(ctx, text)) is not None:  # the deadline, said
+        return [*_deadline_told(ctx, days), PROMPT]  # before the grade ("6月底前")
     if parse_answer(text) is not None or says_nothing_new(text):  # "yes" to "major or minor?"
         return [ctx.reply("choice_not_understood"), PROMPT]
     return None
@@ -454,7 +455,38 @@ def told(ctx: Ctx, text: str) -> Out | None:
         return None
     if (days := days_said(text)) is not None and recent_audit(ctx) is not None and open_ncs(ctx):
         return _deadline_told(ctx, days)
+    if open_ncs(ctx) and (days := _days_to(ctx, text)) is not None:
+        return _deadline_told(ctx, days)  # "机构给的期限是6月25号"
     return None
+
+
+def _days_to(ctx: Ctx, text: str) -> int | None:
+    """A deadline said as a date ("6月底前"), as days from the audit just held."""
+    audit = recent_audit(ctx)
+    due = due_said(ctx, text) if audit is not None else None
+    if audit is None or due is None:
+        return None
+    days = (due - audit.on).days
+    return days if 0 < days <= MAX_DAYS else None
+
+
+# "机构给的期限是6月25号", "6月底前", "deadline is june 25": the body's deadline as a date
+_BY_DATE = re.compile(
+    r"期限|截止|之前|以前|前(?:要|得|必须)?(?:完成|整改|关闭|提交|改好|交)?[。.!！]?$"
+    r"|\b(?:deadline|due|by|before)\b",
+    re.I,
+)
+MAX_DAYS = 180
+
+
+def due_said(ctx: Ctx, text: str) -> date | None:
+    """The date a deadline is said to be, when the text says one (and names no audit)."""
+    from flows.facts import names_event  # facts reads findings through this module
+
+    if len(text) > MAX_DEADLINE_TEXT or not _BY_DATE.search(text) or names_event(text):
+        return None
+    when = find_date(text, ctx.today, "future", "end")
+    return when if when is not None and when > ctx.today else None
 
 
 def named(ctx: Ctx, n: int) -> Nonconformity | None:

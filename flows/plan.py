@@ -61,6 +61,14 @@ _FEASIBLE_ASKED = re.compile(
     r"|(?:是不是|会不会|会)?太(?:晚|迟)了?(?:吗|吧)?$|\btoo\s+late\b",
     re.I,
 )
+# "目标能提前吗", "can we bring the target forward?": the target asked about, no date said
+_EARLIER_ASKED = re.compile(
+    r"(?:目标|拿证|认证|计划)(?:日期|时间)?(?:能|可以|能不能|可不可以)(?:再)?(?:提前|早一?点)"
+    r"|(?:能不能|可不可以|能否)(?:把)?(?:目标|拿证|认证)(?:日期|时间)?(?:再)?(?:提前|早一?点)"
+    r"|\b(?:can|could)\s+(?:we|the\s+target)\s+(?:bring|move|be\s+brought|be\s+moved)"
+    r"(?:\s+(?:the\s+)?target)?(?:\s+date)?\s+(?:forward|earlier|up)\s*\??$",
+    re.I,
+)
 # "能不能快一点", "can we go faster?": how early it can be, and what can be shortened
 _FASTER_ASKED = re.compile(
     r"(?:能不能|能否|可不可以|可以|有没有办法)(?:再)?(?:快|早)(?:一)?点|(?:早点|更早|提前)拿(?:到)?证"
@@ -75,10 +83,23 @@ def feasibility_asked(ctx: Ctx, text: str) -> Out | None:
     """Whether a date for the certificate can work, from the assessment's earliest date."""
     if ctx.company.certificate:
         return None
-    if _FASTER_ASKED.search(text) and quick_done(ctx):
-        return [
-            ctx.reply("feasible_faster", earliest=fmt_date(planning.draft(ctx).earliest.target))
-        ]
+    if (_FASTER_ASKED.search(text) or _EARLIER_ASKED.search(text)) and quick_done(ctx):
+        earliest = planning.draft(ctx).earliest.target
+        target = ctx.company.target_date
+        if target is not None and (target - earliest).days >= SLACK_DAYS:
+            # the plan is for a later date: it can move forward, to the earliest at most; the
+            # date to tap (or one typed) answers the target question, unless another waits
+            rows: list[list[Button]] = []
+            if ctx.pending is None or ctx.pending.flow == "offer":
+                rows = [[Button(fmt_date(earliest), encode("pl.target", fmt_date(earliest)))]]
+                day = fmt_date(earliest)
+                ctx.wait_for("plan_target", suggested=day, offered=day)
+            return [
+                ctx.reply(
+                    "feasible_earlier", rows, target=fmt_date(target), earliest=fmt_date(earliest)
+                )
+            ]
+        return [ctx.reply("feasible_faster", earliest=fmt_date(earliest))]
     if not _FEASIBLE_ASKED.search(text):
         return None
     when = find_date(goal_words_out(text), ctx.today, "future", "end")
@@ -128,7 +149,7 @@ def _target_prompt(ctx: Ctx) -> Out:
         )
     return [
         ctx.reply(
-            "ask_target",
+            "ask_target" if plan.open_gaps else "ask_target_on_track",  # no "0 gaps at your pace"
             [row],
             months=ctx.kb.rules.min_operation_months,
             earliest=fmt_date(earliest),
@@ -300,6 +321,11 @@ def target_said(ctx: Ctx, text: str) -> Out | None:
     when = find_date(text, ctx.today, "future", "end")
     if when is not None and when > ctx.today:
         return set_target(ctx, when)
+    if (faster := feasibility_asked(ctx, text)) is not None:
+        return faster  # "目标能提前吗": how early, with the date to tap
+    if ctx.company.target_date is not None:  # "改一下目标": the dates to choose from, not the
+        ctx.wait_for("plan_target")  # goal said before the first plan
+        return [PROMPT]
     return ask_target(ctx)
 
 

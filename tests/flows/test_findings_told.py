@@ -185,6 +185,37 @@ def test_a_deadline_said_between_findings_is_their_due_date_not_a_finding(
     assert [(nc.correction_due, nc.evidence_due) for nc in ncs] == [(due, due), (due, due)]
 
 
+@pytest.mark.parametrize(
+    ("lang", "deadline", "when"),
+    [
+        ("zh", "机构给的期限是12月11号", "after"),
+        ("en", "deadline is december 11", "after"),
+        ("zh", "12月11号前", "between"),  # at the grade question of the first finding
+        ("en", "the deadline is december 11", "between"),
+    ],
+)
+def test_a_deadline_said_as_a_date_is_the_findings_due_date(
+    kb: Knowledge, lang: str, deadline: str, when: str
+) -> None:
+    """The assistant asks for the body's deadline ("机构给了期限请告诉我"): said as a date, it
+    was "outside what I know"."""
+    d = Driver(kb, lang)
+    _stage1_held(d)
+    d.text("IP manual refers to the 2013 standard")
+    if when == "between":
+        d.text(deadline)
+        assert d.conv.company.nonconformities == [], d.said()
+    d.press("2|nc.grade|minor")
+    d.text("training plan not approved by GM")
+    d.press("2|nc.grade|minor")
+    if when == "after":
+        d.text(deadline)
+    assert "2026-12-11" in d.said(), d.said()
+    due = date(2026, 12, 11)
+    ncs = d.conv.company.nonconformities
+    assert [(nc.correction_due, nc.evidence_due) for nc in ncs] == [(due, due), (due, due)]
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_nonconformity_deadlines_run_from_the_audit_day(kb: Knowledge, lang: str) -> None:
     d = Driver(kb, lang)

@@ -153,3 +153,44 @@ def test_a_name_typed_under_the_owner_read_back_is_that_person(kb: Knowledge) ->
     d.text("yes")
     [training] = [a for a in d.conv.company.actions if a.id == "gap:C02"]
     assert training.owner_role_en == "Sarah (HR)"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("zh", "目标能提前吗"),
+        ("zh", "能不能把目标提前"),
+        ("en", "can we bring the target forward?"),
+    ],
+)
+def test_can_the_target_move_forward_offers_the_earliest(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    """Planned for a later date than the earliest: yes, to the earliest at most, one tap. (It
+    was re-planned for the same date: "您说过希望…前拿证".)"""
+    d = _planned(kb, lang)
+    earliest = d.conv.company.target_date
+    assert earliest is not None
+    d.text("目标改到后年3月底" if lang == "zh" else "change the target to end of March 2028")
+    assert d.conv.company.target_date == date(2028, 3, 31)
+    d.text(said)
+    assert [b.data for b in d.buttons] == [f"2|pl.target|{earliest.isoformat()}"], d.said()
+    assert "2028-03-31" in d.said() and earliest.isoformat() in d.said()
+    assert d.conv.company.target_date == date(2028, 3, 31)  # nothing moved before the tap
+    d.press(f"2|pl.target|{earliest.isoformat()}")
+    assert d.conv.company.target_date == earliest
+
+
+def test_changing_the_target_without_a_date_offers_dates_not_the_old_goal(
+    kb: Knowledge,
+) -> None:
+    d = Driver(kb, "zh")
+    d.onboard()
+    d.text("希望后年6月底前拿证")  # a goal said before the plan: the plan is made for it
+    d.press("2|as.start")
+    d.answer_all("n", full=False)
+    d.press("2|pl.make")
+    assert d.conv.company.target_date == date(2028, 6, 30), d.said()
+    d.text("改一下目标日期")
+    assert d.conv.user.pending is not None and d.conv.user.pending.flow == "plan_target"
+    assert sum(b.data.startswith("2|pl.target|") for b in d.buttons) == 3, d.said()
