@@ -160,6 +160,17 @@ def typed(ctx: Ctx, text: str) -> Out | None:
             ctx.wait_for(INPUT, "edition", **{**p.data, "issued": fmt_date(day)})
             return [ctx.reply("cert_issued_kept_edition", issued=fmt_date(day)), PROMPT]
         return edition(ctx, found) if isinstance(found, str) else found
+    if p.field in ("number", "issued", "expires") and (said := _edition_only(text)):
+        # "2023版" where the number or a date is asked: the edition, no 1 January 2023
+        if said == "2013":
+            return [ctx.reply("cert_2013_asked_number"), PROMPT]
+        return [ctx.reply("cert_edition_fixed"), PROMPT]
+    if p.field == "expires" and _ISSUE_WORDS.search(text) and "issued" in p.data:
+        # "8月12号发的证" to "when does it expire?": the issue date, corrected; expiry again
+        told = find_date(text, ctx.today, "past")
+        if told is not None and told <= ctx.today:
+            ctx.wait_for(INPUT, "expires", **{**p.data, "issued": fmt_date(told)})
+            return [ctx.reply("cert_issued_kept", issued=fmt_date(told)), PROMPT]
     if p.field == "number":
         if (both := _number_and_date(ctx, text)) is not None:  # "8月20号发的，证书号 165IP…"
             data = {**p.data, "number": both[0]}
@@ -264,6 +275,14 @@ def _edition_from_issue_date(ctx: Ctx, issued: date) -> Out:
         end=fmt_date(date.fromisoformat(ctx.kb.rules.transition["old_certificates_end"])),
     )
     return [said, PROMPT]
+
+
+def _edition_only(text: str) -> str | None:
+    """The edition, when that is all the text says ("2023版", "GB/T 29490-2023", "23版的")."""
+    said = " ".join(text.split()).strip(" 。.!！")
+    if not _EDITION_SAID.fullmatch(said) or not re.search(r"版|edition|version|29490", said, re.I):
+        return None
+    return edition_in(said) or ("2013" if "13" in said else "2023")
 
 
 _EDITION_SAID = re.compile(

@@ -78,6 +78,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         _NAMED_AUDIT_FINDINGS.search(text) if _names_audit(text) else None
     )
     head = _before_about(text)  # "…，说我们的内审没覆盖销售部": the finding names the audit
+    if m is not None:  # "…开了一个一般不符合，保密协议没签全": the finding itself denies
+        head = head[: max(m.end(), len(_before_about(text[: m.end()])))]
     if m and not _INTERNAL.search(head) and not denies(head):
         return _findings_raised(ctx, text, m.group("n") or m.group("n_en"))
     if _names_audit(text) and _TO_CHANGE.search(text) and not _INTERNAL.search(head):

@@ -91,3 +91,28 @@ def test_another_events_date_while_a_date_is_asked_is_read_as_that_event(zh: Dri
     zh.send(EventKind.BUTTON, "2|evt.date|internal_audit")
     zh.text("内审3月15号")  # the asked event's own date: taken as the answer
     assert "已记录：内部审核 定在 2027-03-15" in zh.said(), zh.said()
+
+
+def test_the_edition_said_for_the_number_is_no_issue_date(zh: Driver) -> None:
+    """ "2023版" at the number: it was recorded as issued on 2023-01-01, and with an expiry
+    from the next answer the certificate had two missed surveillance audits."""
+    _at_the_number(zh)
+    zh.text("2023版")
+    p = zh.conv.user.pending
+    assert p is not None and p.field == "number" and "issued" not in p.data, zh.said()
+    assert "2023-01-01" not in zh.said()
+    zh.text("2013版")
+    assert "2025-12-31" in zh.said() and zh.conv.company.certificate is None
+
+
+def test_an_issue_date_told_to_the_expiry_question_is_the_issue_date(zh: Driver) -> None:
+    _at_the_number(zh)
+    zh.text("证书号 ZZ-IPMS-2026-0815")
+    zh.text("2025年3月1号")  # the issue date, mistyped or a guess
+    zh.text("2025年11月12号发的证")  # to "when does it expire?": the issue date, corrected
+    p = zh.conv.user.pending
+    assert p is not None and p.field == "expires" and p.data["issued"] == "2025-11-12", zh.said()
+    zh.text("好的")  # the usual three years
+    cert = zh.conv.company.certificate
+    assert cert is not None and cert.issued == date(2025, 11, 12)
+    assert cert.expires == date(2028, 11, 11), cert

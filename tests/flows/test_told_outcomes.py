@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from flows.types import EventKind
+from flows.workdays import previous_working_day
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
 from tests.flows.timeline_walk import advance_to, timeline
@@ -210,6 +211,26 @@ def test_findings_told_in_words_start_recording_them(kb: Knowledge, lang: str, s
 
     stage2 = timeline_of(Ctx(d.conv, d.kb, d.now)).get("stage2")
     assert stage2 is not None and stage2.done
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "about"),
+    [
+        ("zh", "二阶段审完了，开了一个一般不符合，保密协议没签全，30天内整改", "保密协议没签全"),
+        ("en", "stage 2 done, one minor finding: NDAs not signed by everyone, 30 days", "NDAs"),
+    ],
+)
+def test_a_finding_that_says_what_is_missing_is_recorded_with_its_deadline(
+    kb: Knowledge, lang: str, said: str, about: str
+) -> None:
+    """The finding's own words deny ("没签全"): that is what it is about, not "no findings".
+    (It was read back as the audit's date alone, and the finding lost.)"""
+    d = Driver(kb, lang)
+    _stage2_held(d)
+    d.text(said)
+    [nc] = d.conv.company.nonconformities
+    assert about in nc.description and nc.grade == "minor", d.said()
+    assert nc.evidence_due == previous_working_day(date(2027, 1, 2)), nc  # 3 Dec + 30 days
 
 
 @pytest.mark.parametrize("said", ["二阶段没有不符合", "内审开了2个不符合"])
