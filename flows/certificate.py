@@ -237,12 +237,22 @@ _LATER = re.compile(
 )
 
 
+# What is done or coming on a day, other than issuing: "认证机构说10月来" is no issue date
+_OTHER_DOING = re.compile(
+    r"来|审|做|开|交|定|约|\b(?:come|coming|visit|audit|review|held|plan\w*|booked)\b", re.I
+)
+
+
 def _issue_date_alone(ctx: Ctx, text: str) -> date | None:
     """A date typed where the number was asked, with no code that could be the number."""
-    if _NUMBER_NAMED.search(text) or _CODE.search(text):
+    if _NUMBER_NAMED.search(text) or _CODE.search(text) or _not_issuing(text):
         return None
     issued = find_date(text, ctx.today, "past")
     return issued if issued is not None and issued <= ctx.today else None
+
+
+def _not_issuing(text: str) -> bool:
+    return _OTHER_DOING.search(text) is not None and _ISSUE_WORDS.search(text) is None
 
 
 def _number_and_date(ctx: Ctx, text: str) -> tuple[str, date | None] | None:
@@ -261,7 +271,7 @@ def _number_and_date(ctx: Ctx, text: str) -> tuple[str, date | None] | None:
 def _issued_after_2013(ctx: Ctx, text: str) -> date | None:
     """An issue date told instead of the edition ("issued on 15 March 2026"), when it is late
     enough to settle the edition: 2013 certificates ended on the transition's last day."""
-    issued = find_date(text, ctx.today, "past")
+    issued = find_date(text, ctx.today, "past") if not _not_issuing(text) else None
     end = date.fromisoformat(ctx.kb.rules.transition["old_certificates_end"])
     return issued if issued is not None and end < issued <= ctx.today else None
 

@@ -329,6 +329,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
             reply.offer_then = text[findings_text.list_start(text) :]
             return [reply, ctx.reply("internal_findings_listed_note", n=len(listed))]
         return [reply, ctx.reply("internal_findings_note")]  # "内审做完了，开了2个不符合"
+    if after is not None:  # "管评就内审后两周吧": the audit is when, not a second event
+        return [reply]
     # "监督审核4月22号做完了，内审3月10号，管评3月25号": one read-back at a time
     return _with_the_rest(ctx, [reply], text, (start, end), named)
 

@@ -116,3 +116,16 @@ def test_an_issue_date_told_to_the_expiry_question_is_the_issue_date(zh: Driver)
     cert = zh.conv.company.certificate
     assert cert is not None and cert.issued == date(2025, 11, 12)
     assert cert.expires == date(2028, 11, 11), cert
+
+
+def test_a_coming_audit_said_at_the_edition_question_is_no_issue_date(zh: Driver) -> None:
+    """ "认证机构说10月来" was read as a certificate issued on 1 October."""
+    zh.onboard("华光塑料", "2|ob|stage|certified")
+    zh.text("证书号 HG-IPMS-2025-1120，去年11月20号发的")
+    zh.text("认证机构说10月来")
+    p = zh.conv.user.pending
+    assert p is not None and p.field == "edition", zh.said()
+    assert "10-01" not in zh.said()
+    zh.text("应该是2023的吧")
+    p = zh.conv.user.pending
+    assert p is not None and p.field == "expires" and p.data["issued"] == "2025-11-20"

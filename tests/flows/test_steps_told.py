@@ -273,6 +273,7 @@ def test_a_date_said_relative_to_another_event_counts_from_it(
     d.text(yes)
     d.text(review)
     assert on in d.said(), d.said()
+    assert ("内部审核" if lang == "zh" else "Internal audit") not in d.said()  # not a 2nd event
 
 
 def test_a_new_target_after_a_read_back_is_no_correction_of_its_date(zh: Driver) -> None:
