@@ -58,6 +58,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
 # Alone, these say nothing the assessment asks about ("老板出差了", "we have patents",
 # "审核组长姓李": the certification body's audit)
 _PASSING = frozenset({"lead", "rights", "documents", "audit", "review"})
+_BEFORE = frozenset({"prep.learn", "prep.assess"})  # the journey's steps before the assessment
 
 
 def before_assessment(ctx: Ctx, text: str) -> Out | None:
@@ -66,6 +67,8 @@ def before_assessment(ctx: Ctx, text: str) -> Out | None:
     c = ctx.company
     if not c.onboarded or c.answers or len(text) > MAX_LEN or looks_like_question(text):
         return None
+    if c.certificate is not None or c.actions or c.current_step not in _BEFORE:
+        return None  # certified, or past the assessment: "internal audit went ok, 1 finding"
     topics = assessment.topics_in(text)
     if not topics or set(topics) <= _PASSING:
         return None

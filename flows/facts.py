@@ -110,7 +110,8 @@ _PAST = re.compile(
 # Said of something finished, so it happened by today (the read-back lets the user correct it).
 _DONE = re.compile(
     r"已经|已|做完|开完|审完|审核完|完成|结束|提交了|申请了|通过了|做过|做了|开过|开了|搞定|弄完"
-    r"|\b(?:done|finished|completed|held|submitted|applied|passed|did|ran|carried\s+out)\b",
+    r"|\b(?:done|finished|completed|held|submitted|applied|passed|did|ran|carried\s+out)\b"
+    r"|\bwent\s+(?:well|fine|ok|okay|smoothly|alright)\b",
     re.I,
 )
 
@@ -404,7 +405,8 @@ def _others_dated(ctx: Ctx, text: str, named: str) -> str:
 _AFTER = re.compile(
     r"(?:之|以)?后\s*(?:的)?\s*(?P<n>\d+|[一二两三四五六七八九十半]+)?\s*(?:个)?\s*"
     r"(?P<unit>周|星期|礼拜|天|月)"
-    r"|\b(?P<n_en>\d+|one|two|three|four|a|an)\s+(?P<unit_en>weeks?|days?|months?)\s+after\b",
+    r"|\b(?P<n_en>\d+|one|two|three|four|a|an|(?:a\s+)?couple(?:\s+of)?)\s+"
+    r"(?P<unit_en>weeks?|days?|months?)\s+after\b",
     re.I,
 )
 _UNIT_DAYS = {"周": 7, "星期": 7, "礼拜": 7, "天": 1, "week": 7, "day": 1}
@@ -474,6 +476,8 @@ def told_day(ctx: Ctx, text: str) -> tuple[str, date] | None:
 def shifted(anchor: date, n: str | None, unit: str | None) -> date:
     """``anchor`` moved by a said offset ("两" weeks, "a" month, "半" month)."""
     raw = n or "1"
+    if "couple" in raw.lower():  # "a couple of weeks after the audit"
+        raw = "2"
     said = parse_count(raw.replace("两", "二"))  # "内审后两周": a bare "两" is no count alone
     count = 0.5 if raw == "半" else (said.value if said is not None else 1)
     unit = (unit or "").lower().rstrip("s")
@@ -497,8 +501,10 @@ def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False, no_day: bool
     item = timeline_of(ctx).get(key)
     if item is not None and item.deadline is not None and when > item.deadline:
         # "认证机构说11月来" for an audit due by September: the certificate is at stake
+        passed = item.deadline < ctx.today  # too late to ask for an earlier date
         reply.text += "\n" + ctx.t(
-            "fact_after_deadline", deadline=format_date(item.deadline, ctx.lang)
+            "fact_after_passed_deadline" if passed else "fact_after_deadline",
+            deadline=format_date(item.deadline, ctx.lang),
         )
     reply.offer = reply.buttons[0][0].data
     return reply

@@ -45,7 +45,7 @@ INTRO = re.compile(
     r"|" + _START + r"(?:we\s+(?:got|had|found)\s+)?(?:\d+|one|a|an|two|three|four|five|six|some"
     r"|a\s+few)\s+"
     r"(?:minor\s+|major\s+)?(?:findings?|issues?|problems?|nonconformit(?:y|ies)|ncs?)\s*(?:[:：]|,?\s+"
-    r"(?:namely|being)\b)",
+    r"(?:namely|being)\b|(?:about|regarding|concerning|on)\b)",  # "1 minor finding about X"
     re.I,
 )
 _SPLIT = re.compile(r"[；;\n]|(?<=[。.])\s*|\band\b(?=\s+(?:the\s+)?(?:other|second|third))", re.I)

@@ -3,11 +3,14 @@ facts the assessment asks about, and "haven't done that" (no "great, which one i
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from knowledge.loader import Knowledge
 from knowledge.texts import t
 from tests.flows.conftest import Driver
+from tests.flows.timeline_walk import advance_to
 
 
 def _onboarded(kb: Knowledge, lang: str, stage: str) -> Driver:
@@ -69,3 +72,28 @@ def test_a_denied_done_is_not_done(kb: Knowledge, lang: str, said: str) -> None:
     d = _onboarded(kb, lang, "just started" if lang == "en" else "刚开始")
     d.text(said)
     assert t(lang, "done_what")[:8] not in d.said(), d.said()
+
+
+def test_a_certified_companys_news_is_not_sent_to_the_gap_assessment(kb: Knowledge) -> None:
+    """Certified, no assessment answers: "internal audit went ok, 1 minor finding about …" is
+    the yearly audit and its finding, not "that is what the gap assessment asks about"."""
+    d = Driver(kb, "en")
+    d.onboard("Brightline", "2|ob|stage|certified")
+    d.press("2|cert.edition|2023")
+    d.text("BL-1234-XY")
+    d.text("2026-03-17")
+    d.text("sounds right")  # the usual expiry offered
+    cert = d.conv.company.certificate
+    assert cert is not None and cert.expires == date(2029, 3, 16), d.said()
+    advance_to(d, date(2026, 9, 1))
+    d.text("internal audit probably October")
+    d.text("yes")
+    d.text("management review a couple of weeks after the internal audit")
+    assert "2026-10-22" in d.said() or "22 Oct 2026" in d.said(), d.said()
+    d.text("yes")
+    advance_to(d, date(2026, 10, 19))
+    d.text("internal audit went ok, 1 minor finding about the invention disclosure forms")
+    assert "gap assessment" not in d.said(), d.said()
+    d.text("yes")
+    titles = [a.title_en for a in d.conv.company.actions]
+    assert any("invention disclosure forms" in t for t in titles), (titles, d.said())

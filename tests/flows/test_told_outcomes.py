@@ -1188,6 +1188,25 @@ def test_the_body_coming_in_a_month_is_the_next_audit_read_back_with_its_deadlin
     said_back = d.said()
     assert "placeholder" in said_back or "我先填的" in said_back, said_back
     assert "2026-09-15" in said_back and ("suspended" in said_back or "暂停" in said_back)
+    assert "before 2026-09-15" in said_back or "提前到 2026-09-15" in said_back  # still ahead
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "认证机构说3月来"), ("en", "the CB is coming in March")],
+)
+def test_an_audit_booked_after_a_deadline_already_passed_asks_about_the_status(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    """The deadline is behind us: not "ask them to come before it" (it was "提前到
+    2026-09-15之前" in February 2027), but the certificate's status."""
+    d = Driver(kb, lang)
+    _certified(d, "2025-09-15")
+    advance_to(d, date(2027, 2, 1))
+    d.text(said)
+    said_back = d.said()
+    assert "2026-09-15" in said_back and ("status" in said_back or "状态" in said_back), said_back
+    assert "before 2026-09-15" not in said_back and "提前到" not in said_back
 
 
 @pytest.mark.parametrize(
