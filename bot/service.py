@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any, Protocol
 
@@ -32,6 +32,7 @@ from flows.types import (
     Broadcast,
     DeleteData,
     Document,
+    DoneLast,
     Effect,
     Event,
     EventKind,
@@ -222,6 +223,13 @@ class Assistant:
             return await self._snooze(conv, effect, event)
         if isinstance(effect, SnoozeLast):
             return await self._snooze_last(conv, effect, event)
+        if isinstance(effect, DoneLast):  # the same words again, with what was reminded
+            keys: list[str] = []
+            if conv.user.id is not None:
+                keys = await rem.last_sent_keys(
+                    self.store, conv.user.id, conv.company.id, event.now
+                )
+            return await self._handle(who, replace(event, reminded=tuple(keys)))
         if isinstance(effect, SendReport):  # CPU-bound rendering: off the event loop
             return [await asyncio.to_thread(_render_report, effect)]
         if isinstance(effect, Forward):

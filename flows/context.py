@@ -36,6 +36,7 @@ class Ctx:
     options: FlowOptions = field(default_factory=FlowOptions)
     texts: Catalogue = field(default_factory=load_catalogue)
     registry: Registry | None = None  # set by the engine: /help, /cancel and /back read it
+    reminded: tuple[str, ...] | None = None  # ``Event.reminded``: the last delivery's items
 
     @property
     def user(self) -> User:

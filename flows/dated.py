@@ -11,14 +11,15 @@ import re
 from datetime import date
 
 from flows import confirm, nonconformity, timeline_edit
+from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
 from flows.known import timeline_of
 from flows.reading import Got, date_examples, read_date
 from flows.registry import Flow, Input, Verb
 from flows.reminders import format_date
-from flows.timeline import reminder_kind
-from flows.types import PROMPT, SHOW_NEXT, Out, Reply
+from flows.timeline import Item, reminder_kind
+from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
 from flows.workdays import holiday_name, is_working_day
 from knowledge.journey_check import MILESTONES
 
@@ -183,6 +184,33 @@ def mark_done(ctx: Ctx, key: str) -> Out | None:
         title, on = planned.title(ctx.lang), fmt_date(planned.on)
         return confirm.ask(ctx, "confirm_early_done", "evt.done.do", key, title=title, date=on)
     return _complete(ctx, key)
+
+
+MAX_ASKED = 5  # items of a digest offered as buttons when "做完了" could be any of them
+
+
+def done_after_reminder(ctx: Ctx, keys: tuple[str, ...]) -> Out | None:
+    """ "做完了" right after a reminder: that item, read back for one "yes"; after a digest of
+    several, which one (a button each). None when the reminder's items are all done."""
+    tl = timeline_of(ctx)
+    items: dict[str, Item] = {}
+    for key in keys:
+        item = tl.get(resolve_key(ctx, key))
+        if item is not None and not item.done:
+            items.setdefault(item.key, item)
+    if not items:
+        return None
+    if len(items) == 1:
+        [item] = items.values()
+        button = ctx.button("done_last_yes", "evt.done", item.key)
+        reply = ctx.reply("done_last_confirm", [[button]], title=item.title(ctx.lang))
+        reply.offer = button.data  # "对" / "yes" marks it done
+        return [reply]
+    rows = [
+        [Button(f"✅ {i.title(ctx.lang)}"[:60], encode("evt.done", i.key))]
+        for i in list(items.values())[:MAX_ASKED]
+    ]
+    return [ctx.reply("done_last_which", rows)]
 
 
 def _complete(ctx: Ctx, key: str, on: date | None = None) -> Out | None:

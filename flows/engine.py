@@ -61,6 +61,7 @@ from flows.told import counts_findings
 from flows.told import recognise as told_outcome
 from flows.types import (
     Button,
+    DoneLast,
     Effect,
     Event,
     EventKind,
@@ -91,6 +92,7 @@ def handle(
     state = conv if owned else conv.model_copy(deep=True)
     ctx = Ctx(state, kb, event.now, options or FlowOptions())
     ctx.registry = REGISTRY
+    ctx.reminded = event.reminded
     out = _dispatch(ctx, event)
     outcome = expand(ctx, out)
     _remember_offer(ctx, outcome)
@@ -437,7 +439,13 @@ def text(ctx: Ctx, raw: str) -> Out:
     if idle and says_all_done(value) and (bulk := overdue.told_all_done(ctx, value)) is not None:
         return bulk  # "计划里的都做完了": the overdue plan actions, read back together
     if ctx.pending is None and ctx.company.onboarded and says_done(value):
-        return [ctx.reply("done_what"), ShowNext()]  # "做完了" with nothing on screen: which?
+        # "做完了" with nothing on screen: what the last reminder was about, else which one
+        if ctx.reminded is None:
+            return [DoneLast()]
+        return dated.done_after_reminder(ctx, ctx.reminded) or [
+            ctx.reply("done_what"),
+            ShowNext(),
+        ]
     if ctx.pending is None and ctx.company.onboarded and says_go(value):
         return [ShowNext()]  # "ok" / "好的" with nothing on offer: carry on with what's next
     kind = parse_answer(value) if ctx.pending is None else None
@@ -475,7 +483,7 @@ def _reminder_asked(ctx: Ctx, value: str) -> Out | None:
 
 
 def _later_said(ctx: Ctx, value: str) -> Out | None:
-    days = reminders.later_said(value) if ctx.company.onboarded else None
+    days = reminders.later_said(value, put_off=True) if ctx.company.onboarded else None
     return [SnoozeLast(days)] if days else None  # "明天再提醒我": the last reminder's ⏰
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
@@ -65,14 +66,19 @@ def your_date(ctx: Ctx, entry: FaqEntry) -> str:
 
 def answer(ctx: Ctx, text: str) -> Out:
     match = ctx.kb.matcher.match(text, ctx.lang)
+    tells = ctx.company.onboarded and _TELLS.search(text) and not looks_like_question(text)
     if match.status == "answered" and match.entry is not None:
         unsure = match.score < CONFIDENT
         others = [e for e, _ in match.ranked if e.id != match.entry.id and e.id in ctx.kb.faq]
+        if unsure and tells:  # "the auditor was nice": news, not "how do we complain?"
+            return [_news_or_these(ctx, [match.entry, *others])]
         return [entry_reply(ctx, match.entry, others if unsure else None)]
     if match.status == "suggest" and match.suggestions:
+        if tells:  # "老板出差了，下个月回来": news; the menu only in case it was a question
+            return [_news_or_these(ctx, match.suggestions)]
         buttons = [[Button(_label(ctx, e), encode("faq", e.id))] for e in match.suggestions[:3]]
         return [ctx.reply("faq_suggest", buttons)]
-    if ctx.company.onboarded and _TELLS.search(text) and not looks_like_question(text):
+    if tells:
         # "审核组长姓李", "we hired a new IP manager": news we do not keep, not a question
         return [ctx.reply("statement_not_kept")]
     out = ctx.reply("faq_unknown")
@@ -84,6 +90,11 @@ def answer(ctx: Ctx, text: str) -> Out:
     if ctx.options.operator_contact:
         return [out, ctx.reply("faq_operator", contact=ctx.options.operator_contact)]
     return [out]
+
+
+def _news_or_these(ctx: Ctx, entries: Sequence[FaqEntry]) -> Reply:
+    buttons = [[Button(_label(ctx, e), encode("faq", e.id))] for e in entries[:3]]
+    return ctx.reply("statement_or_these", buttons)
 
 
 # A sentence that tells something about the company ("我们…了", "审核组长姓李", "our IP manager

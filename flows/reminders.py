@@ -234,16 +234,25 @@ def calendar_view(ctx: Ctx, _: str) -> Out:
     return [Reply(caption, document=Document("ipms-calendar.ics", content, "text/calendar"))]
 
 
-# "明天再提醒我", "下周再提醒", "remind me tomorrow": the ⏰ buttons in words.
+# "明天再提醒我", "下周再提醒", "remind me tomorrow": the ⏰ buttons in words
 _REMIND_AGAIN = re.compile(r"再?提醒(?:我|一下)?|\bremind\s+me\b", re.I)
+# ... and so is putting off what the last reminder was about, when no card is on screen
+# ("这个下周再弄", "明天再说", "I'll do it next week")
+_PUT_OFF = re.compile(
+    r"再(?:弄|做|搞|说|处理|办|看)|\b(?:i'?ll|we'?ll|will)\s+do\s+(?:it|that|this)\b"
+    r"|\bdo\s+(?:it|that|this)\s+(?:tomorrow|next\s+week)\b",
+    re.I,
+)
 _A_WEEK = re.compile(r"下周|下个?礼拜|下星期|一周后|过一周|\bnext\s+week\b|\bin\s+a\s+week\b", re.I)
 _A_DAY = re.compile(r"明天|明日|\btomorrow\b", re.I)
 MAX_LATER = 30
 
 
-def later_said(text: str) -> int | None:
-    """The days a short "remind me again" message asks for (1 or 7), or None."""
-    if len(text) > MAX_LATER or not _REMIND_AGAIN.search(text) or "?" in text or "？" in text:
+def later_said(text: str, put_off: bool = False) -> int | None:
+    """The days a short "remind me again" message asks for (1 or 7), or None. ``put_off``:
+    "下周再弄" counts too (said with no card on screen, it is about the last reminder)."""
+    asks = _REMIND_AGAIN.search(text) or (put_off and _PUT_OFF.search(text))
+    if len(text) > MAX_LATER or not asks or "?" in text or "？" in text:
         return None
     if _A_WEEK.search(text):
         return 7

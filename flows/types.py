@@ -36,6 +36,9 @@ class Event:
     now: datetime  # timezone-aware; flows never read the clock themselves
     args: str = ""
     lang_hint: str | None = None  # e.g. Telegram's language_code, used on first contact
+    # The event keys of the last reminder delivery, looked up by the service when the flows
+    # asked for them (``DoneLast``); None: not looked up
+    reminded: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,12 @@ class Reply:
 @dataclass(frozen=True)
 class Effect:
     """Base class of everything a flow asks the service to do beyond replying."""
+
+
+@dataclass(frozen=True)
+class DoneLast(Effect):
+    """ "做完了" with nothing on screen: the service looks up what the last reminder was about
+    and hands the same text back with ``Event.reminded`` set."""
 
 
 @dataclass(frozen=True)

@@ -143,6 +143,30 @@ async def snooze_last(
     return done
 
 
+DONE_WITHIN = timedelta(days=3)  # "做完了" days after a reminder is about something else
+
+
+async def last_sent_keys(
+    store: Store, user_id: int, company_id: int | None, now: datetime
+) -> list[str]:
+    """The event keys of the last delivery to this user (one card or one digest) sent in the
+    last few days, in the order sent; [] when none."""
+    conditions = [R.user_id == user_id, R.status == SENT, R.sent_at.is_not(None)]
+    if company_id is not None:
+        conditions.append(R.company_id == company_id)
+    async with store.session() as session:
+        latest: Any = select(func.max(R.sent_at)).where(*conditions)
+        last = (await session.exec(latest)).scalar()
+        if last is None or last < now - DONE_WITHIN:
+            return []
+        batch: Any = (
+            select(R.event_key)
+            .where(*conditions, R.sent_at >= last - _SAME_DELIVERY)
+            .order_by(R.event_date, R.id)
+        )
+        return list(dict.fromkeys((await session.exec(batch)).scalars().all()))
+
+
 def finding_keys(key: str) -> list[str]:
     """A nonconformity's risk covers the whole finding: its correction and its evidence."""
     if key.startswith("nc:") and key.count(":") >= 2:

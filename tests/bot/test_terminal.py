@@ -182,6 +182,51 @@ async def test_remind_me_tomorrow_in_words_snoozes_the_reminder_just_shown(
     assert "urveillance" in out.getvalue()  # back the next day
 
 
+async def _reminded(
+    assistant: Assistant, tmp_path: Path, who: str
+) -> tuple[TerminalChat, io.StringIO]:
+    """A certified company eight days on: the reminder of its yearly audit has been shown."""
+    out = io.StringIO()
+    chat = TerminalChat(assistant, who, "en", out=out, download_dir=tmp_path)
+    for line in ["/start", f"{who} Co", "12", "1", "1", "6", "GB/T 29490-2023", "IP-1",
+                 "2025-12-04", "2028-12-03"]:  # fmt: skip
+        await chat.send(line)
+    clock = assistant.clock
+    assert isinstance(clock, FakeClock)
+    clock.advance(timedelta(days=8))
+    await chat.send("/status")  # the reminder is shown (sent)
+    out.truncate(0)
+    out.seek(0)
+    return chat, out
+
+
+async def test_done_in_words_after_a_reminder_is_that_reminders_item(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    """ "done" with nothing on screen but the reminder just sent: that item, read back (it was
+    "which one is done? here is the current item", showing another one)."""
+    chat, out = await _reminded(assistant, tmp_path, "ivy")
+    await chat.send("done")
+    said = out.getvalue()
+    assert "from the reminder is done?" in said or "which one is done?" in said, said
+    assert "Which one is done? Here is the current item" not in said
+    first = said.split("\n")[0]
+    out.truncate(0)
+    out.seek(0)
+    await chat.send("1")  # the first button: that item, marked done
+    assert "✅" in out.getvalue(), (first, out.getvalue())
+
+
+async def test_put_off_in_words_after_a_reminder_snoozes_it(
+    assistant: Assistant, tmp_path: Path
+) -> None:
+    chat, out = await _reminded(assistant, tmp_path, "jon")
+    await chat.send("I'll do it next week")
+    said = out.getvalue()
+    assert "remind you again" in said, said
+    assert "outside what I know" not in said
+
+
 async def test_remind_me_tomorrow_with_nothing_sent_says_so(
     assistant: Assistant, tmp_path: Path
 ) -> None:

@@ -9,7 +9,7 @@ import pytest
 from flows.context import FlowOptions
 from flows.engine import handle
 from flows.state import Conversation, User
-from flows.types import Button, Effect, Event, EventKind, Reply
+from flows.types import Button, DoneLast, Effect, Event, EventKind, Reply
 from knowledge.loader import Knowledge, load_knowledge
 
 START = datetime(2026, 11, 27, 2, 0, tzinfo=UTC)  # 10:00 in Shanghai
@@ -26,9 +26,15 @@ class Driver:
         self.effects: list[Effect] = []
         self.options = FlowOptions()
 
-    def send(self, kind: EventKind, value: str, args: str = "") -> list[Reply]:
-        event = Event(kind=kind, value=value, now=self.now, args=args)
+    def send(
+        self, kind: EventKind, value: str, args: str = "", reminded: tuple[str, ...] | None = None
+    ) -> list[Reply]:
+        event = Event(kind=kind, value=value, now=self.now, args=args, reminded=reminded)
         self.conv, outcome = handle(self.conv, event, self.kb, self.options)
+        if any(isinstance(e, DoneLast) for e in outcome.effects) and reminded is None:
+            # as the service does: the same words again, with the last reminder's items
+            # (none here: no reminders are sent without the service)
+            return self.send(kind, value, args, reminded=())
         self.replies, self.effects = outcome.replies, outcome.effects
         return self.replies
 

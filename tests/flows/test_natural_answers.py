@@ -747,6 +747,43 @@ def test_news_we_do_not_keep_is_acknowledged_not_called_a_question(
     assert reply in d.said(), d.said()
 
 
+@pytest.mark.parametrize(
+    ("lang", "said", "not_this"),
+    [
+        ("zh", "老板出差了，下个月回来", None),
+        ("en", "the auditor was nice", "faq.complaint-cb"),  # was the complaints answer
+    ],
+)
+def test_news_the_faq_only_guesses_at_is_news_with_the_guesses_as_buttons(
+    kb: Knowledge, lang: str, said: str, not_this: str | None
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.text(said)
+    assert ("记不下来" if lang == "zh" else "cannot keep that kind of note") in d.said(), d.said()
+    assert d.buttons and all(b.data.startswith("2|faq|") for b in d.buttons)
+    if not_this is not None:
+        assert kb.faq[not_this].answer.get(lang)[:20] not in d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked", "entry"),
+    [
+        ("en", "how do we complain about the auditor?", "faq.complaint-cb"),
+        ("zh", "内审员谁来当比较好", "faq.internal-audit-who-audits"),
+    ],
+)
+def test_the_same_subjects_asked_are_answered(
+    kb: Knowledge, lang: str, asked: str, entry: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.text(asked)
+    answered = kb.faq[entry].answer.get(lang)[:20] in d.said()
+    offered_first = bool(d.buttons) and d.buttons[0].data == f"2|faq|{entry}"
+    assert answered or offered_first, d.said()  # a question: the answer, or a menu led by it
+
+
 def test_partly_to_the_penalty_question_is_asked_again_not_recorded(zh: Driver) -> None:
     _in_assessment(zh)
     while zh.conv.user.pending is not None and zh.conv.user.pending.field != "F06":
@@ -761,3 +798,27 @@ def test_a_date_at_the_sites_question_is_no_count_of_sites(zh: Driver) -> None:
     for said in ("恒达", "120人", "机械", "明年6月底"):
         zh.text(said)
     assert zh.conv.company.sites is None and "经营场所" in zh.said(), zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "reminded", "expected"),
+    [
+        ("zh", ("action:gap:A03",), "您是说提醒里的"),
+        ("en", ("action:gap:A03", "operate"), "which one"),
+    ],
+)
+def test_done_right_after_a_reminder_is_about_its_items(
+    kb: Knowledge, lang: str, reminded: tuple[str, ...], expected: str
+) -> None:
+    """The service hands the last delivery's items in (``Event.reminded``): one item is read
+    back for a yes; several are offered as buttons; nothing is ticked by guess."""
+    d = Driver(kb, lang)
+    _with_a_plan(d)
+    d.cmd("plan")  # no card on screen: the last thing that came is a reminder
+    d.send(EventKind.TEXT, "做完了" if lang == "zh" else "done", reminded=reminded)
+    assert expected in d.said(), d.said()
+    assert [b.data for b in d.buttons] == [f"2|evt.done|{k}" for k in reminded]
+    assert all(a.done_on is None for a in d.conv.company.actions)
+    d.press(f"2|evt.done|{reminded[0]}")
+    [manual] = [a for a in d.conv.company.actions if a.id == "gap:A03"]
+    assert manual.done_on is not None, d.said()
