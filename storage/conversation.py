@@ -53,8 +53,11 @@ from storage.workspace import Picked
 
 def assign(row: SQLModel, values: Mapping[str, Any]) -> bool:
     """Set only the attributes that differ (so unchanged rows emit no UPDATE)."""
+    current = column_values(row, values)
+    if current == values:  # the common case, compared in C (no float columns: no NaN)
+        return False
     changed = False
-    for name, value in column_values(row, values).items():
+    for name, value in current.items():
         if value != values[name]:
             setattr(row, name, values[name])
             changed = True
