@@ -43,7 +43,18 @@ def _size(data: str) -> int:
     return len(data) if data.isascii() else len(data.encode())
 
 
+# Encoding and decoding are pure functions of their arguments, cached (``typed``: ``True``
+# and ``1`` are different arguments that compare equal; a cached ``Callback`` is frozen;
+# errors are raised again on every call, ``lru_cache`` keeps none). The same buttons come
+# back in every reply (the answer buttons, "what's next"), and one update decodes the
+# pressed button's data three to five times (the service, the engine's checks, the route).
+# Small caches: what they hold stays in memory.
 def encode(verb: str, *args: str | int) -> str:
+    return _encode(verb, *args)
+
+
+@lru_cache(maxsize=512, typed=True)
+def _encode(verb: str, *args: str | int) -> str:
     parts = [VERSION, verb, *map(str, args)]
     data = SEP.join(parts)
     if data.count(SEP) != len(parts) - 1:  # a part contains SEP (VERSION holds none)
@@ -53,7 +64,7 @@ def encode(verb: str, *args: str | int) -> str:
     return data
 
 
-@lru_cache(maxsize=256)  # a pure function of the id; every button of a reply asks it again
+@lru_cache(maxsize=16)  # every button of one reply is bound to the same company
 def _base36(n: int) -> str:
     digits = ""
     while True:
@@ -89,6 +100,11 @@ def _company(tag: str) -> tuple[bool, int | None]:
 
 
 def decode(data: str) -> Callback | None:
+    return _decode(data)
+
+
+@lru_cache(maxsize=64, typed=True)
+def _decode(data: str) -> Callback | None:
     if _size(data) > MAX_BYTES:
         return None
     tag, _, rest = data.partition(SEP)
