@@ -197,8 +197,12 @@ def ask(ctx: Ctx) -> Out:
     p = ctx.pending
     assert p is not None
     which = _current_set(ctx)
-    if p.field in {q.id for q in ctx.kb.questions}:
-        return [_ask_reply(ctx, ctx.kb.question(p.field), which)]
+    try:  # the question on screen (``kb.question`` knows every one of ``kb.questions``)
+        shown = ctx.kb.question(p.field)
+    except KeyError:
+        shown = None
+    if shown is not None:
+        return [_ask_reply(ctx, shown, which)]
     q = _next_in(ctx, which, after=None)
     if q is None:
         ctx.clear_pending()

@@ -13,6 +13,7 @@ belongs to it, before the flows run; unscoped data acts on the user's current co
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from flows.types import Button
 
@@ -23,6 +24,7 @@ MAX_BYTES = 64  # Telegram's limit for callback data
 
 SCOPE = "@"
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+_B36_DIGITS = frozenset(_B36)
 
 
 @dataclass(frozen=True)
@@ -36,16 +38,33 @@ class CallbackTooLong(ValueError):
     """A button's data would not fit Telegram's 64-byte limit (a bug in the caller)."""
 
 
+def _size(data: str) -> int:
+    """``len(data.encode())``, without encoding ASCII (every button's data, nearly)."""
+    return len(data) if data.isascii() else len(data.encode())
+
+
+# Encoding and decoding are pure functions of their arguments, cached (``typed``: ``True``
+# and ``1`` are different arguments that compare equal; a cached ``Callback`` is frozen;
+# errors are raised again on every call, ``lru_cache`` keeps none). The same buttons come
+# back in every reply (the answer buttons, "what's next"), and one update decodes the
+# pressed button's data three to five times (the service, the engine's checks, the route).
+# Small caches: what they hold stays in memory.
 def encode(verb: str, *args: str | int) -> str:
-    parts = [VERSION, verb, *(str(a) for a in args)]
-    if any(SEP in p for p in parts[1:]):
-        raise ValueError(f"callback part contains {SEP!r}: {parts!r}")
+    return _encode(verb, *args)
+
+
+@lru_cache(maxsize=512, typed=True)
+def _encode(verb: str, *args: str | int) -> str:
+    parts = [VERSION, verb, *map(str, args)]
     data = SEP.join(parts)
-    if len(data.encode()) > MAX_BYTES:
+    if data.count(SEP) != len(parts) - 1:  # a part contains SEP (VERSION holds none)
+        raise ValueError(f"callback part contains {SEP!r}: {parts!r}")
+    if _size(data) > MAX_BYTES:
         raise CallbackTooLong(data)
     return data
 
 
+@lru_cache(maxsize=16)  # every button of one reply is bound to the same company
 def _base36(n: int) -> str:
     digits = ""
     while True:
@@ -62,7 +81,7 @@ def scope(data: str, company_id: int) -> str:
     if version != VERSION or not sep or company_id < 0:
         return data
     scoped = f"{VERSION}{SCOPE}{_base36(company_id)}{SEP}{rest}"
-    return scoped if len(scoped.encode()) <= MAX_BYTES else data
+    return scoped if _size(scoped) <= MAX_BYTES else data
 
 
 def bind(buttons: list[list[Button]], company_id: int) -> list[list[Button]]:
@@ -75,13 +94,18 @@ def _company(tag: str) -> tuple[bool, int | None]:
     if tag == VERSION:
         return True, None
     version, sep, digits = tag.partition(SCOPE)
-    if version != VERSION or not sep or not 0 < len(digits) <= 12 or set(digits) - set(_B36):
+    if version != VERSION or not sep or not 0 < len(digits) <= 12 or set(digits) - _B36_DIGITS:
         return False, None
     return True, int(digits, 36)
 
 
 def decode(data: str) -> Callback | None:
-    if len(data.encode()) > MAX_BYTES:
+    return _decode(data)
+
+
+@lru_cache(maxsize=64, typed=True)
+def _decode(data: str) -> Callback | None:
+    if _size(data) > MAX_BYTES:
         return None
     tag, _, rest = data.partition(SEP)
     valid, company = _company(tag)

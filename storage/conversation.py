@@ -53,8 +53,11 @@ from storage.workspace import Picked
 
 def assign(row: SQLModel, values: Mapping[str, Any]) -> bool:
     """Set only the attributes that differ (so unchanged rows emit no UPDATE)."""
+    current = column_values(row, values)
+    if current == values:  # the common case, compared in C (no float columns: no NaN)
+        return False
     changed = False
-    for name, value in column_values(row, values).items():
+    for name, value in current.items():
         if value != values[name]:
             setattr(row, name, values[name])
             changed = True
@@ -122,12 +125,15 @@ CHILD_TABLES = {
 }
 
 
-def _rows_of(company: Company, table: str) -> dict[str, dict[str, Any]]:
-    """The rows ``company`` stands for in one child table, keyed like ``wanted_rows``."""
+def _rows_of(
+    company: Company, table: str, rows: dict[str, dict[str, dict[str, Any]]]
+) -> dict[str, dict[str, Any]]:
+    """The rows ``company`` stands for in one child table, keyed like ``wanted_rows``
+    (``rows``: ``wanted_rows(company)``, made once for all the tables)."""
     if table == "certificate":
         cert = company.certificate
         return {} if cert is None else {"cert": certificate_values(cert)}
-    return wanted_rows(company)[table]
+    return rows[table]
 
 
 def _rows_in_tables(rows: CompanyRows) -> dict[str, dict[str, dict[str, Any]]]:
@@ -291,8 +297,14 @@ class ConversationHandle:
 
     async def write_rows(self) -> None:
         """Write the user's and the company's changed columns (Core UPDATEs)."""
-        user = _changes(self._user, USER_COLUMNS, self._user_before)
-        company = _changes(self._company, COMPANY_COLUMNS, self._company_before)
+        await self._write(
+            _changes(self._user, USER_COLUMNS, self._user_before),
+            _changes(self._company, COMPANY_COLUMNS, self._company_before),
+        )
+
+    async def _write(self, user: dict[str, Any], company: dict[str, Any]) -> None:
+        """``write_rows`` with the changed columns already worked out (``company`` gets
+        ``children`` added when that changed)."""
         if self._children_changed:
             company["children"] = self._company.children
         if not (user or company):
@@ -325,33 +337,42 @@ class ConversationHandle:
         tables = {TABLE_OF_FIELD[f] for f in collections}
         if self._in_tables is not None:
             tables = set(CHILD_TABLES)
-        if tables:
-            wanted_rows(conv.company)  # raises on a bad state before anything is written
+        # Raises on a bad state before anything is written; the rows the tables are synced to.
+        rows = wanted_rows(conv.company) if tables else None
         now = utcnow()
         user_changed = assign(self._user, user_values(conv.user))
         if user_changed:
             self._user.updated_at = now
         changed = assign(self._company, company_values(conv.company))
         if tables:
-            changed |= await self._write_rows(tables, conv.company)
+            assert rows is not None
+            changed |= await self._write_rows(tables, conv.company, rows)
         if tables or self._stored is None:
             self._company.children = children
             self._children_changed = True
         if changed:  # any of the company's data: tells "last activity" for reminders/admin
             self._company.updated_at = now
-        self.saved = self._saved(collections, conv.company.members)
-        await self.write_rows()
+        # The changed columns, worked out once for ``saved`` and for the UPDATEs.
+        user_columns_changed = _changes(self._user, USER_COLUMNS, self._user_before)
+        company_columns_changed = _changes(self._company, COMPANY_COLUMNS, self._company_before)
+        self.saved = self._saved(
+            collections, conv.company.members, user_columns_changed, company_columns_changed
+        )
+        await self._write(user_columns_changed, company_columns_changed)
         self.conv, self._children, self._stored = conv, children, children
         self._members = list(conv.company.members)
         self._in_tables = None
         faults.checkpoint("save")
         return user_changed or changed or bool(tables)
 
-    def _saved(self, collections: set[str], members: list[Member]) -> Saved:
-        user = _changes(self._user, USER_COLUMNS, self._user_before)
-        company = _changes(self._company, COMPANY_COLUMNS, self._company_before) | {
-            f: None for f in collections
-        }
+    def _saved(
+        self,
+        collections: set[str],
+        members: list[Member],
+        user: dict[str, Any],
+        company_columns: dict[str, Any],
+    ) -> Saved:
+        company = company_columns | {f: None for f in collections}
         if members != self._members:
             company["members"] = None
         return Saved(
@@ -369,14 +390,20 @@ class ConversationHandle:
         state = company_from_children(company, saved.children_before, saved.members_before)
         return Conversation(user=user_state(user), company=state)
 
-    async def _write_rows(self, tables: set[str], company: Company) -> bool:
-        """Sync the child tables named; whether any row changed."""
+    async def _write_rows(
+        self, tables: set[str], company: Company, rows: dict[str, dict[str, dict[str, Any]]]
+    ) -> bool:
+        """Sync the child tables named to ``company`` (``rows``: ``wanted_rows(company)``);
+        whether any row changed."""
         old = collections_only(self._children)
+        old_rows: dict[str, dict[str, dict[str, Any]]] = {}
+        if not self._in_tables and tables != {"certificate"}:
+            old_rows = wanted_rows(old)  # once, not once per table
         conn = await self._connection()
         changed = False
         for name in sorted(tables):
-            after = _rows_of(company, name)
-            before = self._in_tables[name] if self._in_tables else _rows_of(old, name)
+            after = _rows_of(company, name, rows)
+            before = self._in_tables[name] if self._in_tables else _rows_of(old, name, old_rows)
             if before != after:
                 await _sync_table(conn, CHILD_TABLES[name], self.company_id, before, after)
                 changed = True

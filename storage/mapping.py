@@ -32,7 +32,6 @@ from flows.state import (
     DatedEvent,
     Member,
     Nonconformity,
-    Pending,
     User,
 )
 from storage.models import (
@@ -168,8 +167,8 @@ def _state(pairing: Pairing, row: SQLModel, **extra: Any) -> Any:
 
 
 def user_state(row: AppUser) -> User:
-    pending = Pending.model_validate(row.pending) if row.pending is not None else None
-    return _state(USER, row, pending=pending)  # type: ignore[no-any-return]
+    # The stored pending question is validated as ``User.pending`` (a ``Pending``, or None).
+    return _state(USER, row, pending=row.pending)  # type: ignore[no-any-return]
 
 
 def company_state(

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy import JSON, BigInteger, DateTime, Dialect, TypeDecorator, UniqueConstraint
+from sqlalchemy.orm.base import DEFAULT_STATE_ATTR as _STATE_ATTR
 from sqlmodel import Field, SQLModel
 
 from flows.state import DEFAULT_TZ
@@ -39,10 +40,15 @@ M = TypeVar("M", bound=SQLModel)
 def row_object(model: type[M], values: Mapping[Any, Any]) -> M:
     """An instance of ``model`` holding ``values`` (a Core result row), outside any session:
     the generated ``__init__`` costs ~10x more (defaults, validation hooks, one attribute
-    event per column) for values that come straight from the table."""
+    event per column) for values that come straight from the table. The instance state is
+    the one ``ClassManager._new_state_if_none`` would install, put in ``__dict__`` where
+    ``SQLModel.__setattr__`` puts it, without that method's ``hasattr`` (pydantic's
+    ``__getattr__`` raising AttributeError for every row)."""
     obj = model.__new__(model)
-    model._sa_class_manager._new_state_if_none(obj)  # type: ignore[attr-defined]
-    obj.__dict__.update(values)
+    attrs = obj.__dict__
+    attrs.update(values)
+    manager = model._sa_class_manager  # type: ignore[attr-defined]
+    attrs[_STATE_ATTR] = manager._state_constructor(obj, manager)
     return obj
 
 

@@ -133,10 +133,12 @@ class Prepared:
 
 def locked_sqlite(conn: AsyncConnection) -> sqlite3.Connection | None:
     """The ``sqlite3`` connection under ``conn`` if its transaction holds the write lock
-    (so no statement of it can wait for a lock); None otherwise (or not SQLite)."""
+    (so no statement of it can wait for a lock); None otherwise (or not SQLite). The
+    driver's transaction is what counts: ``storage.repo.KeptWriter`` begins it without
+    SQLAlchemy's (which joins it when something asks for it)."""
     sync = conn.sync_connection
-    if sync is None or sync.dialect.name != "sqlite" or not sync.in_transaction():
-        return None
+    if sync is None or sync.dialect.name != "sqlite" or sync.closed or sync.invalidated:
+        return None  # (``sync.connection`` would then reconnect)
     driver = sync.connection.driver_connection
     if not isinstance(driver, InlineConnection) or not driver.holds_write_lock:
         return None
