@@ -127,12 +127,19 @@ def awaited_after(ctx: Ctx, offered: Mapping[str, str] | None, out: Out) -> Out:
         inp = _registry(ctx).inputs.get(awaits)
         if inp is not None and inp.take is not None and (took := inp.take(ctx, then)):
             return [*done, *took]
-    elif then and (more := facts.recognise(ctx, then)) is not None:
+    elif then and (more := facts.recognise(ctx, then) or _action_told(ctx, then)) is not None:
         return [*done, *more]
     if not awaits:
         return out
     ctx.wait_for(awaits, AFTER_OFFER)
     return [*(r for r in out if not isinstance(r, ShowNext)), PROMPT]
+
+
+def _action_told(ctx: Ctx, text: str) -> Out | None:
+    """A plan action's news told after another's ("…and the training is on March 3")."""
+    from flows import steps_told  # it reads offers through this module
+
+    return steps_told.recognise(ctx, text)
 
 
 _ALL_DONE = re.compile(

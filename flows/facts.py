@@ -289,7 +289,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if when is None and direction == "future":  # "内审定在上个月15号做的": said past, so past
         when = find_date(dated_text, ctx.today, "any", "start")
     # "11月", "in January", "next week": no day said, the one read back is a placeholder
-    no_day = after is None and when is not None and _no_day_said(dated_text, when)
+    no_day = after is None and when is not None and no_day_said(dated_text, when)
     if no_day and when is not None and when > ctx.today:
         when = next_working_day(when)  # "management review next week" is not its holiday
     held = timeline_of(ctx).get(key)
@@ -368,7 +368,7 @@ _WEEK_ONLY = re.compile(
 )
 
 
-def _no_day_said(text: str, when: date) -> bool:
+def no_day_said(text: str, when: date) -> bool:
     """The text names a month or a week but no day ("11月", "in January", "next week")."""
     bare = _EVENT_NUMBER.sub(" ", text)
     if _WEEK_ONLY.search(bare) and not re.search(r"(?:周|星期|礼拜)[一二三四五六日天1-7]", bare):

@@ -160,7 +160,8 @@ _AHEAD = re.compile(
     r"|过完年|过了年|年后|春节|\bafter\s+(?:the\s+)?(?:chinese|lunar)\s+new\s+year\b"
     r"|(?:改|推|延|挪|移|推迟|延期|延后|提前)到|\b(?:move[ds]?|push(?:ed)?|postpone[ds]?|shift(?:ed)?)\s+(?:\w+\s+){0,6}?to\b"
     r"|\b(?:will|going\s+to|plan(?:ning)?\s+to|planned\s+for|next\s+(?:week|month|monday"
-    r"|tuesday|wednesday|thursday|friday))\b",
+    r"|tuesday|wednesday|thursday|friday))\b"
+    r"|定在|安排在|约在|排在|\b(?:scheduled|booked|set)\s+for\b",  # a day booked ahead
     re.I,
 )
 # Half done is not done ("the manual is about half written", "手册写了一半").
@@ -245,6 +246,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         reply = ctx.reply("done_before_plan", [[start]])
         reply.offer = start.data  # "好的" starts it
         return [reply]
+    if (first := _done_then_ahead(ctx, text)) is not None:
+        return _done(ctx, first, text)  # "手册上周弄好了，培训定在3月3号": done, then the other
     ahead = _AHEAD.search(text) is not None
     several = _several_actions(ctx, text) if not ahead and _DONE.search(text) else []
     if len(several) > 1:
@@ -254,7 +257,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     step_id = _told_step(ctx.kb, text, ctx.company.current_step)
     # "培训都做完了": a word that short names the training step, not one training action
     if step_id is None or len(_named(text)) > 2:
-        if (ahead or _DONE.search(text)) and (action := named_action(ctx, text)) is not None:
+        action = named_action(ctx, text) or (subject_action(ctx, text) if ahead else None)
+        if (ahead or _DONE.search(text)) and action is not None:
             return _moved(ctx, action, text) if ahead else _done(ctx, action, text)
         done = not ahead and _DONE.search(text)
         if done and len(several) == 1:  # "A and <something else>"
@@ -437,13 +441,17 @@ def several_done(ctx: Ctx, actions: list[Item], text: str) -> Out:
     reply = ctx.reply("actions_told_confirm", [[button]], titles=titles, date=fmt_date(day))
     if left := _left_over(ctx, text, actions):
         reply.text += "\n" + left
+    if told_on is not None and facts.no_day_said(text, told_on):  # "in december": the 1st
+        reply.text += "\n" + ctx.t("fact_no_day")
     reply.offer = button.data
     return [reply]
 
 
 def _done(ctx: Ctx, action: Item, text: str) -> Out:
     """ "台账上周弄好了": done, on the day said (today when none)."""
-    told_on = find_date(text, ctx.today, "past", "start")
+    later = _ahead_clause(ctx, text)
+    own = text[: text.index(later)] if later is not None else text  # not the other's day
+    told_on = find_date(own, ctx.today, "past", "start")
     day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
     button = ctx.button(
         "step_told_yes", "evt.told", action.key.removeprefix("action:"), day.isoformat()
@@ -453,8 +461,51 @@ def _done(ctx: Ctx, action: Item, text: str) -> Out:
     )
     if left := _left_over(ctx, text, [action]):  # "范围说明、目标、台账都弄好了": not dropped
         reply.text += "\n" + left
+    if told_on is not None and facts.no_day_said(own, told_on):  # "in december": the 1st
+        reply.text += "\n" + ctx.t("fact_no_day")
     reply.offer = button.data  # "对" / "yes" completes it
+    other = subject_action(ctx, later) if later is not None else None
+    if later is not None and other is not None and other.key != action.key:
+        # "…manual last week and the training is scheduled for march 3": read back next
+        reply.offer_then = later
+        return [reply, ctx.reply("facts_then_next", others=other.title(ctx.lang))]
     return [reply]
+
+
+# Where a second thing told begins: "…, and the training …", "…；培训定在3月3号"
+_NEXT_CLAUSE = re.compile(r"[，,；;]\s*(?:and\s+)?|\s+and\s+(?=the\s)|而且|另外|还有", re.I)
+
+
+def _ahead_clause(ctx: Ctx, text: str) -> str | None:
+    """A later clause that dates something ahead ("培训定在3月3号"), or None."""
+    for m in _NEXT_CLAUSE.finditer(text):
+        clause = text[m.end() :].strip()
+        if _AHEAD.search(clause) and find_date(clause, ctx.today, "future") is not None:
+            return clause
+    return None
+
+
+def _done_then_ahead(ctx: Ctx, text: str) -> Item | None:
+    """The action the first clause says is done, when a later clause dates something ahead
+    (whose date is not this action's)."""
+    m = _NEXT_CLAUSE.search(text)
+    head = text[: m.start()] if m is not None else text
+    if m is None or not _DONE.search(head) or _AHEAD.search(head) or denies(head):
+        return None
+    action = named_action(ctx, head)
+    return action if action is not None and _ahead_clause(ctx, text) is not None else None
+
+
+_BE = re.compile(r"\s+(?:is|are|was|will\s+be|has\s+been|got)\s*$", re.I)
+
+
+def subject_action(ctx: Ctx, clause: str) -> Item | None:
+    """The one open action a clause dating something ahead is about: what comes before "is
+    scheduled for" / "定在" ("the training", "培训"), or the clause as a whole."""
+    m = _AHEAD.search(clause)
+    subject = _BE.sub("", clause[: m.start()]).strip() if m is not None else ""
+    named = fit_items(subject, plan_actions(ctx), ctx.kb) if subject else []
+    return named[0] if len(named) == 1 else named_action(ctx, clause)
 
 
 # An action put off by a length of time ("push it 2 weeks", "往后推两周", "延后一个月"); the

@@ -90,7 +90,7 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|where (?:do|should|can) (?:i|we) (?:start|begin)|what comes first|what(?:'?s| is) first"
         r"|how do (?:i|we) (?:start|begin)|what(?:'?s| is) the first step"
         r"|what (?:do|should|must) (?:i|we) (?:need to |have to |got to )?do(?: now| next| today)?"
-        r"|what(?:'?s| is) left(?: to do)?|what else (?:do (?:i|we) (?:need|have) to do|is there)"
+        r"|what else (?:do (?:i|we) (?:need|have) to do|is there)"
         r"|what should (?:i|we) be doing(?: now)?"
         r"|what to do(?: now| next)?|go on|move on"
         r"|and then|then what|what then"
@@ -125,9 +125,12 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|(?:check |show (?:me )?)?(?:our |my |the )?cert(?:ificate)? (?:status|details|info)",
     ],
     Intent.PLAN: [
-        r"计划|我的计划|查看计划|看看计划|行动计划|整改计划|我的行动计划|显示计划",
+        r"计划|我的计划|查看计划|看看计划|行动计划|整改计划|我的行动计划|显示计划"
+        r"|还剩(?:下)?(?:什么|啥|哪些|多少)(?:没做|没完成|事)?|还有哪些(?:没做|没完成|要做)",
         r"plan|my plan|show (?:me )?(?:my |the )?plan|view (?:my )?plan|action plan|my action plan"
-        r"|open (?:my )?plan|whats my plan|what is my plan",
+        r"|open (?:my )?plan|whats my plan|what is my plan"
+        r"|what(?:'?s| is| are) (?:still )?(?:left|open|outstanding)(?: to do)?"
+        r"|what (?:do|have) we (?:still )?(?:got )?left(?: to do)?",  # the open items, listed
     ],
     Intent.ASSESS: [
         r"(?:那就|那|我们|咱们)?(?:开始|做|来做|进行|搞)(?:一下)?(?:差距)?(?:评估|自评|自我评估|问卷)"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from knowledge.loader import Knowledge
@@ -444,3 +446,28 @@ def test_a_remark_beside_what_is_done_is_not_named_back(zh: Driver) -> None:
     advance_to(zh, date(2027, 4, 10))
     zh.text("培训3月底做了，全员都签到了")  # "签到" is no "until": the end of March
     assert "2027-03-31" in zh.said() and "您还提到" not in zh.said(), zh.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes"),
+    [
+        ("en", "we finished the manual last week and the training is scheduled for march 3", "yes"),
+        ("zh", "手册上周弄好了，培训定在3月3号", "对"),
+    ],
+)
+def test_one_action_done_and_another_dated_ahead_are_read_back_in_turn(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    """Was: the manual moved to March 3 (the training's date), the training lost."""
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    d.advance(50)
+    d.text(said)
+    assert "2|evt.told|gap:A03|" in " ".join(b.data for b in d.buttons), d.said()
+    d.text(yes)
+    manual = next(a for a in d.conv.company.actions if a.id == "gap:A03")
+    assert manual.done_on is not None and manual.done_on < d.now.date(), manual
+    assert any(b.data.endswith("|2027-03-03") for b in d.buttons), d.said()  # the training next
+    d.text(yes)
+    training = next(a for a in d.conv.company.actions if a.id == "gap:C02")
+    assert training.due == date(2027, 3, 3) and training.done_on is None

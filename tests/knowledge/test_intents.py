@@ -52,7 +52,7 @@ from knowledge.loader import Knowledge
         ("what's overdue?", Intent.OVERDUE),
         ("哪些逾期了", Intent.OVERDUE),
         ("what do we need to do now?", Intent.NEXT),
-        ("what's left to do", Intent.NEXT),
+        ("what's left to do", Intent.PLAN),  # the open items, listed
         ("hi, back after a busy month", Intent.GREETING),
         ("评估结果怎么样", Intent.STATUS),
         ("show me the results", Intent.STATUS),
