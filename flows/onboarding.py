@@ -309,6 +309,14 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         return [ctx.reply(key), PROMPT]
     if told_trade(head) and not names_company(v):  # "做软件的，大概120人": what, not who
         return [ctx.reply("name_in_words"), PROMPT]
+    if extras.names_places(head) and not names_company(v):  # "深圳就一个办公室": the sites
+        return [ctx.reply("name_in_words"), PROMPT]
+    stage = match_choice(head, options(ctx, "stage"))
+    if isinstance(stage, str) and head == v.strip() and not names_company(v):
+        # "刚开始了解" where the name was asked: where they stand, kept; the name still asked
+        _keep_stage(ctx, head)
+        noted = ctx.reply("ob_also_noted", what=option_label(ctx, "stage", stage))
+        return [noted, ctx.reply("name_in_words"), PROMPT]
     name = company_name(clean_name(v))
     if len(name) > MAX_NAME:  # a long message that starts with the name: the rest told ahead
         name = company_name(clean_name(extras.name_part(v)))
@@ -402,6 +410,8 @@ _NOT_A_TRADE = re.compile(
     r"|评估|开始|你|帮我|请问",
     re.I,
 )
+# A sentence, or something denied: "劳动合同里有保密条款，竞业没签" is no trade
+_NOT_A_NAME_OF_TRADE = re.compile(r"[，,；;。]|没|未|\bnot\b|n't\b|\bno\b", re.I)
 # Who runs things, said where the industry was asked ("老板亲自管", "没有专门的人", "I handle it").
 _WHO = re.compile(
     r"老板|总经理|董事长|亲自|兼职|兼着|负责|专人|专门的人|没人|有人|我自己|我们自己"
@@ -427,7 +437,7 @@ def _plain_trade(ctx: Ctx, clause: str) -> bool:
 
 def _not_an_industry(ctx: Ctx, v: str) -> bool:
     """Free text taken as the industry must read like one: no count, date or stage in it."""
-    if len(v) > MAX_INDUSTRY or _COUNTED.search(v):
+    if len(v) > MAX_INDUSTRY or _COUNTED.search(v) or _NOT_A_NAME_OF_TRADE.search(v):
         return True
     if (_WHO.search(v) or _NOT_A_TRADE.search(v) or agrees(v)) and not told_trade(v):
         return True
@@ -436,6 +446,8 @@ def _not_an_industry(ctx: Ctx, v: str) -> bool:
     return isinstance(match_choice(v, options(ctx, "stage")), str)
 
 
+# A sentence about something else: a verb or a clause beside the count
+_SENTENCE = re.compile(r"[，,；;]|签|做|写|搞|弄|开|说|算|\b(?:signed|did|wrote|is|was)\b", re.I)
 # Counts of other things typed at the sites question ("有3个专利吧", "5 patents")
 _NOT_SITES = re.compile(
     r"专利|商标|软著|著作权|版权|员工|人|\b(?:patents?|trademarks?|staff|people)\b", re.I
@@ -446,6 +458,8 @@ def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     dated = find_date(v, ctx.today, "any") is not None and not re.fullmatch(r"\s*\d+\s*", v)
     if not pressed and (_NOT_SITES.search(v) or dated) and not extras.names_places(v):
         return [ctx.reply("sites_not_this"), PROMPT]  # "有3个专利", "明年6月底": no count of sites
+    if not pressed and _SENTENCE.search(v) and not extras.names_places(v):
+        return [ctx.reply("sites_not_this"), PROMPT]  # "老板签过一个，不知道算不算": no site
     n = _bucket_or_count(ctx, "sites", v, MAX_SITES)
     if not isinstance(n, int):
         return n

@@ -75,7 +75,9 @@ def absorb(
     if asked == "name" and found:
         # the first clause is the name, whatever it contains ("…机械有限公司"), unless it says
         # the trade: then the name is the clause that gives one ("we make sensors, company is X")
-        named = name_clause(text) if told_trade(found[0]) else found[0]
+        # ("深圳就一个办公室": the sites, no name at all)
+        describes = told_trade(found[0]) or names_places(found[0])
+        named = name_clause(text) if describes else found[0]
         found = [c for c in found if named is None or named.strip() != c.strip()]
     c = ctx.company
     filled: dict[str, str] = {}

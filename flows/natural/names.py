@@ -152,7 +152,7 @@ def name_clause(text: str) -> str | None:
             c
             for c in parts
             if (_has_lead(c) and not told_trade(c))
-            or (_ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c))
+            or (_ZH_SUFFIX.search(c) and not _ZH_DESCRIBES.match(c) and not told_trade(c))
             or (_EN_SUFFIX.search(c) and not told_trade(c))  # "a small software company"
         ),
         None,
@@ -168,7 +168,10 @@ def _has_lead(clause: str) -> bool:
 
 
 _ZH_TRADE = re.compile(
-    r"^(?:我们|我司|公司|我们公司)?(?:是|主要)?(?:做|生产|搞|从事|卖|经营)(.{2,}?)(?:的|行业|生意|这块|这一行)?$"
+    r"^(?:我们|我司|公司|我们公司)?(?:是|主要)?(?:一家|一个|个)?(?:做|生产|搞|从事|卖|经营)(.{2,}?)"
+    # "做软件的小公司": what the company is, after what it does
+    r"(?:的)?(?:(?:小|中小|小型|中型|民营|私营)?(?:公司|企业|工厂|厂|单位|团队))?"
+    r"(?:行业|生意|这块|这一行)?$"
 )
 _EN_TRADE = re.compile(
     r"^(?:we\s+(?:make|produce|manufacture|build|sell|do)|we're\s+in|we\s+are\s+in)\s+(.{2,})$",

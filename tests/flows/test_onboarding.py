@@ -791,3 +791,31 @@ def test_documents_drafted_is_building(en: Driver) -> None:
     for said in ("Bytewise Ltd", "25", "software", "one office", "we have a few documents drafted"):
         en.text(said)
     assert en.conv.company.stage == "building", en.said()
+
+
+def test_a_trade_a_place_and_a_stage_where_the_name_was_asked_are_no_name(zh: Driver) -> None:
+    """ "我们是做软件的小公司，25个人" became the name "做软件的小公司" (and the trade was lost);
+    then "深圳就一个办公室" and "刚开始了解" were each taken as the name."""
+    zh.cmd("start")
+    zh.text("我们是做软件的小公司，25个人")
+    c = zh.conv.company
+    assert not c.name and (c.headcount, c.industry) == (25, "software"), (c, zh.said())
+    zh.text("深圳就一个办公室")
+    assert not zh.conv.company.name and zh.conv.company.sites == 1, zh.said()
+    zh.text("刚开始了解")
+    assert not zh.conv.company.name, zh.said()
+    zh.text("云帆科技")
+    c = zh.conv.company
+    assert (c.name, c.stage, c.onboarded) == ("云帆科技", "not_started", True), zh.said()
+
+
+@pytest.mark.parametrize("said", ["老板签过一个，不知道算不算", "劳动合同里有保密条款，竞业没签"])
+def test_a_sentence_about_something_else_is_no_site_count_or_trade(zh: Driver, said: str) -> None:
+    zh.cmd("start")
+    zh.text("云帆科技")
+    zh.text("25")
+    zh.text(said)  # at the industry question
+    assert zh.conv.company.industry == "", zh.said()
+    zh.press("2|ob|industry|software")
+    zh.text(said)  # at the sites question
+    assert zh.conv.company.sites is None, zh.said()
