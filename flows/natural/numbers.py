@@ -125,11 +125,15 @@ def _single(text: str) -> tuple[int, int | None] | None:
     return int(token), None
 
 
+_ISH_RE = re.compile(r"(?<=\d)ish\b|-ish\b")
+
+
 def parse_count(text: str) -> Count | None:
     """The count in ``text``, or None when there is not exactly one whole, non-negative number."""
     if not text or len(text) > MAX_INPUT:
         return None
     folded = _NOT_A_NUMBER_RE.sub(" ", _THOUSANDS_RE.sub("", fold(text)))
+    folded = _ISH_RE.sub(" ish", folded)  # "forty-ish", "40ish": about forty
     if _VAGUE_RE.search(folded) or _REFUSE_RE.search(folded):
         return None
     folded, pair = _cn_pair_range(folded)

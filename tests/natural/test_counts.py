@@ -35,6 +35,7 @@ EN = [
     ("35 staff", Count(35)), ("roughly 45 employees", Count(45, True)),
     ("80 or so", Count(80, True)), ("nearly 500", Count(500, True)), ("500+", Count(500, True)),
     ("approximately 75", Count(75, True)), ("~40", Count(40, True)), ("≈ 90", Count(90, True)),
+    ("forty-ish", Count(40, True)), ("40ish", Count(40, True)), ("English", None),
     ("about 1,500 people", Count(1500, True)), ("three", Count(3)), ("4 sites", Count(4)),
     ("just one", Count(1)), ("over 300", Count(300, True)), ("almost 100", Count(100, True)),
     ("some 250 people", Count(250, True)), ("circa 70", Count(70, True)),
