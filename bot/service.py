@@ -225,11 +225,13 @@ class Assistant:
             return await self._snooze_last(conv, effect, event)
         if isinstance(effect, DoneLast):  # the same words again, with what was reminded
             keys: list[str] = []
+            sent: datetime | None = None
             if conv.user.id is not None:
-                keys = await rem.last_sent_keys(
+                keys, sent = await rem.last_sent_keys(
                     self.store, conv.user.id, conv.company.id, event.now
                 )
-            return await self._handle(who, replace(event, reminded=tuple(keys)))
+            again = replace(event, reminded=tuple(keys), reminded_at=sent)
+            return await self._handle(who, again)
         if isinstance(effect, SendReport):  # CPU-bound rendering: off the event loop
             return [await asyncio.to_thread(_render_report, effect)]
         if isinstance(effect, Forward):

@@ -37,6 +37,7 @@ class Ctx:
     texts: Catalogue = field(default_factory=load_catalogue)
     registry: Registry | None = None  # set by the engine: /help, /cancel and /back read it
     reminded: tuple[str, ...] | None = None  # ``Event.reminded``: the last delivery's items
+    reminded_at: datetime | None = None  # ``Event.reminded_at``: when it was sent
 
     @property
     def user(self) -> User:

@@ -92,7 +92,7 @@ def handle(
     state = conv if owned else conv.model_copy(deep=True)
     ctx = Ctx(state, kb, event.now, options or FlowOptions())
     ctx.registry = REGISTRY
-    ctx.reminded = event.reminded
+    ctx.reminded, ctx.reminded_at = event.reminded, event.reminded_at
     out = _dispatch(ctx, event)
     outcome = expand(ctx, out)
     _remember_offer(ctx, outcome)

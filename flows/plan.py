@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 
 from flows import dated, facts, owner_told, planning, steps_told, timeline_edit
 from flows.assessment import INPUT as ASSESS_INPUT
@@ -28,7 +28,7 @@ from flows.reminders import format_date
 from flows.schedule import first_digest
 from flows.state import OWN, Action, next_action_id
 from flows.timeline import RULE_PREFIX, Item, State, state
-from flows.types import PROMPT, Button, Out, Reply
+from flows.types import PROMPT, Button, DoneLast, Out, Reply
 
 PLAN_SHOWN = 10  # actions listed in one message
 NUMBERS_PER_ROW = 5  # item buttons per keyboard row
@@ -386,8 +386,14 @@ def numbers_done(ctx: Ctx, text: str) -> Out | None:
     m = _NUMBERS_DONE.search(text)
     if m is None or not ctx.company.actions:
         return None
-    listed = plan_items(ctx)[:PLAN_SHOWN]
+    if ctx.reminded is None:
+        return [DoneLast()]  # the numbers may be a reminder digest's: the service looks
     picked = [int(n) for n in re.findall(r"\d+", m.group("nums") or m.group("nums_en"))]
+    digest = digest_numbering(ctx)
+    if digest and picked and all(1 <= n <= len(digest) for n in picked):
+        listed = digest  # "1和2都弄好了" under this morning's digest: its numbers
+    else:
+        listed = plan_items(ctx)[:PLAN_SHOWN]
     if not picked or any(not 1 <= n <= len(listed) for n in picked):
         return [ctx.reply("plan_number_unknown", n=len(listed)), show(ctx)]
     items = [listed[n - 1] for n in dict.fromkeys(picked)]
@@ -401,6 +407,22 @@ def numbers_done(ctx: Ctx, text: str) -> Out | None:
 
 
 MAX_TOLD_TOGETHER = 3  # what one button's data carries
+DIGEST_NUMBERS_FOR = timedelta(hours=12)  # numbers typed after a digest are its own, that day
+
+
+def digest_numbering(ctx: Ctx) -> list[Item]:
+    """The items of the reminder digest just sent, numbered as it lists them (coming, then
+    late, then audits awaiting their outcome: ``flows.digest``); [] when none was sent in
+    the last hours (then numbers are the plan's)."""
+    sent = ctx.reminded_at
+    if not ctx.reminded or sent is None or ctx.now - sent > DIGEST_NUMBERS_FOR:
+        return []
+    tl = timeline_of(ctx)
+    items = list(dict.fromkeys(i for k in ctx.reminded if (i := tl.get(k)) is not None))
+    coming = [i for i in items if i.on >= ctx.today]
+    outcome = [i for i in items if i.on < ctx.today and i.external]
+    late = [i for i in items if i.on < ctx.today and i not in outcome]
+    return [*coming, *late, *outcome]
 
 
 def counts(ctx: Ctx, items: list[Item] | None = None) -> dict[str, int]:

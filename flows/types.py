@@ -39,6 +39,7 @@ class Event:
     # The event keys of the last reminder delivery, looked up by the service when the flows
     # asked for them (``DoneLast``); None: not looked up
     reminded: tuple[str, ...] | None = None
+    reminded_at: datetime | None = None  # when that delivery was sent
 
 
 @dataclass(frozen=True)

@@ -148,9 +148,10 @@ DONE_WITHIN = timedelta(days=3)  # "做完了" days after a reminder is about so
 
 async def last_sent_keys(
     store: Store, user_id: int, company_id: int | None, now: datetime
-) -> list[str]:
+) -> tuple[list[str], datetime | None]:
     """The event keys of the last delivery to this user (one card or one digest) sent in the
-    last few days, in the order sent; [] when none."""
+    last few days, in the order its rows were made (by event date), and when it was sent;
+    ([], None) when none."""
     conditions = [R.user_id == user_id, R.status == SENT, R.sent_at.is_not(None)]
     if company_id is not None:
         conditions.append(R.company_id == company_id)
@@ -158,13 +159,13 @@ async def last_sent_keys(
         latest: Any = select(func.max(R.sent_at)).where(*conditions)
         last = (await session.exec(latest)).scalar()
         if last is None or last < now - DONE_WITHIN:
-            return []
+            return [], None
         batch: Any = (
             select(R.event_key)
             .where(*conditions, R.sent_at >= last - _SAME_DELIVERY)
             .order_by(R.event_date, R.id)
         )
-        return list(dict.fromkeys((await session.exec(batch)).scalars().all()))
+        return list(dict.fromkeys((await session.exec(batch)).scalars().all())), last
 
 
 def finding_keys(key: str) -> list[str]:

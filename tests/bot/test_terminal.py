@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
 from datetime import UTC, date, datetime, timedelta
@@ -248,3 +249,18 @@ def test_a_simulated_day_starts_after_the_mornings_digest() -> None:
     assert (local.date(), local.hour) == (date(2027, 2, 11), 12)
     base.advance(timedelta(minutes=30))  # and time still runs
     assert clock.now().astimezone(ZoneInfo("Asia/Shanghai")).minute == 30
+
+
+def test_numbers_typed_under_a_digest_are_the_digests(tmp_path: Path) -> None:
+    """ "1和2都弄好了" right after a digest: its items 1 and 2, not the plan's (the plan's
+    numbers were read, naming other actions than the ones the owner had just seen)."""
+    answers = ["有", *["没有"] * 3, "部分", "没有", "没有", "部分", "部分", "有", "有"]
+    answers += [*["没有"] * 5, "部分"]
+    script = ["你好", "恒达精密，120人，汽车零部件", "1", "还没开始", "开始差距评估", *answers]
+    script += ["做计划", "最早的那个", "/today 2026-12-14", "1和2都弄好了"]
+    out = _chat(tmp_path, "\n".join(script) + "\n", "--today", "2026-12-04", "--lang", "zh")
+    digest = out[out.rindex("按编号操作") - 400 : out.rindex("按编号操作")]
+    listed = dict(re.findall(r"^([12])\. (\S+) ·", digest, re.M))
+    assert set(listed) == {"1", "2"}, digest
+    read_back = out[out.rindex("1和2都弄好了") :]
+    assert all(f"• {title}" in read_back for title in listed.values()), (digest, read_back)
