@@ -13,7 +13,7 @@ import pytest
 
 from flows.types import EventKind
 from knowledge.loader import Knowledge
-from tests.flows.conftest import Driver
+from tests.flows.conftest import START, Driver
 
 ASSESSMENT_WORDS = [
     ("有", "yes"), ("有的", "yes"), ("是", "yes"), ("是的", "yes"), ("对", "yes"),
@@ -822,3 +822,25 @@ def test_done_right_after_a_reminder_is_about_its_items(
     d.press(f"2|evt.done|{reminded[0]}")
     [manual] = [a for a in d.conv.company.actions if a.id == "gap:A03"]
     assert manual.done_on is not None, d.said()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_no_answer_shows_the_2013_edition_without_saying_it_is_superseded(
+    kb: Knowledge, lang: str
+) -> None:
+    """The 2013 edition is history: an answer that cites it (e.g. "2013版7.6") says so, in
+    its own words or with the note under it."""
+    from flows.context import Ctx
+    from flows.faq import entry_reply
+    from flows.state import Conversation, User
+
+    ctx = Ctx(Conversation(user=User(external_id="x", lang=lang)), kb, START)  # type: ignore[arg-type]
+    for entry in kb.faq.values():
+        text = entry_reply(ctx, entry).text.split("\n\n")[0]
+        if "2013" in text:
+            said = (
+                ("废止", "失效", "结束", "不能再", "不再作为")
+                if lang == "zh"
+                else ("superseded", "ended", "no longer", "closed")
+            )
+            assert any(w in text for w in said), (entry.id, text)
