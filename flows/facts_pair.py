@@ -47,16 +47,24 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     d1 = find_date(first, ctx.today, "any", "start")
     if d1 is None:
         return None
+    # "planned for February": a placeholder day, a working one, and said to be one
+    no_day = facts.no_day_said(first, d1)
+    if no_day and d1 > ctx.today:
+        d1 = next_working_day(d1)
     later = facts.LATER.search(second)
     d2: date | None
     if later is not None:
         d2 = facts.moved_by(d1, later)
     else:
         d2 = find_date(second, ctx.today, "any", "start")
+        no_day = no_day or (d2 is not None and facts.no_day_said(second, d2))
     if d2 is None:
         return None
     k1, k2 = dated.resolve_key(ctx, k1), dated.resolve_key(ctx, k2)  # "yearly_…:s1"
-    return _read_back(ctx, k1, d1, k2, d2)
+    out = _read_back(ctx, k1, d1, k2, d2)
+    if out and no_day and isinstance(out[0], Reply):
+        out[0].text += "\n" + ctx.t("fact_no_day")
+    return out
 
 
 # "今年的内审和管评都安排在7月", "both the audit and the review are in July": one period for both

@@ -80,7 +80,9 @@ def ask(ctx: Ctx) -> Out:
     """The pending onboarding question (the first unanswered one when none is set)."""
     p = ctx.pending
     fieldname = p.field if p and p.flow == INPUT and p.field else first_missing(ctx)
-    kept = {k: v for k, v in p.data.items() if k in _SAID} if p and p.flow == INPUT else {}
+    kept = (
+        {k: v for k, v in p.data.items() if k in (*_SAID, MISSES)} if p and p.flow == INPUT else {}
+    )
     ctx.wait_for(INPUT, fieldname, **kept)  # what was told ahead waits for its question
     buttons: list[list[Button]] = []
     if fieldname in CHOICES:
@@ -102,6 +104,8 @@ def first_missing(ctx: Ctx) -> str:
 def _ask_next(ctx: Ctx, fieldname: str) -> Out:
     p = ctx.pending
     kept = {k: v for k, v in p.data.items() if k in _SAID} if p and p.flow == INPUT else {}
+    if p is not None and p.flow == INPUT and p.field == fieldname and MISSES in p.data:
+        kept[MISSES] = p.data[MISSES]  # the same question again: its misses still count
     said = kept.get(STAGE_SAID)
     ctx.wait_for(INPUT, fieldname, **kept)
     if fieldname == "stage" and said:  # told earlier: "…，正在搞", "certified under the 2023 …"
@@ -112,6 +116,7 @@ def _ask_next(ctx: Ctx, fieldname: str) -> Out:
 STAGE_SAID = "stage_said"  # pending data: the stage told before its question
 CERT_SAID = "cert_said"  # pending data: a certificate's number (and issue date) told ahead
 EDITION_SAID = "edition_said"  # pending data: the certificate's edition told ahead
+MISSES = "misses"  # pending data: answers to this question that answered something else
 _SAID = (STAGE_SAID, CERT_SAID, EDITION_SAID)
 
 
@@ -379,12 +384,12 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     elif looks_like_question(v):
         return None
     elif says_nothing_new(v):  # "有", "ok", "不知道": no industry named
-        return [ctx.reply("industry_in_words"), PROMPT]
+        return _industry_missed(ctx, "industry_in_words")
     elif certificate_edition_in(v):  # "2023 edition": the certificate's, kept for its question
         _keep(ctx, EDITION_SAID, v)
-        return [ctx.reply("industry_not_edition"), PROMPT]
+        return _industry_missed(ctx, "industry_not_edition")
     elif _not_an_industry(ctx, v):  # "两个厂区…", "明年6月底", "老板亲自管"
-        return [ctx.reply("industry_unclear"), PROMPT]
+        return _industry_missed(ctx, "industry_unclear")
     else:  # any other industry, in the user's own words: read back, since we guessed
         name = trade_name(clean_name(v))[:MAX_NAME]
         if not name:
@@ -395,6 +400,22 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
             *_ask_next(ctx, first_missing(ctx)),
         ]
     return _ask_next(ctx, first_missing(ctx))
+
+
+MAX_INDUSTRY_MISSES = 2  # then "other" for now: the industry never holds up the rest
+
+
+def _industry_missed(ctx: Ctx, key: str) -> Out:
+    """No industry in the answer: asked once more, then noted as "other" (changeable in
+    words) so that the owner, who may think they said it, is not asked round and round."""
+    p = ctx.pending
+    kept = dict(p.data) if p is not None and p.flow == INPUT else {}
+    misses = int(kept.get(MISSES, "0") or 0) + 1
+    if misses >= MAX_INDUSTRY_MISSES:
+        ctx.company.industry = "other"
+        return [ctx.reply("industry_other_for_now"), *_ask_next(ctx, first_missing(ctx))]
+    ctx.wait_for(INPUT, "industry", **{**kept, MISSES: str(misses)})
+    return [ctx.reply(key), PROMPT]
 
 
 _COUNTED = re.compile(

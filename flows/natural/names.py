@@ -174,7 +174,9 @@ _ZH_TRADE = re.compile(
     r"(?:行业|生意|这块|这一行)?$"
 )
 _EN_TRADE = re.compile(
-    r"^(?:we\s+(?:make|produce|manufacture|build|sell|do)|we're\s+in|we\s+are\s+in)\s+(.{2,})$",
+    r"^(?:we\s+(?:make|produce|manufacture|build|sell|do|grind|design|develop|supply|distribute"
+    r"|provide|offer|assemble|process|machine|mould|mold|cast|print|package|repair|install"
+    r"|import|export|trade|breed|grow)|we're\s+in|we\s+are\s+in)\s+(.{2,})$",
     re.IGNORECASE,
 )
 

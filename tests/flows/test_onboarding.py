@@ -819,3 +819,29 @@ def test_a_sentence_about_something_else_is_no_site_count_or_trade(zh: Driver, s
     zh.press("2|ob|industry|software")
     zh.text(said)  # at the sites question
     assert zh.conv.company.sites is None, zh.said()
+
+
+def test_a_trade_said_with_its_own_verb_is_the_industry(en: Driver) -> None:
+    """ "we grind optical lenses": the industry question came, and every later answer was
+    "that doesn't look like an industry"."""
+    en.cmd("start")
+    en.text("Lumen Optics Ltd, 60 staff, we grind optical lenses, one plant")
+    c = en.conv.company
+    assert (c.name, c.headcount, c.industry, c.sites) == (
+        "Lumen Optics Ltd",
+        60,
+        "optical lenses",
+        1,
+    )
+
+
+def test_the_industry_question_does_not_hold_up_the_rest(en: Driver) -> None:
+    en.cmd("start")
+    en.text("Acme Ltd")
+    en.text("45")
+    en.text("we're certified since last May")  # no industry in it: asked once more
+    assert en.conv.user.pending is not None and en.conv.user.pending.field == "industry"
+    en.text("2023")  # again none: "other" for now, changeable in words
+    assert en.conv.company.industry == "other", en.said()
+    assert "change it" in en.said()
+    assert en.conv.user.pending is None or en.conv.user.pending.field != "industry"

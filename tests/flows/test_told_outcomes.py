@@ -1246,3 +1246,14 @@ def test_a_week_without_its_day_is_a_working_day_placeholder(en: Driver) -> None
     offered = [b.data for b in en.buttons if b.data.startswith("2|fact|")]
     assert offered and offered[0].endswith("2026-02-24"), (offered, en.said())
     assert "placeholder" in en.said() and "Spring Festival" not in en.said(), en.said()
+
+
+def test_two_dates_read_back_together_say_when_a_day_is_a_placeholder(kb: Knowledge) -> None:
+    d = Driver(kb, "en")
+    d.onboard("Lumen", "2|ob|stage|certified")
+    d.press("2|cert.edition|2023")
+    d.text("LO-1234-XY")
+    d.text("2026-05-18")
+    d.text("yes")
+    d.text("internal audit is planned for February, management review two weeks after that")
+    assert "placeholder" in d.said() and "1 Feb 2027" in d.said(), d.said()
