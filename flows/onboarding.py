@@ -296,6 +296,12 @@ def follow_language(ctx: Ctx, value: str) -> Out:
     return [ctx.reply("lang_followed")]
 
 
+# Said to us, not a name: "fine, let's try", "ok let's go", "please help", "好吧试试"
+_SAID_TO_US = re.compile(
+    r"\b(?:let'?s|lets|please|help|try\s+it|go\s+ahead)\b|试试|试一下|开始吧|来吧|帮我", re.I
+)
+
+
 def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if looks_like_question(v):
         return None  # a question asked on the way: answered, then the question comes back
@@ -312,6 +318,8 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
             _keep_stage(ctx, option_label(ctx, "stage", Stage.CERTIFIED.value))
         key = "name_after_intent_certified" if certified else "name_after_intent"
         return [ctx.reply(key), PROMPT]
+    if (agrees(v) or _SAID_TO_US.search(v)) and not names_company(v):  # "fine, let's try"
+        return [ctx.reply("name_in_words"), PROMPT]
     if told_trade(head) and not names_company(v):  # "做软件的，大概120人": what, not who
         return [ctx.reply("name_in_words"), PROMPT]
     if extras.names_places(head) and not names_company(v):  # "深圳就一个办公室": the sites

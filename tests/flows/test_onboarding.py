@@ -845,3 +845,17 @@ def test_the_industry_question_does_not_hold_up_the_rest(en: Driver) -> None:
     assert en.conv.company.industry == "other", en.said()
     assert "change it" in en.said()
     assert en.conv.user.pending is None or en.conv.user.pending.field != "industry"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "name"), [("en", "fine, let's try", "Brightline"), ("zh", "好吧试试", "云帆")]
+)
+def test_agreeing_to_go_on_is_no_company_name(
+    kb: Knowledge, lang: str, said: str, name: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    assert not d.conv.company.name, d.conv.company.name
+    d.text(name)
+    assert d.conv.company.name == name
