@@ -316,7 +316,9 @@ _NOBODY = re.compile(r"\b(?:nobody|no\s+one|no-one|nothing|none)\b|没人|没有
 _PARTS = re.compile(r"[,，;；、]|\b(?:and|but|while)\b|而且|但是?|不过|可是|其他|别的", re.I)
 
 
-_HAVE = re.compile(r"\b(?:have|has|got|keep|there\s+(?:is|are))\b|有", re.I)
+_HAVE = re.compile(
+    r"\b(?:have|has|got|keep|there\s+(?:is|are)|we\s+(?:do|run|hold|use))\b|有|\byes\b", re.I
+)
 
 
 def _mixed(text: str) -> bool:
@@ -388,6 +390,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return [_ask_back(ctx, q, other)]  # "we have an IP policy" to "any penalty?"
     if q.negated and kind is AnswerKind.PARTLY:  # "部分吧" to "any penalty?": no such answer
         return [ctx.reply("choice_not_understood"), PROMPT]
+    if not q.negated and kind in (AnswerKind.YES, AnswerKind.NO) and _mixed(text):
+        kind = AnswerKind.PARTLY  # "NDAs yes, non-competes no": had in part
     return _record(ctx, q, TYPED[kind], tapped=False)
 
 

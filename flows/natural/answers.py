@@ -172,4 +172,9 @@ def told_kind(text: str) -> AnswerKind:
     partly = [p for p, k in w.kind_of.items() if k is AnswerKind.PARTLY] + ["most", "大部分"]
     if any(contains_word(folded, p) for p in (*partly, *w.qualifiers)):
         return AnswerKind.PARTLY
+    if _ONLY_AT_END.search(folded):  # "legal looks at big contracts only"
+        return AnswerKind.PARTLY
     return AnswerKind.YES
+
+
+_ONLY_AT_END = re.compile(r"\bonly\s*[.!]*$")

@@ -624,3 +624,21 @@ def test_had_in_one_part_denied_in_another_is_partly(
     d = _at(kb, lang, "B07")
     d.text(said)
     assert _stored(d, "B07") == stored, d.said()
+
+
+@pytest.mark.parametrize(
+    ("qid", "said", "stored"),
+    [
+        ("C02", "we do onboarding training, nothing yearly", "partly"),
+        ("D10", "legal looks at big contracts only", "partly"),
+        ("B06", "that would be me I guess", "yes"),
+        ("C03", "NDAs yes, non-competes no", "partly"),
+        ("C03", "no, nobody signs anything", "no"),
+        ("D12", "yes, all of it", "yes"),
+    ],
+)
+def test_english_answers_in_parts(kb: Knowledge, qid: str, said: str, stored: str) -> None:
+    """Was: yes, yes, not understood, no, no, yes."""
+    d = _at(kb, "en", qid)
+    d.text(said)
+    assert _stored(d, qid) == stored, d.said()
