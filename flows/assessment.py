@@ -316,6 +316,7 @@ _NOBODY = re.compile(r"\b(?:nobody|no\s+one|no-one|nothing|none)\b|没人|没有
 _PARTS = re.compile(r"[,，;；、]|\b(?:and|but|while)\b|而且|但是?|不过|可是|其他|别的", re.I)
 
 
+_DONE_IN = re.compile(r"签了|签过|做了|做过|开了|发了|建了|定了|\b(?:done|did)\b", re.I)
 _HAVE = re.compile(
     r"\b(?:have|has|got|keep|there\s+(?:is|are)|we\s+(?:do|run|hold|use))\b|有|\byes\b", re.I
 )
@@ -327,7 +328,12 @@ def _mixed(text: str) -> bool:
     parts = [p for p in _PARTS.split(text) if len(p.strip()) > 2]
     said_no = [denies(p) or _NOBODY.search(p) is not None for p in parts]
     has = [
-        not no and (_HAVE.search(p) is not None or told_kind(p) is AnswerKind.PARTLY)
+        not no
+        and (
+            _HAVE.search(p) is not None
+            or told_kind(p) is AnswerKind.PARTLY
+            or _DONE_IN.search(p) is not None
+        )
         for p, no in zip(parts, said_no, strict=True)
     ]
     return any(said_no) and any(has)
@@ -368,7 +374,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if done is not None:  # "we did the internal audit last week", "we didn't do it"
         # "we did one training": partly; "每年都培训，但是没签到": done, then partly taken back
         taken_back = _TAKES_BACK.search(text) is not None
-        kind = _stated_kind(text) if done or taken_back else AnswerKind.NO
+        kind = _stated_kind(text) if done or taken_back or _mixed(text) else AnswerKind.NO
     names_who = _said(text, "self") or (_WHO_IS.search(text) and not _NOBODY.search(text))
     if kind is None and asked and names_who and _is_about_who(ctx.kb.question(p.field)):
         kind = AnswerKind.YES  # "it's just me, I'm the boss": the person in charge is named

@@ -203,9 +203,13 @@ _DENIED = re.compile(
 )
 
 
+# "有没有", "是不是": a question inside a statement, no denial ("上市前会看一下有没有侵权")
+_EITHER_OR = re.compile(r"有没有|是不是|会不会|能不能|要不要|行不行|可不可以|对不对|够不够")
+
+
 def denies(text: str) -> bool:
     """ "还没拿到证书", "not certified yet", "we didn't do it"."""
-    return _DENIED.search(text) is not None
+    return _DENIED.search(_EITHER_OR.sub(" ", text)) is not None
 
 
 def reports_done(text: str) -> bool | None:

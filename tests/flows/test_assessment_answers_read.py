@@ -642,3 +642,24 @@ def test_english_answers_in_parts(kb: Knowledge, qid: str, said: str, stored: st
     d = _at(kb, "en", qid)
     d.text(said)
     assert _stored(d, qid) == stored, d.said()
+
+
+@pytest.mark.parametrize(
+    ("qid", "said", "stored"),
+    [
+        ("C03", "保密协议签了，竞业没签", "partly"),  # was no
+        ("C03", "都没签", "no"),
+        ("D10", "合同是老板签的，没人审", "no"),
+    ],
+)
+def test_chinese_answers_in_parts(kb: Knowledge, qid: str, said: str, stored: str) -> None:
+    d = _at(kb, "zh", qid)
+    d.text(said)
+    assert _stored(d, qid) == stored, d.said()
+
+
+def test_you_ask_whether_is_no_denial(kb: Knowledge) -> None:
+    """ "会看一下有没有侵权": 有没有 asks, it denies nothing (was recorded as no)."""
+    d = _at(kb, "zh", "E06")
+    d.text("上市前会看一下有没有侵权")
+    assert _stored(d, "E06") in ("yes", "partly"), d.said()
