@@ -20,8 +20,16 @@ _QUESTION = re.compile(
 )
 
 
+# "培训有没有做完", "监督审核是不是做过了": asked (A-not-A), unless what is checked is
+# named inside a statement ("上市前会看一下有没有侵权", "确认是不是有效")
+_A_NOT_A = re.compile(
+    r"(?<!看)(?<!查)(?<!下)(?<!认)(?<!断)(?<!估)(?:有没有|是不是|会不会|对不对|够不够)"
+)
+
+
 def looks_like_question(text: str) -> bool:
-    return bool(_QUESTION.search(text.strip()))
+    said = text.strip()
+    return bool(_QUESTION.search(said) or _A_NOT_A.search(said))
 
 
 # Control, format (zero-width, bidi overrides), private-use, surrogate and unassigned code points.

@@ -116,6 +116,7 @@ def less_often(ctx: Ctx, text: str) -> Out | None:
 # "今年的监督审核做了吗", "have we done the internal audit?": what is on record, not the FAQ's rule
 _DONE_ASKED = re.compile(
     r"(?:做|开|审|办|交|提交)(?:了|过|完)(?:了)?(?:吗|没有?|没)[？?]?$|(?:做|开)没做|有没有(?:做|开)"
+    r"|是不是(?:已经)?(?:做|开|审|办|交|提交)(?:了|过|完)"  # "监督审核是不是做过了"
     r"|\b(?:have|did)\s+(?:we|i)\s+(?:done|do|had|have|held|hold)\b"
     r"|\bis\s+(?:the|our)\s+.{3,40}\s+(?:done|held)\s*(?:yet|already)?\s*\?",
     re.I,

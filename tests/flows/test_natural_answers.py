@@ -844,3 +844,16 @@ def test_no_answer_shows_the_2013_edition_without_saying_it_is_superseded(
                 else ("superseded", "ended", "no longer", "closed")
             )
             assert any(w in text for w in said), (entry.id, text)
+
+
+@pytest.mark.parametrize("asked", ["培训有没有做完", "监督审核是不是做过了", "手册有没有弄好"])
+def test_a_not_a_questions_are_asked_not_told(kb: Knowledge, asked: str) -> None:
+    """ "培训有没有做完" was read back as "training done?"; "监督审核是不是做过了" as the audit
+    held today. Asked, they record nothing."""
+    d = Driver(kb, "zh")
+    _with_a_plan(d)
+    before = d.conv.model_copy(deep=True)
+    d.text(asked)
+    assert not any(b.data.startswith(("2|sd.told", "2|fact|", "2|evt.told")) for b in d.buttons)
+    assert d.conv.company.actions == before.company.actions
+    assert d.conv.company.events == before.company.events
