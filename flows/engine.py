@@ -592,10 +592,20 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         if inp is not None and inp.resumable:  # "下一步呢" mid-questionnaire: this question
             return _lead_into(ctx.t("next_is_this_question"), inp.ask(ctx))
         return [*told, Prompt()]
-    names = {Intent.STATUS: "status", Intent.PLAN: "plan", Intent.HELP: "help"}
+    names = {
+        Intent.STATUS: "status",
+        Intent.PLAN: "plan",
+        Intent.HELP: "help",
+        Intent.REMINDERS: "reminders",
+    }
     if intent in names:
         return _view_then_resume(ctx, names[intent])
-    asked = {Intent.REPORT: "report", Intent.EXPORT: "export", Intent.DELETE: "deletedata"}
+    asked = {
+        Intent.REPORT: "report",
+        Intent.EXPORT: "export",
+        Intent.DELETE: "deletedata",
+        Intent.CALENDAR: "calendar",
+    }
     if intent in asked:  # "send me the plan as a file", "delete my data": the command itself
         return command(ctx, asked[intent], "")
     if intent in (Intent.ENGLISH, Intent.CHINESE):  # "can you speak english?"

@@ -31,6 +31,8 @@ class Intent(StrEnum):
     EXPORT = "export"  # "export my data", "导出我的数据"
     DELETE = "delete"  # "delete my data", "删除我的数据": asked to confirm by /deletedata
     OVERDUE = "overdue"  # "what's overdue?", "哪些逾期了": the overdue list
+    REMINDERS = "reminders"  # "有哪些提醒", "my reminders": the coming dates and reminders
+    CALENDAR = "calendar"  # "给我看一下日历", "add it to my calendar": the .ics file
 
 
 MAX_LEN = 40  # normalised characters; anything longer is a real question
@@ -141,10 +143,21 @@ _PATTERNS: dict[Intent, list[str]] = {
     ],
     Intent.REPORT: [
         r"(?:发|给|导出|下载|生成|打印)(?:我|一下|一份|个)*(?:一份|个)?(?:计划|报告|评估报告|pdf|PDF)(?:文件)?"
-        r"(?:给我)?|(?:计划|报告)(?:能|可以)?(?:导出|下载|打印)(?:吗|一下)?",
+        r"(?:给我)?|(?:计划|报告)(?:能|可以)?(?:导出|下载|打印)(?:吗|一下)?"
+        r"|(?:把)?(?:计划|报告|评估报告)(?:能|可以)?(?:发|导出|下载|打印|发给)(?:给)?(?:我)?"
+        r"(?:一下|来|出来|一份)?",  # "报告发我一下", "把计划导出来"
         r"(?:can you |could you |please )?(?:send|give|export|download|print)(?: me)?"
         r" (?:the |my |a )?"
         r"(?:plan|report|readiness report|pdf)(?: as a (?:file|pdf))?",
+    ],
+    Intent.REMINDERS: [
+        r"(?:我的|有哪些|接下来的?|看看|查看)?提醒(?:列表|有哪些|都有哪些)?|有哪些提醒",
+        r"(?:my |show (?:me )?(?:my |the )?|upcoming |list (?:my |the )?)reminders",
+    ],
+    Intent.CALENDAR: [
+        r"(?:给我)?(?:看一下|看看|导出|导入|下载)?(?:日历|日程)(?:文件)?|(?:导入|加到|放进)(?:我的)?(?:日历|手机日历)",
+        r"(?:my |the |show (?:me )?(?:my |the )?|export (?:to )?(?:my |the )?)?calendar(?: file)?"
+        r"|add (?:it|them|the dates) to (?:my )?calendar|ics(?: file)?",
     ],
     Intent.EXPORT: [
         r"导出(?:我的|我们的)?(?:全部)?数据|下载(?:我的)?数据",

@@ -53,6 +53,13 @@ from knowledge.loader import Knowledge
         ("哪些逾期了", Intent.OVERDUE),
         ("what do we need to do now?", Intent.NEXT),
         ("what's left to do", Intent.PLAN),  # the open items, listed
+        ("报告发我一下", Intent.REPORT),
+        ("把计划导出来", Intent.REPORT),
+        ("给我看一下日历", Intent.CALENDAR),
+        ("add it to my calendar", Intent.CALENDAR),
+        ("有哪些提醒", Intent.REMINDERS),
+        ("my reminders", Intent.REMINDERS),
+        ("明天再提醒我", None),
         ("hi, back after a busy month", Intent.GREETING),
         ("评估结果怎么样", Intent.STATUS),
         ("show me the results", Intent.STATUS),
