@@ -663,3 +663,13 @@ def test_you_ask_whether_is_no_denial(kb: Knowledge) -> None:
     d = _at(kb, "zh", "E06")
     d.text("上市前会看一下有没有侵权")
     assert _stored(d, "E06") in ("yes", "partly"), d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("en", "I'll come back to this"), ("zh", "这题先放着"), ("zh", "待会再答")]
+)
+def test_putting_a_question_off_marks_it_not_sure(kb: Knowledge, lang: str, said: str) -> None:
+    """As "skip" does: not sure, to be clarified later (was "I didn't catch that answer")."""
+    d = _at(kb, lang, "C02")
+    d.text(said)
+    assert _stored(d, "C02") == "unsure", d.said()
