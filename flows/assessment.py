@@ -26,7 +26,9 @@ from flows.state import Answer, AnswerValue, Stage
 from flows.types import PROMPT, Button, Out, Reply
 from knowledge.answers import cite
 from knowledge.lexicon import fold, load_lexicon
+from knowledge.loader import Knowledge
 from knowledge.schema import Question
+from knowledge.texts import Catalogue
 
 INPUT = "assess"
 ANSWER_CODES: dict[str, AnswerValue] = {
@@ -62,16 +64,21 @@ def question_set(ctx: Ctx, which: str) -> list[Question]:
 # whether it has a start date (``known`` answers the "months" questions then): kept per
 # combination instead of filtering every question for every question shown. Change the key
 # with ``not_yet`` or ``known``.
-_SETS: dict[tuple[int, bool, bool, str], tuple[object, list[Question]]] = {}
+# With each set, where each question first is in it (1-based, as ``list.index`` + 1).
+_SETS: dict[tuple[int, bool, bool, str], tuple[object, list[Question], dict[str, int]]] = {}
 
 
 def _unanswered_set(ctx: Ctx, which: str) -> list[Question]:
+    return _set_entry(ctx, which)[1]
+
+
+def _set_entry(ctx: Ctx, which: str) -> tuple[object, list[Question], dict[str, int]]:
     questions = ctx.kb.questions
     running = ctx.company.stage not in (None, Stage.NOT_STARTED, Stage.BUILDING)
     key = (id(questions), running, ctx.company.system_start is None, which)
     hit = _SETS.get(key)
     if hit is not None and hit[0] is questions:  # held: its id is not reused
-        return hit[1]
+        return hit
     qs = [q for q in questions if not not_yet(ctx, q) and known(ctx, q) is None]
     if which == QUICK:
         qs = [q for q in qs if q.quick]
@@ -79,8 +86,9 @@ def _unanswered_set(ctx: Ctx, which: str) -> list[Question]:
         qs = [q for q in qs if q.chapter == which[3:] and not q.quick]
     if len(_SETS) > 512:
         _SETS.clear()
-    _SETS[key] = (questions, qs)
-    return qs
+    entry = (questions, qs, {q.id: i for i, q in reversed(list(enumerate(qs, 1)))})
+    _SETS[key] = entry
+    return entry
 
 
 def _value(ctx: Ctx, q: Question) -> AnswerValue | None:
@@ -142,20 +150,41 @@ def _current_set(ctx: Ctx) -> str:
 
 
 def _question_text(ctx: Ctx, q: Question, which: str) -> str:
-    ids = [x.id for x in question_set(ctx, which)]
-    held = ctx.pending.data.get("ids") if ctx.pending and ctx.pending.flow == INPUT else None
     if which == CLARIFY:  # the set shrinks as answers come: counted as it was when started
+        p = ctx.pending
+        held = p.data.get("ids") if p and p.flow == INPUT else None
         ids = held.split(",") if held else [q.id]
-    i = ids.index(q.id) + 1 if q.id in ids else 1
+        i, n = ids.index(q.id) + 1 if q.id in ids else 1, len(ids)
+    else:  # the set's place of each question, kept with the set (``question_set``'s order)
+        _, qs, places = _set_entry(ctx, which)
+        i, n = places.get(q.id, 1), len(qs)
     return ctx.t(
         "assess_q",
         i=i,
-        n=len(ids),
+        n=n,
         chapter=chapter_title(ctx, q.chapter),
         star=ctx.t("star") if q.showstopper else "",
         text=q.text.get(ctx.lang),
-        clauses=cite(ctx.kb, q.clauses, ctx.lang),  # the edition certified today only
+        clauses=_cited(ctx, q),  # the edition certified today only
     )
+
+
+# Performance: a question's citation depends on the knowledge and the language only (both
+# read-only, held with it: their ids are not reused); made once instead of per question shown.
+_CITED: dict[tuple[int, int, str], tuple[Question, Knowledge, str]] = {}
+
+
+def _cited(ctx: Ctx, q: Question) -> str:
+    kb, lang = ctx.kb, ctx.lang
+    key = (id(q), id(kb), lang)
+    hit = _CITED.get(key)
+    if hit is not None and hit[0] is q and hit[1] is kb:
+        return hit[2]
+    if len(_CITED) > 1024:
+        _CITED.clear()
+    cited = cite(kb, q.clauses, lang)
+    _CITED[key] = (q, kb, cited)
+    return cited
 
 
 # A question about something to avoid ("any administrative penalty?"): "partly" and "n/a" make
@@ -165,8 +194,12 @@ _NEGATED_CODES = ("n", "y", "u")
 
 def answer_label(ctx: Ctx, q: Question, value: AnswerValue) -> str:
     """The button label of an answer (the user's own answer, as they gave it)."""
+    return ctx.t(_label_key(q, value))
+
+
+def _label_key(q: Question, value: AnswerValue) -> str:
     negated = q.negated and value in ("yes", "no")
-    return ctx.t(f"answer_{value}_negated" if negated else f"answer_{value}")
+    return f"answer_{value}_negated" if negated else f"answer_{value}"
 
 
 # Kept from one question of a set to the next: a full retake, the questions of a clarification.
@@ -174,11 +207,28 @@ _CARRIED = ("retake", "ids")
 
 
 def _answer_buttons(ctx: Ctx, q: Question) -> list[Button]:
+    texts, lang = ctx.texts, ctx.lang
+    key = (id(q), id(texts), lang)
+    hit = _ROWS.get(key)
+    if hit is not None and hit[0] is q and hit[1] is texts:
+        return list(hit[2])
     codes = _NEGATED_CODES if q.negated else tuple(ANSWER_CODES)
-    return [
+    row = [
         Button(answer_label(ctx, q, ANSWER_CODES[code]), encode("as.answer", q.id, code))
         for code in codes
     ]
+    labels = [texts.texts[lang][_label_key(q, ANSWER_CODES[code])] for code in codes]
+    if not any("{cb}" in label for label in labels):  # else the company's words: not kept
+        if len(_ROWS) > 1024:
+            _ROWS.clear()
+        _ROWS[key] = (q, texts, row)
+    return list(row)
+
+
+# Performance: a question's answer buttons depend on it, the catalogue and the language only
+# (all read-only, held here: their ids are not reused; buttons are frozen, so shared), unless
+# a label names the certification body; made once instead of for every question shown.
+_ROWS: dict[tuple[int, int, str], tuple[Question, Catalogue, list[Button]]] = {}
 
 
 def _ask_reply(ctx: Ctx, q: Question, which: str) -> Reply:
