@@ -18,7 +18,7 @@ STEPS = frozenset(
         "maint.improve", "maint.surveillance", "maint.recert",
     }
 )  # fmt: skip
-QUESTIONS = frozenset({"A03", "F01", "F02", "F03", "F05", "F06"})
+QUESTIONS = frozenset({"A03", "D03", "F01", "F02", "F03", "F05", "F06"})
 REMINDER_KINDS = frozenset(
     {
         "action", "operate", "eligible", "internal_audit", "management_review", "apply",

@@ -248,10 +248,24 @@ _A_DAY = re.compile(r"明天|明日|\btomorrow\b", re.I)
 MAX_LATER = 30
 
 
+# What may stand around a put-off with nothing named: "这个下周再弄吧", "I'll do it next week"
+_AROUND_PUT_OFF = re.compile(
+    r"这个|那个|这件事|这事|这|那|吧|了|呢|啊|先|我们|咱们|下周|下个?礼拜|下星期|明天"
+    r"|再(?:弄|做|搞|说|处理|办|看)|\b(?:i'?ll|we'?ll|will|do|it|that|this|next|week|tomorrow)\b"
+    r"|[\s,，。.!！]",
+    re.I,
+)
+
+
+def _only_put_off(text: str) -> bool:
+    """Nothing but the put-off itself: "合同审批那个下周再弄" names an action (its own move)."""
+    return not _AROUND_PUT_OFF.sub("", text)
+
+
 def later_said(text: str, put_off: bool = False) -> int | None:
     """The days a short "remind me again" message asks for (1 or 7), or None. ``put_off``:
     "下周再弄" counts too (said with no card on screen, it is about the last reminder)."""
-    asks = _REMIND_AGAIN.search(text) or (put_off and _PUT_OFF.search(text))
+    asks = _REMIND_AGAIN.search(text) or (put_off and _PUT_OFF.search(text) and _only_put_off(text))
     if len(text) > MAX_LATER or not asks or "?" in text or "？" in text:
         return None
     if _A_WEEK.search(text):

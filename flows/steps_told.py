@@ -623,12 +623,21 @@ def fitting(said: str, items: list[Item], kb: Knowledge | None = None) -> Item |
     return leaders[0] if len(leaders) == 1 else None
 
 
+# A word that names one action first, and another only by its other words
+_GENERIC = {"台账": "D03", "ledger": "D03", "the ledger": "D03"}
+
+
 def fit_items(said: str, items: list[Item], kb: Knowledge | None = None) -> list[Item]:
     """The items whose titles fit what ``said`` names: [] when none fits, the one called so
     by owners or clearly ahead, or the two best when they fit alike."""
     roles = roles_in(said)
     named = _named(without_roles(said))
     if not named:
+        return []
+    first = _GENERIC.get(named)
+    if first is not None and not any(i.question_id == first for i in items):
+        # "台账" is first of all the IP ledger: with that not in the plan (answered yes), the
+        # nonconformity log is not guessed instead
         return []
     if kb is not None and (qid := _callings(kb).get(named)) is not None:
         called = [i for i in items if i.question_id == qid]

@@ -194,3 +194,27 @@ def test_changing_the_target_without_a_date_offers_dates_not_the_old_goal(
     d.text("改一下目标日期")
     assert d.conv.user.pending is not None and d.conv.user.pending.flow == "plan_target"
     assert sum(b.data.startswith("2|pl.target|") for b in d.buttons) == 3, d.said()
+
+
+def test_put_off_naming_an_action_moves_that_action_not_the_reminder(kb: Knowledge) -> None:
+    """ "合同审批那个下周再弄" with no card on screen: the action named, not the last reminder's
+    ⏰ (the words "下周再弄" alone are that)."""
+    d = Driver(kb, "zh")
+    d.onboard()
+    assess_and_plan(d, {"D10": "n", "A03": "n"})
+    d.cmd("plan")
+    d.text("合同审批那个下周再弄")
+    assert any(b.data.startswith("2|fact|action:gap:D10|") for b in d.buttons), d.said()
+    assert not d.effects
+
+
+def test_a_bare_ledger_is_not_guessed_to_be_the_nonconformity_log(kb: Knowledge) -> None:
+    """ "台账" is the IP ledger as often as the NC log: with the IP ledger not in the plan, "台账
+    也更新了" was read back as "the nonconformity log is done"."""
+    d = Driver(kb, "zh")
+    d.onboard()
+    assess_and_plan(d, {"B05": "n", "G01": "n", "D03": "y"})
+    d.cmd("plan")
+    d.text("风险清单弄好了，台账也更新了")
+    assert "不符合与纠正措施台账" not in d.said(), d.said()
+    assert "风险清单" in d.said()
