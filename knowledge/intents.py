@@ -77,7 +77,8 @@ _PATTERNS: dict[Intent, list[str]] = {
         _WHO + r"(?:先|首先|第一步)(?:该|要|应该|需要|得)?(?:做|干|弄|搞)(?:什么|啥|些什么)"
         r"|" + _WHO + r"(?:该|要|应该|需要|得)?从哪(?:里|儿)?(?:开始|入手|下手)"
         r"|第一步(?:是|做|干)?(?:什么|啥)",
-        r"继续|下一个|下步|往下走|(?:现在|那)?(?:咋办|怎么办)|(?:今年|接下来|最近)?还(?:要|得|需要)做(?:啥|什么|些什么)"
+        r"下面(?:该|要)?(?:做|干)(?:什么|啥)|还(?:要|得)(?:干嘛|干啥|做啥)|需要我(?:做|干)(?:什么|啥)"
+        r"|继续|下一个|下步|往下走|(?:现在|那)?(?:咋办|怎么办)|(?:今年|接下来|最近)?还(?:要|得|需要)做(?:啥|什么|些什么)"
         r"|下次(?:是|要)?(?:啥时候|什么时候)|下一次(?:是|要)?(?:啥时候|什么时候)",
         _WHO + r"(?:现在|接下来)?(?:不知道|不懂|不明白|搞不清楚?|不清楚)(?:该|要|应该|需要)?"
         r"(?:做什么|干什么|干嘛|干啥|做啥|怎么做|怎么办|从哪开始|从哪里开始|从何开始)",
@@ -94,7 +95,8 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|what (?:do|should|must) (?:i|we) (?:need to |have to |got to )?do(?: now| next| today)?"
         r"|what else (?:do (?:i|we) (?:need|have) to do|is there)"
         r"|what should (?:i|we) be doing(?: now)?"
-        r"|what to do(?: now| next)?|go on|move on"
+        r"|what to do(?: now| next)?|go on|move on|what should (?:i|we) focus on(?: now| next)?"
+        r"|what do you need from (?:me|us)(?: now)?"
         r"|and then|then what|what then"
         r"|(?:is there )?anything (?:(?:we|i) (?:need|have|should|must) to do|to do|due"
         r"|i should know)(?: now| next| today)?",
@@ -123,6 +125,7 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|(?:查|看|查看)?(?:一下|下|看)?(?:我们的?|公司的?)?证书(?:的)?(?:状态|情况|信息)(?:怎么样|如何)?",
         r"status|my status|progress|my progress|show (?:my )?progress|where am i"
         r"|how far am i|how am i doing|(?:show (?:me )?|see )?(?:the |my |our )?(?:results?|score)"
+        r"|what(?:'?s| is) (?:our|my) (?:status|progress)|where do (?:i|we) stand(?: now)?"
         r"(?: so far)?|how did (?:i|we) do|how are we doing"
         r"|(?:check |show (?:me )?)?(?:our |my |the )?cert(?:ificate)? (?:status|details|info)",
     ],
