@@ -426,6 +426,24 @@ def _industry_missed(ctx: Ctx, key: str) -> Out:
     return [ctx.reply(key), PROMPT]
 
 
+def _missed_before(ctx: Ctx) -> int:
+    p = ctx.pending
+    return int(p.data.get(MISSES, "0") or 0) if p is not None and p.flow == INPUT else 0
+
+
+def _sites_missed(ctx: Ctx, said: Out | None = None) -> Out:
+    """No count of sites in the answer: asked once more, then one site (what most SMEs have),
+    said so and changeable in words, rather than the same question round and round."""
+    p = ctx.pending
+    kept = dict(p.data) if p is not None and p.flow == INPUT else {}
+    misses = _missed_before(ctx) + 1
+    if misses >= MAX_INDUSTRY_MISSES:
+        ctx.company.sites = 1
+        return [ctx.reply("sites_one_for_now"), *_ask_next(ctx, first_missing(ctx))]
+    ctx.wait_for(INPUT, "sites", **{**kept, MISSES: str(misses)})
+    return said if said is not None else [ctx.reply("sites_not_this"), PROMPT]
+
+
 _COUNTED = re.compile(
     r"^\s*\d+\s*$|\d+\s*(?:个|家|处|间|栋|座|人|sites?\b|people\b|staff\b|employees\b)"
     r"|[一二两三四五六七八九十几]+\s*[个家处间栋座]|\b(?:one|two|three|four|five)\s+(?:sites?|plants?|offices?)\b",
@@ -486,12 +504,12 @@ _NOT_SITES = re.compile(
 def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     dated = find_date(v, ctx.today, "any") is not None and not re.fullmatch(r"\s*\d+\s*", v)
     if not pressed and (_NOT_SITES.search(v) or dated) and not extras.names_places(v):
-        return [ctx.reply("sites_not_this"), PROMPT]  # "有3个专利", "明年6月底": no count of sites
+        return _sites_missed(ctx)  # "有3个专利", "明年6月底": no count of sites
     if not pressed and _SENTENCE.search(v) and not extras.names_places(v):
-        return [ctx.reply("sites_not_this"), PROMPT]  # "老板签过一个，不知道算不算": no site
+        return _sites_missed(ctx)  # "老板签过一个，不知道算不算": no site
     n = _bucket_or_count(ctx, "sites", v, MAX_SITES)
     if not isinstance(n, int):
-        return n
+        return n if n is None or pressed else _sites_missed(ctx, n)
     ctx.company.sites = n
     return _ask_next(ctx, first_missing(ctx))
 

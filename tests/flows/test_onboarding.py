@@ -859,3 +859,13 @@ def test_agreeing_to_go_on_is_no_company_name(
     assert not d.conv.company.name, d.conv.company.name
     d.text(name)
     assert d.conv.company.name == name
+
+
+def test_the_sites_question_does_not_hold_up_the_rest(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("云帆科技，25人，做软件的")
+    zh.text("有")  # no count: asked once more
+    assert zh.conv.company.sites is None and zh.conv.user.pending.field == "sites"  # type: ignore[union-attr]
+    zh.text("老板签过一个，不知道算不算")  # again none: one site for now, changeable in words
+    assert zh.conv.company.sites == 1, zh.said()
+    assert "先按 1 个记" in zh.said() and zh.conv.user.pending.field == "stage"  # type: ignore[union-attr]
