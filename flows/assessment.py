@@ -366,6 +366,8 @@ _NOBODY = re.compile(r"\b(?:nobody|no\s+one|no-one|nothing|none)\b|没人|没有
 _PARTS = re.compile(r"[,，;；、]|\b(?:and|but|while)\b|而且|但是?|不过|可是|其他|别的", re.I)
 
 
+# Done, as a part of an answer says it: narrower than ``phrasing.reports_done`` on purpose
+# ("contracts are signed by the boss" says who signs, not that anything is had)
 _DONE_IN = re.compile(r"签了|签过|做了|做过|开了|发了|建了|定了|\b(?:done|did)\b", re.I)
 _HAVE = re.compile(
     r"\b(?:have|has|got|keep|there\s+(?:is|are)|we\s+(?:do|run|hold|use))\b|有|\byes\b", re.I
@@ -442,7 +444,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return [ctx.reply("answer_not_understood"), PROMPT]
     if q is None:
         return [PROMPT]
-    if bare_answer(text) is None and (other := off_topic(q, text, _HAS_NAMED.match(text))):
+    if bare_answer(text) is None and (other := off_topic(q, text, bool(_HAS_NAMED.match(text)))):
         return [_ask_back(ctx, q, other)]  # "we have an IP policy" to "any penalty?"
     if q.negated and kind is AnswerKind.PARTLY:  # "部分吧" to "any penalty?": no such answer
         return [ctx.reply("choice_not_understood"), PROMPT]
@@ -519,7 +521,7 @@ def question_topics(q: Question) -> frozenset[str]:
     return hit
 
 
-def off_topic(q: Question, text: str, strict: object = False) -> str | None:
+def off_topic(q: Question, text: str, strict: bool = False) -> str | None:
     """The topic an answer talks about when none of the topics it names is the question's.
     ``strict``: the answer is the thing it has ("有专门的人管专利" to "a signed IP policy?"),
     so even an incidental subject is what it says."""

@@ -13,8 +13,10 @@ so is a nonconformity whose correction and evidence are due the same day (one fi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from typing import TypeVar
 
 from flows.callbacks import CallbackTooLong, encode
 from flows.reminders import (
@@ -30,6 +32,7 @@ from flows.types import Button, Lang, Reply
 from knowledge.schema import Rules
 from knowledge.texts import Catalogue, load_catalogue
 
+T = TypeVar("T")
 LISTED = 8  # lines in one digest; the rest are counted
 WITH_BUTTONS = 5  # items that get their own row of buttons
 CATCH_UP_AFTER = timedelta(hours=36)  # a row this much older than now: we were away
@@ -119,13 +122,24 @@ def render_digest(
     return [reply for reply, _ in compose(views, rules, lang, now, texts)]
 
 
+def groups(
+    entries: list[T], today: date, on: Callable[[T], date], external: Callable[[T], bool]
+) -> tuple[list[T], list[T], list[T]]:
+    """A digest's entries as it lists and numbers them: coming, late, then audits held by the
+    certification body awaiting their outcome (also how "1和2都弄好了" is read)."""
+    awaiting = [e for e in entries if on(e) < today and external(e)]
+    late = [e for e in entries if on(e) < today and e not in awaiting]
+    coming = [e for e in entries if on(e) >= today]
+    return coming, late, awaiting
+
+
 def _digest(
     views: list[ReminderView], rules: Rules, lang: Lang, now: datetime, texts: Catalogue
 ) -> Reply:
     today = local_today(now, zone(views[0].timezone))
-    external = [v for v in views if v.event_date < today and reminder_kind(rules, v.kind).external]
-    late = [v for v in views if v.event_date < today and v not in external]
-    coming = [v for v in views if v.event_date >= today]
+    coming, late, external = groups(
+        views, today, lambda v: v.event_date, lambda v: reminder_kind(rules, v.kind).external
+    )
     away = any(v.due_at is not None and now - v.due_at > CATCH_UP_AFTER for v in views)
     head = "digest_head_back" if away else "digest_head"
     lines = [texts.t(lang, head, date=format_date(today, lang, texts))]

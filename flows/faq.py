@@ -32,10 +32,11 @@ def entry_reply(ctx: Ctx, entry: FaqEntry, alternatives: list[FaqEntry] | None =
     """The answer with its caveat and reference; then related questions, or, when the match
     was not sure, the other questions it might have been."""
     parts = [entry.answer.get(ctx.lang)]
-    if _OLD_EDITION.search(parts[0]) and not _SAID_SUPERSEDED.search(parts[0]):
+    old = [e for e, edition in ctx.kb.editions.items() if not edition.current and e in parts[0]]
+    if old and not _SAID_SUPERSEDED.search(parts[0]):
         # "2013版7.6…": never read as today's basis; the answer does not say so itself
         end = ctx.kb.rules.transition["old_certificates_end"]
-        parts[0] += "\n" + ctx.t("faq_2013_note", end=end)
+        parts[0] += "\n" + ctx.t("faq_old_edition_note", edition=old[0], end=end)
     if yours := your_date(ctx, entry):
         parts.append(yours)
     if note := confidence_note(entry, ctx.lang):
@@ -52,7 +53,6 @@ def entry_reply(ctx: Ctx, entry: FaqEntry, alternatives: list[FaqEntry] | None =
     return Reply("\n\n".join(parts), [[Button(_label(ctx, e), encode("faq", e.id))] for e in more])
 
 
-_OLD_EDITION = re.compile(r"2013")
 _SAID_SUPERSEDED = re.compile(
     r"废止|失效|已结束|已关闭|不能再|不再作为|\bsuperseded\b|\bended\b|\bno longer\b|\bclosed\b",
     re.I,

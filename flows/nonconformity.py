@@ -463,7 +463,7 @@ def told(ctx: Ctx, text: str) -> Out | None:
 def _days_to(ctx: Ctx, text: str) -> int | None:
     """A deadline said as a date ("6月底前"), as days from the audit just held."""
     audit = recent_audit(ctx)
-    due = due_said(ctx, text) if audit is not None else None
+    due = _due_said(ctx, text) if audit is not None else None
     if audit is None or due is None:
         return None
     days = (due - audit.on).days
@@ -479,7 +479,7 @@ _BY_DATE = re.compile(
 MAX_DAYS = 180
 
 
-def due_said(ctx: Ctx, text: str) -> date | None:
+def _due_said(ctx: Ctx, text: str) -> date | None:
     """The date a deadline is said to be, when the text says one (and names no audit)."""
     from flows.facts import names_event  # facts reads findings through this module
 

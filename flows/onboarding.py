@@ -392,12 +392,12 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     elif looks_like_question(v):
         return None
     elif says_nothing_new(v):  # "有", "ok", "不知道": no industry named
-        return _industry_missed(ctx, "industry_in_words")
+        return _missed(ctx, "industry", [ctx.reply("industry_in_words"), PROMPT])
     elif certificate_edition_in(v):  # "2023 edition": the certificate's, kept for its question
         _keep(ctx, EDITION_SAID, v)
-        return _industry_missed(ctx, "industry_not_edition")
+        return _missed(ctx, "industry", [ctx.reply("industry_not_edition"), PROMPT])
     elif _not_an_industry(ctx, v):  # "两个厂区…", "明年6月底", "老板亲自管"
-        return _industry_missed(ctx, "industry_unclear")
+        return _missed(ctx, "industry", [ctx.reply("industry_unclear"), PROMPT])
     else:  # any other industry, in the user's own words: read back, since we guessed
         name = trade_name(clean_name(v))[:MAX_NAME]
         if not name:
@@ -410,38 +410,27 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     return _ask_next(ctx, first_missing(ctx))
 
 
-MAX_INDUSTRY_MISSES = 2  # then "other" for now: the industry never holds up the rest
+MAX_MISSES = 2  # answers without what was asked; then a default, so no question holds up the rest
+# The default each such question falls back on (changeable in words), and what says so: the
+# industry "other"; one site, what most SMEs have
+_DEFAULTS: dict[str, tuple[str | int, str]] = {
+    "industry": ("other", "industry_other_for_now"),
+    "sites": (1, "sites_one_for_now"),
+}
 
 
-def _industry_missed(ctx: Ctx, key: str) -> Out:
-    """No industry in the answer: asked once more, then noted as "other" (changeable in
-    words) so that the owner, who may think they said it, is not asked round and round."""
+def _missed(ctx: Ctx, fieldname: str, said: Out) -> Out:
+    """No answer to ``fieldname`` in the message: ``said`` (asked once more), then the
+    default, said so, for an owner who may think they answered it already."""
     p = ctx.pending
     kept = dict(p.data) if p is not None and p.flow == INPUT else {}
     misses = int(kept.get(MISSES, "0") or 0) + 1
-    if misses >= MAX_INDUSTRY_MISSES:
-        ctx.company.industry = "other"
-        return [ctx.reply("industry_other_for_now"), *_ask_next(ctx, first_missing(ctx))]
-    ctx.wait_for(INPUT, "industry", **{**kept, MISSES: str(misses)})
-    return [ctx.reply(key), PROMPT]
-
-
-def _missed_before(ctx: Ctx) -> int:
-    p = ctx.pending
-    return int(p.data.get(MISSES, "0") or 0) if p is not None and p.flow == INPUT else 0
-
-
-def _sites_missed(ctx: Ctx, said: Out | None = None) -> Out:
-    """No count of sites in the answer: asked once more, then one site (what most SMEs have),
-    said so and changeable in words, rather than the same question round and round."""
-    p = ctx.pending
-    kept = dict(p.data) if p is not None and p.flow == INPUT else {}
-    misses = _missed_before(ctx) + 1
-    if misses >= MAX_INDUSTRY_MISSES:
-        ctx.company.sites = 1
-        return [ctx.reply("sites_one_for_now"), *_ask_next(ctx, first_missing(ctx))]
-    ctx.wait_for(INPUT, "sites", **{**kept, MISSES: str(misses)})
-    return said if said is not None else [ctx.reply("sites_not_this"), PROMPT]
+    if misses >= MAX_MISSES:
+        value, note = _DEFAULTS[fieldname]
+        setattr(ctx.company, fieldname, value)
+        return [ctx.reply(note), *_ask_next(ctx, first_missing(ctx))]
+    ctx.wait_for(INPUT, fieldname, **{**kept, MISSES: str(misses)})
+    return said
 
 
 _COUNTED = re.compile(
@@ -502,14 +491,15 @@ _NOT_SITES = re.compile(
 
 
 def _sites(ctx: Ctx, v: str, pressed: bool) -> Out | None:
+    not_sites: Out = [ctx.reply("sites_not_this"), PROMPT]
     dated = find_date(v, ctx.today, "any") is not None and not re.fullmatch(r"\s*\d+\s*", v)
     if not pressed and (_NOT_SITES.search(v) or dated) and not extras.names_places(v):
-        return _sites_missed(ctx)  # "有3个专利", "明年6月底": no count of sites
+        return _missed(ctx, "sites", not_sites)  # "有3个专利", "明年6月底": no count of sites
     if not pressed and _SENTENCE.search(v) and not extras.names_places(v):
-        return _sites_missed(ctx)  # "老板签过一个，不知道算不算": no site
+        return _missed(ctx, "sites", not_sites)  # "老板签过一个，不知道算不算": no site
     n = _bucket_or_count(ctx, "sites", v, MAX_SITES)
     if not isinstance(n, int):
-        return n if n is None or pressed else _sites_missed(ctx, n)
+        return n if n is None or pressed else _missed(ctx, "sites", n)
     ctx.company.sites = n
     return _ask_next(ctx, first_missing(ctx))
 

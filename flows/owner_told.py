@@ -62,12 +62,17 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return None
     if len(named) == 2 and not AND.search(what):  # "台账": the IP ledger or the NC log?
         return [_which(ctx, named, role)]
-    titles = titled(ctx, named, MAX_NAMED)
+    return [_read_back(ctx, named, ids, role)]
+
+
+def _read_back(ctx: Ctx, named: list[Item], ids: str, role: roles.Role) -> Reply:
+    """ "Make HR the owner of …?", one tap (or "对" / "yes") changes them."""
     button = ctx.button("owner_told_yes", "pl.owner", ids, role.key)
     key = "owner_told_confirm_me" if role.code == roles.ME.code else "owner_told_confirm"
+    titles = titled(ctx, named, MAX_NAMED)
     reply = ctx.reply(key, [[button]], titles=titles, owner=_label(ctx, role), n=len(named))
-    reply.offer = button.data  # "对" / "yes" changes them
-    return [reply]
+    reply.offer = button.data
+    return reply
 
 
 def person_said(ctx: Ctx, ids: str, key: str, text: str) -> Out | None:
@@ -86,18 +91,7 @@ def person_said(ctx: Ctx, ids: str, key: str, text: str) -> Out | None:
     named = [
         i for i in plan_actions(ctx) if ids == EVERY or i.key.removeprefix("action:") in wanted
     ]
-    if not named:
-        return None
-    button = ctx.button("owner_told_yes", "pl.owner", ids, person.key)
-    reply = ctx.reply(
-        "owner_told_confirm",
-        [[button]],
-        titles=titled(ctx, named, MAX_NAMED),
-        owner=_label(ctx, person),
-        n=len(named),
-    )
-    reply.offer = button.data
-    return [reply]
+    return [_read_back(ctx, named, ids, person)] if named else None
 
 
 def _which(ctx: Ctx, items: list[Item], role: roles.Role) -> Reply:

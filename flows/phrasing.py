@@ -20,11 +20,11 @@ _QUESTION = re.compile(
 )
 
 
-# "培训有没有做完", "监督审核是不是做过了": asked (A-not-A), unless what is checked is
-# named inside a statement ("上市前会看一下有没有侵权", "确认是不是有效")
-_A_NOT_A = re.compile(
-    r"(?<!看)(?<!查)(?<!下)(?<!认)(?<!断)(?<!估)(?:有没有|是不是|会不会|对不对|够不够)"
-)
+# A-not-A: "有没有", "是不是" ask. Said alone ("培训有没有做完", "监督审核是不是做过了"),
+# a question; after what checks it ("上市前会看一下有没有侵权", "确认是不是有效"), part of a
+# statement; never a denial.
+_EITHER_OR = "有没有|是不是|会不会|能不能|要不要|行不行|可不可以|对不对|够不够"
+_A_NOT_A = re.compile(rf"(?<!看)(?<!查)(?<!下)(?<!认)(?<!断)(?<!估)(?:{_EITHER_OR})")
 
 
 def looks_like_question(text: str) -> bool:
@@ -211,13 +211,9 @@ _DENIED = re.compile(
 )
 
 
-# "有没有", "是不是": a question inside a statement, no denial ("上市前会看一下有没有侵权")
-_EITHER_OR = re.compile(r"有没有|是不是|会不会|能不能|要不要|行不行|可不可以|对不对|够不够")
-
-
 def denies(text: str) -> bool:
     """ "还没拿到证书", "not certified yet", "we didn't do it"."""
-    return _DENIED.search(_EITHER_OR.sub(" ", text)) is not None
+    return _DENIED.search(re.sub(_EITHER_OR, " ", text)) is not None
 
 
 def reports_done(text: str) -> bool | None:

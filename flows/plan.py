@@ -11,10 +11,11 @@ import re
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from flows import dated, facts, owner_told, planning, steps_told, timeline_edit
+from flows import dated, digest, facts, owner_told, planning, steps_told, timeline_edit
 from flows.assessment import INPUT as ASSESS_INPUT
 from flows.assessment import quick_done
 from flows.assignee_view import assign_button, item_owner
+from flows.basics import OFFER
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
@@ -90,7 +91,7 @@ def feasibility_asked(ctx: Ctx, text: str) -> Out | None:
             # the plan is for a later date: it can move forward, to the earliest at most; the
             # date to tap (or one typed) answers the target question, unless another waits
             rows: list[list[Button]] = []
-            if ctx.pending is None or ctx.pending.flow == "offer":
+            if ctx.pending is None or ctx.pending.flow == OFFER:
                 rows = [[Button(fmt_date(earliest), encode("pl.target", fmt_date(earliest)))]]
                 day = fmt_date(earliest)
                 ctx.wait_for("plan_target", suggested=day, offered=day)
@@ -419,10 +420,8 @@ def digest_numbering(ctx: Ctx) -> list[Item]:
         return []
     tl = timeline_of(ctx)
     items = list(dict.fromkeys(i for k in ctx.reminded if (i := tl.get(k)) is not None))
-    coming = [i for i in items if i.on >= ctx.today]
-    outcome = [i for i in items if i.on < ctx.today and i.external]
-    late = [i for i in items if i.on < ctx.today and i not in outcome]
-    return [*coming, *late, *outcome]
+    coming, late, awaiting = digest.groups(items, ctx.today, lambda i: i.on, lambda i: i.external)
+    return [*coming, *late, *awaiting]
 
 
 def counts(ctx: Ctx, items: list[Item] | None = None) -> dict[str, int]:

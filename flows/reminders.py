@@ -250,16 +250,17 @@ MAX_LATER = 30
 
 # What may stand around a put-off with nothing named: "这个下周再弄吧", "I'll do it next week"
 _AROUND_PUT_OFF = re.compile(
-    r"这个|那个|这件事|这事|这|那|吧|了|呢|啊|先|我们|咱们|下周|下个?礼拜|下星期|明天"
-    r"|再(?:弄|做|搞|说|处理|办|看)|\b(?:i'?ll|we'?ll|will|do|it|that|this|next|week|tomorrow)\b"
-    r"|[\s,，。.!！]",
+    r"这个|那个|这件事|这事|这|那|吧|了|呢|啊|先|我们|咱们|\b(?:i'?ll|we'?ll|will)\b|[\s,，。.!！]",
     re.I,
 )
 
 
 def _only_put_off(text: str) -> bool:
     """Nothing but the put-off itself: "合同审批那个下周再弄" names an action (its own move)."""
-    return not _AROUND_PUT_OFF.sub("", text)
+    rest = text
+    for said in (_PUT_OFF, _A_WEEK, _A_DAY):
+        rest = said.sub("", rest)
+    return not _AROUND_PUT_OFF.sub("", rest)
 
 
 def later_said(text: str, put_off: bool = False) -> int | None:

@@ -120,20 +120,35 @@ LAST_SENT_WITHIN = timedelta(days=7)  # "明天再提醒我" a week after the re
 _SAME_DELIVERY = timedelta(minutes=5)  # a digest's items are marked sent together
 
 
+async def _last_delivery(
+    session: AsyncSession,
+    user_id: int,
+    company_id: int | None,
+    now: datetime,
+    within: timedelta,
+) -> tuple[datetime, list[Any]] | None:
+    """When the last delivery to this user (one card or one digest) was sent, if within
+    ``within`` of ``now``, and the conditions that select its rows; None when none."""
+    conditions: list[Any] = [R.user_id == user_id, R.status == SENT, R.sent_at.is_not(None)]
+    if company_id is not None:
+        conditions.append(R.company_id == company_id)
+    latest: Any = select(func.max(R.sent_at)).where(*conditions)
+    last = (await session.exec(latest)).scalar()
+    if last is None or last < now - within:
+        return None
+    return last, [*conditions, R.sent_at >= last - _SAME_DELIVERY]
+
+
 async def snooze_last(
     store: Store, user_id: int, company_id: int | None, days: int, now: datetime
 ) -> list[Snoozed]:
     """ "Remind me tomorrow" in words: every reminder of the last delivery to this user (one
     card or one digest), sent within the last week, snoozed like its button; [] when none."""
-    conditions = [R.user_id == user_id, R.status == SENT, R.sent_at.is_not(None)]
-    if company_id is not None:
-        conditions.append(R.company_id == company_id)
     async with store.session(write=True) as session:
-        latest: Any = select(func.max(R.sent_at)).where(*conditions)
-        last = (await session.exec(latest)).scalar()
-        if last is None or last < now - LAST_SENT_WITHIN:
+        found = await _last_delivery(session, user_id, company_id, now, LAST_SENT_WITHIN)
+        if found is None:
             return []
-        batch: Any = select(R.id).where(*conditions, R.sent_at >= last - _SAME_DELIVERY)
+        batch: Any = select(R.id).where(*found[1])
         done = []
         for reminder_id in (await session.exec(batch)).scalars().all():
             snoozed = await _snooze(session, reminder_id, user_id, days, now, company_id)
@@ -152,19 +167,12 @@ async def last_sent_keys(
     """The event keys of the last delivery to this user (one card or one digest) sent in the
     last few days, in the order its rows were made (by event date), and when it was sent;
     ([], None) when none."""
-    conditions = [R.user_id == user_id, R.status == SENT, R.sent_at.is_not(None)]
-    if company_id is not None:
-        conditions.append(R.company_id == company_id)
     async with store.session() as session:
-        latest: Any = select(func.max(R.sent_at)).where(*conditions)
-        last = (await session.exec(latest)).scalar()
-        if last is None or last < now - DONE_WITHIN:
+        found = await _last_delivery(session, user_id, company_id, now, DONE_WITHIN)
+        if found is None:
             return [], None
-        batch: Any = (
-            select(R.event_key)
-            .where(*conditions, R.sent_at >= last - _SAME_DELIVERY)
-            .order_by(R.event_date, R.id)
-        )
+        last, delivered = found
+        batch: Any = select(R.event_key).where(*delivered).order_by(R.event_date, R.id)
         return list(dict.fromkeys((await session.exec(batch)).scalars().all())), last
 
 
