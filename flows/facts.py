@@ -23,7 +23,7 @@ from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.timeline import Item
 from flows.types import SHOW_NEXT, Button, Out, Reply
-from flows.workdays import next_working_day
+from flows.workdays import next_working_day, previous_working_day
 
 MAX_LEN = 120
 # (timeline key, words naming it): the first that matches wins, most specific first.
@@ -291,7 +291,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     # "11月", "in January", "next week": no day said, the one read back is a placeholder
     no_day = after is None and when is not None and no_day_said(dated_text, when)
     if no_day and when is not None and when > ctx.today:
-        when = next_working_day(when)  # "management review next week" is not its holiday
+        when = placeholder_day(dated_text, ctx.today, when, direction)
     held = timeline_of(ctx).get(key)
     if when is not None and held is not None and not held.done:
         # "内审上周做完了" with the audit planned for Wednesday of that week: that Wednesday.
@@ -366,6 +366,17 @@ _WEEK_ONLY = re.compile(
     r"|\b(?:next|this|last)\s+week\b(?!\s*(?:on\s+)?(?:mon|tue|wed|thu|fri|sat|sun))",
     re.I,
 )
+
+
+def placeholder_day(text: str, today: date, start: date, direction: Direction = "any") -> date:
+    """The day noted for "内审定在2月", "review next week": the period's last working day,
+    so that nothing is called late while the period the owner named is still running."""
+    end = find_date(text, today, direction, "end")
+    if end is not None and end > start:
+        last = previous_working_day(end)
+        if last >= max(start, today):
+            return last
+    return next_working_day(start)  # "management review next week" is not its holiday
 
 
 def no_day_said(text: str, when: date) -> bool:

@@ -50,14 +50,16 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     # "planned for February": a placeholder day, a working one, and said to be one
     no_day = facts.no_day_said(first, d1)
     if no_day and d1 > ctx.today:
-        d1 = next_working_day(d1)
+        d1 = facts.placeholder_day(first, ctx.today, d1)
     later = facts.LATER.search(second)
     d2: date | None
     if later is not None:
         d2 = facts.moved_by(d1, later)
     else:
         d2 = find_date(second, ctx.today, "any", "start")
-        no_day = no_day or (d2 is not None and facts.no_day_said(second, d2))
+        if d2 is not None and facts.no_day_said(second, d2):
+            no_day = True
+            d2 = facts.placeholder_day(second, ctx.today, d2) if d2 > ctx.today else d2
     if d2 is None:
         return None
     k1, k2 = dated.resolve_key(ctx, k1), dated.resolve_key(ctx, k2)  # "yearly_…:s1"

@@ -397,10 +397,12 @@ def test_a_step_date_told_at_the_target_question_is_that_step_not_the_target(
     assert any(b.data.startswith("2|fact|apply|") for b in zh.buttons), zh.said()
 
 
-def test_a_week_ahead_is_read_as_its_first_day_for_a_step(zh: Driver) -> None:
+def test_a_week_ahead_is_read_as_its_last_working_day_for_a_step(zh: Driver) -> None:
+    """Not late on Tuesday for "next week": its Friday, said to be a placeholder."""
     _assessed(zh)
-    zh.text("我们下周提交申请")  # 2026-11-27 is a Friday: next week starts on 11-30
-    assert any(b.data == "2|fact|apply|2026-11-30" for b in zh.buttons), zh.said()
+    zh.text("我们下周提交申请")  # 2026-11-27 is a Friday: next week is 11-30 to 12-06
+    assert any(b.data == "2|fact|apply|2026-12-04" for b in zh.buttons), zh.said()
+    assert "我先填的" in zh.said()
 
 
 def test_ok_to_a_date_offered_as_the_target_sets_it(zh: Driver) -> None:

@@ -86,10 +86,10 @@ def test_a_new_target_re_dates_the_plan_without_introducing_it_again(kb: Knowled
 @pytest.mark.parametrize(
     ("lang", "said", "key", "day"),
     [
-        ("zh", "内审能不能提前到5月", "internal_audit", date(2027, 5, 5)),
+        ("zh", "内审能不能提前到5月", "internal_audit", date(2027, 5, 31)),
         ("zh", "能不能把管评放到6月初", "management_review", date(2027, 6, 1)),
-        ("en", "can we move the internal audit to May?", "internal_audit", date(2027, 5, 5)),
-        ("en", "move the internal audit to May", "internal_audit", date(2027, 5, 5)),
+        ("en", "can we move the internal audit to May?", "internal_audit", date(2027, 5, 31)),
+        ("en", "move the internal audit to May", "internal_audit", date(2027, 5, 31)),
         ("en", "push the management review to June 10", "management_review", date(2027, 6, 10)),
     ],
 )

@@ -10,7 +10,8 @@ from flows.types import EventKind
 from flows.workdays import previous_working_day
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
-from tests.flows.timeline_walk import advance_to, timeline
+from flows.timeline import State, state
+from tests.flows.timeline_walk import advance_to, timeline, today
 
 
 def _audited(d: Driver) -> None:
@@ -1172,13 +1173,13 @@ def test_a_second_event_in_the_message_is_read_back_after_the_first_yes(
 
 @pytest.mark.parametrize(
     ("lang", "said", "day"),
-    [("zh", "还没做，认证机构说11月来", "2026-11-02"),
-     ("en", "not yet, the CB is coming in November", "2026-11-02")],
+    [("zh", "还没做，认证机构说11月来", "2026-11-30"),
+     ("en", "not yet, the CB is coming in November", "2026-11-30")],
 )  # fmt: skip
 def test_the_body_coming_in_a_month_is_the_next_audit_read_back_with_its_deadline(
     kb: Knowledge, lang: str, said: str, day: str
 ) -> None:
-    """No audit named: the body's next one. Only a month: its first working day, said so. After
+    """No audit named: the body's next one. Only a month: its last working day, said so. After
     the surveillance deadline: the risk to the certificate is said before it is recorded."""
     d = Driver(kb, lang)
     _certified(d, "2025-09-15")
@@ -1256,4 +1257,29 @@ def test_two_dates_read_back_together_say_when_a_day_is_a_placeholder(kb: Knowle
     d.text("2026-05-18")
     d.text("yes")
     d.text("internal audit is planned for February, management review two weeks after that")
-    assert "placeholder" in d.said() and "1 Feb 2027" in d.said(), d.said()
+    # the last working day of February, so not "overdue" on 2 February; the review after it
+    assert "placeholder" in d.said() and "26 Feb 2027" in d.said(), d.said()
+    assert "12 Mar 2027" in d.said(), d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes"),
+    [("zh", "内审定在2月", "对"), ("en", "internal audit planned for February", "yes")],
+)
+def test_a_month_without_its_day_is_not_late_while_the_month_runs(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    """ "in February" is noted on its last working day: not called overdue on 2 February (as
+    the 1st was), and late once February is over."""
+    d = Driver(kb, lang)
+    _certified(d, "2026-05-18")
+    d.text(said)
+    d.text(yes)
+    audit = timeline(d).get("yearly_internal_audit:s1") or timeline(d).get("internal_audit")
+    assert audit is not None and audit.on == date(2027, 2, 26), d.said()
+    advance_to(d, date(2027, 2, 3))
+    assert state(audit, today(d)) is not State.MISSED
+    d.cmd("next")
+    assert "overdue" not in d.said() and "逾期" not in d.said(), d.said()
+    advance_to(d, date(2027, 3, 2))
+    assert state(timeline(d).get(audit.key), today(d)) is State.MISSED
