@@ -6,11 +6,11 @@ from datetime import date
 
 import pytest
 
+from flows.timeline import State, state
 from flows.types import EventKind
 from flows.workdays import previous_working_day
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
-from flows.timeline import State, state
 from tests.flows.timeline_walk import advance_to, timeline, today
 
 
