@@ -23,6 +23,7 @@ from flows.natural import (
     match_choice,
     options_from,
     parse_answer,
+    parse_count,
     parse_date,
 )
 from flows.natural.names import (
@@ -39,6 +40,7 @@ from flows.natural.text import has_cjk
 from flows.phrasing import (
     agrees,
     asks_meaning,
+    asks_why_asked,
     clean_name,
     goal_words_out,
     looks_like_question,
@@ -165,7 +167,7 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
     handler = _HANDLERS.get(fieldname)
     if handler is None:
         return _ask_next(ctx, "name")
-    if not pressed and asks_meaning(value):  # "这个是啥意思": what the question is for, again
+    if not pressed and (asks_meaning(value) or asks_why_asked(value)):  # "你问这个干嘛"
         return [ctx.reply(f"ob_explain_{fieldname}"), PROMPT]
     switched = follow_language(ctx, value) if not pressed else []
     goal: Out = []
@@ -184,10 +186,15 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
         p = ctx.pending
         if p is not None and p.flow == INPUT and p.field == "stage" and STAGE_SAID in p.data:
             out = _ask_next(ctx, "stage")  # the stage was told too: taken now
-        elif extra and not _answered(ctx, fieldname):  # its own answer unclear: asked again
-            out = [PROMPT]
+        elif extra and not _answered(ctx, fieldname) and not _offers_choices(out):
+            out = [PROMPT]  # its own answer unclear: asked again
         return [*switched, *goal, *extra, *out]
     return [*switched, *goal, *out] if goal and out is not None else out
+
+
+def _offers_choices(out: Out) -> bool:
+    """ "人不多" beside the industry: the two small ranges offered, not the question again."""
+    return any(isinstance(r, Reply) and r.buttons for r in out)
 
 
 def _without_clause(text: str, clause: str) -> str:
@@ -273,6 +280,8 @@ def _stage_in(ctx: Ctx, text: str, fieldname: str, used: Iterable[str]) -> tuple
             continue  # "2", "1个" answer the question on screen, never a stage option's number
         if says_goal(clause):  # "争取明年拿证": a wish, not the certified stage
             continue
+        if fieldname == "headcount" and _FEW.search(clause):  # "a few": people, not "a few docs"
+            continue
         found = match_choice(clause, options(ctx, "stage"))
         if isinstance(found, str):
             return found, clause
@@ -357,12 +366,51 @@ def _headcount(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if not pressed and (people := extras.people_count(v)) is not None:
         v = str(people)  # "恒通精密，80人左右，做机加工的": the clause that counts people
     elif not pressed and _NOT_PEOPLE.search(v):  # "2023版的", "3个专利": no headcount
-        return [ctx.reply("headcount_not_this"), PROMPT]
+        return _missed(ctx, "headcount", [ctx.reply("headcount_not_this"), PROMPT])
     n = _bucket_or_count(ctx, "headcount", v, MAX_HEADCOUNT)
-    if not isinstance(n, int):
-        return n
+    if not pressed and _MANY.search(v) and not re.search(r"\d", v):
+        n = [PROMPT]  # "a few dozen" is no dozen
+    elif n is None:
+        return None
+    if not isinstance(n, int):  # "人不多", "没数过": a range to tap, then a default
+        return _missed(ctx, "headcount", _no_count(ctx, v) or n, _vague_default(v))
     ctx.company.headcount = n
     return _ask_next(ctx, first_missing(ctx))
+
+
+# "人不多", "就几个人", "小公司", "not many", "a small team": few, but how few?
+_FEW = re.compile(
+    r"不多|很少|没几个|几个人|小公司|小团队|小作坊|人少"
+    r"|\b(?:not\s+(?:many|a\s+lot)|a\s+few|small\s+(?:team|company|shop|business)|tiny)\b",
+    re.I,
+)
+# Amounts said without a figure, and the ranges (button values) they may mean
+# and the count noted if the second answer is no more precise
+_DOZENS = re.compile(r"几十|\b(?:dozens|a\s+few\s+dozen|tens)\b", re.I)
+_HUNDREDS = re.compile(r"几百|\b(?:a\s+few\s+hundred|hundreds)\b", re.I)
+_MANY = re.compile(f"{_DOZENS.pattern}|{_HUNDREDS.pattern}", re.I)
+_VAGUE: tuple[tuple[re.Pattern[str], tuple[str, ...], int], ...] = (
+    (_DOZENS, ("50", "200"), 50),
+    (_HUNDREDS, ("200", "500", "1000"), 300),
+    (_FEW, ("10", "50"), 20),  # after the others: "a few dozen" is dozens
+)
+
+
+def _vague_default(v: str) -> int | None:
+    return next((n for said, _, n in _VAGUE if said.search(v)), None)
+
+
+def _no_count(ctx: Ctx, v: str) -> Out | None:
+    """No number, but something to go on: an amount in words (the ranges it may mean), or
+    not known (a guess will do)."""
+    for said, values, _ in _VAGUE:
+        if said.search(v):
+            row = [Button(option_label(ctx, "headcount", c), encode("ob", "headcount", c))
+                   for c in values]  # fmt: skip
+            return [ctx.reply("headcount_which_range", [row])]
+    if says_nothing_new(v):  # "不清楚", "没数过"? a rough figure is all that is asked
+        return [ctx.reply("headcount_guess"), PROMPT]
+    return None
 
 
 def _industry_in(ctx: Ctx, text: str) -> str | None:
@@ -391,6 +439,9 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         ctx.company.industry = asked
     elif looks_like_question(v):
         return None
+    elif not pressed and (people := _late_headcount(v)) is not None:
+        ctx.company.headcount = people  # "一百二左右" after "上百人": the headcount, again
+        return [ctx.reply("ob_also_noted", what=noted(ctx, "headcount")), PROMPT]
     elif says_nothing_new(v):  # "有", "ok", "不知道": no industry named
         return _missed(ctx, "industry", [ctx.reply("industry_in_words"), PROMPT])
     elif certificate_edition_in(v):  # "2023 edition": the certificate's, kept for its question
@@ -410,25 +461,41 @@ def _industry(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     return _ask_next(ctx, first_missing(ctx))
 
 
+def _late_headcount(v: str) -> int | None:
+    """A headcount typed at the next question ("一百二左右", "about 80 people", "120"): never
+    an option's number ("3") nor a trade that reads as one ("五金")."""
+    if extras.names_places(v):
+        return None
+    if (people := extras.people_count(v)) is not None:
+        return people if 1 <= people <= MAX_HEADCOUNT else None
+    count = parse_count(v)
+    if count is None or not 10 < count.value <= MAX_HEADCOUNT:
+        return None
+    year = re.fullmatch(r"\s*(?:19|20)\d\d\s*", v) is not None  # "2023": the edition, likely
+    return count.value if count.approximate or (v.strip().isdigit() and not year) else None
+
+
 MAX_MISSES = 2  # answers without what was asked; then a default, so no question holds up the rest
-# The default each such question falls back on (changeable in words), and what says so: the
-# industry "other"; one site, what most SMEs have
+# The default each such question falls back on (changeable in words), and what says so: 50
+# people and one site, what most SMEs have; the industry "other"
 _DEFAULTS: dict[str, tuple[str | int, str]] = {
+    "headcount": (50, "headcount_for_now"),
     "industry": ("other", "industry_other_for_now"),
     "sites": (1, "sites_one_for_now"),
 }
 
 
-def _missed(ctx: Ctx, fieldname: str, said: Out) -> Out:
+def _missed(ctx: Ctx, fieldname: str, said: Out, default: int | None = None) -> Out:
     """No answer to ``fieldname`` in the message: ``said`` (asked once more), then the
-    default, said so, for an owner who may think they answered it already."""
+    default (``default`` when the answer gave one), said so, for an owner who may think they
+    answered it already."""
     p = ctx.pending
     kept = dict(p.data) if p is not None and p.flow == INPUT else {}
     misses = int(kept.get(MISSES, "0") or 0) + 1
     if misses >= MAX_MISSES:
         value, note = _DEFAULTS[fieldname]
-        setattr(ctx.company, fieldname, value)
-        return [ctx.reply(note), *_ask_next(ctx, first_missing(ctx))]
+        setattr(ctx.company, fieldname, default or value)
+        return [ctx.reply(note, n=default or value), *_ask_next(ctx, first_missing(ctx))]
     ctx.wait_for(INPUT, fieldname, **{**kept, MISSES: str(misses)})
     return said
 

@@ -127,6 +127,21 @@ def asks_meaning(text: str) -> bool:
     return _MEANING.search(text) is not None and len(left) <= 2 and sum(map(has_cjk, left)) <= 1
 
 
+# "你问这个干嘛", "为啥要问这个", "why do you need that": what the question on screen is for.
+_WHY_ASKED = re.compile(
+    r"(?:问|要)(?:这个|这)?(?:干嘛|干什么|做什么|有啥用|有什么用)|为(?:啥|什么)(?:要)?问"
+    r"|(?:这个|这)(?:有啥用|有什么用|跟.{0,6}有关系?吗)"
+    r"|\bwhy\s+(?:do|would|does)\s+(?:you|it|that)\s+(?:need|want|ask|matter)"
+    r"|\bwhy\s+(?:are\s+you\s+)?ask(?:ing)?\b|\bwhat(?:'s|\s+is)\s+(?:that|this|it)\s+for\b",
+    re.I,
+)
+
+
+def asks_why_asked(text: str) -> bool:
+    """ "你问这个干嘛", "why do you need that?": the question's purpose, not an answer."""
+    return len(text) <= 40 and _WHY_ASKED.search(text) is not None
+
+
 # "我们没有研发部门", "we don't do R&D": a "no" that may mean "this does not apply to us".
 _MISSING_ACTIVITY = re.compile(
     r"(没有|没|不做|不搞|不涉及|不需要|不生产|不销售|不采购)[^，。,.]{0,8}?"

@@ -869,3 +869,83 @@ def test_the_sites_question_does_not_hold_up_the_rest(zh: Driver) -> None:
     zh.text("老板签过一个，不知道算不算")  # again none: one site for now, changeable in words
     assert zh.conv.company.sites == 1, zh.said()
     assert "先按 1 个记" in zh.said() and zh.conv.user.pending.field == "stage"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "second", "noted"),
+    [
+        ("zh", "不太清楚，没数过", "哎呀", 50),  # a guess asked for, then 50 noted
+        ("zh", "人不多", "反正不多", 20),  # the two small ranges, then 20
+        ("en", "not sure tbh", "whatever", 50),
+        ("en", "not many", "a small team really", 20),
+    ],
+)
+def test_the_headcount_question_does_not_hold_up_the_rest(
+    kb: Knowledge, lang: str, first: str, second: str, noted: int
+) -> None:
+    """It used to answer "not understood" to every such reply, round and round."""
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text("Acme")
+    d.text(first)
+    assert d.conv.company.headcount is None and d.conv.user.pending.field == "headcount"  # type: ignore[union-attr]
+    assert "not understood" not in d.said() and "没看懂" not in d.said(), d.said()
+    d.text(second)
+    assert d.conv.company.headcount == noted, d.said()
+    assert "change it" in d.said() or "随时可以改" in d.said()
+    assert d.conv.user.pending.field == "industry"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "ranges"),
+    [
+        ("zh", "人不多", ["2|ob|headcount|10", "2|ob|headcount|50"]),
+        ("zh", "几十个人吧", ["2|ob|headcount|50", "2|ob|headcount|200"]),
+        ("en", "just a small team, we make lenses", ["2|ob|headcount|10", "2|ob|headcount|50"]),
+        ("en", "a few dozen", ["2|ob|headcount|50", "2|ob|headcount|200"]),
+        ("zh", "好几百人", ["2|ob|headcount|200", "2|ob|headcount|500", "2|ob|headcount|1000"]),
+    ],
+)
+def test_an_amount_in_words_offers_the_ranges_it_may_mean(
+    kb: Knowledge, lang: str, said: str, ranges: list[str]
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text("Acme")
+    d.text(said)
+    assert [b.data for b in d.buttons] == ranges, d.said()
+    d.press(ranges[-1])
+    assert d.conv.company.headcount == int(ranges[-1].rsplit("|", 1)[1])
+    assert "Building the system" not in d.said()  # "a few" is no "a few docs drafted"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"), [("zh", "你问这个干嘛"), ("en", "why do you need that?")]
+)
+def test_why_the_headcount_is_asked_is_answered(kb: Knowledge, lang: str, said: str) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text("Acme")
+    d.text(said)
+    assert "audit days" in d.said() or "审核的人日" in d.said(), d.said()
+    assert d.conv.user.pending.field == "headcount"  # type: ignore[union-attr]
+
+
+def test_a_headcount_typed_at_the_industry_question_corrects_it(zh: Driver) -> None:
+    zh.cmd("start")
+    zh.text("云帆")
+    zh.text("上百人")
+    assert zh.conv.company.headcount == 100
+    zh.text("一百二左右")  # not the industry "一百二左右"
+    assert zh.conv.company.headcount == 120 and not zh.conv.company.industry, zh.said()
+    zh.text("五金")  # a trade, not five people
+    assert zh.conv.company.headcount == 120 and zh.conv.company.industry
+
+
+@pytest.mark.parametrize(("said", "n"), [("小公司，一百多人", 100), ("one hundred people", 100)])
+def test_a_count_in_words_beside_small_is_the_count(kb: Knowledge, said: str, n: int) -> None:
+    d = Driver(kb, "zh" if "公司" in said else "en")
+    d.cmd("start")
+    d.text("Acme")
+    d.text(said)
+    assert d.conv.company.headcount == n, d.said()
