@@ -409,6 +409,11 @@ def text(ctx: Ctx, raw: str) -> Out:
     if not about_reminders and not about_target and (later := steps_told.card_put_off(ctx, value)):
         ctx.clear_pending()  # "下周再弄吧" under a card: that item's date, not a "no"
         return later  # ("提醒改到下午3点", "明天再提醒我": the reminders', read below)
+    if detect_intent(value) is Intent.ABOUT and (p is None or p.flow == ONBOARDING_INPUT):
+        # "这是干嘛的" at the name question: who we are, not the company's name
+        if p is None and not ctx.company.onboarded:
+            return command(ctx, "start", "")  # its welcome says who we are
+        return [ctx.reply("about"), *([Prompt()] if p is not None else [])]
     if inp is not None and inp.take is not None and inp.before_intents:
         taken = inp.take(ctx, value)
         if taken is not None:
@@ -616,6 +621,8 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         return assessment.start(ctx)  # "ok let's do the assessment"
     if intent is Intent.HUMAN:
         return [ctx.reply("human_agent"), *([Prompt()] if ctx.pending else [])]
+    if intent is Intent.ABOUT:  # "你是谁" mid-journey
+        return [ctx.reply("about"), *([Prompt()] if ctx.pending else [ShowNext()])]
     if intent is Intent.LAUGH:  # "哈哈": a smile back, and the question again if one waits
         return [ctx.reply("laugh"), Prompt()] if ctx.pending else [ctx.reply("laugh")]
     if intent is Intent.THANKS:

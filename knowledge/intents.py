@@ -33,6 +33,7 @@ class Intent(StrEnum):
     OVERDUE = "overdue"  # "what's overdue?", "哪些逾期了": the overdue list
     REMINDERS = "reminders"  # "有哪些提醒", "my reminders": the coming dates and reminders
     CALENDAR = "calendar"  # "给我看一下日历", "add it to my calendar": the .ics file
+    ABOUT = "about"  # "你是谁", "这是干嘛的", "who are you", "what is this?": who we are
 
 
 MAX_LEN = 40  # normalised characters; anything longer is a real question
@@ -191,6 +192,12 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"(?:can|could) (?:you|we) (?:speak|use|talk in|reply in|write in) chinese"
         r"|(?:speak|reply|answer|write|talk) (?:in )?chinese|in chinese|chinese|chinese please"
         r"|switch to chinese|do you speak chinese",
+    ],
+    Intent.ABOUT: [
+        r"你是谁|你是(?:什么|啥|干嘛的|干什么的|做什么的|干啥的)|(?:这|这个)(?:是|是个)(?:干嘛|干什么|做什么|干啥)的"
+        r"|(?:这|这个)是(?:什么|啥)(?:东西|机器人|程序|软件)?|你们是(?:谁|干嘛的|什么公司)",
+        r"who are you|what are you|who is this|what(?: is|'s|s) this(?: bot| thing| app)?"
+        r"|who am i (?:talking|chatting) (?:to|with)|what is this about",
     ],
     Intent.HUMAN: [
         r"(?:找|转|要|联系)?(?:人工客服|人工服务|人工|真人|客服)(?:吗|呢)?"

@@ -949,3 +949,25 @@ def test_a_count_in_words_beside_small_is_the_count(kb: Knowledge, said: str, n:
     d.text("Acme")
     d.text(said)
     assert d.conv.company.headcount == n, d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "这是干嘛的"), ("zh", "你是谁"), ("en", "what is this?"), ("en", "who are you")],
+)
+def test_who_we_are_asked_at_the_name_question_is_answered_not_taken_as_the_name(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    assert not d.conv.company.name, d.conv.company.name
+    assert "program" in d.said() or "程序" in d.said(), d.said()
+    assert d.conv.user.pending.field == "name"  # type: ignore[union-attr]
+    d.text("Acme")
+    assert d.conv.company.name == "Acme"
+
+
+def test_who_we_are_as_the_first_words_starts_with_the_welcome(en: Driver) -> None:
+    en.text("who are you")
+    assert "IPMS certification assistant" in en.said() and "company's name" in en.said()

@@ -154,3 +154,15 @@ def test_language_and_human_requests(text: str, intent: Intent) -> None:
 )
 def test_questions_about_english_or_service_are_not_requests(text: str) -> None:
     assert detect_intent(text) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["你是谁", "这是干嘛的", "这个是干什么的", "who are you", "what is this?", "whats this"]
+)
+def test_who_we_are_is_its_own_intent(text: str) -> None:
+    assert detect_intent(text) is Intent.ABOUT
+
+
+@pytest.mark.parametrize("text", ["这是什么意思", "what is this question for", "谁负责内审"])
+def test_about_the_question_is_not_who_we_are(text: str) -> None:
+    assert detect_intent(text) is not Intent.ABOUT
