@@ -17,7 +17,7 @@ from flows.context import Ctx
 from flows.dates import add_months
 from flows.known import timeline_of
 from flows.state import Action, DatedEvent
-from flows.timeline import MILESTONES, RULE_PREFIX, Item, topological
+from flows.timeline import MILESTONES, RULE_PREFIX, Item, Timeline, topological
 from flows.workdays import next_working_day
 
 
@@ -74,7 +74,8 @@ def record(ctx: Ctx, key: str, on: date) -> list[Moved]:
         _sync_rule(ctx, key, on, happened)
         if happened:  # the item exists now even if this is its first date
             _step_done(ctx, timeline_of(ctx).get(key))
-        if (accepted := DATED_AFTER.get(key)) and accepted not in ctx.company.steps_done:
+        accepted = DATED_AFTER.get(key)
+        if accepted and accepted not in ctx.company.steps_done and (happened or _applied(tl)):
             position.mark_done_up_to(ctx, accepted)
         if key in APPLIED_AFTER and happened:
             _close_preparation(ctx)
@@ -85,6 +86,14 @@ def record(ctx: Ctx, key: str, on: date) -> list[Moved]:
         if happened and key in RECERT_HELD:  # applying for it means the year's audit is done
             _prepared_for_recert(ctx, on)
     return reschedule(ctx)
+
+
+def _applied(tl: Timeline) -> bool:
+    """The application is recorded (or the company is past it): a stage date told ahead is
+    the body's booking. Before that, "stage 2 in August" is the owner's aim, and the plan's
+    open actions, the internal audit, the review and the application still come first."""
+    apply = tl.get("apply")
+    return apply is None or apply.done
 
 
 # Applying (or being audited) means the system was built: the preparation plan is behind.

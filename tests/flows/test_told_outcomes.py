@@ -11,7 +11,7 @@ from flows.types import EventKind
 from flows.workdays import previous_working_day
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
-from tests.flows.timeline_walk import advance_to, timeline, today
+from tests.flows.timeline_walk import advance_to, assess_and_plan, timeline, today
 
 
 def _audited(d: Driver) -> None:
@@ -1283,3 +1283,25 @@ def test_a_month_without_its_day_is_not_late_while_the_month_runs(
     assert "overdue" not in d.said() and "逾期" not in d.said(), d.said()
     advance_to(d, date(2027, 3, 2))
     assert state(timeline(d).get(audit.key), today(d)) is State.MISSED
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes"), [("zh", "二阶段定在明年8月", "对"), ("en", "stage 2 in August", "yes")]
+)
+def test_a_stage_2_date_told_before_applying_keeps_the_plan_ahead_of_it(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    """Right after the plan, "stage 2 in August" is the owner's aim: the plan's open actions,
+    the internal audit, the review and the application still come first (it used to mark
+    everything before the audit done: 100 % implemented with the plan untouched)."""
+    d = Driver(kb, lang)
+    d.onboard("Acme")
+    assess_and_plan(d)
+    open_before = [a.id for a in d.conv.company.actions if a.done_on is None]
+    d.text(said)
+    d.text(yes)
+    stage2 = timeline(d).get("stage2")
+    assert stage2 is not None and stage2.on.month == 8 and not stage2.done, d.said()
+    assert [a.id for a in d.conv.company.actions if a.done_on is None] == open_before
+    assert d.conv.company.phase == "impl", d.conv.company.phase
+    assert not timeline(d).get("apply").done
