@@ -488,7 +488,8 @@ def _reminder_asked(ctx: Ctx, value: str) -> Out | None:
 
 
 def _later_said(ctx: Ctx, value: str) -> Out | None:
-    days = reminders.later_said(value, put_off=True) if ctx.company.onboarded else None
+    onboarded = ctx.company.onboarded
+    days = reminders.later_said(value, put_off=True, today=ctx.today) if onboarded else None
     return [SnoozeLast(days)] if days else None  # "明天再提醒我": the last reminder's ⏰
 
 

@@ -243,7 +243,9 @@ _PUT_OFF = re.compile(
     r"|\bdo\s+(?:it|that|this)\s+(?:tomorrow|next\s+week)\b",
     re.I,
 )
-_A_WEEK = re.compile(r"下周|下个?礼拜|下星期|一周后|过一周|\bnext\s+week\b|\bin\s+a\s+week\b", re.I)
+_NEXT_WEEK = re.compile(r"下周|下个?礼拜|下个?星期|\bnext\s+week\b", re.I)
+_IN_A_WEEK = re.compile(r"一周后|一个?星期后|过一周|\bin\s+a\s+week\b", re.I)
+_A_WEEK = re.compile(f"{_NEXT_WEEK.pattern}|{_IN_A_WEEK.pattern}", re.I)
 _A_DAY = re.compile(r"明天|明日|\btomorrow\b", re.I)
 MAX_LATER = 30
 
@@ -263,12 +265,16 @@ def _only_put_off(text: str) -> bool:
     return not _AROUND_PUT_OFF.sub("", rest)
 
 
-def later_said(text: str, put_off: bool = False) -> int | None:
-    """The days a short "remind me again" message asks for (1 or 7), or None. ``put_off``:
-    "下周再弄" counts too (said with no card on screen, it is about the last reminder)."""
+def later_said(text: str, put_off: bool = False, today: date | None = None) -> int | None:
+    """The days a short "remind me again" message asks for, or None: 1 for tomorrow, 7 for
+    "in a week", and for "next week" the days to its Monday when ``today`` is given (else 7).
+    ``put_off``: "下周再弄" counts too (said with no card on screen, it is about the last
+    reminder)."""
     asks = _REMIND_AGAIN.search(text) or (put_off and _PUT_OFF.search(text) and _only_put_off(text))
     if len(text) > MAX_LATER or not asks or "?" in text or "？" in text:
         return None
+    if _NEXT_WEEK.search(text) and not _IN_A_WEEK.search(text) and today is not None:
+        return 7 - today.weekday()  # Friday's "下周再提醒我" is Monday's, not next Friday's
     if _A_WEEK.search(text):
         return 7
     return 1 if _A_DAY.search(text) else None

@@ -226,6 +226,12 @@ async def test_put_off_in_words_after_a_reminder_snoozes_it(
     said = out.getvalue()
     assert "remind you again" in said, said
     assert "outside what I know" not in said
+    # next week starts on Monday: not the same weekday a week on
+    clock = assistant.clock
+    assert isinstance(clock, FakeClock)
+    today = clock.now().date()
+    monday = today + timedelta(days=7 - today.weekday())
+    assert monday.isoformat() in said, (today, said)
 
 
 async def test_remind_me_tomorrow_with_nothing_sent_says_so(
