@@ -118,8 +118,8 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
         return _view_keeping(ctx, event)  # the read-back still waits for its "yes"
     awaits = _awaited(ctx, event)  # read before the offer lapses
     _withdraw_lapsed(ctx, event)
-    if event.kind is EventKind.COMMAND and _views(event):
-        return _view_then_resume(ctx, event.value.lower())
+    if event.kind is EventKind.COMMAND and _views(event):  # "/plan all": with its argument
+        return _view_then_resume(ctx, event.value.lower(), event.args.strip())
     if event.kind is EventKind.COMMAND:
         return command(ctx, event.value.lower(), event.args.strip())
     if event.kind is EventKind.BUTTON:
@@ -148,9 +148,9 @@ def _view_keeping(ctx: Ctx, event: Event) -> Out:
 _VIEWS = frozenset({"plan", "status", "reminders"})  # commands that only show where things are
 
 
-def _view_then_resume(ctx: Ctx, name: str) -> Out:
+def _view_then_resume(ctx: Ctx, name: str, args: str = "") -> Out:
     """ "看看计划" mid-questionnaire: the view, then the question that was on screen."""
-    return _then_resume(ctx, lambda: command(ctx, name, ""))
+    return _then_resume(ctx, lambda: command(ctx, name, args))
 
 
 def _then_resume(ctx: Ctx, view: Callable[[], Out]) -> Out:
@@ -598,6 +598,8 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         if inp is not None and inp.resumable:  # "下一步呢" mid-questionnaire: this question
             return _lead_into(ctx.t("next_is_this_question"), inp.ask(ctx))
         return [*told, Prompt()]
+    if intent is Intent.PLAN_ALL:  # "显示全部计划", "what are the other 5"
+        return _view_then_resume(ctx, "plan", "all")
     names = {
         Intent.STATUS: "status",
         Intent.PLAN: "plan",

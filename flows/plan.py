@@ -467,15 +467,18 @@ def show(ctx: Ctx, show_all: bool = False, only: list[Item] | None = None) -> Re
         lines.append("\n" + ctx.t("plan_more", n=len(items) - len(listed)))
     if listed:
         lines.append("\n" + ctx.t("plan_tap_hint"))
-    return Reply("\n".join(lines), _buttons(ctx, listed))
+    return Reply("\n".join(lines), _buttons(ctx, listed, more=len(items) > len(listed)))
 
 
-def _buttons(ctx: Ctx, items: list[Item]) -> list[list[Button]]:
+def _buttons(ctx: Ctx, items: list[Item], more: bool = False) -> list[list[Button]]:
     """One button per listed item, labelled with its number in the list (a typed "3" in the
-    terminal is item 3): it opens the item's card with done / move / assign."""
+    terminal is item 3): it opens the item's card with done / move / assign; ``more``: the
+    rest of the plan, one tap away."""
     numbered = [Button(str(n), encode("pl.how", i.key)) for n, i in enumerate(items, 1)]
     rows = [numbered[i : i + NUMBERS_PER_ROW] for i in range(0, len(numbered), NUMBERS_PER_ROW)]
     rows.append([ctx.button("add_action", "pl.add")])
+    if more:
+        rows.append([ctx.button("plan_show_all", "pl.all")])
     return rows
 
 
@@ -636,6 +639,7 @@ FLOW = Flow(
     verbs=(
         Verb("pl.make", ask_target),
         Verb("pl.show", lambda ctx: [show(ctx)]),
+        Verb("pl.all", lambda ctx: [show(ctx, show_all=True)]),
         Verb("pl.add", ask_new_action),
         Verb("pl.target", target_pressed, arity=1),
         Verb("pl.use", use_as_target, arity=1),

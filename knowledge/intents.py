@@ -33,6 +33,7 @@ class Intent(StrEnum):
     OVERDUE = "overdue"  # "what's overdue?", "哪些逾期了": the overdue list
     REMINDERS = "reminders"  # "有哪些提醒", "my reminders": the coming dates and reminders
     CALENDAR = "calendar"  # "给我看一下日历", "add it to my calendar": the .ics file
+    PLAN_ALL = "plan_all"  # "显示全部计划", "what are the other 5": the whole plan
     ABOUT = "about"  # "你是谁", "这是干嘛的", "who are you", "what is this?": who we are
 
 
@@ -192,6 +193,15 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"(?:can|could) (?:you|we) (?:speak|use|talk in|reply in|write in) chinese"
         r"|(?:speak|reply|answer|write|talk) (?:in )?chinese|in chinese|chinese|chinese please"
         r"|switch to chinese|do you speak chinese",
+    ],
+    Intent.PLAN_ALL: [
+        r"(?:显示|看看?|查看|列出|给我看)(?:一下)?(?:全部|所有|完整|整个)的?(?:计划|行动|事项|项目)?"
+        r"|(?:全部|所有|完整|整个)的?计划"
+        r"|(?:剩下|其余|其他|另外)的?(?:那)?(?:[0-9一二两三四五六七八九十几]+)?项(?:是什么|是啥|呢)?",
+        r"(?:show|list|see|give)(?: me)? (?:the )?(?:whole|full|entire|complete|all of the) plan"
+        r"|(?:show|list)(?: me)? (?:them |it )?all|the whole plan|the full plan"
+        r"|(?:what are |show me |and )?the (?:other|remaining) (?:\d+|ones|items)"
+        r"|(?:what about |show me )the rest(?: of the plan)?",
     ],
     Intent.ABOUT: [
         r"你是谁|你是(?:什么|啥|干嘛的|干什么的|做什么的|干啥的)|(?:这|这个)(?:是|是个)(?:干嘛|干什么|做什么|干啥)的"

@@ -48,3 +48,30 @@ def test_a_company_too_small_for_departments_gets_no_hr_or_sales_owners(
     assert owners["E06"] == ("Sales" if departments else "IP manager"), owners
     d.cmd("plan", "all")
     assert ("· HR" in d.said()) is departments, d.said()
+
+
+_MANY_GAPS = {q: "n" for q in ("A01", "A02", "A03", "B01", "B02", "C01", "C02", "D01", "D02",
+                               "D03", "E01", "E02")}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("lang", "asked"),
+    [("zh", "/plan all"), ("en", "/plan all"), ("zh", "显示全部计划"),
+     ("en", "what are the other 6"), ("zh", "!2|pl.all"), ("en", "!2|pl.all")],
+)  # fmt: skip
+def test_the_whole_plan_is_shown_when_asked(kb: Knowledge, lang: str, asked: str) -> None:
+    """ "/plan all" listed ten items and said "send /plan all to see them all", round and round
+    (the view dropped its argument)."""
+    d = Driver(kb, lang)
+    d.onboard("Acme")
+    assess_and_plan(d, _MANY_GAPS)
+    [first] = d.cmd("plan")
+    assert "/plan all" in first.text and "11." not in first.text
+    if asked.startswith("!"):
+        d.press(asked[1:])
+    elif asked.startswith("/"):
+        d.cmd("plan", "all")
+    else:
+        d.text(asked)
+    shown = d.said()
+    assert "11." in shown and "/plan all" not in shown, shown
