@@ -84,7 +84,7 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     done = said in _offer_words("done")
     go = says_go(text) or (agrees(text) and not names_event(text))  # "we have applied": a fact
     named = None if go or done else _named_button(text, p.data.get("buttons", ""))
-    every = _ALL_DONE.search(text) and not exception_in(text) and not re.search(r"\d", text)
+    every = _ALL_DONE.search(text) and not left_out_of_all(text) and not re.search(r"\d", text)
     if named is None and every:  # "都做完了", "both are done": the one-tap button
         named = _button_of(p.data.get("buttons", ""), "tl.alldone")
     chosen = named or p.data.get("done" if done and "done" in p.data else "data", "")
@@ -159,10 +159,29 @@ _EXCEPT = re.compile(
 )
 
 
+# A clause after the first that says something is not done yet: "…，体系文件还没写",
+# "…, but the manual isn't written yet"
+_NOT_YET = re.compile(
+    r"还没|还未|没(?:写|做|弄|搞|完|签|发|好)|未完成|还差|还在(?:写|做|弄|搞)"
+    r"|\b(?:not\s+(?:yet|done|finished|written|ready)|isn'?t|aren'?t|hasn'?t|haven'?t|still\s+(?:working|open|missing))\b",
+    re.I,
+)
+_CLAUSES = re.compile(r"[，,；;。.]\s*|\s+but\s+|但是?|不过|只是", re.I)
+
+
 def exception_in(text: str) -> str:
     """What "all done except …" leaves out ("" when nothing is)."""
     m = _EXCEPT.search(text)
     return (m.group("en") or m.group("zh") or "").strip() if m else ""
+
+
+def left_out_of_all(text: str) -> str:
+    """What "all / 1 to 5 done" leaves out: "除了…", "except …", or a later clause saying
+    one thing is not done yet ("前面5项都做完了，体系文件还没写"); "" when nothing is."""
+    if said := exception_in(text):
+        return said
+    later = [c for c in _CLAUSES.split(text)[1:] if c.strip()]
+    return next((c.strip() for c in later if _NOT_YET.search(c)), "")
 
 
 def stored_buttons(stored: str) -> list[tuple[str, str]]:

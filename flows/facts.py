@@ -506,7 +506,7 @@ def _confirm(ctx: Ctx, key: str, when: date, assumed: bool = False, no_day: bool
         date=format_date(when, ctx.lang),
     )
     if no_day:  # no day said: the one read back is ours, and said to be
-        reply.text += "\n" + ctx.t("fact_no_day")
+        reply.text += "\n" + ctx.t("fact_no_day" if when > ctx.today else "fact_no_day_past")
     elif note := dated.day_off(ctx, when):  # "7月15号" is a Saturday: said before it is recorded
         reply.text += "\n" + note
     item = timeline_of(ctx).get(key)

@@ -65,7 +65,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     k1, k2 = dated.resolve_key(ctx, k1), dated.resolve_key(ctx, k2)  # "yearly_…:s1"
     out = _read_back(ctx, k1, d1, k2, d2)
     if out and no_day and isinstance(out[0], Reply):
-        out[0].text += "\n" + ctx.t("fact_no_day")
+        ahead = d1 > ctx.today or d2 > ctx.today
+        out[0].text += "\n" + ctx.t("fact_no_day" if ahead else "fact_no_day_past")
     return out
 
 

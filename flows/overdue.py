@@ -12,7 +12,7 @@ import re
 from datetime import datetime
 
 from flows import dated, nextstep, risks, steps_told, timeline_edit
-from flows.basics import exception_in
+from flows.basics import left_out_of_all
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.known import timeline_of
@@ -82,7 +82,7 @@ def told_all_done(ctx: Ctx, text: str = "") -> Out | None:
     (milestones keep their own dates), or None when there is nothing to tick at once."""
     missed = all_missed(ctx)
     items, scope = nextstep.bulk_done(missed), "all"
-    if (left := exception_in(text)) and items:  # "all done except the IP search": not that one
+    if (left := left_out_of_all(text)) and items:  # "all done except the IP search": not that one
         kept = steps_told.fitting(left, steps_told.plan_actions(ctx), ctx.kb)
         if kept is None:  # what is left out is not named clearly: not guessed
             return [ctx.reply("overdue_except_unclear", left=left[:60])]

@@ -15,7 +15,7 @@ from flows import dated, digest, facts, owner_told, planning, steps_told, timeli
 from flows.assessment import INPUT as ASSESS_INPUT
 from flows.assessment import quick_done
 from flows.assignee_view import assign_button, item_owner
-from flows.basics import OFFER
+from flows.basics import OFFER, left_out_of_all
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
@@ -374,16 +374,35 @@ def _line(ctx: Ctx, n: int, item: Item) -> str:
 # Plan items told done by their numbers in /plan ("2 3 4都整改完了", "items 2 and 5 are done")
 _NUMBERS_DONE = re.compile(
     r"^\s*(?:第\s*)?(?P<nums>\d{1,2}(?:\s*(?:[、,，和及与跟]|\s)\s*(?:第\s*)?\d{1,2})*)\s*"
-    r"(?:项|个|条|号)?\s*(?:都|也|全)?\s*(?:已经?)?(?:做完|完成|整改完|搞定|弄好|做好|好)了?"
-    r"|^\s*(?:items?|#|no\.?|numbers?)\s*(?P<nums_en>\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*)"
-    r"\s+(?:are|is)\s+(?:done|finished|completed|closed)",
+    r"(?:项|个|条|号)?\s*(?P<when>[^\d，,。；;]{0,6}?)\s*(?:都|也|全)?\s*(?:已经?)?"
+    r"(?:做完|完成|整改完|搞定|弄好|做好|好)了?"
+    r"|^\s*(?:(?:items?|#|no\.?|numbers?)\s*)?"
+    r"(?P<nums_en>\d{1,2}(?:\s*(?:,|and|&|\s)\s*\d{1,2})*)"
+    r"\s+(?:are|is|were|was)\s+(?:all\s+)?(?:done|finished|completed|closed)",
     re.I,
 )
 
 
+# Numbers said as a range: "1到5项", "1-5", "前面5项", "the first 5", "items 1 to 5"
+_RANGE = re.compile(r"(?<!\d)(\d{1,2})\s*(?:到|至|-|–|~|～|\bto\b)\s*(\d{1,2})(?!\d)", re.I)
+_FIRST_N = re.compile(r"(?:前面?|头)\s*(\d{1,2})\s*(?=项|个|条)|\bthe\s+first\s+(\d{1,2})\b", re.I)
+
+
+def _ranges_spelt(text: str) -> str:
+    """The text with its ranges written out ("1到5项" -> "1 2 3 4 5项"), at most 20 items."""
+
+    def spelt(first: int, last: int) -> str:
+        return " ".join(map(str, range(first, min(last, first + 19) + 1))) if first <= last else ""
+
+    text = _FIRST_N.sub(lambda m: spelt(1, int(m.group(1) or m.group(2))), text)
+    return _RANGE.sub(lambda m: spelt(int(m.group(1)), int(m.group(2))) or m.group(0), text)
+
+
 def numbers_done(ctx: Ctx, text: str) -> Out | None:
-    """ "2 3 4都整改完了" after /plan: those numbered actions read back to be ticked together;
-    a milestone among them keeps its own date (asked for instead)."""
+    """ "2 3 4都整改完了", "1到5项做完了" after /plan: those numbered actions read back to be
+    ticked together, but one said not done yet ("…，体系文件还没写"); a milestone among them
+    keeps its own date (asked for instead)."""
+    text = _ranges_spelt(text)
     m = _NUMBERS_DONE.search(text)
     if m is None or not ctx.company.actions:
         return None
@@ -398,16 +417,25 @@ def numbers_done(ctx: Ctx, text: str) -> Out | None:
     if not picked or any(not 1 <= n <= len(listed) for n in picked):
         return [ctx.reply("plan_number_unknown", n=len(listed)), show(ctx)]
     items = [listed[n - 1] for n in dict.fromkeys(picked)]
-    actions = [i for i in items if i.key.startswith("action:")][:MAX_TOLD_TOGETHER]
+    kept: list[Out] = []
+    if left := left_out_of_all(text):  # "…，体系文件还没写": that one stays open
+        open_one = steps_told.fitting(left, items, ctx.kb)
+        items = [i for i in items if i != open_one]
+        if open_one is not None:
+            kept.append([ctx.reply("numbers_one_kept_open", title=open_one.title(ctx.lang))])
+    actions = [i for i in items if i.key.startswith("action:")]
     milestones = [i for i in items if not i.key.startswith("action:")]
-    out: Out = steps_told.several_done(ctx, actions, text) if actions else []
+    group = "nums" if m.group("nums") else "nums_en"
+    said = m.group(0).replace(m.group(group), " ", 1)  # "1, 2 and 3" is no 2 January
+    out: Out = steps_told.several_done(ctx, actions, said) if actions else []
+    for note in kept:
+        out = [*out, *note]
     if milestones:
         titles = "、".join(i.title(ctx.lang) for i in milestones)
         out.append(ctx.reply("plan_number_milestone", titles=titles))
     return out
 
 
-MAX_TOLD_TOGETHER = 3  # what one button's data carries
 DIGEST_NUMBERS_FOR = timedelta(hours=12)  # numbers typed after a digest are its own, that day
 
 

@@ -417,11 +417,27 @@ def _parts_named(ctx: Ctx, text: str) -> tuple[list[Item], list[str]]:
 _DONE_TAIL = re.compile(r"[都也]?(?:已经)?(?:弄|做|搞|写|建|签|发)?(?:好|完|了)+$")
 
 
-def _left_over(ctx: Ctx, text: str, shown: list[Item]) -> str:
+def _fitting_button(ctx: Ctx, actions: list[Item], day: date) -> tuple[Button, list[Item]] | None:
+    """The "yes" button for as many of ``actions`` (in order) as its data can carry, at
+    least two; None when not even two fit."""
+    for n in range(len(actions), 1, -1):
+        ids = "+".join(a.key.removeprefix("action:") for a in actions[:n])
+        try:
+            return ctx.button("step_told_yes", "evt.told", ids, day.isoformat()), actions[:n]
+        except ValueError:
+            continue
+    return None
+
+
+def _left_over(ctx: Ctx, text: str, shown: list[Item], beyond: list[str] | None = None) -> str:
     """What a list named beyond the read-back: parts fitting no one action, and actions over
     what one button holds ("目标, 台账": told again one at a time, or ticked in /plan)."""
     found, unplaced = _parts_named(ctx, text)
-    names = [a.title(ctx.lang) for a in found if a not in shown] + unplaced
+    names = list(
+        dict.fromkeys(
+            [*(beyond or []), *(a.title(ctx.lang) for a in found if a not in shown), *unplaced]
+        )
+    )
     if not names:
         return ""
     return ctx.t("actions_told_left", names=("、" if ctx.lang == "zh" else ", ").join(names[:6]))
@@ -432,17 +448,17 @@ def several_done(ctx: Ctx, actions: list[Item], text: str) -> Out:
         return _done(ctx, actions[0], text)
     told_on = find_date(text, ctx.today, "past", "start")
     day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
-    ids = "+".join(a.key.removeprefix("action:") for a in actions)
-    try:
-        button = ctx.button("step_told_yes", "evt.told", ids, day.isoformat())
-    except ValueError:  # more than one button's data can carry: one at a time instead
+    fitted = _fitting_button(ctx, actions, day)
+    if fitted is None:
         return _done(ctx, actions[0], text)
-    titles = "\n".join(f"• {a.title(ctx.lang)}" for a in actions)
+    button, shown = fitted
+    titles = "\n".join(f"• {a.title(ctx.lang)}" for a in shown)
     reply = ctx.reply("actions_told_confirm", [[button]], titles=titles, date=fmt_date(day))
-    if left := _left_over(ctx, text, actions):
+    beyond = [a.title(ctx.lang) for a in actions[len(shown) :]]  # "1到5项": over one button
+    if left := _left_over(ctx, text, shown, beyond):
         reply.text += "\n" + left
     if told_on is not None and facts.no_day_said(text, told_on):  # "in december": the 1st
-        reply.text += "\n" + ctx.t("fact_no_day")
+        reply.text += "\n" + ctx.t("fact_no_day_past")
     reply.offer = button.data
     return [reply]
 
@@ -462,7 +478,7 @@ def _done(ctx: Ctx, action: Item, text: str) -> Out:
     if left := _left_over(ctx, text, [action]):  # "范围说明、目标、台账都弄好了": not dropped
         reply.text += "\n" + left
     if told_on is not None and facts.no_day_said(own, told_on):  # "in december": the 1st
-        reply.text += "\n" + ctx.t("fact_no_day")
+        reply.text += "\n" + ctx.t("fact_no_day_past")
     reply.offer = button.data  # "对" / "yes" completes it
     other = subject_action(ctx, later) if later is not None else None
     if later is not None and other is not None and other.key != action.key:

@@ -75,3 +75,65 @@ def test_the_whole_plan_is_shown_when_asked(kb: Knowledge, lang: str, asked: str
         d.text(asked)
     shown = d.said()
     assert "11." in shown and "/plan all" not in shown, shown
+
+
+def _plan_numbers(d: Driver) -> list[str]:
+    """The plan's items in the order /plan numbers them (its buttons carry their keys)."""
+    [shown] = d.cmd("plan")
+    return [b.data.rsplit("|", 1)[1] for row in shown.buttons for b in row if "pl.how" in b.data]
+
+
+def _read_back(d: Driver) -> list[str]:
+    told = [b.data for b in d.buttons if "|evt.told|" in b.data]
+    assert told, d.said()
+    return ["action:" + i for i in told[0].split("|")[-2].split("+")]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "picked"),
+    [("zh", "1到5项做完了", [1, 2, 3, 4, 5]), ("zh", "前面3项都弄好了", [1, 2, 3]),
+     ("en", "items 1 to 4 are done", [1, 2, 3, 4]), ("en", "the first 3 are done", [1, 2, 3]),
+     ("en", "1, 2 and 3 are done", [1, 2, 3]), ("zh", "1和2上周都做完了", [1, 2])],
+)  # fmt: skip
+def test_plan_numbers_told_done_as_a_range(
+    kb: Knowledge, lang: str, said: str, picked: list[int]
+) -> None:
+    """ "1和2上周都做完了" read back all six overdue actions; "1到5项", "the first 3" were not
+    understood; "1, 2 and 3" was dated 2 January."""
+    d = Driver(kb, lang)
+    d.onboard("Acme")
+    assess_and_plan(d, _MANY_GAPS)
+    d.advance(75)
+    numbered = _plan_numbers(d)
+    d.text(said)
+    assert _read_back(d) == [numbered[n - 1] for n in picked], d.said()
+    assert "01-02" not in d.said() and "2 Jan" not in d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "前面5项都做完了，体系文件还没写"),
+     ("en", "items 1 to 5 are done, the documents aren't written yet")],
+)  # fmt: skip
+def test_a_numbered_item_said_not_done_stays_open(kb: Knowledge, lang: str, said: str) -> None:
+    """It used to read back every overdue action, the one said not written among them."""
+    d = Driver(kb, lang)
+    d.onboard("Acme")
+    assess_and_plan(d, _MANY_GAPS)
+    d.advance(75)
+    numbered = _plan_numbers(d)
+    assert "action:gap:A03" in numbered[:5]  # the system documents
+    d.text(said)
+    told = _read_back(d)
+    assert "action:gap:A03" not in told and len(told) == 4, d.said()
+    assert "stays open" in d.said() or "先不算完成" in d.said()
+
+
+def test_all_done_but_one_said_not_written_leaves_that_one(zh: Driver) -> None:
+    zh.onboard("Acme")
+    assess_and_plan(zh, _MANY_GAPS)
+    zh.advance(75)
+    zh.cmd("next")
+    zh.text("都做完了，体系文件还没写")
+    scoped = [b.data for b in zh.buttons if "tl.alltold" in b.data]
+    assert scoped and "x:action:gap:A03" in scoped[0], zh.said()
