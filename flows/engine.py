@@ -41,6 +41,7 @@ from flows.basics import (
     OFFER,
     accept_read_back,
     awaited_after,
+    cancel,
     says_all_done,
     says_done,
     stored_buttons,
@@ -52,6 +53,7 @@ from flows.context import MAX_TEXT, Ctx, FlowOptions
 from flows.known import timeline_of
 from flows.natural import AnswerKind, parse_answer
 from flows.onboarding import INPUT as ONBOARDING_INPUT
+from flows.onboarding import ask as ask_profile
 from flows.onboarding import follow_language
 from flows.phrasing import asks_meaning, looks_like_question, move_asked, says_go
 from flows.reading import find_date
@@ -409,7 +411,10 @@ def text(ctx: Ctx, raw: str) -> Out:
     if not about_reminders and not about_target and (later := steps_told.card_put_off(ctx, value)):
         ctx.clear_pending()  # "下周再弄吧" under a card: that item's date, not a "no"
         return later  # ("提醒改到下午3点", "明天再提醒我": the reminders', read below)
-    if detect_intent(value) is Intent.ABOUT and (p is None or p.flow == ONBOARDING_INPUT):
+    early = detect_intent(value)
+    if early in (Intent.STOP, Intent.RESTART):  # "算了" at the name question is no name
+        return _intent(ctx, early)
+    if early is Intent.ABOUT and (p is None or p.flow == ONBOARDING_INPUT):
         # "这是干嘛的" at the name question: who we are, not the company's name
         if p is None and not ctx.company.onboarded:
             return command(ctx, "start", "")  # its welcome says who we are
@@ -624,6 +629,10 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         return assessment.start(ctx)  # "ok let's do the assessment"
     if intent is Intent.HUMAN:
         return [ctx.reply("human_agent"), *([Prompt()] if ctx.pending else [])]
+    if intent is Intent.STOP:  # "算了", "forget it": what is asked set aside, nothing recorded
+        return cancel(ctx, "") if ctx.pending else [ctx.reply("stop_nothing_asked")]
+    if intent is Intent.RESTART:
+        return _restart(ctx)
     if intent is Intent.ABOUT:  # "你是谁" mid-journey
         return [ctx.reply("about"), *([Prompt()] if ctx.pending else [ShowNext()])]
     if intent is Intent.LAUGH:  # "哈哈": a smile back, and the question again if one waits
@@ -637,6 +646,18 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
     name = ctx.company.name.strip()  # "你好，好久没来了": where they are, not a menu of commands
     said = (f"，{name}" if ctx.lang == "zh" else f", {name}") if name else ""
     return [ctx.reply("greeting_back", name=said), ShowNext()]
+
+
+def _restart(ctx: Ctx) -> Out:
+    """ "重新开始", "start over": before onboarding ends, the profile from its first question;
+    after it, what can be started again (the assessment, a profile fact, everything)."""
+    ctx.clear_pending()
+    if not ctx.company.onboarded:
+        c = ctx.company
+        c.name, c.headcount, c.industry, c.sites, c.stage = "", None, "", None, None
+        return [ctx.reply("restart_profile"), *ask_profile(ctx)]
+    buttons = [[ctx.button("restart_assessment", "as.retake")]] if ctx.company.answers else []
+    return [ctx.reply("restart_what", buttons)]
 
 
 def unsupported(ctx: Ctx, what: str) -> Out:

@@ -34,6 +34,8 @@ class Intent(StrEnum):
     REMINDERS = "reminders"  # "有哪些提醒", "my reminders": the coming dates and reminders
     CALENDAR = "calendar"  # "给我看一下日历", "add it to my calendar": the .ics file
     PLAN_ALL = "plan_all"  # "显示全部计划", "what are the other 5": the whole plan
+    STOP = "stop"  # "算了", "先不做了", "forget it": the question on screen set aside
+    RESTART = "restart"  # "重新开始", "start over": what can be started again, asked
     ABOUT = "about"  # "你是谁", "这是干嘛的", "who are you", "what is this?": who we are
 
 
@@ -202,6 +204,17 @@ _PATTERNS: dict[Intent, list[str]] = {
         r"|(?:show|list)(?: me)? (?:them |it )?all|the whole plan|the full plan"
         r"|(?:what are |show me |and )?the (?:other|remaining) (?:\d+|ones|items)"
         r"|(?:what about |show me )the rest(?: of the plan)?",
+    ],
+    Intent.STOP: [
+        r"算了|(?:今天|先|那就|那)?(?:不做了|不弄了|不搞了|不答了|不想做了|不想答了)|先到这(?:里|儿)?(?:吧)?"
+        r"|先这样|不玩了|停一下|暂停",
+        r"forget it|never ?mind|nvm|stop|let'?s stop|stop (?:it|this|here|for now)"
+        r"|enough for (?:now|today)|i'?m done for (?:now|today)|pause|let'?s pause|not now",
+    ],
+    Intent.RESTART: [
+        r"(?:我想|我要|能不能|可以)?(?:重新开始|从头开始|从头再来|重来|重新来|重新来过)(?:一遍|一次)?",
+        r"(?:i want to |can we |let'?s |can i )?(?:start (?:over|again|from scratch|afresh)|restart"
+        r"|begin again|reset)(?: from scratch| everything| it all)?",
     ],
     Intent.ABOUT: [
         r"你是谁|你是(?:什么|啥|干嘛的|干什么的|做什么的|干啥的)|(?:这|这个)(?:是|是个)(?:干嘛|干什么|做什么|干啥)的"

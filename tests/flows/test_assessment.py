@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from flows.scoring import gaps, readiness
 from flows.types import EventKind
+from knowledge.loader import Knowledge
 from knowledge.schema import Question
 from tests.flows.conftest import Driver
 
@@ -101,3 +104,32 @@ def test_weak_chapter_gaps_come_before_the_rest(kb) -> None:  # type: ignore[no-
     order = [(q.id, p) for q, p in gaps(answers, kb.questions, kb.rules)]
     assert order[-1] == (ch4[0].id, 3)
     assert all(p == 2 for _, p in order[:-1])
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "算了"), ("zh", "不做了"), ("en", "forget it")])
+def test_giving_up_mid_assessment_pauses_it_and_records_nothing(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    """ "不做了" was recorded as the answer "no"; "算了" was "not understood", round and round."""
+    d = Driver(kb, lang)
+    d.onboard("Acme")
+    d.press("2|as.start")
+    asked = d.conv.user.pending.field  # type: ignore[union-attr]
+    d.text(said)
+    assert asked not in d.conv.company.answers, d.said()
+    assert d.conv.user.pending is None
+    assert "Paused" in d.said() or "已暂停" in d.said(), d.said()
+
+
+@pytest.mark.parametrize(("lang", "said"), [("zh", "我想从头再来一遍"), ("en", "start over")])
+def test_starting_over_mid_journey_says_what_can_start_again(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard("Acme")
+    d.press("2|as.start")
+    d.press(f"2|as.answer|{d.conv.user.pending.field}|y")  # type: ignore[union-attr]
+    d.text(said)
+    assert "/deletedata" in d.said() and d.conv.company.answers, d.said()
+    d.press("2|as.retake")
+    assert d.conv.user.pending is not None and d.conv.user.pending.flow == "assess"

@@ -971,3 +971,21 @@ def test_who_we_are_asked_at_the_name_question_is_answered_not_taken_as_the_name
 def test_who_we_are_as_the_first_words_starts_with_the_welcome(en: Driver) -> None:
     en.text("who are you")
     assert "IPMS certification assistant" in en.said() and "company's name" in en.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "again"), [("zh", "算了", "重新开始"), ("en", "never mind", "start over")]
+)
+def test_giving_up_or_starting_over_at_the_profile_is_no_answer(
+    kb: Knowledge, lang: str, first: str, again: str
+) -> None:
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(first)  # at the name question: not the company's name
+    assert not d.conv.company.name and d.conv.user.pending is None, d.said()
+    d.cmd("start")
+    d.text("Acme")
+    d.text("45")
+    d.text(again)
+    assert not d.conv.company.name and d.conv.company.headcount is None
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "name", d.said()

@@ -166,3 +166,21 @@ def test_who_we_are_is_its_own_intent(text: str) -> None:
 @pytest.mark.parametrize("text", ["这是什么意思", "what is this question for", "谁负责内审"])
 def test_about_the_question_is_not_who_we_are(text: str) -> None:
     assert detect_intent(text) is not Intent.ABOUT
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [("算了", Intent.STOP), ("先不做了", Intent.STOP), ("forget it", Intent.STOP),
+     ("never mind", Intent.STOP), ("重新开始", Intent.RESTART),
+     ("我想从头再来一遍", Intent.RESTART),
+     ("start over", Intent.RESTART), ("I want to start over from scratch", Intent.RESTART)],
+)  # fmt: skip
+def test_giving_up_and_starting_over(text: str, intent: Intent) -> None:
+    assert detect_intent(text) is intent
+
+
+@pytest.mark.parametrize(
+    "text", ["没做", "不做这个", "我们不做研发", "stop sign", "restart the audit?"]
+)
+def test_answers_are_not_giving_up(text: str) -> None:
+    assert detect_intent(text) not in (Intent.STOP, Intent.RESTART)
