@@ -131,6 +131,8 @@ def set_event_date(ctx: Ctx, key: str, d: date) -> Out:
         lines.append(ctx.t(saved, title=title, date=format_date(d, ctx.lang, ctx.texts)))
         if note := day_off(ctx, d):
             lines.append(note)
+    if key == "stage2":  # booked: the stage 1 findings are due before it
+        lines += nonconformity.before_stage2(ctx)
     if closed > 0 and key in timeline_edit.APPLIED_AFTER:
         lines.append(ctx.t("applied_closes_actions", n=closed))
     lines += moved_lines(ctx, moved)
@@ -261,6 +263,23 @@ def findings(
     return nonconformity.ask_text(ctx, count, days, grade)
 
 
+def findings_told(ctx: Ctx, key: str, day: str, grade: str, due: str, text: str) -> Out | None:
+    """The audit, its one finding and the body's deadline told together, confirmed: the audit
+    held on its day, the finding recorded under it, due when the body said."""
+    try:
+        held, until = date.fromisoformat(day), date.fromisoformat(due)
+    except ValueError:
+        return None
+    if timeline_of(ctx).get(key) is None and key.split(":")[0] not in MILESTONES:
+        return [ctx.reply("event_unknown")]
+    timeline_edit.record(ctx, key, held)  # held that day ("yesterday", or its booked day)
+    item = timeline_of(ctx).get(key)
+    if item is not None and not item.done:
+        timeline_edit.complete(ctx, key)
+    ctx.wait_for(nonconformity.GRADE_INPUT, "", text=text, days=str((until - held).days))
+    return nonconformity.add(ctx, grade)
+
+
 FLOW = Flow(
     "dates",
     verbs=(
@@ -271,7 +290,11 @@ FLOW = Flow(
         Verb("tl.passed", passed, arity=1),
         Verb("tl.findings", findings, arity=1),
     ),
-    actions=(Verb("evt.date.do", ask_for, arity=1), Verb("evt.done.do", _complete, arity=1)),
+    actions=(
+        Verb("evt.date.do", ask_for, arity=1),
+        Verb("evt.done.do", _complete, arity=1),
+        Verb("nc.told.do", findings_told, arity=5),  # an audit's one finding told whole
+    ),
     # "证书编号是 …" or "stage 2 is on June 8" while a date is asked: news, read as such
     inputs=(Input(INPUT, ask, take=take, gives_way_to_news=True, set_aside="date_set_aside"),),
 )

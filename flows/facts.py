@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flows import dated, findings_text
+from flows import dated, deadlines_said, findings_text
 from flows.assessment import quick_done
 from flows.callbacks import decode, encode
 from flows.context import Ctx
@@ -66,7 +66,7 @@ EVENTS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 # Findings told with an internal audit: the company's own to close, not the certification body's.
 _FINDINGS = re.compile(
-    r"不符合|(?:\d+|[一二两三四五六七八九十几]+)\s*[个项条点]\s*问题|nonconformit|findings?\b|\bncs?\b"
+    r"不符合|(?:\d+|[一二两三四五六七八九十几]+)\s*[个项条点]\s*(?:小|大|一般|轻微|严重)?的?问题|nonconformit|findings?\b|\bncs?\b"
     r"|\b(?:issues|problems)\b",
     re.I,
 )
@@ -266,10 +266,12 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     named = named_event(text) or _visited(ctx, text)
     if named is None:
         return None
+    # "…, close it by August 20", "要求9月8号前交整改": the findings' deadline, not the day held
+    plain = deadlines_said.blanked(text, ctx.today)
     # The event's own words hold numbers that are no date: "stage 2 on 15 June", "第2次监督审核".
-    start, end = (0, len(text)) if _AFTER.search(text) else _own_span(text, named, ctx.today)
+    start, end = (0, len(text)) if _AFTER.search(plain) else _own_span(plain, named, ctx.today)
     own = text[start:end]  # "管评就内审后一周吧": all of it
-    dated_text = without_names(own, ctx.today)
+    dated_text = without_names(plain[start:end], ctx.today)
     if own != text and find_date(dated_text, ctx.today, "any") is None and not says_passed(text):
         # "一阶段过了，有几个问题要改，二阶段定在8月16号": the date told is the later event's
         rest = text[end:].lstrip("，,；;。 ")
@@ -284,7 +286,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
     if direction == "any" and named in SCHEDULED and upcoming:
         direction = "future"
     # "我们下周提交申请": a period names when it starts (a deadline would take its end).
-    after = _after_another(ctx, text, named)  # "管评就内审后一周吧": a week after the audit
+    after = _after_another(ctx, plain, named)  # "管评就内审后一周吧": a week after the audit
     when = after or find_date(dated_text, ctx.today, direction, "start")
     if when is None and direction == "future":  # "内审定在上个月15号做的": said past, so past
         when = find_date(dated_text, ctx.today, "any", "start")
@@ -324,6 +326,12 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return _with_the_rest(ctx, out, text, (start, end), named)
     reply = _confirm(ctx, key, when, assumed, no_day and not assumed)
     findings = _FINDINGS.search(text) and not _NO_FINDINGS.search(text)
+    if named in ("internal_audit", "yearly_internal_audit") and findings and _FIXED.search(text):
+        # "found 2 minor issues which we fixed": corrected already, nothing to track or ask
+        counted = _COUNTED.search(text)
+        said = parse_count(counted.group(1).replace("两", "二")) if counted else None
+        n = said.value if said is not None else 0
+        return [reply, ctx.reply("internal_findings_fixed_note", n=n)]
     if named in ("internal_audit", "yearly_internal_audit") and findings:
         reply.offer_awaits = FINDINGS_LIST  # the list asked for may come before the "yes"
         if listed := findings_text.findings_in(text):  # "…开了3个不符合：1.… 2.… 3.…"
@@ -334,6 +342,18 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         return [reply]
     # "监督审核4月22号做完了，内审3月10号，管评3月25号": one read-back at a time
     return _with_the_rest(ctx, [reply], text, (start, end), named)
+
+
+# Findings said corrected already ("which we fixed", "已经改好了").
+_FIXED = re.compile(
+    r"\b(?:which|that)\s+(?:we(?:'ve|\s+have)?\s+)?(?:already\s+|all\s+)?"
+    r"(?:fixed|corrected|closed|resolved)|\balready\s+(?:been\s+)?(?:fixed|corrected|closed|resolved)"
+    r"|\b(?:all|both)\s+(?:fixed|corrected|closed|resolved)|(?:都|已经|已)\s*(?:整改完|改完|改好|整改好|关闭|解决)",
+    re.I,
+)
+_COUNTED = re.compile(
+    r"(\d+|[一二两三四五六七八九十]+|two|three|four|five)\s*(?:个|项|条|minor|major|\s)", re.I
+)
 
 
 def _with_the_rest(ctx: Ctx, out: Out, text: str, span: tuple[int, int], named: str) -> Out:
@@ -474,8 +494,8 @@ def told_day(ctx: Ctx, text: str) -> tuple[str, date] | None:
     """The event and the past day a sentence tells ("stage 2 was July 6-7, …"): what
     ``recognise`` would read back for one "yes", or None. No day said ("二阶段审核结束了"): None,
     the day planned stands rather than today."""
-    if find_date(text, ctx.today, "past") is None:
-        return None
+    if find_date(deadlines_said.blanked(text, ctx.today), ctx.today, "past") is None:
+        return None  # "…, close it by August 20": a deadline, no day held
     for reply in recognise(ctx, text) or []:
         cb = decode(reply.offer) if isinstance(reply, Reply) and reply.offer else None
         if cb is not None and cb.verb == "fact":

@@ -304,6 +304,8 @@ def _closing(ctx: Ctx, text: str) -> Out | None:
         a for a in ctx.company.actions if a.id.startswith(PREFIX) and a.done_on is None
     ]
     internal = bool(_INTERNAL.search(text))
+    if not open_findings and facts.recognise(ctx, text) is not None:
+        return None  # "internal audit done on april 21, found 2 issues which we fixed": news
     if not open_findings:
         return [ctx.reply("findings_none_open")] if internal else None
     if not internal and any(nc.closed_on is None for nc in ctx.company.nonconformities):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from flows import confirm, position
+from flows import confirm, deadlines_said, position
 from flows.context import Ctx, fmt_date
 from flows.findings_text import findings_in
 from flows.known import timeline_of
@@ -226,10 +226,40 @@ def _due(ctx: Ctx, base: date, days: int) -> date:
     Friday before), never before today; before stage 2 when it is booked ahead: stage 1
     findings are fixed before it."""
     due = base + timedelta(days=days)
+    if (stage2 := _stage2_before(ctx, due)) is not None:
+        due = stage2 - timedelta(days=1)
+    return max(previous_working_day(due), ctx.today)
+
+
+def _stage2_before(ctx: Ctx, due: date) -> date | None:
+    """The day of stage 2 when it is booked ahead and comes by ``due``."""
     stage2 = timeline_of(ctx).get("stage2")
     if stage2 is not None and not stage2.done and ctx.today < stage2.on <= due:
-        due = stage2.on - timedelta(days=1)
-    return max(previous_working_day(due), ctx.today)
+        return stage2.on
+    return None
+
+
+def before_stage2(ctx: Ctx) -> list[str]:
+    """Stage 2 booked: the stage 1 findings still open are due before it (the stage 1 card
+    says so), said in a line; none to move: no line."""
+    stage2 = timeline_of(ctx).get("stage2")
+    if stage2 is None or stage2.done or stage2.on <= ctx.today:
+        return []
+    due = max(previous_working_day(stage2.on - timedelta(days=1)), ctx.today)
+    groups = _groups(ctx)
+    moved = [
+        nc
+        for nc in open_ncs(ctx)
+        if (held := groups[nc.id][0]) is not None
+        and held.kind == "stage1"
+        and max(nc.correction_due, nc.evidence_due) > due
+    ]
+    for nc in moved:
+        nc.correction_due, nc.evidence_due = min(nc.correction_due, due), min(nc.evidence_due, due)
+    if not moved:
+        return []
+    labels = ", ".join(label(ctx, nc, groups) for nc in moved)
+    return [ctx.t("nc_moved_before_stage2", labels=labels, n=len(moved), due=fmt_date(due))]
 
 
 def add(ctx: Ctx, grade: str) -> Out | None:
@@ -259,6 +289,8 @@ def add(ctx: Ctx, grade: str) -> Out | None:
         correction=fmt_date(nc.correction_due),
         evidence=fmt_date(nc.evidence_due),
     )
+    if stage2 := _stage2_before(ctx, base + timedelta(days=said or rules.nc_evidence_days)):
+        saved += " " + ctx.t("nc_due_before_stage2", stage2=fmt_date(stage2))  # why so soon
     edit = [[ctx.button("nc_edit_btn", "nc.edit", nc.id)]]
     still = int(p.data.get("still", "0") or 0)
     queued = [q for q in p.data.get("queue", "").split("\n") if q]
@@ -402,7 +434,7 @@ def without_deadline(listed: list[str]) -> tuple[list[str], int | None]:
     return kept, days
 
 
-def _deadline_told(ctx: Ctx, days: int) -> Out:
+def _deadline_told(ctx: Ctx, days: int, as_date: bool = False) -> Out:
     """The deadline the body gave, from its audit's day: set on that audit's open findings
     already recorded, and kept for those still to come when they are being asked for."""
     audit = recent_audit(ctx)
@@ -423,7 +455,8 @@ def _deadline_told(ctx: Ctx, days: int) -> Out:
     if not mine:
         return [ctx.reply("nc_deadline_next", None, days=days, **when)]
     labels = ", ".join(label(ctx, nc, groups) for nc in mine)
-    return [ctx.reply("nc_deadline_set", None, days=days, labels=labels, **when)]
+    said = "nc_deadline_date_set" if as_date else "nc_deadline_set"  # "until August 20"
+    return [ctx.reply(said, None, days=days, labels=labels, **when)]
 
 
 _NAMED = (
@@ -456,7 +489,7 @@ def told(ctx: Ctx, text: str) -> Out | None:
     if (days := days_said(text)) is not None and recent_audit(ctx) is not None and open_ncs(ctx):
         return _deadline_told(ctx, days)
     if open_ncs(ctx) and (days := _days_to(ctx, text)) is not None:
-        return _deadline_told(ctx, days)  # "机构给的期限是6月25号"
+        return _deadline_told(ctx, days, as_date=True)  # "机构给的期限是6月25号"
     return None
 
 
@@ -483,9 +516,11 @@ def _due_said(ctx: Ctx, text: str) -> date | None:
     """The date a deadline is said to be, when the text says one (and names no audit)."""
     from flows.facts import names_event  # facts reads findings through this module
 
-    if len(text) > MAX_DEADLINE_TEXT or not _BY_DATE.search(text) or names_event(text):
+    if len(text) > MAX_DEADLINE_TEXT or names_event(text):
         return None
-    when = find_date(text, ctx.today, "future", "end")
+    when = deadlines_said.due(text, ctx.today, of_findings=False)  # "until August 20"
+    if when is None and _BY_DATE.search(text):
+        when = find_date(text, ctx.today, "future", "end")
     return when if when is not None and when > ctx.today else None
 
 

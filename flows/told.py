@@ -7,13 +7,14 @@ Both go through the same confirmations as their buttons; nothing is changed on a
 from __future__ import annotations
 
 import re
+from datetime import date
 
-from flows import certificate, dated, facts, nonconformity
+from flows import certificate, confirm, dated, deadlines_said, facts, nonconformity
 from flows.context import Ctx, fmt_date
 from flows.facts import pattern as facts_pattern
 from flows.findings_text import findings_in
 from flows.known import timeline_of
-from flows.natural import parse_count
+from flows.natural import format_date, parse_count
 from flows.phrasing import denies, looks_like_question, says_goal
 from flows.reading import find_date
 from flows.timeline import Item
@@ -180,6 +181,8 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
     # "surveillance 2 was on 10 feb 2026, 2 minor ncs": that audit on that day, though an
     # earlier one of its kind is on record
     fresh = told_on is not None and (audit is None or told_on != (audit.key, audit.on))
+    if (whole := _told_whole(ctx, text, n, told_on if fresh else None, audit)) is not None:
+        return whole
     recorded: Out = []
     if fresh and (recorded := _dated_audit(ctx, text)):
         audit = _held_audit(ctx, text)
@@ -200,8 +203,12 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         else ctx.reply("findings_told", title=title)
     )
     told = count.value if count is not None and 1 <= count.value <= MAX_TOLD_FINDINGS else 0
-    # "…，要求30天内整改": the body's deadline, said with the count
+    # "…，要求30天内整改": the body's deadline, said with the count; "…, close it by August 20"
     deadline = next(filter(None, map(nonconformity.days_said, re.split(r"[，,；;。]", text))), 0)
+    if not deadline and (due := deadlines_said.due(text, ctx.today)) is not None:
+        held = timeline_of(ctx).get(key)
+        gap = (due - (held.on if held is not None else ctx.today)).days
+        deadline = gap if 0 < gap <= nonconformity.MAX_DAYS else 0
     out = dated.findings(ctx, key, told, nonconformity.grade_in(text), deadline) or []
     listed, days = nonconformity.without_deadline(findings_in(text) or _after_colon(text))
     if len(listed) > 1 and (told == 0 or told == len(listed)) and ctx.pending is not None:
@@ -212,22 +219,70 @@ def _findings_raised(ctx: Ctx, text: str, n: str | None) -> Out | None:
         out = nonconformity.described(ctx, listed, len(listed), days or 0, grade)
         return [*recorded, intro, *out]
     about = _ABOUT.search(text) or _CLAUSE_AFTER.search(text) if told == 1 else None
-    parts = [c for c in re.split(r"[，,；;]", about.group(1)) if c.strip()] if about else []
-    if parts and all(nonconformity.days_said(c) for c in parts):
-        about = None  # "开了1个一般不符合，要求30天内整改": the deadline, not the finding
-    if about is not None and find_date(about.group(1), ctx.today, "any") is None:
+    described = _described(ctx, about.group(1)) if about else ""
+    if about is not None and described and find_date(described, ctx.today, "any") is None:
         # "one finding about X", "开了1个一般不符合，培训记录缺少效果评价": only the grade is asked
-        [described], days = nonconformity.without_deadline(
-            [about.group(1).strip()]
-        )  # "…, 30 days to close"
+        [described], within = nonconformity.without_deadline([described])  # "…, 30 days to close"
         described = described[: nonconformity.MAX_NC_TEXT]
-        given = {"days": str(days)} if days else {}
+        given = {"days": str(within or deadline)} if within or deadline else {}
         ctx.wait_for(nonconformity.GRADE_INPUT, "", text=described, **given)
         said = ctx.reply("nc_described", text=described)
         if (grade := nonconformity.grade_in(text[: about.start()])) is not None:
             return [*recorded, intro, said, *(nonconformity.add(ctx, grade) or [])]  # "一般"
         return [*recorded, intro, said, PROMPT]
     return [*recorded, intro, *out]
+
+
+def _described(ctx: Ctx, about: str) -> str:
+    """What the one finding is, without the deadline said after it ("training records, we have
+    to close it by August 20"; "是台账没更新，要求9月8号前交整改"): "" when only a deadline is."""
+    clauses = [c.strip() for c in re.split(r"[，,；;]", about) if c.strip()]
+    kept = [
+        c
+        for c in clauses
+        if not nonconformity.days_said(c) and not deadlines_said.spans(c, ctx.today, False)
+    ]
+    if not kept:  # "开了1个一般不符合，要求30天内整改": the deadline, not the finding
+        return ""
+    said = (", " if about.isascii() else "，").join(kept)
+    return re.sub(r"^(?:是|就是)\s*", "", said)  # "…不符合，是台账没更新"
+
+
+def _told_whole(
+    ctx: Ctx, text: str, n: str | None, told_on: tuple[str, date] | None, audit: Item | None
+) -> Out | None:
+    """One finding told whole with the audit and the body's deadline date ("stage 2 finished
+    yesterday. one minor finding about training records, we have to close it by August 20"):
+    the audit's day, the finding and its deadline read back for one "yes"; None when any of
+    them is missing (then they are asked for one by one)."""
+    due = deadlines_said.due(text, ctx.today)
+    count = parse_count(n.replace("两", "二")) if n else None
+    if due is None or count is None or count.value != 1:
+        return None
+    key, day = told_on or ((audit.key, audit.on) if audit is not None else ("", ctx.today))
+    about = _ABOUT.search(text) or _CLAUSE_AFTER.search(text)
+    described = _described(ctx, about.group(1))[: nonconformity.MAX_NC_TEXT] if about else ""
+    grade = nonconformity.grade_in(text[: about.start()]) if about else None
+    days = (due - day).days
+    if not key or not described or grade is None or not 0 < days <= nonconformity.MAX_DAYS:
+        return None
+    if find_date(described, ctx.today, "any") is not None:
+        return None
+    return confirm.ask(
+        ctx,
+        "findings_told_confirm",
+        "nc.told.do",
+        key,
+        day.isoformat(),
+        grade,
+        due.isoformat(),
+        described,
+        title=dated.event_title(ctx, key),
+        date=format_date(day, ctx.lang),
+        grade=ctx.t("nc_major" if grade == "major" else "nc_minor"),
+        text=described,
+        due=fmt_date(due),
+    )
 
 
 def _after_colon(text: str) -> list[str]:

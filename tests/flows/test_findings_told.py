@@ -571,3 +571,159 @@ def test_findings_listed_with_the_audit_are_added_after_its_yes(
     assert not _findings(d)  # read back first
     d.text(yes)
     assert [_words(d, a) for a in _findings(d)] == expected, d.said()
+
+
+# --- an audit's outcome told with the body's deadline; deadlines said; stage 1 before stage 2 --
+
+
+def _stage2_booked(d: Driver) -> None:
+    """Applied; stage 1 held on 20 May 2027, stage 2 booked for 20 July; today 22 July."""
+    zh = d.conv.user.lang == "zh"
+    d.now = d.now.replace(year=2027, month=6, day=1)
+    d.onboard("Acme", "2|ob|stage|applied")
+    d.text("2026-06-01")
+    d.text("一阶段5月20号做的" if zh else "stage 1 audit was on May 20")
+    d.text("对" if zh else "yes")
+    d.press("2|tl.passed|stage1")
+    d.text("二阶段定在7月20号" if zh else "stage 2 is booked for July 20")
+    d.text("对" if zh else "yes")
+    d.advance(51)  # 2027-07-22
+
+
+def _events(d: Driver) -> dict[str, tuple[date, bool]]:
+    return {e.key: (e.on, e.done) for e in d.conv.company.events}
+
+
+def test_an_audits_outcome_with_the_bodys_deadline_is_read_back_once(en: Driver) -> None:
+    """ "close it by August 20" was read as the audit's day (2026-08-20, a year back), the
+    finding filed under stage 1 and its words "about training records" lost."""
+    _stage2_booked(en)
+    en.text(
+        "stage 2 finished yesterday. one minor finding about training records, "
+        "we have to close it by August 20"
+    )
+    said = en.said()
+    assert "21 Jul 2027" in said and "training records" in said and "2027-08-20" in said, said
+    assert not en.conv.company.nonconformities  # read back first
+    assert _events(en)["stage2"] == (date(2027, 7, 20), False)
+    en.text("yes")
+    assert _events(en)["stage2"] == (date(2027, 7, 21), True), en.said()
+    [nc] = en.conv.company.nonconformities
+    assert (nc.description, nc.grade) == ("training records", "minor")
+    assert nc.correction_due == nc.evidence_due == date(2027, 8, 20)
+    assert "Stage 2 audit, finding 1" in en.said() and "Stage 1" not in en.said()
+
+
+def test_a_surveillance_audits_outcome_with_the_bodys_deadline_is_its_booked_day(
+    zh: Driver,
+) -> None:
+    """ "要求9月8号前交整改" became the audit's day (2027-09-08), the finding went under the 2nd
+    surveillance audit and the next cycle was overdue."""
+    from tests.flows.test_told_outcomes import _certified
+    from tests.flows.timeline_walk import advance_to, timeline
+
+    zh.now = zh.now.replace(year=2027, month=10, day=1)
+    _certified(zh, "2027-09-20")
+    zh.advance(200)
+    zh.text("监督审核定在8月8号")
+    zh.text("对")
+    advance_to(zh, date(2028, 8, 10))
+    zh.text("监督审核过了，开了一个一般不符合，是台账没更新，要求9月8号前交整改")
+    said = zh.said()
+    assert "2028-08-08" in said and "台账没更新" in said and "2028-09-08" in said, said
+    assert "2027" not in said
+    zh.text("对")
+    assert _events(zh)["surveillance:1"] == (date(2028, 8, 8), True), zh.said()
+    [nc] = zh.conv.company.nonconformities
+    assert (nc.description, nc.grade) == ("台账没更新", "minor")
+    assert nc.correction_due == nc.evidence_due == date(2028, 9, 8)
+    assert "第1次监督审核第 1 项不符合" in zh.said()
+    tl = timeline(zh)
+    assert tl.get("surveillance:2") is not None
+    assert all(i.on > zh.now.date() for i in tl.open_items() if i.kind.startswith("yearly_"))
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        ("en", "the CB gave us until August 20 to close it"),
+        ("zh", "认证机构给的期限是8月20号"),
+        ("zh", "要求8月20号前整改完"),
+    ],
+)
+def test_the_deadline_asked_for_is_taken(kb: Knowledge, lang: str, said: str) -> None:
+    """After "tell me if it gave one", the deadline said as "until August 20" was "a kind of
+    note I cannot keep"."""
+    d = Driver(kb, lang)
+    _stage2_booked(d)
+    d.text("二阶段审核结束了，开了1个一般不符合" if lang == "zh" else "stage 2 is over, 1 minor NC")
+    d.text("培训记录不全" if lang == "zh" else "training records incomplete")
+    if d.conv.user.pending is not None and d.conv.user.pending.flow == "nc_grade":
+        d.press("2|nc.grade|minor")
+    [nc] = d.conv.company.nonconformities
+    assert nc.evidence_due != date(2027, 8, 20)
+    d.text(said)
+    assert "2027-08-20" in d.said(), d.said()
+    [nc] = d.conv.company.nonconformities
+    assert nc.correction_due == nc.evidence_due == date(2027, 8, 20)
+
+
+def test_a_stage1_findings_deadline_moves_before_stage2_booked_later(zh: Driver) -> None:
+    """The stage 1 card says its findings are fixed before stage 2; a finding recorded before
+    stage 2 was booked kept its 30 days and fell after it."""
+    zh.now = zh.now.replace(year=2027, month=5, day=1)
+    zh.onboard("Acme", "2|ob|stage|applied")
+    zh.text("2026-06-01")
+    zh.text("一阶段定在6月15号")
+    zh.text("对")
+    zh.advance(46)  # 2027-06-16
+    zh.text("一阶段审核完了，开了1个一般不符合，文件清单不全")
+    [nc] = zh.conv.company.nonconformities
+    assert nc.evidence_due == date(2027, 7, 15)
+    zh.text("二阶段定在7月6号")
+    zh.text("对")
+    [nc] = zh.conv.company.nonconformities
+    before = date(2027, 7, 5)  # the last working day before stage 2
+    assert nc.correction_due == nc.evidence_due == before, zh.said()
+    assert "2027-07-05" in zh.said() and "二阶段" in zh.said()
+
+
+def test_a_stage1_findings_default_deadline_is_before_stage2_and_said(en: Driver) -> None:
+    en.now = en.now.replace(year=2027, month=5, day=1)
+    en.onboard("Acme", "2|ob|stage|applied")
+    en.text("2026-06-01")
+    en.text("stage 1 is booked for June 15")
+    en.text("yes")
+    en.text("stage 2 is booked for July 6")
+    en.text("yes")
+    en.advance(46)
+    en.text("stage 1 is over, 1 minor finding about the document list")
+    [nc] = en.conv.company.nonconformities
+    assert nc.correction_due == nc.evidence_due == date(2027, 7, 5), en.said()
+    assert "before the stage 2 audit" in en.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "yes"),
+    [
+        ("en", "internal audit done on april 21, found 2 minor issues which we fixed", "yes"),
+        ("zh", "内审4月21号做完了，发现2个小问题，已经改好了", "对"),
+    ],
+)
+def test_an_internal_audit_with_findings_already_fixed_is_recorded(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    """It answered "no internal audit findings are open" and recorded nothing."""
+    from tests.flows.timeline_walk import advance_to, assess_and_plan
+
+    d = Driver(kb, lang)
+    d.now = d.now.replace(year=2027, month=1, day=4)
+    d.onboard()
+    assess_and_plan(d)
+    advance_to(d, date(2027, 4, 22))
+    d.text(said)
+    assert "2027-04-21" in d.said() or "21 Apr 2027" in d.said(), d.said()
+    assert ("已经改好" if lang == "zh" else "already corrected") in d.said(), d.said()
+    d.text(yes)
+    assert _events(d)["internal_audit"] == (date(2027, 4, 21), True), d.said()
+    assert not [a for a in _findings(d) if a.done_on is None]  # nothing left open to track
