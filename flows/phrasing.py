@@ -247,7 +247,7 @@ _GOAL = re.compile(
     r"|(?:之前|以前|前|底|年内)(?:要|能|得)?(?:拿证|拿到证书?|获证|通过认证|取证)"
     r"|证书.{0,8}(?:一定要|必须|要在|得在|争取|最好).{0,10}(?:拿到|下来|到手)"
     r"|\b(?:want|wants|hope|aim|aiming|plan|planning|need|needs|goal|target|would\s+like)\b"
-    r".{0,30}\b(?:certified|certificate|certification)\b"
+    r".{0,30}\b(?:certified|certificate|certification|certs?)\b"
     r"|\bcertified\s+by\b"
     # "the boss wants it done by next summer": the whole job, by a date
     r"|\b(?:want|wants|need|needs|hope|expect|expects|aim)\b.{0,20}"
