@@ -222,3 +222,40 @@ def test_a_certificate_told_at_onboarding_with_its_expiry_is_read_back_after_the
         date(2025, 11, 20),
         date(2028, 11, 20),
     )
+
+
+def _at_the_stage(d: Driver, today: date) -> None:
+    d.now = datetime(today.year, today.month, today.day, 2, tzinfo=UTC)
+    d.cmd("start")
+    d.text("JadeLeaf Tea Co.")
+    d.text("45")
+    d.press("Software" if d.conv.user.lang == "en" else "软件")
+    d.press("2|ob|sites|1")
+
+
+def test_certified_last_november_said_in_december_is_last_years(en: Driver) -> None:
+    """ "last November" in December 2026 was read as 1 Nov 2026 (last month) and recorded as
+    the issue date; the 1st was not said to be a placeholder."""
+    _at_the_stage(en, date(2026, 12, 5))
+    en.text("we got certified last November")
+    assert "2025-11-01" in en.said() and "2026-11-01" not in en.said(), en.said()
+    assert "placeholder" in en.said()
+    p = en.conv.user.pending
+    assert p is not None and p.field == "edition" and p.data["issued"] == "2025-11-01"
+    en.press("2|cert.edition|2023")
+    en.text("165IP250001R0M")
+    en.text("issued on the 18th")  # the day, once found: of that month, not of this one
+    p = en.conv.user.pending
+    assert p is not None and p.data["issued"] == "2025-11-18", en.said()
+
+
+def test_a_certificate_issued_in_a_month_without_a_day_says_the_day_is_a_placeholder(
+    zh: Driver,
+) -> None:
+    _at_the_number(zh)
+    zh.text("165IP250001R0M")
+    zh.text("去年11月")
+    assert "2025-11-01" in zh.said() and "先填的" in zh.said(), zh.said()
+    zh.text("好的")
+    cert = zh.conv.company.certificate
+    assert cert is not None and cert.issued == date(2025, 11, 1)
