@@ -504,7 +504,8 @@ def _read_back(ctx: Ctx) -> Reply:
             ctx.button("cert_check_fix", "cert.check", "fix"),
         ]
     ]
-    number = p.data.get("number") or ctx.t("cert_number_not_given")
+    told = p.data.get("number")
+    number = ctx.t("cert_number_is", number=told) if told else ctx.t("cert_number_not_given")
     said = ctx.reply(
         "cert_check", buttons, number=number, issued=p.data["issued"], expires=p.data["expires"]
     )
@@ -554,7 +555,7 @@ def recorded(ctx: Ctx) -> Out:
         surv = first.deadline
     saved = ctx.reply(
         "cert_saved",
-        number=number_shown(ctx, cert),
+        number=cert.number or ctx.t("cert_number_not_given"),  # a read-back, no placeholder
         issued=fmt_date(cert.issued),
         expires=fmt_date(cert.expires),
         surv=fmt_date(surv),

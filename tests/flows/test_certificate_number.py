@@ -259,3 +259,23 @@ def test_a_certificate_issued_in_a_month_without_a_day_says_the_day_is_a_placeho
     zh.text("好的")
     cert = zh.conv.company.certificate
     assert cert is not None and cert.issued == date(2025, 11, 1)
+
+
+def test_no_placeholder_for_the_number_in_a_script_the_owner_sends(en: Driver, zh: Driver) -> None:
+    """The number not given yet: the script to the certification body said "certificate
+    number (number to follow)" and the read-back "Certificate recorded: (number to follow)"."""
+    for d, later, issued, nxt in (
+        (en, "later", "1 December 2024", "next"),
+        (zh, "回头查一下", "2024年12月1号", "下一步"),
+    ):
+        _at_the_number(d)
+        d.text(later)
+        d.text(issued)
+        d.text("yes" if d is en else "好的")
+        said = d.said()
+        assert "number not given yet" in said or "编号尚未告知" in said, said
+        assert "number to follow" not in said and "编号待补" not in said
+        d.text(nxt)  # the surveillance audit missed: the risk, with what to say to the body
+        said = d.said()
+        assert "____" in said, said
+        assert "number to follow" not in said and "编号待补" not in said, said
