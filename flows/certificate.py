@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from functools import cache
+from typing import NamedTuple
 
 from flows import confirm, facts, internal_findings, position, timeline_edit
 from flows.callbacks import encode
@@ -24,6 +25,7 @@ INPUT = "certificate"
 MAX_NUMBER = 64
 EDITIONS = ("2023", "2013")
 SAID = "said"  # pending data: the number and issue date told before they were asked
+NO_DAY = "issued_no_day"  # pending data: the issue date's day is ours ("last November": the 1st)
 
 
 @cache
@@ -77,6 +79,8 @@ def ask(ctx: Ctx) -> Out:
     if fieldname == "edition":
         buttons = [[Button(f"GB/T 29490-{e}", encode("cert.edition", e)) for e in EDITIONS]]
         return [ctx.reply("ask_edition", buttons)]
+    if fieldname == "check":
+        return [_read_back(ctx)]
     if fieldname == "expires":
         years = ctx.kb.rules.certificate_validity_years
         default = _default_expiry(ctx)
@@ -119,10 +123,12 @@ def edition(ctx: Ctx, value: str) -> Out | None:
         position.place(ctx, Stage.RUNNING)
         return [record, ctx.reply("cert_2013"), SHOW_NEXT]
     said = p.data.get(SAID, "")
-    ctx.wait_for(INPUT, "number", **{k: v for k, v in p.data.items() if k == "issued"})
+    ctx.wait_for(INPUT, "number", **{k: v for k, v in p.data.items() if k in ("issued", NO_DAY)})
     if said and (names_number(said) or _number_and_date(ctx, said) is not None):  # told ahead
         out = typed(ctx, said) or [PROMPT]
         kept = ctx.pending.data if ctx.pending else {}
+        if ctx.pending is not None and ctx.pending.field == "check":
+            return [record, *out]  # the read-back names the number and both dates
         if "issued" in kept:
             echo = ctx.reply("cert_said_kept", number=kept["number"], issued=kept["issued"])
             return [record, echo, *out]
@@ -134,6 +140,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     p = ctx.pending
     assert p is not None
     intent = detect_intent(text)
+    if p.field == "check":
+        return _check_typed(ctx, text, intent)
     if p.field == "expires" and (agrees(text) or intent is Intent.NEXT):
         # "好的" / "下一步" to "usually 3 years from issue (2030-03-09)": that date.
         return expires_pressed(ctx, _default_expiry(ctx))
@@ -153,31 +161,38 @@ def typed(ctx: Ctx, text: str) -> Out | None:
             ctx.wait_for(INPUT, "edition", **{**p.data, SAID: text})
             return [ctx.reply("cert_kept_edition_next"), PROMPT]
         found = read_choice(ctx, text, _edition_options())
-        if not isinstance(found, str) and (told := _issued_after_2013(ctx, text)) is not None:
-            return _edition_from_issue_date(ctx, told)
-        if not isinstance(found, str) and (day := _issue_date_alone(ctx, text)) is not None:
-            # "去年11月20号发的": kept; in the transition years either edition was issued
-            ctx.wait_for(INPUT, "edition", **{**p.data, "issued": fmt_date(day)})
-            return [ctx.reply("cert_issued_kept_edition", issued=fmt_date(day)), PROMPT]
+        if not isinstance(found, str) and (dated := issue_told(ctx, text)) is not None:
+            return dated
         return edition(ctx, found) if isinstance(found, str) else found
     if p.field in ("number", "issued", "expires") and (said := _edition_only(text)):
         # "2023版" where the number or a date is asked: the edition, no 1 January 2023
         if said == "2013":
             return [ctx.reply("cert_2013_asked_number"), PROMPT]
         return [ctx.reply("cert_edition_fixed"), PROMPT]
+    if p.field in ("issued", "expires") and (both := _both_dates(ctx, text)) is not None:
+        # "issued Sept 3, valid until Sept 2 2030": each date from its own clause, read back
+        return _check(ctx, {**_with_issued(p.data, both[2], both[0]), "expires": fmt_date(both[1])})
     if p.field == "expires" and _ISSUE_WORDS.search(text) and "issued" in p.data:
         # "8月12号发的证" to "when does it expire?": the issue date, corrected; expiry again
-        told = find_date(text, ctx.today, "past")
+        told = _issue_date_corrected(ctx, p.data, text)
         if told is not None and told <= ctx.today:
-            ctx.wait_for(INPUT, "expires", **{**p.data, "issued": fmt_date(told)})
-            return [ctx.reply("cert_issued_kept", issued=fmt_date(told)), PROMPT]
+            ctx.wait_for(INPUT, "expires", **_with_issued(p.data, text, told))
+            return [
+                ctx.reply("cert_issued_kept", issued=fmt_date(told)),
+                *_no_day_note(ctx),
+                PROMPT,
+            ]
     if p.field == "number":
-        if (both := _number_and_date(ctx, text)) is not None:  # "8月20号发的，证书号 165IP…"
-            data = {**p.data, "number": both[0]}
-            if both[1] is not None and "issued" not in data:
-                data["issued"] = fmt_date(both[1])
+        if (heard := _number_and_date(ctx, text)) is not None:  # "8月20号发的，证书号 165IP…"
+            data = {**p.data, "number": heard.number}
+            if heard.issued is not None and "issued" not in data:
+                data = _with_issued(data, heard.issue_clause, heard.issued)
+            when = data.get("issued")
+            if heard.expires and when and heard.expires > date.fromisoformat(when):
+                # "…, valid until Sept 2 2030": nothing left to ask, read back for a yes
+                return _check(ctx, {**data, "expires": fmt_date(heard.expires)})
             ctx.wait_for(INPUT, "expires" if "issued" in data else "issued", **data)
-            return [PROMPT]
+            return [*(_no_day_note(ctx) if heard.issued is not None else []), PROMPT]
         if _LATER.search(text) or parse_answer(text) is AnswerKind.UNSURE:
             # "证书在老板那，编号我回头查一下": recorded without it, told later in words
             ctx.wait_for(INPUT, "expires" if "issued" in p.data else "issued", **p.data, number="")
@@ -185,8 +200,12 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         alone = _issue_date_alone(ctx, text) if "issued" not in p.data else None
         if alone is not None:
             # "issued 20 nov 2025" typed for the number: the issue date; the number still asked
-            ctx.wait_for(INPUT, "number", **p.data, issued=fmt_date(alone))
-            return [ctx.reply("cert_issued_kept", issued=fmt_date(alone)), PROMPT]
+            ctx.wait_for(INPUT, "number", **_with_issued(p.data, text, alone))
+            return [
+                ctx.reply("cert_issued_kept", issued=fmt_date(alone)),
+                *_no_day_note(ctx),
+                PROMPT,
+            ]
         number = _LEAD_IN.sub("", " ".join(text.split())).strip(" 。.")
         # "we closed the NCs", "内审是10月做的": a number is letters and digits, one digit at least
         no_digit = not any(ch.isdigit() for ch in number) or has_cjk(number)
@@ -214,16 +233,22 @@ _CODE = re.compile(r"(?<![\w-])(?=[\w\-/]*\d)(?=[\w\-/]*[A-Za-z])[A-Za-z0-9][\w\
 
 
 _ISSUE_WORDS = re.compile(r"发证|颁发|发的|签发|颁的|出证|\b(?:issued|dated|granted)\b", re.I)
+# The expiry told with the rest: "valid until Sept 2 2030", "有效期到2030年8月17日", "2030年到期"
+_EXPIRY_WORDS = re.compile(
+    r"有效期|有效至|有效到|到期|期满|\b(?:valid|expir\w*|good\s+(?:until|till|through))\b", re.I
+)
+# Clauses of a sentence; a comma before a year ("Sept 3, 2027") stays inside its date
+_CLAUSES = re.compile(r"[，；;。！!？?\n]+|,(?!\s*\d{4}\b)|(?<!\bno)\.\s+", re.I)
 
 
 def told_in(text: str) -> str:
     """What a longer message says of a certificate ("…，证书号165IP…，2024年3月1号发证"): the
     clause with its number and the clauses telling its issue date, kept for the certificate's
     questions; "" when it names no number."""
-    parts = [c for c in re.split(r"[，,；;。\n]+|(?<!\bno)\.\s+", text) if c.strip()]
+    parts = [c for c in _CLAUSES.split(text) if c.strip()]
     if not any(_NUMBER_NAMED.search(c) or _CODE.search(c) for c in parts):
         return ""
-    told = (_NUMBER_NAMED, _CODE, _ISSUE_WORDS)
+    told = (_NUMBER_NAMED, _CODE, _ISSUE_WORDS, _EXPIRY_WORDS)
     kept = [c for c in parts if any(pattern.search(c) for pattern in told)]
     return "，".join(c.strip() for c in kept)
 
@@ -255,9 +280,16 @@ def _not_issuing(text: str) -> bool:
     return _OTHER_DOING.search(text) is not None and _ISSUE_WORDS.search(text) is None
 
 
-def _number_and_date(ctx: Ctx, text: str) -> tuple[str, date | None] | None:
-    """A certificate number said in a sentence, with the issue date when it is said too; None
-    when the text is the number alone (or holds none)."""
+class _Told(NamedTuple):
+    number: str
+    issued: date | None
+    expires: date | None
+    issue_clause: str  # where the issue date was read: whether it names a day
+
+
+def _number_and_date(ctx: Ctx, text: str) -> _Told | None:
+    """A certificate number said in a sentence, with the issue date and the expiry when they
+    are said too; None when the text is the number alone (or holds none)."""
     m = _NUMBER_NAMED.search(text) or _CODE.search(text)
     if m is None:
         return None
@@ -265,26 +297,115 @@ def _number_and_date(ctx: Ctx, text: str) -> tuple[str, date | None] | None:
     rest = (text[: m.start()] + " " + text[m.end() :]).strip(" ，,。.;；")
     if not rest or rest == text or len(number) > MAX_NUMBER:
         return None
-    return number, find_date(rest, ctx.today, "past")
+    return _Told(number, *_dates_told(ctx, rest))
 
 
-def _issued_after_2013(ctx: Ctx, text: str) -> date | None:
-    """An issue date told instead of the edition ("issued on 15 March 2026"), when it is late
-    enough to settle the edition: 2013 certificates ended on the transition's last day."""
-    issued = find_date(text, ctx.today, "past") if not _not_issuing(text) else None
+def _dates_told(ctx: Ctx, text: str) -> tuple[date | None, date | None, str]:
+    """The issue date and the expiry a sentence tells, each read from its own words (read as
+    a whole, "issued Sept 3, valid until Sept 2 2030" gave "until Sept 2" as the issue date),
+    and the clause the issue date came from."""
+    issuing, expiring = _split_expiry(text)
+    said = [(c, d) for c in issuing if (d := find_date(c, ctx.today, "past")) is not None]
+    clause, issued = said[0] if said else ("", None)
+    expires = next((d for c in expiring if (d := find_date(c, ctx.today, "future"))), None)
+    if expires is None and issued is not None:  # "有效期三年", "valid for 3 years"
+        years = next((y for c in expiring if (y := _validity_said(c)) is not None), None)
+        expires = default_expiry(issued, years) if years is not None else None
+    return issued, expires, clause
+
+
+def _split_expiry(text: str) -> tuple[list[str], list[str]]:
+    """The clauses that may tell the issue date (those naming the issuing first) and those
+    telling the expiry; "issued 3 Sept and valid until …" is cut at "valid"."""
+    issuing: list[str] = []
+    expiring: list[str] = []
+    for clause in (c for c in _CLAUSES.split(text) if c.strip()):
+        exp = _EXPIRY_WORDS.search(clause)
+        iss = _ISSUE_WORDS.search(clause)
+        if exp is None:
+            issuing.append(clause)
+        elif iss is not None and iss.start() < exp.start():
+            issuing.append(clause[: exp.start()])
+            expiring.append(clause[exp.start() :])
+        else:
+            expiring.append(clause)
+    issuing.sort(key=lambda c: _ISSUE_WORDS.search(c) is None)  # "…发的" before "拿到证书了"
+    return issuing, expiring
+
+
+def _both_dates(ctx: Ctx, text: str) -> tuple[date, date, str] | None:
+    """Both dates told in a sentence naming the expiry, the issue date before it (with the
+    clause it came from)."""
+    if not _EXPIRY_WORDS.search(text):
+        return None
+    issued, expires, clause = _dates_told(ctx, text)
+    if issued is None or expires is None or issued > ctx.today or expires <= issued:
+        return None
+    return issued, expires, clause
+
+
+def _with_issued(data: dict[str, str], text: str, issued: date) -> dict[str, str]:
+    """The pending data with the issue date told in ``text``, marked when no day was said."""
+    kept = {k: v for k, v in data.items() if k != NO_DAY}
+    no_day = {NO_DAY: "1"} if facts.no_day_said(text, issued) else {}
+    return {**kept, "issued": fmt_date(issued), **no_day}
+
+
+# A month said ("11月", "Nov", "2025-11"): the text names more than a day of the month
+_MONTH_SAID = re.compile(
+    r"月|\d\s*[-/.]\s*\d|\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I
+)
+
+
+def _issue_date_corrected(ctx: Ctx, data: dict[str, str], text: str) -> date | None:
+    """The issue date told again; "the 18th" / "18号发的" after a month without a day is that
+    day of the month kept, not of this one."""
+    if data.get(NO_DAY) and "issued" in data and not _MONTH_SAID.search(text):
+        kept = date.fromisoformat(data["issued"])
+        month_end = add_months(kept, 1) - timedelta(days=1)
+        told = find_date(text, min(month_end, ctx.today), "past")
+        if told is not None and (told.year, told.month) == (kept.year, kept.month):
+            return told
+    return find_date(text, ctx.today, "past")
+
+
+def _no_day_note(ctx: Ctx) -> list[Reply]:
+    """ "last November": the 1st read back is ours, and said to be (as other dates are)."""
+    p = ctx.pending
+    if p is None or not p.data.get(NO_DAY) or "issued" not in p.data:
+        return []
+    return [ctx.reply("cert_issued_no_day", issued=p.data["issued"])]
+
+
+def issue_told(ctx: Ctx, text: str) -> Out | None:
+    """An issue date told where the edition is asked ("we got certified last November"): it
+    settles the edition when late enough (2013 certificates ended on the transition's last
+    day), else it is kept and the edition asked."""
+    p = ctx.pending
+    assert p is not None
+    if _NUMBER_NAMED.search(text) or _CODE.search(text) or _not_issuing(text):
+        return None
+    day = _issue_date_corrected(ctx, p.data, text)  # "18号发的" after "去年11月": that month
+    if day is None or day > ctx.today:
+        return None
     end = date.fromisoformat(ctx.kb.rules.transition["old_certificates_end"])
-    return issued if issued is not None and end < issued <= ctx.today else None
+    if end < day:
+        return _edition_from_issue_date(ctx, day, text)
+    # "去年11月20号发的": kept; in the transition years either edition was issued
+    ctx.wait_for(INPUT, "edition", **_with_issued(p.data, text, day))
+    kept = ctx.reply("cert_issued_kept_edition", issued=fmt_date(day))
+    return [kept, *_no_day_note(ctx), PROMPT]
 
 
-def _edition_from_issue_date(ctx: Ctx, issued: date) -> Out:
+def _edition_from_issue_date(ctx: Ctx, issued: date, text: str) -> Out:
     """The edition follows from the issue date; the date is kept for the question after next."""
-    ctx.wait_for(INPUT, "number", issued=fmt_date(issued))
+    ctx.wait_for(INPUT, "number", **_with_issued({}, text, issued))
     said = ctx.reply(
         "cert_edition_from_issue",
         issued=fmt_date(issued),
         end=fmt_date(date.fromisoformat(ctx.kb.rules.transition["old_certificates_end"])),
     )
-    return [said, PROMPT]
+    return [said, *_no_day_note(ctx), PROMPT]
 
 
 def _edition_only(text: str) -> str | None:
@@ -350,18 +471,74 @@ def _date(ctx: Ctx, fieldname: str, text: str) -> Out | None:
     echo: Out = [got.echo] if got.echo else []
     d = got.value
     if fieldname == "issued":
-        ctx.wait_for(INPUT, "expires", **{**p.data, "issued": fmt_date(d)})
-        return [*echo, PROMPT]
+        ctx.wait_for(INPUT, "expires", **_with_issued(p.data, text, d))
+        return [*echo, *_no_day_note(ctx), PROMPT]
     issued = date.fromisoformat(p.data["issued"])
     if d <= issued:
         return [ctx.reply("expiry_before_issue"), PROMPT]
+    return [*echo, *_save(ctx, p.data.get("number", ""), issued, d)]
+
+
+def _save(ctx: Ctx, number: str, issued: date, expires: date) -> Out:
     ctx.company.certificate = Certificate(
-        number=p.data["number"], edition="2023", decision_date=issued, issued=issued, expires=d
+        number=number, edition="2023", decision_date=issued, issued=issued, expires=expires
     )
     ctx.clear_pending()
     saved = recorded(ctx)
     asked = any(r.offer for r in saved if isinstance(r, Reply))  # earlier audits held? first
-    return [*echo, *saved] if asked else [*echo, *saved, SHOW_NEXT]
+    return saved if asked else [*saved, SHOW_NEXT]
+
+
+def _check(ctx: Ctx, data: dict[str, str]) -> Out:
+    """Everything told at once: read back for one "yes" before it drives every reminder."""
+    ctx.wait_for(INPUT, "check", **data)
+    return [PROMPT]
+
+
+def _read_back(ctx: Ctx) -> Reply:
+    p = ctx.pending
+    assert p is not None
+    buttons = [
+        [
+            ctx.button("cert_check_yes", "cert.check", "yes"),
+            ctx.button("cert_check_fix", "cert.check", "fix"),
+        ]
+    ]
+    told = p.data.get("number")
+    number = ctx.t("cert_number_is", number=told) if told else ctx.t("cert_number_not_given")
+    said = ctx.reply(
+        "cert_check", buttons, number=number, issued=p.data["issued"], expires=p.data["expires"]
+    )
+    for note in _no_day_note(ctx):  # "issued last November, valid until …": the 1st is ours
+        said.text += "\n" + note.text
+    return said
+
+
+def checked(ctx: Ctx, answer: str) -> Out | None:
+    """The read-back answered: recorded, or the dates asked one by one (the number kept)."""
+    p = ctx.pending
+    if p is None or p.flow != INPUT or p.field != "check":
+        return None
+    label = ctx.t("cert_check_yes" if answer == "yes" else "cert_check_fix")
+    record = Reply(ctx.t("answered", question=_read_back(ctx).text, answer=label), edit=True)
+    if answer != "yes":
+        ctx.wait_for(INPUT, "issued", **{k: v for k, v in p.data.items() if k == "number"})
+        return [record, PROMPT]
+    issued, expires = date.fromisoformat(p.data["issued"]), date.fromisoformat(p.data["expires"])
+    return [record, *_save(ctx, p.data.get("number", ""), issued, expires)]
+
+
+def _check_typed(ctx: Ctx, text: str, intent: Intent | None) -> Out | None:
+    """ "对" / "yes" records; "不对" asks the dates again; both dates told again are read back."""
+    if agrees(text) or intent is Intent.NEXT:
+        return checked(ctx, "yes")
+    if parse_answer(text) is AnswerKind.NO:
+        return checked(ctx, "fix")
+    p = ctx.pending
+    assert p is not None
+    if (both := _both_dates(ctx, text)) is not None:
+        return _check(ctx, {**_with_issued(p.data, both[2], both[0]), "expires": fmt_date(both[1])})
+    return None if intent is not None else [ctx.reply("cert_check_hint"), PROMPT]
 
 
 def recorded(ctx: Ctx) -> Out:
@@ -378,7 +555,7 @@ def recorded(ctx: Ctx) -> Out:
         surv = first.deadline
     saved = ctx.reply(
         "cert_saved",
-        number=number_shown(ctx, cert),
+        number=cert.number or ctx.t("cert_number_not_given"),  # a read-back, no placeholder
         issued=fmt_date(cert.issued),
         expires=fmt_date(cert.expires),
         surv=fmt_date(surv),
@@ -438,7 +615,7 @@ def _close_certification_plan(ctx: Ctx, issued: date) -> tuple[int, int]:
 def back(ctx: Ctx) -> Out:
     p = ctx.pending
     assert p is not None
-    previous = {"issued": "number", "expires": "issued"}.get(p.field, p.field)
+    previous = {"issued": "number", "expires": "issued", "check": "expires"}.get(p.field, p.field)
     ctx.wait_for(INPUT, previous, **p.data)
     return [PROMPT]
 
@@ -450,6 +627,7 @@ FLOW = Flow(
         Verb("cert.edition", edition, arity=1),
         Verb("cert.expires", expires_pressed, arity=1),
         Verb("cert.held", past_held),
+        Verb("cert.check", checked, arity=1),
     ),
     inputs=(Input(INPUT, ask, take=typed, back=back, resumable=True, before_intents=True),),
     actions=(Verb("cert.replace", _new_certificate, arity=1),),

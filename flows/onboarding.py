@@ -11,6 +11,7 @@ from flows.callbacks import encode
 from flows.certificate import SAID as CERT_KEPT
 from flows.certificate import edition as certificate_edition
 from flows.certificate import edition_in as certificate_edition_in
+from flows.certificate import issue_told as certificate_issue_told
 from flows.certificate import told_in as certificate_told_in
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months
@@ -670,6 +671,8 @@ def finish(ctx: Ctx, told: str = "") -> Out:
         said = certificate_edition_in(told) or certificate_edition_in(edition_said)
         if said is not None and (taken := certificate_edition(ctx, said)) is not None:
             return [*out, *taken]
+        if not cert and told and (dated := certificate_issue_told(ctx, told)) is not None:
+            return [*out, *dated]  # "we got certified last November": its issue date, kept
         return [*out, PROMPT]
     phase = ctx.reply("stage_phase", phase=position.current_phase_title(ctx))
     return [*out, phase, *preconditions.at_onboarding(ctx), SHOW_NEXT]

@@ -71,7 +71,8 @@ def as_next(ctx: Ctx, risk: Risk) -> NextAction:
     item, cert = risk.item, ctx.company.certificate
     values = {
         "company": ctx.company.name or "—",
-        "number": (cert.number or ctx.t("cert_number_unknown")) if cert else "—",
+        # a script the owner sends as it is: a blank to fill, not "(number to follow)"
+        "number": (cert.number or ctx.t("cert_number_blank")) if cert else "____",
         "date": fmt_date(risk.since),
         "days": (ctx.today - risk.since).days,
         "title": item.title(ctx.lang),

@@ -117,10 +117,12 @@ def _call(s: str, today: date) -> tuple[date, date, str] | None:
     return start, end, period
 
 
-def _force(s: str) -> tuple[str, Direction | None]:
+def _force(s: str, today: date) -> tuple[str, Direction | None]:
     m = _NEXT_LAST_MONTH_RE.match(s)
     if not m or _YEAR_RE.search(s):
         return s, None
+    if m.group(1) == "last":  # "last November" is last year's, as "去年11月": said in December
+        return f"{m.group(2)} {today.year - 1}", "past"  # it is not the month just gone
     forced: dict[str, Direction | None] = {"next": "future", "last": "past", "this": None}
     return m.group(2), forced[m.group(1)]
 
@@ -156,7 +158,7 @@ def _read_en(text: str, today: date) -> Reading | DateProblem:
     if not _DATE_WORD_RE.search(text):
         return DateProblem("not_a_date")
     s, edge, mid = _rewrite(text, today)
-    s, force = _force(s)
+    s, force = _force(s, today)
     year_less = bool(_MONTH_RE.search(s)) and not _YEAR_RE.search(s)
     if year_less and _RELATIVE_WORD_RE.search(s):
         return DateProblem("not_a_date")

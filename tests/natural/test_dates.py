@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from flows.natural import DateProblem, ParsedDate, format_date, parse_date
+from flows.reading import find_date
 
 TODAY = date(2026, 12, 2)  # a Wednesday
 NEAR_YEAR_END = date(2027, 11, 28)  # a Sunday
@@ -71,7 +72,7 @@ EN = [
     ("early March", "future", "2027-03-01~"), ("end of March", "past", "2026-03-31~"),
     ("March 15", "future", "2027-03-15~"), ("March 15", "past", "2026-03-15~"),
     ("Dec 20", "future", "2026-12-20~"), ("20 December", "past", "2025-12-20~"),
-    ("last September", "past", "2026-09-01~"), ("last September", "future", "wrong_direction"),
+    ("last September", "past", "2025-09-01~"), ("last September", "future", "wrong_direction"),
     ("September last year", "past", "2025-09-01~"), ("next March", "any", "2027-03-31~"),
     ("Friday", "future", "2026-12-04~"), ("Friday", "past", "2026-11-27~"),
     ("the 15th", "future", "2026-12-15~"), ("by 30 June 2027", "future", "2027-06-30"),
@@ -202,3 +203,20 @@ def test_a_length_of_time_in_a_sentence_is_no_date(text: str) -> None:
 def test_a_length_of_time_alone_is_still_a_date_from_today(text: str, days: int) -> None:
     got = parse_date(text, TODAY, "future")
     assert isinstance(got, ParsedDate) and (got.value - TODAY).days == days
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "expected"),
+    [
+        ("last November", date(2026, 12, 5), "2025-11-01"),
+        ("we got certified last November", date(2026, 12, 5), "2025-11-01"),
+        ("去年11月", date(2026, 12, 5), "2025-11-01"),
+        ("last November", date(2027, 3, 10), "2026-11-01"),
+        ("last month", date(2026, 12, 5), "2026-11-01"),
+    ],
+)
+def test_last_with_a_month_is_last_years(text: str, today: date, expected: str) -> None:
+    """ "last November" said in December was November of the same year (the month just
+    gone, which is "last month"); as "去年11月" it is last year's."""
+    got = find_date(text, today, "past")
+    assert got is not None and got.isoformat() == expected
