@@ -30,6 +30,7 @@ from flows.schedule import first_digest
 from flows.state import OWN, Action, next_action_id
 from flows.timeline import RULE_PREFIX, Item, State, state
 from flows.types import PROMPT, Button, DoneLast, Out, Reply
+from flows.workdays import next_working_day
 
 PLAN_SHOWN = 10  # actions listed in one message
 NUMBERS_PER_ROW = 5  # item buttons per keyboard row
@@ -141,7 +142,7 @@ def goal_said(ctx: Ctx, text: str) -> Out | None:
 def _target_prompt(ctx: Ctx) -> Out:
     plan = planning.draft(ctx)
     earliest = plan.earliest.target
-    choices = [earliest, *(add_months(earliest, n) for n in LATER_CHOICES)]
+    choices = [earliest, *(next_working_day(add_months(earliest, n)) for n in LATER_CHOICES)]
     row = [Button(fmt_date(d), encode("pl.target", fmt_date(d))) for d in choices]
     if ctx.pending is not None and ctx.pending.flow == "plan_target":
         # "好的", "最早的", "第二个", "1": the dates offered, as the user points at them.
@@ -173,6 +174,7 @@ def target_pressed(ctx: Ctx, value: str) -> Out | None:
 def _too_early(ctx: Ctx, target: date, plan: planning.Draft) -> Out:
     """Why ``target`` cannot work, the earliest date that can, and a choice."""
     e = plan.earliest
+    m = planning.fit(ctx, plan, e.target)  # the milestones the plan for it will show
     rules = ctx.kb.rules
     start_key = "why_running" if plan.running else "why_start"
     reasons = [
@@ -186,9 +188,9 @@ def _too_early(ctx: Ctx, target: date, plan: planning.Draft) -> Out:
         ),
         ctx.t(
             "why_audit_review",
-            audit=fmt_date(e.internal_audit),
-            review=fmt_date(e.management_review),
-            apply=fmt_date(e.apply),
+            audit=fmt_date(m.internal_audit),
+            review=fmt_date(m.management_review),
+            apply=fmt_date(m.apply),
         ),
         ctx.t("why_lead", lead=rules.practice.planning.application_to_certificate_months),
     ]

@@ -136,7 +136,8 @@ def draft(ctx: Ctx) -> Draft:
     last = max(cursor, groundwork)
     audit = next_working_day(max(last + timedelta(days=1), eligible - gap, start))
     review, apply = _after_audit(ctx, audit, eligible, todo, load, due)
-    target = add_months(apply, practice.application_to_certificate_months)
+    # a working day: a target offered on a Saturday (or Christmas Day) reads careless
+    target = next_working_day(add_months(apply, practice.application_to_certificate_months))
     earliest = Milestones(operate, eligible, audit, review, apply, target)
     return Draft(due, earliest, cap.per_week, running, len(open_gaps))
 

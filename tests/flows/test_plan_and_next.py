@@ -9,6 +9,7 @@ import pytest
 from flows import plan
 from flows.dates import add_months
 from flows.types import EventKind
+from flows.workdays import is_working_day
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
 from tests.flows.timeline_walk import ctx_of, plan_every_gap, timeline
@@ -627,3 +628,30 @@ def test_news_told_while_a_new_action_is_asked_is_read_as_news(en: Driver) -> No
     assert "set the new action aside" in en.said(), en.said()
     assert not any("stage 1" in a.title_en for a in en.conv.company.actions)
     assert any(b.data.startswith("2|fact|stage1|") for b in en.buttons)  # the date read back
+
+
+@pytest.mark.parametrize("days", [0, 1, 2, 3, 4, 5, 6])  # a start on each weekday
+def test_target_dates_offered_are_working_days(kb: Knowledge, days: int) -> None:
+    """All three offered targets fell on Saturdays (one on Christmas Day) for some starts."""
+    d = Driver(kb, "en")
+    d.advance(days)
+    _assessed(d, {"A03": "n", "B01": "n", "C06": "n", "D03": "n", "E01": "n"})
+    d.press("2|pl.make")
+    offered = [b.data.rsplit("|", 1)[1] for b in d.buttons if b.data.startswith("2|pl.target|")]
+    assert len(offered) == 3, d.said()
+    for day in map(date.fromisoformat, offered):
+        assert is_working_day(day), (day, d.said())
+
+
+def test_the_too_early_warning_dates_the_audit_as_the_plan_then_does(en: Driver) -> None:
+    """It said "the internal audit (2027-04-19)", and the plan for the date it offered put
+    the audit on 2027-04-21."""
+    _assessed(en, {q: "n" for q in ("A01", "A02", "A03", "B01", "B02", "C01", "C02", "D03")})
+    en.press("2|pl.make")
+    en.text((ctx_of(en).today + timedelta(days=200)).isoformat())
+    said = en.said()
+    [offer] = [b for b in en.buttons if b.data.startswith("2|pl.target|")]
+    en.press(offer.data)
+    audit = timeline(en).get("internal_audit")
+    review = timeline(en).get("management_review")
+    assert audit.on.isoformat() in said and review.on.isoformat() in said, (audit.on, said)
