@@ -36,6 +36,8 @@ from flows.natural.names import (
     tells_intent,
     told_trade,
     trade_name,
+    without_said_already,
+    works_at,
 )
 from flows.natural.text import has_cjk
 from flows.phrasing import (
@@ -183,7 +185,8 @@ def take(ctx: Ctx, fieldname: str, value: str, pressed: bool = False) -> Out | N
     out = handler(ctx, value.strip(), pressed)
     if out is not None:
         ctx.user.lang_chosen = True  # answering in the language shown accepts it
-        extra = [] if pressed else _told_ahead(ctx, fieldname, value)
+        introduced = fieldname == "name" and works_at(value) is not None  # "…在云帆科技做知识产权"
+        extra = [] if pressed or introduced else _told_ahead(ctx, fieldname, value)
         p = ctx.pending
         if p is not None and p.flow == INPUT and p.field == "stage" and STAGE_SAID in p.data:
             out = _ask_next(ctx, "stage")  # the stage was told too: taken now
@@ -317,6 +320,9 @@ def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
         return None  # a question asked on the way: answered, then the question comes back
     if says_nothing_new(v):  # "好的", "有": not a name
         return [ctx.reply("name_in_words"), PROMPT]
+    v = without_said_already(v) or v  # "Zhongtai Precision Parts, I just told you"
+    if (org := works_at(v)) is not None:  # "I'm Li Na, IP manager at Kestrel Robotics"
+        v = org
     head = next(iter(extras.clauses(v)), v)
     if introduces_self(head) and not names_company(v):  # "我是公司行政，老板让我了解一下贯标"
         return [ctx.reply("name_after_intent"), PROMPT]

@@ -40,7 +40,11 @@ _NAME = re.compile(
     r"(?:公司)?(?:名字|名称|全称|名)(?:写错了|错了|改了|变了)?[，,]?\s*(?:应该是|改成|改为|是|叫|现在叫)[：:]?\s*(?P<name>\S.*)$"
     r"|公司改名(?:了)?[，,]?\s*(?:叫|为|成)[：:]?\s*(?P<name2>\S.*)$"
     r"|\b(?:our\s+)?company(?:'s)?\s+name\s+is\s+(?:actually\s+|now\s+)?(?P<name_en>\S.*)$"
-    r"|\brename\s+(?:the\s+|our\s+)?company\s+(?:to\s+)?(?P<name_en2>\S.*)$",
+    r"|\brename\s+(?:the\s+|our\s+)?company\s+(?:to\s+)?(?P<name_en2>\S.*)$"
+    r"|\b(?:change|update|correct|fix|set)\s+(?:the\s+|our\s+|my\s+)?company(?:'s)?\s+name"
+    r"\s+(?:to|as|into)\s+(?P<name_en3>\S.*)$"
+    r"|\b(?:the\s+|our\s+)?company(?:'s)?\s+name\s+(?:is\s+wrong|should\s+be)[,.:;]?\s*"
+    r"(?:it\s+should\s+be\s+|it'?s\s+|should\s+be\s+)?(?P<name_en4>\S.*)$",
     re.I,
 )
 

@@ -124,6 +124,39 @@ _SELF_INTRO = re.compile(
 )
 
 
+# "I'm Li Na, IP manager at Kestrel Robotics", "I work for X", "我是云帆科技的IP经理小李",
+# "我叫李娜，在云帆科技做知识产权": the company the writer works at
+_WORKS_AT_EN = re.compile(
+    r"^(?:(?:hi|hello|hey)[,!.\s]+)?(?:i'?m|i\s+am|this\s+is|my\s+name\s+is|i\s+work)\b.*?"
+    r"\b(?:at|for|from|with)\s+(?P<org>[^,.;!?]{2,80}?)\s*[.!]?$",
+    re.I,
+)
+_WORKS_AT_ZH = re.compile(
+    r"^(?:我是|我叫|本人是|本人)[^，,。]{0,12}?[，,]?\s*在(?P<org>[^，,。]{2,40}?)(?:做|工作|上班|负责|管|当)"
+    r"|^(?:我是|本人是)(?P<org2>[^，,。的]{2,40}?)的[^，,。]{1,12}$"
+)
+# "…, I just told you", "like I said", "我刚说了": said again, not part of the name
+_SAID_ALREADY = re.compile(
+    r"[,，;；]?\s*(?:i\s+(?:just\s+|already\s+)?told\s+you|like\s+i\s+(?:just\s+)?said"
+    r"|as\s+i\s+said|我(?:刚才?|已经|不是)?(?:说|讲)(?:过|了)(?:啊|呀|嘛|吗)?|刚说了)\W*$",
+    re.I,
+)
+
+
+def works_at(text: str) -> str | None:
+    """The company a self-introduction names ("IP manager at Kestrel Robotics"), or None."""
+    m = _WORKS_AT_EN.match(text.strip()) or _WORKS_AT_ZH.match(text.strip())
+    if m is None:
+        return None
+    org = next(g for g in m.groups() if g).strip()
+    return None if org.lower() in ("the company", "a company", "公司", "我们公司") else org
+
+
+def without_said_already(text: str) -> str:
+    """The text without "…, I just told you" at its end."""
+    return _SAID_ALREADY.sub("", text).strip()
+
+
 def introduces_self(text: str) -> bool:
     """ "我是公司行政", "I'm the office manager": who writes, not what the company is called."""
     return _SELF_INTRO.match(text.strip()) is not None

@@ -989,3 +989,29 @@ def test_giving_up_or_starting_over_at_the_profile_is_no_answer(
     d.text(again)
     assert not d.conv.company.name and d.conv.company.headcount is None
     assert d.conv.user.pending is not None and d.conv.user.pending.field == "name", d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "name"),
+    [("en", "Hi, I'm Li Na, IP manager at Kestrel Robotics", "Kestrel Robotics"),
+     ("en", "I work for Kestrel Robotics", "Kestrel Robotics"),
+     ("en", "Zhongtai Precision Parts, I just told you", "Zhongtai Precision Parts"),
+     ("zh", "我是云帆科技的IP经理小李", "云帆科技"),
+     ("zh", "我叫李娜，在云帆科技做知识产权", "云帆科技"),
+     ("zh", "云帆科技，我刚说了", "云帆科技")],
+)  # fmt: skip
+def test_the_company_is_read_out_of_a_self_introduction(
+    kb: Knowledge, lang: str, said: str, name: str
+) -> None:
+    """The whole sentence became the name and greeted the owner in every "welcome back"."""
+    d = Driver(kb, lang)
+    d.cmd("start")
+    d.text(said)
+    assert d.conv.company.name == name, d.said()
+
+
+def test_the_company_name_changed_in_english_words(en: Driver) -> None:
+    en.onboard("Zhongtai")
+    en.text("change the company name to Zhongtai Precision Parts")
+    en.text("yes")
+    assert en.conv.company.name == "Zhongtai Precision Parts", en.said()
