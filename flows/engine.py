@@ -114,6 +114,8 @@ def _dispatch(ctx: Ctx, event: Event) -> Out:
     p = ctx.pending
     if p is not None and p.company_id not in (None, ctx.company.id):
         ctx.clear_pending()  # asked about another company: not an answer here
+    if _starts(event) and ctx.company.onboarded and told_read_back(ctx) is not None:
+        return _start_with_read_back(ctx)  # before the offer lapses
     if _moves_on(event) and told_read_back(ctx) is not None:
         return [*accept_read_back(ctx), ShowNext()]  # /next after "合同签了": it is recorded
     if _views(event) and told_read_back(ctx) is not None:  # /plan after "合同签了": shown,
@@ -168,6 +170,10 @@ def _then_resume(ctx: Ctx, view: Callable[[], Out]) -> Out:
 
 def _views(event: Event) -> bool:
     return event.kind is EventKind.COMMAND and event.value.lower() in _VIEWS
+
+
+def _starts(event: Event) -> bool:
+    return event.kind is EventKind.COMMAND and event.value.lower() == "start"
 
 
 def _moves_on(event: Event) -> bool:
@@ -320,7 +326,30 @@ def _remember_offer(ctx: Ctx, outcome: Outcome) -> None:
         labels = [[b.label, b.data] for row in last.buttons for b in row][:MAX_NAMED_BUTTONS]
         if labels:
             extra["buttons"] = json.dumps(labels, ensure_ascii=False)
+        cb = decode(last.offer or "")
+        verb = REGISTRY.verbs.get(cb.verb) if cb is not None else None
+        if verb is not None and verb.moving_on_accepts:  # a read-back: asked again on return
+            extra["asked"] = last.text[:MAX_ASKED_KEPT]
         ctx.wait_for(OFFER, "", data=last.offer or "", **extra)
+
+
+MAX_ASKED_KEPT = 400  # characters of a read-back kept to ask it again after /start
+
+
+def _start_with_read_back(ctx: Ctx) -> Out:
+    """/start (the terminal's every launch, Telegram's Start) while a read-back waits: welcome
+    back, and the read-back again, still waiting: never swapped for the next card unseen."""
+    p = ctx.pending
+    assert p is not None
+    buttons = [[Button(label, data)] for label, data in stored_buttons(p.data.get("buttons", ""))]
+    back = ctx.reply(
+        "welcome_back", company=ctx.company.name, phase=position.current_phase_title(ctx)
+    )
+    asked = p.data.get("asked", "")
+    still = ctx.reply("read_back_still_waiting" if asked else "read_back_still_open", buttons)
+    if asked:
+        still.text = f"{still.text}\n{asked}"
+    return [back, still]
 
 
 def prompt(ctx: Ctx) -> Out:

@@ -471,3 +471,22 @@ def test_one_action_done_and_another_dated_ahead_are_read_back_in_turn(
     d.text(yes)
     training = next(a for a in d.conv.company.actions if a.id == "gap:C02")
     assert training.due == date(2027, 3, 3) and training.done_on is None
+
+
+@pytest.mark.parametrize(("lang", "said", "yes"), [("en", "the IP policy is signed", "yes"),
+                                                   ("zh", "方针老板已经签了", "对")])  # fmt: skip
+def test_a_read_back_left_waiting_is_asked_again_after_start(
+    kb: Knowledge, lang: str, said: str, yes: str
+) -> None:
+    """/start (every terminal launch, Telegram's Start button) replaced the waiting read-back
+    with the next card; the owner's "yes" then recorded nothing."""
+    d = Driver(kb, lang)
+    plan_every_gap(d)
+    d.text(said)
+    [told] = [b.data for b in d.buttons if "evt.told" in b.data]
+    d.advance(1)
+    d.cmd("start")
+    assert told in [b.data for b in d.buttons], d.said()
+    assert "Before you left" in d.said() or "上次离开前" in d.said()
+    d.text(yes)
+    assert any(a.done_on for a in d.conv.company.actions if a.question_id == "B01"), d.said()
