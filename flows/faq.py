@@ -11,7 +11,7 @@ from flows.known import timeline_of
 from flows.phrasing import looks_like_question
 from flows.registry import Flow, Input, Verb
 from flows.reminders import relative_days
-from flows.types import SHOW_NEXT, Button, Forward, Out, Reply
+from flows.types import PROMPT, SHOW_NEXT, Button, Forward, Out, Reply
 from knowledge.answers import cite, confidence_note
 from knowledge.schema import FaqEntry
 
@@ -138,8 +138,15 @@ def forward(ctx: Ctx) -> Out | None:
 
 
 def show_entry(ctx: Ctx, entry_id: str) -> Out | None:
+    """An answer tapped; a question that waits (the assessment's) is asked again under it,
+    so its buttons, not the answer's related questions, are the last ones on screen."""
     entry = ctx.kb.faq.get(entry_id)
-    return [entry_reply(ctx, entry)] if entry else None
+    if entry is None:
+        return None
+    p = ctx.pending
+    inp = ctx.registry.inputs.get(p.flow) if p and ctx.registry else None
+    waiting = [ctx.reply("repeat_prompt"), PROMPT] if inp is not None and inp.resumable else []
+    return [entry_reply(ctx, entry), *waiting]
 
 
 FLOW = Flow(

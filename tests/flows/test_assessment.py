@@ -133,3 +133,16 @@ def test_starting_over_mid_journey_says_what_can_start_again(
     assert "/deletedata" in d.said() and d.conv.company.answers, d.said()
     d.press("2|as.retake")
     assert d.conv.user.pending is not None and d.conv.user.pending.flow == "assess"
+
+
+def test_an_answer_tapped_mid_assessment_asks_the_question_again_last(en: Driver) -> None:
+    """A "did you mean" answer tapped mid-assessment ended with its own related questions: the
+    owner's "1" (meant for the question) opened another answer."""
+    en.onboard("Acme")
+    en.press("2|as.start")
+    asked = en.conv.user.pending.field  # type: ignore[union-attr]
+    en.text("do we need an outside auditor for the internal audit?")
+    faq = next(b for b in en.buttons if b.data.startswith("2|faq|"))
+    en.press(faq.data)
+    last = en.replies[-1]
+    assert any(f"as.answer|{asked}|" in b.data for row in last.buttons for b in row), en.said()

@@ -8,6 +8,7 @@ import pytest
 
 from knowledge.check import check_knowledge
 from knowledge.faq_style import en_problems, zh_problems
+from knowledge.loader import load_knowledge
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -65,3 +66,11 @@ def test_authority_needs_a_footer_to_show_in(mini_copy: Path) -> None:
     assert any(
         "authority given for a high-confidence answer" in p for p in check_knowledge(mini_copy)
     )
+
+
+def test_the_first_phrasing_of_every_answer_reads_as_a_title() -> None:
+    """Related questions are labelled with an entry's first phrasing: "internal audit
+    procedure and steps" read like a search, not a question."""
+    for entry in load_knowledge().faq.values():
+        first = entry.questions.en[0]
+        assert first[0].isupper() and first.rstrip().endswith("?"), (entry.id, first)
