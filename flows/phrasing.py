@@ -13,7 +13,7 @@ from knowledge.lexicon import fold, load_lexicon
 _QUESTION = re.compile(
     r"[?？](?=\s|$)|吗|什么|怎么|如何|为什么|多少|是否|哪些|哪个|能不能|可不可以"
     r"|啥时候|干啥|做啥|是啥|有啥|要啥|啥意思|多久|多长时间|几天|几个月|要不要|需不需要|用不用|能否|哪里|哪儿|咋"
-    r"|哪条|哪一条|哪章|哪款|哪项|还能用|还有效|还算数|还管用"
+    r"|哪条|哪一条|哪章|哪款|哪项|还能用|还有效|还算数|还管用|由谁|谁来|谁负责|谁做|谁管|找谁|是谁(?!都)"
     r"|^(what|whats|what's|how|hows|how's|why|when|which|who|can|could|do|does|is|are|should"
     r"|must|will)\b",
     re.IGNORECASE,
