@@ -146,3 +146,13 @@ def test_an_answer_tapped_mid_assessment_asks_the_question_again_last(en: Driver
     en.press(faq.data)
     last = en.replies[-1]
     assert any(f"as.answer|{asked}|" in b.data for row in last.buttons for b in row), en.said()
+
+
+def test_who_does_the_internal_audit_mid_assessment_is_answered(zh: Driver) -> None:
+    zh.onboard("云帆")
+    zh.press("2|as.start")
+    asked = zh.conv.user.pending.field  # type: ignore[union-attr]
+    zh.text("内审由谁来做")
+    assert "内审" in zh.said() and "没有把它记作本题的回答" not in zh.said(), zh.said()
+    assert asked not in zh.conv.company.answers
+    assert zh.conv.user.pending.field == asked  # type: ignore[union-attr]
