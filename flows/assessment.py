@@ -416,6 +416,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     kind = AnswerKind.UNSURE if says(text, "assess", "hesitant_unsure") else parse_answer(text)
     if kind is None and _HAS_THING.match(text) and _TAKES_BACK.search(text):
         kind = AnswerKind.PARTLY  # "有目标，但没分解到部门": had, and part taken back
+    if kind is None and any(parse_answer(c) is AnswerKind.PARTLY for c in _CLAUSES.split(text)):
+        kind = AnswerKind.PARTLY  # "范围写过，不太全": a clause of it says "partly"
     if kind in (AnswerKind.NO, None) and asked and may_not_apply(text):
         return [_na_or_no(ctx, p.field)]  # "我们没有研发部门": not applicable, or not done?
     done = reports_done(text) if kind is None and not looks_like_question(text) else None
@@ -440,7 +442,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         if q is not None and about and not _said(text, "self") and not _INTENDED.search(text):
             # "we watch competitors' patents every quarter": about the question, as told
             kind = _stated_kind(text)
-            return _record(ctx, q, TYPED[kind], tapped=False)
+            return _record(ctx, q, TYPED[kind], tapped=False, said=text)
         return [ctx.reply("answer_not_understood"), PROMPT]
     if q is None:
         return [PROMPT]
@@ -448,9 +450,11 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return [_ask_back(ctx, q, other)]  # "we have an IP policy" to "any penalty?"
     if q.negated and kind is AnswerKind.PARTLY:  # "部分吧" to "any penalty?": no such answer
         return [ctx.reply("choice_not_understood"), PROMPT]
+    if q.negated and not any(ch.isalnum() for ch in text):  # "👍" to "any penalty?": which?
+        return [ctx.reply("assess_sign_ambiguous"), PROMPT]
     if not q.negated and kind in (AnswerKind.YES, AnswerKind.NO) and _mixed(text):
         kind = AnswerKind.PARTLY  # "NDAs yes, non-competes no": had in part
-    return _record(ctx, q, TYPED[kind], tapped=False)
+    return _record(ctx, q, TYPED[kind], tapped=False, said=text)
 
 
 # --- what a typed answer talks about ---------------------------------------------------------
@@ -612,7 +616,7 @@ def met(q: Question, said: AnswerValue) -> AnswerValue:
     return FLIPPED.get(said, said) if q.negated else said
 
 
-def _record(ctx: Ctx, q: Question, value: AnswerValue, tapped: bool) -> Out:
+def _record(ctx: Ctx, q: Question, value: AnswerValue, tapped: bool, said: str = "") -> Out:
     which = _current_set(ctx)
     ctx.company.answers[q.id] = Answer(question_id=q.id, value=met(q, value), answered_at=ctx.now)
     label = answer_label(ctx, q, value)
@@ -621,11 +625,22 @@ def _record(ctx: Ctx, q: Question, value: AnswerValue, tapped: bool) -> Out:
     if not tapped and q.negated and value == "yes" and q.showstopper:
         # "有" to "any penalty?" may be a habit of saying yes: a blocker is read back, with why
         out.append(ctx.reply("assess_blocker_noted", answer=label, why=q.why.get(ctx.lang)))
+    elif said and bare_answer(said) is None and _sentence(said):
+        # "kind of, the boss signed something years ago": how a sentence was read, said
+        out.append(ctx.reply("assess_sentence_noted", answer=label))
     nxt = _next_in(ctx, which, after=q)
     if nxt is not None:
         return [*out, _ask_reply(ctx, nxt, which)]
     ctx.clear_pending()
     return [*out, *results(ctx, which)]
+
+
+_CLAUSES = re.compile(r"\s*[，,；;。]\s*(?:but\s+)?|\s+but\s+|但是?|不过", re.I)
+
+
+def _sentence(text: str) -> bool:
+    """More than a short answer ("no, none", "有台账"): a reading worth saying back."""
+    return len(text.split()) > 3 if not has_cjk(text) else len(text.strip()) > 6
 
 
 def back(ctx: Ctx) -> Out:

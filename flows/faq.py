@@ -145,7 +145,7 @@ def show_entry(ctx: Ctx, entry_id: str) -> Out | None:
         return None
     p = ctx.pending
     inp = ctx.registry.inputs.get(p.flow) if p and ctx.registry else None
-    waiting = [ctx.reply("repeat_prompt"), PROMPT] if inp is not None and inp.resumable else []
+    waiting: Out = [ctx.reply("repeat_prompt"), PROMPT] if inp is not None and inp.resumable else []
     return [entry_reply(ctx, entry), *waiting]
 
 

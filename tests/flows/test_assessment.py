@@ -156,3 +156,33 @@ def test_who_does_the_internal_audit_mid_assessment_is_answered(zh: Driver) -> N
     assert "内审" in zh.said() and "没有把它记作本题的回答" not in zh.said(), zh.said()
     assert asked not in zh.conv.company.answers
     assert zh.conv.user.pending.field == asked  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "noted"),
+    [("en", "kind of, the boss signed something years ago", "Noted as “Partly”"),
+     ("zh", "范围写过，不太全", "记为“部分”")],
+)  # fmt: skip
+def test_a_sentence_answer_says_how_it_was_read(
+    kb: Knowledge, lang: str, said: str, noted: str
+) -> None:
+    """Sentences were recorded silently: the owner never saw "partly" (or a misread "no")."""
+    d = Driver(kb, lang)
+    d.onboard("Acme")
+    d.press("2|as.start")
+    d.text(said)
+    assert noted in d.said(), d.said()
+    d.text("no" if lang == "en" else "没有")  # a bare answer: nothing to say back
+    assert "Noted as" not in d.said() and "记为" not in d.said(), d.said()
+
+
+def test_a_thumbs_up_to_a_question_where_yes_is_bad_is_asked_again(en: Driver) -> None:
+    """ "👍" to "any administrative penalty?" was recorded as a penalty (a show-stopper)."""
+    en.onboard("Acme")
+    en.press("2|as.start")
+    en.press(f"2|as.answer|{en.conv.user.pending.field}|y")  # type: ignore[union-attr]
+    penalty = en.conv.user.pending.field  # type: ignore[union-attr]
+    assert en.kb.question(penalty).negated
+    en.text("👍")
+    assert penalty not in en.conv.company.answers, en.said()
+    assert en.conv.user.pending.field == penalty  # type: ignore[union-attr]

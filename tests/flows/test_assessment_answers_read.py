@@ -194,6 +194,9 @@ def test_after_asking_back_a_plain_answer_is_recorded_and_moves_on(kb: Knowledge
         ("en", "C02", "I'll come back to this", "unsure"),
         ("zh", "C02", "这题先放着", "unsure"),
         ("zh", "C02", "待会再答", "unsure"),
+        # a clause that says "partly" on its own: "不太全" was a "no" (不)
+        ("zh", "A01", "范围写过，不太全", "partly"),
+        ("en", "A01", "we wrote one, but incomplete", "partly"),
     ],
 )  # fmt: skip
 def test_the_testers_answers_are_understood(
