@@ -37,6 +37,7 @@ from bot.reminder_delivery import (
     Message,
     by_user,
     company_names,
+    follow_ups,
     hold_until,
     is_stale,
     lang_of,
@@ -240,6 +241,7 @@ class Dispatcher:
                 log.exception("sending reminders %s failed", [r.id for r in message.rows])
                 await self._retry_later(message.rows, exc, out, stats)
             else:
+                await out.follow(follow_ups(message.rows, self.kb.rules, now))
                 ids = [r.id for r in message.rows]
                 marked = await out.sent_all(ids, self.worker_id, self.clock.now())
                 stats.messages += 1

@@ -19,10 +19,12 @@ from flows.reminders import ReminderView
 from flows.schedule import (
     EARLIEST_HOUR,
     LATEST_HOUR,
+    STILL_LEAD,
     clamp_hour,
     is_risk,
     local_instant,
     local_today,
+    next_still_overdue,
     off_day_until,
     zone,
 )
@@ -128,6 +130,30 @@ async def company_names(store: Store, rows: Sequence[rem.ClaimedReminder]) -> di
     return await rem.company_names(store, ids) if len(ids) > 1 else {}
 
 
+_COPIED = (
+    "company_id", "user_id", "channel", "event_key", "kind", "event_date", "title_zh",
+    "title_en", "step_id", "timezone",
+)  # fmt: skip
+
+
+def follow_ups(
+    rows: Sequence[rem.ClaimedReminder], rules: Rules, now: datetime
+) -> list[dict[str, Any]]:
+    """The next week's "still overdue" rows of the overdue ones being sent now: the chain
+    that keeps an overdue item in the Monday digest while nobody touches the plan (a re-plan
+    only happens when something changes; done, moved or paused cancels the pending one)."""
+    out = []
+    for r in rows:
+        nxt = next_still_overdue(
+            rules, r.kind, r.lead_days, r.event_key, r.event_date, r.due_at, r.timezone, now
+        )
+        if nxt is not None:
+            key, due_at = nxt
+            row = {name: getattr(r, name) for name in _COPIED}
+            out.append(row | {"lead_days": STILL_LEAD, "dedup_key": key, "due_at": due_at})
+    return out
+
+
 def by_user(rows: Sequence[rem.ClaimedReminder]) -> dict[int, list[rem.ClaimedReminder]]:
     """Rows grouped per recipient, in the order the recipients first come up."""
     out: dict[int, list[rem.ClaimedReminder]] = {}
@@ -164,6 +190,7 @@ async def pop_due_for_user(
         await out.cancel([r.id for r in stale], "stale: the date has passed")
         for row_id, until in waits.items():
             await out.defer(row_id, until, None, worker)
+        await out.follow(follow_ups(shown, rules, now))
         await out.sent_all([r.id for r in shown], worker, now)
     names = await company_names(store, shown)
     return [m.reply for m in messages_for(shown, rules, lang_of(person.lang), now, names)]

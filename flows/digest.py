@@ -26,7 +26,7 @@ from flows.reminders import (
     render_reminder,
     title_of,
 )
-from flows.schedule import OVERDUE_LEAD, SNOOZE_LEAD, is_risk, local_today, zone
+from flows.schedule import OVERDUE_LEAD, SNOOZE_LEAD, STILL_LEAD, is_risk, local_today, zone
 from flows.timeline import reminder_kind
 from flows.types import Button, Lang, Reply
 from knowledge.schema import Rules
@@ -39,7 +39,7 @@ CATCH_UP_AFTER = timedelta(hours=36)  # a row this much older than now: we were 
 
 
 def _relevance(view: ReminderView) -> tuple[int, date, int]:
-    late = view.lead_days in (OVERDUE_LEAD, SNOOZE_LEAD)
+    late = view.lead_days in (OVERDUE_LEAD, SNOOZE_LEAD, STILL_LEAD)
     return (0 if late else 1, view.event_date, view.id)
 
 
@@ -125,8 +125,10 @@ def render_digest(
 def groups(
     entries: list[T], today: date, on: Callable[[T], date], external: Callable[[T], bool]
 ) -> tuple[list[T], list[T], list[T]]:
-    """A digest's entries as it lists and numbers them: coming, late, then audits held by the
-    certification body awaiting their outcome (also how "1和2都弄好了" is read)."""
+    """A digest's entries as it lists and numbers them: coming (due today first), late, then
+    audits held by the certification body awaiting their outcome (also how "1和2都弄好了"
+    is read). Points in time ("system running for 3 months") are news, not numbered: the
+    caller leaves them out."""
     awaiting = [e for e in entries if on(e) < today and external(e)]
     late = [e for e in entries if on(e) < today and e not in awaiting]
     coming = [e for e in entries if on(e) >= today]
@@ -137,22 +139,31 @@ def _digest(
     views: list[ReminderView], rules: Rules, lang: Lang, now: datetime, texts: Catalogue
 ) -> Reply:
     today = local_today(now, zone(views[0].timezone))
+    news = [v for v in views if reminder_kind(rules, v.kind).point]
     coming, late, external = groups(
-        views, today, lambda v: v.event_date, lambda v: reminder_kind(rules, v.kind).external
+        [v for v in views if v not in news],
+        today,
+        lambda v: v.event_date,
+        lambda v: reminder_kind(rules, v.kind).external,
     )
     away = any(v.due_at is not None and now - v.due_at > CATCH_UP_AFTER for v in views)
     head = "digest_head_back" if away else "digest_head"
     lines = [texts.t(lang, head, date=format_date(today, lang, texts))]
+    if news:
+        lines += ["", *[f"• {news_line(v, rules, lang, today, texts)}" for v in news]]
+    # Repeated weekly: "still overdue (N)", said so (the weekly rows are due together).
+    weekly = any(v.lead_days == STILL_LEAD for v in late)
     ordered: list[ReminderView] = []
     for key, group in (
-        ("digest_coming", coming),
-        ("digest_late", late),
+        ("digest_today", [v for v in coming if v.event_date == today]),
+        ("digest_coming", [v for v in coming if v.event_date != today]),
+        ("digest_still_late" if weekly else "digest_late", late),
         ("digest_outcome", external),
     ):
         room = LISTED - len(ordered)
         if not group or room <= 0:
             continue
-        lines += ["", texts.t(lang, key)]
+        lines += ["", texts.t(lang, key, n=len(group))]
         for view in group[:room]:
             ordered.append(view)
             when = relative_days(view.event_date, today, lang, texts)
@@ -162,14 +173,29 @@ def _digest(
                 if lang == "zh"
                 else f"{len(ordered)}. {title} · {view.event_date.isoformat()} ({when})"
             )
-    if len(views) > len(ordered):
-        lines += ["", texts.t(lang, "digest_more", n=len(views) - len(ordered))]
+    if len(views) - len(news) > len(ordered):
+        lines += ["", texts.t(lang, "digest_more", n=len(views) - len(news) - len(ordered))]
     lines += ["", texts.t(lang, "digest_hint")]
+    if weekly:
+        lines.append(texts.t(lang, "digest_hint_weekly"))
     if len(ordered) > WITH_BUTTONS:  # 8 listed, 5 rows of buttons: say where the rest are
         lines.append(texts.t(lang, "digest_hint_rest", first=WITH_BUTTONS + 1, last=len(ordered)))
     if any(v in external for v in ordered[:WITH_BUTTONS]):
         lines.append(texts.t(lang, "digest_hint_outcome"))
     return Reply("\n".join(lines), _buttons(ordered[:WITH_BUTTONS], external, lang, texts))
+
+
+def news_line(view: ReminderView, rules: Rules, lang: Lang, today: date, texts: Catalogue) -> str:
+    """A point in time in a digest: news on its day ("from today you can apply"), else when
+    it comes."""
+    kind = reminder_kind(rules, view.kind)
+    if view.event_date <= today and kind.news is not None:
+        return f"🎉 {kind.news.get(lang)}"
+    when = relative_days(view.event_date, today, lang, texts)
+    title = title_of(view, rules, lang)
+    if lang == "zh":
+        return f"{title} · {view.event_date.isoformat()}（{when}）"
+    return f"{title} · {view.event_date.isoformat()} ({when})"
 
 
 def _button(texts: Catalogue, lang: Lang, label: str, verb: str, *args: str | int) -> Button | None:

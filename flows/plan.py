@@ -333,7 +333,7 @@ def target_said(ctx: Ctx, text: str) -> Out | None:
 
 
 def _digest_note(ctx: Ctx) -> Reply:
-    when = first_digest(ctx.company, timeline_of(ctx), ctx.kb.rules, ctx.now)
+    when = first_digest(ctx.company, timeline_of(ctx), ctx.kb.rules, ctx.now, ctx.user)
     hour = f"{ctx.company.reminder_hour}:00"
     if when is None:
         return ctx.reply("digest_none", hour=hour)
@@ -450,6 +450,7 @@ def digest_numbering(ctx: Ctx) -> list[Item]:
         return []
     tl = timeline_of(ctx)
     items = list(dict.fromkeys(i for k in ctx.reminded if (i := tl.get(k)) is not None))
+    items = [i for i in items if not i.passes]  # points in time are news, not numbered
     coming, late, awaiting = digest.groups(items, ctx.today, lambda i: i.on, lambda i: i.external)
     return [*coming, *late, *awaiting]
 

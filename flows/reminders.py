@@ -74,7 +74,12 @@ def _button(texts: Catalogue, lang: Lang, key: str, verb: str, *args: str | int)
         return None
 
 
-def reminder_buttons(view: ReminderView, lang: Lang, texts: Catalogue) -> list[list[Button]]:
+def reminder_buttons(
+    view: ReminderView, lang: Lang, texts: Catalogue, point: bool = False
+) -> list[list[Button]]:
+    if point:  # a point in time: nothing to mark done or to move, the step to read
+        step = _button(texts, lang, "rem_step", "step", view.step_id) if view.step_id else None
+        return [[step]] if step is not None else []
     done = (  # a surveillance deadline is met by recording the audit's day
         _button(texts, lang, "risk_btn_audit_date", "evt.date", view.event_key)
         if view.kind == "surveillance"
@@ -118,7 +123,14 @@ def render_reminder(
     if late and kind.external:
         text = "\n".join([texts.t(lang, "rem_head_outcome", title=title), date_line])
         return Reply(text, outcome_buttons(view, lang, texts))
+    if kind.point:  # "system running for 3 months": news on its day, never a task
+        news = kind.news.get(lang) if kind.news is not None and view.event_date <= today else ""
+        head_line = f"🎉 {news}" if news else texts.t(lang, "rem_head", title=title)
+        lines = [head_line, date_line, kind.prepare.get(lang)]
+        return Reply("\n".join(lines), reminder_buttons(view, lang, texts, point=True))
     head = "rem_head_overdue" if late else "rem_head"
+    if not late and view.event_date == today:
+        head = "rem_head_today"
     what = kind.missed if late and kind.missed else kind.prepare
     lines = [
         texts.t(lang, head, title=title),
@@ -130,6 +142,8 @@ def render_reminder(
     if late:  # what the first button is called on this card
         hint = "rem_overdue_hint_audit" if view.kind == "surveillance" else "rem_overdue_hint"
         lines.append(texts.t(lang, hint))
+    if view.lead_days == schedule.STILL_LEAD:
+        lines.append(texts.t(lang, "digest_hint_weekly"))
     return Reply("\n".join(lines), reminder_buttons(view, lang, texts))
 
 

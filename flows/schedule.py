@@ -18,7 +18,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flows.dates import add_months
-from flows.state import DEFAULT_TZ, Company, DatedEvent
+from flows.pause import held
+from flows.state import DEFAULT_TZ, Company, DatedEvent, User
+from flows.team import addressees
 from flows.timeline import Item, Timeline, as_event, build, reminder_kind
 from flows.workdays import is_working_day, next_working_day, previous_working_day
 from knowledge.loader import load_knowledge
@@ -29,6 +31,8 @@ __all__ = ["add_months", "reminder_kind"]
 
 OVERDUE_LEAD = -1  # lead_days of the alert sent the day after a missed date
 SNOOZE_LEAD = -2  # lead_days of a reminder the user snoozed (not part of the plan)
+STILL_LEAD = -3  # lead_days of the weekly "still overdue" reminder (``still_overdue_day``)
+WEEKLY_CATCH_UP = 14  # days back a re-plan looks for the latest weekly reminder
 EARLIEST_HOUR = 8  # never remind at night: the configured hour is clamped to 8..20
 LATEST_HOUR = 20
 
@@ -136,6 +140,67 @@ def dedup_key(event_key: str, lead_days: int, event_date: date) -> str:
     return f"{event_key}|{lead_days}|{event_date.isoformat()}"
 
 
+def still_key(event_key: str, event_date: date, day: date) -> str:
+    """The weekly "still overdue" reminder's key: one per event and week (its Monday), so
+    each week's goes out once, whoever plans it and however often."""
+    monday = day - timedelta(days=day.weekday())
+    return f"{event_key}|still|{event_date.isoformat()}|{monday.isoformat()}"
+
+
+def repeats(kind: ReminderKind) -> bool:
+    """An overdue item of this kind comes back weekly: an owner's own task, not an audit
+    the certification body runs, nor a risk to the certificate (those keep their rules)."""
+    return kind.overdue and not kind.external and kind.risk == "never" and not kind.point
+
+
+def still_overdue_day(after: date) -> date:
+    """The weekly digest day after ``after``'s week: the first working day of the next week
+    that has one (Monday, or the day after a Monday holiday; a week wholly off is skipped)."""
+    monday = after - timedelta(days=after.weekday()) + timedelta(days=7)
+    while True:
+        day = next_working_day(monday)
+        if day < monday + timedelta(days=7):
+            return day
+        monday += timedelta(days=7)
+
+
+def _weekly(event_on: date, now: datetime, tz: ZoneInfo, hour: int) -> list[datetime]:
+    """The weekly "still overdue" reminders that matter at ``now``: the latest due (if any,
+    within the last two weeks) and the next one. Each one sent plans the next
+    (``next_still_overdue``), so a re-plan only has to pick up where the chain is."""
+    alert = reminder_day(event_on, OVERDUE_LEAD)
+    since = max(alert, local_today(now, tz) - timedelta(days=WEEKLY_CATCH_UP))
+    out: list[datetime] = []
+    day = still_overdue_day(since)
+    while True:
+        due = local_instant(day, hour, tz)
+        out.append(due)
+        if due > now:
+            return out[-2:]
+        day = still_overdue_day(day)
+
+
+def next_still_overdue(
+    rules: Rules,
+    kind: str,
+    lead_days: int,
+    event_key: str,
+    event_date: date,
+    due_at: datetime,
+    timezone: str,
+    now: datetime,
+) -> tuple[str, datetime] | None:
+    """The next weekly reminder (dedup key, due) after an overdue one was sent at ``now``:
+    the week after, at the same hour; None if the kind does not repeat. Never this week,
+    so a catch-up after downtime does not make a second digest the same day."""
+    if lead_days not in (OVERDUE_LEAD, STILL_LEAD) or not repeats(reminder_kind(rules, kind)):
+        return None
+    tz = zone(timezone)
+    day = still_overdue_day(max(local_today(due_at, tz), local_today(now, tz)))
+    hour = clamp_hour(due_at.astimezone(tz).hour)
+    return still_key(event_key, event_date, day), local_instant(day, hour, tz)
+
+
 def reminder_day(event_on: date, lead: int, risk: bool = False) -> date:
     """The local day a reminder goes out: a working day, never after its event.
 
@@ -153,10 +218,11 @@ def reminder_day(event_on: date, lead: int, risk: bool = False) -> date:
 
 
 def _candidates(
-    event: DatedEvent, kind: ReminderKind, tz: ZoneInfo, hour: int
+    event: DatedEvent, kind: ReminderKind, tz: ZoneInfo, hour: int, now: datetime
 ) -> list[tuple[int, datetime]]:
     """Each reminder of the event as (lead days, due), one per day (``reminder_day``): two
-    lead times that land on the same working day (a long holiday) make one, the nearer."""
+    lead times that land on the same working day (a long holiday) make one, the nearer;
+    after the overdue alert, weekly ones (``repeats``)."""
     by_day: dict[date, int] = {}
     for lead in sorted(set(kind.lead_days), reverse=True):
         if lead >= 0:
@@ -166,6 +232,8 @@ def _candidates(
         risk = kind.risk in ("always", "overdue")
         day = reminder_day(event.on, OVERDUE_LEAD, risk)
         leads.append((OVERDUE_LEAD, local_instant(day, hour, tz)))
+    if repeats(kind):
+        leads += [(STILL_LEAD, due) for due in _weekly(event.on, now, tz, hour)]
     return leads
 
 
@@ -217,8 +285,13 @@ def plan_reminders(
             continue
         kind = reminder_kind(rules, event.kind)
         step = event.step_id or kind.step_id
-        for lead, due in applicable(_candidates(event, kind, tz, hour), event.on, now, tz):
-            key = dedup_key(event.key, lead, event.on)
+        candidates = _candidates(event, kind, tz, hour, now)
+        for lead, due in applicable(candidates, event.on, now, tz):
+            key = (
+                still_key(event.key, event.on, local_today(due, tz))
+                if lead == STILL_LEAD
+                else dedup_key(event.key, lead, event.on)
+            )
             for user_id in users:
                 out.append(
                     PlannedReminder(
@@ -237,12 +310,31 @@ def plan_reminders(
     return out
 
 
-def first_digest(company: Company, tl: Timeline, rules: Rules, now: datetime) -> date | None:
-    """The local day the first daily digest goes out (new reminders never go out at once)."""
+def first_digest(
+    company: Company, tl: Timeline, rules: Rules, now: datetime, user: User | None = None
+) -> date | None:
+    """The local day the first daily digest goes out to ``user``: the first of their digest
+    reminders the re-plan after the plan being made keeps (``flows.reconcile.replan`` with
+    ``told``: none due now), moved to a working day as the dispatcher does (``off_day_until``).
+
+    Their reminders only: an event assigned to someone else, or falling in their pause, is
+    not theirs; a risk to the certificate is not the digest."""
     tz = zone(company.timezone)
-    planned = plan_reminders(company, timeline_events(tl), rules, now, [0])
-    digest = [p.due_at for p in planned if not is_risk(rules, p.kind, p.lead_days)]
+    me = user.id if user is not None and user.id is not None else 0
+    events = timeline_events(tl)
+    members = {m.user_id for m in company.members} | {me}
+    mine = {e.key for e in events if me in addressees(company, e, members)}
+    since = user.reminders_paused_from if user is not None else None
+    until = user.reminders_paused_until if user is not None else None
+    digest = [
+        p.due_at
+        for p in plan_reminders(company, events, rules, now, [me])
+        if p.due_at > now
+        and p.event_key in mine
+        and not is_risk(rules, p.kind, p.lead_days)
+        and not held(since, until, p.due_at)
+    ]
     if not digest:
         return None
-    earliest = max(min(digest), next_slot(now, tz, company.reminder_hour))
-    return local_today(earliest, tz)
+    first = min(digest)
+    return local_today(off_day_until(first, tz, first.astimezone(tz).hour) or first, tz)

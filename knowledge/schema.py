@@ -186,6 +186,10 @@ class ReminderKind(Strict):
     # "overdue" once the date has passed, "always" for every reminder of the kind.
     risk: Literal["never", "overdue", "always"] = "never"
     missed: Text | None = None  # what to do today once the date has passed without it
+    # A point in time, nothing to do ("system running for 3 months"): no done button; on
+    # its day the reminder says ``news`` ("from today you can apply").
+    point: bool = False
+    news: Text | None = None
     # FAQ answers under which the company's own date of this kind is shown ("when is the
     # first surveillance audit?" -> "yours: 2026-12-18, in 16 days").
     faq: list[str] = Field(default_factory=list)

@@ -21,7 +21,7 @@ from sqlmodel.ext.asyncio.session import AsyncSession
 from flows.reconcile import ReminderStatus
 from flows.schedule import OVERDUE_LEAD
 from storage.models import AppUser, UTCDateTime
-from storage.reminder_plan import TABLE, select_columns
+from storage.reminder_plan import TABLE, UNIQUE, insert_dialect, select_columns
 from storage.repo import Store, WriterLock
 
 R = TABLE.c
@@ -266,6 +266,16 @@ class Outcomes:
             .values(status=SENT, sent_at=now, lease_until=None)
         )
         return await self._run(stmt)
+
+    async def follow(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert-ignore the reminders that follow ones about to be marked sent (the next
+        week's "still overdue", ``flows.schedule.next_still_overdue``). Written before the
+        mark: a crash in between re-sends the message once (as ever) and loses no week; the
+        (user, company, dedup key) constraint keeps each week's row one, whoever writes it."""
+        if not rows:
+            return 0
+        stmt = (await insert_dialect(self.session)).on_conflict_do_nothing(index_elements=UNIQUE)
+        return await self._run(stmt, list(rows))
 
     async def flush(self) -> None:
         """Write the grouped marks in one transaction."""

@@ -15,7 +15,7 @@ from telegram.error import BadRequest, Forbidden, RetryAfter, TimedOut
 from bot.clock import FakeClock
 from bot.dispatcher import Dispatcher, RateLimiter, TelegramSender, pop_due_for_user
 from flows.callbacks import decode, scope
-from flows.schedule import OVERDUE_LEAD, is_risk
+from flows.schedule import OVERDUE_LEAD, STILL_LEAD, is_risk
 from flows.state import Company, Conversation, DatedEvent
 from knowledge.loader import Knowledge
 from storage import reminders as rem
@@ -87,15 +87,26 @@ async def test_restart_sends_each_due_reminder_once_latest_lead_first(
         assert len(second.sent) == 1  # one catch-up digest for everything that fell due
 
         # Keep running, one tick whenever something falls due, for the certificate's life.
+        # (Overdue items come back weekly, each "still overdue" planning the next: the
+        # life ends at the last date planned now.)
         d = dispatcher(store2, kb, second, clock, worker_id="c")
-        due_times = sorted({r.due_at for r in rows if r.status == rem.PLANNED})
+        end = max(r.due_at for r in rows if r.status == rem.PLANNED)
+        due_times = []
         rows_sent = sent_now.sent + len(caught_up)
-        for due in due_times:
-            clock.set(due + timedelta(seconds=30))
+        while pending := [
+            r.due_at for r in await all_rows(store2) if r.status == rem.PLANNED and r.due_at <= end
+        ]:
+            due_times.append(min(pending))
+            clock.set(min(pending) + timedelta(seconds=30))
             rows_sent += (await d.run_once()).sent
         assert await d.run_once() == type(await d.run_once())()  # nothing left
         final = await all_rows(store2)
-        assert {r.status for r in final} <= {rem.SENT, rem.CANCELLED}
+        left = [r for r in final if r.status not in (rem.SENT, rem.CANCELLED)]
+        # Only each overdue item's next Monday "still overdue", planned when the last went
+        # out (the weekly chain), one per item, not due yet.
+        assert all(r.lead_days == STILL_LEAD and r.status == rem.PLANNED for r in left)
+        assert all(r.due_at > clock.now() for r in left)
+        assert len({r.event_key for r in left}) == len(left)
         assert rows_sent == sum(r.status == rem.SENT for r in final)  # each row once
         # At most one digest a run, plus a message of its own for a certificate risk.
         assert len(first.sent + second.sent) <= len(due_times) + 2 + sum(

@@ -11,6 +11,7 @@ from flows import timeline_edit
 from flows.context import Ctx
 from flows.schedule import (
     OVERDUE_LEAD,
+    STILL_LEAD,
     PlannedReminder,
     add_months,
     all_events,
@@ -203,8 +204,11 @@ def test_every_lead_time_plus_overdue_at_the_local_hour(rules: Rules) -> None:
         events=[DatedEvent(key="internal_audit", kind="internal_audit", on=date(2027, 3, 1))]
     )
     planned = plan(company, rules)
-    assert leads(planned, "internal_audit") == [30, 7, 1, OVERDUE_LEAD]  # rules: [30, 7, 1]
+    # rules: [30, 7, 1, 0]; after the date the alert, then the first Monday's "still overdue"
+    assert leads(planned, "internal_audit") == [30, 7, 1, 0, OVERDUE_LEAD, STILL_LEAD]
     due = {r.lead_days: r.due_at for r in planned}
+    assert due[0] == datetime(2027, 3, 1, 1, 0, tzinfo=UTC)  # the day itself, Monday
+    assert due[STILL_LEAD] == datetime(2027, 3, 8, 1, 0, tzinfo=UTC)  # the Monday after
     # Asia/Shanghai (UTC+8, no DST): 09:00 local is 01:00 UTC. 30 days before is Saturday
     # 01-30 and 1 day before Sunday 02-28: both move to the Friday before.
     assert due[30] == datetime(2027, 1, 29, 1, 0, tzinfo=UTC)
@@ -324,20 +328,24 @@ def test_catch_up_keeps_only_the_latest_missed_lead_time(rules: Rules) -> None:
     assert leads(plan(audit_on(date(2027, 3, 1)), rules, now), "internal_audit") == [
         7,
         1,
+        0,
         OVERDUE_LEAD,
+        STILL_LEAD,
     ]
 
 
 def test_catch_up_after_the_date_sends_only_the_overdue_alert(rules: Rules) -> None:
     now = datetime(2027, 3, 5, 2, 0, tzinfo=UTC)
-    assert leads(plan(audit_on(date(2027, 3, 1)), rules, now), "internal_audit") == [OVERDUE_LEAD]
+    planned = plan(audit_on(date(2027, 3, 1)), rules, now)
+    # the alert, and the Monday after it (not yet due) with the other overdue items
+    assert leads(planned, "internal_audit") == [OVERDUE_LEAD, STILL_LEAD]
 
 
 def test_catch_up_on_the_day_itself_keeps_the_last_lead_time(rules: Rules) -> None:
-    # On the audit day (before the overdue alert), the 1-day reminder still applies.
+    # On the audit day (before the overdue alert), the day's own reminder still applies.
     now = datetime(2027, 3, 1, 5, 0, tzinfo=UTC)
     planned = plan(audit_on(date(2027, 3, 1)), rules, now)
-    assert leads(planned, "internal_audit") == [1, OVERDUE_LEAD]
+    assert leads(planned, "internal_audit") == [0, OVERDUE_LEAD, STILL_LEAD]
     assert planned[0].due_at < now  # sent at once by the dispatcher
 
 

@@ -67,10 +67,14 @@ def test_the_reported_days_off_move_to_the_working_day_before(rules: Rules) -> N
         ]
     )
     due = {(p.event_key, p.lead_days): p.due_at.astimezone(SHANGHAI) for p in _plan(company, rules)}
-    assert due["operate", 1].date() == date(2027, 2, 4)  # Thursday before the Eve
+    # 02-08 itself is in the Spring Festival holiday: the day's reminder and the one the day
+    # before both move to Thursday before the Eve, one reminder (the nearer lead time)
+    assert due["operate", 0].date() == date(2027, 2, 4)
+    assert ("operate", 1) not in due
     assert due["operate", 7].date() == date(2027, 2, 1)
-    assert due["internal_audit", 1].date() == date(2027, 4, 30)  # the day before May Day
-    assert due["internal_audit", 1].hour == 9
+    # the day before May Day (the day's own reminder: 05-03 and 05-04 are off too)
+    assert due["internal_audit", 0].date() == date(2027, 4, 30)
+    assert due["internal_audit", 0].hour == 9
     # The follow-up after a date: the first working day after it (05-01 to 05-04 are off).
     assert due["management_review", OVERDUE_LEAD].date() == date(2027, 5, 5)
 
