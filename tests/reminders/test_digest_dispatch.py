@@ -39,11 +39,11 @@ async def test_a_day_of_reminders_is_one_digest_and_each_risk_its_own_message(
     store: Store, kb: Knowledge
 ) -> None:
     # Certified 2025-09-01: the first surveillance was due by 2026-09-01 and is missed; the
-    # yearly audit and review before it, missed too; an action due tomorrow.
+    # yearly audit and review before it, missed too; an action due today.
     now = datetime(2026, 12, 2, 1, 0, 30, tzinfo=UTC)  # 09:00:30 in Shanghai
     company = certified(
         issued=date(2025, 9, 1), decision=date(2025, 9, 1), expires=date(2028, 8, 31),
-        actions=_actions(1, date(2026, 12, 3)),
+        actions=_actions(1, date(2026, 12, 2)),
     )  # fmt: skip
     conv = await make_user(store, "900", company)
     await rem.replan_for_company(store, conv.company, kb.rules, now - timedelta(days=1))
