@@ -93,6 +93,11 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     ctx.clear_pending()
     if cb is None or verb is None or len(cb.args) != verb.arity:
         return None
+    if cb.verb == "cert.held":
+        from flows import certificate  # it reads the timeline, which needs this module first
+
+        if (on_day := certificate.past_held_said(ctx, text)) is not None:
+            return on_day  # "做过了，10月中旬做的": held on the day said, not on the deadline
     if done or named is not None or (go and not verb.records_done):
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused
