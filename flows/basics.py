@@ -111,6 +111,10 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
 
         if (who := owner_told.person_said(ctx, cb.args[0], cb.args[1], text)) is not None:
             return who  # "Sarah" under "make HR the owner?": her, in HR
+    from flows import preconditions  # it reads the timeline, which needs this module first
+
+    if preconditions.said_open(ctx, text):
+        return None  # "都没有" to the body's conditions on screen: no "not now" to the offer
     if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None
