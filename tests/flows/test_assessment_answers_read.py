@@ -616,3 +616,36 @@ def test_can_we_make_a_date_mid_questionnaire_is_answered_then_asked_on(
     assert "正规途径做不到" not in d.said()
     assert _stored(d, "C02") is None and d.conv.user.pending.field == "C02"  # type: ignore[union-attr]
     assert d.replies[-1].text.startswith("第" if lang == "zh" else "Question")
+
+
+# --- a failure the question asks about, told beside a yes ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "shown"),
+    [("zh", "有台账，去年有个专利忘交年费掉了", "部分"),
+     ("en", "we have a register but one patent lapsed last year because we missed the fee",
+      "Partly")],
+)  # fmt: skip
+def test_a_lapse_told_beside_a_ledger_is_partly_and_said_back(
+    kb: Knowledge, lang: str, said: str, shown: str
+) -> None:
+    """ "…且近一年没有非故意的权利失效？": a right lost to a missed fee is the very failure asked
+    about, so the ledger alone is no "yes"; what was recorded is said."""
+    d = _at(kb, lang, "D03")
+    d.text(said)
+    assert _stored(d, "D03") == "partly", d.said()
+    assert shown in d.said(), d.said()
+    assert d.conv.user.pending is not None and d.conv.user.pending.field != "D03"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "有台账，近一年没有权利失效"), ("en", "yes, full ledger, nothing lapsed")],
+)
+def test_a_failure_said_not_to_have_happened_keeps_the_yes(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = _at(kb, lang, "D03")
+    d.text(said)
+    assert _stored(d, "D03") == "yes", d.said()
