@@ -464,6 +464,8 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return [*(why(ctx, p.field) or []), PROMPT]
     if asked and _said(text, "back"):  # "wait, go back, the first one should be no"
         return _go_back(ctx, text)
+    if asked and (fixed := _earlier_corrected(ctx, text)) is not None:
+        return fixed  # "方针其实还没签" at the next question: that answer changed
     shown = ctx.kb.question(p.field) if asked else None
     failure = _failure_told(shown, text) if shown is not None else None
     if shown is not None and failure is None:  # "…，近一年没有权利失效": the rest is the answer
@@ -655,6 +657,49 @@ def _go_back(ctx: Ctx, text: str) -> Out:
     label = answer_label(ctx, before, value)
     changed = ctx.reply("assess_changed", question=_question_text(ctx, before, which), answer=label)
     return [changed, _ask_reply(ctx, ctx.kb.question(p.field), which)]
+
+
+# The words that say an answer given was wrong ("不对不对，…", "actually …"): not the answer.
+_WRONG = re.compile(
+    r"^(?:\s*(?:不对|不是|错了|说错了|搞错了|更正|纠正|其实|sorry|oops|wait|actually|in\s+fact|no)"
+    r"[\s,，.。!！、]*)+",
+    re.I,
+)
+
+
+def _earlier_corrected(ctx: Ctx, text: str) -> Out | None:
+    """An answer given earlier in this set, named as owners call it and said otherwise
+    ("方针其实还没签" at the question after the policy's): that answer changed, said so,
+    and the question on screen asked again. Words about the question on screen are its own."""
+    from flows.steps_told import called_questions  # it reads offers, which need this module
+
+    p = ctx.pending
+    assert p is not None
+    said = _WRONG.sub("", text) or text  # "不对不对，…" is no "对不对?" asked
+    if len(text) > 60 or looks_like_question(said):
+        return None
+    which = _current_set(ctx)
+    ids = [q.id for q in question_set(ctx, which)]
+    if p.field not in ids:
+        return None
+    named = called_questions(ctx.kb, text)
+    earlier = [i for i in named if i in ids[: ids.index(p.field)] and i in ctx.company.answers]
+    shown = ctx.kb.question(p.field)
+    if len(earlier) != 1 or p.field in named or off_topic(shown, text) is None:
+        return None
+    q = ctx.kb.question(earlier[0])
+    kind = _stated_kind(said)
+    if kind not in TYPED or (q.negated and kind is AnswerKind.PARTLY):
+        return None
+    value = TYPED[kind]
+    if ctx.company.answers[q.id].value == met(q, value):
+        return None  # the same answer: nothing to correct
+    ctx.company.answers[q.id] = Answer(question_id=q.id, value=met(q, value), answered_at=ctx.now)
+    label = answer_label(ctx, q, value)
+    changed = ctx.reply(
+        "assess_changed_earlier", question=_question_text(ctx, q, which), answer=label
+    )
+    return [changed, _ask_reply(ctx, shown, which)]
 
 
 def _na_or_no(ctx: Ctx, qid: str) -> Reply:

@@ -649,3 +649,31 @@ def test_a_failure_said_not_to_have_happened_keeps_the_yes(
     d = _at(kb, lang, "D03")
     d.text(said)
     assert _stored(d, "D03") == "yes", d.said()
+
+
+# --- an earlier answer corrected by naming it ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "label"),
+    [("zh", "不对不对，方针其实还没签", "您的回答：否"),
+     ("zh", "方针其实还没签", "您的回答：否"),
+     ("en", "actually the policy isn't signed yet", "Your answer: No")],
+)  # fmt: skip
+def test_an_earlier_answer_corrected_by_naming_it_is_changed_and_the_question_asked_again(
+    kb: Knowledge, lang: str, said: str, label: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.press("2|as.start")
+    d.send(EventKind.BUTTON, "2|as.answer|A01|y")
+    d.send(EventKind.BUTTON, "2|as.answer|F06|n")  # no penalty
+    d.send(EventKind.BUTTON, "2|as.answer|B01|y")  # Q3: the policy is signed
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "B06"
+    d.text(said)
+    assert d.conv.company.answers["B01"].value == "no", d.said()
+    assert label in d.said(), d.said()
+    assert d.kb.question("B01").text.get(lang)[:12] in d.said(), d.said()
+    assert "B06" not in d.conv.company.answers
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "B06"
+    assert ("Question 4/" if lang == "en" else "第 4/") in d.said(), d.said()
