@@ -391,6 +391,59 @@ def _mixed(text: str) -> bool:
     return any(said_no) and any(has)
 
 
+# A failure the question asks about, said not to have happened: "近一年没有权利失效",
+# "nothing lapsed", "never missed a fee" (the denial before it, in its own clause).
+_DENIED_BEFORE = re.compile(
+    r"(?:没有|没|无|未|从未|从没|不曾|不会)[^，,。；;]{0,8}$"
+    r"|\b(?:no|nothing|never|none|not|without|zero)\b[^,.;]{0,25}$",
+    re.I,
+)
+_CLAUSE_ENDS = re.compile(r"[，,。；;]|\.(?=\s|$)|\bbut\b|但是?|不过|可是", re.I)
+
+
+def _failures(q: Question, text: str) -> list[tuple[str, bool]]:
+    """The clauses that tell one of ``q``'s failure words, in order, each with whether the
+    failure is denied there."""
+    if q.fails is None:
+        return []
+    folded = fold(text)
+    found: dict[int, tuple[str, bool]] = {}
+    for word in sorted({*q.fails.zh, *q.fails.en}, key=len, reverse=True):
+        m = _find(folded, fold(word))
+        if m is None:
+            continue
+        starts = [c.end() for c in _CLAUSE_ENDS.finditer(folded, 0, m.start())]
+        start = starts[-1] if starts else 0
+        end = next((c.start() for c in _CLAUSE_ENDS.finditer(folded, m.end())), len(folded))
+        denied = _DENIED_BEFORE.search(folded[start : m.start()]) is not None
+        found.setdefault(start, (folded[start:end].strip(), denied))
+    return [found[at] for at in sorted(found)]
+
+
+def _failure_told(q: Question, text: str) -> str | None:
+    """The failure the question asks about, told as having happened ("专利忘交年费掉了")."""
+    return next((said for said, denied in _failures(q, text) if not denied), None)
+
+
+def _without_denied_failures(q: Question, text: str) -> str:
+    """ "有台账，近一年没有权利失效": the clause denying the failure is the question's "no
+    lapse" met, not a denial of the answer: the rest is read ("有台账")."""
+    if not any(denied for _, denied in _failures(q, text)):
+        return text
+    parts = [p for p in _CLAUSE_ENDS.split(text) if p.strip()]
+    kept = [p for p in parts if not _failures(q, p)]
+    return "，".join(p.strip() for p in kept) if kept else text
+
+
+def _failed(ctx: Ctx, q: Question, said: str) -> Out:
+    """A yes told with the very failure the question asks about: partly, and said so."""
+    which = _current_set(ctx)
+    label = answer_label(ctx, q, "partly")
+    shown = ctx.t("answered", question=_question_text(ctx, q, which), answer=label)
+    note = Reply(shown + "\n" + ctx.t("assess_failure_noted", said=said))
+    return [note, *_record(ctx, q, "partly", tapped=False)]
+
+
 def _stated_kind(text: str) -> AnswerKind:
     """A sentence about the question's subject, read as an answer."""
     if _TAKES_BACK.search(text) or _mixed(text):
@@ -411,6 +464,12 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return [*(why(ctx, p.field) or []), PROMPT]
     if asked and _said(text, "back"):  # "wait, go back, the first one should be no"
         return _go_back(ctx, text)
+    if asked and (fixed := _earlier_corrected(ctx, text)) is not None:
+        return fixed  # "方针其实还没签" at the next question: that answer changed
+    shown = ctx.kb.question(p.field) if asked else None
+    failure = _failure_told(shown, text) if shown is not None else None
+    if shown is not None and failure is None:  # "…，近一年没有权利失效": the rest is the answer
+        text = _without_denied_failures(shown, text)
     if says(text, "assess", "hesitant_ask"):  # "嗯": a yes, or a pause?
         return [ctx.reply("assess_hesitant"), PROMPT]
     kind = AnswerKind.UNSURE if says(text, "assess", "hesitant_unsure") else parse_answer(text)
@@ -433,6 +492,10 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if kind is None and asked and names_who and _is_about_who(ctx.kb.question(p.field)):
         kind = AnswerKind.YES  # "it's just me, I'm the boss": the person in charge is named
     q = ctx.kb.question(p.field) if asked else None
+    kept = (None, AnswerKind.YES, AnswerKind.PARTLY)  # a "no" stays no
+    told_failure = failure is not None and not looks_like_question(text)
+    if q is not None and failure is not None and told_failure and not q.negated and kind in kept:
+        return _failed(ctx, q, failure)  # "有台账，去年有个专利忘交年费掉了": partly
     if kind is None:
         if looks_like_question(text):
             return None
@@ -598,6 +661,49 @@ def _go_back(ctx: Ctx, text: str) -> Out:
     label = answer_label(ctx, before, value)
     changed = ctx.reply("assess_changed", question=_question_text(ctx, before, which), answer=label)
     return [changed, _ask_reply(ctx, ctx.kb.question(p.field), which)]
+
+
+# The words that say an answer given was wrong ("不对不对，…", "actually …"): not the answer.
+_WRONG = re.compile(
+    r"^(?:\s*(?:不对|不是|错了|说错了|搞错了|更正|纠正|其实|sorry|oops|wait|actually|in\s+fact|no)"
+    r"[\s,，.。!！、]*)+",
+    re.I,
+)
+
+
+def _earlier_corrected(ctx: Ctx, text: str) -> Out | None:
+    """An answer given earlier in this set, named as owners call it and said otherwise
+    ("方针其实还没签" at the question after the policy's): that answer changed, said so,
+    and the question on screen asked again. Words about the question on screen are its own."""
+    from flows.steps_told import called_questions  # it reads offers, which need this module
+
+    p = ctx.pending
+    assert p is not None
+    said = _WRONG.sub("", text) or text  # "不对不对，…" is no "对不对?" asked
+    if len(text) > 60 or looks_like_question(said):
+        return None
+    which = _current_set(ctx)
+    ids = [q.id for q in question_set(ctx, which)]
+    if p.field not in ids:
+        return None
+    named = called_questions(ctx.kb, text)
+    earlier = [i for i in named if i in ids[: ids.index(p.field)] and i in ctx.company.answers]
+    shown = ctx.kb.question(p.field)
+    if len(earlier) != 1 or p.field in named or off_topic(shown, text) is None:
+        return None
+    q = ctx.kb.question(earlier[0])
+    kind = _stated_kind(said)
+    if kind not in TYPED or (q.negated and kind is AnswerKind.PARTLY):
+        return None
+    value = TYPED[kind]
+    if ctx.company.answers[q.id].value == met(q, value):
+        return None  # the same answer: nothing to correct
+    ctx.company.answers[q.id] = Answer(question_id=q.id, value=met(q, value), answered_at=ctx.now)
+    label = answer_label(ctx, q, value)
+    changed = ctx.reply(
+        "assess_changed_earlier", question=_question_text(ctx, q, which), answer=label
+    )
+    return [changed, _ask_reply(ctx, shown, which)]
 
 
 def _na_or_no(ctx: Ctx, qid: str) -> Reply:

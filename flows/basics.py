@@ -93,6 +93,11 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
     ctx.clear_pending()
     if cb is None or verb is None or len(cb.args) != verb.arity:
         return None
+    if cb.verb == "cert.held":
+        from flows import certificate  # it reads the timeline, which needs this module first
+
+        if (on_day := certificate.past_held_said(ctx, text)) is not None:
+            return on_day  # "做过了，10月中旬做的": held on the day said, not on the deadline
     if done or named is not None or (go and not verb.records_done):
         if (refused := refusal(ctx, verb.right)) is not None:
             return refused
@@ -106,6 +111,10 @@ def take_offer(ctx: Ctx, text: str) -> Out | None:
 
         if (who := owner_told.person_said(ctx, cb.args[0], cb.args[1], text)) is not None:
             return who  # "Sarah" under "make HR the owner?": her, in HR
+    from flows import preconditions  # it reads the timeline, which needs this module first
+
+    if preconditions.said_open(ctx, text):
+        return None  # "都没有" to the body's conditions on screen: no "not now" to the offer
     if said in _offer_words("decline") or bare_answer(text) is AnswerKind.NO:
         return [ctx.reply("offer_declined")]
     return None

@@ -7,18 +7,26 @@ from datetime import date, timedelta
 from functools import cache
 from typing import NamedTuple
 
-from flows import confirm, facts, internal_findings, position, timeline_edit
+from flows import confirm, dated, facts, internal_findings, position, timeline_edit
 from flows.callbacks import encode
 from flows.context import Ctx, fmt_date
 from flows.dates import add_months, default_expiry
 from flows.known import timeline_of
-from flows.natural import AnswerKind, Option, options_from, parse_answer, parse_count
+from flows.natural import (
+    AnswerKind,
+    Option,
+    format_date,
+    options_from,
+    parse_answer,
+    parse_count,
+)
 from flows.natural.text import has_cjk
 from flows.phrasing import agrees, says_nothing_new
 from flows.reading import Got, date_examples, find_date, read_choice, read_date
 from flows.registry import Flow, Input, Verb
 from flows.state import Certificate, Stage
 from flows.types import PROMPT, SHOW_NEXT, Button, Out, Reply
+from flows.workdays import previous_working_day
 from knowledge.intents import Intent, detect_intent
 
 INPUT = "certificate"
@@ -592,6 +600,51 @@ def past_held(ctx: Ctx) -> Out | None:
     for key in past:
         timeline_edit.complete(ctx, key)
     return [ctx.reply("cert_past_surveillance", n=len(past)), SHOW_NEXT]
+
+
+# A part of a month said instead of a day: "10月中旬", "mid October", "月底".
+_PART_OF_MONTH = re.compile(
+    r"上旬|中旬|下旬|月初|月中|月底|月末|\b(?:early|mid|middle|late|end|beginning|start)\b", re.I
+)
+
+
+def past_held_said(ctx: Ctx, text: str) -> Out | None:
+    """ "做过了，今年10月中旬做的" to "did the audits already due take place?": held, on the
+    day said (not on the deadline); a day the owner did not say is ours, and said to be.
+    The audit nearest that day is the one dated; any other already due, on its deadline."""
+    past = _past_surveillance(ctx)
+    if ctx.company.certificate is None or not past or facts.not_held(text):
+        return None
+    if facts.names_event(text) or facts.says_ahead(text):
+        return None  # "监督审核5月做的，没问题", "认证机构说3月来": read back as told
+    said = facts.without_names(text, ctx.today)
+    when = find_date(said, ctx.today, "past", "start")
+    if when is None or when > ctx.today:
+        return None
+    placeholder = facts.no_day_said(said, when) or _PART_OF_MONTH.search(said) is not None
+    end = find_date(said, ctx.today, "past", "end")
+    if placeholder and end is not None and end > when:  # "10月中旬": the 15th, not the 11th
+        when = min(previous_working_day(when + (end - when) / 2), ctx.today)
+    tl = timeline_of(ctx)
+    items = [i for key in past if (i := tl.get(key)) is not None]
+    if not items:
+        return None
+    held = min(items, key=lambda i: (abs(((i.deadline or i.on) - when).days), i.on))
+    for item in items:
+        if item.key != held.key:
+            timeline_edit.complete(ctx, item.key)
+    title = dated.event_title(ctx, held.key)
+    timeline_edit.record(ctx, held.key, when)
+    shown = format_date(when, ctx.lang)
+    lines = [ctx.t("cert_past_surveillance_on", title=title, date=shown)]
+    if len(items) > 1:
+        lines.append(ctx.t("cert_past_surveillance_others", n=len(items) - 1))
+    if placeholder:
+        lines.append(ctx.t("fact_no_day_past"))
+    if held.deadline is not None and when > held.deadline:
+        deadline = format_date(held.deadline, ctx.lang)
+        lines.append(ctx.t("cert_past_surveillance_late", deadline=deadline))
+    return [Reply("\n".join(lines)), SHOW_NEXT]
 
 
 def _close_certification_plan(ctx: Ctx, issued: date) -> tuple[int, int]:

@@ -132,6 +132,16 @@ _PASSED = re.compile(
 )
 
 
+def not_held(text: str) -> bool:
+    """The text says the event has not happened ("还没做", "we haven't had it yet")."""
+    return _NOT_HELD.search(text) is not None
+
+
+def says_ahead(text: str) -> bool:
+    """The text speaks of something to come ("约在…", "认证机构说3月来", "will be held")."""
+    return _FUTURE.search(text) is not None or _VISIT.search(text) is not None
+
+
 def _direction(text: str) -> Direction:
     if _FUTURE.search(text):
         return "future"

@@ -22,7 +22,7 @@ from flows.context import Ctx, fmt_date
 from flows.dates import add_months
 from flows.facts import pattern as facts_pattern
 from flows.known import item_known, timeline_of
-from flows.phrasing import reports_done
+from flows.phrasing import looks_like_question, reports_done
 from flows.reading import find_date
 from flows.registry import Flow, Verb
 from flows.state import Stage
@@ -205,10 +205,33 @@ _TOLD = {
     ),
     "no_blacklist": re.compile(
         r"(?:没有|没|未|不在)(?:被)?列入?.{0,6}(?:失信|黑名单)|不在.{0,6}(?:失信|黑名单)"
-        r"|\bnot\s+(?:on|in)\s+(?:any\s+|the\s+)?(?:blacklist|dishonest)",
+        r"|(?:没有|没|无|未|不是)(?:被)?(?:列入?|上)?(?:过)?(?:任何)?(?:严重)?(?:失信|黑名单)"
+        r"|\bnot\s+(?:on|in)\s+(?:any\s+|the\s+|a\s+)?(?:blacklist|dishonest)"
+        r"|\bno\s+(?:blacklist|black\s+list|dishonest)|\b(?:not|never)\s+(?:been\s+)?blacklisted",
         re.I,
     ),
 }
+# Both conditions denied in one word, as the two buttons ask them ("都没有", "neither"). With
+# the internal audit or the review also open, "都没有" could be "none of it done": only when
+# the text says the records were checked ("查过了，都没有").
+_NEITHER = re.compile(
+    r"都(?:没|没有|无|不是|不在)|两(?:个|样|项|条)都没|\bneither\b|\bnone\s+of\s+(?:them|those|these|it)\b"
+    r"|\bno\s+to\s+both\b|\bboth\s+(?:no|clear|clean|fine)\b",
+    re.I,
+)
+_CHECKED = re.compile(r"查过|查了|查询过|核查|核实过|看过|\b(?:checked|looked)\b", re.I)
+_DENIED = ("no_penalty", "no_blacklist")
+
+
+def _neither(ctx: Ctx, text: str) -> list[str]:
+    """ "都没有", "neither": the open conditions that are denials, when nothing else open
+    could be what is denied (or the text says they were checked)."""
+    if _NEITHER.search(text) is None or len(text) > 40:
+        return []
+    open_ids = {c.id for c in evaluate(ctx) if c.status is not Status.MET}
+    denied = [cid for cid in _DENIED if cid in open_ids]
+    held_open = open_ids & set(_HELD)
+    return denied if denied and (not held_open or _CHECKED.search(text)) else []
 
 
 # Held before applying, told without a date ("内审做过了" after onboarding as applied): the
@@ -227,10 +250,11 @@ def _held_told(ctx: Ctx, text: str) -> list[str]:
 
 def said_open(ctx: Ctx, text: str) -> list[str]:
     """The open conditions the text confirms ("处罚记录查过了，没有处罚"); nothing changes."""
-    if not ctx.company.onboarded or len(text) > 120:
+    if not ctx.company.onboarded or len(text) > 120 or looks_like_question(text):
         return []
     said = [cid for cid, pattern in _TOLD.items() if pattern.search(text)]
     said += _held_told(ctx, text)
+    said += [cid for cid in _neither(ctx, text) if cid not in said]
     if not said:  # the conditions are evaluated only for a text that names one
         return []
     # Open ones; "no penalty" also over an earlier assessment answer (checked since).

@@ -92,6 +92,9 @@ class Question(Strict):
     # What owners call the action's outcome ("方针", "the org chart"): said alone, it names
     # this action even where other titles hold the same word ("方针宣贯", "reward policy").
     called: TextList | None = None
+    # Words that tell the very failure the question asks about ("专利忘交年费掉了", "lapsed"):
+    # said beside a "yes", the answer is partly at most.
+    fails: TextList | None = None
     owner_role: Text  # suggested owner role
     effort_days: int = Field(ge=1, le=120)  # rough effort used for back-scheduling
 

@@ -619,3 +619,64 @@ def test_can_we_make_a_date_mid_questionnaire_is_answered_then_asked_on(
     assert "正规途径做不到" not in d.said()
     assert _stored(d, "C02") is None and d.conv.user.pending.field == "C02"  # type: ignore[union-attr]
     assert d.replies[-1].text.startswith("第" if lang == "zh" else "Question")
+
+
+# --- a failure the question asks about, told beside a yes ------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "shown"),
+    [("zh", "有台账，去年有个专利忘交年费掉了", "部分"),
+     ("en", "we have a register but one patent lapsed last year because we missed the fee",
+      "Partly")],
+)  # fmt: skip
+def test_a_lapse_told_beside_a_ledger_is_partly_and_said_back(
+    kb: Knowledge, lang: str, said: str, shown: str
+) -> None:
+    """ "…且近一年没有非故意的权利失效？": a right lost to a missed fee is the very failure asked
+    about, so the ledger alone is no "yes"; what was recorded is said."""
+    d = _at(kb, lang, "D03")
+    d.text(said)
+    assert _stored(d, "D03") == "partly", d.said()
+    assert shown in d.said(), d.said()
+    assert d.conv.user.pending is not None and d.conv.user.pending.field != "D03"
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("zh", "有台账，近一年没有权利失效"), ("en", "yes, full ledger, nothing lapsed")],
+)
+def test_a_failure_said_not_to_have_happened_keeps_the_yes(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    d = _at(kb, lang, "D03")
+    d.text(said)
+    assert _stored(d, "D03") == "yes", d.said()
+
+
+# --- an earlier answer corrected by naming it ----------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "label"),
+    [("zh", "不对不对，方针其实还没签", "您的回答：否"),
+     ("zh", "方针其实还没签", "您的回答：否"),
+     ("en", "actually the policy isn't signed yet", "Your answer: No")],
+)  # fmt: skip
+def test_an_earlier_answer_corrected_by_naming_it_is_changed_and_the_question_asked_again(
+    kb: Knowledge, lang: str, said: str, label: str
+) -> None:
+    d = Driver(kb, lang)
+    d.onboard()
+    d.press("2|as.start")
+    d.send(EventKind.BUTTON, "2|as.answer|A01|y")
+    d.send(EventKind.BUTTON, "2|as.answer|F06|n")  # no penalty
+    d.send(EventKind.BUTTON, "2|as.answer|B01|y")  # Q3: the policy is signed
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "B06"
+    d.text(said)
+    assert d.conv.company.answers["B01"].value == "no", d.said()
+    assert label in d.said(), d.said()
+    assert d.kb.question("B01").text.get(lang)[:12] in d.said(), d.said()
+    assert "B06" not in d.conv.company.answers
+    assert d.conv.user.pending is not None and d.conv.user.pending.field == "B06"
+    assert ("Question 4/" if lang == "en" else "第 4/") in d.said(), d.said()

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from flows.types import EventKind, Forward
+from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
 
 
@@ -312,3 +313,55 @@ def test_three_months_of_operation_reached_is_never_listed_as_overdue(zh: Driver
     zh.text("去年10月")  # running since 2025-10: 3 months reached in January 2026
     [listing] = zh.cmd("reminders")
     assert "运行满3个月" not in listing.text, listing.text
+
+
+def _applied_check(kb: Knowledge, lang: str, only_the_two: bool) -> Driver:
+    """Applied on 2027-05-18, running since October: the check the body makes is on screen;
+    ``only_the_two``: the audit and the review confirmed, no penalty and no blacklist left."""
+    d = Driver(kb, lang, now=datetime(2027, 5, 18, 2, 0, tzinfo=UTC))
+    d.onboard("华光", "2|ob|stage|applied")
+    d.text("2026-10-01")
+    if only_the_two:
+        d.press("2|pre.ok|ia")
+        d.press("2|pre.ok|mr")
+    assert {"2|pre.ok|no_penalty", "2|pre.ok|no_blacklist"} <= {b.data for b in d.buttons}
+    return d
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "only_the_two"),
+    [("zh", "查过了，都没有", False), ("zh", "都没有，查过了", False), ("zh", "都没有", True),
+     ("en", "neither", True), ("en", "none of them", True),
+     ("en", "we checked, neither", False)],
+)  # fmt: skip
+def test_both_conditions_confirmed_in_one_word(
+    kb: Knowledge, lang: str, said: str, only_the_two: bool
+) -> None:
+    d = _applied_check(kb, lang, only_the_two)
+    d.text(said)
+    ticked = d.conv.company.checked.get("appl.submit", [])
+    assert {"no_penalty", "no_blacklist"} <= set(ticked), d.said()
+    if not only_the_two:  # the audit and the review are no "neither"
+        assert "ia" not in ticked and "mr" not in ticked
+
+
+def test_neither_is_not_taken_for_the_audit_and_review_too(kb: Knowledge) -> None:
+    """ "都没有" with the internal audit and review also open could be "none of it done": the
+    conditions stay open rather than being guessed."""
+    d = _applied_check(kb, "zh", False)
+    d.text("都没有")
+    assert not {"ia", "mr"} & set(d.conv.company.checked.get("appl.submit", [])), d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "first", "then"),
+    [("zh", "没有行政处罚", "也没有失信"), ("en", "no penalties", "no blacklist either")],
+)
+def test_the_second_condition_confirmed_with_also(
+    kb: Knowledge, lang: str, first: str, then: str
+) -> None:
+    d = _applied_check(kb, lang, True)
+    d.text(first)
+    assert "no_penalty" in d.conv.company.checked.get("appl.submit", []), d.said()
+    d.text(then)
+    assert "no_blacklist" in d.conv.company.checked["appl.submit"], d.said()

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
+from flows.natural import format_date
 from flows.timeline import State, state
 from flows.types import EventKind
 from flows.workdays import previous_working_day
@@ -1305,3 +1306,31 @@ def test_a_stage_2_date_told_before_applying_keeps_the_plan_ahead_of_it(
     assert [a.id for a in d.conv.company.actions if a.done_on is None] == open_before
     assert d.conv.company.phase == "impl", d.conv.company.phase
     assert not timeline(d).get("apply").done
+
+
+@pytest.mark.parametrize(
+    ("lang", "said", "day", "placeholder"),
+    [("zh", "做过了，今年10月中旬做的", "2026-10-15", True),
+     ("zh", "10月20号做的", "2026-10-20", False),
+     ("en", "yes, we had it in mid October", "2026-10-15", True),
+     ("en", "done on Oct 20", "2026-10-20", False)],
+)  # fmt: skip
+def test_an_earlier_surveillance_audit_said_held_on_a_day_is_recorded_on_that_day(
+    kb: Knowledge, lang: str, said: str, day: str, placeholder: bool
+) -> None:
+    """Asked whether the audit already due took place ("it took place" button), the owner says
+    when: held on that day, not on its deadline; a day not said is said to be ours."""
+    d = Driver(kb, lang, now=datetime(2026, 12, 5, 2, 0, tzinfo=UTC))
+    d.onboard("华光" if lang == "zh" else "Acme", "2|ob|stage|certified")
+    d.press("2|cert.edition|2023")
+    d.text("12345IP0001")
+    d.text("2025-11-20")  # the first surveillance audit was due by 2026-11-20
+    d.text("好的" if lang == "zh" else "ok")
+    assert any(b.data.startswith("2|cert.held") for b in d.buttons), d.said()
+    d.text(said)
+    held = {e.key: e for e in d.conv.company.events}
+    audit = held.get("surveillance:1")
+    assert audit is not None and audit.done and audit.on.isoformat() == day, d.said()
+    shown = format_date(date.fromisoformat(day), lang)
+    assert shown in d.said(), d.said()
+    assert (("先填的" if lang == "zh" else "placeholder") in d.said()) is placeholder, d.said()
