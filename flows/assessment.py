@@ -19,6 +19,7 @@ from flows.phrasing import (
     may_not_apply,
     reports_done,
     says,
+    says_goal,
 )
 from flows.registry import Flow, Input, Verb
 from flows.scoring import gaps, readiness
@@ -497,7 +498,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     if q is not None and failure is not None and told_failure and not q.negated and kind in kept:
         return _failed(ctx, q, failure)  # "有台账，去年有个专利忘交年费掉了": partly
     if kind is None:
-        if looks_like_question(text):
+        if looks_like_question(text) or says_goal(text):  # "明年6月底要拿证": noted elsewhere
             return None
         if q is not None and (other := off_topic(q, text)) is not None:
             return [_ask_back(ctx, q, other)]  # no answer in it, but a subject we know

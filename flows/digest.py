@@ -179,7 +179,9 @@ def _digest(
     if weekly:
         lines.append(texts.t(lang, "digest_hint_weekly"))
     if len(ordered) > WITH_BUTTONS:  # 8 listed, 5 rows of buttons: say where the rest are
-        lines.append(texts.t(lang, "digest_hint_rest", first=WITH_BUTTONS + 1, last=len(ordered)))
+        first, last = WITH_BUTTONS + 1, len(ordered)
+        key = "digest_hint_rest" if last > first else "digest_hint_rest_one"  # not "6–6"
+        lines.append(texts.t(lang, key, first=first, last=last))
     if any(v in external for v in ordered[:WITH_BUTTONS]):
         lines.append(texts.t(lang, "digest_hint_outcome"))
     return Reply("\n".join(lines), _buttons(ordered[:WITH_BUTTONS], external, lang, texts))

@@ -577,6 +577,8 @@ def _news_or_request(ctx: Ctx, value: str, inp: Input | None) -> Out | None:
         # a question is asked: only "can we make June?" goes through, answered from our own
         # record; a question that waits is asked again after it (the assessment's)
         feasible = plan.feasibility_asked(ctx, value) if inp is not None else None
+        if feasible is None and inp is not None and inp.resumable:
+            feasible = plan.goal_said(ctx, value)  # "明年6月底要拿证" mid-assessment: kept
         if feasible is None or inp is None:
             return None
         if inp.lapses:

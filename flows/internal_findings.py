@@ -324,4 +324,8 @@ def _closing(ctx: Ctx, text: str) -> Out | None:
         "findings_close_confirm", [[button]], n=len(ids), titles=titles, date=fmt_date(ctx.today)
     )
     reply.offer = button.data  # "yes" / "对" ticks them off
+    # "台账也弄好了，两个内审问题都整改完了": the other news, read once these are ticked
+    rest = [c for c in re.split(r"[，,；;。]", text) if c.strip() and not _CLOSING.search(c)]
+    if rest and len(rest) < len(re.split(r"[，,；;。]", text.strip("，,；;。 "))):
+        reply.offer_then = "，".join(rest)
     return [reply]

@@ -209,6 +209,34 @@ def named_action(ctx: Ctx, text: str, done: bool = False) -> Item | None:
     return None
 
 
+def _alike(ctx: Ctx, text: str) -> list[Item]:
+    """The open plan actions that fit the sentence (or its first clause) alike, when more
+    than one does."""
+    open_actions = plan_actions(ctx)
+    parts = [text, *[c for c in _CLAUSES.split(text) if c.strip()][:1]]
+    for part in dict.fromkeys(parts):
+        if leaders := fit_items(part, open_actions, ctx.kb):
+            return leaders
+    return []
+
+
+def _which_done(ctx: Ctx, items: list[Item], text: str) -> Out:
+    """Two actions fit alike: one button each, as the move's "which one?" does."""
+    told_on = find_date(text, ctx.today, "past", "start")
+    day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
+    rows = [
+        [
+            Button(
+                f"✅ {i.title(ctx.lang)}"[:60],
+                encode("evt.told", i.key.removeprefix("action:"), day.isoformat()),
+            )
+        ]
+        for i in items[:MAX_WHICH]
+    ]
+    return [Reply(ctx.t("action_done_which"), rows)]
+
+
+MAX_WHICH = 3
 _CALLINGS: dict[int, tuple[Knowledge, dict[str, str]]] = {}  # by id(kb), the kb kept alive
 
 
@@ -263,6 +291,8 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         done = not ahead and _DONE.search(text)
         if done and len(several) == 1:  # "A and <something else>"
             return _done(ctx, several[0], text)
+        if done and action is None and len(alike := _alike(ctx, text)) > 1:
+            return _which_done(ctx, alike, text)  # "台账弄好了": the IP ledger or the NC log?
         if done and step_id is None and (finished := named_action(ctx, text, done=True)):
             return [ctx.reply("action_told_already", title=finished.title(ctx.lang))]
         if done and step_id is None and (in_place := _in_place(ctx, text)) is not None:

@@ -186,3 +186,13 @@ def test_a_thumbs_up_to_a_question_where_yes_is_bad_is_asked_again(en: Driver) -
     en.text("👍")
     assert penalty not in en.conv.company.answers, en.said()
     assert en.conv.user.pending.field == penalty  # type: ignore[union-attr]
+
+
+def test_the_goal_said_mid_assessment_is_kept_and_the_question_asked_again(zh: Driver) -> None:
+    """ "明年6月底要拿证" at a question was "I didn't catch that answer"."""
+    zh.onboard("云帆")
+    zh.press("2|as.start")
+    asked = zh.conv.user.pending.field  # type: ignore[union-attr]
+    zh.text("明年6月底要拿证")
+    assert zh.conv.company.goal_date is not None and zh.conv.company.goal_date.month == 6
+    assert "没看懂" not in zh.said() and zh.conv.user.pending.field == asked, zh.said()  # type: ignore[union-attr]

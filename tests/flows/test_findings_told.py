@@ -12,6 +12,7 @@ from flows.state import Action
 from flows.workdays import previous_working_day
 from knowledge.loader import Knowledge
 from tests.flows.conftest import Driver
+from tests.flows.timeline_walk import advance_to, plan_every_gap, today
 
 
 def _internal_audit_held(d: Driver) -> None:
@@ -727,3 +728,19 @@ def test_an_internal_audit_with_findings_already_fixed_is_recorded(
     d.text(yes)
     assert _events(d)["internal_audit"] == (date(2027, 4, 21), True), d.said()
     assert not [a for a in _findings(d) if a.done_on is None]  # nothing left open to track
+
+
+def test_other_work_told_with_the_findings_closed_is_read_next(kb: Knowledge) -> None:
+    """ "台账也弄好了，两个内审问题都整改完了": the ledger was dropped without a word."""
+    d = Driver(kb, "zh")
+    plan_every_gap(d)
+    advance_to(d, today(d) + timedelta(days=140))
+    d.text("内审昨天做完了，开了2个一般不符合：1. 培训记录不全 2. 台账没更新")
+    d.text("对")
+    d.text("台账也弄好了，两个内审问题都整改完了")
+    d.text("对")
+    # both the IP ledger and the nonconformity log are in this plan: which one, one tap each
+    assert any("gap:D03" in b.data for b in d.buttons), d.said()
+    d.press("2|evt.told|gap:D03|")
+    ledger = next(a for a in d.conv.company.actions if a.question_id == "D03")
+    assert ledger.done_on is not None

@@ -146,8 +146,11 @@ def test_owners_shorthand_and_sentences_name_their_action(
 
 def test_two_actions_that_fit_alike_are_not_guessed(zh: Driver) -> None:
     plan_every_gap(zh)  # every quick-set gap is a plan action
-    zh.text("台账做好了")  # the IP ledger or the nonconformity ledger?
-    assert not any(b.data.startswith("2|evt.told|") for b in zh.buttons)
+    zh.text("台账做好了")  # the IP ledger or the nonconformity ledger? (was: the current card)
+    offered = sorted(b.data.split("|")[2] for b in zh.buttons if b.data.startswith("2|evt.told|"))
+    assert offered == ["gap:D03", "gap:G01"], zh.said()
+    zh.text("对")  # no guess to accept
+    assert not any(a.done_on for a in zh.conv.company.actions), zh.said()
 
 
 @pytest.mark.parametrize(
