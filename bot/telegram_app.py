@@ -233,8 +233,12 @@ class TelegramAdapter:
 
 
 async def _answer_query(query: CallbackQuery, text: str | None) -> None:
+    """``query.answer(text=text)``: the same request (``answerCallbackQuery``, None values
+    dropped, the bot's rate limiter and errors), without PTB's three layers of keyword
+    arguments per call (``bot.telegram_render``'s way for the replies)."""
     try:
-        await query.answer(text=text)
+        params = {"callback_query_id": query.id, "text": text}
+        await query.get_bot()._post("answerCallbackQuery", params)
     except TelegramError as exc:  # e.g. "query is too old" after a restart: the reply follows
         logger.info("Could not answer callback query: %s", exc.message)
 

@@ -61,10 +61,11 @@ class Ctx:
         return self.conv.user.pending
 
     def t(self, key: str, **values: object) -> str:
-        if "cb" not in values and "{cb}" in self.texts.texts[self.lang][key]:
+        lang = self.conv.user.lang  # (read once: ~8 texts per update)
+        if "cb" not in values and "{cb}" in self.texts.texts[lang][key]:
             # "给中知认证打电话": the body the owner named, else the generic words
-            values["cb"] = self.company.cb_name or self.texts.t(self.lang, "cb_generic")
-        return self.texts.t(self.lang, key, **values)
+            values["cb"] = self.company.cb_name or self.texts.t(lang, "cb_generic")
+        return self.texts.t(lang, key, **values)
 
     def reply(self, key: str, buttons: list[list[Button]] | None = None, **values: object) -> Reply:
         return Reply(self.t(key, **values), buttons or [])

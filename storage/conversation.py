@@ -338,7 +338,7 @@ class ConversationHandle:
         if self._in_tables is not None:
             tables = set(CHILD_TABLES)
         # Raises on a bad state before anything is written; the rows the tables are synced to.
-        rows = wanted_rows(conv.company) if tables else None
+        rows = wanted_rows(conv.company, tables) if tables else None
         now = utcnow()
         user_changed = assign(self._user, user_values(conv.user))
         if user_changed:
@@ -395,10 +395,10 @@ class ConversationHandle:
     ) -> bool:
         """Sync the child tables named to ``company`` (``rows``: ``wanted_rows(company)``);
         whether any row changed."""
-        old = collections_only(self._children)
+        old = collections_only(self._children, tables)
         old_rows: dict[str, dict[str, dict[str, Any]]] = {}
         if not self._in_tables and tables != {"certificate"}:
-            old_rows = wanted_rows(old)  # once, not once per table
+            old_rows = wanted_rows(old, tables)  # once, not once per table
         conn = await self._connection()
         changed = False
         for name in sorted(tables):

@@ -13,7 +13,7 @@ Text never reaches the database with U+0000 in it (PostgreSQL refuses NUL in tex
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from datetime import UTC, timedelta
 from functools import cached_property
@@ -250,9 +250,18 @@ def company_from_children(
     return _state(COMPANY, row, **collections, members=members or [])  # type: ignore[no-any-return]
 
 
-def collections_only(children: dict[str, Any]) -> Company:
-    """A company holding just these collections (to work out the rows they stand for)."""
-    return Company.model_validate({k: v for k, v in children.items() if k in CHILD_FIELDS})
+def collections_only(children: dict[str, Any], tables: Collection[str] | None = None) -> Company:
+    """A company holding just these collections (to work out the rows they stand for);
+    with ``tables``, only the collections stored in those child tables."""
+    fields = CHILD_FIELDS if tables is None else {f for t in tables for f in FIELDS_OF_TABLE[t]}
+    return Company.model_validate({k: v for k, v in children.items() if k in fields})
+
+
+# The collections stored in each child table (``TABLE_OF_FIELD`` the other way round).
+FIELDS_OF_TABLE = {
+    table: tuple(f for f, t in TABLE_OF_FIELD.items() if t == table)
+    for table in dict.fromkeys(TABLE_OF_FIELD.values())
+}
 
 
 def changed_collections(old: dict[str, Any], new: dict[str, Any]) -> set[str]:
@@ -316,17 +325,26 @@ def _step_rows(company: Company) -> dict[str, dict[str, Any]]:
     }
 
 
-def wanted_rows(company: Company) -> dict[str, dict[str, dict[str, Any]]]:
-    """Child row values per collection, keyed like ``CompanyRows``; raises on bad state."""
+_ROWS_OF_TABLE: dict[str, Callable[[Company], dict[str, dict[str, Any]]]] = {
+    "answers": lambda c: {qid: _values(ANSWER, a) for qid, a in c.answers.items()},
+    "steps": _step_rows,
+    "actions": lambda c: _ordered(ACTION, _keyed(c.actions, lambda a: a.id, "action id")),
+    "ncs": lambda c: _ordered(
+        NONCONFORMITY, _keyed(c.nonconformities, lambda n: n.id, "nonconformity id")
+    ),
+    "events": lambda c: _ordered(EVENT, _keyed(c.events, lambda e: e.key, "event key")),
+}
+
+
+def wanted_rows(
+    company: Company, tables: Collection[str] | None = None
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Child row values per collection, keyed like ``CompanyRows``; raises on bad state.
+    With ``tables``, only those tables' rows (the certificate's are ``certificate_values``);
+    a naive answer time is refused either way."""
     for answer in company.answers.values():
         if answer.answered_at.utcoffset() is None:
             raise ValueError(f"naive datetime in answer {answer.question_id}: use aware UTC")
-    return {
-        "answers": {qid: _values(ANSWER, a) for qid, a in company.answers.items()},
-        "steps": _step_rows(company),
-        "actions": _ordered(ACTION, _keyed(company.actions, lambda a: a.id, "action id")),
-        "ncs": _ordered(
-            NONCONFORMITY, _keyed(company.nonconformities, lambda n: n.id, "nonconformity id")
-        ),
-        "events": _ordered(EVENT, _keyed(company.events, lambda e: e.key, "event key")),
-    }
+    if tables is None:
+        return {name: rows(company) for name, rows in _ROWS_OF_TABLE.items()}
+    return {name: rows(company) for name, rows in _ROWS_OF_TABLE.items() if name in tables}

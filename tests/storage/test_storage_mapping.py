@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 from pydantic import BaseModel
+from sqlalchemy import text as sa_text
 from sqlmodel import SQLModel
 
 from flows.state import Action, Nonconformity, Pending
@@ -97,3 +98,51 @@ async def test_text_with_nul_is_stored_without_it(store: Store) -> None:
     titles = [u.title_en for u in await upcoming(store, stored.company.id, NOW, 100)]
     assert "Correct nonconformity: Missing records" in titles
     assert "Fix" in titles
+
+
+async def test_nul_in_a_collection_changed_later_is_stripped(store: Store) -> None:
+    """A conversation loaded clean looks only at what changed: a new action's text included."""
+    async with store.conversation("telegram", BIG_TG_ID, display_name="Li Wei") as h:
+        await h.save(h.conv)
+    async with store.conversation("telegram", BIG_TG_ID) as h:
+        conv = h.conv
+        conv.company.actions = [
+            Action(id="own:1", title_zh="整改", title_en="Fix\x00 it", due=date(2027, 1, 5))
+        ]
+        await h.save(conv)
+        assert "\x00" not in h.conv.model_dump_json()
+    async with store.conversation("telegram", BIG_TG_ID) as h:
+        assert h.conv.company.actions[0].title_en == "Fix it"
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("name", "'ACME' || char(0) || ' Ltd'"),
+        ("children", """replace(children, '"Fix"', '"Fix\\u0000"')"""),
+    ],
+    ids=["raw", "json"],
+)
+async def test_nul_stored_behind_the_conversation_is_stripped_by_its_next_save(
+    store: Store, column: str, value: str
+) -> None:
+    """Text written around ``save`` (raw, or as JSON's escape in an unchanged collection) is
+    not taken as clean: the next save strips it although the flows changed nothing."""
+    async with store.conversation("telegram", BIG_TG_ID, display_name="Li Wei") as h:
+        conv = h.conv
+        conv.company.actions = [
+            Action(id="own:1", title_zh="整改", title_en="Fix", due=date(2027, 1, 5))
+        ]
+        await h.save(conv)
+        company_id = h.company_id
+    async with store.session(write=True) as session:
+        stmt = sa_text(f"UPDATE company SET {column} = {value} WHERE id = :id")
+        await session.exec(stmt, params={"id": company_id})  # type: ignore[call-overload]
+        await session.commit()
+    async with store.conversation("telegram", BIG_TG_ID) as h:
+        assert "\\u0000" in h.conv.model_dump_json()
+        await h.save(h.conv)
+        assert "\\u0000" not in h.conv.model_dump_json()
+    async with store.conversation("telegram", BIG_TG_ID) as h:
+        assert "\\u0000" not in h.conv.model_dump_json()
+        assert h.conv.company.actions[0].title_en == "Fix"
