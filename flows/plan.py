@@ -263,7 +263,11 @@ _NEW_TARGET = re.compile(
     r"(?:改|换|调整|推迟|延后|提前|重新定|重定|更改).{0,4}(?:目标|拿证)(?:日期|时间)?"
     r"|目标(?:日期|时间)?.{0,3}(?:改|换|调整|推|延|提前)"
     r"|重新(?:排|做|定)(?:个)?计划|\b(?:change|move|push(?:\s+back)?|new|update|reset)\s+(?:the\s+|our\s+|my\s+)?"
-    r"target(?:\s+date)?\b|\bre-?plan\b|\bnew\s+plan\b|\bre-?do\s+(?:the\s+|our\s+)?plan\b",
+    r"target(?:\s+date)?\b|\bre-?plan\b|\bnew\s+plan\b|\bre-?do\s+(?:the\s+|our\s+)?plan\b"
+    # the whole plan moved: "push everything back 2 months", "整个计划往后推两个月"
+    r"|\b(?:move|push|shift|delay|postpone)\s+(?:back\s+)?(?:everything|all\s+of\s+it"
+    r"|(?:the\s+|our\s+)?(?:whole\s+|entire\s+)?plan)\b"
+    r"|(?:全部|所有的?|整个|整体|都)(?:计划|事项|行动)?(?:都)?(?:往后|往前)?(?:推|延|挪|顺延|推迟|延后)",
     re.I,
 )
 

@@ -218,3 +218,22 @@ def test_a_bare_ledger_is_not_guessed_to_be_the_nonconformity_log(kb: Knowledge)
     d.text("风险清单弄好了，台账也更新了")
     assert "不符合与纠正措施台账" not in d.said(), d.said()
     assert "风险清单" in d.said()
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [("en", "honestly we got busy. can you push everything back 2 months?"),
+     ("en", "push the plan back 2 months"), ("zh", "全部往后推两个月")],
+)  # fmt: skip
+def test_the_whole_plan_pushed_back_under_a_card_moves_the_target(
+    kb: Knowledge, lang: str, said: str
+) -> None:
+    """Under the card of one item, "push everything back 2 months" moved only that item."""
+    d = _planned(kb, lang)
+    target = d.conv.company.target_date
+    assert target is not None
+    d.advance(10)
+    d.cmd("next")
+    d.text(said)
+    moved = d.conv.company.target_date
+    assert moved is not None and moved > target, d.said()
