@@ -137,6 +137,19 @@ def spring_festival(year: int, country: Country = "CN") -> date | None:
     return days[0] if days else None
 
 
+def before_spring_festival(today: date, country: Country = "CN") -> date | None:
+    """ "春节前", "before Chinese New Year": the last working day before the next Spring
+    Festival holiday (this year's while it is still ahead, else next year's)."""
+    for year in (today.year, today.year + 1):
+        first = spring_festival(year, country)
+        if first is None or first <= today:
+            continue
+        last = previous_working_day(first - timedelta(days=1), country)
+        if last >= today:
+            return last
+    return None
+
+
 def after_spring_festival(today: date, country: Country = "CN") -> date | None:
     """ "过完年": the first working day after the next Spring Festival holiday (the one under
     way, or the coming one once this year's is over)."""

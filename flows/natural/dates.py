@@ -35,7 +35,7 @@ from flows.natural.dates_zh import read_zh
 from flows.natural.dates_zh import warm_up as warm_zh
 from flows.natural.numbers import cn_digits, to_digits
 from flows.natural.text import MAX_INPUT, has_cjk
-from flows.workdays import after_spring_festival
+from flows.workdays import after_spring_festival, before_spring_festival
 
 __all__ = ["DateProblem", "Direction", "Edge", "ParsedDate", "format_date", "parse_date", "warm_up"]
 
@@ -295,6 +295,9 @@ def parse_date(
     readings = numeric
     if readings is None and _ALONE_NEW_YEAR.fullmatch(s) and (back := after_new_year(s, today)):
         readings = [Reading(back, back)]
+    ahead = direction != "past" and _BEFORE_NEW_YEAR.fullmatch(s) is not None  # "春节前"
+    if readings is None and ahead and (eve := before_spring_festival(today)) is not None:
+        readings = [Reading(eve, eve)]
     if readings is None and (period := read_period(s, today)) is not None:
         readings = [period]  # "next summer", "Q2 next year", "明年年中"
     if readings is None:
@@ -319,6 +322,14 @@ SPRING_FESTIVAL_RE = re.compile(rf"{_NEW_YEAR_ZH}|\bafter\s+{_NEW_YEAR_EN}", re.
 _ALONE_NEW_YEAR = re.compile(
     rf"(?:(?:等|到|等到|大概)?(?:{_NEW_YEAR_ZH})(?:再说|以后|之后|吧|呢|再看)*"
     rf"|after\s+{_NEW_YEAR_EN})[。.!！~～]*",
+    re.I,
+)
+
+
+# "春节前", "过年前", "年前", "before Chinese New Year", as the whole text
+_BEFORE_NEW_YEAR = re.compile(
+    rf"(?:等|到|在|大概|争取)?(?:春节|过年|(?<![\d一二两三四五六七八九十几半多今明去前后每个])年)(?:之|以)?前"
+    rf"(?:吧|呢|完成|搞定|弄完|拿证)?|before\s+{_NEW_YEAR_EN}[.!]*",
     re.I,
 )
 

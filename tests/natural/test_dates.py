@@ -220,3 +220,12 @@ def test_last_with_a_month_is_last_years(text: str, today: date, expected: str) 
     gone, which is "last month"); as "去年11月" it is last year's."""
     got = find_date(text, today, "past")
     assert got is not None and got.isoformat() == expected
+
+
+@pytest.mark.parametrize("said", ["春节前", "过年前", "年前", "before Chinese New Year"])
+def test_before_the_spring_festival_is_the_coming_one(said: str) -> None:
+    """Said in December, "春节前" was the festival ten months ago ("that date has passed")."""
+    found = parse_date(said, date(2026, 12, 5), "future")
+    assert not isinstance(found, DateProblem), found
+    assert date(2027, 1, 25) <= found.value < date(2027, 2, 6), found  # 2027's is on 6 February
+    assert found.value.weekday() < 5
