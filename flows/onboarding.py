@@ -318,7 +318,7 @@ _SAID_TO_US = re.compile(
 def _name(ctx: Ctx, v: str, pressed: bool) -> Out | None:
     if looks_like_question(v):
         return None  # a question asked on the way: answered, then the question comes back
-    if says_nothing_new(v):  # "好的", "有": not a name
+    if says_nothing_new(v) or not any(ch.isalnum() for ch in v):  # "好的", "有", "...": no name
         return [ctx.reply("name_in_words"), PROMPT]
     v = without_said_already(v) or v  # "Zhongtai Precision Parts, I just told you"
     if (org := works_at(v)) is not None:  # "I'm Li Na, IP manager at Kestrel Robotics"

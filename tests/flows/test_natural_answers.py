@@ -205,7 +205,7 @@ def test_a_bare_option_mark_with_nothing_to_choose_is_not_sent_to_the_faq(
 ) -> None:
     zh.onboard()
     zh.text(typed)
-    assert "没有需要选择的选项" in zh.said() and "成文信息" not in zh.said()
+    assert "分不清它对应哪个选项" in zh.said() and "成文信息" not in zh.said()
     assert "超出" not in zh.said()
 
 

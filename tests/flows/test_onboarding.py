@@ -172,7 +172,7 @@ def test_invisible_and_control_characters_never_reach_a_name(
     en.cmd("start")
     en.text(typed)
     if stored is None:
-        assert en.conv.company.name == "" and "company name" in en.said()
+        assert en.conv.company.name == "" and "company's name" in en.said(), en.said()
     else:
         assert en.conv.company.name == stored
 
@@ -1015,3 +1015,13 @@ def test_the_company_name_changed_in_english_words(en: Driver) -> None:
     en.text("change the company name to Zhongtai Precision Parts")
     en.text("yes")
     assert en.conv.company.name == "Zhongtai Precision Parts", en.said()
+
+
+@pytest.mark.parametrize("said", ["...", "。。。", "👍"])
+def test_punctuation_or_a_sign_at_the_name_question_asks_for_the_name(
+    en: Driver, said: str
+) -> None:
+    """ "..." got "Please type a company name of 1–120 characters" (it is three characters)."""
+    en.cmd("start")
+    en.text(said)
+    assert not en.conv.company.name and "1–120" not in en.said(), en.said()
