@@ -744,3 +744,24 @@ def test_other_work_told_with_the_findings_closed_is_read_next(kb: Knowledge) ->
     d.press("2|evt.told|gap:D03|")
     ledger = next(a for a in d.conv.company.actions if a.question_id == "D03")
     assert ledger.done_on is not None
+
+
+def test_a_deadline_on_a_day_off_is_read_back_as_recorded(en: Driver) -> None:
+    """ "close it by May 15" (a Saturday) was read back as 05-15 and recorded as 05-14."""
+    plan_every_gap(en)
+    en.text("we applied today")
+    en.text("yes")
+    advance_to(en, date(2027, 3, 1))
+    en.text("stage 1 is on March 10 and stage 2 on April 14")
+    en.text("yes")
+    en.text("yes")
+    advance_to(en, date(2027, 3, 11))
+    en.text("stage 1 went fine yesterday, no findings")
+    en.text("yes")
+    advance_to(en, date(2027, 4, 16))
+    en.text("stage 2 finished yesterday. one minor finding about training records, "
+            "we have to close it by May 15")  # fmt: skip
+    assert "due 2027-05-14" in en.said() and "2027-05-15" not in en.said(), en.said()
+    en.text("yes")
+    [nc] = en.conv.company.nonconformities
+    assert nc.evidence_due == date(2027, 5, 14)
