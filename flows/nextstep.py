@@ -332,6 +332,11 @@ def status(ctx: Ctx, _: str = "") -> Out:
         lines.append(_assessment_line(ctx))
     if company.actions:  # counted as /plan counts them: its open actions and milestones
         lines.append(ctx.t("status_actions", **plan.counts(ctx)))
+    aim = company.target_date or company.goal_date
+    if company.certificate is None and aim is not None:
+        # the date everything is planned towards (or wanted by, before the plan)
+        key = "status_target" if company.target_date else "status_goal"
+        lines.append(ctx.t(key, date=fmt_date(aim)))
     if company.certificate:
         c = company.certificate
         number = certificate.number_shown(ctx, c)

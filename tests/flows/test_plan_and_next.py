@@ -655,3 +655,16 @@ def test_the_too_early_warning_dates_the_audit_as_the_plan_then_does(en: Driver)
     audit = timeline(en).get("internal_audit")
     review = timeline(en).get("management_review")
     assert audit.on.isoformat() in said and review.on.isoformat() in said, (audit.on, said)
+
+
+def test_status_says_the_date_everything_is_planned_towards(en: Driver) -> None:
+    """/status showed milestones but never the target, nor the goal said before the plan."""
+    en.onboard()
+    en.text("we want the cert by end of June next year")
+    assert "Certificate wanted by: 2027-06-30" in en.cmd("status")[0].text
+    en.cmd("next")
+    en.press("2|as.start")
+    en.answer_all("y", {"A03": "n", "B01": "p", "C06": "n"})
+    en.press("2|pl.make")
+    en.text("2027-12-31")
+    assert "Target certification date: 2027-12-31" in en.cmd("status")[0].text
