@@ -130,12 +130,6 @@ async def company_names(store: Store, rows: Sequence[rem.ClaimedReminder]) -> di
     return await rem.company_names(store, ids) if len(ids) > 1 else {}
 
 
-_COPIED = (
-    "company_id", "user_id", "channel", "event_key", "kind", "event_date", "title_zh",
-    "title_en", "step_id", "timezone",
-)  # fmt: skip
-
-
 def follow_ups(
     rows: Sequence[rem.ClaimedReminder], rules: Rules, now: datetime
 ) -> list[dict[str, Any]]:
@@ -149,7 +143,7 @@ def follow_ups(
         )
         if nxt is not None:
             key, due_at = nxt
-            row = {name: getattr(r, name) for name in _COPIED}
+            row = {name: getattr(r, name) for name in rem.COPIED}
             out.append(row | {"lead_days": STILL_LEAD, "dedup_key": key, "due_at": due_at})
     return out
 

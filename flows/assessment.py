@@ -14,6 +14,7 @@ from flows.natural.text import contains_word, has_cjk
 from flows.phrasing import (
     asks_meaning,
     asks_to_resume,
+    clauses,
     denies,
     looks_like_question,
     may_not_apply,
@@ -476,7 +477,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
     kind = AnswerKind.UNSURE if says(text, "assess", "hesitant_unsure") else parse_answer(text)
     if kind is None and _HAS_THING.match(text) and _TAKES_BACK.search(text):
         kind = AnswerKind.PARTLY  # "有目标，但没分解到部门": had, and part taken back
-    if kind is None and any(parse_answer(c) is AnswerKind.PARTLY for c in _CLAUSES.split(text)):
+    if kind is None and any(parse_answer(c) is AnswerKind.PARTLY for c in clauses(text)):
         kind = AnswerKind.PARTLY  # "范围写过，不太全": a clause of it says "partly"
     if kind in (AnswerKind.NO, None) and asked and may_not_apply(text):
         return [_na_or_no(ctx, p.field)]  # "我们没有研发部门": not applicable, or not done?
@@ -740,9 +741,6 @@ def _record(ctx: Ctx, q: Question, value: AnswerValue, tapped: bool, said: str =
         return [*out, _ask_reply(ctx, nxt, which)]
     ctx.clear_pending()
     return [*out, *results(ctx, which)]
-
-
-_CLAUSES = re.compile(r"\s*[，,；;。]\s*(?:but\s+)?|\s+but\s+|但是?|不过", re.I)
 
 
 def _sentence(text: str) -> bool:

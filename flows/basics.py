@@ -12,7 +12,7 @@ from flows.callbacks import decode
 from flows.context import Ctx
 from flows.facts import corrected, names_event
 from flows.natural import AnswerKind, bare_answer
-from flows.phrasing import agrees, bare, looks_like_question, names_label, says_go
+from flows.phrasing import agrees, bare, clauses, looks_like_question, names_label, says_go
 from flows.registry import Command, Flow, Input, Registry, Verb
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply, ShowNext
 from knowledge.intents import Intent, detect_intent
@@ -175,7 +175,6 @@ _NOT_YET = re.compile(
     r"|\b(?:not\s+(?:yet|done|finished|written|ready)|isn'?t|aren'?t|hasn'?t|haven'?t|still\s+(?:working|open|missing))\b",
     re.I,
 )
-_CLAUSES = re.compile(r"[，,；;。.]\s*|\s+but\s+|但是?|不过|只是", re.I)
 
 
 def exception_in(text: str) -> str:
@@ -189,7 +188,7 @@ def left_out_of_all(text: str) -> str:
     one thing is not done yet ("前面5项都做完了，体系文件还没写"); "" when nothing is."""
     if said := exception_in(text):
         return said
-    later = [c for c in _CLAUSES.split(text)[1:] if c.strip()]
+    later = clauses(text)[1:]
     return next((c.strip() for c in later if _NOT_YET.search(c)), "")
 
 

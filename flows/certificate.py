@@ -179,7 +179,7 @@ def typed(ctx: Ctx, text: str) -> Out | None:
         return [ctx.reply("cert_edition_fixed"), PROMPT]
     if p.field in ("issued", "expires") and (both := _both_dates(ctx, text)) is not None:
         # "issued Sept 3, valid until Sept 2 2030": each date from its own clause, read back
-        return _check(ctx, {**_with_issued(p.data, both[2], both[0]), "expires": fmt_date(both[1])})
+        return _check_both(ctx, p.data, both)
     if p.field == "expires" and _ISSUE_WORDS.search(text) and "issued" in p.data:
         # "8月12号发的证" to "when does it expire?": the issue date, corrected; expiry again
         told = _issue_date_corrected(ctx, p.data, text)
@@ -350,6 +350,12 @@ def _both_dates(ctx: Ctx, text: str) -> tuple[date, date, str] | None:
     if issued is None or expires is None or issued > ctx.today or expires <= issued:
         return None
     return issued, expires, clause
+
+
+def _check_both(ctx: Ctx, data: dict[str, str], both: tuple[date, date, str]) -> Out:
+    """Both dates told (``_both_dates``): kept with what was asked before, read back."""
+    issued, expires, clause = both
+    return _check(ctx, {**_with_issued(data, clause, issued), "expires": fmt_date(expires)})
 
 
 def _with_issued(data: dict[str, str], text: str, issued: date) -> dict[str, str]:
@@ -545,7 +551,7 @@ def _check_typed(ctx: Ctx, text: str, intent: Intent | None) -> Out | None:
     p = ctx.pending
     assert p is not None
     if (both := _both_dates(ctx, text)) is not None:
-        return _check(ctx, {**_with_issued(p.data, both[2], both[0]), "expires": fmt_date(both[1])})
+        return _check_both(ctx, p.data, both)
     return None if intent is not None else [ctx.reply("cert_check_hint"), PROMPT]
 
 

@@ -54,7 +54,7 @@ from flows.known import timeline_of
 from flows.natural import AnswerKind, parse_answer
 from flows.onboarding import INPUT as ONBOARDING_INPUT
 from flows.onboarding import ask as ask_profile
-from flows.onboarding import follow_language
+from flows.onboarding import follow_language, welcome_back
 from flows.phrasing import asks_meaning, looks_like_question, move_asked, says_go
 from flows.reading import find_date
 from flows.registry import Input
@@ -142,11 +142,13 @@ def _view_keeping(ctx: Ctx, event: Event) -> Out:
     if ctx.pending is not None:
         return shown  # the view asks something itself
     ctx.conv.user.pending = waiting
-    buttons = [
-        [Button(label, data)]
-        for label, data in stored_buttons(waiting.data.get("buttons", "") if waiting else "")
-    ]
-    return [*shown, ctx.reply("read_back_still_open", buttons)]
+    return [*shown, ctx.reply("read_back_still_open", _kept_buttons(waiting))]
+
+
+def _kept_buttons(waiting: Pending | None) -> list[list[Button]]:
+    """The buttons of the read-back that waits, as its offer kept them, one per row."""
+    stored = waiting.data.get("buttons", "") if waiting else ""
+    return [[Button(label, data)] for label, data in stored_buttons(stored)]
 
 
 _VIEWS = frozenset({"plan", "status", "reminders"})  # commands that only show where things are
@@ -341,15 +343,13 @@ def _start_with_read_back(ctx: Ctx) -> Out:
     back, and the read-back again, still waiting: never swapped for the next card unseen."""
     p = ctx.pending
     assert p is not None
-    buttons = [[Button(label, data)] for label, data in stored_buttons(p.data.get("buttons", ""))]
-    back = ctx.reply(
-        "welcome_back", company=ctx.company.name, phase=position.current_phase_title(ctx)
-    )
     asked = p.data.get("asked", "")
-    still = ctx.reply("read_back_still_waiting" if asked else "read_back_still_open", buttons)
+    still = ctx.reply(
+        "read_back_still_waiting" if asked else "read_back_still_open", _kept_buttons(p)
+    )
     if asked:
         still.text = f"{still.text}\n{asked}"
-    return [back, still]
+    return [welcome_back(ctx), still]
 
 
 def prompt(ctx: Ctx) -> Out:
@@ -441,13 +441,9 @@ def text(ctx: Ctx, raw: str) -> Out:
         ctx.clear_pending()  # "下周再弄吧" under a card: that item's date, not a "no"
         return later  # ("提醒改到下午3点", "明天再提醒我": the reminders', read below)
     early = detect_intent(value)
-    if early in (Intent.STOP, Intent.RESTART):  # "算了" at the name question is no name
-        return _intent(ctx, early)
-    if early is Intent.ABOUT and (p is None or p.flow == ONBOARDING_INPUT):
-        # "这是干嘛的" at the name question: who we are, not the company's name
-        if p is None and not ctx.company.onboarded:
-            return command(ctx, "start", "")  # its welcome says who we are
-        return [ctx.reply("about"), *([Prompt()] if p is not None else [])]
+    profile_asked = p is not None and p.flow == ONBOARDING_INPUT
+    if early in (Intent.STOP, Intent.RESTART) or (early is Intent.ABOUT and profile_asked):
+        return _intent(ctx, early)  # "算了", "这是干嘛的" at the name question: no name
     if inp is not None and inp.take is not None and inp.before_intents:
         taken = inp.take(ctx, value)
         if taken is not None:
@@ -664,8 +660,10 @@ def _intent(ctx: Ctx, intent: Intent) -> Out:
         return cancel(ctx, "") if ctx.pending else [ctx.reply("stop_nothing_asked")]
     if intent is Intent.RESTART:
         return _restart(ctx)
-    if intent is Intent.ABOUT:  # "你是谁" mid-journey
-        return [ctx.reply("about"), *([Prompt()] if ctx.pending else [ShowNext()])]
+    if intent is Intent.ABOUT:  # "你是谁"
+        if ctx.pending is None and not ctx.company.onboarded:
+            return command(ctx, "start", "")  # as the first words: its welcome says who we are
+        return [ctx.reply("about"), Prompt() if ctx.pending else ShowNext()]
     if intent is Intent.LAUGH:  # "哈哈": a smile back, and the question again if one waits
         return [ctx.reply("laugh"), Prompt()] if ctx.pending else [ctx.reply("laugh")]
     if intent is Intent.THANKS:

@@ -32,7 +32,7 @@ from flows.findings_text import (
 from flows.known import timeline_of
 from flows.natural import parse_answer, parse_count
 from flows.nonconformity import FINDINGS_LIST
-from flows.phrasing import denies, looks_like_question, says_go
+from flows.phrasing import clauses, denies, looks_like_question, says_go
 from flows.state import FINDING, Action, next_action_id
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
 from flows.workdays import previous_working_day
@@ -325,7 +325,8 @@ def _closing(ctx: Ctx, text: str) -> Out | None:
     )
     reply.offer = button.data  # "yes" / "对" ticks them off
     # "台账也弄好了，两个内审问题都整改完了": the other news, read once these are ticked
-    rest = [c for c in re.split(r"[，,；;。]", text) if c.strip() and not _CLOSING.search(c)]
-    if rest and len(rest) < len(re.split(r"[，,；;。]", text.strip("，,；;。 "))):
+    parts = clauses(text)
+    rest = [c for c in parts if not _CLOSING.search(c)]
+    if rest and len(rest) < len(parts):
         reply.offer_then = "，".join(rest)
     return [reply]

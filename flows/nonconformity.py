@@ -221,7 +221,7 @@ def take_grade(ctx: Ctx, text: str) -> Out | None:
     return None
 
 
-def _due(ctx: Ctx, base: date, days: int) -> date:
+def due_after(ctx: Ctx, base: date, days: int) -> date:
     """A deadline ``days`` after the audit's day ``base``, on a working day (a Saturday is the
     Friday before), never before today; before stage 2 when it is booked ahead: stage 1
     findings are fixed before it."""
@@ -277,8 +277,8 @@ def add(ctx: Ctx, grade: str) -> Out | None:
         description=p.data.get("text", ""),
         grade="major" if grade == "major" else "minor",
         raised_on=base,
-        correction_due=_due(ctx, base, said or rules.nc_correction_days),
-        evidence_due=_due(ctx, base, said or rules.nc_evidence_days),
+        correction_due=due_after(ctx, base, said or rules.nc_correction_days),
+        evidence_due=due_after(ctx, base, said or rules.nc_evidence_days),
     )
     ctx.company.nonconformities.append(nc)
     audit_steps(ctx)
@@ -439,7 +439,7 @@ def _deadline_told(ctx: Ctx, days: int, as_date: bool = False) -> Out:
     already recorded, and kept for those still to come when they are being asked for."""
     audit = recent_audit(ctx)
     base = audit.on if audit is not None else ctx.today
-    due = _due(ctx, base, days)
+    due = due_after(ctx, base, days)
     groups = _groups(ctx)
     mine = [
         nc

@@ -697,12 +697,15 @@ def profile_line(ctx: Ctx) -> str:
 # --- /start -------------------------------------------------------------------------------
 
 
+def welcome_back(ctx: Ctx) -> Reply:
+    return ctx.reply(
+        "welcome_back", company=ctx.company.name, phase=position.current_phase_title(ctx)
+    )
+
+
 def start(ctx: Ctx, _: str) -> Out:
     if ctx.company.onboarded:
-        back_msg = ctx.reply(
-            "welcome_back", company=ctx.company.name, phase=position.current_phase_title(ctx)
-        )
-        return [back_msg, PROMPT]
+        return [welcome_back(ctx), PROMPT]
     out: Out = []
     if not ctx.user.lang_chosen:
         buttons = [[Button("中文", encode("lang", "zh")), Button("English", encode("lang", "en"))]]

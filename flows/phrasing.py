@@ -137,6 +137,17 @@ _WHY_ASKED = re.compile(
 )
 
 
+# Clauses of a statement: after a comma or a semicolon (and its "but"), a sentence's end, "but"
+_CLAUSE_BREAK = re.compile(
+    r"\s*[，,；;。]\s*(?:but\s+)?|\.(?:\s+|$)|\s+but\s+|但是?|不过|只是", re.I
+)
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a statement ("范围写过，不太全" -> ["范围写过", "不太全"])."""
+    return [c for c in _CLAUSE_BREAK.split(text) if c.strip()]
+
+
 def asks_why_asked(text: str) -> bool:
     """ "你问这个干嘛", "why do you need that?": the question's purpose, not an answer."""
     return len(text) <= 40 and _WHY_ASKED.search(text) is not None

@@ -80,13 +80,6 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(DEFAULT_TZ)
 
 
-def next_slot(now: datetime, tz: ZoneInfo, hour: int) -> datetime:
-    """The company's next digest time: today at its hour if that is still ahead, else tomorrow."""
-    today = local_today(now, tz)
-    slot = local_instant(today, clamp_hour(hour), tz)
-    return slot if slot > now else local_instant(today + timedelta(days=1), clamp_hour(hour), tz)
-
-
 def is_risk(rules: Rules, kind: str, lead_days: int) -> bool:
     """A reminder sent on its own, not in the digest: a risk to the certificate."""
     rk = reminder_kind(rules, kind)

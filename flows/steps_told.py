@@ -199,31 +199,31 @@ def _named(text: str) -> str:
 def named_action(ctx: Ctx, text: str, done: bool = False) -> Item | None:
     """The one open (``done``: finished) plan action the sentence names: the sentence as a
     whole, or its first clause ("方针也发了，老板签的字": the policy)."""
-    open_actions = [
-        i for i in timeline_of(ctx).items if i.key.startswith("action:") and i.done == done
-    ]
-    parts = [text, *[c for c in _CLAUSES.split(text) if c.strip()][:1]]
-    for part in dict.fromkeys(parts):
-        if leaders := fit_items(part, open_actions, ctx.kb):
-            return leaders[0] if len(leaders) == 1 else None  # two fit alike: not guessed
-    return None
+    leaders = _actions_named(ctx, text, done)
+    return leaders[0] if len(leaders) == 1 else None  # two fit alike: not guessed
 
 
-def _alike(ctx: Ctx, text: str) -> list[Item]:
-    """The open plan actions that fit the sentence (or its first clause) alike, when more
-    than one does."""
-    open_actions = plan_actions(ctx)
+def _actions_named(ctx: Ctx, text: str, done: bool = False) -> list[Item]:
+    """The plan actions (open, or ``done``) that fit the sentence, or else its first clause:
+    one, or the two that fit alike; [] when none does."""
+    actions = [i for i in timeline_of(ctx).items if i.key.startswith("action:") and i.done == done]
     parts = [text, *[c for c in _CLAUSES.split(text) if c.strip()][:1]]
     for part in dict.fromkeys(parts):
-        if leaders := fit_items(part, open_actions, ctx.kb):
+        if leaders := fit_items(part, actions, ctx.kb):
             return leaders
     return []
 
 
+def _day_told(ctx: Ctx, text: str) -> tuple[date | None, date]:
+    """The past day a report names (None when none) and the day to record: that one, else
+    today."""
+    told_on = find_date(text, ctx.today, "past", "start")
+    return told_on, told_on if told_on is not None and told_on <= ctx.today else ctx.today
+
+
 def _which_done(ctx: Ctx, items: list[Item], text: str) -> Out:
     """Two actions fit alike: one button each, as the move's "which one?" does."""
-    told_on = find_date(text, ctx.today, "past", "start")
-    day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
+    _, day = _day_told(ctx, text)
     rows = [
         [
             Button(
@@ -291,7 +291,7 @@ def recognise(ctx: Ctx, text: str) -> Out | None:
         done = not ahead and _DONE.search(text)
         if done and len(several) == 1:  # "A and <something else>"
             return _done(ctx, several[0], text)
-        if done and action is None and len(alike := _alike(ctx, text)) > 1:
+        if done and action is None and len(alike := _actions_named(ctx, text)) > 1:
             return _which_done(ctx, alike, text)  # "台账弄好了": the IP ledger or the NC log?
         if done and step_id is None and (finished := named_action(ctx, text, done=True)):
             return [ctx.reply("action_told_already", title=finished.title(ctx.lang))]
@@ -476,8 +476,7 @@ def _left_over(ctx: Ctx, text: str, shown: list[Item], beyond: list[str] | None 
 def several_done(ctx: Ctx, actions: list[Item], text: str) -> Out:
     if len(actions) == 1:
         return _done(ctx, actions[0], text)
-    told_on = find_date(text, ctx.today, "past", "start")
-    day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
+    told_on, day = _day_told(ctx, text)
     fitted = _fitting_button(ctx, actions, day)
     if fitted is None:
         return _done(ctx, actions[0], text)
@@ -497,8 +496,7 @@ def _done(ctx: Ctx, action: Item, text: str) -> Out:
     """ "台账上周弄好了": done, on the day said (today when none)."""
     later = _ahead_clause(ctx, text)
     own = text[: text.index(later)] if later is not None else text  # not the other's day
-    told_on = find_date(own, ctx.today, "past", "start")
-    day = told_on if told_on is not None and told_on <= ctx.today else ctx.today
+    told_on, day = _day_told(ctx, own)
     button = ctx.button(
         "step_told_yes", "evt.told", action.key.removeprefix("action:"), day.isoformat()
     )

@@ -19,7 +19,6 @@ from flows.phrasing import denies, looks_like_question, says_goal
 from flows.reading import find_date
 from flows.timeline import Item
 from flows.types import PROMPT, SHOW_NEXT, Out, Reply
-from flows.workdays import previous_working_day
 
 MAX_LEN = 240  # findings described with their count make long messages
 MAX_EDITION_FIX = 240  # "it's 2023, we did the transition audit in 2025. cert no. …, valid until …"
@@ -282,7 +281,7 @@ def _told_whole(
         date=format_date(day, ctx.lang),
         grade=ctx.t("nc_major" if grade == "major" else "nc_minor"),
         text=described,
-        due=fmt_date(max(previous_working_day(due), ctx.today)),  # as recorded: a working day
+        due=fmt_date(nonconformity.due_after(ctx, day, days)),  # as it will be recorded
     )
 
 

@@ -54,7 +54,8 @@ async def snooze(
     return snoozed
 
 
-_COPIED = (
+# The columns a reminder derived from another keeps (a snooze, next week's "still overdue")
+COPIED = (
     "company_id",
     "user_id",
     "channel",
@@ -94,7 +95,7 @@ async def _snooze(
     # "tomorrow" on a Friday is Monday: reminders come on working days
     day = next_working_day(local_today(now, tz) + timedelta(days=max(days, 1)))
     due_at = local_instant(day, hour, tz)
-    values = {name: getattr(row, name) for name in _COPIED}
+    values = {name: getattr(row, name) for name in COPIED}
     values |= {
         "lead_days": SNOOZE_LEAD,
         "dedup_key": f"{row.event_key}|snooze|{row.event_date.isoformat()}",

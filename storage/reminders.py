@@ -40,6 +40,7 @@ from storage.reminder_dispatch import (
 )
 from storage.reminder_plan import ReplanStats, insert_rows, replan_in
 from storage.reminder_queries import (
+    COPIED,
     Listed,
     Snoozed,
     Upcoming,
@@ -96,6 +97,7 @@ async def replan_for_company(
 
 __all__ = [
     "CANCELLED",
+    "COPIED",
     "FAILED",
     "FORBIDDEN_PREFIX",
     "PLANNED",

@@ -106,15 +106,23 @@ def test_weak_chapter_gaps_come_before_the_rest(kb) -> None:  # type: ignore[no-
     assert all(p == 2 for _, p in order[:-1])
 
 
+def _asked(kb: Knowledge, lang: str, answered: int = 0) -> tuple[Driver, str]:
+    """Onboarded, the assessment started and ``answered`` questions answered "yes": the
+    driver and the question now asked."""
+    d = Driver(kb, lang)
+    d.onboard("Acme")
+    d.press("2|as.start")
+    for _ in range(answered):
+        d.press(f"2|as.answer|{d.conv.user.pending.field}|y")  # type: ignore[union-attr]
+    return d, d.conv.user.pending.field  # type: ignore[union-attr]
+
+
 @pytest.mark.parametrize(("lang", "said"), [("zh", "算了"), ("zh", "不做了"), ("en", "forget it")])
 def test_giving_up_mid_assessment_pauses_it_and_records_nothing(
     kb: Knowledge, lang: str, said: str
 ) -> None:
     """ "不做了" was recorded as the answer "no"; "算了" was "not understood", round and round."""
-    d = Driver(kb, lang)
-    d.onboard("Acme")
-    d.press("2|as.start")
-    asked = d.conv.user.pending.field  # type: ignore[union-attr]
+    d, asked = _asked(kb, lang)
     d.text(said)
     assert asked not in d.conv.company.answers, d.said()
     assert d.conv.user.pending is None
@@ -125,22 +133,17 @@ def test_giving_up_mid_assessment_pauses_it_and_records_nothing(
 def test_starting_over_mid_journey_says_what_can_start_again(
     kb: Knowledge, lang: str, said: str
 ) -> None:
-    d = Driver(kb, lang)
-    d.onboard("Acme")
-    d.press("2|as.start")
-    d.press(f"2|as.answer|{d.conv.user.pending.field}|y")  # type: ignore[union-attr]
+    d, _ = _asked(kb, lang, answered=1)
     d.text(said)
     assert "/deletedata" in d.said() and d.conv.company.answers, d.said()
     d.press("2|as.retake")
     assert d.conv.user.pending is not None and d.conv.user.pending.flow == "assess"
 
 
-def test_an_answer_tapped_mid_assessment_asks_the_question_again_last(en: Driver) -> None:
+def test_an_answer_tapped_mid_assessment_asks_the_question_again_last(kb: Knowledge) -> None:
     """A "did you mean" answer tapped mid-assessment ended with its own related questions: the
     owner's "1" (meant for the question) opened another answer."""
-    en.onboard("Acme")
-    en.press("2|as.start")
-    asked = en.conv.user.pending.field  # type: ignore[union-attr]
+    en, asked = _asked(kb, "en")
     en.text("do we need an outside auditor for the internal audit?")
     faq = next(b for b in en.buttons if b.data.startswith("2|faq|"))
     en.press(faq.data)
@@ -148,10 +151,8 @@ def test_an_answer_tapped_mid_assessment_asks_the_question_again_last(en: Driver
     assert any(f"as.answer|{asked}|" in b.data for row in last.buttons for b in row), en.said()
 
 
-def test_who_does_the_internal_audit_mid_assessment_is_answered(zh: Driver) -> None:
-    zh.onboard("云帆")
-    zh.press("2|as.start")
-    asked = zh.conv.user.pending.field  # type: ignore[union-attr]
+def test_who_does_the_internal_audit_mid_assessment_is_answered(kb: Knowledge) -> None:
+    zh, asked = _asked(kb, "zh")
     zh.text("内审由谁来做")
     assert "内审" in zh.said() and "没有把它记作本题的回答" not in zh.said(), zh.said()
     assert asked not in zh.conv.company.answers
@@ -167,32 +168,27 @@ def test_a_sentence_answer_says_how_it_was_read(
     kb: Knowledge, lang: str, said: str, noted: str
 ) -> None:
     """Sentences were recorded silently: the owner never saw "partly" (or a misread "no")."""
-    d = Driver(kb, lang)
-    d.onboard("Acme")
-    d.press("2|as.start")
+    d, _ = _asked(kb, lang)
     d.text(said)
     assert noted in d.said(), d.said()
     d.text("no" if lang == "en" else "没有")  # a bare answer: nothing to say back
     assert "Noted as" not in d.said() and "记为" not in d.said(), d.said()
 
 
-def test_a_thumbs_up_to_a_question_where_yes_is_bad_is_asked_again(en: Driver) -> None:
+def test_a_thumbs_up_to_a_question_where_yes_is_bad_is_asked_again(kb: Knowledge) -> None:
     """ "👍" to "any administrative penalty?" was recorded as a penalty (a show-stopper)."""
-    en.onboard("Acme")
-    en.press("2|as.start")
-    en.press(f"2|as.answer|{en.conv.user.pending.field}|y")  # type: ignore[union-attr]
-    penalty = en.conv.user.pending.field  # type: ignore[union-attr]
+    en, penalty = _asked(kb, "en", answered=1)
     assert en.kb.question(penalty).negated
     en.text("👍")
     assert penalty not in en.conv.company.answers, en.said()
     assert en.conv.user.pending.field == penalty  # type: ignore[union-attr]
 
 
-def test_the_goal_said_mid_assessment_is_kept_and_the_question_asked_again(zh: Driver) -> None:
+def test_the_goal_said_mid_assessment_is_kept_and_the_question_asked_again(
+    kb: Knowledge,
+) -> None:
     """ "明年6月底要拿证" at a question was "I didn't catch that answer"."""
-    zh.onboard("云帆")
-    zh.press("2|as.start")
-    asked = zh.conv.user.pending.field  # type: ignore[union-attr]
+    zh, asked = _asked(kb, "zh")
     zh.text("明年6月底要拿证")
     assert zh.conv.company.goal_date is not None and zh.conv.company.goal_date.month == 6
     assert "没看懂" not in zh.said() and zh.conv.user.pending.field == asked, zh.said()  # type: ignore[union-attr]

@@ -871,6 +871,15 @@ def test_the_sites_question_does_not_hold_up_the_rest(zh: Driver) -> None:
     assert "先按 1 个记" in zh.said() and zh.conv.user.pending.field == "stage"  # type: ignore[union-attr]
 
 
+def _started(kb: Knowledge, lang: str, name: str = "") -> Driver:
+    """A new user after /start (and the name typed, when given): the question that follows."""
+    d = Driver(kb, lang)
+    d.cmd("start")
+    if name:
+        d.text(name)
+    return d
+
+
 @pytest.mark.parametrize(
     ("lang", "first", "second", "noted"),
     [
@@ -884,9 +893,7 @@ def test_the_headcount_question_does_not_hold_up_the_rest(
     kb: Knowledge, lang: str, first: str, second: str, noted: int
 ) -> None:
     """It used to answer "not understood" to every such reply, round and round."""
-    d = Driver(kb, lang)
-    d.cmd("start")
-    d.text("Acme")
+    d = _started(kb, lang, "Acme")
     d.text(first)
     assert d.conv.company.headcount is None and d.conv.user.pending.field == "headcount"  # type: ignore[union-attr]
     assert "not understood" not in d.said() and "没看懂" not in d.said(), d.said()
@@ -909,9 +916,7 @@ def test_the_headcount_question_does_not_hold_up_the_rest(
 def test_an_amount_in_words_offers_the_ranges_it_may_mean(
     kb: Knowledge, lang: str, said: str, ranges: list[str]
 ) -> None:
-    d = Driver(kb, lang)
-    d.cmd("start")
-    d.text("Acme")
+    d = _started(kb, lang, "Acme")
     d.text(said)
     assert [b.data for b in d.buttons] == ranges, d.said()
     d.press(ranges[-1])
@@ -923,9 +928,7 @@ def test_an_amount_in_words_offers_the_ranges_it_may_mean(
     ("lang", "said"), [("zh", "你问这个干嘛"), ("en", "why do you need that?")]
 )
 def test_why_the_headcount_is_asked_is_answered(kb: Knowledge, lang: str, said: str) -> None:
-    d = Driver(kb, lang)
-    d.cmd("start")
-    d.text("Acme")
+    d = _started(kb, lang, "Acme")
     d.text(said)
     assert "audit days" in d.said() or "审核的人日" in d.said(), d.said()
     assert d.conv.user.pending.field == "headcount"  # type: ignore[union-attr]
@@ -958,8 +961,7 @@ def test_a_count_in_words_beside_small_is_the_count(kb: Knowledge, said: str, n:
 def test_who_we_are_asked_at_the_name_question_is_answered_not_taken_as_the_name(
     kb: Knowledge, lang: str, said: str
 ) -> None:
-    d = Driver(kb, lang)
-    d.cmd("start")
+    d = _started(kb, lang)
     d.text(said)
     assert not d.conv.company.name, d.conv.company.name
     assert "program" in d.said() or "程序" in d.said(), d.said()
@@ -979,8 +981,7 @@ def test_who_we_are_as_the_first_words_starts_with_the_welcome(en: Driver) -> No
 def test_giving_up_or_starting_over_at_the_profile_is_no_answer(
     kb: Knowledge, lang: str, first: str, again: str
 ) -> None:
-    d = Driver(kb, lang)
-    d.cmd("start")
+    d = _started(kb, lang)
     d.text(first)  # at the name question: not the company's name
     assert not d.conv.company.name and d.conv.user.pending is None, d.said()
     d.cmd("start")
@@ -1004,8 +1005,7 @@ def test_the_company_is_read_out_of_a_self_introduction(
     kb: Knowledge, lang: str, said: str, name: str
 ) -> None:
     """The whole sentence became the name and greeted the owner in every "welcome back"."""
-    d = Driver(kb, lang)
-    d.cmd("start")
+    d = _started(kb, lang)
     d.text(said)
     assert d.conv.company.name == name, d.said()
 
