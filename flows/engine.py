@@ -685,8 +685,9 @@ def _restart(ctx: Ctx) -> Out:
         c = ctx.company
         c.name, c.headcount, c.industry, c.sites, c.stage = "", None, "", None, None
         return [ctx.reply("restart_profile"), *ask_profile(ctx)]
-    buttons = [[ctx.button("restart_assessment", "as.retake")]] if ctx.company.answers else []
-    return [ctx.reply("restart_what", buttons)]
+    if not ctx.company.answers:  # no assessment yet: nothing of it to start again
+        return [ctx.reply("restart_what_profile")]
+    return [ctx.reply("restart_what", [[ctx.button("restart_assessment", "as.retake")]])]
 
 
 def unsupported(ctx: Ctx, what: str) -> Out:

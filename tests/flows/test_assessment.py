@@ -192,3 +192,10 @@ def test_the_goal_said_mid_assessment_is_kept_and_the_question_asked_again(
     zh.text("明年6月底要拿证")
     assert zh.conv.company.goal_date is not None and zh.conv.company.goal_date.month == 6
     assert "没看懂" not in zh.said() and zh.conv.user.pending.field == asked, zh.said()  # type: ignore[union-attr]
+
+
+def test_starting_over_before_any_assessment_offers_no_assessment_to_redo(en: Driver) -> None:
+    en.onboard("Acme")
+    en.text("start over")
+    assert "/deletedata" in en.said() and "gap assessment" not in en.said(), en.said()
+    assert not any(b.data == "2|as.retake" for b in en.buttons)
